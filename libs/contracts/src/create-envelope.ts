@@ -1,0 +1,27 @@
+import { v7 as uuidv7 } from 'uuid';
+
+import type { Envelope } from './envelope';
+import type { EventContract } from './event-contract';
+
+export interface EnvelopeContext {
+  firmId: string;
+  correlationId?: string | null;
+  causationId?: string | null;
+  /** Injected in tests; defaults to now. */
+  now?: Date;
+}
+
+/** Builds a validated envelope for a contract; throws if `data` does not match the schema. */
+export function createEnvelope<T>(contract: EventContract<T>, data: T, ctx: EnvelopeContext): Envelope<T> {
+  const parsed = contract.schema.parse(data);
+  return {
+    id: uuidv7(),
+    type: contract.type,
+    version: contract.version,
+    occurredAt: (ctx.now ?? new Date()).toISOString(),
+    firmId: ctx.firmId,
+    correlationId: ctx.correlationId ?? null,
+    causationId: ctx.causationId ?? null,
+    data: parsed,
+  };
+}

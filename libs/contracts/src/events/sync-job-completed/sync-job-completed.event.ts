@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+import { defineEvent } from '../../event-contract';
+import { Topics } from '../../topics';
+import { CategorySchema, CountsSchema, FailureCodeSchema, OutcomeSchema, SubjectSchema } from '../shared.schema';
+
+export const SyncJobCompletedSchema = z.object({
+  jobId: z.string().uuid(),
+  runId: z.string().uuid(),
+  clientId: z.string().uuid(),
+  category: CategorySchema,
+  subject: SubjectSchema,
+  period: z.string().nullable(),
+  attempt: z.number().int().positive(),
+  outcome: OutcomeSchema,
+  errorCode: FailureCodeSchema.nullable(),
+  /** A human explanation: what happened and what to do about it. Never contains a secret. */
+  errorMessage: z.string().nullable(),
+  retryable: z.boolean(),
+  counts: CountsSchema,
+  startedAt: z.string().datetime({ offset: true }),
+  finishedAt: z.string().datetime({ offset: true }),
+});
+export type SyncJobCompleted = z.infer<typeof SyncJobCompletedSchema>;
+
+/** A connector reports the terminal outcome of one job attempt. */
+export const SyncJobCompletedEvent = defineEvent<SyncJobCompleted>({
+  type: 'sync.job.completed',
+  version: 1,
+  topics: [Topics.Results],
+  schema: SyncJobCompletedSchema,
+  key: (d) => d.clientId,
+  description: 'The outcome of one job attempt, with counts of added/updated/removed/unchanged records.',
+});

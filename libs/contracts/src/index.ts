@@ -1,0 +1,25 @@
+export * from './categories';
+export * from './create-envelope';
+export * from './envelope';
+export * from './event-contract';
+export * from './events/client-status-changed/client-status-changed.event';
+export * from './events/shared.schema';
+export * from './events/sync-job-completed/sync-job-completed.event';
+export * from './events/sync-job-requested/sync-job-requested.event';
+export * from './events/sync-run-changed/sync-run-changed.event';
+export * from './identifiers';
+export * from './outcomes';
+export * from './topics';
+
+import { ClientStatusChangedEvent } from './events/client-status-changed/client-status-changed.event';
+import { SyncJobCompletedEvent } from './events/sync-job-completed/sync-job-completed.event';
+import { SyncJobRequestedEvent } from './events/sync-job-requested/sync-job-requested.event';
+import { SyncRunChangedEvent } from './events/sync-run-changed/sync-run-changed.event';
+
+/** Every event contract, for documentation (AsyncAPI) and for consumers that accept several. */
+export const ALL_EVENTS = [
+  SyncJobRequestedEvent,
+  SyncJobCompletedEvent,
+  SyncRunChangedEvent,
+  ClientStatusChangedEvent,
+] as const;

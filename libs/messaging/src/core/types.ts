@@ -1,0 +1,58 @@
+import type { Envelope, EventContract } from '@practice-sync/contracts';
+import type { EntityManager } from 'typeorm';
+
+export interface MessagingConfig {
+  brokers: string[];
+  /** Identifies this service to the broker (also the default consumer group prefix). */
+  clientId: string;
+  /** Prepended to every topic and consumer group, so test runs sharing a broker never see each other. */
+  topicPrefix: string;
+  /** Partitions for topics created at start. */
+  partitions: number;
+}
+
+/** Anything a contract of this set can carry. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyContract = EventContract<any>;
+
+export interface OutgoingEvent<T = unknown> {
+  contract: EventContract<T>;
+  envelope: Envelope<T>;
+  /** Needed only when a contract may travel on several topics (e.g. the per-portal job topics). */
+  topic?: string;
+}
+
+/** Publishes straight to Kafka (acks=all, idempotent producer). Prefer the outbox for state changes. */
+export interface EventPublisher {
+  publish(events: OutgoingEvent[]): Promise<void>;
+}
+
+export interface HandlerContext {
+  /** The transaction the inbox marker is written in; write the handler's effects with it (exactly-once). */
+  manager: EntityManager;
+  topic: string;
+  partition: number;
+  offset: string;
+  /** 1 on the first try, then 2, 3… while the handler throws. */
+  attempt: number;
+}
+
+export interface ConsumerSpec {
+  /** Consumer group (without prefix), e.g. `client-master.results`. */
+  groupId: string;
+  /** Canonical topic names (without prefix). */
+  topics: string[];
+  /** The contracts this consumer accepts; anything else goes to the DLQ as `unknown_type`. */
+  contracts: AnyContract[];
+  handle(envelope: Envelope<unknown>, ctx: HandlerContext): Promise<void>;
+  /** Handler tries before the message goes to the DLQ (default 3). Decode/validation errors go at once. */
+  maxAttempts?: number;
+  /** Partitions processed in parallel (default 1). */
+  concurrency?: number;
+  /** Start at the earliest offset for a new group (default true). */
+  fromBeginning?: boolean;
+}
+
+export interface RunningConsumer {
+  stop(): Promise<void>;
+}

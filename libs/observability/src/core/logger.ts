@@ -1,0 +1,36 @@
+import pino from 'pino';
+import type { Logger, LoggerOptions } from 'pino';
+
+/** Field names whose values are never written to logs. */
+export const REDACTED_PATHS = [
+  'password',
+  'clientSecret',
+  'apiKey',
+  'otp',
+  'token',
+  'authToken',
+  'key',
+  '*.password',
+  '*.clientSecret',
+  '*.apiKey',
+  '*.otp',
+  '*.token',
+  '*.authToken',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["idempotency-key"]',
+];
+
+export function loggerOptions(service: string, level: string): LoggerOptions {
+  return {
+    level,
+    base: { service },
+    redact: { paths: REDACTED_PATHS, censor: '***' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+}
+
+/** Structured JSON logger; bind `firmId`, `runId`, `clientId`, `category` with `.child({...})`. */
+export function createLogger(service: string, level = 'info'): Logger {
+  return pino(loggerOptions(service, level));
+}

@@ -1,0 +1,67 @@
+import { DataSource } from 'typeorm';
+import type { DataSourceOptions, MixedList } from 'typeorm';
+
+export interface ServiceDataSourceOptions {
+  /** postgres://user@host:port/database */
+  url: string;
+  /** The PostgreSQL schema this service owns (e.g. `client_master`); nothing else writes to it. */
+  schema: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  poolSize?: number;
+  applicationName?: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+
+/** TypeORM options for one service: its own schema, explicit migrations, never `synchronize`. */
+export function serviceDataSourceOptions(opts: ServiceDataSourceOptions): DataSourceOptions {
+  if (!SCHEMA_NAME.test(opts.schema)) throw new Error(`invalid schema name "${opts.schema}"`);
+  return {
+    type: 'postgres',
+    url: opts.url,
+    schema: opts.schema,
+    entities: opts.entities,
+    migrations: opts.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    applicationName: opts.applicationName ?? opts.schema,
+    poolSize: opts.poolSize ?? 10,
+    // Unqualified names in raw SQL (migrations, queries) resolve to the service's own schema.
+    extra: { options: `-c search_path=${opts.schema},public` },
+  };
+}
+
+export function createServiceDataSource(opts: ServiceDataSourceOptions): DataSource {
+  return new DataSource(serviceDataSourceOptions(opts));
+}
+
+/** Creates the schema if needed and applies pending migrations. Returns the names applied. */
+export async function runServiceMigrations(opts: ServiceDataSourceOptions): Promise<string[]> {
+  const ds = createServiceDataSource({ ...opts, poolSize: 1 });
+  await ds.initialize();
+  try {
+    await ds.query(`CREATE SCHEMA IF NOT EXISTS "${opts.schema}"`);
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** True when every migration has been applied (used by the drift check and readiness). */
+export async function hasPendingMigrations(opts: ServiceDataSourceOptions): Promise<boolean> {
+  const ds = createServiceDataSource({ ...opts, poolSize: 1 });
+  await ds.initialize();
+  try {
+    await ds.query(`CREATE SCHEMA IF NOT EXISTS "${opts.schema}"`);
+    return await ds.showMigrations();
+  } finally {
+    await ds.destroy();
+  }
+}

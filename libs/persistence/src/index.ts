@@ -1,0 +1,3 @@
+export * from './data-source';
+export * from './migrate-cli';
+export * from './persistence.module';

@@ -8,6 +8,10 @@ module.exports = tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
+    languageOptions: {
+      // Keeps consistent-type-imports from turning DI constructor parameters into type-only imports.
+      parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true },
+    },
     plugins: { '@nx': nx, 'simple-import-sort': simpleImportSort },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -23,7 +27,10 @@ module.exports = tseslint.config(
           depConstraints: [
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:contracts'] },
+            {
+              sourceTag: 'type:infra',
+              onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:contracts'],
+            },
             {
               sourceTag: 'type:testing',
               onlyDependOnLibsWithTags: ['type:testing', 'type:infra', 'type:util', 'type:contracts'],
@@ -34,6 +41,10 @@ module.exports = tseslint.config(
             },
             {
               sourceTag: 'scope:connector',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:connector-kit'],
+            },
+            {
+              sourceTag: 'scope:connector-kit',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:connector-kit'],
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },

@@ -17,12 +17,17 @@ export function loadConfig<S extends z.ZodTypeAny>(
 ): z.output<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+  );
   throw new ConfigError(problems);
 }
 
 /** A printable copy of a config object with secret keys masked. */
-export function describeConfig(config: Record<string, unknown>, secrets: readonly string[]): Record<string, unknown> {
+export function describeConfig(
+  config: Record<string, unknown>,
+  secrets: readonly string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     out[key] = secrets.includes(key) && value !== undefined && value !== '' ? '***' : value;
@@ -40,12 +45,23 @@ export function baseServiceEnv(defaultPort: number) {
     KAFKA_BROKERS: z
       .string()
       .default('127.0.0.1:9092')
-      .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      )
       .refine((list) => list.length > 0, 'must list at least one host:port'),
     /** Prepended to every topic name and consumer group; isolates test runs sharing one broker. */
-    KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
+    KAFKA_TOPIC_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, . _ - only')
+      .default(''),
     KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
-    DATABASE_URL: z.string().url('must be a postgres:// URL').default('postgres://postgres@127.0.0.1:5432/practice_sync'),
+    DATABASE_URL: z
+      .string()
+      .url('must be a postgres:// URL')
+      .default('postgres://postgres@127.0.0.1:5432/practice_sync'),
   });
 }
 

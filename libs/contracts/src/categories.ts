@@ -29,7 +29,11 @@ export interface CategoryInfo {
   description: string;
 }
 
-const SUBJECT_BY_PORTAL: Record<Portal, SubjectKind> = { gst: 'gstin', itr: 'pan', esign: 'esignClientFileId' };
+const SUBJECT_BY_PORTAL: Record<Portal, SubjectKind> = {
+  gst: 'gstin',
+  itr: 'pan',
+  esign: 'esignClientFileId',
+};
 
 const DESCRIPTIONS: Record<Category, string> = {
   'itr.notices_orders': 'e-proceedings notices, orders, outstanding demand',

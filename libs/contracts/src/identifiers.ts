@@ -34,7 +34,8 @@ export function gstinProblem(value: string): string | null {
     return 'must be 2 digits (state), a 10-character PAN, an entity digit, Z (or 1-9/A-J) and a check character';
   }
   const expected = gstinCheckCharacter(value.slice(0, 14));
-  if (value[14] !== expected) return `check character is wrong (expected ${expected} for ${value.slice(0, 14)})`;
+  if (value[14] !== expected)
+    return `check character is wrong (expected ${expected} for ${value.slice(0, 14)})`;
   return null;
 }
 
@@ -44,8 +45,10 @@ export function isGstin(value: string): boolean {
 
 /** Why a PAN is invalid, or null. */
 export function panProblem(value: string): string | null {
-  if (!/^[A-Z]{5}[0-9]{4}[A-Z]$/.test(value)) return 'must be 5 letters, 4 digits and a letter, e.g. AAACR5055K';
-  if (!PAN_PATTERN.test(value)) return 'the 4th letter (holder type) must be one of P, C, H, F, A, T, B, L, J, G';
+  if (!/^[A-Z]{5}[0-9]{4}[A-Z]$/.test(value))
+    return 'must be 5 letters, 4 digits and a letter, e.g. AAACR5055K';
+  if (!PAN_PATTERN.test(value))
+    return 'the 4th letter (holder type) must be one of P, C, H, F, A, T, B, L, J, G';
   return null;
 }
 

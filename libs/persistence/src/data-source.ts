@@ -1,5 +1,5 @@
-import { DataSource } from 'typeorm';
 import type { DataSourceOptions, MixedList } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 export interface ServiceDataSourceOptions {
   /** postgres://user@host:port/database */

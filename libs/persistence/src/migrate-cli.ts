@@ -1,5 +1,5 @@
-import { runServiceMigrations } from './data-source';
 import type { ServiceDataSourceOptions } from './data-source';
+import { runServiceMigrations } from './data-source';
 
 /**
  * The body of each service's `src/migrate.ts` (the `nx run <app>:migrate` target and the stack scripts):

@@ -1,5 +1,5 @@
-import { Module } from '@nestjs/common';
 import type { DynamicModule, OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HealthRegistry } from '@practice-sync/observability';
 import { DataSource } from 'typeorm';
@@ -15,7 +15,10 @@ class DatabaseHealthRegistration implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.health.register({ name: 'database', check: async () => void (await this.dataSource.query('SELECT 1')) });
+    this.health.register({
+      name: 'database',
+      check: async () => void (await this.dataSource.query('SELECT 1')),
+    });
   }
 }
 

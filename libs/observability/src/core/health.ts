@@ -24,7 +24,10 @@ export class HealthRegistry {
           await withTimeout(c.check(), timeoutMs, `${c.name} did not answer within ${timeoutMs} ms`);
           return [c.name, { status: 'ok' as const }] as const;
         } catch (e) {
-          return [c.name, { status: 'error' as const, error: e instanceof Error ? e.message : String(e) }] as const;
+          return [
+            c.name,
+            { status: 'error' as const, error: e instanceof Error ? e.message : String(e) },
+          ] as const;
         }
       }),
     );

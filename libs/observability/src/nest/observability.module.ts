@@ -1,5 +1,5 @@
-import { Controller, Get, Header, HttpStatus, Inject, Module, Res } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
+import { Controller, Get, Header, HttpStatus, Inject, Module, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import type { Registry } from 'prom-client';

@@ -2,7 +2,13 @@ import { z } from 'zod';
 
 import { defineEvent } from '../../event-contract';
 import { Topics } from '../../topics';
-import { CategorySchema, CountsSchema, FailureCodeSchema, OutcomeSchema, SubjectSchema } from '../shared.schema';
+import {
+  CategorySchema,
+  CountsSchema,
+  FailureCodeSchema,
+  OutcomeSchema,
+  SubjectSchema,
+} from '../shared.schema';
 
 export const SyncJobCompletedSchema = z.object({
   jobId: z.string().uuid(),

@@ -1,0 +1,2 @@
+// End-to-end tests drive the whole stack.
+jest.setTimeout(600000);

@@ -1,0 +1,103 @@
+import { Topics } from '@practice-sync/contracts';
+import { spawn } from 'child_process';
+import * as path from 'path';
+import type { DataSource } from 'typeorm';
+
+import {
+  collect,
+  freshDataSource,
+  infra,
+  newMessaging,
+  thing,
+  ThingHappened,
+  until,
+} from '../test/messaging-fixture';
+import type { KafkaMessaging } from './kafka-messaging';
+import { enqueueEvents } from './outbox';
+
+const { databaseUrl, brokers, prefix } = infra();
+const topic = Topics.ClientEvents;
+
+function thingIds(messages: { value: Buffer | null }[]): string[] {
+  return messages.map(
+    (m) => (JSON.parse(m.value?.toString() ?? '{}') as { data: { thingId: string } }).data.thingId,
+  );
+}
+
+describe('transactional outbox (real Kafka + PostgreSQL)', () => {
+  let ds: DataSource;
+  let schema: string;
+  let messaging: KafkaMessaging;
+
+  beforeAll(async () => {
+    ({ ds, schema } = await freshDataSource(databaseUrl));
+    messaging = newMessaging(ds, brokers, prefix);
+    await messaging.start([topic]);
+  });
+
+  afterAll(async () => {
+    await messaging.stop();
+    await ds.destroy();
+  });
+
+  it('never publishes a row from a rolled-back transaction, and publishes committed ones in order', async () => {
+    const seen = await collect(brokers, messaging.topic(topic));
+    messaging.startOutboxRelay({ pollIntervalMs: 50 });
+    await ds
+      .transaction(async (manager) => {
+        await enqueueEvents(manager, [{ contract: ThingHappened, envelope: thing('rolled-back', 1) }]);
+        throw new Error('business rule failed after the event was written');
+      })
+      .catch(() => undefined);
+    await ds.transaction((manager) =>
+      enqueueEvents(manager, [
+        { contract: ThingHappened, envelope: thing('committed', 1) },
+        { contract: ThingHappened, envelope: thing('committed', 2) },
+      ]),
+    );
+    await until(() => seen.messages.length >= 2, 'committed events');
+    // give a stray rolled-back row every chance to show up
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(thingIds(seen.messages)).toEqual(['committed', 'committed']);
+    const values = seen.messages.map(
+      (m) => (JSON.parse(m.value?.toString() ?? '{}') as { data: { value: number } }).data.value,
+    );
+    expect(values).toEqual([1, 2]);
+    expect(seen.messages[0].key?.toString()).toBe('committed');
+    expect(await ds.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 0 }]);
+    await seen.stop();
+  });
+
+  it('rejects an event on a topic its contract does not allow, before anything is written', async () => {
+    await expect(
+      ds.transaction((manager) =>
+        enqueueEvents(manager, [{ contract: ThingHappened, envelope: thing('x', 1), topic: Topics.Runs }]),
+      ),
+    ).rejects.toThrow('may not be published on sync.runs.v1');
+  });
+
+  it('publishes a row committed just before the process crashed, once it restarts', async () => {
+    // A separate process commits an outbox row and is SIGKILLed straight after, before any relay runs.
+    const script = path.join(__dirname, '../test/commit-then-crash.ts');
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
+      env: { ...process.env, TEST_DATABASE_URL: databaseUrl, TEST_SCHEMA: schema, TEST_THING: 'survivor' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, sig) => resolve(sig)),
+    );
+    expect({ signal, stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
+    expect(await ds.query(`SELECT topic FROM outbox`)).toEqual([{ topic }]);
+
+    // "Restart": a new service instance's relay finds the row and publishes it.
+    const seen = await collect(brokers, messaging.topic(topic));
+    const restarted = newMessaging(ds, brokers, prefix, 'restarted');
+    await restarted.start([topic]);
+    restarted.startOutboxRelay({ pollIntervalMs: 50 });
+    await until(() => thingIds(seen.messages).includes('survivor'), 'the survivor event');
+    await restarted.stop();
+    await seen.stop();
+  });
+});

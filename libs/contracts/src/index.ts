@@ -23,3 +23,4 @@ export const ALL_EVENTS = [
   SyncRunChangedEvent,
   ClientStatusChangedEvent,
 ] as const;
+export * from './asyncapi/build-asyncapi';

@@ -1,3 +1,4 @@
 export * from './data-source';
 export * from './migrate-cli';
 export * from './persistence.module';
+export * from './schema-drift';

@@ -1,0 +1,16 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+
+import { AppModule } from './app.module';
+import { ProblemFilter } from './common/problem';
+import type { SandboxConfig } from './config/sandbox.config';
+
+/** Builds the sandbox app exactly as `main.ts` runs it; tests call this too and listen on port 0. */
+export async function createSandboxApp(config: SandboxConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  return app;
+}

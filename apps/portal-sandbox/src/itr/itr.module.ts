@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+
+import { ItrController } from './itr.controller';
+
+@Module({ controllers: [ItrController] })
+export class ItrModule {}

@@ -1,0 +1,42 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { Topics } from '@practice-sync/contracts';
+import { MessagingModule } from '@practice-sync/messaging';
+import { ObservabilityModule } from '@practice-sync/observability';
+import { PersistenceModule } from '@practice-sync/persistence';
+
+import { ProblemDetailsFilter } from './common/problem-details.filter';
+import type { OrchestratorConfig } from './config/orchestrator.config';
+import { SERVICE_NAME } from './config/orchestrator.config';
+import { OrchestratorConfigModule } from './config/orchestrator-config.module';
+import { orchestratorDatabaseOptions } from './database.options';
+import { ResultsModule } from './results/results.module';
+import { SyncRunsModule } from './sync-runs/sync-runs.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: OrchestratorConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        OrchestratorConfigModule.forRoot(config),
+        ObservabilityModule.forRoot({ service: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
+        PersistenceModule.forRoot(orchestratorDatabaseOptions(config)),
+        MessagingModule.forRoot({
+          config: {
+            brokers: config.KAFKA_BROKERS,
+            clientId: SERVICE_NAME,
+            topicPrefix: config.KAFKA_TOPIC_PREFIX,
+            partitions: config.KAFKA_PARTITIONS,
+          },
+          topics: [Topics.JobsGst, Topics.JobsItr, Topics.JobsEsign, Topics.Results, Topics.Runs],
+          logLevel: config.LOG_LEVEL,
+        }),
+        SyncRunsModule,
+        ResultsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+import { MessagingMigrations } from '@practice-sync/messaging';
+import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
+
+import type { OrchestratorConfig } from './config/orchestrator.config';
+import { DATABASE_SCHEMA, SERVICE_NAME } from './config/orchestrator.config';
+import { CreateSyncRunsAndJobs1795308600000 } from './migrations/1795308600000-CreateSyncRunsAndJobs';
+import { SyncJobEntity } from './sync-runs/sync-job.entity';
+import { SyncRunEntity } from './sync-runs/sync-run.entity';
+
+/** One definition for the running service and `migrate.ts`, so both see the same entities and migrations. */
+export function orchestratorDatabaseOptions(config: OrchestratorConfig): ServiceDataSourceOptions {
+  return {
+    url: config.DATABASE_URL,
+    schema: DATABASE_SCHEMA,
+    entities: [SyncRunEntity, SyncJobEntity],
+    migrations: [...MessagingMigrations, CreateSyncRunsAndJobs1795308600000],
+    applicationName: SERVICE_NAME,
+  };
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+
+import { ClientMasterModule } from '../client-master/client-master.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { FanOutService } from './fan-out.service';
+import { FanOutWorker } from './fan-out.worker';
+
+@Module({
+  imports: [ClientMasterModule, MetricsModule],
+  providers: [FanOutService, FanOutWorker],
+  exports: [FanOutWorker],
+})
+export class FanOutModule {}

@@ -1,0 +1,194 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { enqueueEvents, KafkaMessaging } from '@practice-sync/messaging';
+import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+
+import type { ClientDirectory, ClientPage } from '../client-master/client-master.client';
+import { CLIENT_DIRECTORY, ClientMasterError } from '../client-master/client-master.client';
+import type { Clock } from '../common/clock';
+import { CLOCK } from '../common/clock';
+import type { OrchestratorConfig } from '../config/orchestrator.config';
+import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
+import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import { runChangedEvent } from '../sync-runs/run-events';
+import { addJobs, isRunComplete } from '../sync-runs/run-totals';
+import { SyncRunEntity } from '../sync-runs/sync-run.entity';
+import { totalsColumns, totalsOf } from '../sync-runs/sync-run.mapper';
+import { jobRequestedEvent } from './job-events';
+import type { PlannedJob } from './job-planner';
+import { planJobs } from './job-planner';
+import { insertJobs } from './job-rows';
+
+/** How long a worker owns a run's fan-out without renewing; after that another instance may resume it. */
+const LEASE_SQL = `now() + interval '30 seconds'`;
+/** Back-off before retrying a run whose client-master page failed (a permanent error waits longer). */
+const RETRY_SQL = `now() + interval '10 seconds'`;
+const PERMANENT_RETRY_SQL = `now() + interval '5 minutes'`;
+
+type PageResult = { state: 'more' | 'done' | 'superseded' };
+
+/**
+ * Turns a queued run into jobs, one client-master page per transaction: the page's jobs, their
+ * SyncJobRequested events (outbox) and the run's cursor and totals commit together, so a crash resumes
+ * from the last committed page and never loses or duplicates a job.
+ */
+@Injectable()
+export class FanOutService {
+  private readonly logger = new Logger(FanOutService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CLIENT_DIRECTORY) private readonly directory: ClientDirectory,
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly messaging: KafkaMessaging,
+    private readonly metrics: OrchestratorMetrics,
+  ) {}
+
+  /** Leases the oldest run whose fan-out is unfinished and not leased by a live worker; null if none. */
+  async claimNext(): Promise<string | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: { id: string }[] = await manager.query(
+        `SELECT id FROM sync_runs
+          WHERE fan_out_done_at IS NULL AND status IN ('queued', 'running')
+            AND (fan_out_lease_until IS NULL OR fan_out_lease_until < now())
+          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      );
+      if (rows.length === 0) return null;
+      await manager.update(SyncRunEntity, rows[0].id, { fanOutLeaseUntil: () => LEASE_SQL });
+      return rows[0].id;
+    });
+  }
+
+  /** Fans out a leased run page by page; on a client-master failure records it and backs off. */
+  async fanOut(runId: string, shouldStop: () => boolean): Promise<void> {
+    try {
+      await this.fanOutPages(runId, shouldStop);
+      // Stopping between pages: hand the rest to whichever instance polls next instead of waiting out the lease.
+      if (shouldStop()) {
+        await this.dataSource.manager.update(SyncRunEntity, { id: runId }, { fanOutLeaseUntil: null });
+      }
+    } catch (e) {
+      const permanent = e instanceof ClientMasterError && e.permanent;
+      const message = e instanceof Error ? e.message : String(e);
+      this.logger.error({ runId, err: message, permanent }, 'fan-out failed; will retry');
+      await this.dataSource.manager.update(SyncRunEntity, runId, {
+        fanOutError: message.slice(0, 2000),
+        fanOutLeaseUntil: () => (permanent ? PERMANENT_RETRY_SQL : RETRY_SQL),
+      });
+    }
+  }
+
+  private async fanOutPages(runId: string, shouldStop: () => boolean): Promise<void> {
+    while (!shouldStop()) {
+      const run = await this.dataSource.manager.findOne(SyncRunEntity, { where: { id: runId } });
+      if (!run || run.fanOutDoneAt || (run.status !== 'queued' && run.status !== 'running')) return;
+      if (run.status === 'queued') {
+        await this.start(runId);
+        continue;
+      }
+      const page = await this.directory.selectClients(
+        run.firmId,
+        run.selection,
+        run.fanOutCursor,
+        this.config.FAN_OUT_PAGE_SIZE,
+      );
+      const result = await this.applyPage(runId, run.fanOutPage, page);
+      if (result.state !== 'more') return;
+    }
+  }
+
+  /** queued → running, announced with a `started` event. */
+  private async start(runId: string): Promise<void> {
+    const started = await this.dataSource.transaction(async (manager) => {
+      const run = await manager.findOne(SyncRunEntity, {
+        where: { id: runId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!run || run.status !== 'queued') return false;
+      const now = this.clock.now();
+      run.status = 'running';
+      run.startedAt = now;
+      run.updatedAt = now;
+      await manager.update(SyncRunEntity, runId, { status: 'running', startedAt: now, updatedAt: now });
+      await enqueueEvents(manager, [runChangedEvent(run, 'started', run.id)]);
+      return true;
+    });
+    if (started) {
+      this.metrics.runEntered('running');
+      this.messaging.flushOutbox();
+    }
+  }
+
+  private async applyPage(runId: string, expectedPage: number, page: ClientPage): Promise<PageResult> {
+    let created: PlannedJob[] = [];
+    let completed = false;
+    const result = await this.dataSource.transaction(async (manager): Promise<PageResult> => {
+      // The run row lock serialises this page with result handlers updating the same totals.
+      const run = await manager.findOne(SyncRunEntity, {
+        where: { id: runId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      // Someone else already applied this page (an expired lease taken over): leave it to them.
+      if (!run || run.status !== 'running' || run.fanOutDoneAt || run.fanOutPage !== expectedPage) {
+        return { state: 'superseded' };
+      }
+      const now = this.clock.now();
+      const planned = planJobs(page.items, run.categories, run.period, uuidv7);
+      const inserted = await insertJobs(manager, run, planned, now);
+      created = planned.filter((j) => inserted.has(j.id));
+      await enqueueEvents(
+        manager,
+        created.filter((j) => j.skipReason === null).map((j) => jobRequestedEvent(j, run)),
+      );
+
+      const done = page.nextCursor === null;
+      const totals = addJobs(
+        totalsOf(run),
+        created.map((j) => (j.skipReason === null ? 'running' : 'skipped')),
+      );
+      Object.assign(run, totalsColumns(totals), {
+        fanOutPage: expectedPage + 1,
+        fanOutCursor: page.nextCursor,
+        fanOutError: null,
+        fanOutDoneAt: done ? now : null,
+        updatedAt: now,
+      });
+      const events = [];
+      if (created.length > 0) events.push(runChangedEvent(run, 'progress', run.id));
+      if (isRunComplete({ status: run.status, fanOutDone: done, totals })) {
+        run.status = 'completed';
+        run.finishedAt = now;
+        completed = true;
+        events.push(runChangedEvent(run, 'completed', run.id));
+      }
+      await manager.update(SyncRunEntity, runId, {
+        ...totalsColumns(totals),
+        status: run.status,
+        finishedAt: run.finishedAt,
+        fanOutPage: run.fanOutPage,
+        fanOutCursor: run.fanOutCursor,
+        fanOutError: null,
+        fanOutDoneAt: run.fanOutDoneAt,
+        fanOutLeaseUntil: () => (done ? 'NULL' : LEASE_SQL),
+        updatedAt: now,
+      });
+      await enqueueEvents(manager, events);
+      return { state: done ? 'done' : 'more' };
+    });
+    this.recordMetrics(created, completed);
+    if (created.length > 0 || completed) this.messaging.flushOutbox();
+    return result;
+  }
+
+  private recordMetrics(created: readonly PlannedJob[], completed: boolean): void {
+    const dispatched = new Map<PlannedJob['portal'], number>();
+    for (const job of created) {
+      if (job.skipReason === null) dispatched.set(job.portal, (dispatched.get(job.portal) ?? 0) + 1);
+      else this.metrics.jobCompleted(job.portal, job.category, 'skipped');
+    }
+    for (const [portal, count] of dispatched) this.metrics.jobsDispatchedTo(portal, count);
+    if (completed) this.metrics.runEntered('completed');
+  }
+}

@@ -1,0 +1,88 @@
+import type { SyncJobCompleted } from '@practice-sync/contracts';
+
+import { decideResult } from './result-decision';
+
+const result = (over: Partial<SyncJobCompleted> = {}): SyncJobCompleted => ({
+  jobId: '01936f6e-0000-7000-8000-0000000000aa',
+  runId: '01936f6e-0000-7000-8000-000000000001',
+  clientId: 'c0000000-0000-4000-8000-000000000001',
+  category: 'gst.gstr2b',
+  subject: { kind: 'gstin', value: '27AAACR5055K1Z5' },
+  period: '102026',
+  attempt: 1,
+  outcome: 'succeeded',
+  errorCode: null,
+  errorMessage: null,
+  retryable: false,
+  counts: { added: 3, updated: 1, removed: 0, unchanged: 7 },
+  startedAt: '2026-11-22T10:00:02.000Z',
+  finishedAt: '2026-11-22T10:00:05.000Z',
+  ...over,
+});
+
+const running = { status: 'running', outcome: null, attempts: 1 } as const;
+
+describe('decideResult', () => {
+  it('records the first result of a running job and moves it to its outcome', () => {
+    const d = decideResult(running, result());
+    expect(d).toEqual({
+      kind: 'apply',
+      from: 'running',
+      to: 'succeeded',
+      patch: {
+        status: 'done',
+        outcome: 'succeeded',
+        errorCode: null,
+        errorMessage: null,
+        retryable: false,
+        attempts: 1,
+        added: 3,
+        updated: 1,
+        removed: 0,
+        unchanged: 7,
+        startedAt: new Date('2026-11-22T10:00:02.000Z'),
+        finishedAt: new Date('2026-11-22T10:00:05.000Z'),
+      },
+    });
+  });
+
+  it('records a retryable failure as failed with its code (re-dispatch is not automatic yet)', () => {
+    const d = decideResult(
+      running,
+      result({
+        outcome: 'failed',
+        errorCode: 'portal_unavailable',
+        errorMessage: 'GST portal is down',
+        retryable: true,
+      }),
+    );
+    expect(d).toMatchObject({
+      kind: 'apply',
+      to: 'failed',
+      patch: { errorCode: 'portal_unavailable', retryable: true },
+    });
+  });
+
+  it('ignores a duplicate of the attempt already recorded, and an older one', () => {
+    const done = { status: 'done', outcome: 'succeeded', attempts: 2 } as const;
+    expect(decideResult(done, result({ attempt: 2 })).kind).toBe('ignore');
+    expect(decideResult(done, result({ attempt: 1 })).kind).toBe('ignore');
+  });
+
+  it('lets a later attempt supersede a recorded failure', () => {
+    const failed = { status: 'done', outcome: 'failed', attempts: 1 } as const;
+    expect(decideResult(failed, result({ attempt: 2, outcome: 'no_change' }))).toMatchObject({
+      kind: 'apply',
+      from: 'failed',
+      to: 'noChange',
+      patch: { attempts: 2 },
+    });
+  });
+
+  it('never reopens a job the orchestrator skipped or cancelled', () => {
+    expect(decideResult({ status: 'done', outcome: 'skipped', attempts: 0 }, result()).kind).toBe('ignore');
+    expect(
+      decideResult({ status: 'done', outcome: 'cancelled', attempts: 1 }, result({ attempt: 2 })).kind,
+    ).toBe('ignore');
+  });
+});

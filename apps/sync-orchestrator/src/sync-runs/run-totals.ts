@@ -1,0 +1,49 @@
+import type { JobOutcome, JobStatus, RunStatus, RunTotals } from '@practice-sync/contracts';
+
+/** The totals counter a job is counted in: its status while open, its outcome once done. */
+export type JobBucket = Exclude<keyof RunTotals, 'jobs'>;
+
+const OUTCOME_BUCKET: Record<JobOutcome, JobBucket> = {
+  succeeded: 'succeeded',
+  no_change: 'noChange',
+  failed: 'failed',
+  skipped: 'skipped',
+  cancelled: 'cancelled',
+};
+
+export function emptyTotals(): RunTotals {
+  return { jobs: 0, pending: 0, running: 0, succeeded: 0, noChange: 0, failed: 0, skipped: 0, cancelled: 0 };
+}
+
+export function bucketOf(job: { status: JobStatus; outcome: JobOutcome | null }): JobBucket {
+  if (job.status !== 'done') return job.status;
+  if (job.outcome === null) throw new Error('a done job must have an outcome');
+  return OUTCOME_BUCKET[job.outcome];
+}
+
+/** Totals after adding new jobs to a run. */
+export function addJobs(totals: RunTotals, buckets: readonly JobBucket[]): RunTotals {
+  const next = { ...totals, jobs: totals.jobs + buckets.length };
+  for (const bucket of buckets) next[bucket] += 1;
+  return next;
+}
+
+/** Totals after one job moved from one counter to another (e.g. running → failed, or failed → succeeded). */
+export function moveJob(totals: RunTotals, from: JobBucket, to: JobBucket): RunTotals {
+  if (from === to) return totals;
+  if (totals[from] <= 0) throw new Error(`run totals are inconsistent: no job counted as ${from}`);
+  return { ...totals, [from]: totals[from] - 1, [to]: totals[to] + 1 };
+}
+
+/** Jobs that have not reached a terminal outcome yet. */
+export function openJobs(totals: RunTotals): number {
+  return totals.pending + totals.running;
+}
+
+/**
+ * A running run completes once its fan-out has finished and no job is open. Before the fan-out finishes
+ * more jobs may still come, so an early "all done" must not complete it.
+ */
+export function isRunComplete(run: { status: RunStatus; fanOutDone: boolean; totals: RunTotals }): boolean {
+  return run.status === 'running' && run.fanOutDone && openJobs(run.totals) === 0;
+}

@@ -1,0 +1,75 @@
+import type { Category, FailureCode, JobOutcome, JobStatus, SubjectKind } from '@practice-sync/contracts';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity({ name: 'sync_jobs' })
+export class SyncJobEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'run_id' })
+  runId!: string;
+
+  @Column('text', { name: 'firm_id' })
+  firmId!: string;
+
+  @Column('uuid', { name: 'client_id' })
+  clientId!: string;
+
+  @Column('text')
+  category!: Category;
+
+  @Column('text', { name: 'subject_kind' })
+  subjectKind!: SubjectKind;
+
+  /** The GSTIN, PAN or e-sign client file; '' for a job skipped because the client has none. */
+  @Column('text', { name: 'subject_value' })
+  subjectValue!: string;
+
+  @Column('text', { nullable: true })
+  period!: string | null;
+
+  @Column('text')
+  status!: JobStatus;
+
+  @Column('text', { nullable: true })
+  outcome!: JobOutcome | null;
+
+  @Column('text', { name: 'error_code', nullable: true })
+  errorCode!: FailureCode | null;
+
+  @Column('text', { name: 'error_message', nullable: true })
+  errorMessage!: string | null;
+
+  @Column('boolean', { nullable: true })
+  retryable!: boolean | null;
+
+  @Column('integer', { default: 0 })
+  attempts!: number;
+
+  @Column('integer', { default: 0 })
+  added!: number;
+
+  @Column('integer', { default: 0 })
+  updated!: number;
+
+  @Column('integer', { default: 0 })
+  removed!: number;
+
+  @Column('integer', { default: 0 })
+  unchanged!: number;
+
+  @Column('timestamptz', { name: 'dispatched_at', nullable: true })
+  dispatchedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'started_at', nullable: true })
+  startedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
+  updatedAt!: Date;
+}

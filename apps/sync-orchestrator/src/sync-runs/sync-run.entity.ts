@@ -1,0 +1,81 @@
+import type { Category, RunStatus } from '@practice-sync/contracts';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+import type { ClientSelection, RunPeriods } from './sync-runs.dto';
+
+@Entity({ name: 'sync_runs' })
+export class SyncRunEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('text', { name: 'firm_id' })
+  firmId!: string;
+
+  @Column('text')
+  status!: RunStatus;
+
+  @Column('jsonb')
+  selection!: ClientSelection;
+
+  @Column('text', { array: true })
+  categories!: Category[];
+
+  @Column('jsonb')
+  period!: RunPeriods;
+
+  @Column('uuid', { name: 'schedule_id', nullable: true })
+  scheduleId!: string | null;
+
+  @Column('integer', { name: 'jobs_total', default: 0 })
+  jobsTotal!: number;
+
+  @Column('integer', { default: 0 })
+  pending!: number;
+
+  @Column('integer', { default: 0 })
+  running!: number;
+
+  @Column('integer', { default: 0 })
+  succeeded!: number;
+
+  @Column('integer', { name: 'no_change', default: 0 })
+  noChange!: number;
+
+  @Column('integer', { default: 0 })
+  failed!: number;
+
+  @Column('integer', { default: 0 })
+  skipped!: number;
+
+  @Column('integer', { default: 0 })
+  cancelled!: number;
+
+  /** Pages of the client selection already fanned out (compare-and-set guard between workers). */
+  @Column('integer', { name: 'fan_out_page', default: 0 })
+  fanOutPage!: number;
+
+  /** client-master cursor of the next page to fan out; null before the first page. */
+  @Column('text', { name: 'fan_out_cursor', nullable: true })
+  fanOutCursor!: string | null;
+
+  @Column('timestamptz', { name: 'fan_out_lease_until', nullable: true })
+  fanOutLeaseUntil!: Date | null;
+
+  @Column('text', { name: 'fan_out_error', nullable: true })
+  fanOutError!: string | null;
+
+  @Column('timestamptz', { name: 'fan_out_done_at', nullable: true })
+  fanOutDoneAt!: Date | null;
+
+  @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column('timestamptz', { name: 'started_at', nullable: true })
+  startedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,66 @@
+import type { RunTotals } from '@practice-sync/contracts';
+
+import type { SyncJobEntity } from './sync-job.entity';
+import type { SyncRunEntity } from './sync-run.entity';
+import type { SyncJobResponseDto, SyncRunResponseDto } from './sync-runs.dto';
+
+type TotalsColumns = Pick<
+  SyncRunEntity,
+  'jobsTotal' | 'pending' | 'running' | 'succeeded' | 'noChange' | 'failed' | 'skipped' | 'cancelled'
+>;
+
+export function totalsOf(run: TotalsColumns): RunTotals {
+  return {
+    jobs: run.jobsTotal,
+    pending: run.pending,
+    running: run.running,
+    succeeded: run.succeeded,
+    noChange: run.noChange,
+    failed: run.failed,
+    skipped: run.skipped,
+    cancelled: run.cancelled,
+  };
+}
+
+/** The run's totals columns for an update. */
+export function totalsColumns(totals: RunTotals): TotalsColumns {
+  const { jobs, ...rest } = totals;
+  return { jobsTotal: jobs, ...rest };
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function toSyncRunDto(run: SyncRunEntity): SyncRunResponseDto {
+  return {
+    id: run.id,
+    status: run.status,
+    clients: run.selection,
+    categories: run.categories,
+    period: run.period,
+    totals: totalsOf(run),
+    createdAt: run.createdAt.toISOString(),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    scheduleId: run.scheduleId,
+  };
+}
+
+export function toSyncJobDto(job: SyncJobEntity): SyncJobResponseDto {
+  return {
+    id: job.id,
+    runId: job.runId,
+    clientId: job.clientId,
+    category: job.category,
+    subject: { kind: job.subjectKind, value: job.subjectValue === '' ? null : job.subjectValue },
+    period: job.period,
+    status: job.status,
+    outcome: job.outcome,
+    errorCode: job.errorCode,
+    errorMessage: job.errorMessage,
+    retryable: job.retryable,
+    attempts: job.attempts,
+    counts: { added: job.added, updated: job.updated, removed: job.removed, unchanged: job.unchanged },
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
+  };
+}

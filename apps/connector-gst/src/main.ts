@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+
+import { NestFactory } from '@nestjs/core';
+import { describeConfig } from '@practice-sync/config';
+import { Logger } from 'nestjs-pino';
+
+import { AppModule } from './app.module';
+import { loadConnectorGstConfig, SERVICE_NAME } from './config/connector-gst.config';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConnectorGstConfig();
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.enableShutdownHooks();
+  await app.listen(config.PORT);
+  logger.log({ config: describeConfig(config, []) }, `${SERVICE_NAME} listening on port ${config.PORT}`);
+}
+
+bootstrap().catch((e: unknown) => {
+  process.stderr.write(`${SERVICE_NAME} failed to start: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

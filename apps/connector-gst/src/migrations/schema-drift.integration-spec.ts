@@ -1,0 +1,15 @@
+import { pendingSchemaChanges } from '@practice-sync/persistence';
+import { uniqueName } from '@practice-sync/testing';
+
+import { loadConnectorGstConfig } from '../config/connector-gst.config';
+import { connectorGstDatabaseOptions } from '../database.options';
+
+describe('connector-gst schema', () => {
+  it('is fully described by its migrations (no drift)', async () => {
+    const options = connectorGstDatabaseOptions(
+      loadConnectorGstConfig({ DATABASE_URL: process.env.DATABASE_URL }),
+    );
+    const schema = uniqueName('drift_connector_gst').replace(/[^a-z0-9_]/g, '_');
+    expect(await pendingSchemaChanges({ ...options, schema })).toEqual([]);
+  });
+});

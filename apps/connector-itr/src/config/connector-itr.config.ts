@@ -1,0 +1,15 @@
+import { loadConfig } from '@practice-sync/config';
+import { connectorEnv } from '@practice-sync/connector-kit';
+import type { z } from 'zod';
+
+export const ConnectorItrEnvSchema = connectorEnv(3004, 'http://127.0.0.1:3100/itr');
+
+export type ConnectorItrConfig = z.output<typeof ConnectorItrEnvSchema>;
+
+export const SERVICE_NAME = 'connector-itr';
+export const DATABASE_SCHEMA = 'connector_itr';
+
+/** Reads and validates the environment once, at boot; throws naming every bad variable. */
+export function loadConnectorItrConfig(env?: Record<string, string | undefined>): ConnectorItrConfig {
+  return env ? loadConfig(ConnectorItrEnvSchema, env) : loadConfig(ConnectorItrEnvSchema);
+}

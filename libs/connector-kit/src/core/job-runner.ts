@@ -1,0 +1,173 @@
+import type { Category } from '@practice-sync/contracts';
+import { createEnvelope, SyncJobCompletedEvent } from '@practice-sync/contracts';
+import { enqueueEvents } from '@practice-sync/messaging';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+
+import { outcomeOfFetch, toHashMap } from './change-detection';
+import type { ConnectorMetrics } from './connector-metrics';
+import type { JobResult } from './job-outcome';
+import {
+  completedEventData,
+  failureResult,
+  successResult,
+  toPortalError,
+  unsupportedCategory,
+} from './job-outcome';
+import type { ClaimedJob, JobStore } from './job-store';
+import { PortalError } from './portal-error';
+import type { FetchResult, PortalFetcher } from './portal-fetcher';
+import type { SnapshotKey } from './snapshot-store';
+import { loadSnapshot, saveSnapshot } from './snapshot-store';
+
+export interface JobRunnerOptions {
+  dataSource: DataSource;
+  store: JobStore;
+  fetchers: readonly PortalFetcher[];
+  metrics: ConnectorMetrics;
+  logger: Logger;
+  /** Limit for one whole fetch (every page). */
+  fetchTimeoutMs: number;
+  /** Claims after which a job that keeps dying with its process is failed instead of tried again. */
+  maxClaims: number;
+  /** Called after a result is committed to the outbox (wakes the relay so it is published at once). */
+  onResultCommitted?: () => void;
+  now?: () => Date;
+}
+
+/** Thrown into a fetch when the process is stopping: the job is released, not failed. */
+export class ShutdownAbort extends Error {
+  constructor() {
+    super('connector is shutting down');
+    this.name = 'ShutdownAbort';
+  }
+}
+
+type Fetched = { ok: true; result: FetchResult } | { ok: false; error: PortalError } | { ok: 'released' };
+
+/** Runs one claimed job: fetch, compare with the last snapshot, and finish it in one transaction. */
+export class JobRunner {
+  private readonly fetchers: Map<Category, PortalFetcher>;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: JobRunnerOptions) {
+    this.fetchers = new Map(options.fetchers.map((f) => [f.category, f]));
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get categories(): Category[] {
+    return [...this.fetchers.keys()];
+  }
+
+  async run(claimed: ClaimedJob, shutdown: AbortSignal): Promise<void> {
+    const { job } = claimed;
+    const log = this.options.logger.child({
+      firmId: job.firmId,
+      runId: job.runId,
+      clientId: job.clientId,
+      jobId: job.jobId,
+      attempt: job.attempt,
+      category: job.category,
+    });
+    const fetched = await this.fetch(claimed, shutdown);
+    if (fetched.ok === 'released') return;
+    const result = await this.finish(claimed, fetched);
+    if (!result) {
+      log.warn('lease on the job was lost to another worker; its result is theirs to report');
+      return;
+    }
+    this.options.onResultCommitted?.();
+    const { completion } = result;
+    this.options.metrics.jobFinished(job.category, completion.outcome);
+    log.info(
+      { outcome: completion.outcome, errorCode: completion.errorCode, counts: completion.counts },
+      completion.errorMessage ?? `job ${completion.outcome}`,
+    );
+  }
+
+  private async fetch(claimed: ClaimedJob, shutdown: AbortSignal): Promise<Fetched> {
+    const { job } = claimed;
+    if (claimed.claimCount > this.options.maxClaims) {
+      const message = `the job was started ${claimed.claimCount - 1} times without finishing (the connector stopped each time); giving up`;
+      return { ok: false, error: new PortalError('internal', message, { retryable: false }) };
+    }
+    const fetcher = this.fetchers.get(job.category);
+    if (!fetcher) return { ok: false, error: unsupportedCategory(job.category) };
+
+    const controller = new AbortController();
+    const seconds = Math.round(this.options.fetchTimeoutMs / 1000);
+    const timer = setTimeout(
+      () =>
+        controller.abort(
+          new PortalError('timeout', `fetching ${job.category} took longer than ${seconds} s`),
+        ),
+      this.options.fetchTimeoutMs,
+    );
+    const onShutdown = () => controller.abort(new ShutdownAbort());
+    if (shutdown.aborted) onShutdown();
+    shutdown.addEventListener('abort', onShutdown, { once: true });
+    try {
+      // The race ends the job on time even if a fetcher ignores its signal.
+      const result = await Promise.race([
+        fetcher.fetch(job, controller.signal),
+        rejectOnAbort(controller.signal),
+      ]);
+      return { ok: true, result };
+    } catch (error) {
+      if (controller.signal.reason instanceof ShutdownAbort) return { ok: 'released' };
+      return { ok: false, error: toPortalError(error) };
+    } finally {
+      clearTimeout(timer);
+      shutdown.removeEventListener('abort', onShutdown);
+    }
+  }
+
+  /** One transaction: fenced job row, snapshot compare + write, job done, result into the outbox. */
+  private async finish(
+    claimed: ClaimedJob,
+    fetched: Exclude<Fetched, { ok: 'released' }>,
+  ): Promise<JobResult | null> {
+    const { job } = claimed;
+    return this.options.dataSource.transaction(async (manager) => {
+      if (!(await this.options.store.lockIfOwned(manager, claimed))) return null;
+      const finishedAt = this.now();
+      let result: JobResult;
+      if (fetched.ok === true) {
+        const key: SnapshotKey = {
+          firmId: job.firmId,
+          clientId: job.clientId,
+          subjectKind: job.subject.kind,
+          subjectValue: job.subject.value,
+          category: job.category,
+          period: job.period,
+        };
+        const current = toHashMap(fetched.result.records);
+        const previous = await loadSnapshot(manager, key);
+        result = successResult(outcomeOfFetch(previous, current), finishedAt);
+        await saveSnapshot(manager, key, current, job.jobId, finishedAt);
+      } else {
+        result = failureResult(fetched.error, finishedAt);
+      }
+      await this.options.store.markDone(manager, claimed, result.completion);
+      const envelope = createEnvelope(
+        SyncJobCompletedEvent,
+        completedEventData(job, claimed.startedAt, result),
+        {
+          firmId: job.firmId,
+          correlationId: job.runId,
+          causationId: claimed.requestEventId,
+        },
+      );
+      await enqueueEvents(manager, [{ contract: SyncJobCompletedEvent, envelope }]);
+      return result;
+    });
+  }
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}

@@ -1,0 +1,166 @@
+import type { Category, FailureCode, RecordCounts, Subject } from '@practice-sync/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+
+import type { ConnectorJob } from './portal-fetcher';
+
+/** A job this process holds a lease on. `claimCount` fences completion against a later re-claim. */
+export interface ClaimedJob {
+  rowId: string;
+  job: ConnectorJob;
+  /** The SyncJobRequested event id (causation of the result). */
+  requestEventId: string;
+  claimCount: number;
+  startedAt: Date;
+}
+
+export interface JobCompletion {
+  outcome: 'succeeded' | 'no_change' | 'failed';
+  errorCode: FailureCode | null;
+  errorMessage: string | null;
+  counts: RecordCounts;
+  finishedAt: Date;
+}
+
+interface JobRow {
+  id: string;
+  job_id: string;
+  attempt: number;
+  run_id: string;
+  client_id: string;
+  firm_id: string;
+  request_event_id: string;
+  category: string;
+  subject_kind: Subject['kind'];
+  subject_value: string;
+  period: string | null;
+  claim_count: number;
+  started_at: Date;
+}
+
+/** Records a job from the job topic in the consumer's transaction. False when it was already recorded. */
+export async function recordJob(
+  manager: EntityManager,
+  job: ConnectorJob,
+  requestEventId: string,
+): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    `INSERT INTO connector_jobs
+       (job_id, attempt, run_id, client_id, firm_id, request_event_id, category, subject_kind, subject_value, period)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (job_id, attempt) DO NOTHING
+     RETURNING id`,
+    [
+      job.jobId,
+      job.attempt,
+      job.runId,
+      job.clientId,
+      job.firmId,
+      requestEventId,
+      job.category,
+      job.subject.kind,
+      job.subject.value,
+      job.period,
+    ],
+  );
+  return rows.length > 0;
+}
+
+function toClaimed(row: JobRow): ClaimedJob {
+  return {
+    rowId: String(row.id),
+    requestEventId: row.request_event_id,
+    claimCount: row.claim_count,
+    startedAt: row.started_at,
+    job: {
+      jobId: row.job_id,
+      attempt: row.attempt,
+      runId: row.run_id,
+      clientId: row.client_id,
+      firmId: row.firm_id,
+      // Validated against the catalogue when the job was consumed.
+      category: row.category as Category,
+      subject: { kind: row.subject_kind, value: row.subject_value },
+      period: row.period,
+    },
+  };
+}
+
+/** The `connector_jobs` lifecycle: claim with a lease, heartbeat, release, fenced completion. */
+export class JobStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly workerId: string,
+    private readonly leaseMs: number,
+  ) {}
+
+  /**
+   * Claims up to `limit` pending jobs, or running ones whose lease expired (their process died). SKIP LOCKED
+   * lets several connector replicas claim side by side without waiting on each other.
+   */
+  async claim(limit: number): Promise<ClaimedJob[]> {
+    const rows: JobRow[] = await this.dataSource.query(
+      `UPDATE connector_jobs j
+          SET status = 'running', claim_count = j.claim_count + 1, worker_id = $1,
+              lease_expires_at = now() + make_interval(secs => $2::double precision / 1000),
+              heartbeat_at = now(), started_at = COALESCE(j.started_at, now())
+        WHERE j.id IN (
+          SELECT id FROM connector_jobs
+           WHERE status = 'pending' OR (status = 'running' AND lease_expires_at < now())
+           ORDER BY received_at, id
+           LIMIT $3
+           FOR UPDATE SKIP LOCKED)
+       RETURNING j.*`,
+      [this.workerId, this.leaseMs, limit],
+    );
+    // node-postgres answers an UPDATE … RETURNING as [rows, count].
+    const list = (Array.isArray(rows[0]) ? rows[0] : rows) as JobRow[];
+    return list.map(toClaimed);
+  }
+
+  /** Extends the lease of the jobs this process still holds. */
+  async heartbeat(rowIds: string[]): Promise<void> {
+    if (!rowIds.length) return;
+    await this.dataSource.query(
+      `UPDATE connector_jobs
+          SET heartbeat_at = now(), lease_expires_at = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE id = ANY($1::bigint[]) AND worker_id = $2 AND status = 'running'`,
+      [rowIds, this.workerId, this.leaseMs],
+    );
+  }
+
+  /** Hands jobs back on a clean shutdown so another replica (or the restart) picks them up at once. */
+  async release(rowIds: string[]): Promise<void> {
+    if (!rowIds.length) return;
+    await this.dataSource.query(
+      `UPDATE connector_jobs SET status = 'pending', worker_id = NULL, lease_expires_at = NULL
+        WHERE id = ANY($1::bigint[]) AND worker_id = $2 AND status = 'running'`,
+      [rowIds, this.workerId],
+    );
+  }
+
+  /** Locks the job row if this claim still owns it; false when the lease was lost to another worker. */
+  async lockIfOwned(manager: EntityManager, claimed: ClaimedJob): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT id FROM connector_jobs WHERE id = $1 AND status = 'running' AND claim_count = $2 FOR UPDATE`,
+      [claimed.rowId, claimed.claimCount],
+    );
+    return rows.length > 0;
+  }
+
+  async markDone(manager: EntityManager, claimed: ClaimedJob, completion: JobCompletion): Promise<void> {
+    await manager.query(
+      `UPDATE connector_jobs
+          SET status = 'done', outcome = $2, error_code = $3, error_message = $4, counts = $5::jsonb,
+              finished_at = $6, lease_expires_at = NULL
+        WHERE id = $1`,
+      [
+        claimed.rowId,
+        completion.outcome,
+        completion.errorCode,
+        completion.errorMessage,
+        JSON.stringify(completion.counts),
+        completion.finishedAt,
+      ],
+    );
+  }
+}

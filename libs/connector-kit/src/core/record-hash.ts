@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+
+import type { NormalisedRecord } from './portal-fetcher';
+
+/**
+ * JSON with object keys sorted at every level, so the same content always hashes the same whatever order a
+ * portal sends fields in. Array order is kept (it can be meaningful); `undefined` fields are dropped like
+ * JSON.stringify does.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : sortKeys(v)));
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function hashData(data: unknown): string {
+  return sha256Hex(canonicalJson(data));
+}
+
+export function toRecord(naturalKey: string, data: Record<string, unknown>): NormalisedRecord {
+  return { naturalKey, data, hash: hashData(data) };
+}
+
+/** One hash over a whole set of records (order independent), for a cheap "identical?" check. */
+export function combinedHash(records: ReadonlyMap<string, string>): string {
+  const keys = [...records.keys()].sort();
+  return sha256Hex(keys.map((k) => `${k}\u0000${records.get(k)}`).join('\n'));
+}

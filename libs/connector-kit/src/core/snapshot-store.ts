@@ -1,0 +1,62 @@
+import type { EntityManager } from 'typeorm';
+
+import { combinedHash } from './record-hash';
+
+/** What a snapshot is kept per: one client identifier, one category, one period. */
+export interface SnapshotKey {
+  firmId: string;
+  clientId: string;
+  subjectKind: string;
+  subjectValue: string;
+  category: string;
+  period: string | null;
+}
+
+function params(key: SnapshotKey): string[] {
+  return [key.firmId, key.clientId, key.subjectKind, key.subjectValue, key.category, key.period ?? ''];
+}
+
+const WHERE = `firm_id = $1 AND client_id = $2 AND subject_kind = $3 AND subject_value = $4
+               AND category = $5 AND period = $6`;
+
+/**
+ * Loads the last complete snapshot (natural key → hash), or null if there is none. Takes a transaction-scoped
+ * advisory lock on the key first, so two attempts finishing at once are compared one after the other.
+ */
+export async function loadSnapshot(
+  manager: EntityManager,
+  key: SnapshotKey,
+): Promise<Map<string, string> | null> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [params(key).join('|')]);
+  const rows: { records: Record<string, string> }[] = await manager.query(
+    `SELECT records FROM snapshots WHERE ${WHERE}`,
+    params(key),
+  );
+  return rows.length ? new Map(Object.entries(rows[0].records)) : null;
+}
+
+export async function saveSnapshot(
+  manager: EntityManager,
+  key: SnapshotKey,
+  records: ReadonlyMap<string, string>,
+  jobId: string,
+  fetchedAt: Date,
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO snapshots
+       (firm_id, client_id, subject_kind, subject_value, category, period, combined_hash, record_count, records,
+        job_id, fetched_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)
+     ON CONFLICT (firm_id, client_id, subject_kind, subject_value, category, period) DO UPDATE
+       SET combined_hash = EXCLUDED.combined_hash, record_count = EXCLUDED.record_count,
+           records = EXCLUDED.records, job_id = EXCLUDED.job_id, fetched_at = EXCLUDED.fetched_at`,
+    [
+      ...params(key),
+      combinedHash(records),
+      records.size,
+      JSON.stringify(Object.fromEntries(records)),
+      jobId,
+      fetchedAt,
+    ],
+  );
+}

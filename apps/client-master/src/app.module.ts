@@ -1,0 +1,36 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { Topics } from '@practice-sync/contracts';
+import { MessagingModule } from '@practice-sync/messaging';
+import { ObservabilityModule } from '@practice-sync/observability';
+import { PersistenceModule } from '@practice-sync/persistence';
+
+import { clientMasterDataSourceOptions } from './client-master-data-source';
+import { ClientsModule } from './clients/clients.module';
+import type { ClientMasterConfig } from './config/client-master.config';
+import { StatusModule } from './status/status.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ClientMasterConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: 'client-master', logLevel: config.LOG_LEVEL }),
+        PersistenceModule.forRoot(clientMasterDataSourceOptions(config)),
+        MessagingModule.forRoot({
+          config: {
+            brokers: config.KAFKA_BROKERS,
+            clientId: 'client-master',
+            topicPrefix: config.KAFKA_TOPIC_PREFIX,
+            partitions: config.KAFKA_PARTITIONS,
+          },
+          topics: [Topics.Results, Topics.ClientEvents],
+          logLevel: config.LOG_LEVEL,
+        }),
+        ClientsModule,
+        StatusModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,21 @@
+import { MessagingMigrations } from '@practice-sync/messaging';
+import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
+
+import { ClientEntity } from './clients/client.entity';
+import type { ClientMasterConfig } from './config/client-master.config';
+import { CreateClients1763856100000 } from './migrations/1763856100000-CreateClients';
+import { CreateStatusCells1763856200000 } from './migrations/1763856200000-CreateStatusCells';
+import { StatusCellEntity } from './status/status-cell.entity';
+
+/** client-master's schema, entities and migrations, shared by the app, `migrate.ts` and tests. */
+export function clientMasterDataSourceOptions(
+  config: Pick<ClientMasterConfig, 'DATABASE_URL'>,
+): ServiceDataSourceOptions {
+  return {
+    url: config.DATABASE_URL,
+    schema: 'client_master',
+    entities: [ClientEntity, StatusCellEntity],
+    migrations: [...MessagingMigrations, CreateClients1763856100000, CreateStatusCells1763856200000],
+    applicationName: 'client-master',
+  };
+}

@@ -1,0 +1,57 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+
+import type { Page } from '../common/cursor';
+import type { ClientDto } from './client.entity';
+import { ClientsService } from './clients.service';
+import { CreateClientDto } from './dto/create-client.dto';
+import { ListClientsQueryDto } from './dto/list-clients.dto';
+import { parseSelection, SelectClientsDto } from './dto/select-clients.dto';
+
+/** Internal API (cluster only, no auth yet): the gateway and the orchestrator call it with the caller's firm. */
+@Controller('internal/v1/firms/:firmId/clients')
+export class ClientsController {
+  constructor(private readonly clients: ClientsService) {}
+
+  @Post()
+  create(@Param('firmId', ParseUUIDPipe) firmId: string, @Body() body: CreateClientDto): Promise<ClientDto> {
+    return this.clients.create(firmId, body);
+  }
+
+  @Get()
+  list(
+    @Param('firmId', ParseUUIDPipe) firmId: string,
+    @Query() query: ListClientsQueryDto,
+  ): Promise<Page<ClientDto>> {
+    return this.clients.list(firmId, query);
+  }
+
+  @Post('select')
+  @HttpCode(HttpStatus.OK)
+  select(
+    @Param('firmId', ParseUUIDPipe) firmId: string,
+    @Body() body: SelectClientsDto,
+  ): Promise<Page<ClientDto>> {
+    return this.clients.select(firmId, parseSelection(body.selection), {
+      limit: body.limit,
+      cursor: body.cursor,
+    });
+  }
+
+  @Get(':id')
+  get(
+    @Param('firmId', ParseUUIDPipe) firmId: string,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ClientDto> {
+    return this.clients.get(firmId, id);
+  }
+}

@@ -1,0 +1,45 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ObservabilityModule } from '@practice-sync/observability';
+import { PersistenceModule } from '@practice-sync/persistence';
+
+import { AuthModule } from './auth/auth.module';
+import { ClientsModule } from './clients/clients.module';
+import type { GatewayConfig } from './config/gateway.config';
+import { GATEWAY_CONFIG } from './config/gateway.config';
+import { FirmsModule } from './firms/firms.module';
+import { gatewayDataSourceOptions } from './gateway-data-source';
+import { SyncRunsModule } from './sync-runs/sync-runs.module';
+import { UpstreamModule } from './upstream/upstream.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: 'gateway', logLevel: config.LOG_LEVEL }),
+        PersistenceModule.forRoot(gatewayDataSourceOptions(config)),
+        ConfigHolderModule.forRoot(config),
+        AuthModule,
+        UpstreamModule,
+        FirmsModule,
+        ClientsModule,
+        SyncRunsModule,
+      ],
+    };
+  }
+}
+
+/** Makes the validated config injectable (`@Inject(GATEWAY_CONFIG)`) everywhere. */
+@Module({})
+class ConfigHolderModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: ConfigHolderModule,
+      global: true,
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
+      exports: [GATEWAY_CONFIG],
+    };
+  }
+}

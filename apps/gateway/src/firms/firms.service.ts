@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+
+import type { ApiKeyRole } from '../auth/api-key';
+import { generateApiKey } from '../auth/api-key';
+import type { Principal } from '../auth/principal';
+import { NotFoundProblemException } from '../problems/problem';
+import { ApiKeyEntity } from './api-key.entity';
+import type { ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key.dto';
+import type { FirmResponseDto } from './dto/create-firm-request.dto';
+import { FirmEntity } from './firm.entity';
+
+@Injectable()
+export class FirmsService {
+  constructor(
+    @InjectRepository(FirmEntity) private readonly firms: Repository<FirmEntity>,
+    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+  ) {}
+
+  async createFirm(name: string): Promise<FirmResponseDto> {
+    const firm = await this.firms.save(this.firms.create({ id: uuidv7(), name, createdAt: new Date() }));
+    return { id: firm.id, name: firm.name };
+  }
+
+  /** 404 unless the firm exists and the caller is the platform or a key of that firm (no existence leaks). */
+  async assertReachable(principal: Principal, firmId: string): Promise<void> {
+    const visible = principal.kind === 'platform' || principal.firmId === firmId;
+    if (!visible || !(await this.firms.existsBy({ id: firmId }))) {
+      throw new NotFoundProblemException(`There is no firm ${firmId}.`);
+    }
+  }
+
+  async createKey(firmId: string, name: string, role: ApiKeyRole): Promise<CreatedApiKeyResponseDto> {
+    const generated = generateApiKey();
+    const entity = this.keys.create({
+      id: uuidv7(),
+      firmId,
+      name,
+      role,
+      prefix: generated.prefix,
+      keyHash: generated.hash,
+      createdAt: new Date(),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    await this.keys.insert(entity);
+    return { id: entity.id, key: generated.key, role };
+  }
+
+  async listKeys(firmId: string): Promise<ApiKeyResponseDto[]> {
+    const keys = await this.keys.find({ where: { firmId, revokedAt: IsNull() }, order: { id: 'ASC' } });
+    return keys.map((k) => ({
+      id: k.id,
+      name: k.name,
+      role: k.role,
+      prefix: `psk_${k.prefix}`,
+      createdAt: k.createdAt.toISOString(),
+      lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    }));
+  }
+
+  async revokeKey(firmId: string, keyId: string): Promise<void> {
+    const result = await this.keys.update(
+      { id: keyId, firmId, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
+    if (!result.affected)
+      throw new NotFoundProblemException(`There is no active API key ${keyId} in this firm.`);
+  }
+}

@@ -1,0 +1,19 @@
+import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
+
+import type { GatewayConfig } from './config/gateway.config';
+import { ApiKeyEntity } from './firms/api-key.entity';
+import { FirmEntity } from './firms/firm.entity';
+import { CreateFirmsAndApiKeys1763856000000 } from './migrations/1763856000000-CreateFirmsAndApiKeys';
+
+/** The gateway's schema, entities and migrations, shared by the app and `migrate.ts`. */
+export function gatewayDataSourceOptions(
+  config: Pick<GatewayConfig, 'DATABASE_URL'>,
+): ServiceDataSourceOptions {
+  return {
+    url: config.DATABASE_URL,
+    schema: 'gateway',
+    entities: [FirmEntity, ApiKeyEntity],
+    migrations: [CreateFirmsAndApiKeys1763856000000],
+    applicationName: 'gateway',
+  };
+}

@@ -1,0 +1,37 @@
+import type { INestApplication } from '@nestjs/common';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+import { ClientsModule } from '../clients/clients.module';
+import { FirmsModule } from '../firms/firms.module';
+import { FieldErrorDto, ProblemDto } from '../problems/problem.dto';
+import { SyncRunsModule } from '../sync-runs/sync-runs.module';
+
+const DESCRIPTION = `Keep client records current with the GST, Income Tax and e-sign portals in one operation.
+
+Authenticate with \`Authorization: Bearer <api key>\`. Errors are RFC 9457 \`application/problem+json\`;
+validation errors name each bad field in \`errors[]\`. Lists answer \`{ items, nextCursor }\`; pass
+\`nextCursor\` back as \`cursor\` for the next page.`;
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('practice-sync API')
+    .setDescription(DESCRIPTION)
+    .setVersion('1')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'A firm API key, or the platform key for firms.',
+    })
+    .build();
+  // Only the public API; health and metrics are for probes and Prometheus, not for firms.
+  return SwaggerModule.createDocument(app, config, {
+    include: [FirmsModule, ClientsModule, SyncRunsModule],
+    extraModels: [ProblemDto, FieldErrorDto],
+  });
+}
+
+/** Swagger UI at `/docs`, the document at `/docs-json` (outside the `/v1` prefix). */
+export function mountOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+}

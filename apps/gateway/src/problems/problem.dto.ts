@@ -1,0 +1,33 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class FieldErrorDto {
+  @ApiProperty({ example: 'gstins[0]' })
+  field!: string;
+
+  @ApiProperty({ example: 'check character is wrong (expected 5 for 27AAACR5055K1Z)' })
+  message!: string;
+}
+
+/** RFC 9457 problem details (documentation only; the filter writes the body). */
+export class ProblemDto {
+  @ApiProperty({ example: 'https://practice-sync.dev/problems/validation-error' })
+  type!: string;
+
+  @ApiProperty({ example: 'The request is not valid' })
+  title!: string;
+
+  @ApiProperty({ example: 400 })
+  status!: number;
+
+  @ApiProperty({ example: 'gstins[0]: check character is wrong (expected 5 for 27AAACR5055K1Z)' })
+  detail!: string;
+
+  @ApiProperty({ example: '/v1/clients' })
+  instance!: string;
+
+  @ApiPropertyOptional({ type: [FieldErrorDto] })
+  errors?: FieldErrorDto[];
+
+  @ApiPropertyOptional({ description: 'Only on 500: quote it to support.', format: 'uuid' })
+  errorId?: string;
+}

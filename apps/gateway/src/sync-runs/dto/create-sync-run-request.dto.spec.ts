@@ -1,0 +1,78 @@
+import type { FieldError } from '../../problems/problem';
+import { ValidationProblemException } from '../../problems/problem';
+import { createValidationPipe } from '../../validation/validation.pipe';
+import { CreateSyncRunRequestDto } from './create-sync-run-request.dto';
+
+async function errorsFor(body: unknown): Promise<FieldError[]> {
+  try {
+    await createValidationPipe().transform(body, { type: 'body', metatype: CreateSyncRunRequestDto });
+    return [];
+  } catch (e) {
+    if (e instanceof ValidationProblemException) return e.errors ?? [];
+    throw e;
+  }
+}
+
+const ID = '0193a8f4-2222-7abc-8def-0123456789ab';
+
+describe('CreateSyncRunRequestDto', () => {
+  it.each([
+    { clients: { all: true }, categories: ['gst.all'] },
+    {
+      clients: { ids: [ID] },
+      categories: ['gst.gstr2b', 'itr.returns'],
+      period: { gst: '042025', itr: '2025-26' },
+    },
+    { clients: { tags: ['gst-monthly'] }, categories: ['esign.signature_timestamps'] },
+    { clients: { offices: ['Pune'] }, categories: ['itr.all'], period: {} },
+  ])('accepts %j', async (body) => {
+    expect(await errorsFor(body)).toEqual([]);
+  });
+
+  it('needs exactly one selection key', async () => {
+    expect(await errorsFor({ clients: {}, categories: ['gst.all'] })).toEqual([
+      { field: 'clients', message: expect.stringContaining('must be one of') },
+    ]);
+    expect(await errorsFor({ clients: { all: true, tags: ['a'] }, categories: ['gst.all'] })).toEqual([
+      { field: 'clients', message: expect.stringContaining('exactly one') },
+    ]);
+    expect(await errorsFor({ clients: { everyone: true }, categories: ['gst.all'] })).toEqual([
+      { field: 'clients.everyone', message: expect.stringContaining('not a known selection') },
+    ]);
+    expect(await errorsFor({ categories: ['gst.all'] })).toEqual([
+      { field: 'clients', message: expect.stringContaining('is required') },
+    ]);
+  });
+
+  it('names bad client ids by index', async () => {
+    expect(await errorsFor({ clients: { ids: [ID, 'nope'] }, categories: ['gst.all'] })).toEqual([
+      { field: 'clients.ids[1]', message: 'must be a client id (UUID)' },
+    ]);
+  });
+
+  it('checks categories against the catalogue', async () => {
+    expect(await errorsFor({ clients: { all: true }, categories: [] })).toEqual([
+      { field: 'categories', message: 'must list at least one category' },
+    ]);
+    const errors = await errorsFor({ clients: { all: true }, categories: ['gst.gstr2b', 'gst.gstr9'] });
+    expect(errors).toEqual([
+      { field: 'categories[1]', message: expect.stringContaining('unknown category "gst.gstr9"') },
+    ]);
+  });
+
+  it('checks period formats and rejects unknown period keys', async () => {
+    const errors = await errorsFor({
+      clients: { all: true },
+      categories: ['gst.all'],
+      period: { gst: '2025-04', itr: '2025-27', esign: 'x' },
+    });
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { field: 'period.gst', message: 'must be MMYYYY, e.g. 042025' },
+        { field: 'period.itr', message: expect.stringContaining('YYYY-YY') },
+        { field: 'period.esign', message: 'is not a known field; remove it' },
+      ]),
+    );
+    expect(errors).toHaveLength(3);
+  });
+});

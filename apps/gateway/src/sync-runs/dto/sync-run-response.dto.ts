@@ -1,0 +1,94 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { JobOutcomes, JobStatuses, RunStatuses } from '@practice-sync/contracts';
+
+class RunTotalsDto {
+  @ApiProperty({ example: 12 }) jobs!: number;
+  @ApiProperty({ example: 4 }) pending!: number;
+  @ApiProperty({ example: 2 }) running!: number;
+  @ApiProperty({ example: 3 }) succeeded!: number;
+  @ApiProperty({ example: 1 }) noChange!: number;
+  @ApiProperty({ example: 1 }) failed!: number;
+  @ApiProperty({ example: 1 }) skipped!: number;
+  @ApiProperty({ example: 0 }) cancelled!: number;
+}
+
+export class SyncRunResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: RunStatuses, example: 'queued' })
+  status!: string;
+
+  @ApiProperty({ example: { tags: ['gst-monthly'] }, description: 'The client selection as requested.' })
+  clients!: Record<string, unknown>;
+
+  @ApiProperty({ type: [String], example: ['gst.gstr2b'] })
+  categories!: string[];
+
+  @ApiProperty({ nullable: true, example: { gst: '042025' } })
+  period!: Record<string, string> | null;
+
+  @ApiProperty({ type: RunTotalsDto })
+  totals!: RunTotalsDto;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  startedAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  finishedAt!: string | null;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  scheduleId!: string | null;
+}
+
+export class SyncRunListResponseDto {
+  @ApiProperty({ type: [SyncRunResponseDto] })
+  items!: SyncRunResponseDto[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+class JobCountsDto {
+  @ApiProperty({ example: 12 }) added!: number;
+  @ApiProperty({ example: 0 }) updated!: number;
+  @ApiProperty({ example: 0 }) removed!: number;
+  @ApiProperty({ example: 0 }) unchanged!: number;
+}
+
+class JobSubjectDto {
+  @ApiProperty({ enum: ['gstin', 'pan', 'esignClientFileId'], example: 'gstin' })
+  kind!: string;
+
+  @ApiProperty({ example: '27AAACR5055K1Z5' })
+  value!: string;
+}
+
+export class SyncJobResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty({ example: 'gst.gstr2b' }) category!: string;
+  @ApiProperty({ type: JobSubjectDto }) subject!: JobSubjectDto;
+  @ApiProperty({ nullable: true, type: String, example: '042025' }) period!: string | null;
+  @ApiProperty({ enum: JobStatuses, example: 'done' }) status!: string;
+  @ApiProperty({ enum: JobOutcomes, nullable: true, example: 'failed' }) outcome!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'not_generated_yet' }) errorCode!: string | null;
+  @ApiProperty({ nullable: true, type: String }) errorMessage!: string | null;
+  @ApiProperty({ nullable: true, type: Boolean }) retryable!: boolean | null;
+  @ApiProperty({ example: 1 }) attempts!: number;
+  @ApiProperty({ type: JobCountsDto, nullable: true }) counts!: JobCountsDto | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+}
+
+export class SyncJobListResponseDto {
+  @ApiProperty({ type: [SyncJobResponseDto] })
+  items!: SyncJobResponseDto[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}

@@ -1,0 +1,14 @@
+export { kafkaAnswers } from './infra/kafka';
+export { postgresAnswers, withDatabase } from './infra/postgres';
+export type { FirmWithAdmin } from './stack/firm';
+export { apiKeyWorks, createFirmWithAdmin } from './stack/firm';
+export { freePort } from './stack/processes';
+export type { ServiceName } from './stack/services';
+export { SERVICE_NAMES } from './stack/services';
+export type { StackHandle, StartStackOptions } from './stack/start-stack';
+export { startStack } from './stack/start-stack';
+export type { TestInfra } from './test-infra';
+export { testInfra } from './test-infra';
+export { uniqueName } from './unique-name';
+export type { WaitForOptions } from './wait-for';
+export { waitFor } from './wait-for';

@@ -1,0 +1,85 @@
+/** Every process of the platform, in start order; the sandbox stands in for the government portals. */
+export const SERVICE_NAMES = [
+  'portal-sandbox',
+  'client-master',
+  'sync-orchestrator',
+  'connector-gst',
+  'connector-itr',
+  'connector-esign',
+  'gateway',
+] as const;
+
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface ServiceSpec {
+  name: ServiceName;
+  /** PORT in the dev stack (stack.sh); e2e runs pick free ports instead. */
+  defaultPort: number;
+  /** Has a PostgreSQL schema and `src/migrate.ts`. */
+  migrates: boolean;
+  /** Name of its URL in `.stack/env`. */
+  urlVar: string;
+}
+
+export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
+  'portal-sandbox': {
+    name: 'portal-sandbox',
+    defaultPort: 3100,
+    migrates: false,
+    urlVar: 'PORTAL_SANDBOX_URL',
+  },
+  'client-master': { name: 'client-master', defaultPort: 3001, migrates: true, urlVar: 'CLIENT_MASTER_URL' },
+  'sync-orchestrator': {
+    name: 'sync-orchestrator',
+    defaultPort: 3002,
+    migrates: true,
+    urlVar: 'SYNC_ORCHESTRATOR_URL',
+  },
+  'connector-gst': { name: 'connector-gst', defaultPort: 3003, migrates: true, urlVar: 'CONNECTOR_GST_URL' },
+  'connector-itr': { name: 'connector-itr', defaultPort: 3004, migrates: true, urlVar: 'CONNECTOR_ITR_URL' },
+  'connector-esign': {
+    name: 'connector-esign',
+    defaultPort: 3005,
+    migrates: true,
+    urlVar: 'CONNECTOR_ESIGN_URL',
+  },
+  gateway: { name: 'gateway', defaultPort: 3000, migrates: true, urlVar: 'GATEWAY_URL' },
+};
+
+/** Portal family each connector talks to, under the sandbox's base URL. */
+const PORTAL_PATH: Partial<Record<ServiceName, string>> = {
+  'connector-gst': '/gst',
+  'connector-itr': '/itr',
+  'connector-esign': '/esign',
+};
+
+export interface StackSettings {
+  kafkaBrokers: string;
+  topicPrefix: string;
+  databaseUrl: string;
+  platformApiKey: string;
+  logLevel: string;
+  urls: Record<ServiceName, string>;
+}
+
+/** The environment one service is started with (the variables its config schema reads). */
+export function serviceEnv(name: ServiceName, s: StackSettings): Record<string, string> {
+  const port = new URL(s.urls[name]).port;
+  if (name === 'portal-sandbox') return { PORT: port, LOG_LEVEL: s.logLevel };
+  const env: Record<string, string> = {
+    PORT: port,
+    LOG_LEVEL: s.logLevel,
+    KAFKA_BROKERS: s.kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: s.topicPrefix,
+    DATABASE_URL: s.databaseUrl,
+  };
+  if (name === 'gateway') {
+    env['PLATFORM_API_KEY'] = s.platformApiKey;
+    env['CLIENT_MASTER_URL'] = s.urls['client-master'];
+    env['SYNC_ORCHESTRATOR_URL'] = s.urls['sync-orchestrator'];
+  }
+  if (name === 'sync-orchestrator') env['CLIENT_MASTER_URL'] = s.urls['client-master'];
+  const portalPath = PORTAL_PATH[name];
+  if (portalPath) env['PORTAL_BASE_URL'] = `${s.urls['portal-sandbox']}${portalPath}`;
+  return env;
+}

@@ -1,0 +1,226 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { repoRoot, stackDir } from '../infra/repo-root';
+import { waitFor } from '../wait-for';
+import type { FirmWithAdmin } from './firm';
+import { createFirmWithAdmin } from './firm';
+import { isReady } from './http';
+import { freePort, isAlive, readPid, runLogged, spawnLogged, stopPid, tail, writePid } from './processes';
+import type { ServiceName, StackSettings } from './services';
+import { SERVICE_NAMES, serviceEnv, SERVICES } from './services';
+
+export interface StartStackOptions {
+  /** Which processes to run (default: all, sandbox included). */
+  services?: readonly ServiceName[];
+  /** Defaults: the test run's KAFKA_BROKERS / DATABASE_URL / KAFKA_TOPIC_PREFIX (set by the jest global setup). */
+  kafkaBrokers?: string;
+  databaseUrl?: string;
+  topicPrefix?: string;
+  /** Default: a random key for this stack. */
+  platformApiKey?: string;
+  /** 'free' (default): ports the OS picks, so e2e never collides with a dev stack; 'default': 3000-3005, 3100. */
+  ports?: 'free' | 'default';
+  /** Logs go to `<logDir>/<logPrefix><service>.log` (default `.stack/logs/e2e-<service>.log`). */
+  logDir?: string;
+  logPrefix?: string;
+  /** Leave the services running after this process exits, their pids in `pidDir` (what stack.sh does). */
+  detached?: boolean;
+  pidDir?: string;
+  /** Use a service that already answers /health/ready on its port instead of starting another (stack.sh). */
+  reuseRunning?: boolean;
+  readyTimeoutMs?: number;
+  logLevel?: string;
+  /** Extra variables for every service (e.g. feature flags a test needs). */
+  env?: Record<string, string>;
+  onProgress?: (message: string) => void;
+}
+
+export interface StackHandle {
+  urls: Record<ServiceName, string>;
+  gatewayUrl: string;
+  sandboxUrl: string;
+  platformApiKey: string;
+  kafkaBrokers: string;
+  databaseUrl: string;
+  topicPrefix: string;
+  logFile(service: ServiceName): string;
+  /** A new firm with an admin API key, created through the gateway with the platform key. */
+  createFirmWithAdmin(name?: string): Promise<FirmWithAdmin>;
+  /** Stops the processes this handle started (never ones it reused). */
+  stop(): Promise<void>;
+}
+
+interface Started {
+  name: ServiceName;
+  pid: number;
+  exited: () => boolean;
+}
+
+const NODE_TS = ['-r', '@swc-node/register'];
+
+/** Runs `fn` over `items` with at most `limit` in flight; rejects with the first failure after all settle. */
+async function mapLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  const queue = [...items];
+  const errors: unknown[] = [];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+      // After a failure, start nothing new: the caller is about to give up.
+      if (errors.length) return;
+      await fn(item).catch((e: unknown) => errors.push(e));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (errors.length) throw errors[0];
+}
+
+function resolveSettings(opts: StartStackOptions) {
+  return {
+    kafkaBrokers: opts.kafkaBrokers ?? process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
+    databaseUrl:
+      opts.databaseUrl ?? process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/practice_sync',
+    topicPrefix: opts.topicPrefix ?? process.env['KAFKA_TOPIC_PREFIX'] ?? '',
+    platformApiKey: opts.platformApiKey ?? randomBytes(24).toString('base64url'),
+    logLevel: opts.logLevel ?? process.env['STACK_LOG_LEVEL'] ?? 'info',
+  };
+}
+
+/**
+ * Runs migrations, starts the services as processes (`node -r @swc-node/register apps/<svc>/src/main.ts`) and
+ * waits until each answers GET /health/ready with 200. Shared by `deploy/local/stack.sh` (detached, fixed ports)
+ * and the e2e tests (children of the test process, free ports, the run's own database and topic prefix).
+ */
+export async function startStack(opts: StartStackOptions = {}): Promise<StackHandle> {
+  const root = repoRoot();
+  const names = SERVICE_NAMES.filter((n) => !opts.services || opts.services.includes(n));
+  const logDir = opts.logDir ?? join(stackDir(), 'logs');
+  const logPrefix = opts.logPrefix ?? 'e2e-';
+  const pidDir = opts.pidDir ?? join(stackDir(), 'pids');
+  const progress = opts.onProgress ?? (() => undefined);
+  const logFile = (name: ServiceName) => join(logDir, `${logPrefix}${name}.log`);
+  const base = resolveSettings(opts);
+
+  for (const name of names) {
+    const main = join(root, 'apps', name, 'src/main.ts');
+    if (!existsSync(main)) throw new Error(`cannot start ${name}: ${main} does not exist`);
+  }
+
+  const urls = {} as Record<ServiceName, string>;
+  for (const name of SERVICE_NAMES) {
+    const port = opts.ports === 'default' ? SERVICES[name].defaultPort : await freePort();
+    urls[name] = `http://127.0.0.1:${port}`;
+  }
+  const settings: StackSettings = { ...base, urls };
+  const envFor = (name: ServiceName): NodeJS.ProcessEnv => ({
+    ...process.env,
+    ...opts.env,
+    ...serviceEnv(name, settings),
+  });
+
+  const started: Started[] = [];
+  const readiness: Promise<void>[] = [];
+  const children: number[] = [];
+  const killChildren = () => children.forEach((pid) => isAlive(pid) && process.kill(pid, 'SIGKILL'));
+  if (!opts.detached) process.once('exit', killChildren);
+
+  const stop = async () => {
+    await Promise.all(started.map((s) => stopPid(s.pid)));
+    if (!opts.detached) process.removeListener('exit', killChildren);
+  };
+
+  /** Migrations, then the process itself. Services own separate schemas, so they may migrate concurrently. */
+  const launch = async (name: ServiceName) => {
+    const file = logFile(name);
+    const pidFile = join(pidDir, `${name}.pid`);
+    if (opts.reuseRunning && (await isReady(urls[name]))) {
+      progress(`${name}: already running at ${urls[name]}`);
+      return;
+    }
+    if (opts.detached) {
+      // A pid of ours that is alive but not ready is stuck or on another port: replace it.
+      const old = readPid(pidFile);
+      if (old !== undefined && isAlive(old)) await stopPid(old);
+    }
+    // A fresh log per start, so the tail printed on failure is this start's.
+    mkdirSync(logDir, { recursive: true });
+    writeFileSync(file, `--- ${new Date().toISOString()} ${name} ---\n`);
+    if (SERVICES[name].migrates) {
+      progress(`${name}: migrating`);
+      const code = await runLogged(process.execPath, [...NODE_TS, `apps/${name}/src/migrate.ts`], {
+        cwd: root,
+        env: envFor(name),
+        logFile: file,
+      });
+      if (code !== 0) throw new Error(`${name}: migrations failed (exit ${code}); ${file}:\n${tail(file)}`);
+    }
+    const child = spawnLogged(process.execPath, [...NODE_TS, `apps/${name}/src/main.ts`], {
+      cwd: root,
+      env: envFor(name),
+      logFile: file,
+      detached: !!opts.detached,
+    });
+    if (child.pid === undefined) throw new Error(`${name}: could not be spawned`);
+    const pid = child.pid;
+    if (opts.detached) writePid(pidFile, pid);
+    else children.push(pid);
+    const entry: Started = {
+      name,
+      pid,
+      exited: () => child.exitCode !== null || child.signalCode !== null || !isAlive(pid),
+    };
+    started.push(entry);
+    progress(`${name}: started (pid ${pid}) on ${urls[name]}`);
+    const ready = waitReady(entry);
+    // Awaited below with the others; marked handled now so an early failure is not an unhandled rejection.
+    ready.catch(() => undefined);
+    readiness.push(ready);
+  };
+
+  const waitReady = async (s: Started) => {
+    try {
+      await waitFor(
+        async () => {
+          if (s.exited()) throw new Error('EXITED');
+          return isReady(urls[s.name]);
+        },
+        {
+          timeoutMs: opts.readyTimeoutMs ?? 120_000,
+          intervalMs: 250,
+          description: `${s.name} ${urls[s.name]}/health/ready`,
+        },
+      );
+    } catch (e) {
+      const why = s.exited() ? 'exited before it was ready' : (e as Error).message;
+      throw new Error(`${s.name}: ${why}; last lines of ${logFile(s.name)}:\n${tail(logFile(s.name))}`);
+    }
+    progress(`${s.name}: ready`);
+  };
+
+  try {
+    // At most 3 at once: each process compiles TypeScript on start, which is CPU-bound.
+    await mapLimit(names, 3, launch);
+    await Promise.all(readiness);
+  } catch (e) {
+    // A test run must not leave orphans; the dev stack keeps what runs so its logs and state can be inspected.
+    if (!opts.detached) await stop();
+    throw e;
+  }
+  return {
+    urls,
+    gatewayUrl: urls.gateway,
+    sandboxUrl: urls['portal-sandbox'],
+    platformApiKey: base.platformApiKey,
+    kafkaBrokers: base.kafkaBrokers,
+    databaseUrl: base.databaseUrl,
+    topicPrefix: base.topicPrefix,
+    logFile,
+    createFirmWithAdmin: (name = `Firm ${randomBytes(3).toString('hex')}`) =>
+      createFirmWithAdmin(urls.gateway, base.platformApiKey, name),
+    stop,
+  };
+}

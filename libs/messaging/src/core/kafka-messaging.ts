@@ -1,7 +1,7 @@
 import { dlqTopicOf } from '@practice-sync/contracts';
 import { counter } from '@practice-sync/observability';
 import type { Admin, Consumer, EachMessagePayload, Producer } from 'kafkajs';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
@@ -85,15 +85,34 @@ export class KafkaMessaging {
     const wanted = [...new Set(topics.flatMap((t) => [this.topic(t), dlqTopicOf(this.topic(t))]))];
     const existing = new Set(await this.admin.listTopics());
     const missing = wanted.filter((t) => !existing.has(t));
-    if (missing.length === 0) return;
-    await this.admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: this.config.partitions,
-        replicationFactor: -1,
-      })),
-    });
+    if (missing.length > 0) {
+      // Resolves false (no throw) when another service created a topic first: several start at once.
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: this.config.partitions,
+          replicationFactor: -1,
+        })),
+      });
+    }
+    await this.waitForLeaders(wanted);
+  }
+
+  /** A topic another process has just created may not have partition leaders yet; wait until it has. */
+  private async waitForLeaders(topics: string[], timeoutMs = 30000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const { topics: meta } = await this.admin.fetchTopicMetadata({ topics });
+        const ready = meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+        if (ready) return;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+      }
+      if (Date.now() > deadline) throw new Error(`topics without partition leaders: ${topics.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   /** Reachability for readiness: a real metadata request to the cluster. */

@@ -65,7 +65,16 @@ export interface StackSettings {
 /** The environment one service is started with (the variables its config schema reads). */
 export function serviceEnv(name: ServiceName, s: StackSettings): Record<string, string> {
   const port = new URL(s.urls[name]).port;
-  if (name === 'portal-sandbox') return { PORT: port, LOG_LEVEL: s.logLevel };
+  if (name === 'portal-sandbox') {
+    // The connectors do not open portal sessions or decrypt the GST envelope yet (the connectors issue adds
+    // both); until then the stack runs the sandbox in its plain, session-free mode.
+    return {
+      PORT: port,
+      LOG_LEVEL: s.logLevel,
+      SANDBOX_GST_ENCRYPTION: 'off',
+      SANDBOX_REQUIRE_SESSIONS: 'false',
+    };
+  }
   const env: Record<string, string> = {
     PORT: port,
     LOG_LEVEL: s.logLevel,

@@ -3,9 +3,9 @@
 import 'reflect-metadata';
 
 import { gstinCheckCharacter } from '@practice-sync/contracts';
+import { MultiBar, Presets } from 'cli-progress';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { MultiBar, Presets } from 'cli-progress';
 
 interface Client {
   id: string;

@@ -1,5 +1,12 @@
 import { expandCategories } from './categories';
-import { gstinCheckCharacter, gstinProblem, isGstPeriod, isTan, isYearRange, panProblem } from './identifiers';
+import {
+  gstinCheckCharacter,
+  gstinProblem,
+  isGstPeriod,
+  isTan,
+  isYearRange,
+  panProblem,
+} from './identifiers';
 
 describe('identifiers', () => {
   it('accepts the GSTIN from portals.md and computes its check character', () => {

@@ -53,6 +53,7 @@ export class KafkaMessaging {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.admin = this.kafka.admin();
     const registry = deps.registry;

@@ -27,16 +27,23 @@ const HTTP_STATUS_NAMES: Record<number, string> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
   429: 'TOO_MANY_REQUESTS',
   500: 'INTERNAL_SERVER_ERROR',
 };
 
-export function itrError(status: number, desc: string): Record<string, unknown> {
+export function itrError(status: number, desc: string, code = `EFL${status}`): Record<string, unknown> {
   return {
     successFlag: false,
     httpStatus: HTTP_STATUS_NAMES[status] ?? String(status),
-    errors: [{ code: `EFL${status}`, desc }],
+    messages: [],
+    errors: [{ code, desc }],
   };
+}
+
+/** A successful e-filing answer. */
+export function itrOk(data: unknown, messages: unknown[] = []): Record<string, unknown> {
+  return { successFlag: true, httpStatus: 'OK', messages, errors: [], data };
 }
 
 function esignProblem(

@@ -40,6 +40,18 @@ export function fieldErrors(error: ZodError, root = 'body'): FieldError[] {
   });
 }
 
+/** A problem+json answer with a chosen status and title, plus response headers (e.g. Retry-After). */
+export class ProblemException extends HttpException {
+  constructor(
+    status: number,
+    title: string,
+    detail: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super({ error: title, message: detail }, status);
+  }
+}
+
 function slug(status: number): string {
   if (status === 400) return 'validation-error';
   if (status === 404) return 'not-found';
@@ -67,6 +79,7 @@ export class ProblemFilter implements ExceptionFilter {
     };
     if (exception instanceof ValidationProblem) problem.errors = exception.errors;
     if (res.headersSent) return;
+    if (exception instanceof ProblemException) res.set(exception.headers);
     res.status(status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }

@@ -2,12 +2,16 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/commo
 
 import { isPortal, PORTALS } from '../common/portal';
 import { ValidationProblem } from '../common/problem';
+import { EsignAccessService } from '../esign/esign-access.service';
 import type { FaultSettings } from '../faults/fault-settings';
 import { faultPatchSchema } from '../faults/fault-settings';
 import { FaultsService } from '../faults/faults.service';
 import type { SandboxStats } from '../faults/stats.service';
 import { StatsService } from '../faults/stats.service';
 import { GstAuthService } from '../gst/gst-auth.service';
+import { GstQueueService } from '../gst/gst-queue.service';
+import { ItrJobsService } from '../itr/itr-jobs.service';
+import { ItrSessionService } from '../itr/itr-session.service';
 import { SandboxClock } from '../world/sandbox-clock';
 import { WorldService } from '../world/world.service';
 import type { ClockResponseDto } from './control.dto';
@@ -22,16 +26,22 @@ export class ControlController {
     private readonly faults: FaultsService,
     private readonly stats: StatsService,
     private readonly gstAuth: GstAuthService,
+    private readonly gstQueue: GstQueueService,
+    private readonly itrSessions: ItrSessionService,
+    private readonly itrJobs: ItrJobsService,
+    private readonly esignAccess: EsignAccessService,
   ) {}
 
-  /** Back to boot state: clock at real now, no faults, zero counts, no GST sessions, empty caches. */
+  /** Back to boot state: clock at its start, no faults, zero counts, no sessions, consents, jobs or caches. */
   @Post('reset')
   @HttpCode(200)
   reset(): ClockResponseDto & { faults: Record<string, FaultSettings> } {
     this.world.reset();
     this.faults.reset();
     this.stats.reset();
-    this.gstAuth.reset();
+    for (const service of [this.gstAuth, this.gstQueue, this.itrSessions, this.itrJobs, this.esignAccess]) {
+      service.reset();
+    }
     return { ...this.clockState(), faults: this.faults.all() };
   }
 

@@ -1,5 +1,5 @@
 import type { RunningSandbox } from '../testing/sandbox-test-app';
-import { startSandbox } from '../testing/sandbox-test-app';
+import { PLAIN_NO_SESSIONS, startSandbox } from '../testing/sandbox-test-app';
 
 interface ProblemBody {
   type: string;
@@ -13,7 +13,7 @@ describe('control API (HTTP)', () => {
   let sandbox: RunningSandbox;
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
+    sandbox = await startSandbox(PLAIN_NO_SESSIONS);
   });
   afterAll(() => sandbox.close());
 

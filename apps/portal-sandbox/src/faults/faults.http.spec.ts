@@ -1,5 +1,5 @@
 import type { RunningSandbox } from '../testing/sandbox-test-app';
-import { startSandbox } from '../testing/sandbox-test-app';
+import { PLAIN_NO_SESSIONS, startSandbox } from '../testing/sandbox-test-app';
 
 const GST_2B = '/gst/taxpayerapi/v4.0/returns/gstr2b?action=GET2B&gstin=27AAACR5055K1Z7&rtnprd=012025';
 const ITR = '/itr/portal/v1/filing-status?pan=AAAPL1234C';
@@ -19,7 +19,7 @@ describe('portal faults (HTTP)', () => {
   const stats = async () => (await (await sandbox.get('/_sandbox/stats')).json()) as Stats;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ SANDBOX_START_AT: '2025-03-10T09:00:00Z' });
+    sandbox = await startSandbox({ ...PLAIN_NO_SESSIONS, SANDBOX_START_AT: '2025-03-10T09:00:00Z' });
   });
   afterAll(() => sandbox.close());
   beforeEach(() => sandbox.send('POST', '/_sandbox/reset', {}));
@@ -36,6 +36,17 @@ describe('portal faults (HTTP)', () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { successFlag: boolean }).successFlag).toBe(true);
     expect((await stats()).portals.itr.requests).toBe(3);
+  });
+
+  it('hangs requests during a "hang" outage and resets them when it is lifted', async () => {
+    await faults('gst', { outage: 'hang' });
+    let settled = false;
+    const pending = sandbox.get(GST_2B).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(settled).toBe(false);
+    await faults('gst', { outage: false });
+    await expect(pending).rejects.toThrow();
+    expect((await sandbox.get(GST_2B)).status).toBe(200);
   });
 
   it('answers 429 with Retry-After beyond the rate limit, in each portal dialect', async () => {

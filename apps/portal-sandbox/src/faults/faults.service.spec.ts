@@ -1,3 +1,4 @@
+import { drawLatency } from './fault-settings';
 import { FaultsService } from './faults.service';
 
 describe('FaultsService', () => {
@@ -43,5 +44,16 @@ describe('FaultsService', () => {
     });
     faults.reset();
     expect(faults.get('itr').latencyMs).toBe(0);
+  });
+
+  it('draws latency from each family: never below the floor, heavier tails for GST than e-sign', () => {
+    const draws = (portal: 'gst' | 'itr' | 'esign') =>
+      Array.from({ length: 1000 }, (_, i) => drawLatency(portal, 100, (i + 0.5) / 1000));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    for (const portal of ['gst', 'itr', 'esign'] as const) expect(Math.min(...draws(portal))).toBe(100);
+    expect(mean(draws('gst'))).toBeGreaterThan(mean(draws('itr')));
+    expect(mean(draws('itr'))).toBeGreaterThan(mean(draws('esign')));
+    expect(Math.max(...draws('gst'))).toBeLessThanOrEqual(500);
+    expect(drawLatency('gst', 0, 0.99)).toBe(0);
   });
 });

@@ -1,9 +1,12 @@
+import type { Socket } from 'node:net';
+
+import type { OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { Portal } from '../common/portal';
 import { PORTALS } from '../common/portal';
 import type { FaultPatch, FaultSettings } from './fault-settings';
-import { NO_FAULTS } from './fault-settings';
+import { drawLatency, NO_FAULTS } from './fault-settings';
 
 /** Where randomness and real time come from; tests may pin them. */
 export const FAULT_RANDOM = Symbol('FAULT_RANDOM');
@@ -16,9 +19,11 @@ const MINUTE_MS = 60_000;
  * (not the sandbox clock): they are about how fast a connector calls, not about the simulated calendar.
  */
 @Injectable()
-export class FaultsService {
+export class FaultsService implements OnModuleDestroy {
   private settings = new Map<Portal, FaultSettings>();
   private accepted = new Map<Portal, number[]>();
+  /** Connections held open by a hanging outage; dropped when it is lifted. */
+  private held = new Map<Portal, Set<Socket>>();
 
   constructor(@Inject(FAULT_RANDOM) private readonly random: RandomSource) {
     this.reset();
@@ -37,7 +42,13 @@ export class FaultsService {
     if (next.rateLimitPerMinute === 0) next.rateLimitPerMinute = null;
     if (patch.rateLimitPerMinute !== undefined) this.accepted.set(portal, []);
     this.settings.set(portal, next);
+    if (next.outage !== 'hang') this.release(portal);
     return next;
+  }
+
+  /** This request's delay, from the family's latency distribution. */
+  latencyFor(portal: Portal): number {
+    return drawLatency(portal, this.get(portal).latencyMs, this.random());
   }
 
   /** Whether this request should fail at random, by the portal's error rate. */
@@ -62,8 +73,27 @@ export class FaultsService {
     return Math.max(1, Math.ceil((log[0] + MINUTE_MS - nowMs) / 1000));
   }
 
+  /** Holds a connection without answering, as a hung portal does. */
+  hold(portal: Portal, socket: Socket): void {
+    const sockets = this.held.get(portal) ?? new Set<Socket>();
+    this.held.set(portal, sockets);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  }
+
+  /** A hung request never gets its answer: when the outage ends its connection is reset. */
+  private release(portal: Portal): void {
+    for (const socket of this.held.get(portal) ?? []) socket.destroy();
+    this.held.get(portal)?.clear();
+  }
+
+  onModuleDestroy(): void {
+    for (const portal of PORTALS) this.release(portal);
+  }
+
   reset(): void {
     for (const portal of PORTALS) {
+      this.release(portal);
       this.settings.set(portal, { ...NO_FAULTS });
       this.accepted.set(portal, []);
     }

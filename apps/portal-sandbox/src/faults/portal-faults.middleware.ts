@@ -20,10 +20,20 @@ export function portalOf(url: string): Portal | undefined {
 /** The identifier a request is about, for per-identifier stats (GSTIN, PAN or client file id). */
 export function identifierOf(portal: Portal, req: Request): string | undefined {
   if (portal === 'gst') return firstString(req.query.gstin) ?? firstString(req.headers.gstin);
-  if (portal === 'itr') return firstString(req.query.pan);
+  if (portal === 'itr') return firstString(req.query.pan) ?? panInPath(req) ?? panInBody(req.body);
   const match = ESIGN_FILE.exec(req.originalUrl.split('?')[0]);
   return match ? decodeURIComponent(match[1]) : undefined;
 }
+
+const ITR_PAN = /^\/itr\/eri\/v1\/clients\/([^/]+)/;
+const panInPath = (req: Request): string | undefined => ITR_PAN.exec(req.originalUrl.split('?')[0])?.[1];
+
+function panInBody(body: unknown): string | undefined {
+  return typeof body === 'object' && body !== null && 'pan' in body ? firstString(body.pan) : undefined;
+}
+
+/** Sandbox-only helpers under a family's prefix (the GSTN public key…) are not part of the portal. */
+const SANDBOX_HELPER = /^\/(gst|itr|esign)\/_sandbox\//;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,14 +51,15 @@ export class PortalFaultsMiddleware implements NestMiddleware {
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
     const portal = portalOf(req.originalUrl);
-    if (!portal) return next();
+    if (!portal || SANDBOX_HELPER.test(req.originalUrl)) return next();
     try {
       this.stats.record(portal, identifierOf(portal, req));
       const settings = this.faults.get(portal);
       if (settings.outage) {
         this.metrics.count(portal, 'outage');
-        // No answer at all: the client sees a reset connection, as when the portal is down.
-        req.socket.destroy();
+        // No answer at all: a reset connection, or (hang) one held open until the outage is lifted.
+        if (settings.outage === 'hang') this.faults.hold(portal, req.socket);
+        else req.socket.destroy();
         return;
       }
       const retryAfter = this.faults.admit(portal);
@@ -56,7 +67,8 @@ export class PortalFaultsMiddleware implements NestMiddleware {
         this.metrics.count(portal, 'rate_limited');
         return sendRateLimited(portal, res, retryAfter, req.originalUrl);
       }
-      if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+      const delay = this.faults.latencyFor(portal);
+      if (delay > 0) await sleep(delay);
       if (this.faults.shouldFail(portal)) {
         this.metrics.count(portal, 'injected_error');
         return sendInjectedError(portal, res, req.originalUrl);

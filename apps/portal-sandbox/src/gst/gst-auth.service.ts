@@ -1,59 +1,77 @@
 import { randomBytes } from 'node:crypto';
 
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
+import type { SandboxConfig } from '../config/sandbox.config';
+import { SANDBOX_CONFIG } from '../config/sandbox.config';
+import { accessWindowHours } from '../world/gst-taxpayer.generator';
 import { SandboxClock } from '../world/sandbox-clock';
 
 /** The OTP the sandbox always sends (DESIGN.md). */
 export const SANDBOX_OTP = '575757';
 /** Token lifetime in minutes, as GSTN answers in `expiry`. */
 export const TOKEN_EXPIRY_MINUTES = 360;
+const MINUTE_MS = 60_000;
 
-interface Session {
+export interface GstSession {
+  token: string;
   gstin: string;
   username: string;
+  /** The session encryption key; sent to the client encrypted with its app_key. */
+  sek: Buffer;
   expiresAtMs: number;
+  /** End of the access window the taxpayer enabled: refreshing is refused after it. */
+  windowEndsAtMs: number;
 }
 
-export interface TokenGrant {
-  auth_token: string;
-  expiry: number;
-  sek: string;
-}
+export type SessionLookup =
+  | { kind: 'ok'; session: GstSession }
+  | { kind: 'unknown' }
+  | { kind: 'expired' }
+  | { kind: 'window_over' };
 
-/**
- * GST sessions. Reads do not require a session yet (a later issue enforces them and adds the encryption
- * envelope); the `sek` is random bytes standing in for the encrypted session key.
- */
+/** GST sessions, judged by the sandbox clock so tests can expire them by advancing it. */
 @Injectable()
 export class GstAuthService {
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions = new Map<string, GstSession>();
 
-  constructor(private readonly clock: SandboxClock) {}
+  constructor(
+    private readonly clock: SandboxClock,
+    @Inject(SANDBOX_CONFIG) private readonly config: SandboxConfig,
+  ) {}
 
   isValidOtp(otp: string | undefined): boolean {
     return otp === SANDBOX_OTP;
   }
 
-  grant(gstin: string, username: string): TokenGrant {
-    const token = randomBytes(16).toString('hex');
-    const expiresAtMs = this.clock.now().getTime() + TOKEN_EXPIRY_MINUTES * 60_000;
-    this.sessions.set(token, { gstin, username, expiresAtMs });
-    return { auth_token: token, expiry: TOKEN_EXPIRY_MINUTES, sek: randomBytes(32).toString('base64') };
+  /** Live sessions of the GSTIN; AUTHTOKEN beyond the limit is refused (AUTH403). */
+  hasRoomFor(gstin: string): boolean {
+    const now = this.nowMs();
+    let live = 0;
+    for (const s of this.sessions.values()) if (s.gstin === gstin && s.expiresAtMs > now) live++;
+    return live < this.config.SANDBOX_GST_MAX_SESSIONS;
   }
 
-  /** A live session for this token and GSTIN, judged by the sandbox clock. */
-  find(token: string | undefined, gstin: string): Session | undefined {
+  /** A new session after a correct OTP; its access window starts now. */
+  open(gstin: string, username: string): GstSession {
+    const hours = accessWindowHours(this.config.SANDBOX_WORLD_SEED, gstin);
+    return this.issue(gstin, username, this.nowMs() + hours * 60 * MINUTE_MS);
+  }
+
+  lookup(token: string | undefined, gstin: string): SessionLookup {
     const session = token ? this.sessions.get(token) : undefined;
-    if (!session || session.gstin !== gstin) return undefined;
-    return session.expiresAtMs > this.clock.now().getTime() ? session : undefined;
+    if (!session || session.gstin !== gstin) return { kind: 'unknown' };
+    return session.expiresAtMs > this.nowMs() ? { kind: 'ok', session } : { kind: 'expired' };
   }
 
-  refresh(token: string, gstin: string): TokenGrant | undefined {
-    const session = this.find(token, gstin);
-    if (!session) return undefined;
-    this.sessions.delete(token);
-    return this.grant(gstin, session.username);
+  /** A new token and SEK for a live session still inside its access window; the old token dies. */
+  refresh(token: string | undefined, gstin: string): SessionLookup {
+    const found = this.lookup(token, gstin);
+    if (found.kind !== 'ok') return found;
+    const old = found.session;
+    if (this.nowMs() >= old.windowEndsAtMs) return { kind: 'window_over' };
+    this.sessions.delete(old.token);
+    return { kind: 'ok', session: this.issue(gstin, old.username, old.windowEndsAtMs) };
   }
 
   logout(token: string | undefined): void {
@@ -62,5 +80,22 @@ export class GstAuthService {
 
   reset(): void {
     this.sessions.clear();
+  }
+
+  private issue(gstin: string, username: string, windowEndsAtMs: number): GstSession {
+    const session: GstSession = {
+      token: randomBytes(16).toString('hex'),
+      gstin,
+      username,
+      sek: randomBytes(32),
+      expiresAtMs: Math.min(this.nowMs() + TOKEN_EXPIRY_MINUTES * MINUTE_MS, windowEndsAtMs),
+      windowEndsAtMs,
+    };
+    this.sessions.set(session.token, session);
+    return session;
+  }
+
+  private nowMs(): number {
+    return this.clock.now().getTime();
   }
 }

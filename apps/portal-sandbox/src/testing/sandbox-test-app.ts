@@ -3,11 +3,22 @@ import type { INestApplication } from '@nestjs/common';
 import { createSandboxApp } from '../app.setup';
 import { loadSandboxConfig } from '../config/sandbox.config';
 
+/** The compatibility mode the connectors use until they implement sessions: plain JSON, no session on reads. */
+export const PLAIN_NO_SESSIONS = {
+  SANDBOX_GST_ENCRYPTION: 'off',
+  SANDBOX_REQUIRE_SESSIONS: 'false',
+} as const;
+
 export interface RunningSandbox {
   app: INestApplication;
   url: string;
   get(path: string, headers?: Record<string, string>): Promise<Response>;
-  send(method: 'POST' | 'PUT', path: string, body: unknown): Promise<Response>;
+  send(
+    method: 'POST' | 'PUT',
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -21,10 +32,10 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Ru
     app,
     url,
     get: (path, headers) => fetch(`${url}${path}`, { headers }),
-    send: (method, path, body) =>
+    send: (method, path, body, headers = {}) =>
       fetch(`${url}${path}`, {
         method,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
     close: () => app.close(),

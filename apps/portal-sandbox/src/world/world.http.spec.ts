@@ -1,5 +1,5 @@
 import type { RunningSandbox } from '../testing/sandbox-test-app';
-import { startSandbox } from '../testing/sandbox-test-app';
+import { PLAIN_NO_SESSIONS, startSandbox } from '../testing/sandbox-test-app';
 
 const PAN = 'AAAPL1234C';
 const GST_NEXT = (gstin: string, period: string) =>
@@ -18,7 +18,7 @@ describe('ITR and e-sign portals, and the sandbox clock (HTTP)', () => {
     json<SigningPage>(`/esign/api/v1/client-files/${file}/signing-requests${query}`);
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ SANDBOX_START_AT: '2025-11-20T10:00:00Z' });
+    sandbox = await startSandbox({ ...PLAIN_NO_SESSIONS, SANDBOX_START_AT: '2025-11-20T10:00:00Z' });
   });
   afterAll(() => sandbox.close());
   beforeEach(() => sandbox.send('POST', '/_sandbox/reset', {}));

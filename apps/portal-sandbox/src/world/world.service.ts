@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import type { SandboxConfig } from '../config/sandbox.config';
 import { SANDBOX_CONFIG } from '../config/sandbox.config';
+import { parsePeriod } from './dates';
+import { salesDocument } from './gst-sections.generator';
 import type { Gstr2bDocument } from './gstr2b.generator';
 import { generateGstr2b, isGenerated } from './gstr2b.generator';
 import type { FiledReturn } from './itr-returns.generator';
@@ -15,41 +17,60 @@ export type Gstr2bLookup = { kind: 'not_generated' } | { kind: 'generated'; docu
 
 /**
  * The simulated world, generated lazily per identifier and projected onto the sandbox clock.
- * Only GSTR-2B documents are memoised: they are the only costly ones, and they do not depend on the clock.
+ * Only invoice documents are memoised: they are the only costly ones, and they do not depend on the clock.
  */
 @Injectable()
 export class WorldService {
-  private readonly gstr2b: LruCache<string, Gstr2bDocument>;
+  private readonly documents: LruCache<string, Gstr2bDocument>;
 
   constructor(
     @Inject(SANDBOX_CONFIG) private readonly config: SandboxConfig,
     private readonly clock: SandboxClock,
   ) {
-    this.gstr2b = new LruCache(config.SANDBOX_CACHE_ENTRIES);
+    this.documents = new LruCache(config.SANDBOX_CACHE_ENTRIES);
+  }
+
+  get seed(): string {
+    return this.config.SANDBOX_WORLD_SEED;
   }
 
   now(): Date {
     return this.clock.now();
   }
 
+  /** Whether the return period has begun (a future period has no data at all). */
+  periodStarted(rtnprd: string): boolean {
+    const { month, year } = parsePeriod(rtnprd);
+    return Date.UTC(year, month - 1, 1) <= this.clock.now().getTime();
+  }
+
   gstr2bFor(gstin: string, rtnprd: string): Gstr2bLookup {
     if (!isGenerated(rtnprd, this.clock.now())) return { kind: 'not_generated' };
-    const document = this.gstr2b.getOrCreate(`${gstin}|${rtnprd}`, () =>
-      generateGstr2b(this.config.SANDBOX_WORLD_SEED, gstin, rtnprd),
+    return { kind: 'generated', document: this.purchases(gstin, rtnprd) };
+  }
+
+  /** Supplier invoices of the period (the 2B's content, also what 2A and IMS show). */
+  purchases(gstin: string, rtnprd: string): Gstr2bDocument {
+    return this.documents.getOrCreate(`2b|${gstin}|${rtnprd}`, () =>
+      generateGstr2b(this.seed, gstin, rtnprd),
     );
-    return { kind: 'generated', document };
+  }
+
+  /** The taxpayer's own outward invoices of the period (GSTR-1). */
+  sales(gstin: string, rtnprd: string): Gstr2bDocument {
+    return this.documents.getOrCreate(`r1|${gstin}|${rtnprd}`, () => salesDocument(this.seed, gstin, rtnprd));
   }
 
   filedReturns(pan: string): FiledReturn[] {
-    return filedReturns(this.config.SANDBOX_WORLD_SEED, pan, this.clock.now());
+    return filedReturns(this.seed, pan, this.clock.now());
   }
 
   signingRequests(fileId: string): SigningRequest[] {
-    return signingRequests(this.config.SANDBOX_WORLD_SEED, fileId, this.clock.now());
+    return signingRequests(this.seed, fileId, this.clock.now());
   }
 
   reset(): void {
-    this.gstr2b.clear();
+    this.documents.clear();
     this.clock.reset();
   }
 }

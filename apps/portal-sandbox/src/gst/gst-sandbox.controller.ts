@@ -1,0 +1,42 @@
+import { Controller, Get, Header, NotFoundException, Param } from '@nestjs/common';
+import { gstinProblem } from '@practice-sync/contracts';
+
+import { ValidationProblem } from '../common/problem';
+import { accessWindowHours } from '../world/gst-taxpayer.generator';
+import { WorldService } from '../world/world.service';
+import { GstKeysService } from './gst-keys.service';
+import { GstQueueService } from './gst-queue.service';
+
+/**
+ * What the real GSTN distributes out of band (its public key) or serves from elsewhere (queued files), plus
+ * what a test needs to know about a taxpayer (its access window).
+ */
+@Controller('gst')
+export class GstSandboxController {
+  constructor(
+    private readonly keys: GstKeysService,
+    private readonly queue: GstQueueService,
+    private readonly world: WorldService,
+  ) {}
+
+  @Get('_sandbox/public-key')
+  publicKey(): { publicKey: string; padding: string } {
+    return { publicKey: this.keys.publicKeyPem(), padding: 'RSA-OAEP (SHA-1)' };
+  }
+
+  @Get('_sandbox/taxpayers/:gstin')
+  taxpayer(@Param('gstin') gstin: string): { gstin: string; accessWindowHours: number } {
+    const problem = gstinProblem(gstin);
+    if (problem) throw new ValidationProblem(`Invalid GSTIN`, [{ field: 'gstin', message: problem }]);
+    return { gstin, accessWindowHours: accessWindowHours(this.world.seed, gstin) };
+  }
+
+  /** A queued answer's file: base64(AES-256-ECB(ek, json)); its SHA-256 is the `hash` FILEDET gave. */
+  @Get('files/:token/:n')
+  @Header('content-type', 'text/plain; charset=utf-8')
+  file(@Param('token') token: string, @Param('n') n: string): string {
+    const body = this.queue.file(token, Number(n));
+    if (body === undefined) throw new NotFoundException(`No file ${n} for this token`);
+    return body;
+  }
+}

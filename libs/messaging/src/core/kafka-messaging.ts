@@ -87,15 +87,20 @@ export class KafkaMessaging {
     const existing = new Set(await this.admin.listTopics());
     const missing = wanted.filter((t) => !existing.has(t));
     if (missing.length > 0) {
-      // Resolves false (no throw) when another service created a topic first: several start at once.
-      await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: this.config.partitions,
-          replicationFactor: -1,
-        })),
-      });
+      // Several services start at once and create the same topics: "already exists" is fine, and the leaders
+      // are awaited below with our own retries (kafkajs' waitForLeaders throws on a topic still propagating).
+      await this.admin
+        .createTopics({
+          waitForLeaders: false,
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: this.config.partitions,
+            replicationFactor: -1,
+          })),
+        })
+        .catch((e: unknown) => {
+          if (!String((e as Error).message).includes('already exists')) throw e;
+        });
     }
     await this.waitForLeaders(wanted);
   }

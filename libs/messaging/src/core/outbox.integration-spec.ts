@@ -26,11 +26,10 @@ function thingIds(messages: { value: Buffer | null }[]): string[] {
 
 describe('transactional outbox (real Kafka + PostgreSQL)', () => {
   let ds: DataSource;
-  let schema: string;
   let messaging: KafkaMessaging;
 
   beforeAll(async () => {
-    ({ ds, schema } = await freshDataSource(databaseUrl));
+    ({ ds } = await freshDataSource(databaseUrl));
     messaging = newMessaging(ds, brokers, prefix);
     await messaging.start([topic]);
   });
@@ -77,10 +76,17 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
   });
 
   it('publishes a row committed just before the process crashed, once it restarts', async () => {
+    // Its own schema: no relay of the tests above may touch the row before the "restart".
+    const { ds: crashDs, schema: crashSchema } = await freshDataSource(databaseUrl);
     // A separate process commits an outbox row and is SIGKILLed straight after, before any relay runs.
     const script = path.join(__dirname, '../test/commit-then-crash.ts');
     const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
-      env: { ...process.env, TEST_DATABASE_URL: databaseUrl, TEST_SCHEMA: schema, TEST_THING: 'survivor' },
+      env: {
+        ...process.env,
+        TEST_DATABASE_URL: databaseUrl,
+        TEST_SCHEMA: crashSchema,
+        TEST_THING: 'survivor',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -89,15 +95,17 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
       child.on('exit', (_code, sig) => resolve(sig)),
     );
     expect({ signal, stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
-    expect(await ds.query(`SELECT topic FROM outbox`)).toEqual([{ topic }]);
+    expect(await crashDs.query(`SELECT topic FROM outbox`)).toEqual([{ topic }]);
 
     // "Restart": a new service instance's relay finds the row and publishes it.
     const seen = await collect(brokers, messaging.topic(topic));
-    const restarted = newMessaging(ds, brokers, prefix, 'restarted');
+    const restarted = newMessaging(crashDs, brokers, prefix, 'restarted');
     await restarted.start([topic]);
     restarted.startOutboxRelay({ pollIntervalMs: 50 });
     await until(() => thingIds(seen.messages).includes('survivor'), 'the survivor event');
+    expect(await crashDs.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 0 }]);
     await restarted.stop();
     await seen.stop();
+    await crashDs.destroy();
   });
 });

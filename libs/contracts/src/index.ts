@@ -2,6 +2,7 @@ export * from './categories';
 export * from './create-envelope';
 export * from './envelope';
 export * from './event-contract';
+export * from './events/client-records-changed/client-records-changed.event';
 export * from './events/client-status-changed/client-status-changed.event';
 export * from './events/shared.schema';
 export * from './events/sync-job-completed/sync-job-completed.event';
@@ -11,6 +12,7 @@ export * from './identifiers';
 export * from './outcomes';
 export * from './topics';
 
+import { ClientRecordsChangedEvent } from './events/client-records-changed/client-records-changed.event';
 import { ClientStatusChangedEvent } from './events/client-status-changed/client-status-changed.event';
 import { SyncJobCompletedEvent } from './events/sync-job-completed/sync-job-completed.event';
 import { SyncJobRequestedEvent } from './events/sync-job-requested/sync-job-requested.event';
@@ -22,5 +24,6 @@ export const ALL_EVENTS = [
   SyncJobCompletedEvent,
   SyncRunChangedEvent,
   ClientStatusChangedEvent,
+  ClientRecordsChangedEvent,
 ] as const;
 export * from './asyncapi/build-asyncapi';

@@ -33,6 +33,7 @@ export class KafkaMessaging {
   private relay: OutboxRelay | null = null;
   private readonly consumed;
   private readonly published;
+  private readonly outboxFailed;
 
   constructor(
     readonly config: MessagingConfig,
@@ -66,6 +67,11 @@ export class KafkaMessaging {
       : undefined;
     this.published = registry
       ? counter(registry, 'messaging_published_total', 'Messages published to Kafka', ['topic'])
+      : undefined;
+    this.outboxFailed = registry
+      ? counter(registry, 'messaging_outbox_failed_total', 'Outbox rows the broker refused for good', [
+          'topic',
+        ])
       : undefined;
     this.publisher = { publish: (events) => this.publish(events) };
   }
@@ -127,12 +133,15 @@ export class KafkaMessaging {
   }
 
   /** Starts publishing committed outbox rows of this service's schema. */
-  startOutboxRelay(options: Omit<OutboxRelayOptions, 'topicPrefix' | 'published'> = {}): OutboxRelay {
+  startOutboxRelay(
+    options: Omit<OutboxRelayOptions, 'topicPrefix' | 'published' | 'failed'> = {},
+  ): OutboxRelay {
     if (!this.relay) {
       this.relay = new OutboxRelay(this.deps.dataSource, this.producer, this.logger, {
         ...options,
         topicPrefix: this.config.topicPrefix,
         published: this.published,
+        failed: this.outboxFailed,
       });
       this.relay.start();
     }

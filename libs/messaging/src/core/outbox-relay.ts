@@ -11,9 +11,43 @@ export interface OutboxRelayOptions {
   /** Rows published per Kafka batch and transaction. */
   batchSize?: number;
   published?: Counter<'topic'>;
+  failed?: Counter<'topic'>;
+  /** Bytes per produce request; Kafka refuses a record batch over `message.max.bytes` (1 MiB by default). */
+  maxBatchBytes?: number;
 }
 
-interface OutboxRow {
+const DEFAULT_MAX_BATCH_BYTES = 512 * 1024;
+
+/** Error types for which a retry of the same messages can never succeed. */
+const PERMANENT = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+]);
+
+function isPermanentProduceError(e: unknown): boolean {
+  const type = (e as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && PERMANENT.has(type);
+}
+
+function rowBytes(r: OutboxRow): number {
+  return Buffer.byteLength(r.payload) + Buffer.byteLength(r.key) + JSON.stringify(r.headers).length + 64;
+}
+
+/** The oldest rows whose total size stays within `maxBytes` (always at least one). */
+export function takeWithinBytes<R extends OutboxRow>(rows: R[], maxBytes: number): R[] {
+  let total = 0;
+  let n = 0;
+  for (const row of rows) {
+    total += rowBytes(row);
+    if (n > 0 && total > maxBytes) break;
+    n++;
+  }
+  return rows.slice(0, n);
+}
+
+export interface OutboxRow {
   seq: string;
   topic: string;
   key: string;
@@ -56,32 +90,70 @@ export class OutboxRelay {
     await this.loop;
   }
 
-  /** Publishes one batch; returns how many rows it published. Exposed for tests and tools. */
+  /** Publishes one batch; returns how many rows it took off the outbox. Exposed for tests and tools. */
   async publishBatch(): Promise<number> {
     const batchSize = this.options.batchSize ?? 500;
     return this.dataSource.transaction(async (manager) => {
-      const rows: OutboxRow[] = await manager.query(
+      const locked: OutboxRow[] = await manager.query(
         `SELECT seq, topic, key, payload, headers FROM outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize],
       );
+      const rows = takeWithinBytes(locked, this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES);
       if (rows.length === 0) return 0;
-      const byTopic = new Map<string, OutboxRow[]>();
-      for (const row of rows) {
-        const list = byTopic.get(row.topic) ?? [];
-        list.push(row);
-        byTopic.set(row.topic, list);
+      let failed: { row: OutboxRow; error: string }[] = [];
+      try {
+        await this.send(rows);
+      } catch (e) {
+        if (!isPermanentProduceError(e)) throw e;
+        // The broker refuses something in this batch for good (e.g. a message over its size limit): send the
+        // rows one by one and park the ones it refuses, so one bad row never blocks the outbox.
+        failed = await this.sendOneByOne(rows);
       }
-      await this.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic.entries()].map(([topic, list]) => ({
-          topic: `${this.options.topicPrefix}${topic}`,
-          messages: list.map((r) => ({ key: r.key, value: r.payload, headers: r.headers })),
-        })),
-      });
-      await manager.query(`DELETE FROM outbox WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
-      for (const [topic, list] of byTopic) this.options.published?.inc({ topic }, list.length);
+      const seqs = rows.map((r) => r.seq);
+      if (failed.length > 0) {
+        for (const { row, error } of failed) {
+          await manager.query(
+            `INSERT INTO outbox_failed (seq, id, topic, key, payload, headers, error)
+             SELECT seq, id, topic, key, payload, headers, $2 FROM outbox WHERE seq = $1`,
+            [row.seq, error],
+          );
+          this.logger.error(
+            { topic: row.topic, seq: row.seq, err: error },
+            'outbox relay: row refused, parked',
+          );
+          this.options.failed?.inc({ topic: row.topic });
+        }
+      }
+      await manager.query(`DELETE FROM outbox WHERE seq = ANY($1::bigint[])`, [seqs]);
+      const failedSeqs = new Set(failed.map((f) => f.row.seq));
+      for (const row of rows) if (!failedSeqs.has(row.seq)) this.options.published?.inc({ topic: row.topic });
       return rows.length;
     });
+  }
+
+  private async send(rows: OutboxRow[]): Promise<void> {
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic.entries()].map(([topic, list]) => ({
+        topic: `${this.options.topicPrefix}${topic}`,
+        messages: list.map((r) => ({ key: r.key, value: r.payload, headers: r.headers })),
+      })),
+    });
+  }
+
+  private async sendOneByOne(rows: OutboxRow[]): Promise<{ row: OutboxRow; error: string }[]> {
+    const failed: { row: OutboxRow; error: string }[] = [];
+    for (const row of rows) {
+      try {
+        await this.send([row]);
+      } catch (e) {
+        if (!isPermanentProduceError(e)) throw e;
+        failed.push({ row, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return failed;
   }
 
   private async run(): Promise<void> {

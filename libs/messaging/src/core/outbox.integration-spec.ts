@@ -67,6 +67,44 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
     await seen.stop();
   });
 
+  it('publishes many large events for one key in produce requests the broker accepts', async () => {
+    // 200 × 20 kB on one partition: 4 MB, four times the broker's record-batch limit if sent as one batch.
+    const big = 'mid-sized';
+    const seen = await collect(brokers, messaging.topic(topic));
+    messaging.startOutboxRelay({ pollIntervalMs: 50 });
+    await ds.transaction((manager) =>
+      enqueueEvents(
+        manager,
+        Array.from({ length: 200 }, (_, i) => ({
+          contract: ThingHappened,
+          envelope: thing(big, i, 'x'.repeat(20_000)),
+        })),
+      ),
+    );
+    await until(
+      () => seen.messages.filter((m) => thingIds([m])[0] === big).length === 200,
+      '200 large events',
+    );
+    expect(await ds.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 0 }]);
+    await seen.stop();
+  });
+
+  it('parks an event the broker refuses for good, and keeps publishing the ones after it', async () => {
+    const seen = await collect(brokers, messaging.topic(topic));
+    messaging.startOutboxRelay({ pollIntervalMs: 50 });
+    const huge = thing('huge', 1, 'x'.repeat(2_000_000));
+    await ds.transaction((manager) => enqueueEvents(manager, [{ contract: ThingHappened, envelope: huge }]));
+    await ds.transaction((manager) =>
+      enqueueEvents(manager, [{ contract: ThingHappened, envelope: thing('after-huge', 2) }]),
+    );
+    await until(() => thingIds(seen.messages).includes('after-huge'), 'the event after the refused one');
+    const parked: { id: string; error: string }[] = await ds.query('SELECT id, error FROM outbox_failed');
+    expect(parked.map((p) => p.id)).toEqual([huge.id]);
+    expect(parked[0].error).toMatch(/too large|larger than/i);
+    expect(await ds.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 0 }]);
+    await seen.stop();
+  });
+
   it('rejects an event on a topic its contract does not allow, before anything is written', async () => {
     await expect(
       ds.transaction((manager) =>

@@ -1,5 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+import { CreateOutboxFailed1763769600001 } from './1763769600001-CreateOutboxFailed';
+
 /**
  * The transactional outbox (events written with the state change that announces them, relayed to Kafka) and the
  * inbox (event ids a consumer group has already applied, written in the same transaction as the effect).
@@ -34,4 +36,4 @@ export class CreateMessagingTables1763769600000 implements MigrationInterface {
   }
 }
 
-export const MessagingMigrations = [CreateMessagingTables1763769600000];
+export const MessagingMigrations = [CreateMessagingTables1763769600000, CreateOutboxFailed1763769600001];

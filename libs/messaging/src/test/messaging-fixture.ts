@@ -11,11 +11,11 @@ import { KafkaMessaging } from '../core/kafka-messaging';
 import { MessagingMigrations } from '../migrations/1763769600000-CreateMessagingTables';
 
 /** A contract used only by the messaging tests. */
-export const ThingHappened = defineEvent<{ thingId: string; value: number }>({
+export const ThingHappened = defineEvent<{ thingId: string; value: number; padding?: string }>({
   type: 'test.thing.happened',
   version: 1,
   topics: [Topics.ClientEvents],
-  schema: z.object({ thingId: z.string(), value: z.number().int() }),
+  schema: z.object({ thingId: z.string(), value: z.number().int(), padding: z.string().optional() }),
   key: (d) => d.thingId,
   description: 'test only',
 });
@@ -64,8 +64,16 @@ export function newMessaging(
   return new KafkaMessaging({ brokers, clientId, topicPrefix: prefix, partitions: 2 }, { dataSource: ds });
 }
 
-export function thing(thingId: string, value: number): Envelope<{ thingId: string; value: number }> {
-  return createEnvelope(ThingHappened, { thingId, value }, { firmId: 'firm-1' });
+export function thing(
+  thingId: string,
+  value: number,
+  padding?: string,
+): Envelope<{ thingId: string; value: number; padding?: string }> {
+  return createEnvelope(
+    ThingHappened,
+    { thingId, value, ...(padding ? { padding } : {}) },
+    { firmId: 'firm-1' },
+  );
 }
 
 /** Collects every message of a topic from the beginning with a throwaway consumer group. */

@@ -1,6 +1,14 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { ConnectorKitModule, connectorSettingsFrom } from '@practice-sync/connector-kit';
+import type { ConnectorSettings } from '@practice-sync/connector-kit';
+import {
+  AccessStore,
+  CONNECTOR_SETTINGS,
+  ConnectorKitModule,
+  ConnectorMetrics,
+  connectorSettingsFrom,
+  PortalHttpClient,
+} from '@practice-sync/connector-kit';
 import { Topics } from '@practice-sync/contracts';
 import { MessagingModule } from '@practice-sync/messaging';
 import { ObservabilityModule } from '@practice-sync/observability';
@@ -8,7 +16,9 @@ import { PersistenceModule } from '@practice-sync/persistence';
 
 import type { ConnectorEsignConfig } from './config/connector-esign.config';
 import { SERVICE_NAME } from './config/connector-esign.config';
+import { EsignCredentialsController } from './credentials/esign-credentials.controller';
 import { connectorEsignDatabaseOptions } from './database.options';
+import { EsignAccessService } from './esign-api/esign-access.service';
 import { SignatureTimestampsFetcher } from './signature-timestamps/signature-timestamps.fetcher';
 
 @Module({})
@@ -26,13 +36,27 @@ export class AppModule {
             topicPrefix: config.KAFKA_TOPIC_PREFIX,
             partitions: config.KAFKA_PARTITIONS,
           },
-          topics: [Topics.JobsEsign, Topics.Results],
+          topics: [Topics.JobsEsign, Topics.Results, Topics.Records],
           logLevel: config.LOG_LEVEL,
         }),
         ConnectorKitModule.forRoot({
           portal: 'esign',
           settings: connectorSettingsFrom(config),
-          fetchers: (http) => [new SignatureTimestampsFetcher(http)],
+          controllers: [EsignCredentialsController],
+          providers: [
+            {
+              provide: EsignAccessService,
+              inject: [AccessStore, ConnectorMetrics, CONNECTOR_SETTINGS],
+              useFactory: (access: AccessStore, metrics: ConnectorMetrics, s: ConnectorSettings) =>
+                new EsignAccessService(access, metrics, s.credentials.required),
+            },
+          ],
+          fetchers: {
+            inject: [PortalHttpClient, EsignAccessService],
+            useFactory: (http: PortalHttpClient, access: EsignAccessService) => [
+              new SignatureTimestampsFetcher(http, access),
+            ],
+          },
         }),
       ],
     };

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import { NestFactory } from '@nestjs/core';
 import { describeConfig } from '@practice-sync/config';
+import { CONNECTOR_SECRET_KEYS } from '@practice-sync/connector-kit';
 import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module';
@@ -14,7 +15,10 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   app.enableShutdownHooks();
   await app.listen(config.PORT);
-  logger.log({ config: describeConfig(config, []) }, `${SERVICE_NAME} listening on port ${config.PORT}`);
+  logger.log(
+    { config: describeConfig(config, [...CONNECTOR_SECRET_KEYS]) },
+    `${SERVICE_NAME} listening on port ${config.PORT}`,
+  );
 }
 
 bootstrap().catch((e: unknown) => {

@@ -4,8 +4,10 @@ import type {
   PortalFetcher,
   PortalHttpClient,
 } from '@practice-sync/connector-kit';
-import { parseShape, PortalError } from '@practice-sync/connector-kit';
+import { isPortalError, parseShape, PortalError } from '@practice-sync/connector-kit';
+import { z } from 'zod';
 
+import type { EsignAccessService } from '../esign-api/esign-access.service';
 import { normaliseSigningRequests } from './signature-timestamps.normaliser';
 import type { SigningRequest, SigningRequestPage } from './signature-timestamps.schema';
 import { SigningRequestPageSchema } from './signature-timestamps.schema';
@@ -15,11 +17,19 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 1000;
 const FILE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Every signing request of one client file, all pages. */
+const CertificateSchema = z.object({ certificateId: z.string().min(1) }).passthrough();
+export type Certificate = z.infer<typeof CertificateSchema>;
+
+class KeyRefused extends PortalError {}
+
+/** Every signing request of one client file (all pages), with the completion certificate of signed ones. */
 export class SignatureTimestampsFetcher implements PortalFetcher {
   readonly category = 'esign.signature_timestamps' as const;
 
-  constructor(private readonly http: PortalHttpClient) {}
+  constructor(
+    private readonly http: PortalHttpClient,
+    private readonly access?: EsignAccessService,
+  ) {}
 
   async fetch(job: ConnectorJob, signal: AbortSignal): Promise<FetchResult> {
     const fileId = job.subject.value;
@@ -28,18 +38,42 @@ export class SignatureTimestampsFetcher implements PortalFetcher {
         retryable: false,
       });
     }
+    const headers = this.access ? await this.access.headersFor(job.firmId) : {};
+    try {
+      const requests = await this.requests(job, fileId, headers, signal);
+      const certificates = new Map<string, Certificate>();
+      for (const r of requests) {
+        if (r.status !== 'signed' || !r.certificateId) continue;
+        certificates.set(r.id, await this.certificate(job, fileId, r.id, headers, signal));
+      }
+      return { records: normaliseSigningRequests(fileId, requests, certificates) };
+    } catch (error) {
+      if (error instanceof KeyRefused && this.access) return this.access.refused(job.firmId, 401);
+      throw error;
+    }
+  }
+
+  private async requests(
+    job: ConnectorJob,
+    fileId: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<SigningRequest[]> {
     const requests: SigningRequest[] = [];
     let page: number | null = 1;
     let pages = 0;
     while (page !== null) {
       const what: string = `signing requests of client file ${fileId} (page ${page})`;
-      const answer: SigningRequestPage = await this.http.getJson(
+      const answer: SigningRequestPage = await this.http.request(
         {
           category: this.category,
           path: `/api/v1/client-files/${encodeURIComponent(fileId)}/signing-requests`,
           query: { page, pageSize: PAGE_SIZE },
+          headers,
           signal,
           what,
+          account: job.firmId,
+          onHttpError: refusedKey,
         },
         (body) => parseShape(SigningRequestPageSchema, body, what),
       );
@@ -49,6 +83,38 @@ export class SignatureTimestampsFetcher implements PortalFetcher {
       }
       page = answer.nextPage;
     }
-    return { records: normaliseSigningRequests(fileId, requests) };
+    return requests;
   }
+
+  private certificate(
+    job: ConnectorJob,
+    fileId: string,
+    requestId: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<Certificate> {
+    const what = `the completion certificate of signing request ${requestId}`;
+    return this.http
+      .request(
+        {
+          category: this.category,
+          path: `/api/v1/client-files/${encodeURIComponent(fileId)}/signing-requests/${encodeURIComponent(requestId)}/certificate`,
+          headers,
+          signal,
+          what,
+          account: job.firmId,
+          onHttpError: refusedKey,
+        },
+        (body) => parseShape(CertificateSchema, body, what),
+      )
+      .catch((error: unknown) => {
+        throw isPortalError(error) ? error : new PortalError('internal', String(error));
+      });
+  }
+}
+
+function refusedKey(status: number): PortalError | undefined {
+  return status === 401 || status === 403
+    ? new KeyRefused('auth_failed', `the e-sign portal refused the API key (HTTP ${status})`)
+    : undefined;
 }

@@ -19,7 +19,16 @@ export const GST_NO_DATA_CODES = new Set([
 const NOT_GENERATED_CODES = new Set(['RET2B1023', 'GTR2B-002']);
 const SESSION_CODES = new Set(['AUTH4033', 'AUTH4038']);
 
-export type GstAnswer = { kind: 'data'; data: unknown } | { kind: 'no_data'; code: string };
+/** Codes of a queued answer whose files are not ready yet (sandbox SBX2020; keep the set configurable). */
+export const GST_QUEUE_PENDING_CODES = new Set(['SBX2020']);
+
+export type GstAnswer =
+  | { kind: 'data'; data: unknown }
+  | { kind: 'no_data'; code: string }
+  | { kind: 'queued'; token: string; estMinutes: number }
+  | { kind: 'pending' };
+
+const QueuedSchema = z.object({ token: z.string().min(1), est: z.coerce.number().optional() }).passthrough();
 
 /**
  * Reads the GSTN envelope: `status_cd` "1" with `data`, or "0" with `error{error_cd, message}` (HTTP 200).
@@ -33,15 +42,14 @@ export function decodeGstEnvelope(body: unknown, what: string): GstAnswer {
     return { kind: 'data', data: envelope.data };
   }
   if (envelope.status_cd === '2') {
-    throw new PortalError(
-      'portal_unavailable',
-      `the GST portal is still preparing ${what}; it will be retried`,
-    );
+    const queued = parseShape(QueuedSchema, envelope.data, what);
+    return { kind: 'queued', token: queued.token, estMinutes: queued.est ?? 0 };
   }
   const code = envelope.error?.error_cd;
   const detail = `${code ?? 'no error code'}${envelope.error?.message ? `: ${envelope.error.message}` : ''}`;
   if (!code) throw new PortalError('invalid_response', `GST portal refused ${what} without an error code`);
   if (GST_NO_DATA_CODES.has(code)) return { kind: 'no_data', code };
+  if (GST_QUEUE_PENDING_CODES.has(code)) return { kind: 'pending' };
   if (NOT_GENERATED_CODES.has(code)) {
     throw new PortalError(
       'not_generated_yet',

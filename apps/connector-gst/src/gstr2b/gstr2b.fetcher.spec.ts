@@ -1,7 +1,9 @@
-import type { ConnectorJob, PortalError } from '@practice-sync/connector-kit';
+import type { AccessStore, ConnectorJob, PortalError } from '@practice-sync/connector-kit';
 import { ConnectorMetrics, PortalBreaker, PortalHttpClient } from '@practice-sync/connector-kit';
 import { Registry } from 'prom-client';
 
+import { GstApi } from '../gst-api/gst-api.client';
+import { GstSessionService } from '../gst-api/gst-session.service';
 import { Gstr2bFetcher } from './gstr2b.fetcher';
 import { document2b, gstError, GSTIN, invoice, ok, PERIOD } from './gstr2b.fixtures';
 
@@ -39,7 +41,22 @@ function fetcherFor(answer: (fileNum: string | null) => unknown) {
         : new Response(JSON.stringify(body));
     },
   });
-  return { fetcher: new Gstr2bFetcher(http, { apiVersion: 'v4.0' }), urls, breaker };
+  const metrics = new ConnectorMetrics(new Registry(), 'gst');
+  // No stored access and none required: reads go out without a session (the plain portal of these tests).
+  const noAccess = { get: async () => null } as unknown as AccessStore;
+  const sessions = new GstSessionService(http, noAccess, metrics, {
+    authVersion: 'v1.0',
+    encryption: false,
+    publicKeyPath: '/_sandbox/public-key',
+    requireCredentials: false,
+    refreshMarginMs: 60_000,
+  });
+  const api = new GstApi(http, sessions, {
+    returnsVersion: 'v1.0',
+    asyncWaitMaxMs: 1000,
+    asyncPollIntervalMs: 10,
+  });
+  return { fetcher: new Gstr2bFetcher(api, { apiVersion: 'v4.0' }), urls, breaker };
 }
 
 const run = async (answer: (fileNum: string | null) => unknown) => {

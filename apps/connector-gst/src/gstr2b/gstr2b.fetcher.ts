@@ -1,13 +1,8 @@
-import type {
-  ConnectorJob,
-  FetchResult,
-  PortalFetcher,
-  PortalHttpClient,
-} from '@practice-sync/connector-kit';
+import type { ConnectorJob, FetchResult, PortalFetcher } from '@practice-sync/connector-kit';
 import { parseShape, PortalError } from '@practice-sync/connector-kit';
 import { isGstPeriod } from '@practice-sync/contracts';
 
-import { decodeGstEnvelope } from '../gst-api/gst-envelope';
+import type { GstApi } from '../gst-api/gst-api.client';
 import { normaliseGstr2b } from './gstr2b.normaliser';
 import type { Gstr2bDocument } from './gstr2b.schema';
 import { Gstr2bDataSchema } from './gstr2b.schema';
@@ -29,7 +24,7 @@ export class Gstr2bFetcher implements PortalFetcher {
   readonly category = 'gst.gstr2b' as const;
 
   constructor(
-    private readonly http: PortalHttpClient,
+    private readonly api: GstApi,
     private readonly options: Gstr2bFetcherOptions,
   ) {}
 
@@ -70,26 +65,23 @@ export class Gstr2bFetcher implements PortalFetcher {
     signal: AbortSignal,
     file: { fileNum: number; of: number } | undefined,
   ): Promise<Page> {
-    const gstin = job.subject.value;
     const rtnprd = job.period ?? '';
     const what = `GSTR-2B ${rtnprd}${file ? ` file ${file.fileNum} of ${file.of}` : ''}`;
-    return this.http.getJson(
+    const answer = await this.api.read(
+      job,
       {
         category: this.category,
         path: `/taxpayerapi/${this.options.apiVersion}/returns/gstr2b`,
-        query: { action: 'GET2B', gstin, rtnprd, file_num: file?.fileNum },
-        headers: { gstin, ret_period: rtnprd },
-        signal,
+        query: { action: 'GET2B', rtnprd, file_num: file?.fileNum },
+        retPeriod: rtnprd,
         what,
       },
-      (body): Page => {
-        const answer = decodeGstEnvelope(body, what);
-        if (answer.kind === 'no_data') return { kind: 'none' };
-        const data = parseShape(Gstr2bDataSchema, answer.data, what);
-        if (data.fc !== undefined && !file) return { kind: 'files', count: data.fc };
-        if (data.data) return { kind: 'document', document: data.data };
-        throw new PortalError('invalid_response', `${what} came back with neither invoices nor a file count`);
-      },
+      signal,
     );
+    if (answer.kind === 'no_data') return { kind: 'none' };
+    const data = parseShape(Gstr2bDataSchema, answer.data, what);
+    if (data.fc !== undefined && !file) return { kind: 'files', count: data.fc };
+    if (data.data) return { kind: 'document', document: data.data };
+    throw new PortalError('invalid_response', `${what} came back with neither invoices nor a file count`);
   }
 }

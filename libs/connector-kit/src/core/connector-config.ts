@@ -1,9 +1,23 @@
 import { baseServiceEnv } from '@practice-sync/config';
 import { z } from 'zod';
 
+import type { CredentialKey } from '../access/credential-cipher';
+import { parseCredentialKeys } from '../access/credential-cipher';
 import type { BreakerOptions } from './portal-breaker';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const nonNegativeInt = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+/**
+ * A key for development and tests only; production configs must set their own (refused there). Generated
+ * keys: `node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`.
+ */
+export const DEV_CREDENTIALS_KEYS = 'dev:ZGV2LW9ubHktY3JlZGVudGlhbHMta2V5LTMyYnl0ZXM=';
 
 /**
  * The variables every connector reads, on top of the service basics. Each app extends this in its own
@@ -21,10 +35,52 @@ export function connectorEnv(defaultPort: number, defaultBaseUrl: string) {
     BREAKER_ERROR_THRESHOLD_PERCENTAGE: z.coerce.number().min(1).max(100).default(50),
     BREAKER_RESET_TIMEOUT_MS: positiveInt(30_000),
     BREAKER_VOLUME_THRESHOLD: positiveInt(10),
+    /** The window the failure percentage is measured over (10 buckets). */
+    BREAKER_ROLLING_WINDOW_MS: z.coerce.number().int().min(1000).multipleOf(10).default(10_000),
     /** A job whose process stops heartbeating is claimed again after this long. */
     JOB_LEASE_MS: positiveInt(60_000),
     JOB_POLL_INTERVAL_MS: positiveInt(1000),
+    NODE_ENV: z.string().default('development'),
+    /** Keyring for portal secrets at rest: `id:base64(32 bytes)[,id:…]`; every key decrypts. */
+    CREDENTIALS_KEYS: z
+      .string()
+      .default(DEV_CREDENTIALS_KEYS)
+      .refine((v) => parseCredentialKeysSafe(v), 'must be id:base64(32 bytes)[,id:base64(32 bytes)…]'),
+    /** The key new secrets are encrypted with (default: the first of CREDENTIALS_KEYS). */
+    CREDENTIALS_KEY_ID: z.string().optional(),
+    /**
+     * false: a job whose identifier has no stored access calls the portal without a session (a portal or
+     * sandbox that does not require one). true (default): such a job ends failed / credentials_missing.
+     */
+    REQUIRE_CREDENTIALS: flag(true),
+    /** Portal calls per minute per portal account (GSTIN, ERI account, e-sign key); 0 = no limit. */
+    PORTAL_RATE_LIMIT_PER_MINUTE: nonNegativeInt(600),
+    /** Portal calls in flight at once per portal account. */
+    PORTAL_ACCOUNT_CONCURRENCY: positiveInt(4),
+    /** Portal calls in flight at once for the whole connector process. */
+    PORTAL_MAX_CONCURRENT_REQUESTS: positiveInt(16),
+    /** Attempts of one portal call on transient errors (timeouts, 5xx, resets, 429), first included. */
+    RETRY_MAX_ATTEMPTS: positiveInt(3),
+    RETRY_BASE_DELAY_MS: positiveInt(250),
+    /** Longest wait between attempts; a Retry-After beyond it fails the call (rate_limited, retryable). */
+    RETRY_MAX_DELAY_MS: positiveInt(10_000),
+    /** Bounded waiting for queued portal answers (GST FILEDET, ITR statements). */
+    ASYNC_WAIT_MAX_MS: positiveInt(60_000),
+    ASYNC_POLL_INTERVAL_MS: positiveInt(500),
+    /** A session is refreshed when it has less than this left. */
+    SESSION_REFRESH_MARGIN_MINUTES: positiveInt(30),
+    /** Serialized size budget of one client.records.v1 message (the broker's limit is 1 MB). */
+    RECORDS_CHUNK_BYTES: z.coerce.number().int().min(4096).max(900_000).default(256_000),
   });
+}
+
+function parseCredentialKeysSafe(value: string): boolean {
+  try {
+    const keys = parseCredentialKeys(value);
+    return keys.length > 0 && keys.every((k) => k.key.length === 32);
+  } catch {
+    return false;
+  }
 }
 
 export type ConnectorEnv = z.output<ReturnType<typeof connectorEnv>>;
@@ -40,9 +96,30 @@ export interface ConnectorSettings {
   logLevel: string;
   /** Claims before a job that keeps dying with its process is failed (default 5). */
   maxClaims?: number;
+  credentials: { keys: CredentialKey[]; activeKeyId: string; required: boolean };
+  limits: { perMinute: number; perAccountConcurrency: number; maxConcurrent: number };
+  retry: RetryOptions;
+  asyncWait: { maxMs: number; pollIntervalMs: number };
+  sessionRefreshMarginMs: number;
+  recordsChunkBytes: number;
+}
+
+export interface RetryOptions {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
 }
 
 export function connectorSettingsFrom(env: ConnectorEnv): ConnectorSettings {
+  // Checked here rather than in the schema so apps can still `.extend()` connectorEnv.
+  if (env.NODE_ENV === 'production' && env.CREDENTIALS_KEYS === DEV_CREDENTIALS_KEYS) {
+    throw new Error('CREDENTIALS_KEYS: the development key is refused in production; set a real key');
+  }
+  const keys = parseCredentialKeys(env.CREDENTIALS_KEYS);
+  const activeKeyId = env.CREDENTIALS_KEY_ID ?? keys[0].id;
+  if (!keys.some((k) => k.id === activeKeyId)) {
+    throw new Error('CREDENTIALS_KEY_ID: must name a key of CREDENTIALS_KEYS');
+  }
   return {
     baseUrl: env.PORTAL_BASE_URL,
     concurrency: env.WORKER_CONCURRENCY,
@@ -52,9 +129,31 @@ export function connectorSettingsFrom(env: ConnectorEnv): ConnectorSettings {
       errorThresholdPercentage: env.BREAKER_ERROR_THRESHOLD_PERCENTAGE,
       resetTimeoutMs: env.BREAKER_RESET_TIMEOUT_MS,
       volumeThreshold: env.BREAKER_VOLUME_THRESHOLD,
+      rollingWindowMs: env.BREAKER_ROLLING_WINDOW_MS,
     },
     leaseMs: env.JOB_LEASE_MS,
     pollIntervalMs: env.JOB_POLL_INTERVAL_MS,
     logLevel: env.LOG_LEVEL,
+    credentials: {
+      keys,
+      activeKeyId,
+      required: env.REQUIRE_CREDENTIALS,
+    },
+    limits: {
+      perMinute: env.PORTAL_RATE_LIMIT_PER_MINUTE,
+      perAccountConcurrency: env.PORTAL_ACCOUNT_CONCURRENCY,
+      maxConcurrent: env.PORTAL_MAX_CONCURRENT_REQUESTS,
+    },
+    retry: {
+      maxAttempts: env.RETRY_MAX_ATTEMPTS,
+      baseDelayMs: env.RETRY_BASE_DELAY_MS,
+      maxDelayMs: env.RETRY_MAX_DELAY_MS,
+    },
+    asyncWait: { maxMs: env.ASYNC_WAIT_MAX_MS, pollIntervalMs: env.ASYNC_POLL_INTERVAL_MS },
+    sessionRefreshMarginMs: env.SESSION_REFRESH_MARGIN_MINUTES * 60_000,
+    recordsChunkBytes: env.RECORDS_CHUNK_BYTES,
   };
 }
+
+/** Config keys holding secrets (masked when the config is logged). */
+export const CONNECTOR_SECRET_KEYS = ['CREDENTIALS_KEYS'] as const;

@@ -12,6 +12,11 @@ export class ConnectorMetrics {
   private readonly requests: Counter<'portal' | 'category' | 'status'>;
   private readonly requestSeconds: Histogram<'portal' | 'category'>;
   private readonly breaker: Gauge<'portal'>;
+  private readonly errors: Counter<'portal' | 'category' | 'code'>;
+  private readonly limiterWait: Histogram<'portal'>;
+  private readonly retries: Counter<'portal' | 'category' | 'code'>;
+  private readonly sessions: Counter<'portal' | 'event'>;
+  private readonly records: Counter<'portal' | 'category' | 'change'>;
 
   constructor(
     registry: Registry,
@@ -41,13 +46,63 @@ export class ConnectorMetrics {
       ['portal'],
     );
     this.breaker.set({ portal }, 0);
+    this.errors = counter(
+      registry,
+      'connector_portal_errors_total',
+      'Failed portal calls, by failure code of the taxonomy',
+      ['portal', 'category', 'code'],
+    );
+    this.limiterWait = histogram(
+      registry,
+      'connector_limiter_wait_seconds',
+      'Time a portal call waited for the rate limiter / concurrency cap',
+      ['portal'],
+    );
+    this.retries = counter(
+      registry,
+      'connector_portal_retries_total',
+      'Portal calls retried after a transient failure, by the failure code',
+      ['portal', 'category', 'code'],
+    );
+    this.sessions = counter(
+      registry,
+      'connector_session_events_total',
+      'Portal session lifecycle: opened, refreshed, relogin, lapsed, missing',
+      ['portal', 'event'],
+    );
+    this.records = counter(
+      registry,
+      'connector_records_published_total',
+      'Record changes published on client.records.v1',
+      ['portal', 'category', 'change'],
+    );
+  }
+
+  portalError(category: Category | 'session', code: string): void {
+    this.errors.inc({ portal: this.portal, category, code });
+  }
+
+  limiterWaited(seconds: number): void {
+    this.limiterWait.observe({ portal: this.portal }, seconds);
+  }
+
+  retried(category: Category | 'session', code: string): void {
+    this.retries.inc({ portal: this.portal, category, code });
+  }
+
+  session(event: 'opened' | 'refreshed' | 'relogin' | 'lapsed' | 'missing'): void {
+    this.sessions.inc({ portal: this.portal, event });
+  }
+
+  recordsPublished(category: Category, change: 'added' | 'updated' | 'removed', n: number): void {
+    if (n > 0) this.records.inc({ portal: this.portal, category, change }, n);
   }
 
   jobFinished(category: Category, outcome: JobOutcome): void {
     this.jobs.inc({ portal: this.portal, category, outcome });
   }
 
-  portalRequest(category: Category, status: string, seconds?: number): void {
+  portalRequest(category: Category | 'session', status: string, seconds?: number): void {
     this.requests.inc({ portal: this.portal, category, status });
     if (seconds !== undefined) this.requestSeconds.observe({ portal: this.portal, category }, seconds);
   }

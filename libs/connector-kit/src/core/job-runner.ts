@@ -1,5 +1,6 @@
-import type { Category } from '@practice-sync/contracts';
-import { createEnvelope, SyncJobCompletedEvent } from '@practice-sync/contracts';
+import type { Category, RecordChange } from '@practice-sync/contracts';
+import { ClientRecordsChangedEvent, createEnvelope, SyncJobCompletedEvent } from '@practice-sync/contracts';
+import type { OutgoingEvent } from '@practice-sync/messaging';
 import { enqueueEvents } from '@practice-sync/messaging';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -17,6 +18,7 @@ import {
 import type { ClaimedJob, JobStore } from './job-store';
 import { PortalError } from './portal-error';
 import type { FetchResult, PortalFetcher } from './portal-fetcher';
+import { chunkChanges, diffRecords } from './record-changes';
 import type { SnapshotKey } from './snapshot-store';
 import { loadSnapshot, saveSnapshot } from './snapshot-store';
 
@@ -30,6 +32,8 @@ export interface JobRunnerOptions {
   fetchTimeoutMs: number;
   /** Claims after which a job that keeps dying with its process is failed instead of tried again. */
   maxClaims: number;
+  /** Serialized size budget of one client.records.v1 message. */
+  recordsChunkBytes?: number;
   /** Called after a result is committed to the outbox (wakes the relay so it is published at once). */
   onResultCommitted?: () => void;
   now?: () => Date;
@@ -131,6 +135,7 @@ export class JobRunner {
     return this.options.dataSource.transaction(async (manager) => {
       if (!(await this.options.store.lockIfOwned(manager, claimed))) return null;
       const finishedAt = this.now();
+      const events: OutgoingEvent[] = [];
       let result: JobResult;
       if (fetched.ok === true) {
         const key: SnapshotKey = {
@@ -144,6 +149,10 @@ export class JobRunner {
         const current = toHashMap(fetched.result.records);
         const previous = await loadSnapshot(manager, key);
         result = successResult(outcomeOfFetch(previous, current), finishedAt);
+        // no_change publishes nothing; otherwise only what was added, updated or removed.
+        if (result.completion.outcome === 'succeeded') {
+          events.push(...this.recordEvents(claimed, diffRecords(previous, fetched.result.records)));
+        }
         await saveSnapshot(manager, key, current, job.jobId, finishedAt);
       } else {
         result = failureResult(fetched.error, finishedAt);
@@ -158,9 +167,41 @@ export class JobRunner {
           causationId: claimed.requestEventId,
         },
       );
-      await enqueueEvents(manager, [{ contract: SyncJobCompletedEvent, envelope }]);
+      // Records first, then the result: same key (client id), so consumers see them in this order.
+      events.push({ contract: SyncJobCompletedEvent, envelope });
+      await enqueueEvents(manager, events);
       return result;
     });
+  }
+
+  private recordEvents(claimed: ClaimedJob, changes: RecordChange[]): OutgoingEvent[] {
+    const { job } = claimed;
+    const chunks = chunkChanges(changes, this.options.recordsChunkBytes ?? 256_000);
+    for (const change of ['added', 'updated', 'removed'] as const) {
+      this.options.metrics.recordsPublished(
+        job.category,
+        change,
+        changes.filter((c) => c.change === change).length,
+      );
+    }
+    return chunks.map((chunk, index) => ({
+      contract: ClientRecordsChangedEvent,
+      envelope: createEnvelope(
+        ClientRecordsChangedEvent,
+        {
+          jobId: job.jobId,
+          runId: job.runId,
+          clientId: job.clientId,
+          category: job.category,
+          subject: job.subject,
+          period: job.period,
+          attempt: job.attempt,
+          chunk: { index, count: chunks.length },
+          changes: chunk,
+        },
+        { firmId: job.firmId, correlationId: job.runId, causationId: claimed.requestEventId },
+      ),
+    }));
   }
 }
 

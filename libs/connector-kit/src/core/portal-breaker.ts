@@ -12,6 +12,8 @@ export interface BreakerOptions {
   resetTimeoutMs: number;
   /** Calls in the window before the percentage is trusted. */
   volumeThreshold: number;
+  /** Window of the failure percentage (default 10 s, in 10 buckets). */
+  rollingWindowMs?: number;
 }
 
 type Call = () => Promise<unknown>;
@@ -46,6 +48,8 @@ export class PortalBreaker {
       errorThresholdPercentage: options.errorThresholdPercentage,
       resetTimeout: options.resetTimeoutMs,
       volumeThreshold: options.volumeThreshold,
+      rollingCountTimeout: options.rollingWindowMs ?? 10_000,
+      rollingCountBuckets: 10,
       errorFilter: (error: unknown) => !countsAgainstPortal(error),
     });
     const set = (state: BreakerState) => () => {

@@ -1,22 +1,40 @@
 import type { Category } from '@practice-sync/contracts';
 
+import type { RetryOptions } from './connector-config';
 import type { ConnectorMetrics } from './connector-metrics';
 import { errorForFetchFailure, errorForHttpStatus, parseJsonBody } from './http-error-mapping';
 import type { PortalBreaker } from './portal-breaker';
 import { CircuitOpenError } from './portal-breaker';
+import type { PortalError } from './portal-error';
 import { isPortalError } from './portal-error';
+import type { PortalLimiter } from './portal-limiter';
 
 export interface PortalGetRequest {
-  /** For metrics labels. */
-  category: Category;
+  /** For metrics labels (`session` for login / token calls outside a category). */
+  category: Category | 'session';
   /** Relative to the portal base URL, e.g. `/taxpayerapi/v4.0/returns/gstr2b`. */
   path: string;
   query?: Record<string, string | number | undefined>;
   headers?: Record<string, string>;
   /** The job's signal (job time limit, shutdown). */
   signal: AbortSignal;
-  /** What is being fetched, for error messages: "GSTR-2B page 2 of 3". */
+  /** What is being fetched, for error messages: "GSTR-2B page 2 of 3". Never a secret. */
   what: string;
+  /** The portal account the call is charged to (rate limits are per account); default "default". */
+  account?: string;
+}
+
+export interface PortalRequest extends PortalGetRequest {
+  method?: 'GET' | 'POST';
+  /** JSON body (POST). */
+  body?: unknown;
+  /** `text`: the decoder gets the raw body (e.g. encrypted GST files); default JSON. */
+  responseType?: 'json' | 'text';
+  /**
+   * Called with a non-2xx status before the generic mapping: a connector reads the portal's own error body
+   * (ITR `errors[].code`, e-sign problem+json) to tell a lapsed session from other refusals.
+   */
+  onHttpError?: (status: number, body: unknown) => PortalError | undefined;
 }
 
 export interface PortalHttpOptions {
@@ -25,33 +43,79 @@ export interface PortalHttpOptions {
   requestTimeoutMs: number;
   breaker: PortalBreaker;
   metrics: ConnectorMetrics;
+  limiter?: PortalLimiter;
+  retry?: RetryOptions;
   /** Injected in tests. */
   fetchImpl?: typeof fetch;
+  random?: () => number;
+}
+
+const NO_RETRY: RetryOptions = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
+
+/** Transient failures worth another attempt of the same call; an open circuit is not (it fails fast). */
+function isTransient(error: unknown): error is PortalError {
+  return (
+    isPortalError(error) &&
+    !(error instanceof CircuitOpenError) &&
+    (error.code === 'portal_unavailable' || error.code === 'timeout' || error.code === 'rate_limited')
+  );
 }
 
 /**
- * GET-and-decode for portal calls: behind the circuit breaker, with a per-call timeout, metrics, and every
- * failure mapped to a PortalError. `decode` runs inside the breaker so a portal's "system failure" answer
- * (HTTP 200 with an error body) counts against the portal like a 5xx does.
+ * Portal calls: rate limiter and concurrency cap (per account, bottleneck), then the circuit breaker, a
+ * per-call timeout, metrics, and every failure mapped to a PortalError. Transient failures are retried a
+ * bounded number of times with full-jitter exponential backoff, honouring Retry-After. `decode` runs inside
+ * the breaker so a portal's "system failure" answer (HTTP 200 with an error body) counts like a 5xx.
  */
 export class PortalHttpClient {
   private readonly fetchImpl: typeof fetch;
+  private readonly random: () => number;
 
   constructor(private readonly options: PortalHttpOptions) {
     this.fetchImpl = options.fetchImpl ?? fetch;
+    this.random = options.random ?? Math.random;
+  }
+
+  get baseUrl(): string {
+    return this.options.baseUrl.replace(/\/+$/, '');
   }
 
   urlFor(path: string, query: PortalGetRequest['query'] = {}): string {
-    const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + path);
+    const url = new URL(/^https?:/.test(path) ? path : this.baseUrl + path);
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     return url.toString();
   }
 
-  async getJson<T>(request: PortalGetRequest, decode: (body: unknown) => T): Promise<T> {
+  getJson<T>(request: PortalGetRequest, decode: (body: unknown) => T): Promise<T> {
+    return this.request(request, decode);
+  }
+
+  async request<T>(request: PortalRequest, decode: (body: unknown) => T): Promise<T> {
+    const retry = this.options.retry ?? NO_RETRY;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(request, decode);
+      } catch (error) {
+        if (isPortalError(error)) this.options.metrics.portalError(request.category, error.code);
+        if (!isTransient(error) || attempt >= retry.maxAttempts || request.signal.aborted) throw error;
+        const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+        const jittered = Math.round(this.random() * backoff);
+        const wait = error.retryAfterMs !== undefined ? Math.max(error.retryAfterMs, jittered) : jittered;
+        // A portal asking us to wait longer than we may is answered by failing (retryable) for later.
+        if (wait > retry.maxDelayMs) throw error;
+        this.options.metrics.retried(request.category, error.code);
+        await abortableSleep(wait, request.signal);
+      }
+    }
+  }
+
+  private async once<T>(request: PortalRequest, decode: (body: unknown) => T): Promise<T> {
+    const guarded = () => this.options.breaker.run(() => this.call(request, decode));
     try {
-      return await this.options.breaker.run(() => this.call(request, decode));
+      const limiter = this.options.limiter;
+      return await (limiter ? limiter.schedule(request.account ?? 'default', guarded) : guarded());
     } catch (error) {
       if (error instanceof CircuitOpenError) {
         this.options.metrics.portalRequest(request.category, 'breaker_open');
@@ -60,26 +124,35 @@ export class PortalHttpClient {
     }
   }
 
-  private async call<T>(request: PortalGetRequest, decode: (body: unknown) => T): Promise<T> {
+  private async call<T>(request: PortalRequest, decode: (body: unknown) => T): Promise<T> {
     const { requestTimeoutMs, metrics } = this.options;
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let status = 'network_error';
+    request.signal.throwIfAborted();
     try {
+      const method = request.method ?? 'GET';
+      const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+      if (request.body !== undefined) headers['content-type'] = 'application/json';
       const response = await this.fetchImpl(this.urlFor(request.path, request.query), {
-        method: 'GET',
-        headers: { accept: 'application/json', ...request.headers },
+        method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: AbortSignal.any([request.signal, AbortSignal.timeout(requestTimeoutMs)]),
       });
       status = String(response.status);
       const text = await response.text();
+      if (response.status < 200 || response.status >= 300) {
+        const specific = request.onHttpError?.(response.status, safeJson(text));
+        if (specific) throw specific;
+      }
       const httpError = errorForHttpStatus(
         response.status,
         response.headers.get('retry-after'),
         request.what,
       );
       if (httpError) throw httpError;
-      return decode(parseJsonBody(text, request.what));
+      return decode(request.responseType === 'text' ? text : parseJsonBody(text, request.what));
     } catch (error) {
       if (request.signal.aborted) {
         status = 'aborted';
@@ -94,4 +167,28 @@ export class PortalHttpClient {
       metrics.portalRequest(request.category, status, seconds());
     }
   }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits `ms`, or rejects with the signal's reason when the job is aborted meanwhile. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -62,4 +62,6 @@ export class CreateConnectorTables1763769700000 implements MigrationInterface {
   }
 }
 
-export const ConnectorKitMigrations = [CreateConnectorTables1763769700000];
+import { CreatePortalAccess1763900000000 } from './1763900000000-CreatePortalAccess';
+
+export const ConnectorKitMigrations = [CreateConnectorTables1763769700000, CreatePortalAccess1763900000000];

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import type { BeforeApplicationShutdown, DynamicModule, OnApplicationBootstrap } from '@nestjs/common';
+import type {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  InjectionToken,
+  OnApplicationBootstrap,
+  Provider,
+  Type,
+} from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import type { Portal } from '@practice-sync/contracts';
 import type { RunningConsumer } from '@practice-sync/messaging';
@@ -10,6 +17,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 
+import { AccessStore } from '../access/access-store';
+import { CredentialCipher } from '../access/credential-cipher';
 import type { ConnectorSettings } from '../core/connector-config';
 import { ConnectorMetrics } from '../core/connector-metrics';
 import { jobIntakeSpec } from '../core/job-intake';
@@ -18,17 +27,32 @@ import { JobStore } from '../core/job-store';
 import { PortalBreaker } from '../core/portal-breaker';
 import type { PortalFetcher } from '../core/portal-fetcher';
 import { PortalHttpClient } from '../core/portal-http.client';
+import { PortalLimiter } from '../core/portal-limiter';
 import { WorkerPool } from '../core/worker-pool';
+import { CredentialsStatusController } from './credentials-status.controller';
+import { CONNECTOR_LOGGER, CONNECTOR_PORTAL, CONNECTOR_SETTINGS } from './tokens';
 
 export interface ConnectorKitModuleOptions {
   portal: Portal;
   settings: ConnectorSettings;
-  /** The implemented categories; a job for any other category fails as not supported yet. */
-  fetchers(http: PortalHttpClient): PortalFetcher[];
+  /**
+   * The implemented categories; a job for any other category fails as not supported yet. `inject` may name
+   * the kit's providers (PortalHttpClient, AccessStore, ConnectorMetrics, CONNECTOR_SETTINGS, CONNECTOR_LOGGER)
+   * and the app's own `providers`.
+   */
+  fetchers: {
+    inject: InjectionToken[];
+    useFactory: (...deps: never[]) => PortalFetcher[];
+  };
+  /** The app's providers (session managers, portal API clients), in the kit's scope. */
+  providers?: Provider[];
+  /** The app's controllers (credential endpoints). */
+  controllers?: Type[];
 }
 
 const OPTIONS = Symbol('CONNECTOR_KIT_OPTIONS');
-const LOGGER = Symbol('CONNECTOR_KIT_LOGGER');
+const LOGGER = CONNECTOR_LOGGER;
+const FETCHERS = Symbol('CONNECTOR_FETCHERS');
 
 class ConnectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer: RunningConsumer | null = null;
@@ -37,6 +61,7 @@ class ConnectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly messaging: KafkaMessaging,
     private readonly pool: WorkerPool,
     private readonly breaker: PortalBreaker,
+    private readonly limiter: PortalLimiter,
     private readonly runner: JobRunner,
     private readonly options: ConnectorKitModuleOptions,
     private readonly logger: Logger,
@@ -57,6 +82,7 @@ class ConnectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     await this.consumer?.stop();
     await this.pool.stop();
     this.breaker.shutdown();
+    await this.limiter.stop();
   }
 }
 
@@ -71,8 +97,36 @@ export class ConnectorKitModule {
     const { settings } = options;
     return {
       module: ConnectorKitModule,
+      controllers: [CredentialsStatusController, ...(options.controllers ?? [])],
       providers: [
+        ...(options.providers ?? []),
         { provide: OPTIONS, useValue: options },
+        { provide: CONNECTOR_PORTAL, useValue: options.portal },
+        { provide: CONNECTOR_SETTINGS, useValue: settings },
+        {
+          provide: CredentialCipher,
+          useFactory: () => new CredentialCipher(settings.credentials.keys, settings.credentials.activeKeyId),
+        },
+        {
+          provide: AccessStore,
+          inject: [DataSource, CredentialCipher],
+          useFactory: (dataSource: DataSource, cipher: CredentialCipher) =>
+            new AccessStore(dataSource, cipher, settings.sessionRefreshMarginMs),
+        },
+        {
+          provide: PortalLimiter,
+          inject: [ConnectorMetrics],
+          useFactory: (metrics: ConnectorMetrics) =>
+            new PortalLimiter({
+              ...settings.limits,
+              onWait: (seconds) => metrics.limiterWaited(seconds),
+            }),
+        },
+        {
+          provide: FETCHERS,
+          inject: options.fetchers.inject,
+          useFactory: options.fetchers.useFactory as (...deps: unknown[]) => PortalFetcher[],
+        },
         {
           provide: LOGGER,
           useFactory: () =>
@@ -93,13 +147,15 @@ export class ConnectorKitModule {
         },
         {
           provide: PortalHttpClient,
-          inject: [PortalBreaker, ConnectorMetrics],
-          useFactory: (breaker: PortalBreaker, metrics: ConnectorMetrics) =>
+          inject: [PortalBreaker, ConnectorMetrics, PortalLimiter],
+          useFactory: (breaker: PortalBreaker, metrics: ConnectorMetrics, limiter: PortalLimiter) =>
             new PortalHttpClient({
               baseUrl: settings.baseUrl,
               requestTimeoutMs: settings.breaker.timeoutMs,
               breaker,
               metrics,
+              limiter,
+              retry: settings.retry,
             }),
         },
         {
@@ -109,22 +165,23 @@ export class ConnectorKitModule {
         },
         {
           provide: JobRunner,
-          inject: [KafkaMessaging, DataSource, JobStore, PortalHttpClient, ConnectorMetrics, LOGGER],
+          inject: [KafkaMessaging, DataSource, JobStore, FETCHERS, ConnectorMetrics, LOGGER],
           useFactory: (
             messaging: KafkaMessaging,
             dataSource: DataSource,
             store: JobStore,
-            http: PortalHttpClient,
+            fetchers: PortalFetcher[],
             metrics: ConnectorMetrics,
             logger: Logger,
           ) =>
             new JobRunner({
               dataSource,
               store,
-              fetchers: options.fetchers(http),
+              fetchers,
               metrics,
               logger,
               fetchTimeoutMs: settings.fetchTimeoutMs,
+              recordsChunkBytes: settings.recordsChunkBytes,
               maxClaims: settings.maxClaims ?? 5,
               onResultCommitted: () => messaging.flushOutbox(),
             }),
@@ -144,18 +201,19 @@ export class ConnectorKitModule {
         },
         {
           provide: ConnectorLifecycle,
-          inject: [KafkaMessaging, WorkerPool, PortalBreaker, JobRunner, OPTIONS, LOGGER],
+          inject: [KafkaMessaging, WorkerPool, PortalBreaker, PortalLimiter, JobRunner, OPTIONS, LOGGER],
           useFactory: (
             messaging: KafkaMessaging,
             pool: WorkerPool,
             breaker: PortalBreaker,
+            limiter: PortalLimiter,
             runner: JobRunner,
             opts: ConnectorKitModuleOptions,
             logger: Logger,
-          ) => new ConnectorLifecycle(messaging, pool, breaker, runner, opts, logger),
+          ) => new ConnectorLifecycle(messaging, pool, breaker, limiter, runner, opts, logger),
         },
       ],
-      exports: [PortalHttpClient, ConnectorMetrics, WorkerPool],
+      exports: [PortalHttpClient, ConnectorMetrics, WorkerPool, AccessStore, PortalBreaker],
     };
   }
 }

@@ -1,0 +1,161 @@
+import { join } from 'node:path';
+
+import type { ConnectorProcess, KafkaProbe, SandboxProcess } from '@practice-sync/connector-kit';
+import {
+  createScratchDatabase,
+  KafkaProbe as Probe,
+  startConnectorProcess,
+  startSandboxProcess,
+} from '@practice-sync/connector-kit';
+import type { SyncJobCompleted, SyncJobRequested } from '@practice-sync/contracts';
+import { runServiceMigrations } from '@practice-sync/persistence';
+import { testInfra, uniqueName, waitFor } from '@practice-sync/testing';
+import { v7 as uuidv7 } from 'uuid';
+
+import { loadConnectorEsignConfig } from './config/connector-esign.config';
+import { connectorEsignDatabaseOptions } from './database.options';
+
+const ROOT = join(__dirname, '../../..');
+
+/**
+ * connector-esign as a process against the sandbox (X-Api-Key required), with real Kafka and PostgreSQL:
+ * the account key, signing requests with certificates, no_change, a refused key, and a kill mid-batch.
+ */
+describe('connector-esign against the sandbox', () => {
+  const infra = testInfra();
+  const firmId = uuidv7();
+  const prefix = `${infra.topicPrefix}${uniqueName('esign')}.`;
+  let sandbox: SandboxProcess;
+  let connector: ConnectorProcess;
+  let probe: KafkaProbe;
+  let drop: () => Promise<void>;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    const db = await createScratchDatabase(infra.databaseUrl, uniqueName('cesign'));
+    drop = db.drop;
+    sandbox = await startSandboxProcess(ROOT, { SANDBOX_START_AT: '2025-06-25T10:00:00Z' });
+    await runServiceMigrations(
+      connectorEsignDatabaseOptions(loadConnectorEsignConfig({ DATABASE_URL: db.url })),
+    );
+    probe = await Probe.start(infra.kafkaBrokers, prefix, 'probe');
+    env = {
+      KAFKA_BROKERS: infra.env.KAFKA_BROKERS,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_PARTITIONS: '2',
+      DATABASE_URL: db.url,
+      PORTAL_BASE_URL: `${sandbox.url}/esign`,
+      JOB_POLL_INTERVAL_MS: '200',
+      JOB_LEASE_MS: '3000',
+      WORKER_CONCURRENCY: '4',
+    };
+    connector = await startConnectorProcess(ROOT, 'connector-esign', env);
+  });
+
+  afterAll(async () => {
+    await connector?.stop();
+    await probe?.stop();
+    await sandbox?.stop();
+    await drop?.();
+  });
+
+  // One client per client file: snapshots (and so no_change) are per client and identifier.
+  const clients = new Map<string, string>();
+  const job = (fileId: string): SyncJobRequested => ({
+    jobId: uuidv7(),
+    runId: uuidv7(),
+    clientId: clients.get(fileId) ?? clients.set(fileId, uuidv7()).get(fileId) ?? '',
+    category: 'esign.signature_timestamps',
+    subject: { kind: 'esignClientFileId', value: fileId },
+    period: null,
+    attempt: 1,
+  });
+
+  async function run(jobs: SyncJobRequested[]): Promise<SyncJobCompleted[]> {
+    await probe.publishJobs('esign', firmId, jobs);
+    return probe.waitForResults(jobs.map((j) => j.jobId));
+  }
+
+  const putKey = async (apiKey: string) =>
+    fetch(`${connector.url}/internal/v1/firms/${firmId}/credentials/esign`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiKey }),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+
+  it('fails credentials_missing without the account key, then fetches requests with certificates', async () => {
+    const [missing] = await run([job('file-1')]);
+    expect(missing).toMatchObject({ outcome: 'failed', errorCode: 'credentials_missing' });
+    expect(await sandbox.requests('esign', 'file-1')).toBe(0);
+    const put = await putKey('live-key-0123456789');
+    expect(put.body).toMatchObject({ portal: 'esign', identifier: 'account', status: 'ok' });
+    expect(JSON.stringify(put.body)).not.toContain('live-key-0123456789');
+
+    const files = ['file-1', 'file-2', 'file-3'];
+    const jobs = files.map(job);
+    const results = await run(jobs);
+    for (const [i, r] of results.entries()) {
+      expect(r.outcome).toBe('succeeded');
+      const changes = probe.recordsOf(jobs[i].jobId).flatMap((e) => e.changes);
+      expect(changes.length).toBe(r.counts.added);
+      expect(changes.length).toBeGreaterThan(0);
+      for (const c of changes) {
+        expect(c.naturalKey.startsWith(`${files[i]}|`)).toBe(true);
+        const data = c.data as { status: string; certificate: { documentSha256: string } | null };
+        if (data.status === 'signed') expect(data.certificate?.documentSha256).toMatch(/^[0-9a-f]{64}$/);
+        else expect(data.certificate).toBeNull();
+      }
+    }
+    const again = files.map(job);
+    const second = await run(again);
+    for (const r of second) expect(r.outcome).toBe('no_change');
+    for (const j of again) expect(probe.recordsOf(j.jobId)).toEqual([]);
+  });
+
+  it('loses and duplicates nothing when the connector is killed mid-batch and restarted', async () => {
+    await sandbox.faults('esign', { latencyMs: 150 });
+    const jobs = Array.from({ length: 40 }, (_, i) => job(`kill-file-${i}`));
+    await probe.publishJobs('esign', firmId, jobs);
+    const ids = new Set(jobs.map((j) => j.jobId));
+    await waitFor(() => probe.results.filter((e) => ids.has(e.data.jobId)).length >= 5, {
+      timeoutMs: 60_000,
+    });
+    await connector.kill();
+    const doneAtKill = new Set(probe.results.filter((e) => ids.has(e.data.jobId)).map((e) => e.data.jobId));
+    expect(doneAtKill.size).toBeLessThan(jobs.length);
+    connector = await startConnectorProcess(ROOT, 'connector-esign', env);
+    await probe.waitForResults([...ids], 120_000);
+    await sandbox.faults('esign', { latencyMs: 0 });
+    // Settle: anything the outbox relays late would show up now.
+    await new Promise((r) => setTimeout(r, 2000));
+
+    for (const j of jobs) {
+      const results = distinct(probe.results.filter((e) => e.data.jobId === j.jobId));
+      expect(results.map((e) => e.data.outcome)).toEqual(['succeeded']);
+      const chunks = distinct(probe.records.filter((e) => e.data.jobId === j.jobId));
+      const indexes = chunks.map((e) => e.data.chunk.index).sort();
+      expect(indexes).toEqual([...Array(chunks[0]?.data.chunk.count ?? 0).keys()]);
+      const keys = chunks.flatMap((e) => e.data.changes.map((c) => c.naturalKey));
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.length).toBe(results[0].data.counts.added);
+    }
+  });
+
+  it('stops calling the portal once it refused the key, until a new one is stored', async () => {
+    await putKey('revoked-key-0000');
+    const [refused] = await run([job('file-9')]);
+    expect(refused).toMatchObject({ outcome: 'failed', errorCode: 'auth_failed', retryable: false });
+    const calls = await sandbox.requests('esign', 'file-9');
+    const [again] = await run([job('file-9')]);
+    expect(again.errorCode).toBe('auth_failed');
+    expect(await sandbox.requests('esign', 'file-9')).toBe(calls);
+    await putKey('live-key-0123456789');
+    const [ok] = await run([job('file-9')]);
+    expect(ok.outcome).toBe('succeeded');
+  });
+});
+
+/** Kafka is at-least-once: the same event (same envelope id) may arrive twice; consumers dedupe by id. */
+function distinct<T extends { id: string }>(events: T[]): T[] {
+  return [...new Map(events.map((e) => [e.id, e])).values()];
+}

@@ -1,0 +1,234 @@
+import { join } from 'node:path';
+
+import type { ConnectorProcess, KafkaProbe, SandboxProcess } from '@practice-sync/connector-kit';
+import {
+  createScratchDatabase,
+  KafkaProbe as Probe,
+  startConnectorProcess,
+  startSandboxProcess,
+} from '@practice-sync/connector-kit';
+import type { Category, SyncJobCompleted, SyncJobRequested } from '@practice-sync/contracts';
+import { gstinCheckCharacter } from '@practice-sync/contracts';
+import { runServiceMigrations } from '@practice-sync/persistence';
+import { testInfra, uniqueName, waitFor } from '@practice-sync/testing';
+import { v7 as uuidv7 } from 'uuid';
+
+import { loadConnectorGstConfig } from './config/connector-gst.config';
+import { connectorGstDatabaseOptions } from './database.options';
+
+const ROOT = join(__dirname, '../../..');
+const PERIOD = '052025';
+const CATEGORIES: Category[] = [
+  'gst.gstr2b',
+  'gst.gstr1_1a',
+  'gst.ims_2a',
+  'gst.gstr3b_ledgers',
+  'gst.notices_return_register',
+];
+
+function gstin(n: number): string {
+  const first14 = `27AAACR${String(n).padStart(4, '0')}K1Z`;
+  return `${first14}${gstinCheckCharacter(first14)}`;
+}
+
+/**
+ * connector-gst as a process against the sandbox in its faithful mode (GSTN envelope, sessions required),
+ * with real Kafka and PostgreSQL: OTP sessions, every category, no_change, the breaker in an outage and a
+ * lapsed session.
+ */
+describe('connector-gst against the sandbox', () => {
+  const infra = testInfra();
+  const firmId = uuidv7();
+  const clientId = uuidv7();
+  const prefix = `${infra.topicPrefix}${uniqueName('gst')}.`;
+  let sandbox: SandboxProcess;
+  let connector: ConnectorProcess;
+  let probe: KafkaProbe;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const db = await createScratchDatabase(infra.databaseUrl, uniqueName('cgst'));
+    drop = db.drop;
+    // 25 June 2025: May's 2B (14 June), GSTR-1 and 3B are out; some GSTINs have large (paged / queued) answers.
+    sandbox = await startSandboxProcess(ROOT, {
+      SANDBOX_START_AT: '2025-06-25T10:00:00Z',
+      SANDBOX_QUEUE_READY_MS: '300',
+    });
+    await runServiceMigrations(connectorGstDatabaseOptions(loadConnectorGstConfig({ DATABASE_URL: db.url })));
+    probe = await Probe.start(infra.kafkaBrokers, prefix, 'probe');
+    connector = await startConnectorProcess(ROOT, 'connector-gst', {
+      KAFKA_BROKERS: infra.env.KAFKA_BROKERS,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_PARTITIONS: '2',
+      DATABASE_URL: db.url,
+      PORTAL_BASE_URL: `${sandbox.url}/gst`,
+      JOB_POLL_INTERVAL_MS: '200',
+      BREAKER_VOLUME_THRESHOLD: '3',
+      BREAKER_ROLLING_WINDOW_MS: '2000',
+      BREAKER_RESET_TIMEOUT_MS: '4000',
+      BREAKER_TIMEOUT_MS: '5000',
+      RETRY_MAX_ATTEMPTS: '2',
+      RETRY_BASE_DELAY_MS: '50',
+      ASYNC_POLL_INTERVAL_MS: '200',
+    });
+  });
+
+  afterAll(async () => {
+    await connector?.stop();
+    await probe?.stop();
+    await sandbox?.stop();
+    await drop?.();
+  });
+
+  const job = (category: Category, g: string): SyncJobRequested => ({
+    jobId: uuidv7(),
+    runId: uuidv7(),
+    clientId,
+    category,
+    subject: { kind: 'gstin', value: g },
+    period: PERIOD,
+    attempt: 1,
+  });
+
+  async function run(jobs: SyncJobRequested[]): Promise<SyncJobCompleted[]> {
+    await probe.publishJobs('gst', firmId, jobs);
+    return probe.waitForResults(jobs.map((j) => j.jobId));
+  }
+
+  async function api(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await fetch(`${connector.url}/internal/v1/firms/${firmId}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  async function login(g: string): Promise<void> {
+    expect((await api('PUT', `/credentials/gst/${g}`, { username: 'taxpayer-api-user' })).body).toMatchObject(
+      {
+        status: 'otp_required',
+      },
+    );
+    const ok = await api('POST', `/credentials/gst/${g}/otp`, { otp: '575757' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ portal: 'gst', identifier: g, status: 'ok' });
+  }
+
+  it('fails credentials_missing without calling the portal when no access is stored', async () => {
+    const [result] = await run([job('gst.gstr2b', gstin(9))]);
+    expect(result).toMatchObject({ outcome: 'failed', errorCode: 'credentials_missing', retryable: false });
+    expect(await sandbox.requests('gst', gstin(9))).toBe(0);
+  });
+
+  it('opens OTP sessions through the credential endpoints and never shows a secret', async () => {
+    expect((await api('PUT', `/credentials/gst/${gstin(0)}`, { username: 'taxpayer-api-user' })).status).toBe(
+      200,
+    );
+    const wrong = await api('POST', `/credentials/gst/${gstin(0)}/otp`, { otp: '111111' });
+    expect(wrong.status).toBe(422);
+    expect(String(wrong.body['detail'])).toContain('AUTH4034');
+    for (const n of [0, 3, 5, 7]) await login(gstin(n));
+    const list = await api('GET', '/credentials?status=ok');
+    expect((list.body['items'] as unknown[]).length).toBe(4);
+    const text = JSON.stringify(list.body);
+    expect(text).not.toMatch(/auth_token|authToken|sek|taxpayer-api-user/);
+  });
+
+  it('fetches every category (all pages, queued files) as records, publishes them, then no_change', async () => {
+    const subjects = [gstin(0), gstin(3), gstin(5)];
+    const jobs = subjects.flatMap((g) => CATEGORIES.map((c) => job(c, g)));
+    const results = await run(jobs);
+    for (const [i, result] of results.entries()) {
+      const j = jobs[i];
+      expect({ category: j.category, outcome: result.outcome, error: result.errorMessage }).toEqual({
+        category: j.category,
+        outcome: 'succeeded',
+        error: null,
+      });
+      const changes = probe.recordsOf(j.jobId).flatMap((e) => e.changes);
+      expect(changes.length).toBe(result.counts.added);
+      expect(new Set(changes.map((c) => c.naturalKey)).size).toBe(changes.length);
+      for (const c of changes) {
+        expect(c.naturalKey.startsWith(`${j.subject.value}|`)).toBe(true);
+        expect(c.change).toBe('added');
+        expect(c.hash).toMatch(/^[0-9a-f]{64}$/);
+      }
+    }
+    const added = (category: Category, g: string) =>
+      results.find((_, i) => jobs[i].category === category && jobs[i].subject.value === g)?.counts.added ?? 0;
+    // Something real came back for each category (across the subjects), and the large answers were paged.
+    for (const category of CATEGORIES.filter((c) => c !== 'gst.ims_2a')) {
+      expect(subjects.reduce((n, g) => n + added(category, g), 0)).toBeGreaterThan(0);
+    }
+    expect(added('gst.gstr2b', gstin(3))).toBeGreaterThan(500);
+    expect(added('gst.ims_2a', gstin(3))).toBeGreaterThan(500);
+
+    const again = jobs.map((j) => ({ ...j, jobId: uuidv7(), runId: uuidv7() }));
+    const second = await run(again);
+    for (const result of second) expect(result.outcome).toBe('no_change');
+    for (const j of again) expect(probe.recordsOf(j.jobId)).toEqual([]);
+  });
+
+  it('opens the breaker in an outage, stops calling the portal while open, and recovers after', async () => {
+    const g = gstin(7);
+    // The failure percentage is measured over the last 2 s: let the earlier successes age out of it.
+    await new Promise((r) => setTimeout(r, 2100));
+    await sandbox.faults('gst', { outage: true });
+    try {
+      await outage();
+    } finally {
+      await sandbox.faults('gst', { outage: false });
+    }
+    await new Promise((r) => setTimeout(r, 4500));
+    const after = await run([job('gst.gstr2b', g)]);
+    expect(after[0].outcome).toBe('succeeded');
+    expect(await metric(connector.url, 'connector_breaker_state', 'portal="gst"')).toBe(0);
+  });
+
+  async function outage(): Promise<void> {
+    const g = gstin(7);
+    const failing = await run([1, 2, 3, 4].map(() => job('gst.gstr2b', g)));
+    for (const r of failing)
+      expect(r).toMatchObject({ outcome: 'failed', errorCode: 'portal_unavailable', retryable: true });
+    await waitFor(
+      async () => (await metric(connector.url, 'connector_breaker_state', 'portal="gst"')) === 2,
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    const before = await sandbox.requests('gst');
+    const whileOpen = await run([1, 2, 3].map(() => job('gst.gstr2b', g)));
+    for (const r of whileOpen) expect(r.errorCode).toBe('portal_unavailable');
+    expect(await sandbox.requests('gst')).toBe(before);
+  }
+
+  it('ends otp_required when the session lapsed, and then stops calling the portal for that GSTIN', async () => {
+    const g = gstin(0);
+    // Past every access window (at most 30 days): the token is dead and cannot be refreshed.
+    await sandbox.advanceDays(31);
+    const [first] = await run([job('gst.gstr2b', g)]);
+    expect(first).toMatchObject({ outcome: 'failed', errorCode: 'otp_required', retryable: false });
+    const calls = await sandbox.requests('gst', g);
+    const next = await run([job('gst.gstr1_1a', g), job('gst.gstr2b', g)]);
+    for (const r of next) expect(r.errorCode).toBe('otp_required');
+    expect(await sandbox.requests('gst', g)).toBe(calls);
+    const status = await api('GET', '/credentials?status=otp_required');
+    expect((status.body['items'] as { identifier: string }[]).map((i) => i.identifier)).toContain(g);
+    // A person acts: a new OTP opens the session again.
+    await login(g);
+    const [ok] = await run([job('gst.gstr2b', g)]);
+    expect(ok.errorCode).toBeNull();
+  });
+});
+
+/** A sample of `name` whose labels include `label` (the registry adds a `service` label to every series). */
+async function metric(url: string, name: string, label: string): Promise<number | undefined> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(label));
+  return line ? Number(line.split(' ').pop()) : undefined;
+}

@@ -1,0 +1,54 @@
+import { Body, Controller, HttpCode, Param, Post, Put, UseFilters } from '@nestjs/common';
+import { isPortalError, parseBody, ProblemException, ProblemFilter } from '@practice-sync/connector-kit';
+import { gstinProblem } from '@practice-sync/contracts';
+import { z } from 'zod';
+
+import { GstAuthRefused, GstSessionService } from '../gst-api/gst-session.service';
+
+const UsernameBody = z.object({ username: z.string().trim().min(1).max(100) });
+const OtpBody = z.object({ otp: z.string().regex(/^[0-9]{4,8}$/, 'digits only') });
+
+/** Portal access per GSTIN: the username (an OTP is sent), then the OTP (the session opens). */
+@Controller('internal/v1/firms/:firmId/credentials/gst/:gstin')
+@UseFilters(ProblemFilter)
+export class GstCredentialsController {
+  constructor(private readonly sessions: GstSessionService) {}
+
+  @Put()
+  async put(@Param('firmId') firmId: string, @Param('gstin') gstin: string, @Body() body: unknown) {
+    checkGstin(gstin);
+    const { username } = parseBody(UsernameBody, body);
+    return portalCall(() => this.sessions.register(firmId, gstin, username));
+  }
+
+  @Post('otp')
+  @HttpCode(200)
+  async otp(@Param('firmId') firmId: string, @Param('gstin') gstin: string, @Body() body: unknown) {
+    checkGstin(gstin);
+    const { otp } = parseBody(OtpBody, body);
+    const status = await portalCall(() => this.sessions.submitOtp(firmId, gstin, otp));
+    if (!status) {
+      throw new ProblemException(404, 'No GST access', `no username is stored for ${gstin}; PUT it first`);
+    }
+    return status;
+  }
+}
+
+function checkGstin(gstin: string): void {
+  const problem = gstinProblem(gstin);
+  if (problem)
+    throw new ProblemException(400, 'Invalid request', 'gstin is not valid', [
+      { field: 'gstin', message: problem },
+    ]);
+}
+
+/** Portal refusals become 422, an unreachable portal 502; messages never carry a secret. */
+async function portalCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof GstAuthRefused) throw new ProblemException(422, 'Portal refused', error.message);
+    if (isPortalError(error)) throw new ProblemException(502, 'Portal unavailable', error.message);
+    throw error;
+  }
+}

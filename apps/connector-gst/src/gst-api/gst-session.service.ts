@@ -1,0 +1,310 @@
+import { randomBytes } from 'node:crypto';
+
+import type {
+  AccessRecord,
+  AccessStatus,
+  AccessStore,
+  ConnectorMetrics,
+  PortalHttpClient,
+} from '@practice-sync/connector-kit';
+import { parseShape, PortalError } from '@practice-sync/connector-kit';
+import { z } from 'zod';
+
+import { aesDecryptB64, aesEncryptB64, rsaEncryptB64 } from './gst-crypto';
+
+export interface GstSecret {
+  username: string;
+}
+
+export interface GstSessionData {
+  authToken: string;
+  /** The session key (base64), needed to open sealed reads and to refresh. */
+  sek: string;
+}
+
+/** What a read needs: headers and the key to open a sealed answer. Null session = portal without sessions. */
+export interface GstSessionHandle {
+  username: string | null;
+  authToken: string | null;
+  sek: Buffer | null;
+}
+
+export interface GstSessionOptions {
+  authVersion: string;
+  encryption: boolean;
+  /** PEM of the GSTN public key; without it, fetched from `publicKeyPath` (the sandbox serves one). */
+  publicKeyPem?: string;
+  publicKeyPath: string;
+  requireCredentials: boolean;
+  refreshMarginMs: number;
+}
+
+const AuthAnswerSchema = z
+  .object({
+    status_cd: z.union([z.string(), z.number()]).transform(String),
+    auth_token: z.string().optional(),
+    expiry: z.coerce.number().optional(),
+    sek: z.string().optional(),
+    error: z.object({ error_cd: z.string(), message: z.string().optional() }).passthrough().optional(),
+  })
+  .passthrough();
+type AuthAnswer = z.infer<typeof AuthAnswerSchema>;
+
+const PublicKeySchema = z.object({ publicKey: z.string().min(1) }).passthrough();
+
+/** The portal refused an OTP or a login (shown to the person who typed it). */
+export class GstAuthRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The GST OTP session per (firm, GSTIN): OTPREQUEST when the username is stored, AUTHTOKEN with the OTP a
+ * person types, REFRESHTOKEN before expiry (and once when a read finds the token dead), and `otp_required`
+ * once the session cannot be refreshed. Token and SEK are stored encrypted (AccessStore); nothing here logs
+ * them or puts them in a message.
+ */
+export class GstSessionService {
+  private readonly refreshing = new Map<string, Promise<GstSessionHandle>>();
+
+  constructor(
+    private readonly http: PortalHttpClient,
+    private readonly access: AccessStore,
+    private readonly metrics: ConnectorMetrics,
+    private readonly options: GstSessionOptions,
+  ) {}
+
+  /** PUT credentials: stores the username and asks the portal to send the taxpayer an OTP. */
+  async register(firmId: string, gstin: string, username: string): Promise<AccessStatus> {
+    const appKey = randomBytes(32);
+    const answer = await this.auth(gstin, {
+      action: 'OTPREQUEST',
+      username,
+      app_key: await this.sealAppKey(appKey),
+    });
+    this.refuseUnlessOk(answer, 'requesting an OTP');
+    return this.access.put<GstSecret, GstSessionData>(firmId, 'gst', gstin, {
+      secret: { username },
+      session: null,
+      status: 'otp_required',
+      detail: 'an OTP was sent to the taxpayer; submit it to open the session',
+      expiresAt: null,
+    });
+  }
+
+  /** POST otp: opens the session with the OTP the taxpayer received. */
+  async submitOtp(firmId: string, gstin: string, otp: string): Promise<AccessStatus | null> {
+    const row = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
+    if (!row?.secret) return null;
+    const appKey = randomBytes(32);
+    const answer = await this.auth(gstin, {
+      action: 'AUTHTOKEN',
+      username: row.secret.username,
+      app_key: await this.sealAppKey(appKey),
+      otp: this.options.encryption ? aesEncryptB64(appKey, Buffer.from(otp, 'utf8')) : otp,
+    });
+    if (answer.status_cd !== '1') {
+      await this.access.put(firmId, 'gst', gstin, {
+        status: 'otp_required',
+        detail: `the portal refused the OTP (${answer.error?.error_cd ?? 'no code'}); request a new one`,
+      });
+    }
+    this.refuseUnlessOk(answer, 'opening the session');
+    this.metrics.session('opened');
+    return this.store(firmId, gstin, answer, appKey);
+  }
+
+  /**
+   * The session for a job. Throws credentials_missing (nothing stored, when required) or otp_required
+   * (lapsed: a person must act) WITHOUT calling the portal; refreshes a session close to expiry.
+   */
+  async sessionFor(firmId: string, gstin: string, signal: AbortSignal): Promise<GstSessionHandle> {
+    const row = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
+    if (!row) {
+      if (this.options.requireCredentials) {
+        this.metrics.session('missing');
+        throw new PortalError(
+          'credentials_missing',
+          `no GST portal access is stored for ${gstin}; add the username and enter the OTP`,
+        );
+      }
+      return { username: null, authToken: null, sek: null };
+    }
+    if (row.status !== 'ok' || !row.session || !row.secret) {
+      throw new PortalError(
+        'otp_required',
+        `the GST session for ${gstin} has lapsed; enter a new OTP (${row.detail ?? 'no session'})`,
+      );
+    }
+    if (row.expiresAt && row.expiresAt.getTime() - Date.now() < this.options.refreshMarginMs) {
+      return this.refresh(firmId, gstin, row.session.authToken, signal);
+    }
+    return handleOf(row);
+  }
+
+  /**
+   * A read found the token dead (AUTH4033/AUTH4038). Another worker may have refreshed it already: use the
+   * stored one if it differs; else refresh once; if that fails too, the session has lapsed.
+   */
+  async recover(
+    firmId: string,
+    gstin: string,
+    deadToken: string,
+    signal: AbortSignal,
+  ): Promise<GstSessionHandle> {
+    const row = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
+    if (row?.status === 'ok' && row.session && row.secret && row.session.authToken !== deadToken) {
+      return handleOf(row);
+    }
+    return this.refresh(firmId, gstin, deadToken, signal);
+  }
+
+  /** Refreshes sessions that expire soon (called periodically so idle GSTINs stay open). */
+  async refreshExpiring(firmId: string, gstin: string, signal: AbortSignal): Promise<void> {
+    await this.sessionFor(firmId, gstin, signal);
+  }
+
+  private refresh(
+    firmId: string,
+    gstin: string,
+    token: string,
+    signal: AbortSignal,
+  ): Promise<GstSessionHandle> {
+    const key = `${firmId}|${gstin}`;
+    const running = this.refreshing.get(key);
+    if (running) return running;
+    const done = this.doRefresh(firmId, gstin, token, signal).finally(() => this.refreshing.delete(key));
+    this.refreshing.set(key, done);
+    return done;
+  }
+
+  private async doRefresh(
+    firmId: string,
+    gstin: string,
+    token: string,
+    signal: AbortSignal,
+  ): Promise<GstSessionHandle> {
+    const row = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
+    if (!row?.secret || !row.session) return this.lapse(firmId, gstin, 'no session to refresh');
+    const appKey = randomBytes(32);
+    const sek = Buffer.from(row.session.sek, 'base64');
+    const answer = await this.auth(
+      gstin,
+      {
+        action: 'REFRESHTOKEN',
+        username: row.secret.username,
+        auth_token: token,
+        app_key: this.options.encryption ? aesEncryptB64(sek, appKey) : undefined,
+      },
+      signal,
+    );
+    if (answer.status_cd !== '1') {
+      const code = answer.error?.error_cd ?? 'no code';
+      return this.lapse(firmId, gstin, `the session could not be refreshed (${code})`);
+    }
+    this.metrics.session('refreshed');
+    await this.store(firmId, gstin, answer, appKey);
+    const fresh = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
+    return fresh ? handleOf(fresh) : this.lapse(firmId, gstin, 'session vanished');
+  }
+
+  /** Marks the GSTIN otp_required: no portal call for it until a person submits an OTP. */
+  private async lapse(firmId: string, gstin: string, why: string): Promise<never> {
+    this.metrics.session('lapsed');
+    await this.access.put(firmId, 'gst', gstin, {
+      session: null,
+      status: 'otp_required',
+      detail: `${why}; enter a new OTP`,
+      expiresAt: null,
+    });
+    throw new PortalError(
+      'otp_required',
+      `the GST session for ${gstin} has lapsed (${why}); enter a new OTP`,
+    );
+  }
+
+  private async store(
+    firmId: string,
+    gstin: string,
+    answer: AuthAnswer,
+    appKey: Buffer,
+  ): Promise<AccessStatus> {
+    if (!answer.auth_token || !answer.sek) {
+      throw new PortalError('invalid_response', 'the GST portal opened a session without a token or key');
+    }
+    const sek = this.options.encryption
+      ? aesDecryptB64(appKey, answer.sek)
+      : Buffer.from(answer.sek, 'base64');
+    const minutes = answer.expiry ?? 360;
+    return this.access.put<GstSecret, GstSessionData>(firmId, 'gst', gstin, {
+      session: { authToken: answer.auth_token, sek: sek.toString('base64') },
+      status: 'ok',
+      detail: null,
+      expiresAt: new Date(Date.now() + minutes * 60_000),
+    });
+  }
+
+  private refuseUnlessOk(answer: AuthAnswer, doing: string): void {
+    if (answer.status_cd === '1') return;
+    const code = answer.error?.error_cd ?? 'no code';
+    throw new GstAuthRefused(
+      code,
+      `the GST portal refused ${doing} (${code}${answer.error?.message ? `: ${answer.error.message}` : ''})`,
+    );
+  }
+
+  private async auth(
+    gstin: string,
+    body: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<AuthAnswer> {
+    const what = `GST ${String(body['action']).toLowerCase()}`;
+    return this.http.request(
+      {
+        category: 'session',
+        method: 'POST',
+        path: `/taxpayerapi/${this.options.authVersion}/authenticate`,
+        headers: { gstin, 'state-cd': gstin.slice(0, 2) },
+        body,
+        signal: signal ?? AbortSignal.timeout(30_000),
+        what,
+        account: gstin,
+      },
+      (answer) => parseShape(AuthAnswerSchema, answer, what),
+    );
+  }
+
+  private async sealAppKey(appKey: Buffer): Promise<string | undefined> {
+    if (!this.options.encryption) return undefined;
+    return rsaEncryptB64(await this.publicKey(), appKey);
+  }
+
+  private async publicKey(): Promise<string> {
+    if (this.options.publicKeyPem) return this.options.publicKeyPem;
+    // The sandbox makes a new key pair at every start, so it is read each time (logins are rare).
+    const what = 'the GST public key';
+    const answer = await this.http.request(
+      {
+        category: 'session',
+        path: this.options.publicKeyPath,
+        signal: AbortSignal.timeout(30_000),
+        what,
+        account: 'public-key',
+      },
+      (body) => parseShape(PublicKeySchema, body, what),
+    );
+    return answer.publicKey;
+  }
+}
+
+function handleOf(row: AccessRecord<GstSecret, GstSessionData>): GstSessionHandle {
+  return {
+    username: row.secret?.username ?? null,
+    authToken: row.session?.authToken ?? null,
+    sek: row.session ? Buffer.from(row.session.sek, 'base64') : null,
+  };
+}

@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+
+import type { ConnectorProcess, KafkaProbe, SandboxProcess } from '@practice-sync/connector-kit';
+import {
+  createScratchDatabase,
+  KafkaProbe as Probe,
+  startConnectorProcess,
+  startSandboxProcess,
+} from '@practice-sync/connector-kit';
+import type { Category, SyncJobCompleted, SyncJobRequested } from '@practice-sync/contracts';
+import { runServiceMigrations } from '@practice-sync/persistence';
+import { testInfra, uniqueName } from '@practice-sync/testing';
+import { v7 as uuidv7 } from 'uuid';
+
+import { loadConnectorItrConfig } from './config/connector-itr.config';
+import { connectorItrDatabaseOptions } from './database.options';
+
+const ROOT = join(__dirname, '../../..');
+const CATEGORIES: Category[] = ['itr.filing_status', 'itr.returns', 'itr.notices_orders', 'itr.ais_tis_26as'];
+const PANS = ['AAACR0000K', 'AAAPR0001K'];
+
+/**
+ * connector-itr as a process against the sandbox in its faithful mode (ERI session + per-PAN consent), with
+ * real Kafka and PostgreSQL.
+ */
+describe('connector-itr against the sandbox', () => {
+  const infra = testInfra();
+  const firmId = uuidv7();
+  const clientId = uuidv7();
+  const prefix = `${infra.topicPrefix}${uniqueName('itr')}.`;
+  let sandbox: SandboxProcess;
+  let connector: ConnectorProcess;
+  let probe: KafkaProbe;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const db = await createScratchDatabase(infra.databaseUrl, uniqueName('citr'));
+    drop = db.drop;
+    sandbox = await startSandboxProcess(ROOT, {
+      SANDBOX_START_AT: '2025-06-25T10:00:00Z',
+      SANDBOX_ITR_JOB_READY_MS: '300',
+    });
+    await runServiceMigrations(connectorItrDatabaseOptions(loadConnectorItrConfig({ DATABASE_URL: db.url })));
+    probe = await Probe.start(infra.kafkaBrokers, prefix, 'probe');
+    connector = await startConnectorProcess(ROOT, 'connector-itr', {
+      KAFKA_BROKERS: infra.env.KAFKA_BROKERS,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_PARTITIONS: '2',
+      DATABASE_URL: db.url,
+      PORTAL_BASE_URL: `${sandbox.url}/itr`,
+      JOB_POLL_INTERVAL_MS: '200',
+      ASYNC_POLL_INTERVAL_MS: '150',
+    });
+  });
+
+  afterAll(async () => {
+    await connector?.stop();
+    await probe?.stop();
+    await sandbox?.stop();
+    await drop?.();
+  });
+
+  const job = (category: Category, pan: string, period: string | null = null): SyncJobRequested => ({
+    jobId: uuidv7(),
+    runId: uuidv7(),
+    clientId,
+    category,
+    subject: { kind: 'pan', value: pan },
+    period,
+    attempt: 1,
+  });
+
+  async function run(jobs: SyncJobRequested[]): Promise<SyncJobCompleted[]> {
+    await probe.publishJobs('itr', firmId, jobs);
+    return probe.waitForResults(jobs.map((j) => j.jobId));
+  }
+
+  async function api(method: string, path: string, body?: unknown) {
+    const res = await fetch(`${connector.url}/internal/v1/firms/${firmId}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  it('fails credentials_missing without an account or without the PAN consent, calling nothing', async () => {
+    const [noAccount] = await run([job('itr.filing_status', PANS[0])]);
+    expect(noAccount).toMatchObject({ outcome: 'failed', errorCode: 'credentials_missing' });
+    const account = await api('PUT', '/credentials/itr', {
+      clientId: 'eri-client',
+      clientSecret: 'eri-secret-value',
+      userId: 'ERIP001234',
+      password: 'eri-password-value',
+    });
+    expect(account.body).toMatchObject({ portal: 'itr', identifier: 'account', status: 'ok' });
+    expect(JSON.stringify(account.body)).not.toMatch(/eri-secret-value|eri-password-value/);
+    const [noConsent] = await run([job('itr.filing_status', PANS[0])]);
+    expect(noConsent).toMatchObject({ outcome: 'failed', errorCode: 'credentials_missing' });
+    expect(await sandbox.requests('itr', PANS[0])).toBe(0);
+  });
+
+  it('records the consent per PAN with the taxpayer OTP', async () => {
+    for (const pan of PANS) {
+      expect((await api('POST', `/credentials/itr/${pan}/consent`, {})).body).toMatchObject({
+        status: 'otp_required',
+      });
+      expect((await api('POST', `/credentials/itr/${pan}/consent`, { otp: '575757' })).body).toMatchObject({
+        identifier: pan,
+        status: 'ok',
+      });
+    }
+    expect((await api('GET', '/credentials?status=ok')).body['items']).toHaveLength(3);
+  });
+
+  it('fetches every category (all pages, asynchronous statements) as records, then no_change', async () => {
+    const jobs = PANS.flatMap((pan) => CATEGORIES.map((c) => job(c, pan)));
+    const results = await run(jobs);
+    for (const [i, result] of results.entries()) {
+      expect({ category: jobs[i].category, outcome: result.outcome, error: result.errorMessage }).toEqual({
+        category: jobs[i].category,
+        outcome: 'succeeded',
+        error: null,
+      });
+      const changes = probe.recordsOf(jobs[i].jobId).flatMap((e) => e.changes);
+      expect(changes.length).toBe(result.counts.added);
+      for (const c of changes) expect(c.naturalKey.startsWith(`${jobs[i].subject.value}|`)).toBe(true);
+    }
+    for (const category of CATEGORIES) {
+      const total = results
+        .filter((_, i) => jobs[i].category === category)
+        .reduce((n, r) => n + r.counts.added, 0);
+      expect({ category, some: total > 0 }).toEqual({ category, some: true });
+    }
+    const statements = jobs.findIndex((j) => j.category === 'itr.ais_tis_26as');
+    const kinds = new Set(
+      probe
+        .recordsOf(jobs[statements].jobId)
+        .flatMap((e) => e.changes.map((c) => c.naturalKey.split('|')[1])),
+    );
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['26AS']));
+
+    const again = jobs.map((j) => ({ ...j, jobId: uuidv7(), runId: uuidv7() }));
+    for (const result of await run(again)) expect(result.outcome).toBe('no_change');
+    for (const j of again) expect(probe.recordsOf(j.jobId)).toEqual([]);
+  });
+
+  it('logs in again by itself when the intermediary session idles out', async () => {
+    await sandbox.advanceDays(2);
+    const [result] = await run([job('itr.returns', PANS[0])]);
+    expect(result.errorCode).toBeNull();
+  });
+});

@@ -1,0 +1,183 @@
+import type { Portal } from '@practice-sync/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+
+import type { CredentialCipher } from './credential-cipher';
+
+export type AccessState = 'ok' | 'otp_required' | 'expiring' | 'failed';
+
+/** What `GET …/credentials` answers per identifier: health only, never a secret. */
+export interface AccessStatus {
+  portal: Portal;
+  identifier: string;
+  status: AccessState;
+  detail: string | null;
+  expiresAt: string | null;
+  updatedAt: string;
+}
+
+/** A stored access with its secret and session decrypted (in memory only). */
+export interface AccessRecord<S = unknown, T = unknown> {
+  firmId: string;
+  portal: Portal;
+  identifier: string;
+  secret: S | null;
+  session: T | null;
+  status: AccessState;
+  detail: string | null;
+  expiresAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface AccessUpdate<S = unknown, T = unknown> {
+  /** undefined keeps the stored value; null clears it. */
+  secret?: S | null;
+  session?: T | null;
+  status: AccessState;
+  detail: string | null;
+  expiresAt?: Date | null;
+}
+
+interface Row {
+  firm_id: string;
+  portal: Portal;
+  identifier: string;
+  secret: string | null;
+  session: string | null;
+  status: AccessState;
+  detail: string | null;
+  expires_at: Date | null;
+  updated_at: Date;
+}
+
+type Db = Pick<EntityManager, 'query'>;
+
+/**
+ * The `portal_access` table. Secrets and sessions are sealed with the CredentialCipher; the firm, portal and
+ * identifier are the associated data, so a ciphertext only opens in its own row.
+ */
+export class AccessStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cipher: CredentialCipher,
+    /** A status `ok` with less than this left is shown as `expiring`. */
+    private readonly expiringWithinMs: number,
+  ) {}
+
+  async get<S, T>(
+    firmId: string,
+    portal: Portal,
+    identifier: string,
+    db: Db = this.dataSource,
+  ): Promise<AccessRecord<S, T> | null> {
+    const rows: Row[] = await db.query(
+      `SELECT * FROM portal_access WHERE firm_id = $1 AND portal = $2 AND identifier = $3`,
+      [firmId, portal, identifier],
+    );
+    return rows.length ? this.open<S, T>(rows[0]) : null;
+  }
+
+  async put<S, T>(
+    firmId: string,
+    portal: Portal,
+    identifier: string,
+    update: AccessUpdate<S, T>,
+    db: Db = this.dataSource,
+  ): Promise<AccessStatus> {
+    const aad = (part: string) => `${firmId}|${portal}|${identifier}|${part}`;
+    const seal = (value: unknown, part: string) =>
+      value === undefined
+        ? undefined
+        : value === null
+          ? null
+          : this.cipher.encrypt(JSON.stringify(value), aad(part));
+    const secret = seal(update.secret, 'secret');
+    const session = seal(update.session, 'session');
+    const rows: Row[] = await db.query(
+      `INSERT INTO portal_access (firm_id, portal, identifier, secret, session, status, detail, expires_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+       ON CONFLICT (firm_id, portal, identifier) DO UPDATE SET
+         secret = CASE WHEN $9 THEN EXCLUDED.secret ELSE portal_access.secret END,
+         session = CASE WHEN $10 THEN EXCLUDED.session ELSE portal_access.session END,
+         expires_at = CASE WHEN $11 THEN EXCLUDED.expires_at ELSE portal_access.expires_at END,
+         status = EXCLUDED.status, detail = EXCLUDED.detail, updated_at = now()
+       RETURNING *`,
+      [
+        firmId,
+        portal,
+        identifier,
+        secret ?? null,
+        session ?? null,
+        update.status,
+        update.detail,
+        update.expiresAt ?? null,
+        secret !== undefined,
+        session !== undefined,
+        update.expiresAt !== undefined,
+      ],
+    );
+    return this.statusOf(rows[0]);
+  }
+
+  async list(firmId: string, portal: Portal, status?: AccessState): Promise<AccessStatus[]> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT * FROM portal_access WHERE firm_id = $1 AND portal = $2 ORDER BY identifier`,
+      [firmId, portal],
+    );
+    return rows.map((r) => this.statusOf(r)).filter((s) => !status || s.status === status);
+  }
+
+  /** Identifiers whose `ok` session ends within `withinMs` (for refreshing idle sessions in time). */
+  async expiring(portal: Portal, withinMs: number): Promise<{ firmId: string; identifier: string }[]> {
+    const rows: { firm_id: string; identifier: string }[] = await this.dataSource.query(
+      `SELECT firm_id, identifier FROM portal_access
+        WHERE portal = $1 AND status = 'ok' AND expires_at IS NOT NULL
+          AND expires_at < now() + make_interval(secs => $2::double precision / 1000)
+        ORDER BY expires_at LIMIT 500`,
+      [portal, withinMs],
+    );
+    return rows.map((r) => ({ firmId: r.firm_id, identifier: r.identifier }));
+  }
+
+  /** Rows still sealed with another key than the active one (for a rotation job or a check). */
+  async countSealedWithOtherKeys(activeKeyId: string): Promise<number> {
+    const rows: { n: string }[] = await this.dataSource.query(
+      `SELECT count(*) AS n FROM portal_access
+        WHERE (secret IS NOT NULL AND split_part(secret, '.', 2) <> $1)
+           OR (session IS NOT NULL AND split_part(session, '.', 2) <> $1)`,
+      [activeKeyId],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  statusOf(row: Row): AccessStatus {
+    let status = row.status;
+    if (status === 'ok' && row.expires_at && row.expires_at.getTime() - Date.now() < this.expiringWithinMs) {
+      status = 'expiring';
+    }
+    return {
+      portal: row.portal,
+      identifier: row.identifier,
+      status,
+      detail: row.detail,
+      expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
+      updatedAt: row.updated_at.toISOString(),
+    };
+  }
+
+  private open<S, T>(row: Row): AccessRecord<S, T> {
+    const aad = (part: string) => `${row.firm_id}|${row.portal}|${row.identifier}|${part}`;
+    const open = <V>(value: string | null, part: string): V | null =>
+      value === null ? null : (JSON.parse(this.cipher.decrypt(value, aad(part))) as V);
+    return {
+      firmId: row.firm_id,
+      portal: row.portal,
+      identifier: row.identifier,
+      secret: open<S>(row.secret, 'secret'),
+      session: open<T>(row.session, 'session'),
+      status: row.status,
+      detail: row.detail,
+      expiresAt: row.expires_at,
+      updatedAt: row.updated_at,
+    };
+  }
+}

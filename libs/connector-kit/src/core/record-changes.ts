@@ -1,0 +1,58 @@
+import type { RecordChange } from '@practice-sync/contracts';
+
+import type { NormalisedRecord } from './portal-fetcher';
+
+/**
+ * What a complete fetch added, updated and removed compared with the previous snapshot (natural key → hash).
+ * Only called for complete fetches: a fetcher that could not read every page throws instead, so a record is
+ * never reported removed because a page was missing.
+ */
+export function diffRecords(
+  previous: ReadonlyMap<string, string> | null,
+  records: readonly NormalisedRecord[],
+): RecordChange[] {
+  const before = previous ?? new Map<string, string>();
+  const current = new Map<string, NormalisedRecord>();
+  for (const r of records) current.set(r.naturalKey, r);
+  const changes: RecordChange[] = [];
+  for (const [key, record] of current) {
+    const hash = before.get(key);
+    if (hash === record.hash) continue;
+    changes.push({
+      naturalKey: key,
+      change: hash === undefined ? 'added' : 'updated',
+      hash: record.hash,
+      data: record.data,
+    });
+  }
+  for (const key of before.keys()) {
+    if (!current.has(key)) changes.push({ naturalKey: key, change: 'removed', hash: null, data: null });
+  }
+  return changes;
+}
+
+/** Room left in a chunk for the envelope and the event's other fields. */
+const ENVELOPE_ALLOWANCE_BYTES = 2048;
+
+/**
+ * Splits changes into chunks whose serialized size stays under `budgetBytes` (a change larger than the
+ * budget on its own travels alone). Order is kept.
+ */
+export function chunkChanges(changes: readonly RecordChange[], budgetBytes: number): RecordChange[][] {
+  const limit = Math.max(1024, budgetBytes - ENVELOPE_ALLOWANCE_BYTES);
+  const chunks: RecordChange[][] = [];
+  let current: RecordChange[] = [];
+  let size = 0;
+  for (const change of changes) {
+    const bytes = Buffer.byteLength(JSON.stringify(change), 'utf8') + 1;
+    if (current.length && size + bytes > limit) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(change);
+    size += bytes;
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}

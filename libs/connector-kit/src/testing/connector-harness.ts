@@ -1,0 +1,179 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+import type {
+  ClientRecordsChanged,
+  Envelope,
+  Portal,
+  SyncJobCompleted,
+  SyncJobRequested,
+} from '@practice-sync/contracts';
+import { createEnvelope, SyncJobRequestedEvent, Topics } from '@practice-sync/contracts';
+import { encodeEvent } from '@practice-sync/messaging';
+import type { Consumer, Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+
+import { jobsTopicOf } from '../core/job-intake';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+export interface ConnectorProcess {
+  url: string;
+  /** SIGKILL: the process dies mid-work, as on a crash. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts a connector's real main.ts as a child process on a free port and waits for /health/ready. */
+export async function startConnectorProcess(
+  repoRoot: string,
+  app: 'connector-gst' | 'connector-itr' | 'connector-esign',
+  env: Record<string, string>,
+): Promise<ConnectorProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(repoRoot, `apps/${app}/src/main.ts`)],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}`);
+    if (
+      await fetch(`${url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${app} did not become ready within 90 s`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const signal = async (sig: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    await exited;
+  };
+  return {
+    url,
+    kill: () => signal('SIGKILL'),
+    stop: async () => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await signal('SIGTERM');
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * A test's view of Kafka around one connector: publishes SyncJobRequested like the orchestrator does and
+ * collects every SyncJobCompleted and ClientRecordsChanged (duplicates included, to prove there are none).
+ */
+export class KafkaProbe {
+  readonly results: Envelope<SyncJobCompleted>[] = [];
+  readonly records: Envelope<ClientRecordsChanged>[] = [];
+
+  private constructor(
+    private readonly producer: Producer,
+    private readonly consumer: Consumer,
+    private readonly prefix: string,
+  ) {}
+
+  static async start(brokers: string[], prefix: string, groupId: string): Promise<KafkaProbe> {
+    const kafka = new Kafka({ clientId: groupId, brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = [Topics.Results, Topics.Records, Topics.JobsGst, Topics.JobsItr, Topics.JobsEsign].map(
+      (t) => `${prefix}${t}`,
+    );
+    const existing = new Set(await admin.listTopics());
+    await admin.createTopics({
+      topics: topics.filter((t) => !existing.has(t)).map((topic) => ({ topic, numPartitions: 2 })),
+      waitForLeaders: true,
+    });
+    await admin.disconnect();
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    const consumer = kafka.consumer({ groupId: `${prefix}${groupId}` });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [`${prefix}${Topics.Results}`, `${prefix}${Topics.Records}`],
+      fromBeginning: true,
+    });
+    const probe = new KafkaProbe(producer, consumer, prefix);
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const envelope = JSON.parse(message.value?.toString('utf8') ?? '{}') as Envelope<unknown>;
+        if (topic.endsWith(Topics.Results)) probe.results.push(envelope as Envelope<SyncJobCompleted>);
+        else probe.records.push(envelope as Envelope<ClientRecordsChanged>);
+      },
+    });
+    return probe;
+  }
+
+  async publishJobs(portal: Portal, firmId: string, jobs: SyncJobRequested[]): Promise<void> {
+    const messages = jobs.map((job) =>
+      encodeEvent({
+        contract: SyncJobRequestedEvent,
+        topic: jobsTopicOf(portal),
+        envelope: createEnvelope(SyncJobRequestedEvent, job, {
+          firmId,
+          correlationId: job.runId,
+          causationId: null,
+        }),
+      }),
+    );
+    await this.producer.send({
+      topic: `${this.prefix}${jobsTopicOf(portal)}`,
+      messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+    });
+  }
+
+  resultsOf(jobId: string): SyncJobCompleted[] {
+    return this.results.filter((e) => e.data.jobId === jobId).map((e) => e.data);
+  }
+
+  recordsOf(jobId: string): ClientRecordsChanged[] {
+    return this.records.filter((e) => e.data.jobId === jobId).map((e) => e.data);
+  }
+
+  async waitForResults(jobIds: readonly string[], timeoutMs = 120_000): Promise<SyncJobCompleted[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const missing = jobIds.filter((id) => this.resultsOf(id).length === 0);
+      if (!missing.length) return jobIds.map((id) => this.resultsOf(id)[0]);
+      if (Date.now() > deadline)
+        throw new Error(`no result for ${missing.length} job(s), e.g. ${missing[0]}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+}

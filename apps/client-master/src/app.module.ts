@@ -8,6 +8,7 @@ import { PersistenceModule } from '@practice-sync/persistence';
 import { clientMasterDataSourceOptions } from './client-master-data-source';
 import { ClientsModule } from './clients/clients.module';
 import type { ClientMasterConfig } from './config/client-master.config';
+import { RecordsModule } from './records/records.module';
 import { StatusModule } from './status/status.module';
 
 @Module({})
@@ -25,11 +26,12 @@ export class AppModule {
             topicPrefix: config.KAFKA_TOPIC_PREFIX,
             partitions: config.KAFKA_PARTITIONS,
           },
-          topics: [Topics.Results, Topics.ClientEvents],
+          topics: [Topics.Results, Topics.Records, Topics.ClientEvents],
           logLevel: config.LOG_LEVEL,
         }),
         ClientsModule,
         StatusModule,
+        RecordsModule,
       ],
     };
   }

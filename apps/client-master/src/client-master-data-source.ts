@@ -5,6 +5,8 @@ import { ClientEntity } from './clients/client.entity';
 import type { ClientMasterConfig } from './config/client-master.config';
 import { CreateClients1763856100000 } from './migrations/1763856100000-CreateClients';
 import { CreateStatusCells1763856200000 } from './migrations/1763856200000-CreateStatusCells';
+import { CreateRecordsAndChanges1763856300000 } from './migrations/1763856300000-CreateRecordsAndChanges';
+import { RecordChangeEntity, RecordEntity } from './records/record.entity';
 import { StatusCellEntity } from './status/status-cell.entity';
 
 /** client-master's schema, entities and migrations, shared by the app, `migrate.ts` and tests. */
@@ -14,8 +16,13 @@ export function clientMasterDataSourceOptions(
   return {
     url: config.DATABASE_URL,
     schema: 'client_master',
-    entities: [ClientEntity, StatusCellEntity],
-    migrations: [...MessagingMigrations, CreateClients1763856100000, CreateStatusCells1763856200000],
+    entities: [ClientEntity, StatusCellEntity, RecordEntity, RecordChangeEntity],
+    migrations: [
+      ...MessagingMigrations,
+      CreateClients1763856100000,
+      CreateStatusCells1763856200000,
+      CreateRecordsAndChanges1763856300000,
+    ],
     applicationName: 'client-master',
   };
 }

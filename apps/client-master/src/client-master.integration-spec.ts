@@ -1,8 +1,20 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { ClientStatusChanged, Envelope, SyncJobCompleted } from '@practice-sync/contracts';
+import type {
+  ClientNoticeDetected,
+  ClientRecordsChanged,
+  ClientStatusChanged,
+  Envelope,
+  RecordChange,
+  SyncJobCompleted,
+} from '@practice-sync/contracts';
 import {
+  ClientCreatedEvent,
+  ClientDeletedEvent,
+  ClientNoticeDetectedEvent,
+  ClientRecordsChangedEvent,
   ClientStatusChangedEvent,
+  ClientUpdatedEvent,
   createEnvelope,
   SyncJobCompletedEvent,
   Topics,
@@ -26,6 +38,7 @@ describe('client-master', () => {
   const firmId = uuidv7();
   const otherFirmId = uuidv7();
   const announced: Envelope<ClientStatusChanged>[] = [];
+  const otherEvents: Envelope<unknown>[] = [];
 
   beforeAll(async () => {
     await runServiceMigrations(clientMasterDataSourceOptions(config));
@@ -37,8 +50,17 @@ describe('client-master', () => {
     await app.get(KafkaMessaging).consume({
       groupId: 'test.client-events',
       topics: [Topics.ClientEvents],
-      contracts: [ClientStatusChangedEvent],
-      handle: async (e) => void announced.push(e as Envelope<ClientStatusChanged>),
+      contracts: [
+        ClientStatusChangedEvent,
+        ClientCreatedEvent,
+        ClientUpdatedEvent,
+        ClientDeletedEvent,
+        ClientNoticeDetectedEvent,
+      ],
+      handle: async (e) => {
+        if (e.type === ClientStatusChangedEvent.type) announced.push(e as Envelope<ClientStatusChanged>);
+        else otherEvents.push(e);
+      },
     });
   });
 
@@ -56,7 +78,8 @@ describe('client-master', () => {
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as unknown };
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as unknown };
   }
 
   type Client = { id: string; name: string; pan: string | null; gstins: string[]; tags: string[] };
@@ -229,5 +252,160 @@ describe('client-master', () => {
     expect(announced).toHaveLength(2);
     expect(announced.every((e) => e.firmId === firmId && e.correlationId === runId)).toBe(true);
     expect((await call('GET', `/${otherFirmId}/clients/${client.id}/status`)).status).toBe(404);
+  });
+
+  it('updates, deletes and bulk-upserts clients, announcing each change on client.events.v1', async () => {
+    const client = await createClient(firmId, { name: 'Patch Me', pan: 'PQRPT1234K', tags: ['a'] });
+    const patched = await call('PATCH', `/${firmId}/clients/${client.id}`, { name: 'Patched', office: null });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ name: 'Patched', pan: 'PQRPT1234K', office: null, tags: ['a'] });
+    const taken = await call('PATCH', `/${firmId}/clients/${client.id}`, { pan: 'AAACR5055K' });
+    expect(taken.status).toBe(409);
+
+    const bulk = await call('POST', `/${firmId}/clients/bulk`, {
+      rows: [
+        { row: 2, client: { name: 'By PAN', pan: 'PQRPT1234K', tags: ['csv'] } },
+        { row: 3, client: { name: 'New one', gstins: ['29ABCDE1234F1Z5'] } },
+        { row: 4, client: { name: 'Same GSTIN', gstins: ['29ABCDE1234F1Z5'], office: 'Blr' } },
+      ],
+    });
+    expect(bulk.status).toBe(200);
+    const items = (bulk.body as { items: { row: number; status: string; id?: string }[] }).items;
+    expect(items.map((i) => [i.row, i.status])).toEqual([
+      [2, 'updated'],
+      [3, 'created'],
+      [4, 'updated'],
+    ]);
+    expect(items[0].id).toBe(client.id);
+    expect(items[2].id).toBe(items[1].id);
+
+    expect((await call('DELETE', `/${firmId}/clients/${client.id}`)).status).toBe(204);
+    expect((await call('GET', `/${firmId}/clients/${client.id}`)).status).toBe(404);
+    expect((await call('DELETE', `/${firmId}/clients/${client.id}`)).status).toBe(404);
+
+    const types = await waitFor(
+      () => {
+        const mine = otherEvents.filter((e) => JSON.stringify(e.data).includes(client.id));
+        return mine.length >= 4 ? mine.map((e) => e.type) : null;
+      },
+      { timeoutMs: 30_000, description: 'client lifecycle events' },
+    );
+    expect(types).toEqual(['client.created', 'client.updated', 'client.updated', 'client.deleted']);
+  });
+
+  it('stores records by natural key, keeps the change feed, detects new notices, and applies each chunk once', async () => {
+    const client = await createClient(firmId, {
+      name: 'Notice Co',
+      pan: 'NOTCE1234K',
+      gstins: ['27NOTCE1234K1Z5'],
+    });
+    const subject = { kind: 'gstin' as const, value: '27NOTCE1234K1Z5' };
+    const chunk = (runId: string, changes: RecordChange[]) =>
+      createEnvelope(
+        ClientRecordsChangedEvent,
+        {
+          jobId: uuidv7(),
+          runId,
+          clientId: client.id,
+          category: 'gst.notices_return_register',
+          subject,
+          period: null,
+          attempt: 1,
+          chunk: { index: 0, count: 1 },
+          changes,
+        } satisfies ClientRecordsChanged,
+        { firmId, correlationId: runId },
+      );
+    const notice = (arn: string, due: string) => ({
+      naturalKey: `${subject.value}|notice|${arn}`,
+      change: 'added' as const,
+      hash: `h-${arn}-${due}`,
+      data: { gstin: subject.value, kind: 'notice', arn, noticeType: 'ASMT-10', dueDateOfReply: due },
+    });
+    const filing = {
+      naturalKey: `${subject.value}|filing|GSTR3B|042026`,
+      change: 'added' as const,
+      hash: 'h-filing',
+      data: { kind: 'filing', arn: 'AA1', status: 'Filed' },
+    };
+    const publish = (events: Envelope<ClientRecordsChanged>[]) =>
+      app
+        .get(KafkaMessaging)
+        .publisher.publish(events.map((e) => ({ contract: ClientRecordsChangedEvent, envelope: e })));
+
+    const first = chunk(uuidv7(), [notice('N1', '2026-05-30'), filing]);
+    await publish([first, first]);
+    type Rec = { naturalKey: string; version: number; removedAt: string | null; data: unknown };
+    type Chg = { naturalKey: string; change: string; runId: string; at: string };
+    const records = async () =>
+      ((await call('GET', `/${firmId}/clients/${client.id}/records?limit=100`)).body as { items: Rec[] })
+        .items;
+    const changes = async (q = '') =>
+      ((await call('GET', `/${firmId}/clients/${client.id}/changes?limit=100${q}`)).body as { items: Chg[] })
+        .items;
+    await waitFor(async () => ((await records()).length === 2 ? true : null), {
+      timeoutMs: 30_000,
+      description: 'two records',
+    });
+    const firstFeed = await changes();
+    expect(firstFeed.map((c) => c.change)).toEqual(['added', 'added']);
+
+    // A second run: N1 updated, the filing gone, N2 new; plus a re-published chunk of the same changes.
+    const runId = uuidv7();
+    const second = chunk(runId, [
+      { ...notice('N1', '2026-06-15'), change: 'updated' },
+      { naturalKey: filing.naturalKey, change: 'removed', hash: null, data: null },
+      notice('N2', '2026-07-01'),
+    ]);
+    const again = createEnvelope(
+      ClientRecordsChangedEvent,
+      { ...second.data, jobId: uuidv7() },
+      { firmId, correlationId: runId },
+    );
+    await publish([second]);
+    await waitFor(async () => ((await changes()).length === 5 ? true : null), {
+      timeoutMs: 30_000,
+      description: 'five changes',
+    });
+    await publish([again]);
+    await new Promise((r) => setTimeout(r, 1500));
+
+    const since = firstFeed[firstFeed.length - 1].at;
+    const newer = await changes(`&since=${encodeURIComponent(since)}`);
+    expect(newer.map((c) => [c.naturalKey.split('|').slice(1).join('|'), c.change])).toEqual([
+      ['notice|N1', 'updated'],
+      ['filing|GSTR3B|042026', 'removed'],
+      ['notice|N2', 'added'],
+    ]);
+    expect(newer.every((c) => c.runId === runId)).toBe(true);
+    const byKey = new Map((await records()).map((r) => [r.naturalKey.split('|').slice(1).join('|'), r]));
+    expect(byKey.get('notice|N1')).toMatchObject({ version: 2, removedAt: null });
+    expect(byKey.get('filing|GSTR3B|042026')).toMatchObject({ version: 2, data: null });
+    expect(byKey.get('filing|GSTR3B|042026')?.removedAt).not.toBeNull();
+    expect(byKey.get('notice|N2')).toMatchObject({ version: 1 });
+
+    const notices = await waitFor(
+      () => {
+        const n = otherEvents.filter(
+          (e): e is Envelope<ClientNoticeDetected> =>
+            e.type === ClientNoticeDetectedEvent.type &&
+            (e.data as ClientNoticeDetected).clientId === client.id,
+        );
+        return n.length >= 2 ? n : null;
+      },
+      { timeoutMs: 30_000, description: 'new-notice events' },
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    // One per new notice (N1 when first seen, N2): not for the update, the filing, or the redeliveries.
+    expect(
+      otherEvents.filter(
+        (e) => e.type === ClientNoticeDetectedEvent.type && JSON.stringify(e.data).includes(client.id),
+      ),
+    ).toHaveLength(2);
+    expect(notices.map((n) => [n.data.noticeId, n.data.section, n.data.dueDate])).toEqual([
+      ['N1', 'ASMT-10', '2026-05-30'],
+      ['N2', 'ASMT-10', '2026-07-01'],
+    ]);
+    expect((await call('GET', `/${otherFirmId}/clients/${client.id}/records`)).status).toBe(404);
   });
 });

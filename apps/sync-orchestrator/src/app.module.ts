@@ -12,6 +12,7 @@ import { SERVICE_NAME } from './config/orchestrator.config';
 import { OrchestratorConfigModule } from './config/orchestrator-config.module';
 import { orchestratorDatabaseOptions } from './database.options';
 import { ResultsModule } from './results/results.module';
+import { SyncSchedulesModule } from './schedules/sync-schedules.module';
 import { SyncRunsModule } from './sync-runs/sync-runs.module';
 
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         }),
         SyncRunsModule,
         ResultsModule,
+        SyncSchedulesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

@@ -4,6 +4,8 @@ import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
 import type { OrchestratorConfig } from './config/orchestrator.config';
 import { DATABASE_SCHEMA, SERVICE_NAME } from './config/orchestrator.config';
 import { CreateSyncRunsAndJobs1795308600000 } from './migrations/1795308600000-CreateSyncRunsAndJobs';
+import { DispatchRetriesSchedules1795395000000 } from './migrations/1795395000000-DispatchRetriesSchedules';
+import { SyncScheduleEntity } from './schedules/sync-schedule.entity';
 import { SyncJobEntity } from './sync-runs/sync-job.entity';
 import { SyncRunEntity } from './sync-runs/sync-run.entity';
 
@@ -12,8 +14,12 @@ export function orchestratorDatabaseOptions(config: OrchestratorConfig): Service
   return {
     url: config.DATABASE_URL,
     schema: DATABASE_SCHEMA,
-    entities: [SyncRunEntity, SyncJobEntity],
-    migrations: [...MessagingMigrations, CreateSyncRunsAndJobs1795308600000],
+    entities: [SyncRunEntity, SyncJobEntity, SyncScheduleEntity],
+    migrations: [
+      ...MessagingMigrations,
+      CreateSyncRunsAndJobs1795308600000,
+      DispatchRetriesSchedules1795395000000,
+    ],
     applicationName: SERVICE_NAME,
   };
 }

@@ -12,6 +12,12 @@ export * from './identifiers';
 export * from './outcomes';
 export * from './topics';
 
+import {
+  ClientCreatedEvent,
+  ClientDeletedEvent,
+  ClientUpdatedEvent,
+} from './events/client-lifecycle/client-lifecycle.event';
+import { ClientNoticeDetectedEvent } from './events/client-notice-detected/client-notice-detected.event';
 import { ClientRecordsChangedEvent } from './events/client-records-changed/client-records-changed.event';
 import { ClientStatusChangedEvent } from './events/client-status-changed/client-status-changed.event';
 import { SyncJobCompletedEvent } from './events/sync-job-completed/sync-job-completed.event';
@@ -25,5 +31,11 @@ export const ALL_EVENTS = [
   SyncRunChangedEvent,
   ClientStatusChangedEvent,
   ClientRecordsChangedEvent,
+  ClientCreatedEvent,
+  ClientUpdatedEvent,
+  ClientDeletedEvent,
+  ClientNoticeDetectedEvent,
 ] as const;
 export * from './asyncapi/build-asyncapi';
+export * from './events/client-lifecycle/client-lifecycle.event';
+export * from './events/client-notice-detected/client-notice-detected.event';

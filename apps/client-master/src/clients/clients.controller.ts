@@ -1,11 +1,13 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   HttpCode,
   HttpStatus,
   Param,
   ParseUUIDPipe,
+  Patch,
   Post,
   Query,
 } from '@nestjs/common';
@@ -13,9 +15,12 @@ import {
 import type { Page } from '../common/cursor';
 import type { ClientDto } from './client.entity';
 import { ClientsService } from './clients.service';
+import type { BulkRowResult } from './dto/bulk-clients.dto';
+import { BulkClientsDto } from './dto/bulk-clients.dto';
 import { CreateClientDto } from './dto/create-client.dto';
 import { ListClientsQueryDto } from './dto/list-clients.dto';
 import { parseSelection, SelectClientsDto } from './dto/select-clients.dto';
+import { UpdateClientDto } from './dto/update-client.dto';
 
 /** Internal API (cluster only, no auth yet): the gateway and the orchestrator call it with the caller's firm. */
 @Controller('internal/v1/firms/:firmId/clients')
@@ -53,5 +58,32 @@ export class ClientsController {
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<ClientDto> {
     return this.clients.get(firmId, id);
+  }
+
+  @Post('bulk')
+  @HttpCode(HttpStatus.OK)
+  bulk(
+    @Param('firmId', ParseUUIDPipe) firmId: string,
+    @Body() body: BulkClientsDto,
+  ): Promise<{ items: BulkRowResult[] }> {
+    return this.clients.bulk(firmId, body.rows);
+  }
+
+  @Patch(':id')
+  update(
+    @Param('firmId', ParseUUIDPipe) firmId: string,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateClientDto,
+  ): Promise<ClientDto> {
+    return this.clients.update(firmId, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  remove(
+    @Param('firmId', ParseUUIDPipe) firmId: string,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<void> {
+    return this.clients.remove(firmId, id);
   }
 }

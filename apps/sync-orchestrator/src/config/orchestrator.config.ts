@@ -8,6 +8,25 @@ export const OrchestratorEnvSchema = baseServiceEnv(3002).extend({
   FAN_OUT_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Clients per client-master page; one page is fanned out in one transaction. */
   FAN_OUT_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(500),
+  /** How often the dispatcher looks for jobs to dispatch, lost jobs and coalesced progress (also woken at once). */
+  DISPATCH_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(250),
+  /** Dispatched-but-unfinished jobs one firm may have per portal family (so one firm cannot take a portal). */
+  DISPATCH_FIRM_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** Dispatched-but-unfinished jobs per portal family across every firm (what the connectors are given). */
+  DISPATCH_PORTAL_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(200),
+  /** Attempts a job gets for retryable failures and lost results, the first included. */
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  /** Back-off before attempt n+1 is JOB_RETRY_BASE_MS × 2^(n-1), capped at JOB_RETRY_MAX_MS. */
+  JOB_RETRY_BASE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  JOB_RETRY_MAX_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  /** A dispatched job without a result after this is lost: it expires and is re-dispatched. */
+  JOB_RESULT_DEADLINE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
+  /** At most one `progress` event per run per interval (results in between are coalesced). */
+  PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
+  /** How often an SSE stream looks at its run. */
+  SSE_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  /** How often due schedules are looked for. */
+  SCHEDULE_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
 });
 
 export type OrchestratorConfig = z.output<typeof OrchestratorEnvSchema>;

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { portalOf } from '@practice-sync/contracts';
 import { enqueueEvents, KafkaMessaging } from '@practice-sync/messaging';
+import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -10,12 +12,14 @@ import type { Clock } from '../common/clock';
 import { CLOCK } from '../common/clock';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
+import { DispatchWorker } from '../dispatch/dispatch.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import { saveRunAndAnnounce } from '../sync-runs/run-announcer';
 import { runChangedEvent } from '../sync-runs/run-events';
-import { addJobs, isRunComplete } from '../sync-runs/run-totals';
+import { addJobs } from '../sync-runs/run-totals';
+import { SyncJobEntity } from '../sync-runs/sync-job.entity';
 import { SyncRunEntity } from '../sync-runs/sync-run.entity';
 import { totalsColumns, totalsOf } from '../sync-runs/sync-run.mapper';
-import { jobRequestedEvent } from './job-events';
 import type { PlannedJob } from './job-planner';
 import { planJobs } from './job-planner';
 import { insertJobs } from './job-rows';
@@ -44,6 +48,7 @@ export class FanOutService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly messaging: KafkaMessaging,
     private readonly metrics: OrchestratorMetrics,
+    private readonly dispatcher: DispatchWorker,
   ) {}
 
   /** Leases the oldest run whose fan-out is unfinished and not leased by a live worker; null if none. */
@@ -88,13 +93,18 @@ export class FanOutService {
         await this.start(runId);
         continue;
       }
-      const page = await this.directory.selectClients(
-        run.firmId,
-        run.selection,
-        run.fanOutCursor,
-        this.config.FAN_OUT_PAGE_SIZE,
-      );
-      const result = await this.applyPage(runId, run.fanOutPage, page);
+      const result = run.retryOf
+        ? await this.applyRetryPage(run)
+        : await this.applyPage(
+            runId,
+            run.fanOutPage,
+            await this.directory.selectClients(
+              run.firmId,
+              run.selection,
+              run.fanOutCursor,
+              this.config.FAN_OUT_PAGE_SIZE,
+            ),
+          );
       if (result.state !== 'more') return;
     }
   }
@@ -122,73 +132,94 @@ export class FanOutService {
   }
 
   private async applyPage(runId: string, expectedPage: number, page: ClientPage): Promise<PageResult> {
+    return this.applyPlanned(runId, expectedPage, page.nextCursor, (run) =>
+      planJobs(page.items, run.categories, run.period, uuidv7),
+    );
+  }
+
+  /**
+   * A retry run (POST …/retry) is fanned out from its source run's failed jobs, a page at a time by job id:
+   * the same client, category, identifier and period, as new jobs of this run.
+   */
+  private async applyRetryPage(run: SyncRunEntity): Promise<PageResult> {
+    const size = this.config.FAN_OUT_PAGE_SIZE;
+    const failed = await this.dataSource.manager
+      .createQueryBuilder(SyncJobEntity, 'j')
+      .where(`j.run_id = :source AND j.outcome = 'failed'`, { source: run.retryOf })
+      .andWhere(run.fanOutCursor ? 'j.id > :after' : 'TRUE', { after: run.fanOutCursor })
+      .orderBy('j.id', 'ASC')
+      .take(size + 1)
+      .getMany();
+    const page = failed.slice(0, size);
+    const nextCursor = failed.length > size ? page[page.length - 1].id : null;
+    return this.applyPlanned(run.id, run.fanOutPage, nextCursor, () =>
+      page.map((j) => ({
+        id: uuidv7(),
+        clientId: j.clientId,
+        category: j.category,
+        portal: portalOf(j.category),
+        subject: { kind: j.subjectKind, value: j.subjectValue },
+        period: j.period,
+        skipReason: null,
+      })),
+    );
+  }
+
+  private async applyPlanned(
+    runId: string,
+    expectedPage: number,
+    nextCursor: string | null,
+    plan: (run: SyncRunEntity) => PlannedJob[],
+  ): Promise<PageResult> {
     let created: PlannedJob[] = [];
-    let completed = false;
+    let terminal: 'completed' | 'cancelled' | null = null;
     const result = await this.dataSource.transaction(async (manager): Promise<PageResult> => {
-      // The run row lock serialises this page with result handlers updating the same totals.
+      // The run row lock serialises this page with result handlers and the dispatcher.
       const run = await manager.findOne(SyncRunEntity, {
         where: { id: runId },
         lock: { mode: 'pessimistic_write' },
       });
-      // Someone else already applied this page (an expired lease taken over): leave it to them.
+      // Someone else already applied this page (an expired lease taken over), or the run was cancelled.
       if (!run || run.status !== 'running' || run.fanOutDoneAt || run.fanOutPage !== expectedPage) {
         return { state: 'superseded' };
       }
       const now = this.clock.now();
-      const planned = planJobs(page.items, run.categories, run.period, uuidv7);
+      const planned = plan(run);
       const inserted = await insertJobs(manager, run, planned, now);
       created = planned.filter((j) => inserted.has(j.id));
-      await enqueueEvents(
-        manager,
-        created.filter((j) => j.skipReason === null).map((j) => jobRequestedEvent(j, run)),
-      );
-
-      const done = page.nextCursor === null;
+      const done = nextCursor === null;
       const totals = addJobs(
         totalsOf(run),
-        created.map((j) => (j.skipReason === null ? 'running' : 'skipped')),
+        created.map((j) => (j.skipReason === null ? 'pending' : 'skipped')),
       );
       Object.assign(run, totalsColumns(totals), {
         fanOutPage: expectedPage + 1,
-        fanOutCursor: page.nextCursor,
+        fanOutCursor: nextCursor,
         fanOutError: null,
         fanOutDoneAt: done ? now : null,
-        updatedAt: now,
       });
-      const events = [];
-      if (created.length > 0) events.push(runChangedEvent(run, 'progress', run.id));
-      if (isRunComplete({ status: run.status, fanOutDone: done, totals })) {
-        run.status = 'completed';
-        run.finishedAt = now;
-        completed = true;
-        events.push(runChangedEvent(run, 'completed', run.id));
-      }
-      await manager.update(SyncRunEntity, runId, {
-        ...totalsColumns(totals),
-        status: run.status,
-        finishedAt: run.finishedAt,
-        fanOutPage: run.fanOutPage,
-        fanOutCursor: run.fanOutCursor,
-        fanOutError: null,
-        fanOutDoneAt: run.fanOutDoneAt,
-        fanOutLeaseUntil: () => (done ? 'NULL' : LEASE_SQL),
-        updatedAt: now,
+      terminal = await saveRunAndAnnounce(manager, run, {
+        now,
+        causationId: run.id,
+        progressIntervalMs: this.config.PROGRESS_INTERVAL_MS,
       });
-      await enqueueEvents(manager, events);
+      await this.setLease(manager, runId, !done);
       return { state: done ? 'done' : 'more' };
     });
-    this.recordMetrics(created, completed);
-    if (created.length > 0 || completed) this.messaging.flushOutbox();
+    this.recordMetrics(created, terminal);
+    if (created.some((j) => j.skipReason === null)) this.dispatcher.nudge();
+    if (created.length > 0 || terminal) this.messaging.flushOutbox();
     return result;
   }
 
-  private recordMetrics(created: readonly PlannedJob[], completed: boolean): void {
-    const dispatched = new Map<PlannedJob['portal'], number>();
+  private async setLease(manager: EntityManager, runId: string, keep: boolean): Promise<void> {
+    await manager.update(SyncRunEntity, runId, { fanOutLeaseUntil: () => (keep ? LEASE_SQL : 'NULL') });
+  }
+
+  private recordMetrics(created: readonly PlannedJob[], terminal: 'completed' | 'cancelled' | null): void {
     for (const job of created) {
-      if (job.skipReason === null) dispatched.set(job.portal, (dispatched.get(job.portal) ?? 0) + 1);
-      else this.metrics.jobCompleted(job.portal, job.category, 'skipped');
+      if (job.skipReason !== null) this.metrics.jobCompleted(job.portal, job.category, 'skipped');
     }
-    for (const [portal, count] of dispatched) this.metrics.jobsDispatchedTo(portal, count);
-    if (completed) this.metrics.runEntered('completed');
+    if (terminal) this.metrics.runEntered(terminal);
   }
 }

@@ -8,7 +8,8 @@ const ROWS_PER_INSERT = 2000;
 /**
  * Inserts planned jobs for a run, skipping any that already exist (a fan-out page repeated after a crash or
  * by a second worker), and returns the ids actually inserted: only those may be dispatched.
- * A skipped job is stored done/skipped with its reason; any other job is dispatched now (status running).
+ * A skipped job is stored done/skipped with its reason; any other job is stored `pending` for the dispatcher,
+ * which sends it when the firm's and the portal's caps allow.
  */
 export async function insertJobs(
   manager: EntityManager,
@@ -21,15 +22,14 @@ export async function insertJobs(
     const chunk = jobs.slice(i, i + ROWS_PER_INSERT);
     const rows: { id: string }[] = await manager.query(
       `INSERT INTO sync_jobs (id, run_id, firm_id, client_id, category, subject_kind, subject_value, period,
-                              status, outcome, error_message, retryable, attempts, dispatched_at, finished_at,
+                              status, outcome, error_message, retryable, attempts, finished_at,
                               created_at, updated_at)
        SELECT u.id, $1, $2, u.client_id, u.category, u.subject_kind, u.subject_value, u.period,
-              CASE WHEN u.skip_reason IS NULL THEN 'running' ELSE 'done' END,
+              CASE WHEN u.skip_reason IS NULL THEN 'pending' ELSE 'done' END,
               CASE WHEN u.skip_reason IS NULL THEN NULL ELSE 'skipped' END,
               u.skip_reason,
               CASE WHEN u.skip_reason IS NULL THEN NULL ELSE false END,
-              CASE WHEN u.skip_reason IS NULL THEN 1 ELSE 0 END,
-              CASE WHEN u.skip_reason IS NULL THEN $3::timestamptz END,
+              0,
               CASE WHEN u.skip_reason IS NULL THEN NULL ELSE $3::timestamptz END,
               $3, $3
          FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])

@@ -9,6 +9,7 @@ export class OrchestratorMetrics {
   private readonly jobsCompleted: Counter<'portal' | 'category' | 'outcome'>;
   private readonly jobsDispatched: Counter<'portal'>;
   private readonly runs: Counter<'status'>;
+  private readonly retries: Counter<'portal' | 'reason'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.jobsCompleted = counter(
@@ -24,6 +25,16 @@ export class OrchestratorMetrics {
       ['portal'],
     );
     this.runs = counter(registry, 'sync_runs_total', 'Sync runs entering a status', ['status']);
+    this.retries = counter(
+      registry,
+      'sync_jobs_retried_total',
+      'Jobs sent back to pending for another attempt (retryable failure or lost result)',
+      ['portal', 'reason'],
+    );
+  }
+
+  jobRetried(portal: Portal, reason: string, count = 1): void {
+    if (count > 0) this.retries.inc({ portal, reason }, count);
   }
 
   jobCompleted(portal: Portal, category: string, outcome: JobOutcome, count = 1): void {

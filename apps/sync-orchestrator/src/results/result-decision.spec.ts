@@ -46,7 +46,7 @@ describe('decideResult', () => {
     });
   });
 
-  it('records a retryable failure as failed with its code (re-dispatch is not automatic yet)', () => {
+  it('records a retryable failure as failed with its code once no attempt is left', () => {
     const d = decideResult(
       running,
       result({
@@ -61,6 +61,47 @@ describe('decideResult', () => {
       to: 'failed',
       patch: { errorCode: 'portal_unavailable', retryable: true },
     });
+  });
+
+  const policy = { maxAttempts: 3, mayRetry: true };
+  const transient = {
+    outcome: 'failed',
+    errorCode: 'portal_unavailable',
+    errorMessage: 'down',
+    retryable: true,
+  } as const;
+
+  it('sends a retryable failure with attempts left back to pending', () => {
+    expect(decideResult(running, result(transient), policy)).toMatchObject({
+      kind: 'retry',
+      from: 'running',
+      patch: { status: 'pending', errorCode: 'portal_unavailable', retryable: true },
+    });
+  });
+
+  it('records the last allowed attempt, and anything in a cancelled run, as failed', () => {
+    const third = { status: 'running', outcome: null, attempts: 3 } as const;
+    expect(decideResult(third, result({ ...transient, attempt: 3 }), policy)).toMatchObject({
+      kind: 'apply',
+      to: 'failed',
+      patch: { attempts: 3, errorMessage: 'down (after 3 attempts)' },
+    });
+    expect(decideResult(running, result(transient), { maxAttempts: 3, mayRetry: false })).toMatchObject({
+      kind: 'apply',
+      to: 'failed',
+    });
+  });
+
+  it('ignores a retryable failure of an older attempt while a newer one is out or scheduled', () => {
+    const second = { status: 'running', outcome: null, attempts: 2 } as const;
+    expect(decideResult(second, result(transient), policy).kind).toBe('ignore');
+    const waiting = { status: 'pending', outcome: null, attempts: 1 } as const;
+    expect(decideResult(waiting, result(transient), policy).kind).toBe('ignore');
+  });
+
+  it('takes a late success of an expired attempt as final', () => {
+    const second = { status: 'running', outcome: null, attempts: 2 } as const;
+    expect(decideResult(second, result(), policy)).toMatchObject({ kind: 'apply', to: 'succeeded' });
   });
 
   it('ignores a duplicate of the attempt already recorded, and an older one', () => {

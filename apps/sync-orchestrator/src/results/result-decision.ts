@@ -20,18 +20,35 @@ export type JobResultPatch = Pick<
   | 'finishedAt'
 >;
 
+export type RetryPatch = Pick<
+  SyncJobEntity,
+  'status' | 'errorCode' | 'errorMessage' | 'retryable' | 'startedAt'
+>;
+
 export type ResultDecision =
   | { kind: 'ignore'; reason: string }
-  | { kind: 'apply'; from: JobBucket; to: JobBucket; patch: JobResultPatch };
+  | { kind: 'apply'; from: JobBucket; to: JobBucket; patch: JobResultPatch }
+  /** A retryable failure with attempts left: back to pending, re-dispatched after a back-off. */
+  | { kind: 'retry'; from: JobBucket; patch: RetryPatch };
+
+export interface DecisionContext {
+  maxAttempts: number;
+  /** False once the run is cancelled: nothing is re-dispatched, the failure is recorded as it is. */
+  mayRetry: boolean;
+}
 
 /**
- * What a connector's result does to a job. Results arrive at least once and possibly late, so a result for
- * an attempt the job has already recorded (or an older one) changes nothing; a job the orchestrator closed
- * itself (skipped, cancelled) keeps its outcome.
+ * What a connector's result does to a job. Results arrive at least once and possibly late:
+ * - a result for an attempt the job has already recorded (or an older one) changes nothing once done;
+ * - a job the orchestrator closed itself (skipped, cancelled) keeps its outcome;
+ * - a retryable failure with attempts left sends the job back to `pending` (re-dispatched with back-off);
+ *   one from an older attempt, while a newer attempt is out or already scheduled, changes nothing;
+ * - any other result — success, no change, a permanent failure, a late result of an expired attempt — is final.
  */
 export function decideResult(
   job: Pick<SyncJobEntity, 'status' | 'outcome' | 'attempts'>,
   result: SyncJobCompleted,
+  ctx: DecisionContext = { maxAttempts: 1, mayRetry: false },
 ): ResultDecision {
   if (job.outcome === 'skipped' || job.outcome === 'cancelled') {
     return { kind: 'ignore', reason: `job was already ${job.outcome} by the orchestrator` };
@@ -39,11 +56,37 @@ export function decideResult(
   if (job.status === 'done' && job.attempts >= result.attempt) {
     return { kind: 'ignore', reason: `job already recorded attempt ${job.attempts}` };
   }
+  const retryableFailure = result.outcome === 'failed' && result.retryable;
+  if (retryableFailure && job.status !== 'done') {
+    const current = result.attempt >= job.attempts && job.status === 'running';
+    if (!current) {
+      return {
+        kind: 'ignore',
+        reason: `attempt ${result.attempt} failed, a newer attempt is already under way`,
+      };
+    }
+    if (ctx.mayRetry && result.attempt < ctx.maxAttempts) {
+      return {
+        kind: 'retry',
+        from: bucketOf(job),
+        patch: {
+          status: 'pending',
+          errorCode: result.errorCode,
+          errorMessage: `attempt ${result.attempt} of ${ctx.maxAttempts} failed (${result.errorMessage ?? result.errorCode}); retrying`,
+          retryable: true,
+          startedAt: new Date(result.startedAt),
+        },
+      };
+    }
+  }
   const patch: JobResultPatch = {
     status: 'done',
     outcome: result.outcome,
     errorCode: result.errorCode,
-    errorMessage: result.errorMessage,
+    errorMessage:
+      retryableFailure && result.attempt > 1
+        ? `${result.errorMessage ?? result.errorCode} (after ${result.attempt} attempts)`
+        : result.errorMessage,
     retryable: result.retryable,
     attempts: Math.max(job.attempts, result.attempt),
     ...result.counts,

@@ -1,12 +1,17 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Envelope, SyncJobCompleted } from '@practice-sync/contracts';
 import { portalOf, SyncJobCompletedEvent } from '@practice-sync/contracts';
-import { enqueueEvents } from '@practice-sync/messaging';
 import type { EntityManager } from 'typeorm';
 
+import type { Clock } from '../common/clock';
+import { CLOCK } from '../common/clock';
+import type { OrchestratorConfig } from '../config/orchestrator.config';
+import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
+import { DispatchWorker } from '../dispatch/dispatch.worker';
+import { backoffMs } from '../dispatch/dispatch-policy';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
-import { runChangedEvent } from '../sync-runs/run-events';
-import { isRunComplete, moveJob } from '../sync-runs/run-totals';
+import { saveRunAndAnnounce } from '../sync-runs/run-announcer';
+import { moveJob } from '../sync-runs/run-totals';
 import { SyncJobEntity } from '../sync-runs/sync-job.entity';
 import { SyncRunEntity } from '../sync-runs/sync-run.entity';
 import { totalsColumns, totalsOf } from '../sync-runs/sync-run.mapper';
@@ -14,13 +19,18 @@ import { decideResult } from './result-decision';
 
 /**
  * Records a connector's job result and moves the run's totals, completing the run when nothing is open.
- * Retryable failures are recorded as they are; re-dispatch with back-off is a separate step (see README).
+ * A retryable failure with attempts left goes back to `pending` with a back-off; the dispatcher re-sends it.
  */
 @Injectable()
 export class ResultsService {
   private readonly logger = new Logger(ResultsService.name);
 
-  constructor(private readonly metrics: OrchestratorMetrics) {}
+  constructor(
+    private readonly metrics: OrchestratorMetrics,
+    private readonly dispatcher: DispatchWorker,
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   /** Runs inside the consumer's transaction (`manager`), atomically with its inbox marker. */
   async apply(envelope: Envelope<unknown>, manager: EntityManager): Promise<void> {
@@ -28,8 +38,8 @@ export class ResultsService {
     const result: SyncJobCompleted = SyncJobCompletedEvent.schema.parse(envelope.data);
     const log = { firmId: envelope.firmId, runId: result.runId, jobId: result.jobId, eventId: envelope.id };
 
-    // Lock the run first: every change to a run's totals (fan-out pages, results from any partition)
-    // goes through this row lock, so concurrent handlers never lose an update.
+    // Lock the run first: every change to a run's totals (fan-out pages, dispatch, results from any
+    // partition) goes through this row lock, so concurrent handlers never lose an update.
     const run = await manager.findOne(SyncRunEntity, {
       where: { id: result.runId, firmId: envelope.firmId },
       lock: { mode: 'pessimistic_write' },
@@ -43,30 +53,50 @@ export class ResultsService {
       this.logger.warn(log, 'result for an unknown job ignored');
       return;
     }
-    const decision = decideResult(job, result);
+    const decision = decideResult(job, result, {
+      maxAttempts: this.config.JOB_MAX_ATTEMPTS,
+      mayRetry: run.status === 'running',
+    });
     if (decision.kind === 'ignore') {
       this.logger.log({ ...log, reason: decision.reason }, 'result ignored');
       return;
     }
-
-    const now = new Date();
-    await manager.update(SyncJobEntity, job.id, { ...decision.patch, updatedAt: now });
-    const totals = moveJob(totalsOf(run), decision.from, decision.to);
-    Object.assign(run, totalsColumns(totals), { updatedAt: now });
-    const complete = isRunComplete({ status: run.status, fanOutDone: run.fanOutDoneAt !== null, totals });
-    if (complete) {
-      run.status = 'completed';
-      run.finishedAt = now;
+    const now = this.clock.now();
+    if (decision.kind === 'retry') {
+      const delay = backoffMs(result.attempt, this.retryPolicy());
+      await manager.update(SyncJobEntity, job.id, {
+        ...decision.patch,
+        deadlineAt: null,
+        nextAttemptAt: new Date(now.getTime() + delay),
+        updatedAt: now,
+      });
+      Object.assign(run, totalsColumns(moveJob(totalsOf(run), decision.from, 'pending')));
+      await saveRunAndAnnounce(manager, run, this.announceOptions(now, envelope.id));
+      this.metrics.jobRetried(portalOf(result.category), result.errorCode ?? 'internal');
+      this.logger.log(
+        { ...log, attempt: result.attempt, delayMs: delay },
+        'retryable failure; re-dispatch scheduled',
+      );
+      return;
     }
-    await manager.update(SyncRunEntity, run.id, {
-      ...totalsColumns(totals),
-      status: run.status,
-      finishedAt: run.finishedAt,
-      updatedAt: now,
-    });
-    await enqueueEvents(manager, [runChangedEvent(run, complete ? 'completed' : 'progress', envelope.id)]);
-
+    await manager.update(SyncJobEntity, job.id, { ...decision.patch, deadlineAt: null, updatedAt: now });
+    Object.assign(run, totalsColumns(moveJob(totalsOf(run), decision.from, decision.to)));
+    const terminal = await saveRunAndAnnounce(manager, run, this.announceOptions(now, envelope.id));
     this.metrics.jobCompleted(portalOf(result.category), result.category, result.outcome);
-    if (complete) this.metrics.runEntered('completed');
+    if (terminal) this.metrics.runEntered(terminal);
+    // Jobs of other runs waiting for this one take its result on the dispatcher's next pass.
+    this.dispatcher.nudge();
+  }
+
+  private retryPolicy() {
+    return {
+      maxAttempts: this.config.JOB_MAX_ATTEMPTS,
+      baseMs: this.config.JOB_RETRY_BASE_MS,
+      maxMs: this.config.JOB_RETRY_MAX_MS,
+    };
+  }
+
+  private announceOptions(now: Date, causationId: string) {
+    return { now, causationId, progressIntervalMs: this.config.PROGRESS_INTERVAL_MS };
   }
 }

@@ -47,3 +47,18 @@ export function openJobs(totals: RunTotals): number {
 export function isRunComplete(run: { status: RunStatus; fanOutDone: boolean; totals: RunTotals }): boolean {
   return run.status === 'running' && run.fanOutDone && openJobs(run.totals) === 0;
 }
+
+/**
+ * The terminal change a run takes now, if any: a running run completes once its fan-out is done and no job
+ * is open; a cancelled run is finished (its terminal event sent) once its in-flight jobs have reported.
+ */
+export function terminalChangeOf(run: {
+  status: RunStatus;
+  fanOutDone: boolean;
+  finished: boolean;
+  totals: RunTotals;
+}): 'completed' | 'cancelled' | null {
+  if (isRunComplete(run)) return 'completed';
+  if (run.status === 'cancelled' && !run.finished && openJobs(run.totals) === 0) return 'cancelled';
+  return null;
+}

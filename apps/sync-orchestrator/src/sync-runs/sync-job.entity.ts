@@ -58,6 +58,18 @@ export class SyncJobEntity {
   @Column('integer', { default: 0 })
   unchanged!: number;
 
+  /** A job waiting out a retry back-off is not dispatched before this. */
+  @Column('timestamptz', { name: 'next_attempt_at', nullable: true })
+  nextAttemptAt!: Date | null;
+
+  /** A dispatched job with no result by then is lost: it expires and is re-dispatched. */
+  @Column('timestamptz', { name: 'deadline_at', nullable: true })
+  deadlineAt!: Date | null;
+
+  /** Another run's job already fetching the same data; this one takes its result instead of fetching again. */
+  @Column('uuid', { name: 'waiting_for_job_id', nullable: true })
+  waitingForJobId!: string | null;
+
   @Column('timestamptz', { name: 'dispatched_at', nullable: true })
   dispatchedAt!: Date | null;
 

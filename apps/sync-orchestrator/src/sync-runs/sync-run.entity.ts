@@ -26,6 +26,20 @@ export class SyncRunEntity {
   @Column('uuid', { name: 'schedule_id', nullable: true })
   scheduleId!: string | null;
 
+  /** The run whose failed jobs this run retries (POST …/retry); its jobs are copied, not fanned out. */
+  @Column('uuid', { name: 'retry_of', nullable: true })
+  retryOf!: string | null;
+
+  @Column('timestamptz', { name: 'cancelled_at', nullable: true })
+  cancelledAt!: Date | null;
+
+  /** Progress events are coalesced: at most one per PROGRESS_INTERVAL_MS, the rest marked dirty. */
+  @Column('timestamptz', { name: 'progress_emitted_at', nullable: true })
+  progressEmittedAt!: Date | null;
+
+  @Column('boolean', { name: 'progress_dirty', default: false })
+  progressDirty!: boolean;
+
   @Column('integer', { name: 'jobs_total', default: 0 })
   jobsTotal!: number;
 

@@ -90,3 +90,10 @@ export interface PageDto<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** One client's part of a run: its jobs and how many ended in each outcome (GET …/summary). */
+export interface ClientSummaryDto {
+  clientId: string;
+  counts: { succeeded: number; noChange: number; failed: number; skipped: number; cancelled: number };
+  jobs: SyncJobResponseDto[];
+}

@@ -1,10 +1,8 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { expandCategories } from '@practice-sync/contracts';
-import { enqueueEvents } from '@practice-sync/messaging';
 import type { FindOptionsWhere } from 'typeorm';
-import { DataSource, LessThan, MoreThan } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
+import { DataSource, In, LessThan, MoreThan } from 'typeorm';
 
 import type { Clock } from '../common/clock';
 import { CLOCK } from '../common/clock';
@@ -12,11 +10,12 @@ import { decodeCursor, pageOf } from '../common/cursor';
 import { resolveRunPeriods } from '../fan-out/default-period';
 import { FanOutWorker } from '../fan-out/fan-out.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
-import { runChangedEvent } from './run-events';
+import { insertRun } from './new-run';
 import { SyncJobEntity } from './sync-job.entity';
 import { SyncRunEntity } from './sync-run.entity';
 import { toSyncJobDto, toSyncRunDto } from './sync-run.mapper';
 import type {
+  ClientSummaryDto,
   CreateSyncRunRequestDto,
   ListSyncJobsQueryDto,
   ListSyncRunsQueryDto,
@@ -43,36 +42,18 @@ export class SyncRunsService {
   async create(firmId: string, request: CreateSyncRunRequestDto): Promise<SyncRunResponseDto> {
     const now = this.clock.now();
     const categories = expandCategories(request.categories);
-    const run = this.dataSource.manager.create(SyncRunEntity, {
-      id: uuidv7(),
-      firmId,
-      status: 'queued',
-      selection: request.clients,
-      categories,
-      period: resolveRunPeriods(categories, request.period, now),
-      scheduleId: null,
-      jobsTotal: 0,
-      pending: 0,
-      running: 0,
-      succeeded: 0,
-      noChange: 0,
-      failed: 0,
-      skipped: 0,
-      cancelled: 0,
-      fanOutPage: 0,
-      fanOutCursor: null,
-      fanOutLeaseUntil: null,
-      fanOutError: null,
-      fanOutDoneAt: null,
-      createdAt: now,
-      startedAt: null,
-      finishedAt: null,
-      updatedAt: now,
-    });
-    await this.dataSource.transaction(async (manager) => {
-      await manager.insert(SyncRunEntity, run);
-      await enqueueEvents(manager, [runChangedEvent(run, 'created', run.id)]);
-    });
+    const run = await this.dataSource.transaction((manager) =>
+      insertRun(
+        manager,
+        {
+          firmId,
+          selection: request.clients,
+          categories,
+          period: resolveRunPeriods(categories, request.period, now),
+        },
+        now,
+      ),
+    );
     this.metrics.runEntered('queued');
     this.fanOut.nudge();
     return toSyncRunDto(run);
@@ -113,7 +94,50 @@ export class SyncRunsService {
     return { items: page.rows.map(toSyncJobDto), nextCursor: page.nextCursor };
   }
 
-  private async findRun(firmId: string, runId: string): Promise<SyncRunEntity> {
+  /** Per client of the run (ordered by client id): its jobs and how many ended in each outcome. */
+  async summary(
+    firmId: string,
+    runId: string,
+    query: ListSyncRunsQueryDto,
+  ): Promise<PageDto<ClientSummaryDto>> {
+    const run = await this.findRun(firmId, runId);
+    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const clients: { client_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT client_id FROM sync_jobs
+        WHERE run_id = $1 AND ($2::uuid IS NULL OR client_id > $2::uuid)
+        ORDER BY client_id LIMIT $3`,
+      [run.id, after, query.limit + 1],
+    );
+    const page = pageOf(
+      clients.map((c) => ({ id: c.client_id })),
+      query.limit,
+    );
+    const ids = page.rows.map((r) => r.id);
+    const jobs = ids.length
+      ? await this.dataSource.manager.find(SyncJobEntity, {
+          where: { runId: run.id, clientId: In(ids) },
+          order: { clientId: 'ASC', category: 'ASC', subjectValue: 'ASC' },
+        })
+      : [];
+    const items = ids.map((clientId) => {
+      const own = jobs.filter((j) => j.clientId === clientId);
+      const count = (outcome: string) => own.filter((j) => j.outcome === outcome).length;
+      return {
+        clientId,
+        counts: {
+          succeeded: count('succeeded'),
+          noChange: count('no_change'),
+          failed: count('failed'),
+          skipped: count('skipped'),
+          cancelled: count('cancelled'),
+        },
+        jobs: own.map(toSyncJobDto),
+      };
+    });
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  async findRun(firmId: string, runId: string): Promise<SyncRunEntity> {
     const run = UUID.test(runId)
       ? await this.dataSource.manager.findOne(SyncRunEntity, { where: { id: runId, firmId } })
       : null;

@@ -1,0 +1,75 @@
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import type { ClientRecordsChanged, Envelope } from '@practice-sync/contracts';
+import {
+  ClientNoticeDetectedEvent,
+  ClientRecordsChangedEvent,
+  createEnvelope,
+  Topics,
+} from '@practice-sync/contracts';
+import type { HandlerContext, OutgoingEvent } from '@practice-sync/messaging';
+import { enqueueEvents, KafkaMessaging } from '@practice-sync/messaging';
+
+import { applyRecords } from './apply-records';
+import { noticeOf } from './notice-of';
+
+export const RECORDS_GROUP = 'client-master.records';
+
+/**
+ * Keeps the records store and the change feed from `client.records.v1`, and announces each new notice on
+ * `client.events.v1`, all in the inbox transaction: a redelivered chunk changes nothing and announces nothing.
+ */
+@Injectable()
+export class RecordsConsumer implements OnApplicationBootstrap {
+  private readonly logger = new Logger('RecordsConsumer');
+
+  constructor(private readonly messaging: KafkaMessaging) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.messaging.consume({
+      groupId: RECORDS_GROUP,
+      topics: [Topics.Records],
+      contracts: [ClientRecordsChangedEvent],
+      concurrency: 4,
+      handle: (envelope, ctx) => this.handle(envelope as Envelope<ClientRecordsChanged>, ctx),
+    });
+  }
+
+  async handle(envelope: Envelope<ClientRecordsChanged>, ctx: HandlerContext): Promise<void> {
+    const chunk = envelope.data;
+    const known: unknown[] = await ctx.manager.query('SELECT 1 FROM clients WHERE id = $1 AND firm_id = $2', [
+      chunk.clientId,
+      envelope.firmId,
+    ]);
+    if (known.length === 0) {
+      this.logger.warn({ msg: 'records for an unknown client ignored', clientId: chunk.clientId });
+      return;
+    }
+    const applied = await applyRecords(ctx.manager, envelope.firmId, chunk, new Date(envelope.occurredAt));
+    const events: OutgoingEvent[] = [];
+    for (const { change, kind } of applied) {
+      if (kind !== 'added') continue;
+      const notice = noticeOf(chunk.category, change.naturalKey, change.data);
+      if (!notice) continue;
+      const data = {
+        clientId: chunk.clientId,
+        category: chunk.category,
+        subject: chunk.subject,
+        period: chunk.period,
+        naturalKey: change.naturalKey,
+        ...notice,
+        runId: chunk.runId,
+        jobId: chunk.jobId,
+      };
+      events.push({
+        contract: ClientNoticeDetectedEvent,
+        envelope: createEnvelope(ClientNoticeDetectedEvent, data, {
+          firmId: envelope.firmId,
+          correlationId: chunk.runId,
+          causationId: envelope.id,
+        }),
+      });
+    }
+    if (events.length > 0) await enqueueEvents(ctx.manager, events);
+  }
+}

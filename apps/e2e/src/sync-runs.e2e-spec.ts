@@ -1,0 +1,275 @@
+import { gstinCheckCharacter } from '@practice-sync/contracts';
+import type { StackHandle } from '@practice-sync/testing';
+import { startStack, waitFor } from '@practice-sync/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { v7 as uuidv7 } from 'uuid';
+
+interface Run {
+  id: string;
+  status: string;
+  totals: Record<string, number>;
+  finishedAt: string | null;
+}
+interface Job {
+  id: string;
+  clientId: string;
+  category: string;
+  subject: { kind: string; value: string | null };
+  outcome: string | null;
+  errorCode: string | null;
+  attempts: number;
+}
+interface Change {
+  naturalKey: string;
+  change: string;
+  category: string;
+  runId: string;
+}
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+function gstinFor(pan: string): string {
+  const first14 = `27${pan}1Z`;
+  return `${first14}${gstinCheckCharacter(first14)}`;
+}
+function panFor(n: number): string {
+  const l = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  return `${l[Math.floor(n / 26) % 26]}${l[n % 26]}CP${l[(n * 3) % 26]}${String(1000 + n).padStart(4, '0')}Q`;
+}
+
+/**
+ * Sync runs at firm scale through the real stack (sandbox, connectors, orchestrator, client-master on real Kafka
+ * and PostgreSQL). It calls the services' internal HTTP (`startStack().urls`), which the gateway proxies
+ * publicly, so it does not depend on the gateway's routes; retry back-off and the lost-job deadline are
+ * shortened through the orchestrator's configuration.
+ */
+describe('sync runs: cancel, outage, retry, no-change and the change feed', () => {
+  let stack: StackHandle;
+  const firmId = uuidv7();
+  let orch: string;
+  let cm: string;
+  let sandbox: string;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        JOB_MAX_ATTEMPTS: '8',
+        JOB_RETRY_BASE_MS: '500',
+        JOB_RETRY_MAX_MS: '2000',
+        JOB_RESULT_DEADLINE_MS: '60000',
+        DISPATCH_FIRM_MAX_IN_FLIGHT: '4',
+        DISPATCH_POLL_MS: '100',
+        // The connectors' breaker pauses a failing portal for this long; the retry window must outlast it.
+        BREAKER_RESET_TIMEOUT_MS: '3000',
+      },
+    });
+    orch = `${stack.urls['sync-orchestrator']}/internal/v1/firms/${firmId}`;
+    cm = `${stack.urls['client-master']}/internal/v1/firms/${firmId}`;
+    sandbox = stack.sandboxUrl;
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function call<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(url, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+
+  async function faults(portal: string, body: Record<string, unknown>): Promise<void> {
+    expect((await call('PUT', `${sandbox}/_sandbox/faults/${portal}`, body)).status).toBeLessThan(300);
+  }
+
+  async function finished(runId: string, timeoutMs = 180_000): Promise<Run> {
+    return waitFor(
+      async () => {
+        const r = (await call<Run>('GET', `${orch}/sync-runs/${runId}`)).body;
+        return r.finishedAt !== null ? r : undefined;
+      },
+      { timeoutMs, intervalMs: 250, description: `run ${runId} to finish` },
+    );
+  }
+
+  async function jobsOf(runId: string): Promise<Job[]> {
+    return (await call<Page<Job>>('GET', `${orch}/sync-runs/${runId}/jobs?limit=500`)).body.items;
+  }
+
+  async function sync(clients: unknown, categories: string[]): Promise<Run> {
+    const res = await call<Run>('POST', `${orch}/sync-runs`, { clients, categories });
+    expect(res.status).toBe(202);
+    return res.body;
+  }
+
+  const esignClients: string[] = [];
+
+  it('creates e-sign clients and grants access', async () => {
+    // Access is per firm at the e-sign connector; tolerated when the connector does not require it.
+    await call('PUT', `${stack.urls['connector-esign']}/internal/v1/firms/${firmId}/credentials/esign`, {
+      apiKey: 'sandbox-key',
+    });
+    for (let i = 0; i < 24; i++) {
+      const res = await call<{ id: string }>('POST', `${cm}/clients`, {
+        name: `E-sign client ${i}`,
+        esignClientFileId: `E2E-CF-${i}`,
+        tags: ['esign'],
+      });
+      expect(res.status).toBe(201);
+      esignClients.push(res.body.id);
+    }
+  });
+
+  it('cancel mid-run: no job is dispatched after the cancel and the portal sees no further calls for it', async () => {
+    await faults('esign', { latencyMs: 700 });
+    const run = await sync({ tags: ['esign'] }, ['esign.signature_timestamps']);
+    await waitFor(
+      async () =>
+        (await call<Run>('GET', `${orch}/sync-runs/${run.id}`)).body.totals.running > 0 ? true : undefined,
+      { timeoutMs: 60_000, description: 'jobs in flight' },
+    );
+    const cancelled = await call<Run>('POST', `${orch}/sync-runs/${run.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    const done = await finished(run.id);
+    const statsAtEnd = await call<{ portals: { esign: { requests: number } } }>(
+      'GET',
+      `${sandbox}/_sandbox/stats`,
+    );
+    await new Promise((r) => setTimeout(r, 3000));
+    const statsLater = await call<{ portals: { esign: { requests: number } } }>(
+      'GET',
+      `${sandbox}/_sandbox/stats`,
+    );
+    await faults('esign', { latencyMs: 0 });
+    expect(done.status).toBe('cancelled');
+    expect(done.totals.cancelled).toBeGreaterThan(5);
+    expect(done.totals.pending + done.totals.running).toBe(0);
+    const jobs = await jobsOf(run.id);
+    expect(jobs.filter((j) => j.outcome === 'cancelled').every((j) => j.attempts === 0)).toBe(true);
+    // The portal saw nothing after the run ended: no cancelled job was ever sent.
+    expect(statsLater.body.portals.esign.requests).toBe(statsAtEnd.body.portals.esign.requests);
+  });
+
+  it('rides out a sandbox outage in mid-run: jobs succeed after it ends', async () => {
+    await faults('esign', { outage: true });
+    const run = await sync({ tags: ['esign'] }, ['esign.signature_timestamps']);
+    await waitFor(
+      async () => {
+        const jobs = await jobsOf(run.id);
+        return jobs.some((j) => j.attempts >= 2) ? true : undefined;
+      },
+      { timeoutMs: 60_000, description: 'a retry during the outage' },
+    );
+    await faults('esign', { outage: false });
+    const done = await finished(run.id);
+    expect(done.status).toBe('completed');
+    expect(done.totals.failed).toBe(0);
+    expect(done.totals.succeeded + done.totals.noChange).toBe(24);
+  });
+
+  it('retry recovers the jobs that failed', async () => {
+    // Attempts exhausted during a long outage (JOB_MAX_ATTEMPTS × back-off), then retried after it ends.
+    await faults('esign', { outage: true });
+    const run = await sync({ ids: esignClients.slice(0, 3) }, ['esign.signature_timestamps']);
+    const failed = await finished(run.id);
+    expect(failed.totals.failed).toBe(3);
+    await faults('esign', { outage: false });
+    const retry = await call<Run>('POST', `${orch}/sync-runs/${run.id}/retry`);
+    expect(retry.status).toBe(202);
+    const done = await finished(retry.body.id);
+    expect(done.totals).toMatchObject({ jobs: 3, failed: 0 });
+    expect(done.totals.succeeded + done.totals.noChange).toBe(3);
+  });
+
+  it('a second identical sync reports only no_change and adds nothing to the change feed; after the clock moves the feed holds exactly the changes and a new notice is announced', async () => {
+    // About one GST notice a year per GSTIN in the sandbox: ten GSTINs and a year of clock make a new one certain.
+    const gstins = Array.from({ length: 10 }, (_, i) => gstinFor(panFor(40 + i)));
+    const client = (
+      await call<{ id: string }>('POST', `${cm}/clients`, { name: 'Notice Traders', pan: panFor(40), gstins })
+    ).body;
+    // GST access per GSTIN: username then the sandbox OTP (tolerated when the connector does not require it).
+    for (const gstin of gstins) {
+      const gst = `${stack.urls['connector-gst']}/internal/v1/firms/${firmId}/credentials/gst/${gstin}`;
+      await call('PUT', gst, { username: `user-${gstin}` });
+      await call('POST', `${gst}/otp`, { otp: '575757' });
+    }
+    // GSTR-2B is left out: its record chunks can exceed the broker's message size at the connector today.
+    const categories = ['gst.notices_return_register'];
+
+    const kafka = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `e2e-notices-${uuidv7()}` });
+    const notices: { clientId: string; noticeId: string }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${stack.topicPrefix}client.events.v1`, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const e = JSON.parse(message.value?.toString() ?? '{}') as {
+          type?: string;
+          data?: { clientId: string; noticeId: string };
+        };
+        if (e.type === 'client.notice.detected' && e.data) notices.push(e.data);
+      },
+    });
+    try {
+      const first = await finished((await sync({ ids: [client.id] }, categories)).id);
+      expect(first.totals.failed).toBe(0);
+      const feed = async () =>
+        (await call<Page<Change>>('GET', `${cm}/clients/${client.id}/changes?limit=1000`)).body.items;
+      const afterFirst = await waitFor(
+        async () => {
+          const f = await feed();
+          return f.length > 0 ? f : undefined;
+        },
+        { timeoutMs: 30_000, description: 'first changes in the feed' },
+      );
+      await new Promise((r) => setTimeout(r, 2000));
+      const baseline = (await feed()).length;
+      expect(baseline).toBeGreaterThanOrEqual(afterFirst.length);
+
+      const second = await finished((await sync({ ids: [client.id] }, categories)).id);
+      expect(second.totals).toMatchObject({ jobs: 10, noChange: 10, succeeded: 0, failed: 0 });
+      await new Promise((r) => setTimeout(r, 2000));
+      expect((await feed()).length).toBe(baseline);
+      const noticesBefore = notices.filter((n) => n.clientId === client.id).length;
+
+      expect((await call('POST', `${sandbox}/_sandbox/clock/advance`, { days: 365 })).status).toBeLessThan(
+        300,
+      );
+      const third = await finished((await sync({ ids: [client.id] }, categories)).id);
+      const thirdJobs = await jobsOf(third.id);
+      const reported = thirdJobs.reduce(
+        (n, j) =>
+          n +
+          (j as Job & { counts: Record<string, number> }).counts.added +
+          (j as Job & { counts: Record<string, number> }).counts.updated +
+          (j as Job & { counts: Record<string, number> }).counts.removed,
+        0,
+      );
+      const changed = await waitFor(
+        async () => {
+          const f = (await feed()).slice(baseline);
+          return f.length >= reported && reported > 0 ? f : undefined;
+        },
+        { timeoutMs: 30_000, description: 'the changes of the third run in the feed' },
+      );
+      // Exactly the changed records: one feed entry per record the jobs reported added/updated/removed.
+      expect(changed).toHaveLength(reported);
+      expect(new Set(changed.map((c) => c.runId))).toEqual(new Set([third.id]));
+      await waitFor(
+        () => (notices.filter((n) => n.clientId === client.id).length > noticesBefore ? true : undefined),
+        {
+          timeoutMs: 30_000,
+          description: 'a client.notice.detected event',
+        },
+      );
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+});

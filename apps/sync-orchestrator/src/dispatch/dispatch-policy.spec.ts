@@ -1,0 +1,60 @@
+import type { Portal } from '@practice-sync/contracts';
+
+import type { CandidateGroup, InFlight } from './dispatch-policy';
+import { allocate, backoffMs } from './dispatch-policy';
+
+const group = (runId: string, firmId: string, portal: Portal, n: number): CandidateGroup<string> => ({
+  runId,
+  firmId,
+  portal,
+  jobs: Array.from({ length: n }, (_, i) => `${runId}-${portal}-${i}`),
+});
+const none = (): InFlight => ({ byFirmPortal: new Map(), byPortal: new Map(), byRunPortal: new Map() });
+
+describe('allocate', () => {
+  it('never exceeds the per-firm or the per-portal cap', () => {
+    const chosen = allocate([group('big', 'f1', 'gst', 500), group('other', 'f2', 'gst', 500)], none(), {
+      firmPortal: 10,
+      portal: 15,
+    });
+    expect(chosen).toHaveLength(15);
+    expect(chosen.filter((j) => j.startsWith('big')).length).toBeLessThanOrEqual(10);
+    expect(chosen.filter((j) => j.startsWith('other')).length).toBeLessThanOrEqual(10);
+  });
+
+  it('gives a small run started during a big one the next free slots, even in the same firm', () => {
+    const inFlight = none();
+    inFlight.byFirmPortal.set('f1|gst', 9);
+    inFlight.byPortal.set('gst', 9);
+    inFlight.byRunPortal.set('big|gst', 9);
+    const chosen = allocate([group('big', 'f1', 'gst', 5000), group('small', 'f1', 'gst', 10)], inFlight, {
+      firmPortal: 12,
+      portal: 100,
+    });
+    expect(chosen).toEqual(['small-gst-0', 'small-gst-1', 'small-gst-2']);
+  });
+
+  it('keeps portals apart: a full GST portal does not stop Income Tax jobs', () => {
+    const inFlight = none();
+    inFlight.byPortal.set('gst', 4);
+    const chosen = allocate([group('r', 'f1', 'gst', 3), group('r', 'f1', 'itr', 3)], inFlight, {
+      firmPortal: 10,
+      portal: 4,
+    });
+    expect(chosen).toEqual(['r-itr-0', 'r-itr-1', 'r-itr-2']);
+  });
+});
+
+describe('backoffMs', () => {
+  const policy = { maxAttempts: 5, baseMs: 1000, maxMs: 10_000 };
+  it('doubles per attempt and stops at the cap', () => {
+    const mid = () => 0.5;
+    expect([1, 2, 3, 4, 5, 6].map((a) => backoffMs(a, policy, mid))).toEqual([
+      1000, 2000, 4000, 8000, 10_000, 10_000,
+    ]);
+  });
+  it('jitters within ±20 %', () => {
+    expect(backoffMs(1, policy, () => 0)).toBe(800);
+    expect(backoffMs(1, policy, () => 1)).toBe(1200);
+  });
+});

@@ -1,0 +1,86 @@
+import type { Portal } from '@practice-sync/contracts';
+
+/** Dispatch candidates of one run for one portal family, oldest first. */
+export interface CandidateGroup<J> {
+  runId: string;
+  firmId: string;
+  portal: Portal;
+  jobs: J[];
+}
+
+export interface InFlight {
+  /** Dispatched-but-unfinished jobs per `${firmId}|${portal}`. */
+  byFirmPortal: Map<string, number>;
+  /** … per portal family, every firm. */
+  byPortal: Map<Portal, number>;
+  /** … per `${runId}|${portal}`: the fairness key between runs. */
+  byRunPortal: Map<string, number>;
+}
+
+export interface DispatchCaps {
+  firmPortal: number;
+  portal: number;
+}
+
+const firmKey = (g: { firmId: string; portal: Portal }) => `${g.firmId}|${g.portal}`;
+const runKey = (g: { runId: string; portal: Portal }) => `${g.runId}|${g.portal}`;
+
+/**
+ * Which candidates to dispatch now. Every slot goes to the eligible group (run × portal) with the fewest
+ * jobs in flight, so a 10-client run started during a 5,000-client run gets its share at once instead of
+ * queueing behind it; a firm never exceeds `caps.firmPortal` per portal and a portal never `caps.portal`.
+ */
+export function allocate<J>(
+  groups: readonly CandidateGroup<J>[],
+  inFlight: InFlight,
+  caps: DispatchCaps,
+): J[] {
+  const firm = new Map(inFlight.byFirmPortal);
+  const portal = new Map(inFlight.byPortal);
+  const run = new Map(inFlight.byRunPortal);
+  const next = groups.map(() => 0);
+  const chosen: J[] = [];
+  for (;;) {
+    let best = -1;
+    let bestLoad = Infinity;
+    groups.forEach((g, i) => {
+      if (next[i] >= g.jobs.length) return;
+      if ((firm.get(firmKey(g)) ?? 0) >= caps.firmPortal) return;
+      if ((portal.get(g.portal) ?? 0) >= caps.portal) return;
+      const load = run.get(runKey(g)) ?? 0;
+      if (load < bestLoad) {
+        best = i;
+        bestLoad = load;
+      }
+    });
+    if (best < 0) return chosen;
+    const g = groups[best];
+    chosen.push(g.jobs[next[best]]);
+    next[best] += 1;
+    firm.set(firmKey(g), (firm.get(firmKey(g)) ?? 0) + 1);
+    portal.set(g.portal, (portal.get(g.portal) ?? 0) + 1);
+    run.set(runKey(g), bestLoad + 1);
+  }
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+/** Exponential back-off before attempt `attempt + 1`, with ±20 % jitter so retries of an outage spread out. */
+export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const raw = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(raw * (0.8 + 0.4 * random()));
+}
+
+/** The key of "the same data": one active job per firm, identifier, category and period across runs. */
+export function sameDataKey(j: {
+  firmId: string;
+  category: string;
+  subjectValue: string;
+  period: string | null;
+}): string {
+  return `${j.firmId}|${j.category}|${j.subjectValue}|${j.period ?? ''}`;
+}

@@ -1,0 +1,52 @@
+import { isValidCron, nextRunAt, parseIsoDuration } from './schedule-timing';
+
+describe('parseIsoDuration', () => {
+  it.each([
+    ['PT15M', 15 * 60_000],
+    ['PT1H30M', 90 * 60_000],
+    ['P1D', 86_400_000],
+    ['P1W', 7 * 86_400_000],
+    ['PT0.5S', 500],
+  ])('%s', (v, ms) => expect(parseIsoDuration(v)).toBe(ms));
+
+  it.each(['P1M', 'P1Y', 'PT', 'P', '15m', 'PT0S', ''])('refuses %j', (v) => {
+    expect(parseIsoDuration(v)).toBeNull();
+  });
+});
+
+describe('nextRunAt', () => {
+  const createdAt = new Date('2026-01-01T00:00:00Z');
+  const base = { cron: null, notBefore: null, enabled: true, createdAt };
+
+  it('runs a new `every` schedule at once, then on its anchored grid', () => {
+    const rule = { ...base, every: 'PT1H' };
+    const now = new Date('2026-01-01T00:10:00Z');
+    expect(nextRunAt(rule, now, true)).toEqual(now);
+    expect(nextRunAt(rule, now)).toEqual(new Date('2026-01-01T01:00:00Z'));
+  });
+
+  it('collapses ticks missed during downtime into one: the next is after now', () => {
+    const rule = { ...base, every: 'PT1H' };
+    const afterDowntime = new Date('2026-01-03T05:20:00Z');
+    expect(nextRunAt(rule, afterDowntime)).toEqual(new Date('2026-01-03T06:00:00Z'));
+  });
+
+  it('waits for notBefore', () => {
+    const notBefore = new Date('2026-02-01T00:00:00Z');
+    expect(nextRunAt({ ...base, every: 'P1D', notBefore }, createdAt, true)).toEqual(notBefore);
+    expect(nextRunAt({ ...base, every: null, cron: '0 9 * * *', notBefore }, createdAt)).toEqual(
+      new Date('2026-02-01T03:30:00Z'),
+    );
+  });
+
+  it('follows a cron expression in Indian time', () => {
+    const rule = { ...base, every: null, cron: '0 9 * * *' };
+    expect(nextRunAt(rule, new Date('2026-01-01T04:00:00Z'))).toEqual(new Date('2026-01-02T03:30:00Z'));
+    expect(isValidCron('0 9 * * *')).toBe(true);
+    expect(isValidCron('every day')).toBe(false);
+  });
+
+  it('is null when disabled', () => {
+    expect(nextRunAt({ ...base, every: 'PT1H', enabled: false }, createdAt)).toBeNull();
+  });
+});

@@ -1,0 +1,50 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+import type { ClientSelection, RunPeriods } from '../sync-runs/sync-runs.dto';
+
+@Entity({ name: 'sync_schedules' })
+export class SyncScheduleEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('text', { name: 'firm_id' })
+  firmId!: string;
+
+  @Column('text')
+  name!: string;
+
+  @Column('jsonb')
+  selection!: ClientSelection;
+
+  /** As requested (aliases kept), so `gst.all` keeps meaning every GST category of the catalogue. */
+  @Column('text', { array: true })
+  categories!: string[];
+
+  /** Fixed periods if the firm asked for them; null means each run takes the defaults of its own day. */
+  @Column('jsonb', { nullable: true })
+  period!: RunPeriods | null;
+
+  @Column('text', { nullable: true })
+  every!: string | null;
+
+  @Column('text', { nullable: true })
+  cron!: string | null;
+
+  @Column('timestamptz', { name: 'not_before', nullable: true })
+  notBefore!: Date | null;
+
+  @Column('boolean', { default: true })
+  enabled!: boolean;
+
+  @Column('uuid', { name: 'last_run_id', nullable: true })
+  lastRunId!: string | null;
+
+  @Column('timestamptz', { name: 'next_run_at', nullable: true })
+  nextRunAt!: Date | null;
+
+  @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
+  updatedAt!: Date;
+}

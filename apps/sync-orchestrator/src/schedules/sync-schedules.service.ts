@@ -1,0 +1,130 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, MoreThan } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+
+import type { Clock } from '../common/clock';
+import { CLOCK } from '../common/clock';
+import { decodeCursor, pageOf } from '../common/cursor';
+import { RequestValidationException } from '../common/validation';
+import type { PageDto } from '../sync-runs/sync-runs.dto';
+import { ScheduleWorker } from './schedule.worker';
+import { nextRunAt } from './schedule-timing';
+import { SyncScheduleEntity } from './sync-schedule.entity';
+import type { CreateScheduleDto, ScheduleResponseDto, UpdateScheduleDto } from './sync-schedules.dto';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function toScheduleDto(s: SyncScheduleEntity): ScheduleResponseDto {
+  return {
+    id: s.id,
+    name: s.name,
+    clients: s.selection,
+    categories: s.categories,
+    period: s.period,
+    every: s.every,
+    cron: s.cron,
+    notBefore: s.notBefore?.toISOString() ?? null,
+    enabled: s.enabled,
+    lastRunId: s.lastRunId,
+    nextRunAt: s.nextRunAt?.toISOString() ?? null,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+@Injectable()
+export class SyncSchedulesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly worker: ScheduleWorker,
+  ) {}
+
+  async create(firmId: string, input: CreateScheduleDto): Promise<ScheduleResponseDto> {
+    const now = this.clock.now();
+    const schedule = this.dataSource.manager.create(SyncScheduleEntity, {
+      id: uuidv7(),
+      firmId,
+      name: input.name,
+      selection: input.clients,
+      categories: input.categories,
+      period: input.period ?? null,
+      every: input.every ?? null,
+      cron: input.cron ?? null,
+      notBefore: input.notBefore ? new Date(input.notBefore) : null,
+      enabled: input.enabled ?? true,
+      lastRunId: null,
+      nextRunAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    schedule.nextRunAt = nextRunAt(schedule, now, true);
+    await this.dataSource.manager.insert(SyncScheduleEntity, schedule);
+    this.worker.nudge();
+    return toScheduleDto(schedule);
+  }
+
+  async list(
+    firmId: string,
+    query: { limit: number; cursor?: string },
+  ): Promise<PageDto<ScheduleResponseDto>> {
+    const rows = await this.dataSource.manager.find(SyncScheduleEntity, {
+      where: query.cursor ? { firmId, id: MoreThan(decodeCursor(query.cursor)) } : { firmId },
+      order: { id: 'ASC' },
+      take: query.limit + 1,
+    });
+    const page = pageOf(rows, query.limit);
+    return { items: page.rows.map(toScheduleDto), nextCursor: page.nextCursor };
+  }
+
+  async get(firmId: string, id: string): Promise<ScheduleResponseDto> {
+    return toScheduleDto(await this.find(firmId, id));
+  }
+
+  /** A changed rule, notBefore or enabled flag recomputes the next run (a re-enabled schedule runs soon). */
+  async update(firmId: string, id: string, patch: UpdateScheduleDto): Promise<ScheduleResponseDto> {
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const s = await manager.findOne(SyncScheduleEntity, {
+        where: { id: UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000', firmId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!s) throw new NotFoundException(`sync schedule ${id} does not exist in this firm`);
+      const wasEnabled = s.enabled;
+      if (patch.name !== undefined) s.name = patch.name;
+      if (patch.clients !== undefined) s.selection = patch.clients;
+      if (patch.categories !== undefined) s.categories = patch.categories;
+      if (patch.period !== undefined) s.period = patch.period;
+      if (patch.every !== undefined) s.every = patch.every;
+      if (patch.cron !== undefined) s.cron = patch.cron;
+      if (patch.notBefore !== undefined) s.notBefore = patch.notBefore ? new Date(patch.notBefore) : null;
+      if (patch.enabled !== undefined) s.enabled = patch.enabled;
+      if (!!s.every === !!s.cron) {
+        throw new RequestValidationException([
+          { field: 'every', message: 'give exactly one of every and cron' },
+        ]);
+      }
+      const now = this.clock.now();
+      const timing = ['every', 'cron', 'notBefore', 'enabled'].some((k) => k in patch);
+      if (timing) s.nextRunAt = nextRunAt(s, now, !wasEnabled || s.lastRunId === null);
+      s.updatedAt = now;
+      await manager.save(SyncScheduleEntity, s);
+      return s;
+    });
+    this.worker.nudge();
+    return toScheduleDto(updated);
+  }
+
+  async remove(firmId: string, id: string): Promise<void> {
+    const s = await this.find(firmId, id);
+    await this.dataSource.manager.delete(SyncScheduleEntity, { id: s.id, firmId });
+  }
+
+  private async find(firmId: string, id: string): Promise<SyncScheduleEntity> {
+    const s = UUID.test(id)
+      ? await this.dataSource.manager.findOne(SyncScheduleEntity, { where: { id, firmId } })
+      : null;
+    if (!s) throw new NotFoundException(`sync schedule ${id} does not exist in this firm`);
+    return s;
+  }
+}

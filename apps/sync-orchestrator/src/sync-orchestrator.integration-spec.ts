@@ -1,0 +1,417 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Envelope, SyncRunChanged } from '@practice-sync/contracts';
+import { gstinCheckCharacter, SyncRunChangedEvent, Topics } from '@practice-sync/contracts';
+import { KafkaMessaging } from '@practice-sync/messaging';
+import { runServiceMigrations } from '@practice-sync/persistence';
+import { testInfra, waitFor } from '@practice-sync/testing';
+import { v7 as uuidv7 } from 'uuid';
+
+import { AppModule } from './app.module';
+import { loadOrchestratorConfig } from './config/orchestrator.config';
+import { orchestratorDatabaseOptions } from './database.options';
+import type { FakeClient } from './testing/fake-peers';
+import { FakeClientMaster, FakeConnector } from './testing/fake-peers';
+
+interface Run {
+  id: string;
+  status: string;
+  totals: Record<string, number>;
+  finishedAt: string | null;
+  scheduleId: string | null;
+}
+interface Job {
+  id: string;
+  clientId: string;
+  category: string;
+  subject: { kind: string; value: string | null };
+  status: string;
+  outcome: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  attempts: number;
+}
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+function panFor(n: number): string {
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const a = letters[Math.floor(n / 26) % 26];
+  const b = letters[n % 26];
+  return `AA${a}P${b}${String(1000 + (n % 9000)).padStart(4, '0')}K`;
+}
+function gstinFor(pan: string): string {
+  const first14 = `27${pan}1Z`;
+  return `${first14}${gstinCheckCharacter(first14)}`;
+}
+let clientSeq = 0;
+function makeClients(n: number, tags: string[] = []): FakeClient[] {
+  return Array.from({ length: n }, () => {
+    const pan = panFor(clientSeq++);
+    return { id: uuidv7(), pan, gstins: [gstinFor(pan)], esignClientFileId: null, tags };
+  });
+}
+
+/**
+ * The orchestrator alone on real PostgreSQL and Kafka, with client-master and the connectors replaced by
+ * fakes (HTTP and Kafka), so outages, lost results and slow portals can be staged exactly.
+ */
+describe('sync-orchestrator', () => {
+  const infra = testInfra();
+  const clientMaster = new FakeClientMaster();
+  let app: INestApplication;
+  let base: string;
+  let connector: FakeConnector;
+  const runEvents: Envelope<SyncRunChanged>[] = [];
+
+  beforeAll(async () => {
+    const cmUrl = await clientMaster.start();
+    const config = loadOrchestratorConfig({
+      ...infra.env,
+      // Its own topics: the fake results it publishes must not reach other services' suites in this run.
+      KAFKA_TOPIC_PREFIX: `${infra.topicPrefix}orch.`,
+      LOG_LEVEL: 'warn',
+      KAFKA_PARTITIONS: '3',
+      CLIENT_MASTER_URL: cmUrl,
+      FAN_OUT_POLL_MS: '100',
+      FAN_OUT_PAGE_SIZE: '7',
+      DISPATCH_POLL_MS: '50',
+      DISPATCH_FIRM_MAX_IN_FLIGHT: '4',
+      DISPATCH_PORTAL_MAX_IN_FLIGHT: '6',
+      JOB_MAX_ATTEMPTS: '6',
+      JOB_RETRY_BASE_MS: '200',
+      JOB_RETRY_MAX_MS: '800',
+      JOB_RESULT_DEADLINE_MS: '2500',
+      PROGRESS_INTERVAL_MS: '400',
+      SSE_POLL_MS: '100',
+      SCHEDULE_POLL_MS: '200',
+    });
+    await runServiceMigrations(orchestratorDatabaseOptions(config));
+    app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error'] });
+    await app.listen(0, '127.0.0.1');
+    base = `${await app.getUrl()}/internal/v1/firms`;
+    const messaging = app.get(KafkaMessaging);
+    connector = new FakeConnector(messaging);
+    await connector.start('test.fake-connector');
+    await messaging.consume({
+      groupId: 'test.run-events',
+      topics: [Topics.Runs],
+      contracts: [SyncRunChangedEvent],
+      handle: async (e) => void runEvents.push(e as Envelope<SyncRunChanged>),
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await clientMaster.stop();
+  });
+
+  beforeEach(() => {
+    connector.answer = () => ({ outcome: 'succeeded' });
+    connector.delayMs = 20;
+  });
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+
+  async function startRun(firmId: string, clients: unknown, categories = ['gst.gstr2b']): Promise<Run> {
+    const res = await call<Run>('POST', `/${firmId}/sync-runs`, {
+      clients,
+      categories,
+      period: { gst: '042026' },
+    });
+    expect(res.status).toBe(202);
+    return res.body;
+  }
+
+  async function finished(firmId: string, runId: string, timeoutMs = 60_000): Promise<Run> {
+    return waitFor(
+      async () => {
+        const r = (await call<Run>('GET', `/${firmId}/sync-runs/${runId}`)).body;
+        return r.finishedAt !== null ? r : undefined;
+      },
+      { timeoutMs, intervalMs: 100, description: `run ${runId} to finish` },
+    );
+  }
+
+  async function jobsOf(firmId: string, runId: string): Promise<Job[]> {
+    const all: Job[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = cursor ? `&cursor=${cursor}` : '';
+      const page = (await call<Page<Job>>('GET', `/${firmId}/sync-runs/${runId}/jobs?limit=500${q}`)).body;
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  }
+
+  it('rides out a portal outage: retryable failures are re-dispatched with back-off until they succeed', async () => {
+    const firmId = uuidv7();
+    const clients = makeClients(10);
+    clientMaster.clients.set(firmId, clients);
+    const outageUntil = Date.now() + 1500;
+    connector.answer = () =>
+      Date.now() < outageUntil
+        ? { outcome: 'failed', errorCode: 'portal_unavailable', retryable: true }
+        : { outcome: 'succeeded' };
+    const run = await startRun(firmId, { all: true });
+    const done = await finished(firmId, run.id);
+    expect(done.status).toBe('completed');
+    expect(done.totals).toMatchObject({ jobs: 10, succeeded: 10, failed: 0, pending: 0, running: 0 });
+    const jobs = await jobsOf(firmId, run.id);
+    expect(jobs.some((j) => j.attempts > 1)).toBe(true);
+    expect(jobs.every((j) => j.outcome === 'succeeded' && j.errorCode === null)).toBe(true);
+    // Every attempt was a real request; no job was sent again after it succeeded.
+    const requests = connector.received.filter((r) => r.job.runId === run.id);
+    expect(requests.length).toBe(jobs.reduce((n, j) => n + j.attempts, 0));
+  });
+
+  it('gives up after JOB_MAX_ATTEMPTS and records the failure with its code', async () => {
+    const firmId = uuidv7();
+    clientMaster.clients.set(firmId, makeClients(2));
+    connector.answer = () => ({ outcome: 'failed', errorCode: 'rate_limited', retryable: true });
+    const run = await startRun(firmId, { all: true });
+    const done = await finished(firmId, run.id);
+    expect(done.totals).toMatchObject({ jobs: 2, failed: 2 });
+    const jobs = await jobsOf(firmId, run.id);
+    expect(jobs.map((j) => [j.attempts, j.errorCode])).toEqual([
+      [6, 'rate_limited'],
+      [6, 'rate_limited'],
+    ]);
+    expect(jobs[0].errorMessage).toContain('after 6 attempts');
+  });
+
+  it('expires a lost job (no result by the deadline) and re-dispatches it', async () => {
+    const firmId = uuidv7();
+    clientMaster.clients.set(firmId, makeClients(3));
+    const lostOnce = new Set<string>();
+    connector.answer = (job) => {
+      if (job.attempt === 1 && lostOnce.size === 0) {
+        lostOnce.add(job.jobId);
+        return { outcome: 'lost' };
+      }
+      return { outcome: 'succeeded' };
+    };
+    const run = await startRun(firmId, { all: true });
+    const done = await finished(firmId, run.id);
+    expect(done.totals).toMatchObject({ jobs: 3, succeeded: 3 });
+    const lost = (await jobsOf(firmId, run.id)).find((j) => lostOnce.has(j.id));
+    expect(lost).toMatchObject({ attempts: 2, outcome: 'succeeded' });
+  });
+
+  it('cancels mid-run: pending jobs are never dispatched, in-flight results are still recorded', async () => {
+    const firmId = uuidv7();
+    clientMaster.clients.set(firmId, makeClients(30));
+    connector.delayMs = 400;
+    const run = await startRun(firmId, { all: true });
+    await waitFor(
+      async () =>
+        (await call<Run>('GET', `/${firmId}/sync-runs/${run.id}`)).body.totals.succeeded >= 2
+          ? true
+          : undefined,
+      { timeoutMs: 30_000, description: 'a few results' },
+    );
+    const cancelled = await call<Run>('POST', `/${firmId}/sync-runs/${run.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const done = await finished(firmId, run.id);
+    await new Promise((r) => setTimeout(r, 1500));
+    const jobs = await jobsOf(firmId, run.id);
+    const requested = new Set(
+      connector.received.filter((r) => r.job.runId === run.id).map((r) => r.job.jobId),
+    );
+    const cancelledJobs = jobs.filter((j) => j.outcome === 'cancelled');
+    expect(cancelledJobs.length).toBeGreaterThan(10);
+    // No cancelled job ever reached the connector; every dispatched job's result was recorded.
+    expect(cancelledJobs.filter((j) => requested.has(j.id))).toEqual([]);
+    expect(cancelledJobs.every((j) => j.attempts === 0)).toBe(true);
+    expect(jobs.filter((j) => j.outcome === 'succeeded').length).toBe(requested.size);
+    expect(done).toMatchObject({ status: 'cancelled' });
+    expect(done.totals.running + done.totals.pending).toBe(0);
+    expect(done.totals.succeeded + done.totals.cancelled).toBe(done.totals.jobs);
+    expect((await call('POST', `/${firmId}/sync-runs/${run.id}/cancel`)).status).toBe(200);
+    const terminal = await waitFor(
+      () => runEvents.find((e) => e.data.runId === run.id && e.data.change === 'cancelled'),
+      { timeoutMs: 10_000, description: 'cancelled event' },
+    );
+    expect(terminal.data.totals).toEqual(done.totals);
+  });
+
+  it('retry makes a new run over the failed jobs only, which recovers them', async () => {
+    const firmId = uuidv7();
+    const clients = makeClients(4);
+    clientMaster.clients.set(firmId, clients);
+    const broken = new Set([clients[1].gstins[0], clients[3].gstins[0]]);
+    connector.answer = (job) =>
+      broken.has(job.subject.value)
+        ? { outcome: 'failed', errorCode: 'auth_failed', retryable: false }
+        : { outcome: 'succeeded' };
+    const run = await startRun(firmId, { all: true });
+    const first = await finished(firmId, run.id);
+    expect(first.totals).toMatchObject({ jobs: 4, succeeded: 2, failed: 2 });
+
+    connector.answer = () => ({ outcome: 'succeeded' });
+    const retried = await call<Run & { clients: { ids: string[] } }>(
+      'POST',
+      `/${firmId}/sync-runs/${run.id}/retry`,
+    );
+    expect(retried.status).toBe(202);
+    expect(retried.body.clients.ids.sort()).toEqual([clients[1].id, clients[3].id].sort());
+    const second = await finished(firmId, retried.body.id);
+    expect(second.totals).toMatchObject({ jobs: 2, succeeded: 2, failed: 0 });
+    const jobs = await jobsOf(firmId, retried.body.id);
+    expect(jobs.map((j) => j.subject.value).sort()).toEqual([...broken].sort());
+
+    const nothing = await call('POST', `/${firmId}/sync-runs/${retried.body.id}/retry`);
+    expect(nothing.status).toBe(409);
+  });
+
+  it('is fair: a small run started during a big one of the same firm finishes long before it', async () => {
+    const firmId = uuidv7();
+    const big = makeClients(60, ['big']);
+    const small = makeClients(4, ['small']);
+    clientMaster.clients.set(firmId, [...big, ...small]);
+    connector.delayMs = 150;
+    const bigRun = await startRun(firmId, { tags: ['big'] });
+    await waitFor(
+      async () =>
+        (await call<Run>('GET', `/${firmId}/sync-runs/${bigRun.id}`)).body.totals.succeeded >= 4
+          ? true
+          : undefined,
+      { timeoutMs: 30_000, description: 'the big run under way' },
+    );
+    const smallRun = await startRun(firmId, { tags: ['small'] });
+    const smallDone = await finished(firmId, smallRun.id);
+    const bigNow = (await call<Run>('GET', `/${firmId}/sync-runs/${bigRun.id}`)).body;
+    expect(smallDone.totals.succeeded).toBe(4);
+    expect(bigNow.finishedAt).toBeNull();
+    expect(bigNow.totals.pending).toBeGreaterThan(20);
+    // The firm cap (4) held throughout: never more than 4 of this firm's jobs with the connector at once.
+    const bigDone = await finished(firmId, bigRun.id, 120_000);
+    expect(bigDone.totals.succeeded).toBe(60);
+    const progress = runEvents.filter((e) => e.data.runId === bigRun.id && e.data.change === 'progress');
+    // Coalesced: far fewer progress events than the 60 results + 60 dispatches.
+    expect(progress.length).toBeLessThan(60);
+  });
+
+  it('runs one active job per identifier, category and period: a second run reuses the first one’s result', async () => {
+    const firmId = uuidv7();
+    const clients = makeClients(1);
+    clientMaster.clients.set(firmId, clients);
+    connector.delayMs = 1500;
+    const first = await startRun(firmId, { all: true });
+    await waitFor(
+      async () =>
+        (await call<Run>('GET', `/${firmId}/sync-runs/${first.id}`)).body.totals.running === 1
+          ? true
+          : undefined,
+      { timeoutMs: 10_000, description: 'first job dispatched' },
+    );
+    const second = await startRun(firmId, { all: true });
+    const done = await finished(firmId, second.id);
+    expect(done.totals).toMatchObject({ jobs: 1, succeeded: 1 });
+    const [job] = await jobsOf(firmId, second.id);
+    expect(job.attempts).toBe(0);
+    expect(job.errorMessage).toMatch(/reused the result of job .* of run /);
+    const requests = connector.received.filter((r) => r.job.subject.value === clients[0].gstins[0]);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('answers a per-client summary and streams progress over SSE until the terminal event', async () => {
+    const firmId = uuidv7();
+    const clients = makeClients(3);
+    clients[2].gstins = [];
+    clientMaster.clients.set(firmId, clients);
+    connector.delayMs = 300;
+    const run = await startRun(firmId, { all: true });
+    const res = await fetch(`${base}/${firmId}/sync-runs/${run.id}/events`);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const text = await res.text(); // ends only when the server closes the stream
+    const events = text
+      .split('\n\n')
+      .filter((b) => b.startsWith('event:'))
+      .map((b) => ({
+        event: b.split('\n')[0].slice(7),
+        data: JSON.parse(b.split('\n')[1].slice(6)) as SyncRunChanged,
+      }));
+    expect(events[events.length - 1]).toMatchObject({ event: 'completed', data: { status: 'completed' } });
+    expect(events[events.length - 1].data.totals).toMatchObject({ jobs: 3, succeeded: 2, skipped: 1 });
+
+    const summary = (
+      await call<Page<{ clientId: string; counts: Record<string, number>; jobs: Job[] }>>(
+        'GET',
+        `/${firmId}/sync-runs/${run.id}/summary?limit=2`,
+      )
+    ).body;
+    expect(summary.items).toHaveLength(2);
+    expect(summary.nextCursor).not.toBeNull();
+    const rest = (
+      await call<Page<{ clientId: string; counts: Record<string, number>; jobs: Job[] }>>(
+        'GET',
+        `/${firmId}/sync-runs/${run.id}/summary?limit=2&cursor=${summary.nextCursor}`,
+      )
+    ).body;
+    const all = [...summary.items, ...rest.items];
+    expect(all.map((s) => s.clientId).sort()).toEqual(clients.map((c) => c.id).sort());
+    const skipped = all.find((s) => s.clientId === clients[2].id);
+    expect(skipped?.counts).toEqual({ succeeded: 0, noChange: 0, failed: 0, skipped: 1, cancelled: 0 });
+    expect(skipped?.jobs[0].errorMessage).toContain('no GSTIN');
+    expect((await fetch(`${base}/${firmId}/sync-runs/${uuidv7()}/events`)).status).toBe(404);
+  });
+
+  it('runs a schedule on its timer, never overlapping itself, and stops when disabled', async () => {
+    const firmId = uuidv7();
+    clientMaster.clients.set(firmId, makeClients(2));
+    connector.delayMs = 1200;
+    const created = await call<{ id: string; nextRunAt: string | null }>(
+      'POST',
+      `/${firmId}/sync-schedules`,
+      {
+        name: 'every second',
+        clients: { all: true },
+        categories: ['gst.gstr2b'],
+        every: 'PT0.3S',
+      },
+    );
+    expect(created.status).toBe(201);
+    const runsOf = async () =>
+      (
+        await call<Page<Run & { createdAt: string }>>('GET', `/${firmId}/sync-runs?limit=100`)
+      ).body.items.filter((r) => r.scheduleId === created.body.id);
+    const runs = await waitFor(async () => ((await runsOf()).length >= 2 ? runsOf() : undefined), {
+      timeoutMs: 30_000,
+      description: 'two scheduled runs',
+    });
+    await call('PATCH', `/${firmId}/sync-schedules/${created.body.id}`, { enabled: false });
+    // Ticks every 0.3 s while each run takes > 1.2 s: a new run only ever starts after the previous finished.
+    const ordered = [...runs].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    for (let i = 1; i < ordered.length; i++) {
+      const prev = await finished(firmId, ordered[i - 1].id);
+      expect(new Date(ordered[i].createdAt).getTime()).toBeGreaterThanOrEqual(
+        new Date(prev.finishedAt as string).getTime(),
+      );
+    }
+    const count = (await runsOf()).length;
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await runsOf()).length).toBe(count);
+    const bad = await call<{ errors: { field: string }[] }>('POST', `/${firmId}/sync-schedules`, {
+      name: 'x',
+      clients: { all: true },
+      categories: ['gst.gstr2b'],
+      every: 'P1M',
+    });
+    expect(bad.status).toBe(400);
+    expect((await call('DELETE', `/${firmId}/sync-schedules/${created.body.id}`)).status).toBe(204);
+    expect((await call('GET', `/${firmId}/sync-schedules/${created.body.id}`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,57 @@
+import type { Category } from '@practice-sync/contracts';
+import { enqueueEvents } from '@practice-sync/messaging';
+import type { EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+
+import { runChangedEvent } from './run-events';
+import { SyncRunEntity } from './sync-run.entity';
+import type { ClientSelection, RunPeriods } from './sync-runs.dto';
+
+export interface NewRun {
+  firmId: string;
+  selection: ClientSelection;
+  categories: Category[];
+  period: RunPeriods;
+  scheduleId?: string | null;
+  retryOf?: string | null;
+}
+
+/**
+ * Stores a queued run (the durable intent the fan-out worker picks up) with its `created` event, in the
+ * caller's transaction: API requests, retries and schedule ticks all create runs through here.
+ */
+export async function insertRun(manager: EntityManager, input: NewRun, now: Date): Promise<SyncRunEntity> {
+  const run = manager.create(SyncRunEntity, {
+    id: uuidv7(),
+    firmId: input.firmId,
+    status: 'queued',
+    selection: input.selection,
+    categories: input.categories,
+    period: input.period,
+    scheduleId: input.scheduleId ?? null,
+    retryOf: input.retryOf ?? null,
+    cancelledAt: null,
+    progressEmittedAt: null,
+    progressDirty: false,
+    jobsTotal: 0,
+    pending: 0,
+    running: 0,
+    succeeded: 0,
+    noChange: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+    fanOutPage: 0,
+    fanOutCursor: null,
+    fanOutLeaseUntil: null,
+    fanOutError: null,
+    fanOutDoneAt: null,
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: now,
+  });
+  await manager.insert(SyncRunEntity, run);
+  await enqueueEvents(manager, [runChangedEvent(run, 'created', run.id)]);
+  return run;
+}

@@ -1,0 +1,115 @@
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Category } from '@practice-sync/contracts';
+import { KafkaMessaging } from '@practice-sync/messaging';
+import { DataSource } from 'typeorm';
+
+import type { Clock } from '../common/clock';
+import { CLOCK } from '../common/clock';
+import { FanOutWorker } from '../fan-out/fan-out.worker';
+import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import { insertRun } from './new-run';
+import { saveRunAndAnnounce } from './run-announcer';
+import { SyncRunEntity } from './sync-run.entity';
+import { toSyncRunDto } from './sync-run.mapper';
+import type { SyncRunResponseDto } from './sync-runs.dto';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Cancel a run, and retry a run's failed jobs as a new run. */
+@Injectable()
+export class RunCommandsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly fanOut: FanOutWorker,
+    private readonly messaging: KafkaMessaging,
+    private readonly metrics: OrchestratorMetrics,
+  ) {}
+
+  /**
+   * Pending jobs (never dispatched, or waiting out a back-off or another run's job) become `cancelled` and
+   * are never dispatched: the dispatcher locks a run and re-checks its status before sending anything.
+   * Jobs already with a connector finish and their results are still recorded; the run is `cancelled` at
+   * once and its terminal `cancelled` event goes out when the last of them has reported. The fan-out stops.
+   * Cancelling a cancelled run answers it unchanged; a completed run cannot be cancelled (409).
+   */
+  async cancel(firmId: string, runId: string): Promise<SyncRunResponseDto> {
+    const run = await this.dataSource.transaction(async (manager) => {
+      const run = UUID.test(runId)
+        ? await manager.findOne(SyncRunEntity, {
+            where: { id: runId, firmId },
+            lock: { mode: 'pessimistic_write' },
+          })
+        : null;
+      if (!run) throw new NotFoundException(`sync run ${runId} does not exist in this firm`);
+      if (run.status === 'cancelled') return run;
+      if (run.status === 'completed') {
+        throw new ConflictException(`sync run ${runId} has already completed; there is nothing to cancel`);
+      }
+      const now = this.clock.now();
+      const cancelled: unknown = await manager.query(
+        `UPDATE sync_jobs
+            SET status = 'done', outcome = 'cancelled', retryable = false, waiting_for_job_id = NULL,
+                next_attempt_at = NULL, finished_at = $2, updated_at = $2,
+                error_message = CASE WHEN attempts = 0 THEN 'cancelled before it was dispatched'
+                                     ELSE 'cancelled while waiting for another attempt' END
+          WHERE run_id = $1 AND status = 'pending'
+          RETURNING id`,
+        [run.id, now],
+      );
+      const n = rowCount(cancelled);
+      run.pending -= n;
+      run.cancelled += n;
+      run.status = 'cancelled';
+      run.cancelledAt = now;
+      run.fanOutDoneAt = run.fanOutDoneAt ?? now;
+      await manager.update(SyncRunEntity, run.id, { fanOutLeaseUntil: null });
+      await saveRunAndAnnounce(manager, run, { now, causationId: run.id, progressIntervalMs: 0 });
+      return run;
+    });
+    this.metrics.runEntered('cancelled');
+    this.messaging.flushOutbox();
+    return toSyncRunDto(run);
+  }
+
+  /** A new run over the failed jobs of `runId` only (same clients, categories, identifiers and periods). */
+  async retry(firmId: string, runId: string): Promise<SyncRunResponseDto> {
+    const source = UUID.test(runId)
+      ? await this.dataSource.manager.findOne(SyncRunEntity, { where: { id: runId, firmId } })
+      : null;
+    if (!source) throw new NotFoundException(`sync run ${runId} does not exist in this firm`);
+    const failed: { client_id: string; category: Category }[] = await this.dataSource.query(
+      `SELECT DISTINCT client_id, category FROM sync_jobs WHERE run_id = $1 AND outcome = 'failed'`,
+      [source.id],
+    );
+    if (failed.length === 0) {
+      throw new ConflictException(`sync run ${runId} has no failed jobs to retry`);
+    }
+    const now = this.clock.now();
+    const categories = [...new Set(failed.map((f) => f.category))].sort();
+    const run = await this.dataSource.transaction((manager) =>
+      insertRun(
+        manager,
+        {
+          firmId,
+          selection: { ids: [...new Set(failed.map((f) => f.client_id))].sort() },
+          categories,
+          period: source.period,
+          retryOf: source.id,
+        },
+        now,
+      ),
+    );
+    this.metrics.runEntered('queued');
+    this.fanOut.nudge();
+    this.messaging.flushOutbox();
+    return toSyncRunDto(run);
+  }
+}
+
+/** node-postgres answers UPDATE … RETURNING through TypeORM as [rows, count]. */
+function rowCount(result: unknown): number {
+  if (Array.isArray(result) && result.length === 2 && typeof result[1] === 'number') return result[1];
+  return Array.isArray(result) ? result.length : 0;
+}

@@ -1,0 +1,145 @@
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { Envelope, FailureCode, SyncJobCompleted, SyncJobRequested } from '@practice-sync/contracts';
+import {
+  createEnvelope,
+  SyncJobCompletedEvent,
+  SyncJobRequestedEvent,
+  Topics,
+} from '@practice-sync/contracts';
+import type { KafkaMessaging } from '@practice-sync/messaging';
+
+/** A client as the fan-out sees it, plus tags for selections. */
+export interface FakeClient {
+  id: string;
+  pan: string | null;
+  gstins: string[];
+  esignClientFileId: string | null;
+  tags: string[];
+}
+
+/** client-master's `POST …/clients/select` over real HTTP, from memory (tests only). */
+export class FakeClientMaster {
+  readonly clients = new Map<string, FakeClient[]>();
+  private server: Server | null = null;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const m = /^\/internal\/v1\/firms\/([^/]+)\/clients\/select$/.exec(req.url ?? '');
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        if (!m || req.method !== 'POST') {
+          res.writeHead(404).end();
+          return;
+        }
+        const body = JSON.parse(raw) as {
+          selection: { all?: true; ids?: string[]; tags?: string[] };
+          limit: number;
+          cursor: string | null;
+        };
+        const all = (this.clients.get(m[1]) ?? []).slice().sort((a, b) => a.id.localeCompare(b.id));
+        const s = body.selection;
+        const chosen = all.filter(
+          (c) =>
+            s.all === true ||
+            (s.ids?.includes(c.id) ?? false) ||
+            (s.tags?.some((t) => c.tags.includes(t)) ?? false),
+        );
+        const after = body.cursor ? chosen.filter((c) => c.id > (body.cursor as string)) : chosen;
+        const items = after.slice(0, body.limit);
+        const nextCursor = after.length > body.limit ? items[items.length - 1].id : null;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items, nextCursor }));
+      });
+    });
+    await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
+
+export type FakeAnswer =
+  | { outcome: 'succeeded' | 'no_change' }
+  | { outcome: 'failed'; errorCode: FailureCode; retryable: boolean }
+  /** Never answer (a lost job). */
+  | { outcome: 'lost' };
+
+export interface ReceivedJob {
+  job: SyncJobRequested;
+  firmId: string;
+  receivedAt: number;
+}
+
+/**
+ * Stands in for the connectors: consumes the job topics, answers each job after `delayMs` with what
+ * `answer` says, at most `concurrency` at a time, and remembers every request it received.
+ */
+export class FakeConnector {
+  readonly received: ReceivedJob[] = [];
+  answer: (job: SyncJobRequested) => FakeAnswer = () => ({ outcome: 'succeeded' });
+  delayMs = 20;
+  private active = 0;
+  private readonly queue: ReceivedJob[] = [];
+
+  constructor(private readonly messaging: KafkaMessaging) {}
+
+  async start(groupId: string): Promise<void> {
+    await this.messaging.consume({
+      groupId,
+      topics: [Topics.JobsGst, Topics.JobsItr, Topics.JobsEsign],
+      contracts: [SyncJobRequestedEvent],
+      concurrency: 3,
+      handle: async (e) => {
+        const envelope = e as Envelope<SyncJobRequested>;
+        const r = { job: envelope.data, firmId: envelope.firmId, receivedAt: Date.now() };
+        this.received.push(r);
+        this.queue.push(r);
+        this.pump();
+      },
+    });
+  }
+
+  private pump(): void {
+    while (this.active < 1000 && this.queue.length > 0) {
+      const r = this.queue.shift() as ReceivedJob;
+      this.active += 1;
+      void this.work(r).finally(() => {
+        this.active -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async work(r: ReceivedJob): Promise<void> {
+    const startedAt = new Date();
+    await new Promise((res) => setTimeout(res, this.delayMs));
+    const a = this.answer(r.job);
+    if (a.outcome === 'lost') return;
+    const data: SyncJobCompleted = {
+      jobId: r.job.jobId,
+      runId: r.job.runId,
+      clientId: r.job.clientId,
+      category: r.job.category,
+      subject: r.job.subject,
+      period: r.job.period,
+      attempt: r.job.attempt,
+      outcome: a.outcome,
+      errorCode: a.outcome === 'failed' ? a.errorCode : null,
+      errorMessage: a.outcome === 'failed' ? `fake ${a.errorCode}` : null,
+      retryable: a.outcome === 'failed' ? a.retryable : false,
+      counts: { added: a.outcome === 'succeeded' ? 1 : 0, updated: 0, removed: 0, unchanged: 0 },
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+    };
+    const envelope = createEnvelope(SyncJobCompletedEvent, data, {
+      firmId: r.firmId,
+      correlationId: r.job.runId,
+    });
+    await this.messaging.publisher.publish([{ contract: SyncJobCompletedEvent, envelope }]);
+  }
+}

@@ -7,9 +7,12 @@ import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
 import type { GatewayConfig } from './config/gateway.config';
 import { GATEWAY_CONFIG } from './config/gateway.config';
+import { CredentialsModule } from './credentials/credentials.module';
 import { FirmsModule } from './firms/firms.module';
 import { gatewayDataSourceOptions } from './gateway-data-source';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { SyncRunsModule } from './sync-runs/sync-runs.module';
+import { SyncSchedulesModule } from './sync-schedules/sync-schedules.module';
 import { UpstreamModule } from './upstream/upstream.module';
 
 @Module({})
@@ -22,10 +25,13 @@ export class AppModule {
         PersistenceModule.forRoot(gatewayDataSourceOptions(config)),
         ConfigHolderModule.forRoot(config),
         AuthModule,
+        IdempotencyModule,
         UpstreamModule,
         FirmsModule,
         ClientsModule,
+        CredentialsModule,
         SyncRunsModule,
+        SyncSchedulesModule,
       ],
     };
   }

@@ -3,7 +3,9 @@ import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
 import type { GatewayConfig } from './config/gateway.config';
 import { ApiKeyEntity } from './firms/api-key.entity';
 import { FirmEntity } from './firms/firm.entity';
+import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
 import { CreateFirmsAndApiKeys1763856000000 } from './migrations/1763856000000-CreateFirmsAndApiKeys';
+import { IdempotencyAndRateLimits1764000000000 } from './migrations/1764000000000-IdempotencyAndRateLimits';
 
 /** The gateway's schema, entities and migrations, shared by the app and `migrate.ts`. */
 export function gatewayDataSourceOptions(
@@ -12,8 +14,8 @@ export function gatewayDataSourceOptions(
   return {
     url: config.DATABASE_URL,
     schema: 'gateway',
-    entities: [FirmEntity, ApiKeyEntity],
-    migrations: [CreateFirmsAndApiKeys1763856000000],
+    entities: [FirmEntity, ApiKeyEntity, IdempotencyKeyEntity],
+    migrations: [CreateFirmsAndApiKeys1763856000000, IdempotencyAndRateLimits1764000000000],
     applicationName: 'gateway',
   };
 }

@@ -187,6 +187,49 @@ describe('gateway (with client-master; sync-orchestrator down)', () => {
     });
   });
 
+  it('pages API keys, replays idempotent firm creation, refuses odd media types and prototype keys', async () => {
+    const { firmId, admin } = await firmWithKeys();
+    for (const role of ['operator', 'viewer']) {
+      await call('POST', `/v1/firms/${firmId}/api-keys`, admin, { name: role, role });
+    }
+    const first = await call('GET', `/v1/firms/${firmId}/api-keys?limit=2`, admin);
+    expect((first.body.items as unknown[]).length).toBe(2);
+    const second = await call(
+      'GET',
+      `/v1/firms/${firmId}/api-keys?limit=2&cursor=${String(first.body.nextCursor)}`,
+      admin,
+    );
+    expect((second.body.items as unknown[]).length).toBe(2);
+    expect(second.body.nextCursor).toBeNull();
+    expect((await call('GET', `/v1/firms/${firmId}/api-keys?cursor=nope`, admin)).status).toBe(400);
+
+    const headers = {
+      authorization: `Bearer ${PLATFORM_KEY}`,
+      'content-type': 'application/json',
+      'idempotency-key': 'firm-1',
+    };
+    const create = () =>
+      fetch(`${url}/v1/firms`, { method: 'POST', headers, body: JSON.stringify({ name: 'Once' }) });
+    const a = await create();
+    const b = await create();
+    expect(b.headers.get('idempotent-replayed')).toBe('true');
+    expect(await b.json()).toEqual(await a.json());
+
+    const form = await fetch(`${url}/v1/clients`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/plain' },
+      body: 'name=x',
+    });
+    expect(form.status).toBe(415);
+    const proto = await call(
+      'POST',
+      '/v1/clients',
+      admin,
+      '{"name":"x","pan":"AAACR5055K","constructor":{"a":1}}',
+    );
+    expect(proto).toMatchObject({ status: 400, body: { errors: [{ field: 'constructor' }] } });
+  });
+
   it('serves the OpenAPI document and request metrics at the root', async () => {
     const doc = await call('GET', '/docs-json');
     expect(Object.keys(doc.body.paths as object)).toEqual(

@@ -16,8 +16,11 @@ export interface AccessRule {
 /** Declares who may call a route; without it, any firm key may and the platform key may not. */
 export const Access = (rule: AccessRule): MethodDecorator & ClassDecorator => SetMetadata(ACCESS_RULE, rule);
 
-/** Roles allowed to change things (start syncs, create clients). */
+/** Roles allowed to change things (start syncs, manage clients, schedules and portal credentials). */
 export const WRITE_ROLES: readonly ApiKeyRole[] = ['admin', 'operator'];
+
+/** Destructive or firm-wide actions (deleting clients, managing API keys). */
+export const ADMIN_ONLY: readonly ApiKeyRole[] = ['admin'];
 
 /** The principal the ApiKeyGuard resolved. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

@@ -1,9 +1,10 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 
 import { ProblemException, ProblemType } from '../problems/problem';
+import { RateLimiterService } from '../rate-limit/rate-limiter.service';
 import type { AccessRule } from './access.decorator';
 import { ACCESS_RULE } from './access.decorator';
 import { bearerToken } from './api-key';
@@ -18,6 +19,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly authenticator: ApiKeyAuthenticator,
     private readonly reflector: Reflector,
+    private readonly rateLimiter: RateLimiterService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -26,6 +28,8 @@ export class ApiKeyGuard implements CanActivate {
     if (!token) throw unauthorized('Send an API key as "Authorization: Bearer <key>".');
     const principal = await this.authenticator.authenticate(token);
     if (!principal) throw unauthorized('The API key is unknown or has been revoked.');
+    // Every authenticated call counts, allowed or not: a key hammering a forbidden route is still hammering.
+    await this.rateLimiter.consume(principal, context.switchToHttp().getResponse<Response>());
     const rule =
       this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [
         context.getHandler(),

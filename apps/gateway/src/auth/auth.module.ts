@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { ApiKeyEntity } from '../firms/api-key.entity';
+import { RateLimiterService } from '../rate-limit/rate-limiter.service';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyAuthenticator } from './api-key-authenticator.service';
 
@@ -9,7 +10,7 @@ import { ApiKeyAuthenticator } from './api-key-authenticator.service';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity])],
-  providers: [ApiKeyAuthenticator, ApiKeyGuard],
-  exports: [ApiKeyAuthenticator, ApiKeyGuard],
+  providers: [ApiKeyAuthenticator, ApiKeyGuard, RateLimiterService],
+  exports: [ApiKeyAuthenticator, ApiKeyGuard, RateLimiterService],
 })
 export class AuthModule {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { ClientsController } from './clients.controller';
+import { ClientsImportService } from './import/clients-import.service';
 
-@Module({ controllers: [ClientsController] })
+@Module({ controllers: [ClientsController], providers: [ClientsImportService] })
 export class ClientsModule {}

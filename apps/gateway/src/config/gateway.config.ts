@@ -6,10 +6,31 @@ export const GatewayConfigSchema = baseServiceEnv(3000).extend({
   PLATFORM_API_KEY: z.string().min(16, 'must be at least 16 characters'),
   CLIENT_MASTER_URL: z.string().url().default('http://127.0.0.1:3001'),
   SYNC_ORCHESTRATOR_URL: z.string().url().default('http://127.0.0.1:3002'),
+  CONNECTOR_GST_URL: z.string().url().default('http://127.0.0.1:3003'),
+  CONNECTOR_ITR_URL: z.string().url().default('http://127.0.0.1:3004'),
+  CONNECTOR_ESIGN_URL: z.string().url().default('http://127.0.0.1:3005'),
   /** How long the gateway waits for an internal service before answering 504. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Largest accepted JSON body, in body-parser notation. */
   BODY_LIMIT: z.string().default('1mb'),
+  /** Largest accepted CSV import body (10,000 rows of DESIGN.md's columns fit comfortably). */
+  IMPORT_BODY_LIMIT: z.string().default('8mb'),
+  /** Rows per `POST .../clients/bulk` call of a CSV import. */
+  IMPORT_CHUNK_SIZE: z.coerce.number().int().min(1).max(5_000).default(250),
+  /** Bulk calls of one import in flight at once. */
+  IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  /** Requests each API key may make per window before answering 429. */
+  RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(3000),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** `postgres` shares the budget between gateway replicas; `memory` is per process (single instance, tests). */
+  RATE_LIMIT_STORE: z.enum(['postgres', 'memory']).default('postgres'),
+  /** How long an Idempotency-Key is remembered. */
+  IDEMPOTENCY_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
 });
 
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;

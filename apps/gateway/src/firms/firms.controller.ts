@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -11,6 +22,8 @@ import {
 import { Access, CurrentPrincipal } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import type { Principal } from '../auth/principal';
+import { PaginationQueryDto } from '../common/pagination.dto';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
 import { UuidParamPipe } from '../validation/uuid-param.pipe';
 import { ApiKeyListResponseDto, CreateApiKeyRequestDto, CreatedApiKeyResponseDto } from './dto/api-key.dto';
@@ -26,21 +39,28 @@ export class FirmsController {
 
   @Post()
   @Access({ platform: true, firmRoles: [] })
+  @Idempotent()
   @ApiOperation({ summary: 'Create a firm (platform key only)' })
   @ApiCreatedResponse({ type: FirmResponseDto })
-  @ApiProblemResponses(400, 401, 403)
+  @ApiProblemResponses(400, 401, 403, 413, 415, 422, 429)
   create(@Body() body: CreateFirmRequestDto): Promise<FirmResponseDto> {
     return this.firms.createFirm(body.name);
   }
 
   @Post(':id/api-keys')
   @Access({ platform: true, firmRoles: ['admin'] })
-  @ApiOperation({ summary: "Create an API key for a firm (platform key or the firm's admin key)" })
+  @ApiOperation({
+    summary: "Create an API key for a firm (platform key or the firm's admin key)",
+    description:
+      'Roles: `admin` (everything, incl. keys and deleting clients), `operator` (start syncs, manage clients, ' +
+      'schedules and portal credentials), `viewer` (read only). The key is shown once; only its hash is kept, ' +
+      'so this route does not take an Idempotency-Key (a replay would have to keep the secret).',
+  })
   @ApiCreatedResponse({
     type: CreatedApiKeyResponseDto,
     description: 'The key is shown only in this answer.',
   })
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiProblemResponses(400, 401, 403, 404, 413, 415, 429)
   async createKey(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParamPipe) firmId: string,
@@ -52,15 +72,19 @@ export class FirmsController {
 
   @Get(':id/api-keys')
   @Access({ platform: true, firmRoles: ['admin'] })
-  @ApiOperation({ summary: "List a firm's active API keys (never the secrets)" })
+  @ApiOperation({
+    summary: "List a firm's active API keys (never the secrets)",
+    description: 'Oldest first, with when each key was last used (to the minute).',
+  })
   @ApiOkResponse({ type: ApiKeyListResponseDto })
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiProblemResponses(400, 401, 403, 404, 429)
   async listKeys(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParamPipe) firmId: string,
+    @Query() query: PaginationQueryDto,
   ): Promise<ApiKeyListResponseDto> {
     await this.firms.assertReachable(principal, firmId);
-    return { items: await this.firms.listKeys(firmId), nextCursor: null };
+    return this.firms.listKeys(firmId, query.limit, query.cursor);
   }
 
   @Delete(':id/api-keys/:keyId')
@@ -68,7 +92,7 @@ export class FirmsController {
   @Access({ platform: true, firmRoles: ['admin'] })
   @ApiOperation({ summary: 'Revoke an API key; it stops working at once' })
   @ApiNoContentResponse()
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiProblemResponses(400, 401, 403, 404, 429)
   async revokeKey(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParamPipe) firmId: string,

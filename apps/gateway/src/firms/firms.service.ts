@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { isUUID } from 'class-validator';
+import { IsNull, MoreThan, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
 import type { ApiKeyRole } from '../auth/api-key';
 import { generateApiKey } from '../auth/api-key';
 import type { Principal } from '../auth/principal';
-import { NotFoundProblemException } from '../problems/problem';
+import { NotFoundProblemException, ValidationProblemException } from '../problems/problem';
 import { ApiKeyEntity } from './api-key.entity';
-import type { ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key.dto';
+import type { ApiKeyListResponseDto, ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key.dto';
 import type { FirmResponseDto } from './dto/create-firm-request.dto';
 import { FirmEntity } from './firm.entity';
 
@@ -49,16 +50,34 @@ export class FirmsService {
     return { id: entity.id, key: generated.key, role };
   }
 
-  async listKeys(firmId: string): Promise<ApiKeyResponseDto[]> {
-    const keys = await this.keys.find({ where: { firmId, revokedAt: IsNull() }, order: { id: 'ASC' } });
-    return keys.map((k) => ({
+  /** Keyset pages by id (UUIDv7, so oldest first); the cursor is the last id of the previous page. */
+  async listKeys(firmId: string, limit = 50, cursor?: string): Promise<ApiKeyListResponseDto> {
+    if (cursor !== undefined && !isUUID(cursor)) {
+      throw new ValidationProblemException([
+        { field: 'cursor', message: 'is not a cursor this list gave out' },
+      ]);
+    }
+    const keys = await this.keys.find({
+      where: { firmId, revokedAt: IsNull(), ...(cursor ? { id: MoreThan(cursor) } : {}) },
+      order: { id: 'ASC' },
+      take: limit + 1,
+    });
+    const page = keys.slice(0, limit);
+    return {
+      items: page.map((k) => this.describe(k)),
+      nextCursor: keys.length > limit ? page[page.length - 1].id : null,
+    };
+  }
+
+  private describe(k: ApiKeyEntity): ApiKeyResponseDto {
+    return {
       id: k.id,
       name: k.name,
       role: k.role,
       prefix: `psk_${k.prefix}`,
       createdAt: k.createdAt.toISOString(),
       lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-    }));
+    };
   }
 
   async revokeKey(firmId: string, keyId: string): Promise<void> {

@@ -1,20 +1,29 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { METRICS_REGISTRY } from '@practice-sync/observability';
-import { json } from 'express';
+import { json, text } from 'express';
 import type { Registry } from 'prom-client';
 
 import type { GatewayConfig } from '../config/gateway.config';
 import { mountOpenApi } from '../openapi/openapi';
 import { bodyParserErrorHandler } from '../problems/body-parser-errors';
 import { ProblemFilter } from '../problems/problem.filter';
+import { bodyShapeMiddleware } from '../validation/body-shape.middleware';
 import { createValidationPipe } from '../validation/validation.pipe';
+import { contentTypeMiddleware, CSV_ROUTE, CSV_TYPES } from './content-type.middleware';
 import { httpMetricsMiddleware } from './http-metrics.middleware';
 
 /** Everything about the HTTP surface besides routes; shared by main.ts, tests and the OpenAPI writer. */
-export function configureApp(app: NestExpressApplication, config: Pick<GatewayConfig, 'BODY_LIMIT'>): void {
+export function configureApp(
+  app: NestExpressApplication,
+  config: Pick<GatewayConfig, 'BODY_LIMIT' | 'IMPORT_BODY_LIMIT'>,
+): void {
   app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
+  app.use(contentTypeMiddleware);
+  // CSV imports are larger than any JSON body (10,000 rows), so they get their own parser and limit.
+  app.use(CSV_ROUTE, text({ limit: config.IMPORT_BODY_LIMIT, type: CSV_TYPES }));
   app.use(json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(bodyParserErrorHandler);
+  app.use(bodyShapeMiddleware);
   applyRoutePrefix(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());

@@ -3,9 +3,11 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 import { ClientsModule } from '../clients/clients.module';
+import { CredentialsModule } from '../credentials/credentials.module';
 import { FirmsModule } from '../firms/firms.module';
 import { FieldErrorDto, ProblemDto } from '../problems/problem.dto';
 import { SyncRunsModule } from '../sync-runs/sync-runs.module';
+import { SyncSchedulesModule } from '../sync-schedules/sync-schedules.module';
 
 const DESCRIPTION = `Keep client records current with the GST, Income Tax and e-sign portals in one operation.
 
@@ -18,6 +20,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('practice-sync API')
     .setDescription(DESCRIPTION)
     .setVersion('1')
+    .setLicense('Proprietary', 'https://practice-sync.dev/terms')
+    .addServer('http://127.0.0.1:3000', 'A local stack (`npm run stack:up`)')
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
@@ -26,7 +30,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   // Only the public API; health and metrics are for probes and Prometheus, not for firms.
   return SwaggerModule.createDocument(app, config, {
-    include: [FirmsModule, ClientsModule, SyncRunsModule],
+    include: [FirmsModule, ClientsModule, CredentialsModule, SyncRunsModule, SyncSchedulesModule],
     extraModels: [ProblemDto, FieldErrorDto],
   });
 }

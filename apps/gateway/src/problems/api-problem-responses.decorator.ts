@@ -9,8 +9,11 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, unknown or revoked API key.',
   403: 'The key may not do this (role or platform key).',
   404: 'Not found (or belongs to another firm).',
-  409: 'Conflicts with an existing resource.',
-  413: 'The body is larger than 1 MB.',
+  409: 'Conflicts with an existing resource or state (or a request with this Idempotency-Key is running).',
+  413: 'The body is larger than the limit (1 MB of JSON, 8 MB of CSV).',
+  415: 'The body is not in the media type this route reads (application/json; text/csv for imports).',
+  422: 'The Idempotency-Key was already used for a different request.',
+  429: 'Too many requests with this API key; retry after `Retry-After` seconds.',
   503: 'An internal service is unavailable; try again shortly.',
   504: 'An internal service did not answer in time.',
 };
@@ -22,6 +25,9 @@ export function ApiProblemResponses(...statuses: number[]): MethodDecorator & Cl
       ApiResponse({
         status,
         description: DESCRIPTIONS[status] ?? 'Problem',
+        ...(status === 429
+          ? { headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } }
+          : {}),
         content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } },
       }),
     ),

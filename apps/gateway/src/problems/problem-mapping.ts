@@ -16,6 +16,8 @@ const TYPE_BY_STATUS: Partial<Record<number, ProblemType>> = {
   [HttpStatus.NOT_FOUND]: ProblemType.NotFound,
   [HttpStatus.CONFLICT]: ProblemType.Conflict,
   [HttpStatus.PAYLOAD_TOO_LARGE]: ProblemType.PayloadTooLarge,
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: ProblemType.UnsupportedMediaType,
+  [HttpStatus.TOO_MANY_REQUESTS]: ProblemType.RateLimited,
 };
 
 /**

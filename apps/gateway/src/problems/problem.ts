@@ -35,6 +35,10 @@ export enum ProblemType {
   UpstreamTimeout = 'upstream-timeout',
   BadUpstreamResponse = 'bad-upstream-response',
   Internal = 'internal-error',
+  UnsupportedMediaType = 'unsupported-media-type',
+  RateLimited = 'rate-limited',
+  IdempotencyKeyReused = 'idempotency-key-reused',
+  IdempotencyKeyInProgress = 'idempotency-key-in-progress',
 }
 
 export function problemTypeUri(type: ProblemType): string {

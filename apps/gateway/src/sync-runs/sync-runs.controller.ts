@@ -8,14 +8,25 @@ import {
   Param,
   Post,
   Query,
+  Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
 
 import { Access, CurrentFirmId, WRITE_ROLES } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { PaginationQueryDto } from '../common/pagination.dto';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
+import { pipeEventStream } from '../upstream/event-stream';
 import type { InternalHttpClient } from '../upstream/internal-http-client';
 import { SYNC_ORCHESTRATOR } from '../upstream/upstream.module';
 import { UuidParamPipe } from '../validation/uuid-param.pipe';
@@ -25,6 +36,7 @@ import {
   SyncJobListResponseDto,
   SyncRunListResponseDto,
   SyncRunResponseDto,
+  SyncRunSummaryResponseDto,
 } from './dto/sync-run-response.dto';
 
 /** Sync runs: validated here, owned and executed by sync-orchestrator. */
@@ -38,11 +50,15 @@ export class SyncRunsController {
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
   @Access({ firmRoles: WRITE_ROLES })
+  @Idempotent()
   @ApiOperation({
-    summary: 'Start a sync: selected clients × categories (× period); answers at once with the run',
+    summary: 'Start a sync',
+    description:
+      'Selected clients × categories (× period). Answers at once with the queued run; follow it with ' +
+      '`GET /v1/sync-runs/{id}`, its `/events` stream or its `/summary`.',
   })
   @ApiAcceptedResponse({ type: SyncRunResponseDto })
-  @ApiProblemResponses(400, 401, 403, 413, 503, 504)
+  @ApiProblemResponses(400, 401, 403, 413, 415, 422, 429, 503, 504)
   create(
     @CurrentFirmId() firmId: string,
     @Body() body: CreateSyncRunRequestDto,
@@ -53,7 +69,7 @@ export class SyncRunsController {
   @Get()
   @ApiOperation({ summary: "List the firm's sync runs, newest first" })
   @ApiOkResponse({ type: SyncRunListResponseDto })
-  @ApiProblemResponses(400, 401, 503, 504)
+  @ApiProblemResponses(400, 401, 429, 503, 504)
   list(@CurrentFirmId() firmId: string, @Query() query: PaginationQueryDto): Promise<SyncRunListResponseDto> {
     return this.orchestrator.request({
       method: 'GET',
@@ -65,7 +81,7 @@ export class SyncRunsController {
   @Get(':id')
   @ApiOperation({ summary: 'Get a sync run with its totals' })
   @ApiOkResponse({ type: SyncRunResponseDto })
-  @ApiProblemResponses(400, 401, 404, 503, 504)
+  @ApiProblemResponses(400, 401, 404, 429, 503, 504)
   get(@CurrentFirmId() firmId: string, @Param('id', UuidParamPipe) id: string): Promise<SyncRunResponseDto> {
     return this.orchestrator.request({ method: 'GET', path: `${base(firmId)}/${id}` });
   }
@@ -73,7 +89,7 @@ export class SyncRunsController {
   @Get(':id/jobs')
   @ApiOperation({ summary: "A run's jobs (the per-client log), filterable by outcome and client" })
   @ApiOkResponse({ type: SyncJobListResponseDto })
-  @ApiProblemResponses(400, 401, 404, 503, 504)
+  @ApiProblemResponses(400, 401, 404, 429, 503, 504)
   jobs(
     @CurrentFirmId() firmId: string,
     @Param('id', UuidParamPipe) id: string,
@@ -85,6 +101,85 @@ export class SyncRunsController {
       path: `${base(firmId)}/${id}/jobs`,
       query: { outcome, clientId, limit, cursor },
     });
+  }
+
+  @Get(':id/summary')
+  @ApiOperation({
+    summary: "A run's log grouped by client",
+    description: 'Per client: counts by outcome and its jobs, like a sync log grouped by client.',
+  })
+  @ApiOkResponse({ type: SyncRunSummaryResponseDto })
+  @ApiProblemResponses(400, 401, 404, 429, 503, 504)
+  summary(
+    @CurrentFirmId() firmId: string,
+    @Param('id', UuidParamPipe) id: string,
+    @Query() query: PaginationQueryDto,
+  ): Promise<SyncRunSummaryResponseDto> {
+    return this.orchestrator.request({
+      method: 'GET',
+      path: `${base(firmId)}/${id}/summary`,
+      query: { limit: query.limit, cursor: query.cursor },
+    });
+  }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: "Follow a run's progress (server-sent events)",
+    description:
+      '`text/event-stream`: one event per change of the run (`event: <change>`, `data: <run change JSON>`); ' +
+      'the stream ends after the run reaches a terminal state.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'The event stream.',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example:
+          'event: progress\ndata: {"runId":"0193a8f4-3333-7abc-8def-0123456789ab","status":"running"}\n\n',
+      },
+    },
+  })
+  @ApiProblemResponses(400, 401, 404, 429, 503, 504)
+  async events(
+    @CurrentFirmId() firmId: string,
+    @Param('id', UuidParamPipe) id: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    await pipeEventStream(this.orchestrator, `${base(firmId)}/${id}/events`, res);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.OK)
+  @Access({ firmRoles: WRITE_ROLES })
+  @ApiOperation({
+    summary: 'Cancel a run',
+    description: 'Jobs not yet finished end `cancelled`; cancelling a finished run changes nothing.',
+  })
+  @ApiOkResponse({ type: SyncRunResponseDto })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 429, 503, 504)
+  cancel(
+    @CurrentFirmId() firmId: string,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<SyncRunResponseDto> {
+    return this.orchestrator.request({ method: 'POST', path: `${base(firmId)}/${id}/cancel` });
+  }
+
+  @Post(':id/retry')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @Access({ firmRoles: WRITE_ROLES })
+  @Idempotent()
+  @ApiOperation({
+    summary: "Retry a run's failed jobs",
+    description: 'Starts a new run over the jobs of this run that ended `failed`.',
+  })
+  @ApiAcceptedResponse({ type: SyncRunResponseDto, description: 'The new run.' })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 422, 429, 503, 504)
+  retry(
+    @CurrentFirmId() firmId: string,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<SyncRunResponseDto> {
+    return this.orchestrator.request({ method: 'POST', path: `${base(firmId)}/${id}/retry` });
   }
 }
 

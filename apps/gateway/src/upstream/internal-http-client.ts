@@ -2,6 +2,8 @@ import { HttpStatus } from '@nestjs/common';
 
 import type { Problem } from '../problems/problem';
 import { ProblemException, ProblemType, UpstreamProblemException } from '../problems/problem';
+import type { Transport, UpstreamResponse } from './transport';
+import { fetchTransport, nodeHttpTransport } from './transport';
 
 export type QueryValue = string | number | boolean | undefined | null;
 
@@ -17,7 +19,7 @@ export interface InternalHttpClientOptions {
   name: string;
   baseUrl: string;
   timeoutMs: number;
-  /** Injected in tests. */
+  /** Injected in tests; by default Node's http with keep-alive. */
   fetch?: typeof fetch;
 }
 
@@ -26,26 +28,14 @@ export interface InternalHttpClientOptions {
  * an unreachable service is a 503 and a slow one a 504, so callers can tell "try again" from "fix your request".
  */
 export class InternalHttpClient {
-  private readonly fetchFn: typeof fetch;
+  private readonly transport: Transport;
 
   constructor(private readonly options: InternalHttpClientOptions) {
-    this.fetchFn = options.fetch ?? fetch;
+    this.transport = options.fetch ? fetchTransport(options.fetch) : nodeHttpTransport();
   }
 
   async request<T>(req: UpstreamRequest): Promise<T> {
-    const url = this.url(req.path, req.query);
-    let response: Response;
-    try {
-      response = await this.fetchFn(url, {
-        method: req.method,
-        headers:
-          req.body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-    } catch (e) {
-      throw this.transportProblem(e);
-    }
+    const response = await this.send(req, AbortSignal.timeout(this.options.timeoutMs));
     const text = await response.text().catch(() => '');
     const body = parseJson(text);
     if (response.ok) {
@@ -53,13 +43,59 @@ export class InternalHttpClient {
       if (body === undefined) throw this.badResponse(`answered ${response.status} without a JSON body`);
       return body as T;
     }
-    if (isProblem(body)) throw new UpstreamProblemException({ ...body, status: response.status });
-    if (response.status >= 500) throw this.badResponse(`answered ${response.status}`);
-    throw new UpstreamProblemException({
+    throw this.failure(req, response.status, response.statusText, body);
+  }
+
+  /**
+   * Opens a long-lived response (server-sent events) and hands back its body once the headers are in. Only
+   * waiting for the headers is bounded by the timeout; `signal` ends the stream (the caller went away).
+   */
+  async stream(req: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+    const headersDue = new AbortController();
+    const timer = setTimeout(
+      () => headersDue.abort(new DOMException('timeout', 'TimeoutError')),
+      this.options.timeoutMs,
+    );
+    try {
+      const response = await this.send(
+        req,
+        AbortSignal.any([signal, headersDue.signal]),
+        'text/event-stream',
+      );
+      if (response.ok) return response;
+      const body = parseJson(await response.text().catch(() => ''));
+      throw this.failure(req, response.status, response.statusText, body);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async send(
+    req: UpstreamRequest,
+    signal: AbortSignal,
+    accept = 'application/json',
+  ): Promise<UpstreamResponse> {
+    const url = this.url(req.path, req.query);
+    try {
+      return await this.transport(url, {
+        method: req.method,
+        headers: req.body === undefined ? { accept } : { accept, 'content-type': 'application/json' },
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal,
+      });
+    } catch (e) {
+      throw this.transportProblem(e);
+    }
+  }
+
+  private failure(req: UpstreamRequest, status: number, statusText: string, body: unknown): Error {
+    if (isProblem(body)) return new UpstreamProblemException({ ...body, status });
+    if (status >= 500) return this.badResponse(`answered ${status}`);
+    return new UpstreamProblemException({
       type: 'about:blank',
-      title: response.statusText || 'Error',
-      status: response.status,
-      detail: `${this.options.name} rejected the request (${response.status}).`,
+      title: statusText || 'Error',
+      status,
+      detail: `${this.options.name} rejected the request (${status}).`,
       instance: req.path,
     });
   }

@@ -6,32 +6,36 @@ import { InternalHttpClient } from './internal-http-client';
 
 export const CLIENT_MASTER = Symbol('CLIENT_MASTER');
 export const SYNC_ORCHESTRATOR = Symbol('SYNC_ORCHESTRATOR');
+export const CONNECTOR_GST = Symbol('CONNECTOR_GST');
+export const CONNECTOR_ITR = Symbol('CONNECTOR_ITR');
+export const CONNECTOR_ESIGN = Symbol('CONNECTOR_ESIGN');
+
+type UrlKey =
+  | 'CLIENT_MASTER_URL'
+  | 'SYNC_ORCHESTRATOR_URL'
+  | 'CONNECTOR_GST_URL'
+  | 'CONNECTOR_ITR_URL'
+  | 'CONNECTOR_ESIGN_URL';
+
+function clientProvider(token: symbol, name: string, urlKey: UrlKey) {
+  return {
+    provide: token,
+    inject: [GATEWAY_CONFIG],
+    useFactory: (c: GatewayConfig) =>
+      new InternalHttpClient({ name, baseUrl: c[urlKey], timeoutMs: c.UPSTREAM_TIMEOUT_MS }),
+  };
+}
 
 /** One InternalHttpClient per internal service the gateway forwards to. */
 @Global()
 @Module({
   providers: [
-    {
-      provide: CLIENT_MASTER,
-      inject: [GATEWAY_CONFIG],
-      useFactory: (c: GatewayConfig) =>
-        new InternalHttpClient({
-          name: 'client-master',
-          baseUrl: c.CLIENT_MASTER_URL,
-          timeoutMs: c.UPSTREAM_TIMEOUT_MS,
-        }),
-    },
-    {
-      provide: SYNC_ORCHESTRATOR,
-      inject: [GATEWAY_CONFIG],
-      useFactory: (c: GatewayConfig) =>
-        new InternalHttpClient({
-          name: 'sync-orchestrator',
-          baseUrl: c.SYNC_ORCHESTRATOR_URL,
-          timeoutMs: c.UPSTREAM_TIMEOUT_MS,
-        }),
-    },
+    clientProvider(CLIENT_MASTER, 'client-master', 'CLIENT_MASTER_URL'),
+    clientProvider(SYNC_ORCHESTRATOR, 'sync-orchestrator', 'SYNC_ORCHESTRATOR_URL'),
+    clientProvider(CONNECTOR_GST, 'connector-gst', 'CONNECTOR_GST_URL'),
+    clientProvider(CONNECTOR_ITR, 'connector-itr', 'CONNECTOR_ITR_URL'),
+    clientProvider(CONNECTOR_ESIGN, 'connector-esign', 'CONNECTOR_ESIGN_URL'),
   ],
-  exports: [CLIENT_MASTER, SYNC_ORCHESTRATOR],
+  exports: [CLIENT_MASTER, SYNC_ORCHESTRATOR, CONNECTOR_GST, CONNECTOR_ITR, CONNECTOR_ESIGN],
 })
 export class UpstreamModule {}

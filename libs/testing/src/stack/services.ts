@@ -66,12 +66,12 @@ export interface StackSettings {
 export function serviceEnv(name: ServiceName, s: StackSettings): Record<string, string> {
   const port = new URL(s.urls[name]).port;
   if (name === 'portal-sandbox') {
-    // The connectors do not open portal sessions or decrypt the GST envelope yet (the connectors issue adds
-    // both); until then the stack runs the sandbox in its plain, session-free mode.
+    // The connectors open sessions and speak the GST envelope, so encryption stays at its faithful default.
+    // Sessions are not required yet only because the e2e creates clients without portal access (the gateway's
+    // credential routes are being added); flip this and REQUIRE_CREDENTIALS below together once it sets them.
     return {
       PORT: port,
       LOG_LEVEL: s.logLevel,
-      SANDBOX_GST_ENCRYPTION: 'off',
       SANDBOX_REQUIRE_SESSIONS: 'false',
     };
   }
@@ -86,9 +86,16 @@ export function serviceEnv(name: ServiceName, s: StackSettings): Record<string, 
     env['PLATFORM_API_KEY'] = s.platformApiKey;
     env['CLIENT_MASTER_URL'] = s.urls['client-master'];
     env['SYNC_ORCHESTRATOR_URL'] = s.urls['sync-orchestrator'];
+    for (const c of ['connector-gst', 'connector-itr', 'connector-esign'] as const)
+      env[SERVICES[c].urlVar] = s.urls[c];
   }
   if (name === 'sync-orchestrator') env['CLIENT_MASTER_URL'] = s.urls['client-master'];
   const portalPath = PORTAL_PATH[name];
-  if (portalPath) env['PORTAL_BASE_URL'] = `${s.urls['portal-sandbox']}${portalPath}`;
+  if (portalPath) {
+    env['PORTAL_BASE_URL'] = `${s.urls['portal-sandbox']}${portalPath}`;
+    // Identifiers without stored access are fetched without a session (see the sandbox above), not failed
+    // credentials_missing; identifiers with stored access use their sessions.
+    env['REQUIRE_CREDENTIALS'] = 'false';
+  }
   return env;
 }

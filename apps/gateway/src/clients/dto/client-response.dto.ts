@@ -92,3 +92,85 @@ export class ClientStatusResponseDto {
   @ApiProperty({ type: [StatusCellDto] })
   items!: StatusCellDto[];
 }
+
+export class ClientRecordDto {
+  @ApiProperty({ example: 'gst.gstr2b' })
+  category!: string;
+
+  @ApiProperty({ type: SubjectDto })
+  subject!: SubjectDto;
+
+  @ApiProperty({ nullable: true, type: String, example: '042025' })
+  period!: string | null;
+
+  @ApiProperty({ example: '27AAACR5055K1Z7|INV-1042|2025-04-03', description: 'Stable key of the record.' })
+  naturalKey!: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { inum: 'INV-1042', val: 11800 },
+    description: 'The record as the portal gave it.',
+  })
+  data!: Record<string, unknown>;
+
+  @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015' })
+  hash!: string;
+
+  @ApiProperty({ example: 2 })
+  version!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  firstSeenAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  lastSeenAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  removedAt!: string | null;
+}
+
+export class ClientRecordListResponseDto {
+  @ApiProperty({ type: [ClientRecordDto] })
+  items!: ClientRecordDto[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+export class ClientChangeDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  runId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  jobId!: string;
+
+  @ApiProperty({ example: 'itr.notices_orders' })
+  category!: string;
+
+  @ApiProperty({ type: SubjectDto })
+  subject!: SubjectDto;
+
+  @ApiProperty({ nullable: true, type: String, example: '2025-26' })
+  period!: string | null;
+
+  @ApiProperty({ example: 'AAACR5055K|NOTICE|CPC/2526/A1/123456' })
+  naturalKey!: string;
+
+  @ApiProperty({ enum: ['added', 'updated', 'removed'], example: 'added' })
+  change!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+}
+
+export class ClientChangeListResponseDto {
+  @ApiProperty({ type: [ClientChangeDto] })
+  items!: ClientChangeDto[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}

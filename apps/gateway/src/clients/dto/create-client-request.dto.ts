@@ -37,7 +37,7 @@ function panOrMissingIdentifier(value: unknown): FieldProblem[] {
   return stringRule(panProblem)(value, {});
 }
 
-const tanProblem = (v: string): string | null =>
+export const tanProblem = (v: string): string | null =>
   isTan(v) ? null : 'must be 4 letters, 5 digits and a letter, e.g. MUMA12345B';
 
 export class CreateClientRequestDto {

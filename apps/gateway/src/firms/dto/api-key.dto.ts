@@ -17,7 +17,9 @@ export class CreateApiKeyRequestDto {
   @ApiProperty({
     enum: ApiKeyRoles,
     example: 'operator',
-    description: 'admin: everything incl. keys; operator: start syncs, manage clients; viewer: read only.',
+    description:
+      'admin: everything incl. keys and deleting clients; operator: start syncs, manage clients, schedules ' +
+      'and portal credentials; viewer: read only.',
   })
   @IsDefined({ message: 'is required' })
   @IsIn(ApiKeyRoles, { message: `must be one of ${ApiKeyRoles.join(', ')}` })

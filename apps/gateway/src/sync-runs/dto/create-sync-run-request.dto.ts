@@ -21,9 +21,9 @@ import { CheckField, eachStringRule, stringRule } from '../../validation/field-c
 import type { ClientSelection } from './client-selection';
 import { clientSelectionProblems } from './client-selection';
 
-const ALLOWED_CATEGORIES = [...Categories, ...CategoryAliases];
+export const ALLOWED_CATEGORIES = [...Categories, ...CategoryAliases];
 
-const categoryProblem = (v: string): string | null =>
+export const categoryProblem = (v: string): string | null =>
   isCategoryOrAlias(v) ? null : `unknown category "${v}"; use one of ${ALLOWED_CATEGORIES.join(', ')}`;
 
 export class SyncPeriodDto {

@@ -80,7 +80,18 @@ export class SyncJobResponseDto {
   @ApiProperty({ nullable: true, type: String }) errorMessage!: string | null;
   @ApiProperty({ nullable: true, type: Boolean }) retryable!: boolean | null;
   @ApiProperty({ example: 1 }) attempts!: number;
-  @ApiProperty({ type: JobCountsDto, nullable: true }) counts!: JobCountsDto | null;
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    description: 'Records added, updated, removed and unchanged by the job; null until it has fetched.',
+    properties: {
+      added: { type: 'integer', example: 12 },
+      updated: { type: 'integer', example: 0 },
+      removed: { type: 'integer', example: 0 },
+      unchanged: { type: 'integer', example: 0 },
+    },
+  })
+  counts!: JobCountsDto | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
 }
@@ -88,6 +99,33 @@ export class SyncJobResponseDto {
 export class SyncJobListResponseDto {
   @ApiProperty({ type: [SyncJobResponseDto] })
   items!: SyncJobResponseDto[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+class ClientOutcomeCountsDto {
+  @ApiProperty({ example: 2 }) succeeded!: number;
+  @ApiProperty({ example: 1 }) noChange!: number;
+  @ApiProperty({ example: 1 }) failed!: number;
+  @ApiProperty({ example: 0 }) skipped!: number;
+  @ApiProperty({ example: 0 }) cancelled!: number;
+}
+
+export class ClientRunSummaryDto {
+  @ApiProperty({ format: 'uuid' })
+  clientId!: string;
+
+  @ApiProperty({ type: ClientOutcomeCountsDto })
+  counts!: ClientOutcomeCountsDto;
+
+  @ApiProperty({ type: [SyncJobResponseDto] })
+  jobs!: SyncJobResponseDto[];
+}
+
+export class SyncRunSummaryResponseDto {
+  @ApiProperty({ type: [ClientRunSummaryDto] })
+  items!: ClientRunSummaryDto[];
 
   @ApiProperty({ nullable: true, type: String })
   nextCursor!: string | null;

@@ -1,0 +1,151 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { gstinProblem, panProblem } from '@practice-sync/contracts';
+
+import { Access, CurrentFirmId, WRITE_ROLES } from '../auth/access.decorator';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
+import type { InternalHttpClient } from '../upstream/internal-http-client';
+import { CONNECTOR_ESIGN, CONNECTOR_GST, CONNECTOR_ITR } from '../upstream/upstream.module';
+import { IdentifierParamPipe } from '../validation/identifier-param.pipe';
+import { pageAccessStatuses } from './access-status-page';
+import {
+  AccessStatusDto,
+  AccessStatusListResponseDto,
+  ListCredentialsQueryDto,
+} from './dto/access-status.dto';
+import {
+  EsignCredentialRequestDto,
+  GstCredentialRequestDto,
+  ItrCredentialRequestDto,
+  OtpRequestDto,
+} from './dto/credential-request.dto';
+
+const GSTIN = new IdentifierParamPipe(gstinProblem);
+const PAN = new IdentifierParamPipe(panProblem);
+
+/**
+ * Portal access: each connector keeps its portal's credentials (encrypted) and sessions; the gateway validates,
+ * scopes to the firm and forwards. Answers are access health, never a secret.
+ */
+@ApiTags('Portal access')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('credentials')
+export class CredentialsController {
+  constructor(
+    @Inject(CONNECTOR_GST) private readonly gst: InternalHttpClient,
+    @Inject(CONNECTOR_ITR) private readonly itr: InternalHttpClient,
+    @Inject(CONNECTOR_ESIGN) private readonly esign: InternalHttpClient,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Access health of every portal identifier',
+    description:
+      'GSTIN sessions, the e-filing intermediary and PAN consents, the e-sign account: `ok`, `otp_required` ' +
+      '(a person must enter an OTP), `expiring` or `failed`. Ordered by portal then identifier.',
+  })
+  @ApiOkResponse({ type: AccessStatusListResponseDto })
+  @ApiProblemResponses(400, 401, 429, 503, 504)
+  async list(
+    @CurrentFirmId() firmId: string,
+    @Query() query: ListCredentialsQueryDto,
+  ): Promise<AccessStatusListResponseDto> {
+    const request = { method: 'GET' as const, path: base(firmId), query: { status: query.status } };
+    // All three or nothing: a list silently missing a portal would read as "no problems there".
+    const lists = await Promise.all(
+      [this.gst, this.itr, this.esign].map((c) => c.request<{ items?: AccessStatusDto[] }>(request)),
+    );
+    return pageAccessStatuses(
+      lists.flatMap((l) => l.items ?? []),
+      query.limit,
+      query.cursor,
+    );
+  }
+
+  @Put('gst/:gstin')
+  @Access({ firmRoles: WRITE_ROLES })
+  @ApiOperation({
+    summary: "Set a GSTIN's portal username",
+    description:
+      'Then `POST /v1/credentials/gst/{gstin}/otp` with the OTP the portal sends to open a session.',
+  })
+  @ApiOkResponse({ type: AccessStatusDto })
+  @ApiProblemResponses(400, 401, 403, 413, 415, 429, 503, 504)
+  putGst(
+    @CurrentFirmId() firmId: string,
+    @Param('gstin', GSTIN) gstin: string,
+    @Body() body: GstCredentialRequestDto,
+  ): Promise<AccessStatusDto> {
+    return this.gst.request({ method: 'PUT', path: `${base(firmId)}/gst/${gstin}`, body });
+  }
+
+  @Post('gst/:gstin/otp')
+  @HttpCode(HttpStatus.OK)
+  @Access({ firmRoles: WRITE_ROLES })
+  @ApiOperation({
+    summary: 'Open a GST session with an OTP',
+    description: 'The session lasts as long as the portal allows; syncs then run without a person.',
+  })
+  @ApiOkResponse({ type: AccessStatusDto })
+  @ApiProblemResponses(400, 401, 403, 404, 413, 415, 429, 503, 504)
+  gstOtp(
+    @CurrentFirmId() firmId: string,
+    @Param('gstin', GSTIN) gstin: string,
+    @Body() body: OtpRequestDto,
+  ): Promise<AccessStatusDto> {
+    return this.gst.request({ method: 'POST', path: `${base(firmId)}/gst/${gstin}/otp`, body });
+  }
+
+  @Put('itr')
+  @Access({ firmRoles: WRITE_ROLES })
+  @ApiOperation({ summary: "Set the firm's e-filing intermediary account" })
+  @ApiOkResponse({ type: AccessStatusDto })
+  @ApiProblemResponses(400, 401, 403, 413, 415, 429, 503, 504)
+  putItr(@CurrentFirmId() firmId: string, @Body() body: ItrCredentialRequestDto): Promise<AccessStatusDto> {
+    return this.itr.request({ method: 'PUT', path: `${base(firmId)}/itr`, body });
+  }
+
+  @Post('itr/:pan/consent')
+  @HttpCode(HttpStatus.OK)
+  @Access({ firmRoles: WRITE_ROLES })
+  @ApiOperation({ summary: "Record a taxpayer's consent (the OTP sent to them) for their PAN" })
+  @ApiOkResponse({ type: AccessStatusDto })
+  @ApiProblemResponses(400, 401, 403, 404, 413, 415, 429, 503, 504)
+  itrConsent(
+    @CurrentFirmId() firmId: string,
+    @Param('pan', PAN) pan: string,
+    @Body() body: OtpRequestDto,
+  ): Promise<AccessStatusDto> {
+    return this.itr.request({ method: 'POST', path: `${base(firmId)}/itr/${pan}/consent`, body });
+  }
+
+  @Put('esign')
+  @Access({ firmRoles: WRITE_ROLES })
+  @ApiOperation({ summary: "Set the firm's e-sign portal API key" })
+  @ApiOkResponse({ type: AccessStatusDto })
+  @ApiProblemResponses(400, 401, 403, 413, 415, 429, 503, 504)
+  putEsign(
+    @CurrentFirmId() firmId: string,
+    @Body() body: EsignCredentialRequestDto,
+  ): Promise<AccessStatusDto> {
+    return this.esign.request({ method: 'PUT', path: `${base(firmId)}/esign`, body });
+  }
+}
+
+function base(firmId: string): string {
+  return `/internal/v1/firms/${firmId}/credentials`;
+}

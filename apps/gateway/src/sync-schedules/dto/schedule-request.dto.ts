@@ -1,0 +1,187 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CategoryAliases } from '@practice-sync/contracts';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+import type { ClientSelection } from '../../sync-runs/dto/client-selection';
+import { clientSelectionProblems } from '../../sync-runs/dto/client-selection';
+import {
+  ALLOWED_CATEGORIES,
+  categoryProblem,
+  SyncPeriodDto,
+} from '../../sync-runs/dto/create-sync-run-request.dto';
+import type { FieldProblem } from '../../validation/field-check';
+import { CheckField, eachStringRule, stringRule } from '../../validation/field-check';
+import { trimmed } from '../../validation/transforms';
+import { cronProblem, everyProblem } from './schedule-timing';
+
+const SELECTION_SCHEMA = {
+  description: 'Which clients: exactly one of `all`, `ids`, `tags` or `offices` (as for a sync run).',
+  type: 'object' as const,
+  example: { tags: ['gst-monthly'] },
+};
+
+interface Timing {
+  every?: string | null;
+  cron?: string | null;
+}
+
+const isSet = (v: unknown) => v !== undefined && v !== null;
+
+/** Creation needs exactly one of `every` and `cron`; reported on `every`. */
+function everyOnCreate(value: unknown, object: object): FieldProblem[] {
+  const { cron } = object as Timing;
+  if (value === undefined && cron === undefined) {
+    return [{ path: '', message: 'one of every (ISO 8601 duration) or cron is required' }];
+  }
+  if (value !== undefined && cron !== undefined)
+    return [{ path: '', message: 'give every or cron, not both' }];
+  return value === undefined ? [] : stringRule(everyProblem)(value, object);
+}
+
+/** An update may switch between `every` and `cron` (clearing the other with null), never set both. */
+function everyOnUpdate(value: unknown, object: object): FieldProblem[] {
+  const { cron } = object as Timing;
+  if (isSet(value) && isSet(cron)) return [{ path: '', message: 'give every or cron, not both' }];
+  return isSet(value) ? stringRule(everyProblem)(value, object) : [];
+}
+
+export class CreateScheduleRequestDto {
+  @ApiProperty({ example: 'GST monthly, 15th', minLength: 1, maxLength: 200 })
+  @Transform(trimmed)
+  @IsDefined({ message: 'is required' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty(SELECTION_SCHEMA)
+  @IsDefined({
+    message: 'is required: one of { all: true }, { ids: [...] }, { tags: [...] }, { offices: [...] }',
+  })
+  @CheckField('schedule.clients', clientSelectionProblems)
+  clients!: ClientSelection;
+
+  @ApiProperty({
+    type: [String],
+    example: ['gst.gstr2b', 'gst.gstr3b_ledgers'],
+    description: `Categories from the catalogue, or the aliases ${CategoryAliases.join(', ')}.`,
+  })
+  @IsArray()
+  @ArrayNotEmpty({ message: 'must list at least one category' })
+  @ArrayMaxSize(ALLOWED_CATEGORIES.length * 2)
+  @CheckField('schedule.categories', eachStringRule(categoryProblem))
+  categories!: string[];
+
+  @ApiPropertyOptional({
+    type: SyncPeriodDto,
+    description: 'A fixed period; without it each run syncs the period current when it starts.',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SyncPeriodDto)
+  period?: SyncPeriodDto;
+
+  @ApiPropertyOptional({
+    example: 'PT6H',
+    description: 'Run every this long (ISO 8601 duration, at least PT5M). Exactly one of every and cron.',
+  })
+  @ValidateIf(() => true)
+  @CheckField('schedule.every', everyOnCreate)
+  every?: string;
+
+  @ApiPropertyOptional({
+    example: '0 6 15 * *',
+    description: 'Run at these times (5-field cron, UTC). Exactly one of every and cron.',
+  })
+  @ValidateIf((o: CreateScheduleRequestDto) => o.cron !== undefined)
+  @CheckField('schedule.cron', stringRule(cronProblem))
+  cron?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2025-05-15T00:00:00Z',
+    description: 'No run starts before this instant.',
+  })
+  @IsOptional()
+  @IsString()
+  @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date-time, e.g. 2025-05-15T00:00:00Z' })
+  notBefore?: string;
+
+  @ApiPropertyOptional({ default: true, example: true, description: 'A disabled schedule starts no runs.' })
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  enabled?: boolean;
+}
+
+/** Only the fields sent change; `null` clears period, every, cron or notBefore. */
+export class UpdateScheduleRequestDto {
+  @ApiPropertyOptional({ example: 'GST monthly, 20th', minLength: 1, maxLength: 200 })
+  @Transform(trimmed)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional(SELECTION_SCHEMA)
+  @IsOptional()
+  @CheckField('scheduleUpdate.clients', clientSelectionProblems)
+  clients?: ClientSelection;
+
+  @ApiPropertyOptional({ type: [String], example: ['gst.all'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty({ message: 'must list at least one category' })
+  @ArrayMaxSize(ALLOWED_CATEGORIES.length * 2)
+  @CheckField('scheduleUpdate.categories', eachStringRule(categoryProblem))
+  categories?: string[];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    nullable: true,
+    description: 'A fixed period, or null to sync the period current when each run starts.',
+    properties: {
+      gst: { type: 'string', example: '042025', description: 'GST return period, MMYYYY.' },
+      itr: { type: 'string', example: '2025-26', description: 'Income Tax assessment year, YYYY-YY.' },
+    },
+  })
+  @ValidateIf((o: UpdateScheduleRequestDto) => isSet(o.period))
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SyncPeriodDto)
+  period?: SyncPeriodDto | null;
+
+  @ApiPropertyOptional({ example: 'P1D', nullable: true, type: String })
+  @ValidateIf((o: UpdateScheduleRequestDto) => o.every !== undefined || isSet(o.cron))
+  @CheckField('scheduleUpdate.every', everyOnUpdate)
+  every?: string | null;
+
+  @ApiPropertyOptional({ example: null, nullable: true, type: String })
+  @ValidateIf((o: UpdateScheduleRequestDto) => isSet(o.cron))
+  @CheckField('scheduleUpdate.cron', stringRule(cronProblem))
+  cron?: string | null;
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String })
+  @ValidateIf((o: UpdateScheduleRequestDto) => isSet(o.notBefore))
+  @IsString()
+  @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date-time, e.g. 2025-05-15T00:00:00Z' })
+  notBefore?: string | null;
+
+  @ApiPropertyOptional({ example: false })
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  enabled?: boolean;
+}

@@ -1,0 +1,15 @@
+import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
+
+import { ValidationProblemException } from '../problems/problem';
+
+/** A PAN or GSTIN in the path: upper-cased and checked (incl. the GSTIN check character) before any call. */
+export class IdentifierParamPipe implements PipeTransform<string, string> {
+  constructor(private readonly problem: (value: string) => string | null) {}
+
+  transform(value: string, metadata: ArgumentMetadata): string {
+    const normalised = String(value).trim().toUpperCase();
+    const problem = this.problem(normalised);
+    if (!problem) return normalised;
+    throw new ValidationProblemException([{ field: metadata.data ?? 'id', message: problem }]);
+  }
+}

@@ -27,6 +27,7 @@ import {
   ListCredentialsQueryDto,
 } from './dto/access-status.dto';
 import {
+  ConsentRequestDto,
   EsignCredentialRequestDto,
   GstCredentialRequestDto,
   ItrCredentialRequestDto,
@@ -122,13 +123,18 @@ export class CredentialsController {
   @Post('itr/:pan/consent')
   @HttpCode(HttpStatus.OK)
   @Access({ firmRoles: WRITE_ROLES })
-  @ApiOperation({ summary: "Record a taxpayer's consent (the OTP sent to them) for their PAN" })
+  @ApiOperation({
+    summary: "Ask for, then record, a taxpayer's consent for their PAN",
+    description:
+      'Post `{}` to have the e-filing portal send the taxpayer an OTP, then `{ "otp": "…" }` with the OTP they ' +
+      'received to record the consent.',
+  })
   @ApiOkResponse({ type: AccessStatusDto })
   @ApiProblemResponses(400, 401, 403, 404, 413, 415, 429, 503, 504)
   itrConsent(
     @CurrentFirmId() firmId: string,
     @Param('pan', PAN) pan: string,
-    @Body() body: OtpRequestDto,
+    @Body() body: ConsentRequestDto,
   ): Promise<AccessStatusDto> {
     return this.itr.request({ method: 'POST', path: `${base(firmId)}/itr/${pan}/consent`, body });
   }

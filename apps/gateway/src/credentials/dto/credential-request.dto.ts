@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDefined, IsString, Length, Matches } from 'class-validator';
+import { IsDefined, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 import { trimmed } from '../../validation/transforms';
 
@@ -20,6 +20,32 @@ export class OtpRequestDto {
   @IsString()
   @Matches(/^[0-9]{6}$/, { message: 'must be 6 digits' })
   otp!: string;
+}
+
+/**
+ * The e-filing portal sends the taxpayer an OTP only when asked: post without `otp` to ask, then post the OTP
+ * the taxpayer received to record the consent.
+ */
+export class ConsentRequestDto {
+  @ApiPropertyOptional({
+    example: '575757',
+    pattern: '^[0-9]{6}$',
+    description: 'The 6-digit OTP the taxpayer received. Leave it out to ask the portal to send one.',
+  })
+  @Transform(trimmed)
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9]{6}$/, { message: 'must be 6 digits' })
+  otp?: string;
+
+  @ApiPropertyOptional({
+    example: '1984-03-27',
+    description: "The taxpayer's date of birth or incorporation (YYYY-MM-DD), when the portal asks for it.",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'must be a date YYYY-MM-DD' })
+  dob?: string;
 }
 
 export class ItrCredentialRequestDto {

@@ -1,6 +1,7 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
+import { PollingLoop } from '../common/polling-loop';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { DispatcherService } from './dispatcher.service';
@@ -13,54 +14,28 @@ import { DispatcherService } from './dispatcher.service';
 @Injectable()
 export class DispatchWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DispatchWorker.name);
-  private loop: Promise<void> | null = null;
-  private stopped = true;
-  private nudged = false;
-  private wake: (() => void) | null = null;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly dispatcher: DispatcherService,
-    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
-  ) {}
+    @Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig,
+  ) {
+    this.loop = new PollingLoop(
+      config.DISPATCH_POLL_MS,
+      () => this.dispatcher.pass(),
+      (e) => this.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatch pass failed'),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.stopped = false;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   nudge(): void {
-    this.nudged = true;
-    this.wake?.();
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      this.nudged = false;
-      let busy = false;
-      try {
-        busy = await this.dispatcher.pass();
-      } catch (e) {
-        this.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatch pass failed');
-      }
-      if (!busy && !this.nudged && !this.stopped) await this.sleep(this.config.DISPATCH_POLL_MS);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
+    this.loop.nudge();
   }
 }

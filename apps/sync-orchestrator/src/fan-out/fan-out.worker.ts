@@ -1,6 +1,7 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
+import { PollingLoop } from '../common/polling-loop';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { FanOutService } from './fan-out.service';
@@ -13,61 +14,38 @@ import { FanOutService } from './fan-out.service';
 @Injectable()
 export class FanOutWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(FanOutWorker.name);
-  private loop: Promise<void> | null = null;
-  private stopped = true;
-  private nudged = false;
-  private wake: (() => void) | null = null;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly fanOut: FanOutService,
-    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
-  ) {}
+    @Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig,
+  ) {
+    this.loop = new PollingLoop(
+      config.FAN_OUT_POLL_MS,
+      (isStopping) => this.drain(isStopping),
+      (e) => this.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'fan-out pass failed'),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.stopped = false;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   nudge(): void {
-    this.nudged = true;
-    this.wake?.();
+    this.loop.nudge();
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      this.nudged = false;
-      await this.drain();
-      if (!this.nudged && !this.stopped) await this.sleep(this.config.FAN_OUT_POLL_MS);
+  /** Fans out every claimable run, one at a time; then the loop sleeps until the next poll or nudge. */
+  private async drain(isStopping: () => boolean): Promise<boolean> {
+    while (!isStopping()) {
+      const runId = await this.fanOut.claimNext();
+      if (!runId) return false;
+      await this.fanOut.fanOut(runId, isStopping);
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (!this.stopped) {
-        const runId = await this.fanOut.claimNext();
-        if (!runId) return;
-        await this.fanOut.fanOut(runId, () => this.stopped);
-      }
-    } catch (e) {
-      this.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'fan-out pass failed');
-    }
+    return false;
   }
 }

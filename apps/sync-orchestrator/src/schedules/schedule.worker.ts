@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 
 import type { Clock } from '../common/clock';
 import { CLOCK } from '../common/clock';
+import { PollingLoop } from '../common/polling-loop';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { resolveRunPeriods } from '../fan-out/default-period';
@@ -26,32 +27,36 @@ import { SyncScheduleEntity } from './sync-schedule.entity';
 @Injectable()
 export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ScheduleWorker.name);
-  private loop: Promise<void> | null = null;
-  private stopped = true;
-  private wake: (() => void) | null = null;
+  private readonly loop: PollingLoop;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
+    @Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly fanOut: FanOutWorker,
     private readonly messaging: KafkaMessaging,
     private readonly metrics: OrchestratorMetrics,
-  ) {}
+  ) {
+    this.loop = new PollingLoop(
+      config.SCHEDULE_POLL_MS,
+      async () => {
+        await this.tick();
+        return false;
+      },
+      (e) => this.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'schedule tick failed'),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.stopped = false;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   nudge(): void {
-    this.wake?.();
+    this.loop.nudge();
   }
 
   /** Takes every due tick now; returns how many runs it started. */
@@ -109,28 +114,5 @@ export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplication
       this.messaging.flushOutbox();
     }
     return started;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        await this.tick();
-      } catch (e) {
-        this.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'schedule tick failed');
-      }
-      if (!this.stopped) await this.sleep(this.config.SCHEDULE_POLL_MS);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
   }
 }

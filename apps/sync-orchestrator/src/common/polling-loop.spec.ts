@@ -1,0 +1,64 @@
+import { PollingLoop } from './polling-loop';
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('PollingLoop', () => {
+  it('runs passes back to back while they report work, then waits for the interval or a nudge', async () => {
+    let work = 3;
+    let passes = 0;
+    const loop = new PollingLoop(
+      10_000,
+      async () => {
+        passes++;
+        return work-- > 0;
+      },
+      () => undefined,
+    );
+    loop.start();
+    await tick(50);
+    expect(passes).toBe(4); // three busy passes, then one idle pass; now asleep for 10 s
+    loop.nudge();
+    await tick(50);
+    expect(passes).toBe(5);
+    await loop.stop();
+  });
+
+  it('reports a failing pass and keeps going', async () => {
+    const errors: unknown[] = [];
+    let passes = 0;
+    const loop = new PollingLoop(
+      5,
+      async () => {
+        passes++;
+        if (passes === 1) throw new Error('database away');
+        return false;
+      },
+      (e) => errors.push(e),
+    );
+    loop.start();
+    await tick(60);
+    await loop.stop();
+    expect((errors[0] as Error).message).toBe('database away');
+    expect(passes).toBeGreaterThan(2);
+  });
+
+  it('lets a pass see that the loop is stopping, and stop() waits for it', async () => {
+    let sawStopping = false;
+    let release: () => void = () => undefined;
+    const loop = new PollingLoop(
+      10_000,
+      async (isStopping) => {
+        await new Promise<void>((r) => (release = r));
+        sawStopping = isStopping();
+        return false;
+      },
+      () => undefined,
+    );
+    loop.start();
+    await tick(10);
+    const stopped = loop.stop();
+    release();
+    await stopped;
+    expect(sawStopping).toBe(true);
+  });
+});

@@ -1,46 +1,10 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
+import type { FieldError } from '@practice-sync/problems';
+import { ProblemException, ProblemType } from '@practice-sync/problems';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-/** RFC 9457 problem details; the gateway passes these through to the public caller unchanged. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance: string;
-  errors?: FieldError[];
-  errorId?: string;
-}
-
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-
-/** Stable problem types (same URIs as the gateway's); never rename one. */
-export enum ProblemType {
-  Validation = 'validation-error',
-  NotFound = 'not-found',
-  Conflict = 'conflict',
-  Internal = 'internal-error',
-}
-
-export function problemTypeUri(type: ProblemType): string {
-  return `https://practice-sync.dev/problems/${type}`;
-}
-
-export class ProblemException extends HttpException {
-  constructor(
-    readonly problemType: ProblemType,
-    status: HttpStatus,
-    readonly title: string,
-    readonly detail: string,
-    readonly errors?: FieldError[],
-  ) {
-    super(detail, status);
-  }
-}
+/** The shared problem vocabulary; the gateway passes client-master's problems through unchanged. */
+export type { FieldError, Problem } from '@practice-sync/problems';
+export { PROBLEM_CONTENT_TYPE, ProblemException, ProblemType, problemTypeUri } from '@practice-sync/problems';
 
 export class NotFoundProblem extends ProblemException {
   constructor(detail: string) {

@@ -141,4 +141,45 @@ describe('KafkaMessaging consumer (real Kafka + PostgreSQL)', () => {
     expect(dead?.headers?.['x-dlq-attempts']?.toString()).toBe('3');
     await dlq.stop();
   });
+  it('runs after-commit hooks once per applied event, after its commit, never for a rolled-back try', async () => {
+    const ran: { value: number; attempt: number }[] = [];
+    const seenCommitted: Promise<unknown[]>[] = [];
+    const env = thing('after-commit', 1);
+    await messaging.consume({
+      groupId: 'after-commit',
+      topics: [topic],
+      contracts: [ThingHappened],
+      maxAttempts: 3,
+      handle: async (e, ctx) => {
+        const d = e.data as { thingId: string; value: number };
+        if (d.thingId !== 'after-commit') return;
+        await ctx.manager.query('INSERT INTO effects (thing_id, value) VALUES ($1, $2)', [
+          d.thingId,
+          d.value,
+        ]);
+        // A failing hook is skipped; the ones after it still run.
+        if (d.value === 2) ctx.afterCommit(() => void JSON.parse('{not json'));
+        ctx.afterCommit(() => {
+          ran.push({ value: d.value, attempt: ctx.attempt });
+          // Another connection sees the effect: the hook ran after the commit, not before it.
+          seenCommitted.push(
+            ds.query('SELECT 1 FROM effects WHERE thing_id = $1 AND value = $2', [d.thingId, d.value]),
+          );
+        });
+        // The first try of the first event registers its hook, then rolls back.
+        if (d.value === 1 && ctx.attempt === 1) throw new Error('rolled back after registering a hook');
+      },
+    });
+    await messaging.publisher.publish([{ contract: ThingHappened, envelope: env }]);
+    await messaging.publisher.publish([{ contract: ThingHappened, envelope: env }]);
+    await messaging.publisher.publish([{ contract: ThingHappened, envelope: thing('after-commit', 2) }]);
+    await until(() => ran.some((r) => r.value === 2), 'the second event handled');
+    expect(ran).toEqual([
+      { value: 1, attempt: 2 },
+      { value: 2, attempt: 1 },
+    ]);
+    expect((await Promise.all(seenCommitted)).map((rows) => rows.length)).toEqual([1, 1]);
+    const rows = (await effects()).filter((e) => e.thing_id === 'after-commit');
+    expect(rows.map((r) => r.value)).toEqual([1, 2]);
+  });
 });

@@ -210,6 +210,8 @@ export class KafkaMessaging {
     const envelope = decoded.envelope;
     const maxAttempts = spec.maxAttempts ?? 3;
     for (let attempt = 1; ; attempt++) {
+      // Hooks of a try that rolls back are dropped with it; the next try registers its own.
+      const afterCommit: (() => void)[] = [];
       try {
         const applied = await this.deps.dataSource.transaction(async (manager) => {
           const inserted: unknown[] = await manager.query(
@@ -217,11 +219,26 @@ export class KafkaMessaging {
             [spec.groupId, envelope.id],
           );
           if (inserted.length === 0) return false;
-          await spec.handle(envelope, { manager, topic, partition, offset: message.offset, attempt });
+          await spec.handle(envelope, {
+            manager,
+            topic,
+            partition,
+            offset: message.offset,
+            attempt,
+            afterCommit: (fn) => void afterCommit.push(fn),
+          });
           return true;
         });
         this.consumed?.inc({ topic, group: groupId, result: applied ? 'handled' : 'duplicate' });
-        if (applied) this.flushOutbox();
+        if (applied) {
+          this.runAfterCommit(afterCommit, {
+            topic,
+            partition,
+            offset: message.offset,
+            eventId: envelope.id,
+          });
+          this.flushOutbox();
+        }
         return;
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
@@ -245,6 +262,20 @@ export class KafkaMessaging {
           setTimeout(r, Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2)),
         );
         await heartbeat();
+      }
+    }
+  }
+
+  /** The event's effects are committed: a failing hook must not make it look unhandled (it would not re-run). */
+  private runAfterCommit(hooks: readonly (() => void)[], where: Record<string, unknown>): void {
+    for (const hook of hooks) {
+      try {
+        hook();
+      } catch (e) {
+        this.logger.warn(
+          { ...where, err: e instanceof Error ? e.message : String(e) },
+          'after-commit hook failed',
+        );
       }
     }
   }

@@ -35,6 +35,12 @@ export interface HandlerContext {
   offset: string;
   /** 1 on the first try, then 2, 3… while the handler throws. */
   attempt: number;
+  /**
+   * Runs `fn` once this try's transaction has committed, never if it rolls back (a throwing handler, a failed
+   * commit) or the event was a duplicate: for side effects outside the database, such as metrics or waking a
+   * worker, that must happen once per applied event. Hooks run in order; one that throws is logged and skipped.
+   */
+  afterCommit(fn: () => void): void;
 }
 
 export interface ConsumerSpec {

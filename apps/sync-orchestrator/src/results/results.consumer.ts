@@ -20,7 +20,7 @@ export class ResultsConsumer implements OnApplicationBootstrap {
       topics: [Topics.Results],
       contracts: [SyncJobCompletedEvent],
       concurrency: 4,
-      handle: (envelope, ctx) => this.results.apply(envelope, ctx.manager),
+      handle: (envelope, ctx) => this.results.apply(envelope, ctx),
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Envelope, SyncJobCompleted } from '@practice-sync/contracts';
 import { portalOf, SyncJobCompletedEvent } from '@practice-sync/contracts';
-import type { EntityManager } from 'typeorm';
+import type { HandlerContext } from '@practice-sync/messaging';
 
 import type { Clock } from '../common/clock';
 import { CLOCK } from '../common/clock';
@@ -17,9 +17,13 @@ import { SyncRunEntity } from '../sync-runs/sync-run.entity';
 import { totalsColumns, totalsOf } from '../sync-runs/sync-run.mapper';
 import { decideResult } from './result-decision';
 
+/** What the results handler needs of the consumer's context: its transaction and its after-commit hook. */
+export type ResultContext = Pick<HandlerContext, 'manager' | 'afterCommit'>;
+
 /**
  * Records a connector's job result and moves the run's totals, completing the run when nothing is open.
  * A retryable failure with attempts left goes back to `pending` with a back-off; the dispatcher re-sends it.
+ * Metrics and the dispatcher's wake-up wait for the commit: a try that rolls back (and is retried) counts nothing.
  */
 @Injectable()
 export class ResultsService {
@@ -32,8 +36,9 @@ export class ResultsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Runs inside the consumer's transaction (`manager`), atomically with its inbox marker. */
-  async apply(envelope: Envelope<unknown>, manager: EntityManager): Promise<void> {
+  /** Runs inside the consumer's transaction (`ctx.manager`), atomically with its inbox marker. */
+  async apply(envelope: Envelope<unknown>, ctx: ResultContext): Promise<void> {
+    const { manager } = ctx;
     if (envelope.type !== SyncJobCompletedEvent.type) return;
     const result: SyncJobCompleted = SyncJobCompletedEvent.schema.parse(envelope.data);
     const log = { firmId: envelope.firmId, runId: result.runId, jobId: result.jobId, eventId: envelope.id };
@@ -72,7 +77,9 @@ export class ResultsService {
       });
       Object.assign(run, totalsColumns(moveJob(totalsOf(run), decision.from, 'pending')));
       await saveRunAndAnnounce(manager, run, this.announceOptions(now, envelope.id));
-      this.metrics.jobRetried(portalOf(result.category), result.errorCode ?? 'internal');
+      ctx.afterCommit(() => {
+        this.metrics.jobRetried(portalOf(result.category), result.errorCode ?? 'internal');
+      });
       this.logger.log(
         { ...log, attempt: result.attempt, delayMs: delay },
         'retryable failure; re-dispatch scheduled',
@@ -82,10 +89,13 @@ export class ResultsService {
     await manager.update(SyncJobEntity, job.id, { ...decision.patch, deadlineAt: null, updatedAt: now });
     Object.assign(run, totalsColumns(moveJob(totalsOf(run), decision.from, decision.to)));
     const terminal = await saveRunAndAnnounce(manager, run, this.announceOptions(now, envelope.id));
-    this.metrics.jobCompleted(portalOf(result.category), result.category, result.outcome);
-    if (terminal) this.metrics.runEntered(terminal);
-    // Jobs of other runs waiting for this one take its result on the dispatcher's next pass.
-    this.dispatcher.nudge();
+    ctx.afterCommit(() => {
+      this.metrics.jobCompleted(portalOf(result.category), result.category, result.outcome);
+      if (terminal) this.metrics.runEntered(terminal);
+      // Jobs of other runs waiting for this one take its result on the dispatcher's next pass (which must
+      // see it committed).
+      this.dispatcher.nudge();
+    });
   }
 
   private retryPolicy() {

@@ -1,0 +1,162 @@
+import { Logger } from '@nestjs/common';
+import type { Envelope, SyncJobCompleted } from '@practice-sync/contracts';
+import { createEnvelope, SyncJobCompletedEvent } from '@practice-sync/contracts';
+import { Registry } from 'prom-client';
+import type { EntityManager } from 'typeorm';
+
+import { loadOrchestratorConfig } from '../config/orchestrator.config';
+import type { DispatchWorker } from '../dispatch/dispatch.worker';
+import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import { SyncJobEntity } from '../sync-runs/sync-job.entity';
+import { SyncRunEntity } from '../sync-runs/sync-run.entity';
+import { ResultsService } from './results.service';
+
+const FIRM = 'firm-1';
+const RUN_ID = '01936f6e-0000-7000-8000-000000000001';
+const JOB_ID = '01936f6e-0000-7000-8000-0000000000aa';
+const NOW = new Date('2026-11-22T10:00:10.000Z');
+
+/** A running run with one job out with a connector (attempt 1). */
+function runRow(): SyncRunEntity {
+  return Object.assign(new SyncRunEntity(), {
+    id: RUN_ID,
+    firmId: FIRM,
+    status: 'running',
+    selection: { all: true },
+    categories: ['gst.gstr2b'],
+    period: { gst: '102026' },
+    scheduleId: null,
+    retryOf: null,
+    cancelledAt: null,
+    progressEmittedAt: null,
+    progressDirty: false,
+    jobsTotal: 1,
+    pending: 0,
+    running: 1,
+    succeeded: 0,
+    noChange: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+    fanOutPage: 1,
+    fanOutCursor: null,
+    fanOutLeaseUntil: null,
+    fanOutError: null,
+    fanOutDoneAt: NOW,
+    createdAt: NOW,
+    startedAt: NOW,
+    finishedAt: null,
+    updatedAt: NOW,
+  });
+}
+
+function jobRow(): SyncJobEntity {
+  return Object.assign(new SyncJobEntity(), {
+    id: JOB_ID,
+    runId: RUN_ID,
+    firmId: FIRM,
+    clientId: 'c0000000-0000-4000-8000-000000000001',
+    category: 'gst.gstr2b',
+    subjectKind: 'gstin',
+    subjectValue: '27AAACR5055K1Z5',
+    period: '102026',
+    status: 'running',
+    outcome: null,
+    attempts: 1,
+  });
+}
+
+/** Reads like the database would: the same committed rows on every try (a rolled-back try changed nothing). */
+const manager = {
+  findOne: async (entity: unknown) => (entity === SyncRunEntity ? runRow() : jobRow()),
+  update: async () => ({ affected: 1 }),
+  query: async () => [],
+} as unknown as EntityManager;
+
+function completed(over: Partial<SyncJobCompleted> = {}): Envelope<unknown> {
+  return createEnvelope(
+    SyncJobCompletedEvent,
+    {
+      jobId: JOB_ID,
+      runId: RUN_ID,
+      clientId: 'c0000000-0000-4000-8000-000000000001',
+      category: 'gst.gstr2b',
+      subject: { kind: 'gstin', value: '27AAACR5055K1Z5' },
+      period: '102026',
+      attempt: 1,
+      outcome: 'succeeded',
+      errorCode: null,
+      errorMessage: null,
+      retryable: false,
+      counts: { added: 3, updated: 0, removed: 0, unchanged: 0 },
+      startedAt: '2026-11-22T10:00:02.000Z',
+      finishedAt: '2026-11-22T10:00:05.000Z',
+      ...over,
+    },
+    { firmId: FIRM, correlationId: RUN_ID },
+  );
+}
+
+describe('ResultsService metrics', () => {
+  let registry: Registry;
+  let service: ResultsService;
+  let nudges: number;
+
+  beforeAll(() => Logger.overrideLogger(false));
+
+  beforeEach(() => {
+    registry = new Registry();
+    nudges = 0;
+    const dispatcher = { nudge: () => void nudges++ } as unknown as DispatchWorker;
+    service = new ResultsService(
+      new OrchestratorMetrics(registry),
+      dispatcher,
+      loadOrchestratorConfig({ JOB_MAX_ATTEMPTS: '3' }),
+      { now: () => NOW },
+    );
+  });
+
+  /** One try of the consumer: the handler runs in a transaction that then commits or rolls back. */
+  async function handle(envelope: Envelope<unknown>, outcome: 'commit' | 'rollback'): Promise<void> {
+    const hooks: (() => void)[] = [];
+    await service.apply(envelope, { manager, afterCommit: (fn) => void hooks.push(fn) });
+    if (outcome === 'commit') for (const hook of hooks) hook();
+  }
+
+  async function value(name: string, labels: Record<string, string>): Promise<number> {
+    const metric = registry.getSingleMetric(name);
+    const { values } = await (metric as NonNullable<typeof metric>).get();
+    const found = values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l));
+    return found?.value ?? 0;
+  }
+
+  it('counts a recorded result once, when its transaction commits, not for a rolled-back try', async () => {
+    const envelope = completed();
+    await handle(envelope, 'rollback');
+    const outcome = { portal: 'gst', category: 'gst.gstr2b', outcome: 'succeeded' };
+    expect(await value('sync_jobs_completed_total', outcome)).toBe(0);
+    expect(await value('sync_runs_total', { status: 'completed' })).toBe(0);
+    expect(nudges).toBe(0);
+
+    // The redelivered event's retry commits: counted exactly once.
+    await handle(envelope, 'commit');
+    expect(await value('sync_jobs_completed_total', outcome)).toBe(1);
+    expect(await value('sync_runs_total', { status: 'completed' })).toBe(1);
+    expect(nudges).toBe(1);
+  });
+
+  it('counts a scheduled retry once, when its transaction commits', async () => {
+    const envelope = completed({
+      outcome: 'failed',
+      errorCode: 'rate_limited',
+      errorMessage: 'slow down',
+      retryable: true,
+      counts: { added: 0, updated: 0, removed: 0, unchanged: 0 },
+    });
+    await handle(envelope, 'rollback');
+    expect(await value('sync_jobs_retried_total', { portal: 'gst', reason: 'rate_limited' })).toBe(0);
+    await handle(envelope, 'commit');
+    expect(await value('sync_jobs_retried_total', { portal: 'gst', reason: 'rate_limited' })).toBe(1);
+    expect(await value('sync_jobs_completed_total', { portal: 'gst' })).toBe(0);
+  });
+});

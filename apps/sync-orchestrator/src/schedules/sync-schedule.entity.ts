@@ -1,8 +1,11 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 import type { ClientSelection, RunPeriods } from '../sync-runs/sync-runs.dto';
 
 @Entity({ name: 'sync_schedules' })
+@Check('sync_schedules_one_rule', '(every IS NULL) <> (cron IS NULL)')
+@Index('sync_schedules_firm_idx', ['firmId', 'id'])
+@Index('sync_schedules_due_idx', ['nextRunAt'], { where: 'enabled' })
 export class SyncScheduleEntity {
   @PrimaryColumn('uuid')
   id!: string;

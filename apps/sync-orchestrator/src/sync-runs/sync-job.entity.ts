@@ -1,13 +1,34 @@
 import type { Category, FailureCode, JobOutcome, JobStatus, SubjectKind } from '@practice-sync/contracts';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 
+import { SyncRunEntity } from './sync-run.entity';
+
+// The migrations own the schema; these describe what they create so the drift check sees no difference.
 @Entity({ name: 'sync_jobs' })
+@Unique('sync_jobs_natural_key', ['runId', 'clientId', 'category', 'subjectValue'])
+@Check('sync_jobs_subject_kind_check', `subject_kind IN ('gstin', 'pan', 'esignClientFileId')`)
+@Check('sync_jobs_status_check', `status IN ('pending', 'running', 'done')`)
+@Check('sync_jobs_outcome_check', `outcome IN ('succeeded', 'no_change', 'failed', 'skipped', 'cancelled')`)
+@Index('sync_jobs_run_idx', ['runId', 'id'])
+@Index('sync_jobs_run_outcome_idx', ['runId', 'outcome', 'id'])
+@Index('sync_jobs_pending_idx', ['runId', 'id'], { where: `status = 'pending'` })
+@Index('sync_jobs_running_idx', ['deadlineAt'], { where: `status = 'running'` })
+@Index('sync_jobs_active_key_idx', ['firmId', 'category', 'subjectValue', 'period'], {
+  where: `status <> 'done' AND attempts > 0`,
+})
+@Index('sync_jobs_waiting_idx', ['waitingForJobId'], {
+  where: `status = 'pending' AND waiting_for_job_id IS NOT NULL`,
+})
 export class SyncJobEntity {
   @PrimaryColumn('uuid')
   id!: string;
 
   @Column('uuid', { name: 'run_id' })
   runId!: string;
+
+  @ManyToOne(() => SyncRunEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'run_id', foreignKeyConstraintName: 'sync_jobs_run_id_fkey' })
+  run?: SyncRunEntity;
 
   @Column('text', { name: 'firm_id' })
   firmId!: string;

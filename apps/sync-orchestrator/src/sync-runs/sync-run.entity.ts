@@ -1,9 +1,16 @@
 import type { Category, RunStatus } from '@practice-sync/contracts';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
-import type { ClientSelection, RunPeriods } from './sync-runs.dto';
+import type { RunPeriods, RunSelection } from './sync-runs.dto';
 
+// The migrations own the schema; these describe what they create so the drift check sees no difference.
 @Entity({ name: 'sync_runs' })
+@Check('sync_runs_status_check', `status IN ('queued', 'running', 'completed', 'cancelled')`)
+// (firm_id, id DESC), which TypeORM cannot describe: the migration owns it.
+@Index('sync_runs_firm_idx', { synchronize: false })
+@Index('sync_runs_fan_out_idx', ['id'], { where: 'fan_out_done_at IS NULL' })
+@Index('sync_runs_active_idx', ['id'], { where: `status = 'running'` })
+@Index('sync_runs_progress_idx', ['progressEmittedAt'], { where: 'progress_dirty' })
 export class SyncRunEntity {
   @PrimaryColumn('uuid')
   id!: string;
@@ -14,8 +21,9 @@ export class SyncRunEntity {
   @Column('text')
   status!: RunStatus;
 
+  /** As requested; a retry run holds `{ retryOf }` (its clients are its source run's failed jobs). */
   @Column('jsonb')
-  selection!: ClientSelection;
+  selection!: RunSelection;
 
   @Column('text', { array: true })
   categories!: Category[];
@@ -29,6 +37,10 @@ export class SyncRunEntity {
   /** The run whose failed jobs this run retries (POST …/retry); its jobs are copied, not fanned out. */
   @Column('uuid', { name: 'retry_of', nullable: true })
   retryOf!: string | null;
+
+  @ManyToOne(() => SyncRunEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'retry_of', foreignKeyConstraintName: 'sync_runs_retry_of_fkey' })
+  retryOfRun?: SyncRunEntity;
 
   @Column('timestamptz', { name: 'cancelled_at', nullable: true })
   cancelledAt!: Date | null;

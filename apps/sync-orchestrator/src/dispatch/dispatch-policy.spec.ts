@@ -1,7 +1,7 @@
 import type { Portal } from '@practice-sync/contracts';
 
 import type { CandidateGroup, InFlight } from './dispatch-policy';
-import { allocate, backoffMs } from './dispatch-policy';
+import { allocate, backoffMs, sameDataKey } from './dispatch-policy';
 
 const group = (runId: string, firmId: string, portal: Portal, n: number): CandidateGroup<string> => ({
   runId,
@@ -56,5 +56,28 @@ describe('backoffMs', () => {
   it('jitters within ±20 %', () => {
     expect(backoffMs(1, policy, () => 0)).toBe(800);
     expect(backoffMs(1, policy, () => 1)).toBe(1200);
+  });
+});
+
+describe('sameDataKey', () => {
+  const job = {
+    firmId: 'f1',
+    clientId: 'c1',
+    category: 'gst.gstr2b',
+    subjectValue: '27AAACR5055K1Z5',
+    period: '042026',
+  };
+
+  it('is the same for the same client, identifier, category and period (whatever the run)', () => {
+    expect(sameDataKey({ ...job })).toBe(sameDataKey(job));
+  });
+
+  it('differs for another client sharing the identifier, and for another category, period or firm', () => {
+    const key = sameDataKey(job);
+    expect(sameDataKey({ ...job, clientId: 'c2' })).not.toBe(key);
+    expect(sameDataKey({ ...job, category: 'gst.ims_2a' })).not.toBe(key);
+    expect(sameDataKey({ ...job, period: '052026' })).not.toBe(key);
+    expect(sameDataKey({ ...job, period: null })).not.toBe(key);
+    expect(sameDataKey({ ...job, firmId: 'f2' })).not.toBe(key);
   });
 });

@@ -75,12 +75,18 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
   return Math.round(raw * (0.8 + 0.4 * random()));
 }
 
-/** The key of "the same data": one active job per firm, identifier, category and period across runs. */
+/**
+ * The key of "the same data": one active job per firm, client, identifier, category and period across runs.
+ * The client is part of it because everything downstream is kept per client (the connectors' snapshots,
+ * client-master's records and status grid): two clients that share a GSTIN (or a PAN, after a client was
+ * deleted and re-created) each need their own fetch, or the second one's records and grid cell never move.
+ */
 export function sameDataKey(j: {
   firmId: string;
+  clientId: string;
   category: string;
   subjectValue: string;
   period: string | null;
 }): string {
-  return `${j.firmId}|${j.category}|${j.subjectValue}|${j.period ?? ''}`;
+  return `${j.firmId}|${j.clientId}|${j.category}|${j.subjectValue}|${j.period ?? ''}`;
 }

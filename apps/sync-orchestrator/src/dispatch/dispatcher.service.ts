@@ -304,21 +304,24 @@ export class DispatcherService {
       id: string;
       run_id: string;
       firm_id: string;
+      client_id: string;
       category: string;
       subject_value: string;
       period: string | null;
     }[] = await manager.query(
-      `SELECT a.id, a.run_id, a.firm_id, a.category, a.subject_value, a.period
+      `SELECT a.id, a.run_id, a.firm_id, a.client_id, a.category, a.subject_value, a.period
            FROM sync_jobs a
-           JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(firm_id, category, subject_value, period)
+           JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[])
+                  AS k(firm_id, category, subject_value, period, client_id)
              ON a.firm_id = k.firm_id AND a.category = k.category AND a.subject_value = k.subject_value
-            AND a.period IS NOT DISTINCT FROM k.period
+            AND a.period IS NOT DISTINCT FROM k.period AND a.client_id = k.client_id
           WHERE a.status <> 'done' AND a.attempts > 0`,
       [
         candidates.map((c) => c.firm_id),
         candidates.map((c) => c.category),
         candidates.map((c) => c.subject_value),
         candidates.map((c) => c.period),
+        candidates.map((c) => c.client_id),
       ],
     );
     const owner = new Map<string, { id: string; runId: string }>();
@@ -416,6 +419,18 @@ export class DispatcherService {
   }
 }
 
-function keyOf(j: { firm_id: string; category: string; subject_value: string; period: string | null }) {
-  return { firmId: j.firm_id, category: j.category, subjectValue: j.subject_value, period: j.period };
+function keyOf(j: {
+  firm_id: string;
+  client_id: string;
+  category: string;
+  subject_value: string;
+  period: string | null;
+}) {
+  return {
+    firmId: j.firm_id,
+    clientId: j.client_id,
+    category: j.category,
+    subjectValue: j.subject_value,
+    period: j.period,
+  };
 }

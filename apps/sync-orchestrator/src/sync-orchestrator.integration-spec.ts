@@ -249,28 +249,38 @@ describe('sync-orchestrator', () => {
 
   it('retry makes a new run over the failed jobs only, which recovers them', async () => {
     const firmId = uuidv7();
-    const clients = makeClients(4);
+    // Two categories, so the failures span clients and categories; 15 failed jobs > FAN_OUT_PAGE_SIZE (7):
+    // the retry's fan-out copies them from the source run in several pages.
+    const clients = makeClients(10);
     clientMaster.clients.set(firmId, clients);
-    const broken = new Set([clients[1].gstins[0], clients[3].gstins[0]]);
+    const failing = (job: { clientId: string; category: string }) =>
+      job.category === 'gst.gstr2b' ? clients.findIndex((c) => c.id === job.clientId) % 3 !== 0 : true;
     connector.answer = (job) =>
-      broken.has(job.subject.value)
+      failing(job)
         ? { outcome: 'failed', errorCode: 'auth_failed', retryable: false }
         : { outcome: 'succeeded' };
-    const run = await startRun(firmId, { all: true });
+    const run = await startRun(firmId, { all: true }, ['gst.gstr2b', 'gst.ims_2a']);
     const first = await finished(firmId, run.id);
-    expect(first.totals).toMatchObject({ jobs: 4, succeeded: 2, failed: 2 });
+    expect(first.totals).toMatchObject({ jobs: 20, succeeded: 4, failed: 16 });
+    const failedBefore = (await jobsOf(firmId, run.id)).filter((j) => j.outcome === 'failed');
 
     connector.answer = () => ({ outcome: 'succeeded' });
-    const retried = await call<Run & { clients: { ids: string[] } }>(
+
+    const retried = await call<Run & { clients: unknown; categories: string[] }>(
       'POST',
       `/${firmId}/sync-runs/${run.id}/retry`,
     );
     expect(retried.status).toBe(202);
-    expect(retried.body.clients.ids.sort()).toEqual([clients[1].id, clients[3].id].sort());
+    // The retry refers to its source run; it does not carry the failed clients' ids.
+    expect(retried.body.clients).toEqual({ retryOf: run.id });
+    expect(retried.body.categories).toEqual(['gst.gstr2b', 'gst.ims_2a']);
     const second = await finished(firmId, retried.body.id);
-    expect(second.totals).toMatchObject({ jobs: 2, succeeded: 2, failed: 0 });
+    expect(second.totals).toMatchObject({ jobs: 16, succeeded: 16, failed: 0 });
     const jobs = await jobsOf(firmId, retried.body.id);
-    expect(jobs.map((j) => j.subject.value).sort()).toEqual([...broken].sort());
+    const key = (j: Job) => `${j.clientId}|${j.category}|${j.subject.value}`;
+    expect(jobs.map(key).sort()).toEqual(failedBefore.map(key).sort());
+    const got = (await call<{ clients: unknown }>('GET', `/${firmId}/sync-runs/${retried.body.id}`)).body;
+    expect(got.clients).toEqual({ retryOf: run.id });
 
     const nothing = await call('POST', `/${firmId}/sync-runs/${retried.body.id}/retry`);
     expect(nothing.status).toBe(409);
@@ -325,6 +335,31 @@ describe('sync-orchestrator', () => {
     expect(job.errorMessage).toMatch(/reused the result of job .* of run /);
     const requests = connector.received.filter((r) => r.job.subject.value === clients[0].gstins[0]);
     expect(requests).toHaveLength(1);
+  });
+
+  it('never reuses another client’s job: two clients sharing a GSTIN each fetch their own data', async () => {
+    const firmId = uuidv7();
+    const [a] = makeClients(1, ['a']);
+    const b: FakeClient = { ...a, id: uuidv7(), pan: null, tags: ['b'] };
+    clientMaster.clients.set(firmId, [a, b]);
+    connector.delayMs = 1500;
+    const first = await startRun(firmId, { tags: ['a'] });
+    await waitFor(
+      async () =>
+        (await call<Run>('GET', `/${firmId}/sync-runs/${first.id}`)).body.totals.running === 1
+          ? true
+          : undefined,
+      { timeoutMs: 10_000, description: 'first job dispatched' },
+    );
+    const second = await startRun(firmId, { tags: ['b'] });
+    const done = await finished(firmId, second.id);
+    expect(done.totals).toMatchObject({ jobs: 1, succeeded: 1 });
+    const [job] = await jobsOf(firmId, second.id);
+    // Fetched for client b itself (its records and status cell are b's), not copied from client a's job.
+    expect(job).toMatchObject({ clientId: b.id, attempts: 1 });
+    expect(job.errorMessage ?? '').not.toMatch(/reused/);
+    const requests = connector.received.filter((r) => r.job.subject.value === a.gstins[0]);
+    expect(requests.map((r) => r.job.clientId).sort()).toEqual([a.id, b.id].sort());
   });
 
   it('answers a per-client summary and streams progress over SSE until the terminal event', async () => {

@@ -20,6 +20,7 @@ import { addJobs } from '../sync-runs/run-totals';
 import { SyncJobEntity } from '../sync-runs/sync-job.entity';
 import { SyncRunEntity } from '../sync-runs/sync-run.entity';
 import { totalsColumns, totalsOf } from '../sync-runs/sync-run.mapper';
+import { isRetrySelection } from '../sync-runs/sync-runs.dto';
 import type { PlannedJob } from './job-planner';
 import { planJobs } from './job-planner';
 import { insertJobs } from './job-rows';
@@ -93,20 +94,22 @@ export class FanOutService {
         await this.start(runId);
         continue;
       }
-      const result = run.retryOf
-        ? await this.applyRetryPage(run)
-        : await this.applyPage(
-            runId,
-            run.fanOutPage,
-            await this.directory.selectClients(
-              run.firmId,
-              run.selection,
-              run.fanOutCursor,
-              this.config.FAN_OUT_PAGE_SIZE,
-            ),
-          );
+      const result = await this.applyNextPage(run);
       if (result.state !== 'more') return;
     }
+  }
+
+  private async applyNextPage(run: SyncRunEntity): Promise<PageResult> {
+    if (isRetrySelection(run.selection)) return this.applyRetryPage(run, run.selection.retryOf);
+    // Retry runs stored before `{ retryOf }` selections list their clients' ids, and have `retryOf` too.
+    if (run.retryOf) return this.applyRetryPage(run, run.retryOf);
+    const page = await this.directory.selectClients(
+      run.firmId,
+      run.selection,
+      run.fanOutCursor,
+      this.config.FAN_OUT_PAGE_SIZE,
+    );
+    return this.applyPage(run.id, run.fanOutPage, page);
   }
 
   /** queued → running, announced with a `started` event. */
@@ -138,14 +141,15 @@ export class FanOutService {
   }
 
   /**
-   * A retry run (POST …/retry) is fanned out from its source run's failed jobs, a page at a time by job id:
-   * the same client, category, identifier and period, as new jobs of this run.
+   * A retry run (POST …/retry) is fanned out from its source run's failed jobs, a page at a time by job id
+   * (`fan_out_cursor` holds the last source job id copied): the same client, category, identifier and period,
+   * as new jobs of this run. Only one page of the source's jobs is ever in memory.
    */
-  private async applyRetryPage(run: SyncRunEntity): Promise<PageResult> {
+  private async applyRetryPage(run: SyncRunEntity, sourceRunId: string): Promise<PageResult> {
     const size = this.config.FAN_OUT_PAGE_SIZE;
     const failed = await this.dataSource.manager
       .createQueryBuilder(SyncJobEntity, 'j')
-      .where(`j.run_id = :source AND j.outcome = 'failed'`, { source: run.retryOf })
+      .where(`j.run_id = :source AND j.outcome = 'failed'`, { source: sourceRunId })
       .andWhere(run.fanOutCursor ? 'j.id > :after' : 'TRUE', { after: run.fanOutCursor })
       .orderBy('j.id', 'ASC')
       .take(size + 1)

@@ -5,11 +5,11 @@ import { v7 as uuidv7 } from 'uuid';
 
 import { runChangedEvent } from './run-events';
 import { SyncRunEntity } from './sync-run.entity';
-import type { ClientSelection, RunPeriods } from './sync-runs.dto';
+import type { RunPeriods, RunSelection } from './sync-runs.dto';
 
 export interface NewRun {
   firmId: string;
-  selection: ClientSelection;
+  selection: RunSelection;
   categories: Category[];
   period: RunPeriods;
   scheduleId?: string | null;

@@ -21,6 +21,22 @@ export const ClientSelectionSchema = z.union([
 ]);
 export type ClientSelection = z.infer<typeof ClientSelectionSchema>;
 
+/**
+ * The clients of a retry run (POST …/retry): those with a failed job in run `retryOf`. Kept as a reference to
+ * that run, never as a list of ids, so retrying 50,000 failures stores and answers one id. Never accepted as
+ * a request's selection.
+ */
+export interface RetrySelection {
+  retryOf: string;
+}
+
+/** What a run covers: a requested selection, or a retry's source run. */
+export type RunSelection = ClientSelection | RetrySelection;
+
+export function isRetrySelection(selection: RunSelection): selection is RetrySelection {
+  return typeof (selection as Partial<RetrySelection>).retryOf === 'string';
+}
+
 export const RunPeriodsSchema = z
   .object({
     gst: z.string().regex(GST_PERIOD_PATTERN, 'must be a GST return period MMYYYY, e.g. 042025').optional(),
@@ -57,7 +73,7 @@ export type ListSyncJobsQueryDto = z.infer<typeof ListSyncJobsQuerySchema>;
 export interface SyncRunResponseDto {
   id: string;
   status: RunStatus;
-  clients: ClientSelection;
+  clients: RunSelection;
   categories: Category[];
   period: RunPeriods;
   totals: RunTotals;

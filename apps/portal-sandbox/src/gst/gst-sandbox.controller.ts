@@ -1,8 +1,9 @@
-import { Controller, Get, Header, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, Header, NotFoundException, Param, Query } from '@nestjs/common';
 import { gstinProblem } from '@practice-sync/contracts';
 
 import { ValidationProblem } from '../common/problem';
 import { accessWindowHours } from '../world/gst-taxpayer.generator';
+import { invoiceCount, isGenerated } from '../world/gstr2b.generator';
 import { WorldService } from '../world/world.service';
 import { GstKeysService } from './gst-keys.service';
 import { GstQueueService } from './gst-queue.service';
@@ -24,11 +25,39 @@ export class GstSandboxController {
     return { publicKey: this.keys.publicKeyPem(), padding: 'RSA-OAEP (SHA-1)' };
   }
 
+  /**
+   * What a test needs to know about a taxpayer: its access window and, with `?period=MMYYYY`, what that
+   * period's GSTR-2B holds (so a test can check a sync's totals against the world without fetching it).
+   */
   @Get('_sandbox/taxpayers/:gstin')
-  taxpayer(@Param('gstin') gstin: string): { gstin: string; accessWindowHours: number } {
+  taxpayer(
+    @Param('gstin') gstin: string,
+    @Query('period') period?: string,
+  ): {
+    gstin: string;
+    accessWindowHours: number;
+    gstr2b?: { period: string; generated: boolean; invoices: number };
+  } {
     const problem = gstinProblem(gstin);
     if (problem) throw new ValidationProblem(`Invalid GSTIN`, [{ field: 'gstin', message: problem }]);
-    return { gstin, accessWindowHours: accessWindowHours(this.world.seed, gstin) };
+    if (period !== undefined && !/^(0[1-9]|1[0-2])\d{4}$/.test(period)) {
+      throw new ValidationProblem('Invalid period', [
+        { field: 'period', message: 'must be MMYYYY, e.g. 042026' },
+      ]);
+    }
+    return {
+      gstin,
+      accessWindowHours: accessWindowHours(this.world.seed, gstin),
+      ...(period
+        ? {
+            gstr2b: {
+              period,
+              generated: isGenerated(period, this.world.now()),
+              invoices: invoiceCount(this.world.seed, gstin, period),
+            },
+          }
+        : {}),
+    };
   }
 
   /** A queued answer's file: base64(AES-256-ECB(ek, json)); its SHA-256 is the `hash` FILEDET gave. */

@@ -3,7 +3,7 @@ import { panProblem } from '@practice-sync/contracts';
 
 import { ValidationProblem } from '../common/problem';
 import type { StatementKind } from '../world/ais.generator';
-import { statement, STATEMENT_KINDS,statementFails } from '../world/ais.generator';
+import { statement, STATEMENT_KINDS, statementFails } from '../world/ais.generator';
 import { WorldService } from '../world/world.service';
 
 interface StatementFacts {

@@ -27,7 +27,11 @@ export function connectorEnv(defaultPort: number, defaultBaseUrl: string) {
   return baseServiceEnv(defaultPort).extend({
     /** The portal (or sandbox) base URL, e.g. http://127.0.0.1:3100/gst. */
     PORTAL_BASE_URL: z.string().url('must be an http(s) URL').default(defaultBaseUrl),
-    WORKER_CONCURRENCY: positiveInt(4),
+    /**
+     * Jobs worked on at once. A job mostly waits on the portal (queued answers, paging, polls), so this is
+     * well above the request caps below, which are what actually bound the pressure on the portal.
+     */
+    WORKER_CONCURRENCY: positiveInt(16),
     /** Limit for one whole fetch of a category (every page). */
     FETCH_TIMEOUT_MS: positiveInt(120_000),
     /** Limit for one portal call; slower calls count against the breaker. */

@@ -4,6 +4,8 @@ import { z } from 'zod';
 export interface FaultSettings {
   /** The floor of the delay added before every answer; each family adds its own random tail on top. */
   latencyMs: number;
+  /** `false`: every answer takes exactly `latencyMs` (benchmarks measure against an exact ideal). */
+  latencyTail: boolean;
   /** Share of requests (0..1) that fail at random: RET12501 for GST, HTTP 500 for ITR and e-sign. */
   errorRate: number;
   /** `true`: every connection is reset without an answer; `"hang"`: requests get no answer until lifted. */
@@ -14,6 +16,7 @@ export interface FaultSettings {
 
 export const NO_FAULTS: Readonly<FaultSettings> = Object.freeze({
   latencyMs: 0,
+  latencyTail: true,
   errorRate: 0,
   outage: false,
   rateLimitPerMinute: null,
@@ -27,6 +30,9 @@ export const faultPatchSchema = z
       .int('must be a whole number of milliseconds')
       .min(0, 'must not be negative')
       .max(120_000, 'must be at most 120000 (2 minutes)'),
+    latencyTail: z.boolean({
+      invalid_type_error: 'must be true (the family adds its random tail) or false (exactly latencyMs)',
+    }),
     errorRate: z
       .number({ invalid_type_error: 'must be a number between 0 and 1' })
       .min(0, 'must be between 0 and 1')
@@ -57,8 +63,14 @@ export const LATENCY_TAIL = {
 } as const;
 
 /** A delay drawn from the family's distribution for a uniform `u` in [0, 1). */
-export function drawLatency(portal: keyof typeof LATENCY_TAIL, floorMs: number, u: number): number {
+export function drawLatency(
+  portal: keyof typeof LATENCY_TAIL,
+  floorMs: number,
+  u: number,
+  withTail = true,
+): number {
   if (floorMs <= 0) return 0;
+  if (!withTail) return floorMs;
   const { mean, cap } = LATENCY_TAIL[portal];
   const tail = Math.min(-Math.log(1 - u) * mean, cap - 1);
   return Math.round(floorMs * (1 + tail));

@@ -97,17 +97,40 @@ describe('portal faults (HTTP)', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it('latencyTail false makes every answer take exactly latencyMs; a non-boolean is refused', async () => {
+    await faults('gst', { latencyMs: 150, latencyTail: false });
+    const times: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const started = Date.now();
+      await sandbox.get(GST_2B);
+      times.push(Date.now() - started);
+    }
+    // With the GST tail (mean 0.6 × floor) six answers under 1.2 × floor would be very unlikely.
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(145);
+    expect(Math.max(...times)).toBeLessThan(180 + 100);
+    const bad = await sandbox.send('PUT', '/_sandbox/faults/gst', { latencyTail: 'no' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { field: string }[] }).errors[0].field).toBe('latencyTail');
+  });
+
   it('merges fault settings and clears them on reset', async () => {
     await faults('gst', { latencyMs: 5 });
     expect(await faults('gst', { errorRate: 0.5 })).toEqual({
       latencyMs: 5,
+      latencyTail: true,
       errorRate: 0.5,
       outage: false,
       rateLimitPerMinute: null,
     });
     await sandbox.send('POST', '/_sandbox/reset', {});
     const all = (await (await sandbox.get('/_sandbox/faults')).json()) as Record<string, unknown>;
-    expect(all.gst).toEqual({ latencyMs: 0, errorRate: 0, outage: false, rateLimitPerMinute: null });
+    expect(all.gst).toEqual({
+      latencyMs: 0,
+      latencyTail: true,
+      errorRate: 0,
+      outage: false,
+      rateLimitPerMinute: null,
+    });
   });
 
   it('counts outcomes in sandbox_requests_total', async () => {

@@ -38,6 +38,7 @@ describe('FaultsService', () => {
     faults.update('itr', { latencyMs: 100, outage: true });
     expect(faults.update('itr', { outage: false })).toEqual({
       latencyMs: 100,
+      latencyTail: true,
       errorRate: 0,
       outage: false,
       rateLimitPerMinute: null,
@@ -55,5 +56,9 @@ describe('FaultsService', () => {
     expect(mean(draws('itr'))).toBeGreaterThan(mean(draws('esign')));
     expect(Math.max(...draws('gst'))).toBeLessThanOrEqual(500);
     expect(drawLatency('gst', 0, 0.99)).toBe(0);
+    // Without the tail, every draw is the floor.
+    expect(new Set(Array.from({ length: 100 }, (_, i) => drawLatency('gst', 100, i / 100, false)))).toEqual(
+      new Set([100]),
+    );
   });
 });

@@ -48,7 +48,8 @@ export class FaultsService implements OnModuleDestroy {
 
   /** This request's delay, from the family's latency distribution. */
   latencyFor(portal: Portal): number {
-    return drawLatency(portal, this.get(portal).latencyMs, this.random());
+    const { latencyMs, latencyTail } = this.get(portal);
+    return drawLatency(portal, latencyMs, this.random(), latencyTail);
   }
 
   /** Whether this request should fail at random, by the portal's error rate. */

@@ -12,9 +12,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
-import { gstinCheckCharacter } from '@practice-sync/contracts';
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+
+import { gstinFor, panFor } from './lib/identities';
 
 const ROOT = join(__dirname, '..');
 const CLIENTS = 10_000;
@@ -22,11 +23,6 @@ const CATEGORIES = ['gst.all', 'itr.all', 'esign.signature_timestamps'];
 const JOBS = CLIENTS * 10;
 const BASE_DB = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
-
-function panFor(n: number): string {
-  const l = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  return `${l[Math.floor(n / 676) % 26]}${l[Math.floor(n / 26) % 26]}${l[n % 26]}P${l[(n * 7) % 26]}${String(n % 10_000).padStart(4, '0')}K`;
-}
 
 interface BenchClient {
   id: string;
@@ -38,11 +34,10 @@ interface BenchClient {
 function makeClients(): BenchClient[] {
   return Array.from({ length: CLIENTS }, (_, n) => {
     const pan = panFor(n);
-    const first14 = `27${pan}1Z`;
     return {
       id: uuidv7(),
       pan,
-      gstins: [`${first14}${gstinCheckCharacter(first14)}`],
+      gstins: [gstinFor(pan)],
       esignClientFileId: `CF-${n}`,
     };
   });

@@ -46,6 +46,8 @@ export interface StackHandle {
   databaseUrl: string;
   topicPrefix: string;
   logFile(service: ServiceName): string;
+  /** Process ids of the services this handle started (for RSS sampling in benchmarks). */
+  pids(): Partial<Record<ServiceName, number>>;
   /** A new firm with an admin API key, created through the gateway with the platform key. */
   createFirmWithAdmin(name?: string): Promise<FirmWithAdmin>;
   /** Stops the processes this handle started (never ones it reused). */
@@ -219,6 +221,7 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
     databaseUrl: base.databaseUrl,
     topicPrefix: base.topicPrefix,
     logFile,
+    pids: () => Object.fromEntries(started.map((s) => [s.name, s.pid])),
     createFirmWithAdmin: (name = `Firm ${randomBytes(3).toString('hex')}`) =>
       createFirmWithAdmin(urls.gateway, base.platformApiKey, name),
     stop,

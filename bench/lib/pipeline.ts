@@ -1,0 +1,297 @@
+/**
+ * One measured sync run through the whole platform: every service as its own process (startStack), real Kafka
+ * and PostgreSQL, the sandbox as the portals. Clients are imported through the gateway's CSV import; the clock
+ * runs from `POST /v1/sync-runs` to the run's `finishedAt`. Used by the pipeline, portal-bound and scale
+ * benches so they measure the same thing the same way.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { ALL_TOPICS } from '@practice-sync/contracts';
+import type { ServiceName, StackHandle } from '@practice-sync/testing';
+import { kafkaAnswers, postgresAnswers, startStack, withDatabase } from '@practice-sync/testing';
+import { Client } from 'pg';
+
+import { CSV_HEADER, csvRow } from './identities';
+import type { CarriedLoad } from './raw-chain';
+import { carriedFromTopicSizes } from './raw-chain';
+import { topicSizes } from './topic-sizes';
+
+const ROOT = join(__dirname, '..', '..');
+const IMPORT_CHUNK = 5_000;
+
+/** Every category of the platform (one job per client each: the clients have one GSTIN, a PAN and a file). */
+export const EVERY_CATEGORY = ['gst.all', 'itr.all', 'esign.signature_timestamps'];
+
+export interface Infrastructure {
+  kafkaBrokers: string;
+  /** URL of the PostgreSQL server's maintenance database; benches make their own databases beside it. */
+  serverUrl: string;
+}
+
+/** Kafka and PostgreSQL from the environment, else the local ones (deploy/local/infra.sh starts them if down). */
+export async function infrastructure(): Promise<Infrastructure> {
+  const kafkaBrokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
+  const serverUrl = withDatabase(
+    process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    'postgres',
+  );
+  if (!(await kafkaAnswers(kafkaBrokers.split(','))) || !(await postgresAnswers(serverUrl))) {
+    execFileSync('bash', ['deploy/local/infra.sh', 'up'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  return { kafkaBrokers, serverUrl };
+}
+
+/** A database and topic prefix of its own for one measurement, dropped afterwards. */
+export async function withScratchDatabase<T>(
+  infra: Infrastructure,
+  label: string,
+  fn: (databaseUrl: string, topicPrefix: string) => Promise<T>,
+): Promise<T> {
+  const database = `bench_${label}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: infra.serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${database}"`);
+  try {
+    return await fn(withDatabase(infra.serverUrl, database), `${database}.`);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+export interface PipelineOptions {
+  clients: number;
+  categories?: string[];
+  /** Sandbox latency floor per portal request (ms); 0 = as fast as the sandbox answers. */
+  latencyMs?: number;
+  /** false: every portal answer takes exactly latencyMs (no random tail). */
+  latencyTail?: boolean;
+  /** After the run: what its topics carried and how long client-master took to apply every record. */
+  measureCarried?: boolean;
+  /** Extra environment for every service (dispatch caps, worker counts). */
+  env?: Record<string, string>;
+  onProgress?: (line: string) => void;
+  /** Write a V8 CPU profile of every service into this directory (bench/lib/cpu-profile.js). */
+  cpuProfileDir?: string;
+}
+
+export interface PipelineResult {
+  clients: number;
+  jobs: number;
+  seconds: number;
+  jobsPerSecond: number;
+  /** Dispatched → result recorded by the orchestrator, per job (ms). */
+  p50Ms: number;
+  p99Ms: number;
+  totals: Record<string, number>;
+  /** Peak resident set (VmHWM) of each service process at the end of the run, MB. */
+  peakRssMb: Partial<Record<ServiceName, number>>;
+  portalRequests: Record<string, number>;
+  status: string;
+  /** What the run's topics carried (for the raw chain), when measureCarried. */
+  carried?: CarriedLoad;
+  /** Seconds after the run's end until client-master had applied every record change, when measureCarried. */
+  recordsCatchUpSeconds?: number;
+  /** Per category: jobs, median and slowest dispatched → recorded (ms), failures by error code. */
+  byCategory: Record<string, { jobs: number; p50Ms: number; maxMs: number; failed: Record<string, number> }>;
+}
+
+interface RunView {
+  id: string;
+  status: string;
+  totals: Record<string, number>;
+  finishedAt: string | null;
+}
+
+async function api<T>(stack: StackHandle, key: string, method: string, path: string, body?: unknown) {
+  const csv = typeof body === 'string';
+  const res = await fetch(`${stack.gatewayUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { 'content-type': csv ? 'text/csv' : 'application/json' }),
+    },
+    body: body === undefined ? undefined : csv ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(600_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Peak resident set size of a live process, MB (Linux VmHWM). */
+export function peakRssMb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Imports `clients` clients through the gateway, in chunks the import accepts. */
+export async function importClients(stack: StackHandle, key: string, clients: number, tag = 'bench') {
+  for (let from = 0; from < clients; from += IMPORT_CHUNK) {
+    const rows: string[] = [CSV_HEADER];
+    for (let n = from; n < Math.min(clients, from + IMPORT_CHUNK); n++) rows.push(csvRow(n, tag));
+    const result = await api<{ totals: { created: number; updated: number; error: number } }>(
+      stack,
+      key,
+      'POST',
+      '/v1/clients/import',
+      `${rows.join('\n')}\n`,
+    );
+    if (result.totals.error > 0) throw new Error(`import: ${JSON.stringify(result.totals)}`);
+  }
+}
+
+/** Starts a stack, imports the clients, runs one sync over all of them and measures it. */
+export async function measurePipeline(infra: Infrastructure, opts: PipelineOptions): Promise<PipelineResult> {
+  const log = opts.onProgress ?? (() => undefined);
+  return withScratchDatabase(infra, 'pipeline', async (databaseUrl, topicPrefix) => {
+    const stack = await startStack({
+      kafkaBrokers: infra.kafkaBrokers,
+      databaseUrl,
+      topicPrefix,
+      logPrefix: 'bench-',
+      logLevel: 'warn',
+      env: {
+        RATE_LIMIT_POINTS: '1000000000',
+        ...opts.env,
+        ...(opts.cpuProfileDir
+          ? {
+              NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.js')}`,
+              CPU_PROFILE_DIR: opts.cpuProfileDir,
+            }
+          : {}),
+      },
+    });
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const firm = await stack.createFirmWithAdmin('Bench Associates');
+      const key = firm.adminApiKey;
+      log(`importing ${opts.clients} clients`);
+      await importClients(stack, key, opts.clients);
+      for (const portal of ['gst', 'itr', 'esign']) {
+        const res = await fetch(`${stack.sandboxUrl}/_sandbox/faults/${portal}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ latencyMs: opts.latencyMs ?? 0, latencyTail: opts.latencyTail ?? true }),
+        });
+        if (!res.ok) throw new Error(`sandbox faults ${portal}: ${res.status}`);
+      }
+      const t0 = performance.now();
+      const run = await api<RunView>(stack, key, 'POST', '/v1/sync-runs', {
+        clients: { all: true },
+        categories: opts.categories ?? EVERY_CATEGORY,
+      });
+      let view = run;
+      let lastLog = 0;
+      while (view.finishedAt === null) {
+        await new Promise((r) => setTimeout(r, 250));
+        view = await api<RunView>(stack, key, 'GET', `/v1/sync-runs/${run.id}`);
+        if (performance.now() - lastLog > 10_000) {
+          lastLog = performance.now();
+          log(`${((performance.now() - t0) / 1000).toFixed(0)} s: ${JSON.stringify(view.totals)}`);
+        }
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      const pids = stack.pids();
+      if (opts.cpuProfileDir) {
+        for (const pid of Object.values(pids)) process.kill(pid, 'SIGUSR2');
+        await new Promise((r) => setTimeout(r, 3000));
+      }
+      const peak: Partial<Record<ServiceName, number>> = {};
+      for (const [name, pid] of Object.entries(pids)) peak[name as ServiceName] = peakRssMb(pid);
+      const latencies = (
+        await db.query<{ ms: number }>(
+          `SELECT extract(epoch FROM finished_at - dispatched_at) * 1000 AS ms
+             FROM sync_orchestrator.sync_jobs
+            WHERE run_id = $1 AND dispatched_at IS NOT NULL AND finished_at IS NOT NULL`,
+          [run.id],
+        )
+      ).rows
+        .map((r) => Number(r.ms))
+        .sort((a, b) => a - b);
+      const byCategory: PipelineResult['byCategory'] = {};
+      const perCategory = await db.query<{ category: string; jobs: number; p50: number; max: number }>(
+        `SELECT category, count(*)::int AS jobs,
+                percentile_disc(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - dispatched_at) * 1000) AS p50,
+                max(extract(epoch FROM finished_at - dispatched_at) * 1000) AS max
+           FROM sync_orchestrator.sync_jobs WHERE run_id = $1 GROUP BY category ORDER BY category`,
+        [run.id],
+      );
+      for (const r of perCategory.rows) {
+        byCategory[r.category] = {
+          jobs: r.jobs,
+          p50Ms: Math.round(r.p50),
+          maxMs: Math.round(r.max),
+          failed: {},
+        };
+      }
+      const failures = await db.query<{ category: string; code: string; n: number }>(
+        `SELECT category, coalesce(error_code, '?') AS code, count(*)::int AS n FROM sync_orchestrator.sync_jobs
+          WHERE run_id = $1 AND outcome = 'failed' GROUP BY 1, 2`,
+        [run.id],
+      );
+      for (const f of failures.rows) byCategory[f.category].failed[f.code] = f.n;
+      let carried: CarriedLoad | undefined;
+      let recordsCatchUpSeconds: number | undefined;
+      if (opts.measureCarried) {
+        // client-master applies records after the run ends; wait until its change count stops moving.
+        const tEnd = performance.now();
+        let last = -1;
+        let stableSince = performance.now();
+        for (;;) {
+          const n = Number(
+            (await db.query<{ n: string }>('SELECT count(*) AS n FROM client_master.record_changes')).rows[0]
+              .n,
+          );
+          if (n !== last) {
+            last = n;
+            stableSince = performance.now();
+          } else if (performance.now() - stableSince > 5_000) break;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+        recordsCatchUpSeconds = Math.max(0, (stableSince - tEnd) / 1000);
+        const sizes = await topicSizes(
+          infra.kafkaBrokers.split(','),
+          ALL_TOPICS.map((t) => `${topicPrefix}${t}`),
+        );
+        carried = carriedFromTopicSizes(sizes, topicPrefix, view.totals['jobs'] ?? 0, last);
+        log(`carried: ${JSON.stringify(carried)}`);
+      }
+      const stats = (await (await fetch(`${stack.sandboxUrl}/_sandbox/stats`)).json()) as {
+        portals: Record<string, { requests: number }>;
+      };
+      const jobs = view.totals['jobs'] ?? 0;
+      return {
+        clients: opts.clients,
+        jobs,
+        seconds,
+        jobsPerSecond: jobs / seconds,
+        p50Ms: percentile(latencies, 50),
+        p99Ms: percentile(latencies, 99),
+        totals: view.totals,
+        peakRssMb: peak,
+        portalRequests: Object.fromEntries(Object.entries(stats.portals).map(([k, v]) => [k, v.requests])),
+        status: view.status,
+        byCategory,
+        carried,
+        recordsCatchUpSeconds,
+      };
+    } finally {
+      await db.end().catch(() => undefined);
+      await stack.stop();
+    }
+  });
+}

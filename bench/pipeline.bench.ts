@@ -1,0 +1,98 @@
+/**
+ * Issue 7, figures 1 and 3: the whole pipeline against its raw limit, at several sizes (the scale curve).
+ * For each N (BENCH_SCALE, default 100,1000,10000 clients × 10 categories, sandbox at zero latency):
+ *  - pipeline: every service as a process, `POST /v1/sync-runs` → the run's `finishedAt` (jobs/s), job latency
+ *    dispatched → result recorded (p50/p99), peak RSS of each service, client-master's catch-up on records;
+ *  - raw: the same hops, messages (counts and bytes measured on the run's own topics) and PostgreSQL writes as
+ *    a bare kafkajs + pg chain (bench/lib/raw-chain.ts), right after, on the same machine;
+ *  - ratio = pipeline jobs/s ÷ raw jobs/s, printed as `ratio: 0.NN` (headline: the largest N measured).
+ */
+import type { PipelineResult } from './lib/pipeline';
+import { infrastructure, measurePipeline, withScratchDatabase } from './lib/pipeline';
+import { rawChain } from './lib/raw-chain';
+import { ZERO_LATENCY_ENV } from './lib/zero-latency';
+import type { Figure } from './run';
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export async function run(): Promise<Omit<Figure, 'bench'>[]> {
+  const sizes = (process.env['BENCH_SCALE'] ?? '100,1000,10000').split(',').map(Number);
+  const infra = await infrastructure();
+  const figures: Omit<Figure, 'bench'>[] = [];
+  let headline: { n: number; ratio: number } | undefined;
+  for (const clients of sizes) {
+    const log = (line: string) => console.log(`  [${clients} clients] ${line}`);
+    const pipe: PipelineResult = await measurePipeline(infra, {
+      clients,
+      env: { ...ZERO_LATENCY_ENV },
+      measureCarried: true,
+      onProgress: log,
+    });
+    if (!pipe.carried) throw new Error('the pipeline run did not measure what it carried');
+    const carried = pipe.carried;
+    const raw = await withScratchDatabase(infra, 'raw', (databaseUrl, topicPrefix) =>
+      rawChain({
+        kafkaBrokers: infra.kafkaBrokers.split(','),
+        databaseUrl,
+        topicPrefix,
+        jobs: pipe.jobs,
+        carried,
+        log,
+      }),
+    );
+    const ratio = pipe.jobsPerSecond / raw.jobsPerSecond;
+    headline = { n: clients, ratio };
+    const tag = `${clients.toLocaleString('en-US')} clients`;
+    const outcome = `${pipe.status}: ${pipe.totals['succeeded']} succeeded, ${pipe.totals['failed']} failed (by the sandbox's design), ${pipe.totals['skipped']} skipped`;
+    figures.push(
+      {
+        name: `${tag}: pipeline time`,
+        value: round(pipe.seconds),
+        unit: 's',
+        note: `${pipe.jobs} jobs; ${outcome}`,
+      },
+      {
+        name: `${tag}: pipeline throughput`,
+        value: round(pipe.jobsPerSecond),
+        unit: 'jobs/s',
+        note: 'POST /v1/sync-runs → run finishedAt',
+      },
+      {
+        name: `${tag}: job latency p50`,
+        value: Math.round(pipe.p50Ms),
+        unit: 'ms',
+        note: 'dispatched → recorded',
+      },
+      {
+        name: `${tag}: job latency p99`,
+        value: Math.round(pipe.p99Ms),
+        unit: 'ms',
+        note: 'dispatched → recorded',
+      },
+      {
+        name: `${tag}: raw throughput`,
+        value: round(raw.jobsPerSecond),
+        unit: 'jobs/s',
+        note: `bare kafkajs + pg, same hops/messages/writes; p50 ${Math.round(raw.p50Ms)} ms, p99 ${Math.round(raw.p99Ms)} ms`,
+      },
+      { name: `${tag}: ratio`, value: round(ratio, 2), unit: 'pipeline ÷ raw', note: 'target ≥ 0.5' },
+      {
+        name: `${tag}: records applied after the run`,
+        value: round(pipe.recordsCatchUpSeconds ?? NaN),
+        unit: 's',
+        note: `${carried.recordChanges} record changes; client-master's lag behind the run's end`,
+      },
+    );
+    for (const [service, mb] of Object.entries(pipe.peakRssMb)) {
+      figures.push({
+        name: `${tag}: peak RSS ${service}`,
+        value: mb ?? NaN,
+        unit: 'MB',
+        note: 'VmHWM at the end',
+      });
+    }
+    console.log(`  [${clients} clients] ratio: ${ratio.toFixed(2)}`);
+  }
+  if (headline) console.log(`ratio: ${headline.ratio.toFixed(2)} (${headline.n} clients × 10 categories)`);
+  return figures;
+}

@@ -19,7 +19,12 @@ export class SyncRunResponseDto {
   @ApiProperty({ enum: RunStatuses, example: 'queued' })
   status!: string;
 
-  @ApiProperty({ example: { tags: ['gst-monthly'] }, description: 'The client selection as requested.' })
+  @ApiProperty({
+    example: { tags: ['gst-monthly'] },
+    description:
+      'The client selection as requested; a run made by `POST /v1/sync-runs/{id}/retry` has ' +
+      '`{ "retryOf": "<source run id>" }` (it covers that run\'s failed jobs).',
+  })
   clients!: Record<string, unknown>;
 
   @ApiProperty({ type: [String], example: ['gst.gstr2b'] })

@@ -73,7 +73,7 @@ export class ClientsImportService {
   }
 
   /**
-   * Sends the valid rows in chunks, a few at once (client-master upserts row by row). Rows of a chunk that
+   * Sends the valid rows in chunks, a few at once (client-master writes each in batches of 500). Rows of a chunk that
    * failed are errors of their own; only when every chunk failed, nothing was written and the caller gets
    * client-master's problem, so it can simply resend the file.
    */

@@ -1,0 +1,353 @@
+import { gstinCheckCharacter } from '@practice-sync/contracts';
+import type { StackHandle } from '@practice-sync/testing';
+import { startStack, waitFor } from '@practice-sync/testing';
+
+import { call } from './gateway-http';
+
+/**
+ * Sync runs at firm scale through the public API only (gateway → orchestrator → connectors → sandbox →
+ * client-master, real Kafka and PostgreSQL): 1,000 clients × every category, checked against what the sandbox's
+ * world holds (its world-facts routes), then an identical second sync; and fairness between a 5,000-client run
+ * and a 10-client run of another firm.
+ */
+
+const CLIENTS = 1_000;
+const EVERY_CATEGORY = ['gst.all', 'itr.all', 'esign.signature_timestamps'];
+const GST_CATEGORIES = 5;
+const ITR_CATEGORIES = 4;
+
+interface Run {
+  id: string;
+  status: string;
+  totals: Record<string, number>;
+  finishedAt: string | null;
+}
+interface Job {
+  id: string;
+  clientId: string;
+  category: string;
+  subject: { kind: string; value: string | null };
+  period: string | null;
+  outcome: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  counts: { added: number; updated: number; removed: number; unchanged: number };
+}
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** A distinct valid company PAN per n (n < 17,576), in its own letter range per `series`. */
+function panFor(series: string, n: number): string {
+  return `${series}${LETTERS[Math.floor(n / 676) % 26]}P${LETTERS[Math.floor(n / 26) % 26]}${String(n % 10_000).padStart(4, '0')}${LETTERS[n % 26]}`;
+}
+function gstinFor(pan: string): string {
+  const first14 = `27${pan}1Z`;
+  return `${first14}${gstinCheckCharacter(first14)}`;
+}
+
+/** Which identifiers client n lacks, so every kind of `skipped` job appears. */
+const lacksGstin = (n: number) => n % 20 === 0;
+const lacksEsign = (n: number) => n % 20 === 1;
+const lacksPan = (n: number) => n % 40 === 2;
+
+function clientCsv(series: string, count: number, tag: string): string {
+  const rows = ['name,pan,gstins,esignClientFileId,tags'];
+  for (let n = 0; n < count; n++) {
+    const pan = panFor(series, n);
+    rows.push(
+      [
+        `Scale client ${series}${n}`,
+        lacksPan(n) ? '' : pan,
+        lacksGstin(n) ? '' : gstinFor(pan),
+        lacksEsign(n) ? '' : `${series}-CF-${n}`,
+        tag,
+      ].join(','),
+    );
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+describe('sync runs at firm scale, through the public API', () => {
+  let stack: StackHandle;
+  let gateway: string;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        // The firm's portal accounts are not rate limited here: the sandbox has no quota to protect, and a
+        // 600-calls-a-minute ERI account would make this test a 20-minute wait on the limiter.
+        PORTAL_RATE_LIMIT_PER_MINUTE: '0',
+        WORKER_CONCURRENCY: '32',
+        SANDBOX_QUEUE_READY_MS: '200',
+        SANDBOX_ITR_JOB_READY_MS: '200',
+        SANDBOX_ESIGN_POLL_INTERVAL_MS: '0',
+        ASYNC_POLL_INTERVAL_MS: '100',
+        RATE_LIMIT_POINTS: '1000000000',
+        DISPATCH_POLL_MS: '100',
+      },
+    });
+    gateway = stack.gatewayUrl;
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const api = <T>(key: string, method: string, path: string, body?: unknown, contentType?: string) =>
+    call<T>(gateway, method, path, {
+      key,
+      ...(typeof body === 'string' ? { raw: body, contentType } : body === undefined ? {} : { body }),
+    });
+
+  async function importClients(key: string, csv: string): Promise<void> {
+    const res = await api<{ totals: Record<string, number>; items: { status: string }[] }>(
+      key,
+      'POST',
+      '/v1/clients/import',
+      csv,
+      'text/csv',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.items.filter((r) => r.status === 'error').slice(0, 3)).toEqual([]);
+    expect(res.body.totals.created).toBe(csv.trim().split('\n').length - 1);
+  }
+
+  async function finished(key: string, runId: string, timeoutMs: number): Promise<Run> {
+    return waitFor(
+      async () => {
+        const r = (await api<Run>(key, 'GET', `/v1/sync-runs/${runId}`)).body;
+        return r.finishedAt !== null ? r : undefined;
+      },
+      { timeoutMs, intervalMs: 1000, description: `run ${runId} to finish` },
+    );
+  }
+
+  async function allJobs(key: string, runId: string): Promise<Job[]> {
+    const jobs: Job[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = `/v1/sync-runs/${runId}/jobs?limit=200${cursor ? `&cursor=${cursor}` : ''}`;
+      const page: Page<Job> = (await api<Page<Job>>(key, 'GET', q)).body;
+      jobs.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return jobs;
+  }
+
+  /** Every change-feed entry of the firm's clients, counted per run. */
+  async function feedByRun(key: string, clientIds: string[]): Promise<Map<string, number>> {
+    const byRun = new Map<string, number>();
+    for (const id of clientIds) {
+      let cursor: string | null = null;
+      do {
+        const q: string = `/v1/clients/${id}/changes?limit=200${cursor ? `&cursor=${cursor}` : ''}`;
+        const page: Page<{ runId: string }> = (await api<Page<{ runId: string }>>(key, 'GET', q)).body;
+        for (const c of page.items) byRun.set(c.runId, (byRun.get(c.runId) ?? 0) + 1);
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    return byRun;
+  }
+
+  it(
+    '1,000 clients × every category: totals match the sandbox world; an identical sync is all no_change and adds nothing to the feed',
+    async () => {
+      const firm = await stack.createFirmWithAdmin('Scale & Co');
+      const key = firm.adminApiKey;
+      await importClients(key, clientCsv('SC', CLIENTS, 'scale'));
+
+      // A GST period whose 2B is generated whatever today's date (two months back).
+      const back = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 2, 1));
+      const gstPeriod = `${String(back.getUTCMonth() + 1).padStart(2, '0')}${back.getUTCFullYear()}`;
+      const started = await api<Run>(key, 'POST', '/v1/sync-runs', {
+        clients: { tags: ['scale'] },
+        categories: EVERY_CATEGORY,
+        period: { gst: gstPeriod },
+      });
+      expect(started.status).toBe(202);
+      const first = await finished(key, started.body.id, 40 * 60_000);
+      const jobs = await allJobs(key, first.id);
+
+      // What the world implies, client by client.
+      const expected = { jobs: CLIENTS * 10, skipped: 0, failed: 0 };
+      for (let n = 0; n < CLIENTS; n++) {
+        if (lacksGstin(n)) expected.skipped += GST_CATEGORIES;
+        if (lacksPan(n)) expected.skipped += ITR_CATEGORIES;
+        if (lacksEsign(n)) expected.skipped += 1;
+      }
+      const aisJobs = jobs.filter((j) => j.category === 'itr.ais_tis_26as' && j.outcome !== 'skipped');
+      const ay = Number(aisJobs[0].period?.slice(0, 4));
+      const fy = `${ay - 1}-${String(ay % 100).padStart(2, '0')}`;
+      const statementsByPan = new Map<string, { fails: boolean; entries: number }[]>();
+      for (const j of aisJobs) {
+        const facts = (
+          await call<{ statements: Record<string, { fails: boolean; entries: number }> }>(
+            stack.sandboxUrl,
+            'GET',
+            `/itr/_sandbox/taxpayers/${j.subject.value}?fy=${fy}`,
+          )
+        ).body;
+        statementsByPan.set(j.subject.value as string, Object.values(facts.statements));
+      }
+      for (const statements of statementsByPan.values())
+        if (statements.some((s) => s.fails)) expected.failed++;
+
+      expect(first.status).toBe('completed');
+      expect(first.totals).toEqual({
+        jobs: expected.jobs,
+        pending: 0,
+        running: 0,
+        succeeded: expected.jobs - expected.skipped - expected.failed,
+        noChange: 0,
+        failed: expected.failed,
+        skipped: expected.skipped,
+        cancelled: 0,
+      });
+      expect(expected.failed).toBeGreaterThan(0);
+      // The failures are exactly the statements the portal cannot prepare, and say so.
+      for (const j of aisJobs) {
+        const fails = statementsByPan.get(j.subject.value as string)?.some((s) => s.fails);
+        expect({ pan: j.subject.value, outcome: j.outcome, errorCode: j.errorCode }).toEqual({
+          pan: j.subject.value,
+          outcome: fails ? 'failed' : 'succeeded',
+          errorCode: fails ? 'invalid_response' : null,
+        });
+        if (!fails) {
+          const entries = statementsByPan.get(j.subject.value as string)?.reduce((n, s) => n + s.entries, 0);
+          expect({ pan: j.subject.value, added: j.counts.added }).toEqual({
+            pan: j.subject.value,
+            added: entries,
+          });
+        }
+      }
+      // Each GSTR-2B job brought exactly the invoices the sandbox holds for that GSTIN and period.
+      const twoB = jobs.filter((j) => j.category === 'gst.gstr2b' && j.outcome === 'succeeded');
+      expect(twoB).toHaveLength(CLIENTS - CLIENTS / 20);
+      let invoices = 0;
+      for (const j of twoB) {
+        const facts = (
+          await call<{ gstr2b: { invoices: number } }>(
+            stack.sandboxUrl,
+            'GET',
+            `/gst/_sandbox/taxpayers/${j.subject.value}?period=${gstPeriod}`,
+          )
+        ).body;
+        expect({ gstin: j.subject.value, added: j.counts.added }).toEqual({
+          gstin: j.subject.value,
+          added: facts.gstr2b.invoices,
+        });
+        invoices += facts.gstr2b.invoices;
+      }
+      expect(invoices).toBeGreaterThan(CLIENTS * 10);
+      // Skipped jobs name the identifier they lack.
+      const skipped = jobs.filter((j) => j.outcome === 'skipped');
+      expect(skipped).toHaveLength(expected.skipped);
+      const missing: Record<string, RegExp> = {
+        gst: /no GSTIN/,
+        itr: /no PAN/,
+        esign: /no e-sign client file/,
+      };
+      for (const j of skipped) {
+        const want = missing[j.category.split('.')[0]];
+        expect({ category: j.category, errorMessage: j.errorMessage }).toEqual({
+          category: j.category,
+          errorMessage: expect.stringMatching(want),
+        });
+      }
+
+      // Every change the first run reported reaches client-master's feed (about a million records).
+      const clientIds = [...new Set(jobs.map((j) => j.clientId))];
+      expect(clientIds).toHaveLength(CLIENTS);
+      const reported = jobs.reduce((n, j) => n + j.counts.added + j.counts.updated + j.counts.removed, 0);
+      await waitFor(
+        async () => ((await feedByRun(key, clientIds)).get(first.id) === reported ? true : undefined),
+        {
+          timeoutMs: 20 * 60_000,
+          intervalMs: 15_000,
+          description: `${reported} changes of the first run in the feed`,
+        },
+      );
+
+      // An identical sync: nothing changed at the portals, so nothing is reported and the feed does not grow.
+      const again = await api<Run>(key, 'POST', '/v1/sync-runs', {
+        clients: { tags: ['scale'] },
+        categories: EVERY_CATEGORY,
+        period: { gst: gstPeriod },
+      });
+      const second = await finished(key, again.body.id, 40 * 60_000);
+      expect(second.totals).toEqual({
+        ...first.totals,
+        succeeded: 0,
+        noChange: first.totals.succeeded,
+      });
+      const secondJobs = await allJobs(key, second.id);
+      expect(secondJobs.reduce((n, j) => n + j.counts.added + j.counts.updated + j.counts.removed, 0)).toBe(
+        0,
+      );
+      const feed = await feedByRun(key, clientIds);
+      expect(feed.get(second.id) ?? 0).toBe(0);
+      expect([...feed.values()].reduce((a, b) => a + b, 0)).toBe(reported);
+    },
+    90 * 60_000,
+  );
+
+  it(
+    'fairness: a 10-client run of another firm finishes long before a 5,000-client run in flight',
+    async () => {
+      const big = await stack.createFirmWithAdmin('Big Firm');
+      const small = await stack.createFirmWithAdmin('Small Firm');
+      await importClients(big.adminApiKey, clientCsv('BG', 5_000, 'all'));
+      await importClients(small.adminApiKey, clientCsv('SM', 10, 'all'));
+      // A slow portal so the big run stays in flight: 300 ms a call.
+      const faults = await call(stack.sandboxUrl, 'PUT', '/_sandbox/faults/itr', {
+        body: { latencyMs: 300 },
+      });
+      expect(faults.status).toBeLessThan(300);
+      try {
+        const bigRun = (
+          await api<Run>(big.adminApiKey, 'POST', '/v1/sync-runs', {
+            clients: { all: true },
+            categories: ['itr.filing_status'],
+          })
+        ).body;
+        await waitFor(
+          async () => {
+            const r = (await api<Run>(big.adminApiKey, 'GET', `/v1/sync-runs/${bigRun.id}`)).body;
+            return r.totals.succeeded + r.totals.failed >= 50 ? true : undefined;
+          },
+          { timeoutMs: 5 * 60_000, description: 'the big run under way' },
+        );
+        const t0 = Date.now();
+        const smallRun = (
+          await api<Run>(small.adminApiKey, 'POST', '/v1/sync-runs', {
+            clients: { all: true },
+            categories: ['itr.filing_status'],
+          })
+        ).body;
+        const smallDone = await finished(small.adminApiKey, smallRun.id, 5 * 60_000);
+        const smallSeconds = (Date.now() - t0) / 1000;
+        const bigThen = (await api<Run>(big.adminApiKey, 'GET', `/v1/sync-runs/${bigRun.id}`)).body;
+        process.stdout.write(
+          `fairness: 10-client run done in ${smallSeconds.toFixed(1)} s; the 5,000-client run then had ` +
+            `${bigThen.totals.pending + bigThen.totals.running} of ${bigThen.totals.jobs} jobs open\n`,
+        );
+        expect(smallDone.status).toBe('completed');
+        const withPan = Array.from({ length: 10 }, (_, n) => n).filter((n) => !lacksPan(n)).length;
+        expect(smallDone.totals).toMatchObject({ succeeded: withPan, skipped: 10 - withPan, failed: 0 });
+        // "Long before": the big run has not done even half of its work when the small one is finished.
+        expect(bigThen.finishedAt).toBeNull();
+        expect(bigThen.totals.pending + bigThen.totals.running).toBeGreaterThan(bigThen.totals.jobs / 2);
+
+        const cancelled = await api<Run>(big.adminApiKey, 'POST', `/v1/sync-runs/${bigRun.id}/cancel`);
+        expect(cancelled.status).toBe(200);
+        expect((await finished(big.adminApiKey, bigRun.id, 5 * 60_000)).status).toBe('cancelled');
+      } finally {
+        await call(stack.sandboxUrl, 'PUT', '/_sandbox/faults/itr', { body: { latencyMs: 0 } });
+      }
+    },
+    20 * 60_000,
+  );
+});

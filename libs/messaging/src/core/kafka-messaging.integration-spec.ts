@@ -13,10 +13,15 @@ import {
 } from '../test/messaging-fixture';
 import type { KafkaMessaging } from './kafka-messaging';
 
-const { databaseUrl, brokers, prefix } = infra();
 const topic = Topics.ClientEvents;
 
-describe('KafkaMessaging consumer (real Kafka + PostgreSQL)', () => {
+// Every case runs with one transaction per message (`batchSize` 1) and with the default batching, each in its
+// own schema, topics and groups.
+describe.each([
+  { mode: 'one message per transaction', batchSize: 1 },
+  { mode: 'batched (default)', batchSize: undefined },
+])('KafkaMessaging consumer, $mode (real Kafka + PostgreSQL)', ({ batchSize }) => {
+  const { databaseUrl, brokers, prefix } = infra();
   let ds: DataSource;
   let messaging: KafkaMessaging;
 
@@ -40,6 +45,7 @@ describe('KafkaMessaging consumer (real Kafka + PostgreSQL)', () => {
     await raw.connect();
     const group = 'poison';
     await messaging.consume({
+      batchSize,
       groupId: group,
       topics: [topic],
       contracts: [ThingHappened],
@@ -79,6 +85,7 @@ describe('KafkaMessaging consumer (real Kafka + PostgreSQL)', () => {
     const env = thing('redeliver', 7);
     let calls = 0;
     await messaging.consume({
+      batchSize,
       groupId: 'redeliver',
       topics: [topic],
       contracts: [ThingHappened],
@@ -105,6 +112,7 @@ describe('KafkaMessaging consumer (real Kafka + PostgreSQL)', () => {
     const attempts: number[] = [];
     const dlq = await collect(brokers, dlqTopicOf(messaging.topic(topic)));
     await messaging.consume({
+      batchSize,
       groupId: 'flaky',
       topics: [topic],
       contracts: [ThingHappened],
@@ -141,11 +149,13 @@ describe('KafkaMessaging consumer (real Kafka + PostgreSQL)', () => {
     expect(dead?.headers?.['x-dlq-attempts']?.toString()).toBe('3');
     await dlq.stop();
   });
+
   it('runs after-commit hooks once per applied event, after its commit, never for a rolled-back try', async () => {
     const ran: { value: number; attempt: number }[] = [];
     const seenCommitted: Promise<unknown[]>[] = [];
     const env = thing('after-commit', 1);
     await messaging.consume({
+      batchSize,
       groupId: 'after-commit',
       topics: [topic],
       contracts: [ThingHappened],

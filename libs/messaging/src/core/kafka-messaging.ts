@@ -1,11 +1,12 @@
 import { dlqTopicOf } from '@practice-sync/contracts';
-import { counter } from '@practice-sync/observability';
-import type { Admin, Consumer, EachMessagePayload, Producer } from 'kafkajs';
+import { counter, histogram } from '@practice-sync/observability';
+import type { Admin, Consumer, Producer } from 'kafkajs';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
-import { decodeMessage, encodeEvent } from './encoding';
+import { encodeEvent } from './encoding';
+import { InboxConsumer } from './inbox-consumer';
 import type { MessagingLogger } from './logger';
 import { silentLogger } from './logger';
 import type { OutboxRelayOptions } from './outbox-relay';
@@ -34,6 +35,7 @@ export class KafkaMessaging {
   private readonly consumed;
   private readonly published;
   private readonly outboxFailed;
+  private readonly batchSizes;
 
   constructor(
     readonly config: MessagingConfig,
@@ -72,6 +74,15 @@ export class KafkaMessaging {
       ? counter(registry, 'messaging_outbox_failed_total', 'Outbox rows the broker refused for good', [
           'topic',
         ])
+      : undefined;
+    this.batchSizes = registry
+      ? histogram(
+          registry,
+          'messaging_batch_size',
+          'Messages applied per consumer transaction',
+          ['group'],
+          [1, 2, 5, 10, 20, 50, 100, 200, 500],
+        )
       : undefined;
     this.publisher = { publish: (events) => this.publish(events) };
   }
@@ -155,6 +166,14 @@ export class KafkaMessaging {
 
   async consume(spec: ConsumerSpec): Promise<RunningConsumer> {
     const groupId = `${this.config.topicPrefix}${spec.groupId}`;
+    const inbox = new InboxConsumer(spec, groupId, {
+      dataSource: this.deps.dataSource,
+      producer: this.producer,
+      logger: this.logger,
+      consumed: this.consumed,
+      batchSizes: this.batchSizes,
+      flushOutbox: () => this.flushOutbox(),
+    });
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000 });
     this.consumers.push(consumer);
     await consumer.connect();
@@ -164,7 +183,9 @@ export class KafkaMessaging {
     });
     await consumer.run({
       partitionsConsumedConcurrently: spec.concurrency ?? 1,
-      eachMessage: (payload) => this.handleMessage(spec, groupId, payload),
+      ...(inbox.batchSize === 1
+        ? { eachMessage: (payload) => inbox.eachMessage(payload) }
+        : { eachBatchAutoResolve: false, eachBatch: (payload) => inbox.eachBatch(payload) }),
     });
     return {
       stop: async () => {
@@ -194,123 +215,5 @@ export class KafkaMessaging {
       })),
     });
     for (const [topic, list] of byTopic) this.published?.inc({ topic }, list.length);
-  }
-
-  private async handleMessage(
-    spec: ConsumerSpec,
-    groupId: string,
-    payload: EachMessagePayload,
-  ): Promise<void> {
-    const { topic, partition, message, heartbeat } = payload;
-    const decoded = decodeMessage(message.value, spec.contracts);
-    if (!decoded.ok) {
-      await this.toDlq(payload, groupId, decoded.reason, decoded.error, 0);
-      return;
-    }
-    const envelope = decoded.envelope;
-    const maxAttempts = spec.maxAttempts ?? 3;
-    for (let attempt = 1; ; attempt++) {
-      // Hooks of a try that rolls back are dropped with it; the next try registers its own.
-      const afterCommit: (() => void)[] = [];
-      try {
-        const applied = await this.deps.dataSource.transaction(async (manager) => {
-          const inserted: unknown[] = await manager.query(
-            `INSERT INTO inbox (consumer_group, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
-            [spec.groupId, envelope.id],
-          );
-          if (inserted.length === 0) return false;
-          await spec.handle(envelope, {
-            manager,
-            topic,
-            partition,
-            offset: message.offset,
-            attempt,
-            afterCommit: (fn) => void afterCommit.push(fn),
-          });
-          return true;
-        });
-        this.consumed?.inc({ topic, group: groupId, result: applied ? 'handled' : 'duplicate' });
-        if (applied) {
-          this.runAfterCommit(afterCommit, {
-            topic,
-            partition,
-            offset: message.offset,
-            eventId: envelope.id,
-          });
-          this.flushOutbox();
-        }
-        return;
-      } catch (e) {
-        const error = e instanceof Error ? e.message : String(e);
-        this.logger.warn(
-          {
-            topic,
-            partition,
-            offset: message.offset,
-            eventId: envelope.id,
-            type: envelope.type,
-            attempt,
-            err: error,
-          },
-          'handler failed',
-        );
-        if (attempt >= maxAttempts) {
-          await this.toDlq(payload, groupId, 'handler_failed', error, attempt);
-          return;
-        }
-        await new Promise((r) =>
-          setTimeout(r, Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2)),
-        );
-        await heartbeat();
-      }
-    }
-  }
-
-  /** The event's effects are committed: a failing hook must not make it look unhandled (it would not re-run). */
-  private runAfterCommit(hooks: readonly (() => void)[], where: Record<string, unknown>): void {
-    for (const hook of hooks) {
-      try {
-        hook();
-      } catch (e) {
-        this.logger.warn(
-          { ...where, err: e instanceof Error ? e.message : String(e) },
-          'after-commit hook failed',
-        );
-      }
-    }
-  }
-
-  private async toDlq(
-    { topic, partition, message }: EachMessagePayload,
-    groupId: string,
-    reason: string,
-    error: string,
-    attempts: number,
-  ): Promise<void> {
-    await this.producer.send({
-      topic: dlqTopicOf(topic),
-      acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...message.headers,
-            'x-dlq-reason': reason,
-            'x-dlq-error': error.slice(0, 1000),
-            'x-dlq-source-topic': topic,
-            'x-dlq-source-partition': String(partition),
-            'x-dlq-source-offset': message.offset,
-            'x-dlq-consumer-group': groupId,
-            'x-dlq-attempts': String(attempts),
-          },
-        },
-      ],
-    });
-    this.consumed?.inc({ topic, group: groupId, result: 'dlq' });
-    this.logger.error(
-      { topic, partition, offset: message.offset, reason, err: error },
-      'message sent to DLQ',
-    );
   }
 }

@@ -28,17 +28,22 @@ export interface EventPublisher {
 }
 
 export interface HandlerContext {
-  /** The transaction the inbox marker is written in; write the handler's effects with it (exactly-once). */
+  /**
+   * The transaction the inbox marker is written in; write the handler's effects with it (exactly-once). With
+   * batching it is shared by the messages of a group, applied in order: never commit or roll it back, expect
+   * row locks taken here to be held until the group commits, and `now()` to be the group's start time.
+   */
   manager: EntityManager;
   topic: string;
   partition: number;
   offset: string;
-  /** 1 on the first try, then 2, 3… while the handler throws. */
+  /** 1 on the first try, then 2, 3… while the handler throws (a try in a group counts when it throws). */
   attempt: number;
   /**
-   * Runs `fn` once this try's transaction has committed, never if it rolls back (a throwing handler, a failed
-   * commit) or the event was a duplicate: for side effects outside the database, such as metrics or waking a
-   * worker, that must happen once per applied event. Hooks run in order; one that throws is logged and skipped.
+   * Runs `fn` once this try's transaction has committed, never if it rolls back (this handler or another of its
+   * group threw, the commit failed) or the event was a duplicate: for side effects outside the database, such as
+   * metrics or waking a worker, that must happen once per applied event. Hooks run in order; one that throws is
+   * logged and skipped.
    */
   afterCommit(fn: () => void): void;
 }
@@ -55,6 +60,22 @@ export interface ConsumerSpec {
   maxAttempts?: number;
   /** Partitions processed in parallel (default 1). */
   concurrency?: number;
+  /**
+   * Messages of a partition applied in one transaction (default 100): one inbox insert and handler call per
+   * message, in order, then one commit. A group that fails is rolled back and redone one message per
+   * transaction (with the usual retries and DLQ), so a poison message is dead-lettered alone. `1` applies every
+   * message in its own transaction.
+   */
+  batchSize?: number;
+  /** A group takes no further message once its transaction has run this long, in ms (default 250). */
+  batchMaxMs?: number;
+  /**
+   * Runs in a group's transaction before its first handler, with the group's envelopes (never for a message
+   * applied alone). For handlers that lock rows shared across partitions: take those locks here in a fixed
+   * order, so that two groups taking them in message order cannot deadlock. If it throws, the group's messages
+   * are applied one per transaction.
+   */
+  beforeGroup?(envelopes: Envelope<unknown>[], manager: EntityManager): Promise<void>;
   /** Start at the earliest offset for a new group (default true). */
   fromBeginning?: boolean;
 }

@@ -1,0 +1,372 @@
+import { dlqTopicOf, Topics } from '@practice-sync/contracts';
+import { Kafka, logLevel } from 'kafkajs';
+import type { MetricValueWithName } from 'prom-client';
+import { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+
+import { collect, freshDataSource, infra, thing, ThingHappened, until } from '../test/messaging-fixture';
+import { KafkaMessaging } from './kafka-messaging';
+import type { HandlerContext } from './types';
+
+const topic = Topics.ClientEvents;
+
+interface World {
+  ds: DataSource;
+  messaging: KafkaMessaging;
+  registry: Registry;
+  brokers: string[];
+}
+
+type Thing = { thingId: string; value: number };
+
+/**
+ * Batching of the idempotent consumer: several messages per transaction, one commit. Each case has its own
+ * schema, topics and groups, and publishes its events before it starts consuming, so they arrive as one batch.
+ */
+describe('KafkaMessaging consumer batching (real Kafka + PostgreSQL)', () => {
+  const worlds: World[] = [];
+
+  afterEach(async () => {
+    for (const w of worlds.splice(0)) {
+      await w.messaging.stop();
+      await w.ds.destroy();
+    }
+  });
+
+  async function world(): Promise<World> {
+    const { databaseUrl, brokers, prefix } = infra();
+    const { ds } = await freshDataSource(databaseUrl);
+    const registry = new Registry();
+    const messaging = new KafkaMessaging(
+      { brokers, clientId: 'test', topicPrefix: prefix, partitions: 2 },
+      { dataSource: ds, registry },
+    );
+    await messaging.start([topic]);
+    const w = { ds, messaging, registry, brokers };
+    worlds.push(w);
+    return w;
+  }
+
+  async function effectCounts(ds: DataSource, thingId: string): Promise<Map<number, number>> {
+    const rows: { value: number; n: number }[] = await ds.query(
+      'SELECT value, count(*)::int AS n FROM effects WHERE thing_id = $1 GROUP BY value ORDER BY value',
+      [thingId],
+    );
+    return new Map(rows.map((r) => [r.value, r.n]));
+  }
+
+  async function txid(ctx: HandlerContext): Promise<string> {
+    const [{ id }] = (await ctx.manager.query('SELECT txid_current()::text AS id')) as { id: string }[];
+    return id;
+  }
+
+  async function metric(registry: Registry, name: string, labels: Record<string, string> = {}) {
+    // Histogram values name their series (`_sum`, `_count`); counter values do not.
+    const values = (await registry.getMetricsAsJSON()).flatMap((m) =>
+      m.values.map((v: MetricValueWithName<string>) => ({ ...v, metricName: v.metricName ?? m.name })),
+    );
+    return values
+      .filter((v) => v.metricName === name)
+      .filter((v) => Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l))
+      .reduce((sum, v) => sum + v.value, 0);
+  }
+
+  it('applies 500 events exactly once, in far fewer transactions than events', async () => {
+    const w = await world();
+    const events = Array.from({ length: 500 }, (_, i) => ({
+      contract: ThingHappened,
+      envelope: thing(`bulk-${i % 8}`, i),
+    }));
+    for (let i = 0; i < events.length; i += 100)
+      await w.messaging.publisher.publish(events.slice(i, i + 100));
+    const txids = new Set<string>();
+    let hooks = 0;
+    await w.messaging.consume({
+      groupId: 'bulk',
+      topics: [topic],
+      contracts: [ThingHappened],
+      concurrency: 2,
+      handle: async (e, ctx) => {
+        const d = e.data as Thing;
+        txids.add(await txid(ctx));
+        await ctx.manager.query('INSERT INTO effects (thing_id, value) VALUES ($1, $2)', ['bulk', d.value]);
+        ctx.afterCommit(() => void hooks++);
+      },
+    });
+    await until(async () => hooks >= 500, '500 events applied');
+
+    const counts = await effectCounts(w.ds, 'bulk');
+    expect(counts.size).toBe(500);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect(hooks).toBe(500);
+    // One transaction per group instead of one per event.
+    expect(txids.size).toBeLessThanOrEqual(50);
+    const group = w.messaging.topic('bulk');
+    expect(await metric(w.registry, 'messaging_consumed_total', { group, result: 'handled' })).toBe(500);
+    expect(await metric(w.registry, 'messaging_batch_size_sum', { group })).toBe(500);
+    expect(await metric(w.registry, 'messaging_batch_size_count', { group })).toBe(txids.size);
+  });
+
+  it('dead-letters a poison event of a batch alone and applies every other event once', async () => {
+    const w = await world();
+    const envelopes = Array.from({ length: 50 }, (_, i) => thing('poison-batch', i));
+    const poison = envelopes[25];
+    await w.messaging.publisher.publish(envelopes.map((envelope) => ({ contract: ThingHappened, envelope })));
+    const dlq = await collect(w.brokers, dlqTopicOf(w.messaging.topic(topic)));
+    const poisonAttempts: number[] = [];
+    const hooks = new Map<number, number>();
+    const txidOf = new Map<number, string>();
+    await w.messaging.consume({
+      groupId: 'poison-batch',
+      topics: [topic],
+      contracts: [ThingHappened],
+      maxAttempts: 3,
+      handle: async (e, ctx) => {
+        const d = e.data as Thing;
+        // the poison's effect is written, then it throws: its transaction must roll the effect back
+        await ctx.manager.query('INSERT INTO effects (thing_id, value) VALUES ($1, $2)', [
+          d.thingId,
+          d.value,
+        ]);
+        if (e.id === poison.id) {
+          poisonAttempts.push(ctx.attempt);
+          throw new Error('poisoned');
+        }
+        txidOf.set(d.value, await txid(ctx));
+        ctx.afterCommit(() => void hooks.set(d.value, (hooks.get(d.value) ?? 0) + 1));
+      },
+    });
+    await until(() => hooks.size >= 49, '49 events applied');
+    await until(() => dlq.messages.length >= 1, 'the poison in the DLQ');
+
+    const counts = await effectCounts(w.ds, 'poison-batch');
+    expect([...counts.keys()]).toEqual(envelopes.map((_, i) => i).filter((i) => i !== 25));
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect([...hooks.values()].every((n) => n === 1)).toBe(true);
+    expect(hooks.has(25)).toBe(false);
+    // The try in the group counts: three tries in all, then the DLQ.
+    expect(poisonAttempts).toEqual([1, 2, 3]);
+    expect(dlq.messages).toHaveLength(1);
+    const [dead] = dlq.messages;
+    expect(dead.headers?.['event-id']?.toString()).toBe(poison.id);
+    expect(dead.headers?.['x-dlq-reason']?.toString()).toBe('handler_failed');
+    expect(dead.headers?.['x-dlq-error']?.toString()).toBe('poisoned');
+    expect(dead.headers?.['x-dlq-attempts']?.toString()).toBe('3');
+    // The events after the poison never ran in the failed group: they are grouped again, not one by one.
+    const after = new Set(envelopes.slice(26).map((_, i) => txidOf.get(26 + i)));
+    expect(after.size).toBeLessThan(12);
+    await dlq.stop();
+  });
+
+  it('changes nothing for duplicates inside a batch or redelivered later', async () => {
+    const w = await world();
+    const [e1, e2, e3, e4] = [1, 2, 3, 4].map((v) => thing('dup', v));
+    const publish = (list: (typeof e1)[]) =>
+      w.messaging.publisher.publish(list.map((envelope) => ({ contract: ThingHappened, envelope })));
+    await publish([e1, e2, e1, e3, e2, e1]);
+    const calls = new Map<number, number>();
+    let hooks = 0;
+    await w.messaging.consume({
+      groupId: 'dup',
+      topics: [topic],
+      contracts: [ThingHappened],
+      handle: async (e, ctx) => {
+        const d = e.data as Thing;
+        calls.set(d.value, (calls.get(d.value) ?? 0) + 1);
+        await ctx.manager.query('INSERT INTO effects (thing_id, value) VALUES ($1, $2)', [
+          d.thingId,
+          d.value,
+        ]);
+        ctx.afterCommit(() => void hooks++);
+      },
+    });
+    await until(async () => hooks >= 3, 'the first three events');
+    await publish([e2, e3, e1, e4]);
+    await until(async () => hooks >= 4, 'the fourth event');
+    const group = w.messaging.topic('dup');
+    await until(
+      async () => (await metric(w.registry, 'messaging_consumed_total', { group })) >= 10,
+      'ten messages counted',
+    );
+
+    const counts = await effectCounts(w.ds, 'dup');
+    expect([...counts.entries()]).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [4, 1],
+    ]);
+    expect([...calls.values()]).toEqual([1, 1, 1, 1]);
+    expect(hooks).toBe(4);
+    expect(await metric(w.registry, 'messaging_consumed_total', { group, result: 'handled' })).toBe(4);
+    expect(await metric(w.registry, 'messaging_consumed_total', { group, result: 'duplicate' })).toBe(6);
+  });
+
+  it('dead-letters the invalid messages of a batch and applies the valid ones in one transaction', async () => {
+    const w = await world();
+    const raw = new Kafka({ brokers: w.brokers, clientId: 'raw', logLevel: logLevel.NOTHING }).producer();
+    await raw.connect();
+    const bad = { ...thing('mixed', 9), data: { thingId: 'mixed', value: 'nine' } };
+    await raw.send({
+      topic: w.messaging.topic(topic),
+      messages: [
+        JSON.stringify(thing('mixed', 1)),
+        '{not json',
+        JSON.stringify(thing('mixed', 2)),
+        JSON.stringify(bad),
+        JSON.stringify(thing('mixed', 3)),
+      ].map((value) => ({ key: 'mixed', value })),
+    });
+    await raw.disconnect();
+    const dlq = await collect(w.brokers, dlqTopicOf(w.messaging.topic(topic)));
+    const txids: string[] = [];
+    await w.messaging.consume({
+      groupId: 'mixed',
+      topics: [topic],
+      contracts: [ThingHappened],
+      handle: async (e, ctx) => {
+        const d = e.data as Thing;
+        txids.push(await txid(ctx));
+        await ctx.manager.query('INSERT INTO effects (thing_id, value) VALUES ($1, $2)', [
+          d.thingId,
+          d.value,
+        ]);
+      },
+    });
+    await until(async () => (await effectCounts(w.ds, 'mixed')).size >= 3, 'the valid messages');
+    await until(() => dlq.messages.length >= 2, 'two messages in the DLQ');
+
+    expect([...(await effectCounts(w.ds, 'mixed')).entries()]).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ]);
+    expect(txids).toHaveLength(3);
+    expect(new Set(txids).size).toBe(1);
+    const reasons = dlq.messages.map((m) => m.headers?.['x-dlq-reason']?.toString());
+    expect(reasons).toEqual(['decode_error', 'validation_error']);
+    await dlq.stop();
+  });
+
+  it('redoes every message of a group one by one when its commit fails', async () => {
+    const w = await world();
+    // A deferred unique constraint fails at COMMIT, after every handler returned: no handler is to blame.
+    await w.ds.query(
+      'CREATE TABLE deferred_once (v int, CONSTRAINT deferred_once_v UNIQUE (v) DEFERRABLE INITIALLY DEFERRED)',
+    );
+    await w.ds.query('INSERT INTO deferred_once (v) VALUES (13)');
+    const values = [10, 11, 12, 13, 14, 15, 16];
+    await w.messaging.publisher.publish(
+      values.map((v) => ({ contract: ThingHappened, envelope: thing('deferred', v) })),
+    );
+    const dlq = await collect(w.brokers, dlqTopicOf(w.messaging.topic(topic)));
+    const attemptsOf13: number[] = [];
+    await w.messaging.consume({
+      groupId: 'deferred',
+      topics: [topic],
+      contracts: [ThingHappened],
+      maxAttempts: 3,
+      handle: async (e, ctx) => {
+        const d = e.data as Thing;
+        if (d.value === 13) attemptsOf13.push(ctx.attempt);
+        await ctx.manager.query('INSERT INTO effects (thing_id, value) VALUES ($1, $2)', [
+          d.thingId,
+          d.value,
+        ]);
+        await ctx.manager.query('INSERT INTO deferred_once (v) VALUES ($1)', [d.value]);
+      },
+    });
+    await until(() => dlq.messages.length >= 1, 'the failing event in the DLQ');
+    await until(async () => (await effectCounts(w.ds, 'deferred')).size >= 6, 'the other events');
+
+    const counts = await effectCounts(w.ds, 'deferred');
+    expect([...counts.keys()]).toEqual(values.filter((v) => v !== 13));
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    // The group's try did not throw, so it does not count: three tries of its own, then the DLQ.
+    expect(attemptsOf13).toEqual([1, 1, 2, 3]);
+    expect(dlq.messages).toHaveLength(1);
+    expect(dlq.messages[0].headers?.['x-dlq-attempts']?.toString()).toBe('3');
+    await dlq.stop();
+  });
+
+  it('ends a group early once its transaction has run batchMaxMs', async () => {
+    const w = await world();
+    await w.messaging.publisher.publish(
+      Array.from({ length: 10 }, (_, i) => ({ contract: ThingHappened, envelope: thing('slow', i) })),
+    );
+    const txids = new Set<string>();
+    await w.messaging.consume({
+      groupId: 'slow',
+      topics: [topic],
+      contracts: [ThingHappened],
+      batchMaxMs: 50,
+      handle: async (e, ctx) => {
+        const d = e.data as Thing;
+        txids.add(await txid(ctx));
+        await ctx.manager.query('SELECT pg_sleep(0.03)');
+        await ctx.manager.query('INSERT INTO effects (thing_id, value) VALUES ($1, $2)', [
+          d.thingId,
+          d.value,
+        ]);
+      },
+    });
+    await until(async () => (await effectCounts(w.ds, 'slow')).size >= 10, 'ten events');
+
+    expect([...(await effectCounts(w.ds, 'slow')).values()].every((n) => n === 1)).toBe(true);
+    // 10 × 30 ms with groups closed after 50 ms: at least four transactions (one group would take 300 ms).
+    expect(txids.size).toBeGreaterThanOrEqual(4);
+  });
+
+  it('runs beforeGroup in the group transaction, and applies the group one by one if it throws', async () => {
+    const w = await world();
+    const publish = (values: number[]) =>
+      w.messaging.publisher.publish(
+        values.map((v) => ({ contract: ThingHappened, envelope: thing('before', v) })),
+      );
+    await publish([0, 1, 2, 3, 4, 5]);
+    const groups: { values: number[]; txid: string }[] = [];
+    const txidOf = new Map<number, string>();
+    await w.messaging.consume({
+      groupId: 'before',
+      topics: [topic],
+      contracts: [ThingHappened],
+      beforeGroup: async (envelopes, manager) => {
+        const [{ id }] = (await manager.query('SELECT txid_current()::text AS id')) as { id: string }[];
+        groups.push({ values: envelopes.map((e) => (e.data as Thing).value), txid: id });
+        if (groups.length === 1) throw new Error('could not lock');
+      },
+      handle: async (e, ctx) => {
+        const d = e.data as Thing;
+        txidOf.set(d.value, await txid(ctx));
+        await ctx.manager.query('INSERT INTO effects (thing_id, value) VALUES ($1, $2)', [
+          d.thingId,
+          d.value,
+        ]);
+      },
+    });
+    await until(async () => (await effectCounts(w.ds, 'before')).size >= 6, 'the first six events');
+    await publish([6, 7, 8]);
+    await until(async () => (await effectCounts(w.ds, 'before')).size >= 9, 'the last three events');
+
+    const counts = await effectCounts(w.ds, 'before');
+    expect([...counts.values()]).toEqual(Array(9).fill(1));
+    // The first group failed before any handler ran: its events were applied one per transaction.
+    expect(groups[0].values).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(new Set([0, 1, 2, 3, 4, 5].map((v) => txidOf.get(v))).size).toBe(6);
+    // The next group ran it in the transaction of its handlers.
+    expect(groups.slice(1)).toEqual([{ values: [6, 7, 8], txid: txidOf.get(6) }]);
+    expect(new Set([6, 7, 8].map((v) => txidOf.get(v)))).toEqual(new Set([txidOf.get(6)]));
+  });
+
+  it('refuses a batch size that is not a positive integer', async () => {
+    const w = await world();
+    const spec = {
+      groupId: 'bad',
+      topics: [topic],
+      contracts: [ThingHappened],
+      handle: async () => undefined,
+    };
+    await expect(w.messaging.consume({ ...spec, batchSize: 0 })).rejects.toThrow('batchSize');
+    await expect(w.messaging.consume({ ...spec, batchSize: 2.5 })).rejects.toThrow('batchSize');
+  });
+});

@@ -62,7 +62,8 @@ export class ResultsConsumer implements OnApplicationBootstrap {
       });
       await enqueueEvents(ctx.manager, [{ contract: ClientStatusChangedEvent, envelope: event }]);
     }
-    this.results.inc({ category: result.category, outcome: result.outcome });
+    // Counted once the handling commits: a rolled-back or redone group must not count twice.
+    ctx.afterCommit(() => this.results.inc({ category: result.category, outcome: result.outcome }));
     this.logger.debug({
       msg: change ? 'status cell changed' : 'status cell unchanged',
       firmId: envelope.firmId,

@@ -16,7 +16,7 @@ export function jobsTopicOf(portal: Portal): string {
 
 export interface JobIntakeOptions {
   portal: Portal;
-  /** Called after a new job is recorded (wakes the worker pool). */
+  /** Called once a new job's recording has committed (wakes the worker pool). */
   onRecorded(): void;
 }
 
@@ -32,7 +32,8 @@ export function jobIntakeSpec(options: JobIntakeOptions): ConsumerSpec {
     async handle(envelope, ctx) {
       const data = SyncJobRequestedSchema.parse(envelope.data);
       const recorded = await recordJob(ctx.manager, { ...data, firmId: envelope.firmId }, envelope.id);
-      if (recorded) options.onRecorded();
+      // After the commit: woken earlier, a worker could look before the job row is visible.
+      if (recorded) ctx.afterCommit(() => options.onRecorded());
     },
   };
 }

@@ -20,8 +20,10 @@ import {
   Topics,
 } from '@practice-sync/contracts';
 import { KafkaMessaging } from '@practice-sync/messaging';
+import { METRICS_REGISTRY } from '@practice-sync/observability';
 import { runServiceMigrations } from '@practice-sync/persistence';
 import { testInfra, waitFor } from '@practice-sync/testing';
+import type { Registry } from 'prom-client';
 import { v7 as uuidv7 } from 'uuid';
 
 import { AppModule } from './app.module';
@@ -407,5 +409,18 @@ describe('client-master', () => {
       ['N2', 'ASMT-10', '2026-07-01'],
     ]);
     expect((await call('GET', `/${otherFirmId}/clients/${client.id}/records`)).status).toBe(404);
+    // The feed's metric counts each change once, redeliveries and re-published chunks included.
+    const metric = await app
+      .get<Registry>(METRICS_REGISTRY)
+      .getSingleMetric('client_master_record_changes_total')
+      ?.get();
+    const counted = (metric?.values ?? []).filter(
+      (v) => v.labels['category'] === 'gst.notices_return_register',
+    );
+    expect(Object.fromEntries(counted.map((v) => [v.labels['change'], v.value]))).toEqual({
+      added: 3,
+      updated: 1,
+      removed: 1,
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClientRecordsChanged, Envelope } from '@practice-sync/contracts';
 import {
   ClientNoticeDetectedEvent,
@@ -9,6 +9,8 @@ import {
 } from '@practice-sync/contracts';
 import type { HandlerContext, OutgoingEvent } from '@practice-sync/messaging';
 import { enqueueEvents, KafkaMessaging } from '@practice-sync/messaging';
+import { counter, METRICS_REGISTRY } from '@practice-sync/observability';
+import type { Counter, Registry } from 'prom-client';
 
 import { applyRecords } from './apply-records';
 import { noticeOf } from './notice-of';
@@ -22,8 +24,19 @@ export const RECORDS_GROUP = 'client-master.records';
 @Injectable()
 export class RecordsConsumer implements OnApplicationBootstrap {
   private readonly logger = new Logger('RecordsConsumer');
+  private readonly changes: Counter<'category' | 'change'>;
 
-  constructor(private readonly messaging: KafkaMessaging) {}
+  constructor(
+    private readonly messaging: KafkaMessaging,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.changes = counter(
+      registry,
+      'client_master_record_changes_total',
+      'Record changes entered in the change feed (added, updated, removed)',
+      ['category', 'change'],
+    );
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.messaging.consume({
@@ -46,6 +59,9 @@ export class RecordsConsumer implements OnApplicationBootstrap {
       return;
     }
     const applied = await applyRecords(ctx.manager, envelope.firmId, chunk, new Date(envelope.occurredAt));
+    ctx.afterCommit(() => {
+      for (const { kind } of applied) this.changes.inc({ category: chunk.category, change: kind });
+    });
     const events: OutgoingEvent[] = [];
     for (const { change, kind } of applied) {
       if (kind !== 'added') continue;

@@ -2,6 +2,7 @@ import { gstinCheckCharacter } from '@practice-sync/contracts';
 import type { StackHandle } from '@practice-sync/testing';
 import { startStack, waitFor } from '@practice-sync/testing';
 
+import { metricTotal } from './api-client';
 import { call } from './gateway-http';
 
 /**
@@ -137,14 +138,19 @@ describe('sync runs at firm scale, through the public API', () => {
     return jobs;
   }
 
-  /** Every change-feed entry of the firm's clients, counted per run. */
-  async function feedByRun(key: string, clientIds: string[]): Promise<Map<string, number>> {
+  /**
+   * Every change-feed entry of the firm's clients, counted per run. Read from client-master's internal route
+   * (the one the gateway proxies as `GET /v1/clients/{id}/changes`) for its pages of 1,000 rather than 200:
+   * about a million entries.
+   */
+  async function feedByRun(firmId: string, clientIds: string[]): Promise<Map<string, number>> {
     const byRun = new Map<string, number>();
+    const base = `${stack.urls['client-master']}/internal/v1/firms/${firmId}/clients`;
     for (const id of clientIds) {
       let cursor: string | null = null;
       do {
-        const q: string = `/v1/clients/${id}/changes?limit=200${cursor ? `&cursor=${cursor}` : ''}`;
-        const page: Page<{ runId: string }> = (await api<Page<{ runId: string }>>(key, 'GET', q)).body;
+        const q: string = `/${id}/changes?limit=1000${cursor ? `&cursor=${cursor}` : ''}`;
+        const page: Page<{ runId: string }> = (await call<Page<{ runId: string }>>(base, 'GET', q)).body;
         for (const c of page.items) byRun.set(c.runId, (byRun.get(c.runId) ?? 0) + 1);
         cursor = page.nextCursor;
       } while (cursor);
@@ -262,14 +268,15 @@ describe('sync runs at firm scale, through the public API', () => {
       const clientIds = [...new Set(jobs.map((j) => j.clientId))];
       expect(clientIds).toHaveLength(CLIENTS);
       const reported = jobs.reduce((n, j) => n + j.counts.added + j.counts.updated + j.counts.removed, 0);
+      // client-master applies records after the run ends: wait on its counter, then read the whole feed.
       await waitFor(
-        async () => ((await feedByRun(key, clientIds)).get(first.id) === reported ? true : undefined),
-        {
-          timeoutMs: 20 * 60_000,
-          intervalMs: 15_000,
-          description: `${reported} changes of the first run in the feed`,
-        },
+        async () =>
+          (await metricTotal(stack.urls['client-master'], 'client_master_record_changes_total')) >= reported
+            ? true
+            : undefined,
+        { timeoutMs: 20 * 60_000, intervalMs: 2_000, description: `${reported} record changes applied` },
       );
+      expect((await feedByRun(firm.firmId, clientIds)).get(first.id)).toBe(reported);
 
       // An identical sync: nothing changed at the portals, so nothing is reported and the feed does not grow.
       const again = await api<Run>(key, 'POST', '/v1/sync-runs', {
@@ -287,7 +294,11 @@ describe('sync runs at firm scale, through the public API', () => {
       expect(secondJobs.reduce((n, j) => n + j.counts.added + j.counts.updated + j.counts.removed, 0)).toBe(
         0,
       );
-      const feed = await feedByRun(key, clientIds);
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(await metricTotal(stack.urls['client-master'], 'client_master_record_changes_total')).toBe(
+        reported,
+      );
+      const feed = await feedByRun(firm.firmId, clientIds);
       expect(feed.get(second.id) ?? 0).toBe(0);
       expect([...feed.values()].reduce((a, b) => a + b, 0)).toBe(reported);
     },

@@ -3,7 +3,7 @@
  * them to `bench/results/<YYYY-MM-DD>.json`. A bench module exports `run(): Promise<Figure[]>`.
  * Figures are measurements of this machine, not assertions: nothing here fails on a slow figure.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,7 +56,18 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   const out = join(__dirname, 'results', `${date}.json`);
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, figures }, null, 2)}\n`);
+  // A partial run (`npm run bench -- pipeline`) replaces only its own benches' figures in the day's file.
+  const ran = new Set(figures.map((f) => f.bench));
+  const kept = existsSync(out)
+    ? (JSON.parse(readFileSync(out, 'utf8')) as { figures: Figure[] }).figures.filter(
+        (f) => !ran.has(f.bench),
+      )
+    : [];
+  const all = [...kept, ...figures];
+  writeFileSync(
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, figures: all }, null, 2)}\n`,
+  );
   console.log(`\nwritten to ${out}`);
 }
 

@@ -3,15 +3,14 @@
  * the real gateway (API-key check, Postgres-backed rate limiter, forwarding) to the real sync-orchestrator,
  * and the same read straight from the orchestrator to show what the gateway adds.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { join } from 'node:path';
 
-import { kafkaAnswers, postgresAnswers, startStack, withDatabase } from '@practice-sync/testing';
+import { startStack, withDatabase } from '@practice-sync/testing';
 import { Client } from 'pg';
 
-const ROOT = join(__dirname, '..');
+import { infrastructure } from './lib/pipeline';
+
 const CONCURRENCY = 32;
 const LIGHT_CONCURRENCY = 4;
 const WARMUP_MS = 1000;
@@ -85,19 +84,6 @@ async function json<T>(method: string, url: string, key: string, body?: unknown)
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${url} -> ${res.status}: ${text}`);
   return JSON.parse(text) as T;
-}
-
-/** Kafka and PostgreSQL from the environment, else the local ones (started by deploy/local/infra.sh if down). */
-async function infrastructure(): Promise<{ kafkaBrokers: string; serverUrl: string }> {
-  const kafkaBrokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
-  const serverUrl = withDatabase(
-    process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    'postgres',
-  );
-  if (!(await kafkaAnswers(kafkaBrokers.split(','))) || !(await postgresAnswers(serverUrl))) {
-    execFileSync('bash', ['deploy/local/infra.sh', 'up'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  return { kafkaBrokers, serverUrl };
 }
 
 export async function run() {

@@ -1,9 +1,10 @@
-import { gstinCheckCharacter } from '@practice-sync/contracts';
 import type { StackHandle } from '@practice-sync/testing';
 import { startStack, waitFor } from '@practice-sync/testing';
 
 import { metricTotal } from './api-client';
 import { call } from './gateway-http';
+import type { Job, Page, Run } from './sync-run-views';
+import { gstinFor } from './sync-run-views';
 
 /**
  * Sync runs at firm scale through the public API only (gateway → orchestrator → connectors → sandbox →
@@ -17,36 +18,10 @@ const EVERY_CATEGORY = ['gst.all', 'itr.all', 'esign.signature_timestamps'];
 const GST_CATEGORIES = 5;
 const ITR_CATEGORIES = 4;
 
-interface Run {
-  id: string;
-  status: string;
-  totals: Record<string, number>;
-  finishedAt: string | null;
-}
-interface Job {
-  id: string;
-  clientId: string;
-  category: string;
-  subject: { kind: string; value: string | null };
-  period: string | null;
-  outcome: string | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  counts: { added: number; updated: number; removed: number; unchanged: number };
-}
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 /** A distinct valid company PAN per n (n < 17,576), in its own letter range per `series`. */
 function panFor(series: string, n: number): string {
   return `${series}${LETTERS[Math.floor(n / 676) % 26]}P${LETTERS[Math.floor(n / 26) % 26]}${String(n % 10_000).padStart(4, '0')}${LETTERS[n % 26]}`;
-}
-function gstinFor(pan: string): string {
-  const first14 = `27${pan}1Z`;
-  return `${first14}${gstinCheckCharacter(first14)}`;
 }
 
 /** Which identifiers client n lacks, so every kind of `skipped` job appears. */

@@ -1,39 +1,18 @@
-import { gstinCheckCharacter } from '@practice-sync/contracts';
 import type { StackHandle } from '@practice-sync/testing';
 import { startStack, waitFor } from '@practice-sync/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 
-interface Run {
-  id: string;
-  status: string;
-  totals: Record<string, number>;
-  finishedAt: string | null;
-}
-interface Job {
-  id: string;
-  clientId: string;
-  category: string;
-  subject: { kind: string; value: string | null };
-  outcome: string | null;
-  errorCode: string | null;
-  attempts: number;
-}
+import type { Job, Page, Run } from './sync-run-views';
+import { gstinFor } from './sync-run-views';
+
 interface Change {
   naturalKey: string;
   change: string;
   category: string;
   runId: string;
 }
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
 
-function gstinFor(pan: string): string {
-  const first14 = `27${pan}1Z`;
-  return `${first14}${gstinCheckCharacter(first14)}`;
-}
 function panFor(n: number): string {
   const l = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
   return `${l[Math.floor(n / 26) % 26]}${l[n % 26]}CP${l[(n * 3) % 26]}${String(1000 + n).padStart(4, '0')}Q`;
@@ -241,7 +220,7 @@ describe('sync runs: cancel, outage, retry, no-change and the change feed', () =
       };
       const reportedBy = async (runId: string): Promise<number> =>
         (await jobsOf(runId)).reduce((n, j) => {
-          const c = (j as Job & { counts: Record<string, number> }).counts;
+          const c = j.counts;
           return n + c.added + c.updated + c.removed;
         }, 0);
       const changesOf = async (runId: string): Promise<Change[]> =>

@@ -113,8 +113,15 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
   }
 
   const urls = {} as Record<ServiceName, string>;
+  const taken = new Set<number>();
   for (const name of SERVICE_NAMES) {
-    const port = opts.ports === 'default' ? SERVICES[name].defaultPort : await freePort();
+    let port = SERVICES[name].defaultPort;
+    // The OS may hand out a port it just gave us again: two services on one port would let the second one's
+    // readiness check be answered by the first.
+    if (opts.ports !== 'default')
+      do port = await freePort();
+      while (taken.has(port));
+    taken.add(port);
     urls[name] = `http://127.0.0.1:${port}`;
   }
   const settings: StackSettings = { ...base, urls };

@@ -2,7 +2,7 @@
  * Issue 7, figure 2: is a run bound by the portal, not by practice-sync? The sandbox answers every ITR call in
  * exactly 200 ms (no random tail) and the connector may have C calls in flight for the firm's account; a run
  * of one request per job (`itr.filing_status`) over N clients ideally takes N × 0.2 s ÷ C. The figure is
- * ideal ÷ actual as a percentage (target ≥ 90%). BENCH_PORTAL_CLIENTS (default 1000), BENCH_PORTAL_C (8).
+ * ideal ÷ actual as a percentage (target ≥ 90%). BENCH_PORTAL_CLIENTS (default 2000), BENCH_PORTAL_C (8).
  */
 import { infrastructure, measurePipeline } from './lib/pipeline';
 import { ZERO_LATENCY_ENV } from './lib/zero-latency';
@@ -11,7 +11,7 @@ import type { Figure } from './run';
 const LATENCY_MS = 200;
 
 export async function run(): Promise<Omit<Figure, 'bench'>[]> {
-  const clients = Number(process.env['BENCH_PORTAL_CLIENTS'] ?? 1000);
+  const clients = Number(process.env['BENCH_PORTAL_CLIENTS'] ?? 2000);
   const c = Number(process.env['BENCH_PORTAL_C'] ?? 8);
   const infra = await infrastructure();
   const result = await measurePipeline(infra, {
@@ -24,7 +24,6 @@ export async function run(): Promise<Omit<Figure, 'bench'>[]> {
       PORTAL_ACCOUNT_CONCURRENCY: String(c),
       PORTAL_MAX_CONCURRENT_REQUESTS: String(c),
       WORKER_CONCURRENCY: String(2 * c),
-      DISPATCH_FIRM_MAX_IN_FLIGHT: String(4 * c),
     },
     onProgress: (line) => console.log(`  [portal-bound] ${line}`),
   });

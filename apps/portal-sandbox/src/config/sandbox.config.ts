@@ -25,6 +25,8 @@ export const sandboxEnv = baseServiceEnv(3100).extend({
   SANDBOX_GST_MAX_SESSIONS: z.coerce.number().int().min(1).max(1000).default(5),
   /** Real milliseconds before a queued GST answer (status_cd 2) can be fetched with FILEDET. */
   SANDBOX_QUEUE_READY_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  /** Real milliseconds a queued answer's token and files stay downloadable once ready (then unknown token). */
+  SANDBOX_QUEUE_TTL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
   /** Real milliseconds before an AIS/TIS/26AS download job is done (or failed). */
   SANDBOX_ITR_JOB_READY_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   /** Minutes of sandbox time without a request after which the ITR intermediary session expires. */

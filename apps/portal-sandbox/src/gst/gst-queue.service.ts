@@ -43,13 +43,32 @@ export class GstQueueService {
       body: aesEncryptB64(ek, Buffer.from(JSON.stringify(p.body), 'utf8')),
       ic: p.ic,
     }));
-    const readyAtMs = Date.now() + this.config.SANDBOX_QUEUE_READY_MS;
+    const now = Date.now();
+    this.expire(now);
+    const readyAtMs = now + this.config.SANDBOX_QUEUE_READY_MS;
     this.answers.set(token, { gstin, readyAtMs, ek, files });
     return { token, est: Math.max(1, Math.ceil(this.config.SANDBOX_QUEUE_READY_MS / 60_000)) };
   }
 
+  /**
+   * Forgets answers past their time to live, as the portal's download links expire: without it a long run
+   * (a benchmark of 10,000 GSTINs) keeps every encrypted file it ever queued. Answers are kept in the order
+   * they became ready, so the sweep stops at the first live one.
+   */
+  private expire(now: number): void {
+    for (const [token, answer] of this.answers) {
+      if (answer.readyAtMs + this.config.SANDBOX_QUEUE_TTL_MS > now) break;
+      this.answers.delete(token);
+    }
+  }
+
+  get size(): number {
+    return this.answers.size;
+  }
+
   /** null: unknown token (or another GSTIN's); 'pending': not ready yet. */
   details(token: string, gstin: string, baseUrl: string): FileDetails | 'pending' | null {
+    this.expire(Date.now());
     const answer = this.answers.get(token);
     if (!answer || answer.gstin !== gstin) return null;
     if (Date.now() < answer.readyAtMs) return 'pending';

@@ -27,6 +27,10 @@ export async function run(): Promise<Omit<Figure, 'bench'>[]> {
       env: { ...ZERO_LATENCY_ENV },
       measureCarried: true,
       onProgress: log,
+      // BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of every service per size (bench/README.md, "Profiling").
+      cpuProfileDir: process.env['BENCH_CPU_PROFILE']
+        ? `${process.env['BENCH_CPU_PROFILE']}/${clients}-clients`
+        : undefined,
     });
     if (!pipe.carried) throw new Error('the pipeline run did not measure what it carried');
     const carried = pipe.carried;
@@ -91,6 +95,20 @@ export async function run(): Promise<Omit<Figure, 'bench'>[]> {
         note: 'VmHWM at the end',
       });
     }
+    for (const [service, seconds] of Object.entries(pipe.cpuSeconds)) {
+      figures.push({
+        name: `${tag}: CPU ${service}`,
+        value: round((seconds ?? NaN) / (pipe.jobs / 1000), 2),
+        unit: 's per 1,000 jobs',
+        note: `${seconds} CPU s during the run (user + system)`,
+      });
+    }
+    figures.push({
+      name: `${tag}: machine busy`,
+      value: Math.round(pipe.machineBusyShare * 100),
+      unit: '%',
+      note: 'all cores, Kafka and PostgreSQL included, during the run',
+    });
     console.log(`  [${clients} clients] ratio: ${ratio.toFixed(2)}`);
   }
   if (headline) console.log(`ratio: ${headline.ratio.toFixed(2)} (${headline.n} clients × 10 categories)`);

@@ -89,6 +89,10 @@ export interface PipelineResult {
   totals: Record<string, number>;
   /** Peak resident set (VmHWM) of each service process at the end of the run, MB. */
   peakRssMb: Partial<Record<ServiceName, number>>;
+  /** CPU seconds (user + system) each service spent between `POST /v1/sync-runs` and the run's end. */
+  cpuSeconds: Partial<Record<ServiceName, number>>;
+  /** Share of the machine's CPU (all cores) that was busy during the run, 0..1: Kafka and PostgreSQL included. */
+  machineBusyShare: number;
   portalRequests: Record<string, number>;
   status: string;
   /** What the run's topics carried (for the raw chain), when measureCarried. */
@@ -135,6 +139,25 @@ export function peakRssMb(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU seconds (user + system) a live process has used so far (Linux /proc/<pid>/stat, clock ticks of 10 ms). */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The whole machine's busy and idle CPU seconds so far (Linux /proc/stat, all cores). */
+export function machineCpuSeconds(): { busy: number; idle: number } {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks.map(Number);
+  return { busy: (user + nice + system + irq + softirq + steal) / 100, idle: (idle + iowait) / 100 };
 }
 
 /** Imports `clients` clients through the gateway, in chunks the import accepts. */
@@ -189,6 +212,10 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         });
         if (!res.ok) throw new Error(`sandbox faults ${portal}: ${res.status}`);
       }
+      const cpuAtStart = Object.fromEntries(
+        Object.entries(stack.pids()).map(([name, pid]) => [name, cpuSecondsOf(pid)]),
+      );
+      const machineAtStart = machineCpuSeconds();
       const t0 = performance.now();
       const run = await api<RunView>(stack, key, 'POST', '/v1/sync-runs', {
         clients: { all: true },
@@ -206,6 +233,16 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       }
       const seconds = (performance.now() - t0) / 1000;
       const pids = stack.pids();
+      const cpu: Partial<Record<ServiceName, number>> = {};
+      for (const [name, pid] of Object.entries(pids)) {
+        cpu[name as ServiceName] = Math.round((cpuSecondsOf(pid) - cpuAtStart[name]) * 10) / 10;
+      }
+      const machineAtEnd = machineCpuSeconds();
+      const machineBusy = machineAtEnd.busy - machineAtStart.busy;
+      const machineBusyShare = machineBusy / (machineBusy + machineAtEnd.idle - machineAtStart.idle);
+      log(
+        `CPU seconds during the run: ${JSON.stringify(cpu)}; whole machine ${machineBusy.toFixed(0)} s busy (${(machineBusyShare * 100).toFixed(0)}%)`,
+      );
       if (opts.cpuProfileDir) {
         for (const pid of Object.values(pids)) process.kill(pid, 'SIGUSR2');
         await new Promise((r) => setTimeout(r, 3000));
@@ -283,6 +320,8 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         p99Ms: percentile(latencies, 99),
         totals: view.totals,
         peakRssMb: peak,
+        cpuSeconds: cpu,
+        machineBusyShare,
         portalRequests: Object.fromEntries(Object.entries(stats.portals).map(([k, v]) => [k, v.requests])),
         status: view.status,
         byCategory,

@@ -1,61 +1,14 @@
-import type { AccessStore, ConnectorJob, PortalError } from '@practice-sync/connector-kit';
-import { ConnectorMetrics, PortalBreaker, PortalHttpClient } from '@practice-sync/connector-kit';
-import { Registry } from 'prom-client';
+import type { PortalError } from '@practice-sync/connector-kit';
 
-import { GstApi } from '../gst-api/gst-api.client';
-import { GstSessionService } from '../gst-api/gst-session.service';
+import { fakePortalGstApi, gstJob } from '../gst-api/gst-api.fixtures';
 import { Gstr2bFetcher } from './gstr2b.fetcher';
 import { document2b, gstError, GSTIN, invoice, ok, PERIOD } from './gstr2b.fixtures';
 
-const job: ConnectorJob = {
-  jobId: '0190a0b0-0000-7000-8000-000000000001',
-  attempt: 1,
-  runId: '0190a0b0-0000-7000-8000-000000000002',
-  clientId: '0190a0b0-0000-7000-8000-000000000003',
-  firmId: 'firm-1',
-  category: 'gst.gstr2b',
-  subject: { kind: 'gstin', value: GSTIN },
-  period: PERIOD,
-};
+const job = gstJob('gst.gstr2b', GSTIN, PERIOD);
 
 /** A fake portal answering by `file_num`, recording the URLs it was asked for. */
 function fetcherFor(answer: (fileNum: string | null) => unknown) {
-  const urls: URL[] = [];
-  const breaker = new PortalBreaker('gst', {
-    timeoutMs: 1000,
-    errorThresholdPercentage: 50,
-    resetTimeoutMs: 1000,
-    volumeThreshold: 100,
-  });
-  const http = new PortalHttpClient({
-    baseUrl: 'http://sandbox/gst',
-    requestTimeoutMs: 1000,
-    breaker,
-    metrics: new ConnectorMetrics(new Registry(), 'gst'),
-    fetchImpl: async (input) => {
-      const url = new URL(String(input));
-      urls.push(url);
-      const body = answer(url.searchParams.get('file_num'));
-      return typeof body === 'number'
-        ? new Response('', { status: body })
-        : new Response(JSON.stringify(body));
-    },
-  });
-  const metrics = new ConnectorMetrics(new Registry(), 'gst');
-  // No stored access and none required: reads go out without a session (the plain portal of these tests).
-  const noAccess = { get: async () => null } as unknown as AccessStore;
-  const sessions = new GstSessionService(http, noAccess, metrics, {
-    authVersion: 'v1.0',
-    encryption: false,
-    publicKeyPath: '/_sandbox/public-key',
-    requireCredentials: false,
-    refreshMarginMs: 60_000,
-  });
-  const api = new GstApi(http, sessions, {
-    returnsVersion: 'v1.0',
-    asyncWaitMaxMs: 1000,
-    asyncPollIntervalMs: 10,
-  });
+  const { api, urls, breaker } = fakePortalGstApi((url) => answer(url.searchParams.get('file_num')));
   return { fetcher: new Gstr2bFetcher(api, { apiVersion: 'v4.0' }), urls, breaker };
 }
 

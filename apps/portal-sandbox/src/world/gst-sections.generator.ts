@@ -64,8 +64,24 @@ function toGstr1Invoice(inv: Gstr2bInvoice, pos: string): Gstr1Invoice {
   return { chksum: sha256Hex(JSON.stringify(body)), ...body };
 }
 
-/** `b2b[{ctin, cfs, inv[…]}]` of a document; `counterpartyPos` says whose state is the place of supply. */
+/** b2bEntries per cached document (world.service keeps documents in an LRU; entries go with them). */
+const entriesOf = new WeakMap<Gstr2bDocument, Map<boolean, Gstr1B2bEntry[]>>();
+
+/**
+ * `b2b[{ctin, cfs, inv[…]}]` of a document; `counterpartyPos` says whose state is the place of supply.
+ * Memoised per document: B2B, CDNR and RETSUM of one period all build on it. Callers must not mutate it.
+ */
 export function b2bEntries(doc: Gstr2bDocument, counterpartyPos: boolean): Gstr1B2bEntry[] {
+  const memo = entriesOf.get(doc) ?? new Map<boolean, Gstr1B2bEntry[]>();
+  entriesOf.set(doc, memo);
+  const known = memo.get(counterpartyPos);
+  if (known) return known;
+  const built = buildB2bEntries(doc, counterpartyPos);
+  memo.set(counterpartyPos, built);
+  return built;
+}
+
+function buildB2bEntries(doc: Gstr2bDocument, counterpartyPos: boolean): Gstr1B2bEntry[] {
   const entries = new Map<number, Gstr1B2bEntry>();
   for (const { supplier, inv } of doc.invoices) {
     const party = doc.suppliers[supplier];
@@ -140,14 +156,40 @@ export function gstr1Section(doc: Gstr2bDocument, section: string): unknown {
     case 'DOCISS':
       return { doc_issue: { doc_det: [{ doc_num: 1, docs: [docRange(doc)] }] } };
     case 'RETSUM':
-      return {
-        gstin: doc.gstin,
-        ret_period: doc.rtnprd,
-        sec_sum: [{ sec_nm: 'B2B', ttl_rec: doc.invoices.length }],
-      };
+      return returnSummary(doc, (section) => gstr1Section(doc, section));
     default:
       return null;
   }
+}
+
+/** The summary's name of a section where GSTN's differs from the read's action (HSN, DOC_ISSUE, TXPD). */
+const SUMMARY_NAME: Record<string, string> = { HSNSUM: 'HSN', DOCISS: 'DOC_ISSUE', TXP: 'TXPD' };
+
+/** How many records a section's answer holds: invoices, notes, HSN lines or document ranges. */
+function recordsIn(data: Record<string, unknown>): number {
+  const [value] = Object.values(data);
+  if (Array.isArray(value)) {
+    return value.reduce<number>(
+      (n, e: { inv?: unknown[]; nt?: unknown[] }) => n + (e.inv ?? e.nt ?? [e]).length,
+      0,
+    );
+  }
+  const inner = value as { data?: unknown[]; doc_det?: { docs: unknown[] }[] };
+  if (inner.data) return inner.data.length;
+  return (inner.doc_det ?? []).reduce((n, d) => n + d.docs.length, 0);
+}
+
+/**
+ * RETSUM of a GSTR-1 / 1A: one `sec_sum` entry per section that holds records, under GSTN's section names,
+ * with `ttl_rec` its record count (a client may read only the sections listed). null when nothing is filed.
+ */
+function returnSummary(doc: Gstr2bDocument, sectionOf: (section: string) => unknown): unknown {
+  const secSum = GSTR1_SECTIONS.filter((s) => s !== 'RETSUM').flatMap((section) => {
+    const data = sectionOf(section) as Record<string, unknown> | null;
+    return data ? [{ sec_nm: SUMMARY_NAME[section] ?? section, ttl_rec: recordsIn(data) }] : [];
+  });
+  if (secSum.length === 0) return null;
+  return { gstin: doc.gstin, ret_period: doc.rtnprd, sec_sum: secSum };
 }
 
 function docRange(doc: Gstr2bDocument) {
@@ -164,6 +206,7 @@ function docRange(doc: Gstr2bDocument) {
 
 /** GSTR-1A: amendments some taxpayers make after filing GSTR-1 (one in ten periods, up to five invoices). */
 export function gstr1aSection(worldSeed: string, doc: Gstr2bDocument, section: string): unknown {
+  if (section === 'RETSUM') return returnSummary(doc, (s) => gstr1aSection(worldSeed, doc, s));
   const rng = rngFor(worldSeed, 'gstr1a', doc.gstin, doc.rtnprd);
   if (section !== 'B2B' || doc.invoices.length === 0 || !rng.chance(0.1)) return null;
   const picked = b2bEntries(doc, true).slice(0, rng.int(1, 5));

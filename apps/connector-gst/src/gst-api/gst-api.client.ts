@@ -41,6 +41,12 @@ const B2bFileSchema = z.object({ b2b: z.array(z.unknown()).default([]) }).passth
  * with FILEDET, then every file downloaded, checked by SHA-256 and decrypted with `ek`.
  */
 export class GstApi {
+  /**
+   * The session a job's reads use: looked up (and refreshed when close to expiry) at the job's first read, not
+   * at every one of its calls. A token that dies mid-job is recovered by the read that finds it dead.
+   */
+  private readonly jobSessions = new WeakMap<ConnectorJob, GstSessionHandle>();
+
   constructor(
     private readonly http: PortalHttpClient,
     private readonly sessions: GstSessionService,
@@ -49,13 +55,15 @@ export class GstApi {
 
   async read(job: ConnectorJob, request: GstReadRequest, signal: AbortSignal): Promise<GstRead> {
     const gstin = job.subject.value;
-    let session = await this.sessions.sessionFor(job.firmId, gstin, signal);
+    let session = this.jobSessions.get(job) ?? (await this.sessions.sessionFor(job.firmId, gstin, signal));
+    this.jobSessions.set(job, session);
     let answer: GstAnswer;
     try {
       answer = await this.once(gstin, session, request, signal);
     } catch (error) {
       if (!(isPortalError(error) && error.code === 'otp_required' && session.authToken)) throw error;
       session = await this.sessions.recover(job.firmId, gstin, session.authToken, signal);
+      this.jobSessions.set(job, session);
       answer = await this.once(gstin, session, request, signal);
     }
     if (answer.kind === 'data' || answer.kind === 'no_data') return answer;

@@ -21,11 +21,14 @@ export function gstJob(category: Category, gstin: string, period: string): Conne
 }
 
 /**
- * A GstApi over a fake portal: `answer` gets each request's URL and gives the JSON body (or an HTTP status);
- * every URL asked for is kept in `urls`. No stored access and none required: reads go out without a session
- * and unencrypted. Call `breaker.shutdown()` when done.
+ * A GstApi over a fake portal: `answer` gets each request's URL and headers and gives the JSON body (or an HTTP status);
+ * every URL asked for is kept in `urls`. By default no stored access and none required: reads go out without a
+ * session and unencrypted. Call `breaker.shutdown()` when done.
  */
-export function fakePortalGstApi(answer: (url: URL) => unknown) {
+export function fakePortalGstApi(
+  answer: (url: URL, headers: Headers) => unknown,
+  access: AccessStore = { get: async () => null } as unknown as AccessStore,
+) {
   const urls: URL[] = [];
   const breaker = new PortalBreaker('gst', {
     timeoutMs: 1000,
@@ -38,17 +41,16 @@ export function fakePortalGstApi(answer: (url: URL) => unknown) {
     requestTimeoutMs: 1000,
     breaker,
     metrics: new ConnectorMetrics(new Registry(), 'gst'),
-    fetchImpl: async (input) => {
+    fetchImpl: async (input, init) => {
       const url = new URL(String(input));
       urls.push(url);
-      const body = answer(url);
+      const body = answer(url, new Headers(init?.headers));
       return typeof body === 'number'
         ? new Response('', { status: body })
         : new Response(JSON.stringify(body));
     },
   });
-  const noAccess = { get: async () => null } as unknown as AccessStore;
-  const sessions = new GstSessionService(http, noAccess, new ConnectorMetrics(new Registry(), 'gst'), {
+  const sessions = new GstSessionService(http, access, new ConnectorMetrics(new Registry(), 'gst'), {
     authVersion: 'v1.0',
     encryption: false,
     publicKeyPath: '/_sandbox/public-key',

@@ -26,6 +26,9 @@ class ConsentMissing extends PortalError {}
  * consent turned into `otp_required` for the PAN, and `successFlag: false` never read as "no data".
  */
 export class ItrApi {
+  /** The session a job's calls use, looked up at its first call (a dead one is renewed by the call finding it). */
+  private readonly jobSessions = new WeakMap<ConnectorJob, ItrSessionHandle>();
+
   constructor(
     private readonly http: PortalHttpClient,
     private readonly sessions: ItrSessionService,
@@ -33,13 +36,15 @@ export class ItrApi {
 
   async call(job: ConnectorJob, call: ItrCall, signal: AbortSignal): Promise<unknown> {
     const pan = job.subject.value;
-    let session = await this.sessions.sessionFor(job.firmId, pan, signal);
+    let session = this.jobSessions.get(job) ?? (await this.sessions.sessionFor(job.firmId, pan, signal));
+    this.jobSessions.set(job, session);
     try {
       return await this.once(session, call, signal, job.firmId);
     } catch (error) {
       if (error instanceof ConsentMissing) return this.sessions.consentLapsed(job.firmId, pan);
       if (!(error instanceof SessionEnded) || !session.authToken) throw error;
       session = await this.sessions.renew(job.firmId, session.authToken, signal);
+      this.jobSessions.set(job, session);
       try {
         return await this.once(session, call, signal, job.firmId);
       } catch (again) {

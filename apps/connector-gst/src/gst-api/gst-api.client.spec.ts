@@ -1,0 +1,75 @@
+import type { AccessRecord, AccessStore } from '@practice-sync/connector-kit';
+
+import { gstError, GSTIN, ok, PERIOD } from '../gstr2b/gstr2b.fixtures';
+import { fakePortalGstApi, gstJob } from './gst-api.fixtures';
+import type { GstSecret, GstSessionData } from './gst-session.service';
+
+/** A stored, open GST session whose token the test can replace (as another worker's refresh would). */
+function storedSession() {
+  const state = { token: 'token-1', reads: 0 };
+  const access = {
+    get: async (): Promise<AccessRecord<GstSecret, GstSessionData>> => {
+      state.reads++;
+      return {
+        firmId: 'firm-1',
+        portal: 'gst',
+        identifier: GSTIN,
+        secret: { username: 'taxpayer' },
+        session: { authToken: state.token, sek: Buffer.alloc(32).toString('base64') },
+        status: 'ok',
+        detail: null,
+        expiresAt: new Date(Date.now() + 3_600_000),
+        updatedAt: new Date(),
+      };
+    },
+  } as unknown as AccessStore;
+  return { state, access };
+}
+
+const read = (action: string) => ({
+  category: 'gst.gstr3b_ledgers' as const,
+  path: '/taxpayerapi/v6.0/returns/gstr3b',
+  query: { action, ret_period: PERIOD },
+  what: `GSTR-3B ${action}`,
+  retPeriod: PERIOD,
+});
+
+describe('GstApi sessions', () => {
+  it('looks the session up once per job, not once per call', async () => {
+    const { state, access } = storedSession();
+    const { api, urls, breaker } = fakePortalGstApi(() => ok({ x: 1 }), access);
+    try {
+      const signal = new AbortController().signal;
+      const first = gstJob('gst.gstr3b_ledgers', GSTIN, PERIOD);
+      for (const action of ['RETSUM', 'AUTOLIAB', 'RETSUM']) await api.read(first, read(action), signal);
+      expect(state.reads).toBe(1);
+      await api.read(gstJob('gst.gstr3b_ledgers', GSTIN, PERIOD), read('RETSUM'), signal);
+      expect(state.reads).toBe(2);
+      expect(urls).toHaveLength(4);
+    } finally {
+      breaker.shutdown();
+    }
+  });
+
+  it('moves a job to the stored token after a read finds its token dead, and keeps it', async () => {
+    const { state, access } = storedSession();
+    const tokens: (string | null)[] = [];
+    const { api, breaker } = fakePortalGstApi((_url, headers) => {
+      const token = headers.get('auth-token');
+      tokens.push(token);
+      if (token !== 'token-1') return ok({ x: 1 });
+      state.token = 'token-2'; // another worker refreshed the session meanwhile
+      return gstError('AUTH4033', 'Invalid session');
+    }, access);
+    try {
+      const signal = new AbortController().signal;
+      const job = gstJob('gst.gstr3b_ledgers', GSTIN, PERIOD);
+      await api.read(job, read('RETSUM'), signal);
+      await api.read(job, read('AUTOLIAB'), signal);
+      expect(tokens).toEqual(['token-1', 'token-2', 'token-2']);
+      expect(state.reads).toBe(2);
+    } finally {
+      breaker.shutdown();
+    }
+  });
+});

@@ -103,6 +103,14 @@ export async function run(): Promise<Omit<Figure, 'bench'>[]> {
         note: `${seconds} CPU s during the run (user + system)`,
       });
     }
+    for (const [part, seconds] of Object.entries(pipe.infraCpuSeconds)) {
+      figures.push({
+        name: `${tag}: CPU ${part}`,
+        value: round(seconds / (pipe.jobs / 1000), 2),
+        unit: 's per 1,000 jobs',
+        note: `${seconds} CPU s during the run (user + system)`,
+      });
+    }
     figures.push({
       name: `${tag}: machine busy`,
       value: Math.round(pipe.machineBusyShare * 100),

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ALL_TOPICS } from '@practice-sync/contracts';
@@ -93,6 +93,8 @@ export interface PipelineResult {
   cpuSeconds: Partial<Record<ServiceName, number>>;
   /** Share of the machine's CPU (all cores) that was busy during the run, 0..1: Kafka and PostgreSQL included. */
   machineBusyShare: number;
+  /** CPU seconds of the Kafka broker (java) and PostgreSQL (every postgres process) during the run. */
+  infraCpuSeconds: { kafka: number; postgres: number };
   portalRequests: Record<string, number>;
   status: string;
   /** What the run's topics carried (for the raw chain), when measureCarried. */
@@ -160,6 +162,22 @@ export function machineCpuSeconds(): { busy: number; idle: number } {
   return { busy: (user + nice + system + irq + softirq + steal) / 100, idle: (idle + iowait) / 100 };
 }
 
+/** CPU seconds used so far by the processes named `comm` (Kafka's `java`, `postgres`); exited ones are missed. */
+export function cpuSecondsByName(comm: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm)
+        total += cpuSecondsOf(Number(entry));
+    } catch {
+      // the process exited meanwhile
+    }
+  }
+  return total;
+}
+
 /** Imports `clients` clients through the gateway, in chunks the import accepts. */
 export async function importClients(stack: StackHandle, key: string, clients: number, tag = 'bench') {
   for (let from = 0; from < clients; from += IMPORT_CHUNK) {
@@ -216,6 +234,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         Object.entries(stack.pids()).map(([name, pid]) => [name, cpuSecondsOf(pid)]),
       );
       const machineAtStart = machineCpuSeconds();
+      const infraAtStart = { kafka: cpuSecondsByName('java'), postgres: cpuSecondsByName('postgres') };
       const t0 = performance.now();
       const run = await api<RunView>(stack, key, 'POST', '/v1/sync-runs', {
         clients: { all: true },
@@ -238,10 +257,14 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         cpu[name as ServiceName] = Math.round((cpuSecondsOf(pid) - cpuAtStart[name]) * 10) / 10;
       }
       const machineAtEnd = machineCpuSeconds();
+      const infraCpu = {
+        kafka: Math.round((cpuSecondsByName('java') - infraAtStart.kafka) * 10) / 10,
+        postgres: Math.round((cpuSecondsByName('postgres') - infraAtStart.postgres) * 10) / 10,
+      };
       const machineBusy = machineAtEnd.busy - machineAtStart.busy;
       const machineBusyShare = machineBusy / (machineBusy + machineAtEnd.idle - machineAtStart.idle);
       log(
-        `CPU seconds during the run: ${JSON.stringify(cpu)}; whole machine ${machineBusy.toFixed(0)} s busy (${(machineBusyShare * 100).toFixed(0)}%)`,
+        `CPU seconds during the run: ${JSON.stringify(cpu)}; infrastructure ${JSON.stringify(infraCpu)}; whole machine ${machineBusy.toFixed(0)} s busy (${(machineBusyShare * 100).toFixed(0)}%)`,
       );
       if (opts.cpuProfileDir) {
         for (const pid of Object.values(pids)) process.kill(pid, 'SIGUSR2');
@@ -322,6 +345,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         peakRssMb: peak,
         cpuSeconds: cpu,
         machineBusyShare,
+        infraCpuSeconds: infraCpu,
         portalRequests: Object.fromEntries(Object.entries(stats.portals).map(([k, v]) => [k, v.requests])),
         status: view.status,
         byCategory,

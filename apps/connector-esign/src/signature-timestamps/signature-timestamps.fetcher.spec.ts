@@ -1,5 +1,10 @@
 import type { ConnectorJob, PortalError } from '@practice-sync/connector-kit';
-import { ConnectorMetrics, PortalBreaker, PortalHttpClient } from '@practice-sync/connector-kit';
+import {
+  ConnectorMetrics,
+  fetchTransport,
+  PortalBreaker,
+  PortalHttpClient,
+} from '@practice-sync/connector-kit';
 import { Registry } from 'prom-client';
 
 import { SignatureTimestampsFetcher } from './signature-timestamps.fetcher';
@@ -28,7 +33,7 @@ async function run(answer: (page: number) => unknown) {
     requestTimeoutMs: 1000,
     breaker,
     metrics: new ConnectorMetrics(new Registry(), 'esign'),
-    fetchImpl: async (input) => {
+    transport: fetchTransport(async (input) => {
       const url = new URL(String(input));
       expect(url.pathname).toBe('/esign/api/v1/client-files/CF-1001/signing-requests');
       const page = Number(url.searchParams.get('page'));
@@ -37,7 +42,7 @@ async function run(answer: (page: number) => unknown) {
       return typeof body === 'number'
         ? new Response('', { status: body })
         : new Response(JSON.stringify(body));
-    },
+    }),
   });
   try {
     return {

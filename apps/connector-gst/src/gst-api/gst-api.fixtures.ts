@@ -1,5 +1,10 @@
 import type { AccessStore, ConnectorJob } from '@practice-sync/connector-kit';
-import { ConnectorMetrics, PortalBreaker, PortalHttpClient } from '@practice-sync/connector-kit';
+import {
+  ConnectorMetrics,
+  fetchTransport,
+  PortalBreaker,
+  PortalHttpClient,
+} from '@practice-sync/connector-kit';
 import type { Category } from '@practice-sync/contracts';
 import { Registry } from 'prom-client';
 
@@ -41,14 +46,14 @@ export function fakePortalGstApi(
     requestTimeoutMs: 1000,
     breaker,
     metrics: new ConnectorMetrics(new Registry(), 'gst'),
-    fetchImpl: async (input, init) => {
+    transport: fetchTransport(async (input, init) => {
       const url = new URL(String(input));
       urls.push(url);
       const body = answer(url, new Headers(init?.headers));
       return typeof body === 'number'
         ? new Response('', { status: body })
         : new Response(JSON.stringify(body));
-    },
+    }),
   });
   const sessions = new GstSessionService(http, access, new ConnectorMetrics(new Registry(), 'gst'), {
     authVersion: 'v1.0',

@@ -4,6 +4,7 @@ import { ConnectorMetrics } from './connector-metrics';
 import { PortalBreaker } from './portal-breaker';
 import { PortalHttpClient } from './portal-http.client';
 import { PortalLimiter } from './portal-limiter';
+import { fetchTransport } from './portal-transport';
 
 function client(answers: (() => Response)[], retry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2000 }) {
   const breaker = new PortalBreaker('esign', {
@@ -22,7 +23,7 @@ function client(answers: (() => Response)[], retry = { maxAttempts: 3, baseDelay
     limiter,
     retry,
     random: () => 1,
-    fetchImpl: async () => answers[Math.min(calls++, answers.length - 1)](),
+    transport: fetchTransport(async () => answers[Math.min(calls++, answers.length - 1)]()),
   });
   const request = {
     category: 'esign.signature_timestamps' as const,

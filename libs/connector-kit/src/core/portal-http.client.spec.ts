@@ -4,6 +4,7 @@ import { ConnectorMetrics } from './connector-metrics';
 import { PortalBreaker } from './portal-breaker';
 import type { PortalError } from './portal-error';
 import { PortalHttpClient } from './portal-http.client';
+import { fetchTransport } from './portal-transport';
 
 const breakerOptions = {
   timeoutMs: 1000,
@@ -21,7 +22,7 @@ function client(fetchImpl: typeof fetch) {
     requestTimeoutMs: 1000,
     breaker,
     metrics,
-    fetchImpl,
+    transport: fetchTransport(fetchImpl),
   });
   return { http, registry, breaker };
 }

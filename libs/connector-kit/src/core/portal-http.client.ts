@@ -8,6 +8,8 @@ import { CircuitOpenError } from './portal-breaker';
 import type { PortalError } from './portal-error';
 import { isPortalError } from './portal-error';
 import type { PortalLimiter } from './portal-limiter';
+import type { PortalTransport } from './portal-transport';
+import { undiciTransport } from './portal-transport';
 
 export interface PortalGetRequest {
   /** For metrics labels (`session` for login / token calls outside a category). */
@@ -45,8 +47,8 @@ export interface PortalHttpOptions {
   metrics: ConnectorMetrics;
   limiter?: PortalLimiter;
   retry?: RetryOptions;
-  /** Injected in tests. */
-  fetchImpl?: typeof fetch;
+  /** How calls go out; default undici (portal-transport.ts). Unit tests pass `fetchTransport(fake)`. */
+  transport?: PortalTransport;
   random?: () => number;
 }
 
@@ -68,11 +70,11 @@ function isTransient(error: unknown): error is PortalError {
  * the breaker so a portal's "system failure" answer (HTTP 200 with an error body) counts like a 5xx.
  */
 export class PortalHttpClient {
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: PortalTransport;
   private readonly random: () => number;
 
   constructor(private readonly options: PortalHttpOptions) {
-    this.fetchImpl = options.fetchImpl ?? fetch;
+    this.transport = options.transport ?? undiciTransport();
     this.random = options.random ?? Math.random;
   }
 
@@ -134,23 +136,20 @@ export class PortalHttpClient {
       const method = request.method ?? 'GET';
       const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
       if (request.body !== undefined) headers['content-type'] = 'application/json';
-      const response = await this.fetchImpl(this.urlFor(request.path, request.query), {
+      const response = await this.transport({
+        url: this.urlFor(request.path, request.query),
         method,
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: AbortSignal.any([request.signal, AbortSignal.timeout(requestTimeoutMs)]),
       });
       status = String(response.status);
-      const text = await response.text();
+      const text = response.text;
       if (response.status < 200 || response.status >= 300) {
         const specific = request.onHttpError?.(response.status, safeJson(text));
         if (specific) throw specific;
       }
-      const httpError = errorForHttpStatus(
-        response.status,
-        response.headers.get('retry-after'),
-        request.what,
-      );
+      const httpError = errorForHttpStatus(response.status, response.header('retry-after'), request.what);
       if (httpError) throw httpError;
       return decode(request.responseType === 'text' ? text : parseJsonBody(text, request.what));
     } catch (error) {

@@ -73,3 +73,70 @@ describe('GstApi sessions', () => {
     }
   });
 });
+
+describe('GstSessionService refresh with replicas', () => {
+  /** A session about to expire; `refreshedElsewhere` makes the store hold another replica's new token. */
+  function expiringSession() {
+    const state = { token: 'token-1', status: 'ok', puts: [] as unknown[], refreshedElsewhere: false };
+    const access = {
+      get: async (): Promise<AccessRecord<GstSecret, GstSessionData>> => ({
+        firmId: 'firm-1',
+        portal: 'gst',
+        identifier: GSTIN,
+        secret: { username: 'taxpayer' },
+        session: { authToken: state.token, sek: Buffer.alloc(32).toString('base64') },
+        status: state.status as 'ok',
+        detail: null,
+        expiresAt: new Date(Date.now() + 1_000),
+        updatedAt: new Date(),
+      }),
+      put: async (_f: string, _p: string, _i: string, update: { status: string }) => {
+        state.puts.push(update);
+        state.status = update.status;
+      },
+    } as unknown as AccessStore;
+    return { state, access };
+  }
+
+  /** The portal refuses the refresh; meanwhile (or not) another replica stored token-2. */
+  function refusingPortal(state: { token: string; refreshedElsewhere: boolean }) {
+    return (url: URL) => {
+      if (url.pathname.endsWith('/authenticate')) {
+        if (state.refreshedElsewhere) state.token = 'token-2';
+        return gstError('AUTH4033', 'Invalid session');
+      }
+      return ok({ x: 1 });
+    };
+  }
+
+  it('uses the session another replica just refreshed instead of lapsing it', async () => {
+    const { state, access } = expiringSession();
+    state.refreshedElsewhere = true;
+    const { api, urls, breaker } = fakePortalGstApi(refusingPortal(state), access);
+    try {
+      await api.read(
+        gstJob('gst.gstr3b_ledgers', GSTIN, PERIOD),
+        read('RETSUM'),
+        new AbortController().signal,
+      );
+      expect(state.puts).toEqual([]);
+      expect(urls.map((u) => u.pathname.split('/').pop())).toEqual(['authenticate', 'gstr3b']);
+    } finally {
+      breaker.shutdown();
+    }
+  });
+
+  it('lapses the session (otp_required) when the refresh is refused and nobody else refreshed it', async () => {
+    const { state, access } = expiringSession();
+    const { api, breaker } = fakePortalGstApi(refusingPortal(state), access);
+    try {
+      const error = await api
+        .read(gstJob('gst.gstr3b_ledgers', GSTIN, PERIOD), read('RETSUM'), new AbortController().signal)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'otp_required' });
+      expect(state.status).toBe('otp_required');
+    } finally {
+      breaker.shutdown();
+    }
+  });
+});

@@ -203,6 +203,10 @@ export class GstSessionService {
       signal,
     );
     if (answer.status_cd !== '1') {
+      // Another replica may have refreshed this very token a moment ago (the portal then refuses the old one):
+      // its new session is stored, and lapsing now would throw a working session away.
+      const now = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
+      if (now?.status === 'ok' && now.session && now.session.authToken !== token) return handleOf(now);
       const code = answer.error?.error_cd ?? 'no code';
       return this.lapse(firmId, gstin, `the session could not be refreshed (${code})`);
     }

@@ -8,7 +8,7 @@
  *  - ratio = pipeline jobs/s ÷ raw jobs/s, printed as `ratio: 0.NN` (headline: the largest N measured).
  */
 import type { PipelineResult } from './lib/pipeline';
-import { infrastructure, measurePipeline, withScratchDatabase } from './lib/pipeline';
+import { infrastructure, measurePipeline, replicasFromEnv, withScratchDatabase } from './lib/pipeline';
 import { rawChain } from './lib/raw-chain';
 import { ZERO_LATENCY_ENV } from './lib/zero-latency';
 import type { Figure } from './run';
@@ -17,6 +17,7 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 
 export async function run(): Promise<Omit<Figure, 'bench'>[]> {
   const sizes = (process.env['BENCH_SCALE'] ?? '100,1000,10000').split(',').map(Number);
+  const replicas = replicasFromEnv(process.env['BENCH_REPLICAS']);
   const infra = await infrastructure();
   const figures: Omit<Figure, 'bench'>[] = [];
   let headline: { n: number; ratio: number } | undefined;
@@ -26,6 +27,7 @@ export async function run(): Promise<Omit<Figure, 'bench'>[]> {
       clients,
       env: { ...ZERO_LATENCY_ENV },
       measureCarried: true,
+      replicas,
       onProgress: log,
       // BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of every service per size (bench/README.md, "Profiling").
       cpuProfileDir: process.env['BENCH_CPU_PROFILE']

@@ -11,7 +11,13 @@ import { join } from 'node:path';
 
 import { ALL_TOPICS } from '@practice-sync/contracts';
 import type { ServiceName, StackHandle } from '@practice-sync/testing';
-import { kafkaAnswers, postgresAnswers, startStack, withDatabase } from '@practice-sync/testing';
+import {
+  kafkaAnswers,
+  postgresAnswers,
+  SERVICE_NAMES,
+  startStack,
+  withDatabase,
+} from '@practice-sync/testing';
 import { Client } from 'pg';
 
 import { CSV_HEADER, csvRow } from './identities';
@@ -73,6 +79,8 @@ export interface PipelineOptions {
   measureCarried?: boolean;
   /** Extra environment for every service (dispatch caps, worker counts). */
   env?: Record<string, string>;
+  /** Processes per service (startStack's `replicas`), e.g. `{ 'connector-gst': 2 }`. */
+  replicas?: Partial<Record<ServiceName, number>>;
   onProgress?: (line: string) => void;
   /** Write a V8 CPU profile of every service into this directory (bench/lib/cpu-profile.js). */
   cpuProfileDir?: string;
@@ -88,9 +96,9 @@ export interface PipelineResult {
   p99Ms: number;
   totals: Record<string, number>;
   /** Peak resident set (VmHWM) of each service process at the end of the run, MB. */
-  peakRssMb: Partial<Record<ServiceName, number>>;
+  peakRssMb: Record<string, number>;
   /** CPU seconds (user + system) each service spent between `POST /v1/sync-runs` and the run's end. */
-  cpuSeconds: Partial<Record<ServiceName, number>>;
+  cpuSeconds: Record<string, number>;
   /** Share of the machine's CPU (all cores) that was busy during the run, 0..1: Kafka and PostgreSQL included. */
   machineBusyShare: number;
   /** CPU seconds of the Kafka broker (java) and PostgreSQL (every postgres process) during the run. */
@@ -141,6 +149,24 @@ export function peakRssMb(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * `BENCH_REPLICAS`, e.g. `connector-gst=2,connector-itr=1`: processes per service for a measured stack.
+ * Throws naming the bad entry and the accepted form.
+ */
+export function replicasFromEnv(value: string | undefined): Partial<Record<ServiceName, number>> {
+  const replicas: Partial<Record<ServiceName, number>> = {};
+  for (const entry of (value ?? '').split(',').filter((e) => e.trim() !== '')) {
+    const [name, count] = entry.split('=').map((p) => p.trim());
+    if (!(SERVICE_NAMES as readonly string[]).includes(name) || !/^\d+$/.test(count ?? '')) {
+      throw new Error(
+        `BENCH_REPLICAS: "${entry}" is not <service>=<count> with a service of ${SERVICE_NAMES.join(', ')}`,
+      );
+    }
+    replicas[name as ServiceName] = Number(count);
+  }
+  return replicas;
 }
 
 /** CPU seconds (user + system) a live process has used so far (Linux /proc/<pid>/stat, clock ticks of 10 ms). */
@@ -204,6 +230,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       topicPrefix,
       logPrefix: 'bench-',
       logLevel: 'warn',
+      replicas: opts.replicas,
       env: {
         RATE_LIMIT_POINTS: '1000000000',
         ...opts.env,
@@ -252,9 +279,9 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       }
       const seconds = (performance.now() - t0) / 1000;
       const pids = stack.pids();
-      const cpu: Partial<Record<ServiceName, number>> = {};
+      const cpu: Record<string, number> = {};
       for (const [name, pid] of Object.entries(pids)) {
-        cpu[name as ServiceName] = Math.round((cpuSecondsOf(pid) - cpuAtStart[name]) * 10) / 10;
+        cpu[name] = Math.round((cpuSecondsOf(pid) - cpuAtStart[name]) * 10) / 10;
       }
       const machineAtEnd = machineCpuSeconds();
       const infraCpu = {
@@ -270,8 +297,8 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         for (const pid of Object.values(pids)) process.kill(pid, 'SIGUSR2');
         await new Promise((r) => setTimeout(r, 3000));
       }
-      const peak: Partial<Record<ServiceName, number>> = {};
-      for (const [name, pid] of Object.entries(pids)) peak[name as ServiceName] = peakRssMb(pid);
+      const peak: Record<string, number> = {};
+      for (const [name, pid] of Object.entries(pids)) peak[name] = peakRssMb(pid);
       const latencies = (
         await db.query<{ ms: number }>(
           `SELECT extract(epoch FROM finished_at - dispatched_at) * 1000 AS ms

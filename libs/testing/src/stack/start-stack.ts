@@ -34,6 +34,12 @@ export interface StartStackOptions {
   logLevel?: string;
   /** Extra variables for every service (e.g. feature flags a test needs). */
   env?: Record<string, string>;
+  /**
+   * Processes per service (default 1). A service scales out by running more processes against the same
+   * database, topics and consumer groups (job leases use SKIP LOCKED, partitions are shared by the group);
+   * each extra replica has its own port and log (`<service>-2.log`, …). `urls` names the first.
+   */
+  replicas?: Partial<Record<ServiceName, number>>;
   onProgress?: (message: string) => void;
 }
 
@@ -46,8 +52,11 @@ export interface StackHandle {
   databaseUrl: string;
   topicPrefix: string;
   logFile(service: ServiceName): string;
-  /** Process ids of the services this handle started (for RSS sampling in benchmarks). */
-  pids(): Partial<Record<ServiceName, number>>;
+  /**
+   * Process ids of the processes this handle started, by service (`connector-gst`) and extra replica
+   * (`connector-gst#2`), for RSS and CPU sampling in benchmarks.
+   */
+  pids(): Record<string, number>;
   /** A new firm with an admin API key, created through the gateway with the platform key. */
   createFirmWithAdmin(name?: string): Promise<FirmWithAdmin>;
   /** Stops the processes this handle started (never ones it reused). */
@@ -56,6 +65,10 @@ export interface StackHandle {
 
 interface Started {
   name: ServiceName;
+  /** `name`, or `name#2`… for an extra replica. */
+  label: string;
+  url: string;
+  logFile: string;
   pid: number;
   exited: () => boolean;
 }
@@ -114,15 +127,24 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
 
   const urls = {} as Record<ServiceName, string>;
   const taken = new Set<number>();
+  // The OS may hand out a port it just gave us again: two services on one port would let the second one's
+  // readiness check be answered by the first.
+  const newPort = async () => {
+    let port: number;
+    do port = await freePort();
+    while (taken.has(port));
+    taken.add(port);
+    return port;
+  };
   for (const name of SERVICE_NAMES) {
-    let port = SERVICES[name].defaultPort;
-    // The OS may hand out a port it just gave us again: two services on one port would let the second one's
-    // readiness check be answered by the first.
-    if (opts.ports !== 'default')
-      do port = await freePort();
-      while (taken.has(port));
+    const port = opts.ports === 'default' ? SERVICES[name].defaultPort : await newPort();
     taken.add(port);
     urls[name] = `http://127.0.0.1:${port}`;
+  }
+  for (const [name, n] of Object.entries(opts.replicas ?? {})) {
+    if (!Number.isInteger(n) || (n ?? 0) < 1 || (n ?? 0) > 16) {
+      throw new Error(`replicas.${name} must be a whole number from 1 to 16 (got ${n})`);
+    }
   }
   const settings: StackSettings = { ...base, urls };
   const envFor = (name: ServiceName): NodeJS.ProcessEnv => ({
@@ -167,23 +189,44 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
       });
       if (code !== 0) throw new Error(`${name}: migrations failed (exit ${code}); ${file}:\n${tail(file)}`);
     }
+    spawnProcess(name, name, urls[name], file, pidFile, envFor(name));
+    for (let replica = 2; replica <= (opts.replicas?.[name] ?? 1); replica++) {
+      const url = `http://127.0.0.1:${await newPort()}`;
+      const replicaLog = join(logDir, `${logPrefix}${name}-${replica}.log`);
+      writeFileSync(replicaLog, `--- ${new Date().toISOString()} ${name} replica ${replica} ---\n`);
+      const env = { ...envFor(name), PORT: new URL(url).port };
+      spawnProcess(name, `${name}#${replica}`, url, replicaLog, join(pidDir, `${name}-${replica}.pid`), env);
+    }
+  };
+
+  const spawnProcess = (
+    name: ServiceName,
+    label: string,
+    url: string,
+    file: string,
+    pidFile: string,
+    env: NodeJS.ProcessEnv,
+  ) => {
     const child = spawnLogged(process.execPath, [...NODE_TS, `apps/${name}/src/main.ts`], {
       cwd: root,
-      env: envFor(name),
+      env,
       logFile: file,
       detached: !!opts.detached,
     });
-    if (child.pid === undefined) throw new Error(`${name}: could not be spawned`);
+    if (child.pid === undefined) throw new Error(`${label}: could not be spawned`);
     const pid = child.pid;
     if (opts.detached) writePid(pidFile, pid);
     else children.push(pid);
     const entry: Started = {
       name,
+      label,
+      url,
+      logFile: file,
       pid,
       exited: () => child.exitCode !== null || child.signalCode !== null || !isAlive(pid),
     };
     started.push(entry);
-    progress(`${name}: started (pid ${pid}) on ${urls[name]}`);
+    progress(`${label}: started (pid ${pid}) on ${url}`);
     const ready = waitReady(entry);
     // Awaited below with the others; marked handled now so an early failure is not an unhandled rejection.
     ready.catch(() => undefined);
@@ -195,19 +238,19 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
       await waitFor(
         async () => {
           if (s.exited()) throw new Error('EXITED');
-          return isReady(urls[s.name]);
+          return isReady(s.url);
         },
         {
           timeoutMs: opts.readyTimeoutMs ?? 120_000,
           intervalMs: 250,
-          description: `${s.name} ${urls[s.name]}/health/ready`,
+          description: `${s.label} ${s.url}/health/ready`,
         },
       );
     } catch (e) {
       const why = s.exited() ? 'exited before it was ready' : (e as Error).message;
-      throw new Error(`${s.name}: ${why}; last lines of ${logFile(s.name)}:\n${tail(logFile(s.name))}`);
+      throw new Error(`${s.label}: ${why}; last lines of ${s.logFile}:\n${tail(s.logFile)}`);
     }
-    progress(`${s.name}: ready`);
+    progress(`${s.label}: ready`);
   };
 
   try {
@@ -228,7 +271,7 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
     databaseUrl: base.databaseUrl,
     topicPrefix: base.topicPrefix,
     logFile,
-    pids: () => Object.fromEntries(started.map((s) => [s.name, s.pid])),
+    pids: () => Object.fromEntries(started.map((s) => [s.label, s.pid])),
     createFirmWithAdmin: (name = `Firm ${randomBytes(3).toString('hex')}`) =>
       createFirmWithAdmin(urls.gateway, base.platformApiKey, name),
     stop,

@@ -1,4 +1,4 @@
-import { chunkChanges, diffRecords } from './record-changes';
+import { changeBytes, chunkChanges, diffRecords } from './record-changes';
 import { toRecord } from './record-hash';
 
 describe('diffRecords', () => {
@@ -40,5 +40,24 @@ describe('chunkChanges', () => {
     expect(chunks.length).toBeGreaterThan(5);
     for (const chunk of chunks) expect(Buffer.byteLength(JSON.stringify(chunk))).toBeLessThan(20_000);
     expect(chunks.flat().map((c) => c.naturalKey)).toEqual(changes.map((c) => c.naturalKey));
+  });
+});
+
+describe('changeBytes', () => {
+  it('equals the size of the serialised change, for hashed records and for others', () => {
+    const data = {
+      inum: 'INV-"1"',
+      text: 'Ünïcode — ₹ 1,180',
+      val: 1180.5,
+      when: new Date(0),
+      skipped: undefined,
+      items: [{ rt: 18, txval: 1000, note: undefined }, null],
+    };
+    const hashed = diffRecords(null, [toRecord('27AAACR5055K1Z7|B2B|"x"|INV-1', data)])[0];
+    const fresh = { naturalKey: 'k', change: 'added' as const, hash: 'h', data: { ...data } };
+    const removed = { naturalKey: 'k', change: 'removed' as const, hash: null, data: null };
+    for (const change of [hashed, fresh, removed]) {
+      expect(changeBytes(change)).toBe(Buffer.byteLength(JSON.stringify(change), 'utf8'));
+    }
   });
 });

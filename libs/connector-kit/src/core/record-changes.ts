@@ -1,6 +1,7 @@
 import type { RecordChange } from '@practice-sync/contracts';
 
 import type { NormalisedRecord } from './portal-fetcher';
+import { knownJsonBytes } from './record-hash';
 
 /**
  * What a complete fetch added, updated and removed compared with the previous snapshot (natural key → hash).
@@ -44,7 +45,7 @@ export function chunkChanges(changes: readonly RecordChange[], budgetBytes: numb
   let current: RecordChange[] = [];
   let size = 0;
   for (const change of changes) {
-    const bytes = Buffer.byteLength(JSON.stringify(change), 'utf8') + 1;
+    const bytes = changeBytes(change) + 1;
     if (current.length && size + bytes > limit) {
       chunks.push(current);
       current = [];
@@ -55,4 +56,14 @@ export function chunkChanges(changes: readonly RecordChange[], budgetBytes: numb
   }
   if (current.length) chunks.push(current);
   return chunks;
+}
+
+/**
+ * `Buffer.byteLength(JSON.stringify(change))`, without serialising the record again when hashing already
+ * measured it: the change's own fields are serialised with `data: null` and the record's size added.
+ */
+export function changeBytes(change: RecordChange): number {
+  const dataBytes = change.data ? knownJsonBytes(change.data) : undefined;
+  if (dataBytes === undefined) return Buffer.byteLength(JSON.stringify(change), 'utf8');
+  return Buffer.byteLength(JSON.stringify({ ...change, data: null }), 'utf8') - 'null'.length + dataBytes;
 }

@@ -28,8 +28,21 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * UTF-8 size of the JSON of each object hashed by hashData, kept while the object lives. Canonical JSON has the
+ * same bytes as JSON.stringify in another key order, so a record's size is known without serialising it again.
+ */
+const jsonBytes = new WeakMap<object, number>();
+
 export function hashData(data: unknown): string {
-  return sha256Hex(canonicalJson(data));
+  const json = Buffer.from(canonicalJson(data), 'utf8');
+  if (data !== null && typeof data === 'object') jsonBytes.set(data, json.length);
+  return createHash('sha256').update(json).digest('hex');
+}
+
+/** The UTF-8 size of `JSON.stringify(data)` if hashData has seen this very object, else undefined. */
+export function knownJsonBytes(data: object): number | undefined {
+  return jsonBytes.get(data);
 }
 
 export function toRecord(naturalKey: string, data: Record<string, unknown>): NormalisedRecord {

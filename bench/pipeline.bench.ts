@@ -113,6 +113,21 @@ export async function run(): Promise<Omit<Figure, 'bench'>[]> {
         note: `${seconds} CPU s during the run (user + system)`,
       });
     }
+    const perThousand = pipe.jobs / 1000;
+    figures.push(
+      {
+        name: `${tag}: CPU whole machine, pipeline`,
+        value: round(pipe.machineBusySeconds / perThousand, 1),
+        unit: 's per 1,000 jobs',
+        note: 'every process on the machine during the run: services, sandbox, Kafka, PostgreSQL, the bench',
+      },
+      {
+        name: `${tag}: CPU whole machine, raw`,
+        value: round(raw.machineBusySeconds / perThousand, 1),
+        unit: 's per 1,000 jobs',
+        note: 'the same, from the raw fan-out until its client-master side drained',
+      },
+    );
     figures.push({
       name: `${tag}: machine busy`,
       value: Math.round(pipe.machineBusyShare * 100),

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ALL_TOPICS } from '@practice-sync/contracts';
@@ -20,6 +20,7 @@ import {
 } from '@practice-sync/testing';
 import { Client } from 'pg';
 
+import { cpuSecondsByName, cpuSecondsOf, machineCpuSeconds } from './cpu';
 import { CSV_HEADER, csvRow } from './identities';
 import type { CarriedLoad } from './raw-chain';
 import { carriedFromTopicSizes } from './raw-chain';
@@ -101,6 +102,8 @@ export interface PipelineResult {
   cpuSeconds: Record<string, number>;
   /** Share of the machine's CPU (all cores) that was busy during the run, 0..1: Kafka and PostgreSQL included. */
   machineBusyShare: number;
+  /** Busy CPU seconds of the whole machine during the run. */
+  machineBusySeconds: number;
   /** CPU seconds of the Kafka broker (java) and PostgreSQL (every postgres process) during the run. */
   infraCpuSeconds: { kafka: number; postgres: number };
   portalRequests: Record<string, number>;
@@ -167,41 +170,6 @@ export function replicasFromEnv(value: string | undefined): Partial<Record<Servi
     replicas[name as ServiceName] = Number(count);
   }
   return replicas;
-}
-
-/** CPU seconds (user + system) a live process has used so far (Linux /proc/<pid>/stat, clock ticks of 10 ms). */
-export function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-/** The whole machine's busy and idle CPU seconds so far (Linux /proc/stat, all cores). */
-export function machineCpuSeconds(): { busy: number; idle: number } {
-  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks.map(Number);
-  return { busy: (user + nice + system + irq + softirq + steal) / 100, idle: (idle + iowait) / 100 };
-}
-
-/** CPU seconds used so far by the processes named `comm` (Kafka's `java`, `postgres`); exited ones are missed. */
-export function cpuSecondsByName(comm: string): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm)
-        total += cpuSecondsOf(Number(entry));
-    } catch {
-      // the process exited meanwhile
-    }
-  }
-  return total;
 }
 
 /** Imports `clients` clients through the gateway, in chunks the import accepts. */
@@ -372,6 +340,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         peakRssMb: peak,
         cpuSeconds: cpu,
         machineBusyShare,
+        machineBusySeconds: Math.round(machineBusy * 10) / 10,
         infraCpuSeconds: infraCpu,
         portalRequests: Object.fromEntries(Object.entries(stats.portals).map(([k, v]) => [k, v.requests])),
         status: view.status,

@@ -42,6 +42,8 @@ import type { PoolClient } from 'pg';
 import { Client, Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 
+import { machineCpuSeconds } from './cpu';
+
 export interface TopicLoad {
   messages: number;
   /** Key + value bytes of all those messages. */
@@ -89,6 +91,8 @@ export interface RawChainResult {
   /** Per job: its job message produced → its result recorded by the orchestrator hop. */
   p50Ms: number;
   p99Ms: number;
+  /** Busy CPU seconds of the whole machine from the fan-out until client-master drained (all cores). */
+  machineBusySeconds: number;
   notes: string;
 }
 
@@ -1121,6 +1125,7 @@ class RawChain {
     const stallMs = this.opts.stallTimeoutMs ?? 60_000;
     const load0 = loadavg()[0];
     const cpu0 = process.cpuUsage();
+    const machine0 = machineCpuSeconds().busy;
     const t0 = performance.now();
     const fanOut = this.fanOut().catch((e: unknown) => this.fail(e));
     await this.until(() => this.counters.recorded >= this.opts.jobs, stallMs, t0);
@@ -1139,6 +1144,7 @@ class RawChain {
       t0,
     );
     const cmLag = (performance.now() - this.completedAt) / 1000;
+    const machineBusySeconds = machineCpuSeconds().busy - machine0;
     await this.verify();
     const latencies = Array.from(this.recordedAt, (at, i) => at - this.producedAt[i]).sort((a, b) => a - b);
     const pct = (p: number) => Math.round(latencies[Math.max(0, Math.ceil(p * latencies.length) - 1)]);
@@ -1161,6 +1167,7 @@ class RawChain {
       jobsPerSecond: Math.round((this.opts.jobs / ms) * 10_000) / 10,
       p50Ms: pct(0.5),
       p99Ms: pct(0.99),
+      machineBusySeconds: Math.round(machineBusySeconds * 10) / 10,
       notes,
     };
   }

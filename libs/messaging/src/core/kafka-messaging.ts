@@ -9,6 +9,7 @@ import { encodeEvent } from './encoding';
 import { InboxConsumer } from './inbox-consumer';
 import type { MessagingLogger } from './logger';
 import { silentLogger } from './logger';
+import { wakeRelayOnCommit } from './outbox';
 import type { OutboxRelayOptions } from './outbox-relay';
 import { OutboxRelay } from './outbox-relay';
 import type { ConsumerSpec, EventPublisher, MessagingConfig, OutgoingEvent, RunningConsumer } from './types';
@@ -155,6 +156,7 @@ export class KafkaMessaging {
         failed: this.outboxFailed,
       });
       this.relay.start();
+      wakeRelayOnCommit(this.deps.dataSource, () => this.flushOutbox());
     }
     return this.relay;
   }

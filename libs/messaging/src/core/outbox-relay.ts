@@ -6,8 +6,13 @@ import type { MessagingLogger } from './logger';
 
 export interface OutboxRelayOptions {
   topicPrefix: string;
-  /** How often an idle relay looks for new rows. */
+  /** How soon a relay looks again after a batch smaller than `batchSize` (default 100 ms). */
   pollIntervalMs?: number;
+  /**
+   * While polls find nothing, the wait doubles up to this (default 2,000 ms). Rows committed by this process
+   * wake it at once (wakeRelayOnCommit), so the slow poll only covers rows of other processes' crashed relays.
+   */
+  idlePollMaxMs?: number;
   /** Rows published per Kafka batch and transaction. */
   batchSize?: number;
   published?: Counter<'topic'>;
@@ -65,6 +70,7 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
+  private woken = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -81,6 +87,7 @@ export class OutboxRelay {
 
   /** Asks an idle relay to look now (e.g. right after a commit) instead of waiting for the next poll. */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -158,8 +165,12 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
+    const base = this.options.pollIntervalMs ?? 100;
+    const idleMax = Math.max(base, this.options.idlePollMaxMs ?? 2000);
+    let idleDelay = base;
     let failures = 0;
     while (this.running) {
+      this.woken = false;
       let published = 0;
       try {
         published = await this.publishBatch();
@@ -168,17 +179,31 @@ export class OutboxRelay {
         failures++;
         this.logger.error({ err: e, failures }, 'outbox relay: publish failed; will retry');
       }
-      if (published < batchSize) {
-        const delay = failures ? Math.min(5000, 200 * 2 ** failures) : (this.options.pollIntervalMs ?? 100);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          this.wakeUp = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wakeUp = null;
+      if (published >= batchSize) {
+        idleDelay = base;
+        continue;
       }
+      let delay: number;
+      if (failures) delay = Math.min(5000, 200 * 2 ** failures);
+      else if (published > 0) delay = idleDelay = base;
+      else {
+        delay = idleDelay;
+        idleDelay = Math.min(idleMax, idleDelay * 2);
+      }
+      // A wake during the poll may stand for rows the poll did not see yet: look again at once.
+      if (this.woken && !failures) {
+        idleDelay = base;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          idleDelay = base;
+          resolve();
+        };
+      });
+      this.wakeUp = null;
     }
   }
 }

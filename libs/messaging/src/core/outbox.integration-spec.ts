@@ -146,4 +146,33 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
     await seen.stop();
     await crashDs.destroy();
   });
+
+  it('publishes a commit at once even when the relay polls only every minute', async () => {
+    // Its own schema and relay: nothing else may publish the rows. The relay polls once at start and then
+    // waits a minute; only the wake-up after each commit can deliver within `until`'s 30 s.
+    const { ds: ownDs } = await freshDataSource(databaseUrl);
+    const own = newMessaging(ownDs, brokers, prefix, 'slow-poll');
+    await own.start([topic]);
+    const seen = await collect(brokers, messaging.topic(topic));
+    own.startOutboxRelay({ pollIntervalMs: 60_000, idlePollMaxMs: 120_000 });
+    try {
+      await new Promise((r) => setTimeout(r, 1000)); // the first poll found nothing; the relay sleeps
+      await ownDs.transaction((manager) =>
+        enqueueEvents(manager, [{ contract: ThingHappened, envelope: thing('woken-1', 1) }]),
+      );
+      await until(() => thingIds(seen.messages).includes('woken-1'), 'the first committed event');
+      // A nested transaction (savepoint) commits with its outer one: the event still leaves at once.
+      await ownDs.transaction(async (manager) => {
+        await manager.transaction((inner) =>
+          enqueueEvents(inner, [{ contract: ThingHappened, envelope: thing('woken-2', 2) }]),
+        );
+      });
+      await until(() => thingIds(seen.messages).includes('woken-2'), 'the nested committed event');
+      expect(await ownDs.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 0 }]);
+    } finally {
+      await own.stop();
+      await seen.stop();
+      await ownDs.destroy();
+    }
+  });
 });

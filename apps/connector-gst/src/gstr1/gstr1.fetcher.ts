@@ -27,7 +27,7 @@ export interface Gstr1FetcherOptions {
   gstr1aVersion: string;
 }
 
-/** GSTN's RETSUM names sections its own way where they differ from the read's action. */
+/** GSTN's RETSUM names sections its own way where they differ from the read's action (names unconfirmed). */
 const ACTION_OF_SUMMARY_NAME: Record<string, Gstr1Section> = {
   HSN: 'HSNSUM',
   DOC_ISSUE: 'DOCISS',

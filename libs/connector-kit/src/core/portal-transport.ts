@@ -22,8 +22,8 @@ export type PortalTransport = (request: PortalTransportRequest) => Promise<Porta
 
 /**
  * The default transport: undici's `request` over one keep-alive Agent per client. It costs about a third of
- * the CPU of `fetch` per call (measured: 0.17 ms against 0.47 ms a call on this machine, bench/README.md),
- * which matters at ~30 portal calls per GST job. Redirects are followed as `fetch` does.
+ * the CPU of `fetch` per call (a local micro-benchmark, 6,000 calls 16 at a time: about 0.17 ms against 0.47 ms
+ * a call), which matters at ~30 portal calls per GST job. Redirects are followed as `fetch` does.
  */
 export function undiciTransport(): PortalTransport {
   const agent = new Agent({ keepAliveTimeout: 10_000, maxRedirections: 5 });

@@ -7,9 +7,10 @@ import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { DispatcherService } from './dispatcher.service';
 
 /**
- * Runs the dispatcher's pass every DISPATCH_POLL_MS, and at once when nudged (new jobs fanned out, a result
- * freed a slot). A pass that did something is followed by another straight away, so a backlog drains at the
- * speed the caps allow rather than one batch per poll.
+ * Runs the dispatcher's pass every DISPATCH_POLL_MS, and when nudged (new jobs fanned out, a result freed a
+ * slot). A pass that did something is followed by another, so a backlog drains at the speed the caps allow
+ * rather than one batch per poll; passes start at least DISPATCH_COALESCE_MS apart, so a burst of results is
+ * served by one pass.
  */
 @Injectable()
 export class DispatchWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -24,6 +25,7 @@ export class DispatchWorker implements OnApplicationBootstrap, BeforeApplication
       config.DISPATCH_POLL_MS,
       () => this.dispatcher.pass(),
       (e) => this.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatch pass failed'),
+      config.DISPATCH_COALESCE_MS,
     );
   }
 

@@ -61,47 +61,4 @@ describe('PollingLoop', () => {
     await stopped;
     expect(sawStopping).toBe(true);
   });
-
-  it('serves a burst of nudges with one pass when coalescing', async () => {
-    let passes = 0;
-    const loop = new PollingLoop(
-      10_000,
-      async () => {
-        passes++;
-        return false;
-      },
-      () => undefined,
-      400,
-    );
-    loop.start();
-    await tick(20);
-    expect(passes).toBe(1); // idle: asleep for 10 s
-    for (let i = 0; i < 5; i++) {
-      loop.nudge();
-      await tick(10);
-    }
-    expect(passes).toBe(1); // the nudges wait until 400 ms after the last pass started
-    await tick(700);
-    expect(passes).toBe(2); // one pass for all five
-    await loop.stop();
-  });
-
-  it('stops at once during a coalescing wait', async () => {
-    let passes = 0;
-    const loop = new PollingLoop(
-      10_000,
-      async () => {
-        passes++;
-        return true; // always busy: the next pass waits for the coalescing gap
-      },
-      () => undefined,
-      60_000,
-    );
-    loop.start();
-    await tick(20);
-    const started = Date.now();
-    await loop.stop();
-    expect(passes).toBe(1);
-    expect(Date.now() - started).toBeLessThan(10_000);
-  });
 });

@@ -10,11 +10,6 @@ export const OrchestratorEnvSchema = baseServiceEnv(3002).extend({
   FAN_OUT_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(500),
   /** How often the dispatcher looks for jobs to dispatch, lost jobs and coalesced progress (also woken at once). */
   DISPATCH_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(250),
-  /**
-   * Dispatcher passes start at least this far apart when woken by results, so one pass fills the slots a burst
-   * of results freed (connectors keep a queue of dispatched jobs, so this does not idle them).
-   */
-  DISPATCH_COALESCE_MS: z.coerce.number().int().min(0).max(5_000).default(50),
   /** Dispatched-but-unfinished jobs one firm may have per portal family (so one firm cannot take a portal). */
   DISPATCH_FIRM_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(50),
   /** Dispatched-but-unfinished jobs per portal family across every firm (what the connectors are given). */

@@ -7,10 +7,9 @@ import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { DispatcherService } from './dispatcher.service';
 
 /**
- * Runs the dispatcher's pass every DISPATCH_POLL_MS, and when nudged (new jobs fanned out, a result freed a
- * slot). A pass that did something is followed by another, so a backlog drains at the speed the caps allow
- * rather than one batch per poll; passes start at least DISPATCH_COALESCE_MS apart, so a burst of results is
- * served by one pass.
+ * Runs the dispatcher's pass every DISPATCH_POLL_MS, and at once when nudged (new jobs fanned out, a result
+ * freed a slot). A pass that did something is followed by another straight away, so a backlog drains at the
+ * speed the caps allow rather than one batch per poll.
  */
 @Injectable()
 export class DispatchWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -25,7 +24,6 @@ export class DispatchWorker implements OnApplicationBootstrap, BeforeApplication
       config.DISPATCH_POLL_MS,
       () => this.dispatcher.pass(),
       (e) => this.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatch pass failed'),
-      config.DISPATCH_COALESCE_MS,
     );
   }
 

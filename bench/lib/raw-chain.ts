@@ -93,6 +93,8 @@ export interface RawChainResult {
   p99Ms: number;
   /** Busy CPU seconds of the whole machine from the fan-out until client-master drained (all cores). */
   machineBusySeconds: number;
+  /** From the start of the fan-out until client-master had applied every result and record (all the work). */
+  allWorkSeconds: number;
   notes: string;
 }
 
@@ -1168,6 +1170,7 @@ class RawChain {
       p50Ms: pct(0.5),
       p99Ms: pct(0.99),
       machineBusySeconds: Math.round(machineBusySeconds * 10) / 10,
+      allWorkSeconds: Math.round((ms / 1000 + cmLag) * 100) / 100,
       notes,
     };
   }

@@ -161,15 +161,36 @@ export class KafkaProbe {
     return this.records.filter((e) => e.data.jobId === jobId).map((e) => e.data);
   }
 
+  /**
+   * Waits until every job has a result and, when that result reports changes, every chunk of its records:
+   * results and records travel on different topics, and Kafka orders nothing across topics, so a result can be
+   * consumed before the records its connector committed with it.
+   */
   async waitForResults(jobIds: readonly string[], timeoutMs = 120_000): Promise<SyncJobCompleted[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const missing = jobIds.filter((id) => this.resultsOf(id).length === 0);
+      const missing = jobIds.filter((id) => !this.hasResultAndRecords(id));
       if (!missing.length) return jobIds.map((id) => this.resultsOf(id)[0]);
-      if (Date.now() > deadline)
-        throw new Error(`no result for ${missing.length} job(s), e.g. ${missing[0]}`);
+      if (Date.now() > deadline) {
+        const noResult = missing.filter((id) => this.resultsOf(id).length === 0);
+        throw new Error(
+          noResult.length
+            ? `no result for ${noResult.length} job(s), e.g. ${noResult[0]}`
+            : `records incomplete for ${missing.length} job(s), e.g. ${missing[0]}`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  private hasResultAndRecords(jobId: string): boolean {
+    const [result] = this.resultsOf(jobId);
+    if (!result) return false;
+    const { added, updated, removed } = result.counts;
+    if (added + updated + removed === 0) return true;
+    const chunks = this.recordsOf(jobId);
+    const count = chunks[0]?.chunk.count;
+    return count !== undefined && new Set(chunks.map((c) => c.chunk.index)).size >= count;
   }
 
   async stop(): Promise<void> {

@@ -6,7 +6,7 @@ import type { MessagingLogger } from './logger';
 
 export interface OutboxRelayOptions {
   topicPrefix: string;
-  /** How soon a relay looks again after a batch smaller than `batchSize` (default 100 ms). */
+  /** How soon a relay looks again after a batch that left nothing behind (default 100 ms). */
   pollIntervalMs?: number;
   /**
    * While polls find nothing, the wait doubles up to this (default 2,000 ms). Rows committed by this process
@@ -99,14 +99,28 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns how many rows it took off the outbox. Exposed for tests and tools. */
   async publishBatch(): Promise<number> {
+    return (await this.publishOnce()).taken;
+  }
+
+  /**
+   * One batch. `more` says rows were left behind (the batch was full, by count or by bytes), so the relay goes
+   * again at once instead of waiting for a poll or a wake-up. An empty outbox costs one statement, not a
+   * transaction of three: the relay is woken after every commit that wrote rows, and many of those wake-ups
+   * find the rows already taken by the pass before.
+   */
+  private async publishOnce(): Promise<{ taken: number; more: boolean }> {
     const batchSize = this.options.batchSize ?? 500;
+    const [{ any }]: { any: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM outbox) AS any`,
+    );
+    if (!any) return { taken: 0, more: false };
     return this.dataSource.transaction(async (manager) => {
       const locked: OutboxRow[] = await manager.query(
         `SELECT seq, topic, key, payload, headers FROM outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize],
       );
       const rows = takeWithinBytes(locked, this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES);
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return { taken: 0, more: false };
       let failed: { row: OutboxRow; error: string }[] = [];
       try {
         await this.send(rows);
@@ -134,7 +148,7 @@ export class OutboxRelay {
       await manager.query(`DELETE FROM outbox WHERE seq = ANY($1::bigint[])`, [seqs]);
       const failedSeqs = new Set(failed.map((f) => f.row.seq));
       for (const row of rows) if (!failedSeqs.has(row.seq)) this.options.published?.inc({ topic: row.topic });
-      return rows.length;
+      return { taken: rows.length, more: locked.length === batchSize || rows.length < locked.length };
     });
   }
 
@@ -164,7 +178,6 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
-    const batchSize = this.options.batchSize ?? 500;
     const base = this.options.pollIntervalMs ?? 100;
     const idleMax = Math.max(base, this.options.idlePollMaxMs ?? 2000);
     let idleDelay = base;
@@ -172,14 +185,15 @@ export class OutboxRelay {
     while (this.running) {
       this.woken = false;
       let published = 0;
+      let more = false;
       try {
-        published = await this.publishBatch();
+        ({ taken: published, more } = await this.publishOnce());
         failures = 0;
       } catch (e) {
         failures++;
         this.logger.error({ err: e, failures }, 'outbox relay: publish failed; will retry');
       }
-      if (published >= batchSize) {
+      if (more) {
         idleDelay = base;
         continue;
       }

@@ -89,6 +89,37 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
     await seen.stop();
   });
 
+  it('goes on at once while a commit left more rows than one produce request carries', async () => {
+    // Its own schema and a relay that polls once a minute: one wake-up (the commit) must carry all 200 × 20 kB
+    // rows, about ten byte-capped batches, within until's 30 s.
+    const { ds: ownDs } = await freshDataSource(databaseUrl);
+    const own = newMessaging(ownDs, brokers, prefix, 'byte-capped');
+    await own.start([topic]);
+    const seen = await collect(brokers, messaging.topic(topic));
+    own.startOutboxRelay({ pollIntervalMs: 60_000, idlePollMaxMs: 120_000 });
+    try {
+      await new Promise((r) => setTimeout(r, 1000)); // the first poll found nothing; the relay sleeps
+      await ownDs.transaction((manager) =>
+        enqueueEvents(
+          manager,
+          Array.from({ length: 200 }, (_, i) => ({
+            contract: ThingHappened,
+            envelope: thing('capped', i, 'y'.repeat(20_000)),
+          })),
+        ),
+      );
+      await until(
+        () => seen.messages.filter((m) => thingIds([m])[0] === 'capped').length === 200,
+        '200 events from one wake-up',
+      );
+      expect(await ownDs.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 0 }]);
+    } finally {
+      await own.stop();
+      await seen.stop();
+      await ownDs.destroy();
+    }
+  });
+
   it('parks an event the broker refuses for good, and keeps publishing the ones after it', async () => {
     const seen = await collect(brokers, messaging.topic(topic));
     messaging.startOutboxRelay({ pollIntervalMs: 50 });

@@ -55,12 +55,22 @@ export class DispatcherService {
     private readonly metrics: OrchestratorMetrics,
   ) {}
 
-  /** One pass of every step; true when it did something (the worker then goes again at once). */
+  /** When the housekeeping steps are next due (Date.now() milliseconds). */
+  private housekeepingDueAt = 0;
+
+  /**
+   * One pass; true when it did something (the worker then goes again at once). Dispatch runs on every pass,
+   * since each result frees a slot. The housekeeping steps (lost jobs, waiters, coalesced progress) run at
+   * most once per DISPATCH_POLL_MS: none of them needs to follow a single result at once, and on every nudge
+   * they would cost three or more statements per job.
+   */
   async pass(): Promise<boolean> {
-    const expired = await this.expireLostJobs();
-    const reused = await this.resolveWaiters();
+    const housekeeping = Date.now() >= this.housekeepingDueAt;
+    if (housekeeping) this.housekeepingDueAt = Date.now() + this.config.DISPATCH_POLL_MS;
+    const expired = housekeeping ? await this.expireLostJobs() : 0;
+    const reused = housekeeping ? await this.resolveWaiters() : 0;
     const dispatched = await this.dispatch();
-    const flushed = await this.flushProgress();
+    const flushed = housekeeping ? await this.flushProgress() : 0;
     if (expired + reused + dispatched + flushed > 0) this.messaging.flushOutbox();
     return dispatched > 0 || reused > 0 || expired > 0;
   }

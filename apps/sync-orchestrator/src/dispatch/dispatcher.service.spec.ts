@@ -1,0 +1,66 @@
+import { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+
+import { loadOrchestratorConfig } from '../config/orchestrator.config';
+import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import { DispatcherService } from './dispatcher.service';
+
+/** The pass's steps replaced by counters: which of them each pass runs. */
+function dispatcherWithCountedSteps() {
+  const config = loadOrchestratorConfig({ DISPATCH_POLL_MS: '250' });
+  const flushOutbox = jest.fn();
+  const service = new DispatcherService(
+    {} as DataSource,
+    config,
+    { now: () => new Date() },
+    { flushOutbox } as never,
+    new OrchestratorMetrics(new Registry()),
+  );
+  const steps = {
+    expire: jest.spyOn(service, 'expireLostJobs').mockResolvedValue(0),
+    waiters: jest.spyOn(service, 'resolveWaiters').mockResolvedValue(0),
+    dispatch: jest.spyOn(service, 'dispatch').mockResolvedValue(1),
+    flush: jest.spyOn(service, 'flushProgress').mockResolvedValue(0),
+  };
+  return { service, steps, flushOutbox };
+}
+
+describe('DispatcherService.pass', () => {
+  let now = 1_000_000;
+  beforeEach(() => {
+    now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('dispatches on every pass but keeps house at most once per DISPATCH_POLL_MS', async () => {
+    const { service, steps, flushOutbox } = dispatcherWithCountedSteps();
+    for (let i = 0; i < 5; i++) {
+      expect(await service.pass()).toBe(true);
+      now += 40; // five nudged passes within 200 ms
+    }
+    expect(steps.dispatch).toHaveBeenCalledTimes(5);
+    expect(steps.expire).toHaveBeenCalledTimes(1);
+    expect(steps.waiters).toHaveBeenCalledTimes(1);
+    expect(steps.flush).toHaveBeenCalledTimes(1);
+    expect(flushOutbox).toHaveBeenCalledTimes(5);
+
+    now += 50; // 250 ms after the first pass: housekeeping is due again
+    await service.pass();
+    expect(steps.expire).toHaveBeenCalledTimes(2);
+    expect(steps.waiters).toHaveBeenCalledTimes(2);
+    expect(steps.flush).toHaveBeenCalledTimes(2);
+    expect(steps.dispatch).toHaveBeenCalledTimes(6);
+  });
+
+  it('reports work done by housekeeping alone, so the worker goes again at once', async () => {
+    const { service, steps, flushOutbox } = dispatcherWithCountedSteps();
+    steps.dispatch.mockResolvedValue(0);
+    steps.waiters.mockResolvedValue(3);
+    expect(await service.pass()).toBe(true);
+    expect(flushOutbox).toHaveBeenCalledTimes(1);
+    now += 10;
+    expect(await service.pass()).toBe(false); // housekeeping not due, nothing dispatched
+    expect(flushOutbox).toHaveBeenCalledTimes(1);
+  });
+});

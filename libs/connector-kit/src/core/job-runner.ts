@@ -47,6 +47,14 @@ export class ShutdownAbort extends Error {
   }
 }
 
+/** Thrown inside the finishing transaction to roll it back when another worker has re-claimed the job. */
+class LeaseLost extends Error {
+  constructor() {
+    super('the lease on the job was lost to another worker');
+    this.name = 'LeaseLost';
+  }
+}
+
 type Fetched = { ok: true; result: FetchResult } | { ok: false; error: PortalError } | { ok: 'released' };
 
 /** Runs one claimed job: fetch, compare with the last snapshot, and finish it in one transaction. */
@@ -126,14 +134,28 @@ export class JobRunner {
     }
   }
 
-  /** One transaction: fenced job row, snapshot compare + write, job done, result into the outbox. */
+  /**
+   * One transaction: snapshot compare + write, job done (fenced: only while this claim owns the job), result
+   * into the outbox. A lost lease rolls everything back: the job's result is the new owner's to report.
+   */
   private async finish(
     claimed: ClaimedJob,
     fetched: Exclude<Fetched, { ok: 'released' }>,
   ): Promise<JobResult | null> {
+    try {
+      return await this.finishOwned(claimed, fetched);
+    } catch (error) {
+      if (error instanceof LeaseLost) return null;
+      throw error;
+    }
+  }
+
+  private async finishOwned(
+    claimed: ClaimedJob,
+    fetched: Exclude<Fetched, { ok: 'released' }>,
+  ): Promise<JobResult> {
     const { job } = claimed;
     return this.options.dataSource.transaction(async (manager) => {
-      if (!(await this.options.store.lockIfOwned(manager, claimed))) return null;
       const finishedAt = this.now();
       const events: OutgoingEvent[] = [];
       let result: JobResult;
@@ -157,7 +179,7 @@ export class JobRunner {
       } else {
         result = failureResult(fetched.error, finishedAt);
       }
-      await this.options.store.markDone(manager, claimed, result.completion);
+      if (!(await this.options.store.markDone(manager, claimed, result.completion))) throw new LeaseLost();
       const envelope = createEnvelope(
         SyncJobCompletedEvent,
         completedEventData(job, claimed.startedAt, result),

@@ -138,23 +138,20 @@ export class JobStore {
     );
   }
 
-  /** Locks the job row if this claim still owns it; false when the lease was lost to another worker. */
-  async lockIfOwned(manager: EntityManager, claimed: ClaimedJob): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `SELECT id FROM connector_jobs WHERE id = $1 AND status = 'running' AND claim_count = $2 FOR UPDATE`,
-      [claimed.rowId, claimed.claimCount],
-    );
-    return rows.length > 0;
-  }
-
-  async markDone(manager: EntityManager, claimed: ClaimedJob, completion: JobCompletion): Promise<void> {
-    await manager.query(
+  /**
+   * Marks the job done with its completion if this claim still owns it (fenced by `claim_count`): false when
+   * the lease was lost to another worker, whose result it then is. The fence and the write are one statement.
+   */
+  async markDone(manager: EntityManager, claimed: ClaimedJob, completion: JobCompletion): Promise<boolean> {
+    const updated = await manager.query(
       `UPDATE connector_jobs
-          SET status = 'done', outcome = $2, error_code = $3, error_message = $4, counts = $5::jsonb,
-              finished_at = $6, lease_expires_at = NULL
-        WHERE id = $1`,
+          SET status = 'done', outcome = $3, error_code = $4, error_message = $5, counts = $6::jsonb,
+              finished_at = $7, lease_expires_at = NULL
+        WHERE id = $1 AND status = 'running' AND claim_count = $2
+       RETURNING id`,
       [
         claimed.rowId,
+        claimed.claimCount,
         completion.outcome,
         completion.errorCode,
         completion.errorMessage,
@@ -162,5 +159,8 @@ export class JobStore {
         completion.finishedAt,
       ],
     );
+    // node-postgres answers an UPDATE … RETURNING as [rows, count].
+    const rows = (Array.isArray(updated[0]) ? updated[0] : updated) as unknown[];
+    return rows.length > 0;
   }
 }

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+
+import { MessagingMigrations } from '@practice-sync/messaging';
+import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
+import { createServiceDataSource, runServiceMigrations } from '@practice-sync/persistence';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+
+import { ConnectorKitMigrations } from '../migrations/1763769700000-CreateConnectorTables';
+import { ConnectorMetrics } from './connector-metrics';
+import { JobRunner } from './job-runner';
+import { JobStore, recordJob } from './job-store';
+import type { ConnectorJob, PortalFetcher } from './portal-fetcher';
+import { toRecord } from './record-hash';
+
+/**
+ * The finishing transaction of a job on a real PostgreSQL: a worker whose lease was taken over by another
+ * worker writes nothing (no snapshot, no outbox row, job untouched); the new owner's result is the one kept.
+ */
+describe('JobRunner finishing (real PostgreSQL)', () => {
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    // The run's own database, from the integration project's global setup; a schema of this file's own in it.
+    const url = process.env['DATABASE_URL'];
+    if (!url) throw new Error('DATABASE_URL is not set: run through `npm run test:integration`');
+    const options: ServiceDataSourceOptions = {
+      url,
+      schema: `connector_kit_${randomBytes(4).toString('hex')}`,
+      entities: [],
+      migrations: [...MessagingMigrations, ...ConnectorKitMigrations],
+    };
+    await runServiceMigrations(options);
+    ds = createServiceDataSource(options);
+    await ds.initialize();
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+  });
+
+  const job: ConnectorJob = {
+    jobId: uuidv7(),
+    attempt: 1,
+    runId: uuidv7(),
+    clientId: uuidv7(),
+    firmId: uuidv7(),
+    category: 'esign.signature_timestamps',
+    subject: { kind: 'esignClientFileId', value: 'file-1' },
+    period: null,
+  };
+  const fetcher: PortalFetcher = {
+    category: 'esign.signature_timestamps',
+    fetch: () => Promise.resolve({ records: [toRecord('file-1|r1', { status: 'signed' })] }),
+  };
+  const runnerFor = (store: JobStore) =>
+    new JobRunner({
+      dataSource: ds,
+      store,
+      fetchers: [fetcher],
+      metrics: new ConnectorMetrics(new Registry(), 'esign'),
+      logger: pino({ level: 'silent' }),
+      fetchTimeoutMs: 10_000,
+      maxClaims: 5,
+    });
+  const count = async (table: string) =>
+    ((await ds.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n;
+
+  it('rolls back a finish whose lease another worker took over, and keeps the new owner’s result', async () => {
+    await ds.transaction((manager) => recordJob(manager, job, uuidv7()));
+    const first = new JobStore(ds, 'worker-a', 50);
+    const [stale] = await first.claim(1);
+    expect(stale.claimCount).toBe(1);
+    await new Promise((r) => setTimeout(r, 150)); // worker-a's lease runs out (its process looked dead)
+    const second = new JobStore(ds, 'worker-b', 60_000);
+    const [current] = await second.claim(1);
+    expect(current).toMatchObject({ rowId: stale.rowId, claimCount: 2 });
+
+    const shutdown = new AbortController().signal;
+    await runnerFor(first).run(stale, shutdown);
+    expect(await count('outbox')).toBe(0);
+    expect(await count('snapshots')).toBe(0);
+    expect(await ds.query(`SELECT status, worker_id FROM connector_jobs`)).toEqual([
+      { status: 'running', worker_id: 'worker-b' },
+    ]);
+
+    await runnerFor(second).run(current, shutdown);
+    expect(await count('snapshots')).toBe(1);
+    const topics = (await ds.query(`SELECT topic FROM outbox ORDER BY seq`)) as { topic: string }[];
+    expect(topics.map((t) => t.topic)).toEqual(['client.records.v1', 'sync.results.v1']);
+    expect(await ds.query(`SELECT status, outcome, claim_count FROM connector_jobs`)).toEqual([
+      { status: 'done', outcome: 'succeeded', claim_count: 2 },
+    ]);
+  });
+});

@@ -8,7 +8,7 @@ export const OrchestratorEnvSchema = baseServiceEnv(3002).extend({
   FAN_OUT_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Clients per client-master page; one page is fanned out in one transaction. */
   FAN_OUT_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(500),
-  /** How often the dispatcher looks for jobs to dispatch, lost jobs and coalesced progress (also woken at once). */
+  /** How often the dispatcher looks for jobs to dispatch (also woken at once), lost jobs and coalesced progress. */
   DISPATCH_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(250),
   /** Dispatched-but-unfinished jobs one firm may have per portal family (so one firm cannot take a portal). */
   DISPATCH_FIRM_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(50),

@@ -69,6 +69,16 @@ function jobRow(): SyncJobEntity {
 /** Reads like the database would: the same committed rows on every try (a rolled-back try changed nothing). */
 const manager = {
   findOne: async (entity: unknown) => (entity === SyncRunEntity ? runRow() : jobRow()),
+  // The run locked with its job joined (ResultsService reads both in one statement).
+  createQueryBuilder: () => {
+    const qb = {
+      leftJoinAndMapOne: () => qb,
+      where: () => qb,
+      setLock: () => qb,
+      getOne: async () => Object.assign(runRow(), { resultJob: jobRow() }),
+    };
+    return qb;
+  },
   update: async () => ({ affected: 1 }),
   query: async () => [],
 } as unknown as EntityManager;

@@ -43,17 +43,25 @@ export class ResultsService {
     const result: SyncJobCompleted = SyncJobCompletedEvent.schema.parse(envelope.data);
     const log = { firmId: envelope.firmId, runId: result.runId, jobId: result.jobId, eventId: envelope.id };
 
-    // Lock the run first: every change to a run's totals (fan-out pages, dispatch, results from any
-    // partition) goes through this row lock, so concurrent handlers never lose an update.
-    const run = await manager.findOne(SyncRunEntity, {
-      where: { id: result.runId, firmId: envelope.firmId },
-      lock: { mode: 'pessimistic_write' },
-    });
-    const job = run
-      ? await manager.findOne(SyncJobEntity, {
-          where: { id: result.jobId, runId: run.id, firmId: run.firmId },
-        })
-      : null;
+    // Lock the run: every change to a run's totals (fan-out pages, dispatch, results from any partition) goes
+    // through this row lock, so concurrent handlers never lose an update. The job is read in the same statement.
+    const found = await manager
+      .createQueryBuilder(SyncRunEntity, 'r')
+      .leftJoinAndMapOne(
+        'r.resultJob',
+        SyncJobEntity,
+        'j',
+        'j.id = :jobId AND j.runId = r.id AND j.firmId = r.firmId',
+        {
+          jobId: result.jobId,
+        },
+      )
+      .where('r.id = :runId AND r.firmId = :firmId', { runId: result.runId, firmId: envelope.firmId })
+      .setLock('pessimistic_write', undefined, ['r'])
+      .getOne();
+    const run = found ? (found as SyncRunEntity & { resultJob?: SyncJobEntity }) : null;
+    const job = run?.resultJob ?? null;
+    if (run) delete run.resultJob;
     if (!run || !job) {
       this.logger.warn(log, 'result for an unknown job ignored');
       return;

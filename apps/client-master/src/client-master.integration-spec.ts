@@ -253,6 +253,32 @@ describe('client-master', () => {
     );
     expect(announced).toHaveLength(2);
     expect(announced.every((e) => e.firmId === firmId && e.correlationId === runId)).toBe(true);
+
+    // A newer failure takes the cell but keeps the last success, and is announced.
+    const laterFailure = result('failed', '2026-01-01T10:06:00.000Z');
+    await app.get(KafkaMessaging).publisher.publish([publish(laterFailure)]);
+    const failedCell = await waitFor(
+      async () => {
+        const items = (
+          (await call('GET', `/${firmId}/clients/${client.id}/status`)).body as { items: Cell[] }
+        ).items;
+        return items.find((c) => c.category === 'gst.gstr2b' && c.lastOutcome === 'failed') ?? null;
+      },
+      { timeoutMs: 30_000, description: 'the GSTR-2B cell to fail' },
+    );
+    expect(failedCell).toMatchObject({
+      lastErrorCode: 'not_generated_yet',
+      lastSuccessAt: '2026-01-01T10:05:00.000Z',
+    });
+    await waitFor(() => (announced.length >= 3 ? announced : null), {
+      timeoutMs: 30_000,
+      description: 'the third client.status.changed event',
+    });
+    expect(announced[2].data).toMatchObject({
+      category: 'gst.gstr2b',
+      outcome: 'failed',
+      lastSuccessAt: '2026-01-01T10:05:00.000Z',
+    });
     expect((await call('GET', `/${otherFirmId}/clients/${client.id}/status`)).status).toBe(404);
   });
 

@@ -248,6 +248,45 @@ describe('KafkaMessaging consumer batching (real Kafka + PostgreSQL)', () => {
     await dlq.stop();
   });
 
+  it('never commits a transaction in which a handler caught a database error itself: it is retried, then dead-lettered', async () => {
+    const w = await world();
+    const values = [20, 21, 22, 23, 24];
+    await w.messaging.publisher.publish(
+      values.map((v) => ({ contract: ThingHappened, envelope: thing('swallowed', v) })),
+    );
+    const dlq = await collect(w.brokers, dlqTopicOf(w.messaging.topic(topic)));
+    const attemptsOf22: number[] = [];
+    await w.messaging.consume({
+      groupId: 'swallowed',
+      topics: [topic],
+      contracts: [ThingHappened],
+      maxAttempts: 2,
+      handle: async (e, ctx) => {
+        const d = e.data as Thing;
+        await ctx.manager.query('INSERT INTO effects (thing_id, value) VALUES ($1, $2)', [
+          d.thingId,
+          d.value,
+        ]);
+        if (d.value === 22) {
+          attemptsOf22.push(ctx.attempt);
+          // The handler swallows the error: PostgreSQL has aborted the transaction all the same.
+          await ctx.manager.query('SELECT 1 / 0').catch(() => undefined);
+        }
+      },
+    });
+    await until(() => dlq.messages.length >= 1, 'the swallowing event in the DLQ');
+    await until(async () => (await effectCounts(w.ds, 'swallowed')).size >= 4, 'the other events');
+
+    const counts = await effectCounts(w.ds, 'swallowed');
+    expect([...counts.keys()]).toEqual([20, 21, 23, 24]);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    // Its try in the group, then its own tries until maxAttempts, then the DLQ: never a silent rollback.
+    expect(attemptsOf22.at(-1)).toBe(2);
+    expect(dlq.messages).toHaveLength(1);
+    expect(dlq.messages[0].headers?.['x-dlq-error']?.toString()).toMatch(/caught|aborted/);
+    await dlq.stop();
+  });
+
   it('redoes every message of a group one by one when its commit fails', async () => {
     const w = await world();
     // A deferred unique constraint fails at COMMIT, after every handler returned: no handler is to blame.

@@ -6,6 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 import { decodeMessage } from './encoding';
 import type { MessagingLogger } from './logger';
+import { assertTransactionUsable, followTransactionStatus } from './transaction-status';
 import type { ConsumerSpec } from './types';
 
 /**
@@ -189,6 +190,7 @@ export class InboxConsumer {
     const started = Date.now();
     try {
       await this.deps.dataSource.transaction(async (manager) => {
+        followTransactionStatus(manager);
         await this.spec.beforeGroup?.(
           items.map((item) => item.envelope),
           manager,
@@ -213,7 +215,7 @@ export class InboxConsumer {
         }
         // A handler that caught a database error itself leaves the transaction aborted, and COMMIT would then
         // roll back the whole group without an error: fail here instead, and redo the group one by one.
-        await manager.query('SELECT 1');
+        await assertTransactionUsable(manager);
       });
     } catch (e) {
       return { ok: false, failedAt, error: errorText(e) };
@@ -294,8 +296,11 @@ export class InboxConsumer {
     attempt: number,
     afterCommit: (() => void)[],
   ): Promise<boolean> {
+    followTransactionStatus(manager);
     if (!(await this.insertInbox(manager, envelope))) return false;
     await this.runHandler(manager, envelope, where, attempt, afterCommit);
+    // As in a group: a caught database error would make the commit a silent rollback of this message.
+    await assertTransactionUsable(manager);
     return true;
   }
 

@@ -36,6 +36,7 @@ import {
   SyncRunChangedEvent,
   Topics,
 } from '@practice-sync/contracts';
+import { applyKafkajsIdleFix } from '@practice-sync/messaging';
 import type { Admin, Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { PoolClient } from 'pg';
@@ -1291,6 +1292,8 @@ export async function rawChain(opts: RawChainOptions): Promise<RawChainResult> {
   if (!Number.isInteger(opts.jobs) || opts.jobs < 1)
     throw new Error('rawChain: jobs must be a positive integer');
   if (!(opts.carried.jobs > 0)) throw new Error('rawChain: carried.jobs must be positive');
+  // The services run kafkajs with its idle-loop fix (libs/messaging); so does the raw chain, like for like.
+  applyKafkajsIdleFix();
   const chain = new RawChain(opts);
   try {
     await chain.setUp();

@@ -1,5 +1,6 @@
 export * from './core/encoding';
 export * from './core/kafka-messaging';
+export { applyKafkajsIdleFix } from './core/kafkajs-idle-fix';
 export * from './core/logger';
 export * from './core/outbox';
 export * from './core/outbox-relay';

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 
 import { encodeEvent } from './encoding';
 import { InboxConsumer } from './inbox-consumer';
+import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 import type { MessagingLogger } from './logger';
 import { silentLogger } from './logger';
 import { wakeRelayOnCommit } from './outbox';
@@ -43,6 +44,8 @@ export class KafkaMessaging {
     private readonly deps: KafkaMessagingDeps,
   ) {
     this.logger = deps.logger ?? silentLogger;
+    // kafkajs 2.2.4 spins a timer in every idle broker connection; see kafkajs-idle-fix.ts.
+    applyKafkajsIdleFix();
     this.kafka = new Kafka({
       clientId: config.clientId,
       brokers: config.brokers,

@@ -10,7 +10,7 @@
 import type { PipelineResult } from './lib/pipeline';
 import { infrastructure, measurePipeline, replicasFromEnv, withScratchDatabase } from './lib/pipeline';
 import { rawChain } from './lib/raw-chain';
-import { ZERO_LATENCY_ENV } from './lib/zero-latency';
+import { BENCH_WORLD, ZERO_LATENCY_ENV } from './lib/zero-latency';
 import type { Figure } from './run';
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -25,7 +25,8 @@ export async function run(): Promise<Omit<Figure, 'bench'>[]> {
     const log = (line: string) => console.log(`  [${clients} clients] ${line}`);
     const pipe: PipelineResult = await measurePipeline(infra, {
       clients,
-      env: { ...ZERO_LATENCY_ENV },
+      env: { ...ZERO_LATENCY_ENV, ...BENCH_WORLD.env },
+      period: BENCH_WORLD.period,
       measureCarried: true,
       replicas,
       onProgress: log,

@@ -80,6 +80,8 @@ export interface PipelineOptions {
   measureCarried?: boolean;
   /** Extra environment for every service (dispatch caps, worker counts). */
   env?: Record<string, string>;
+  /** The run's periods (`period` of POST /v1/sync-runs); the orchestrator's defaults (today's) when absent. */
+  period?: { gst?: string; itr?: string };
   /** Processes per service (startStack's `replicas`), e.g. `{ 'connector-gst': 2 }`. */
   replicas?: Partial<Record<ServiceName, number>>;
   onProgress?: (line: string) => void;
@@ -234,6 +236,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       const run = await api<RunView>(stack, key, 'POST', '/v1/sync-runs', {
         clients: { all: true },
         categories: opts.categories ?? EVERY_CATEGORY,
+        ...(opts.period ? { period: opts.period } : {}),
       });
       let view = run;
       let lastLog = 0;
@@ -299,6 +302,8 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         [run.id],
       );
       for (const f of failures.rows) byCategory[f.category].failed[f.code] = f.n;
+      const failedBy = failures.rows.map((f) => `${f.category} ${f.code} ${f.n}`);
+      log(`failed jobs by category and code: ${failedBy.join(', ') || 'none'}`);
       let carried: CarriedLoad | undefined;
       let recordsCatchUpSeconds: number | undefined;
       if (opts.measureCarried) {

@@ -24,6 +24,32 @@ function thingIds(messages: { value: Buffer | null }[]): string[] {
   );
 }
 
+/**
+ * A schema and relay of the test's own that polls once at start and then only every minute, so nothing but the
+ * wake-up after a commit can publish its rows within `until`'s 30 s. `run` gets the schema and what the topic
+ * received; the outbox must be empty at the end.
+ */
+async function withSlowPollingRelay(
+  name: string,
+  seenOn: string,
+  run: (ds: DataSource, seen: Awaited<ReturnType<typeof collect>>) => Promise<void>,
+): Promise<void> {
+  const { ds: ownDs } = await freshDataSource(databaseUrl);
+  const own = newMessaging(ownDs, brokers, prefix, name);
+  await own.start([topic]);
+  const seen = await collect(brokers, seenOn);
+  own.startOutboxRelay({ pollIntervalMs: 60_000, idlePollMaxMs: 120_000 });
+  try {
+    await new Promise((r) => setTimeout(r, 1000)); // the first poll found nothing; the relay sleeps
+    await run(ownDs, seen);
+    expect(await ownDs.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 0 }]);
+  } finally {
+    await own.stop();
+    await seen.stop();
+    await ownDs.destroy();
+  }
+}
+
 describe('transactional outbox (real Kafka + PostgreSQL)', () => {
   let ds: DataSource;
   let messaging: KafkaMessaging;
@@ -90,15 +116,8 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
   });
 
   it('goes on at once while a commit left more rows than one produce request carries', async () => {
-    // Its own schema and a relay that polls once a minute: one wake-up (the commit) must carry all 200 × 20 kB
-    // rows, about ten byte-capped batches, within until's 30 s.
-    const { ds: ownDs } = await freshDataSource(databaseUrl);
-    const own = newMessaging(ownDs, brokers, prefix, 'byte-capped');
-    await own.start([topic]);
-    const seen = await collect(brokers, messaging.topic(topic));
-    own.startOutboxRelay({ pollIntervalMs: 60_000, idlePollMaxMs: 120_000 });
-    try {
-      await new Promise((r) => setTimeout(r, 1000)); // the first poll found nothing; the relay sleeps
+    // One wake-up (the commit) must carry all 200 × 20 kB rows: about ten byte-capped batches.
+    await withSlowPollingRelay('byte-capped', messaging.topic(topic), async (ownDs, seen) => {
       await ownDs.transaction((manager) =>
         enqueueEvents(
           manager,
@@ -112,12 +131,7 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
         () => seen.messages.filter((m) => thingIds([m])[0] === 'capped').length === 200,
         '200 events from one wake-up',
       );
-      expect(await ownDs.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 0 }]);
-    } finally {
-      await own.stop();
-      await seen.stop();
-      await ownDs.destroy();
-    }
+    });
   });
 
   it('parks an event the broker refuses for good, and keeps publishing the ones after it', async () => {
@@ -179,15 +193,7 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
   });
 
   it('publishes a commit at once even when the relay polls only every minute', async () => {
-    // Its own schema and relay: nothing else may publish the rows. The relay polls once at start and then
-    // waits a minute; only the wake-up after each commit can deliver within `until`'s 30 s.
-    const { ds: ownDs } = await freshDataSource(databaseUrl);
-    const own = newMessaging(ownDs, brokers, prefix, 'slow-poll');
-    await own.start([topic]);
-    const seen = await collect(brokers, messaging.topic(topic));
-    own.startOutboxRelay({ pollIntervalMs: 60_000, idlePollMaxMs: 120_000 });
-    try {
-      await new Promise((r) => setTimeout(r, 1000)); // the first poll found nothing; the relay sleeps
+    await withSlowPollingRelay('slow-poll', messaging.topic(topic), async (ownDs, seen) => {
       await ownDs.transaction((manager) =>
         enqueueEvents(manager, [{ contract: ThingHappened, envelope: thing('woken-1', 1) }]),
       );
@@ -199,11 +205,6 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
         );
       });
       await until(() => thingIds(seen.messages).includes('woken-2'), 'the nested committed event');
-      expect(await ownDs.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 0 }]);
-    } finally {
-      await own.stop();
-      await seen.stop();
-      await ownDs.destroy();
-    }
+    });
   });
 });

@@ -264,6 +264,10 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       log(
         `CPU seconds during the run: ${JSON.stringify(cpu)}; infrastructure ${JSON.stringify(infraCpu)}; whole machine ${machineBusy.toFixed(0)} s busy (${(machineBusyShare * 100).toFixed(0)}%)`,
       );
+      // Before the profiles are taken: SIGUSR2 also stops the services (Nest's shutdown hooks listen to it).
+      const stats = (await (await fetch(`${stack.sandboxUrl}/_sandbox/stats`)).json()) as {
+        portals: Record<string, { requests: number }>;
+      };
       if (opts.cpuProfileDir) {
         for (const pid of Object.values(pids)) process.kill(pid, 'SIGUSR2');
         await new Promise((r) => setTimeout(r, 3000));
@@ -330,9 +334,6 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         carried = carriedFromTopicSizes(sizes, topicPrefix, view.totals['jobs'] ?? 0, last);
         log(`carried: ${JSON.stringify(carried)}`);
       }
-      const stats = (await (await fetch(`${stack.sandboxUrl}/_sandbox/stats`)).json()) as {
-        portals: Record<string, { requests: number }>;
-      };
       const jobs = view.totals['jobs'] ?? 0;
       return {
         clients: opts.clients,

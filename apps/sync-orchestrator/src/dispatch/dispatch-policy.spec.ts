@@ -1,7 +1,7 @@
 import type { Portal } from '@practice-sync/contracts';
 
 import type { CandidateGroup, InFlight } from './dispatch-policy';
-import { allocate, backoffMs, sameDataKey } from './dispatch-policy';
+import { allocate, backoffMs, candidateLimits, sameDataKey } from './dispatch-policy';
 
 const group = (runId: string, firmId: string, portal: Portal, n: number): CandidateGroup<string> => ({
   runId,
@@ -10,6 +10,42 @@ const group = (runId: string, firmId: string, portal: Portal, n: number): Candid
   jobs: Array.from({ length: n }, (_, i) => `${runId}-${portal}-${i}`),
 });
 const none = (): InFlight => ({ byFirmPortal: new Map(), byPortal: new Map(), byRunPortal: new Map() });
+
+describe('candidateLimits', () => {
+  const caps = { firmPortal: 50, portal: 200 };
+
+  it('reads no more of a busy firm than its free slots on that portal', () => {
+    const inFlight = none();
+    inFlight.byFirmPortal.set('firm-a|itr', 49);
+    inFlight.byFirmPortal.set('firm-b|itr', 50);
+    inFlight.byFirmPortal.set('firm-a|gst', 3);
+    inFlight.byPortal.set('itr', 99);
+    inFlight.byPortal.set('gst', 3);
+    const limits = candidateLimits(['gst', 'itr', 'esign'], inFlight, caps);
+    const free = Object.fromEntries(
+      limits.firms.map((f, i) => [`${f}|${limits.firmPortals[i]}`, limits.firmFree[i]]),
+    );
+    expect(free).toEqual({ 'firm-a|itr': 1, 'firm-b|itr': 0, 'firm-a|gst': 47 });
+    expect(limits.idleFirmLimit).toBe(50);
+  });
+
+  it('caps every run by the portal’s free slots and leaves out a full portal', () => {
+    const inFlight = none();
+    inFlight.byPortal.set('gst', 200);
+    inFlight.byPortal.set('itr', 190);
+    const limits = candidateLimits(['gst', 'itr', 'esign'], inFlight, caps);
+    expect(limits.portals).toEqual(['itr', 'esign']);
+    expect(limits.portalLimit).toEqual([10, 50]);
+  });
+
+  it('keeps a firm id that contains the separator whole', () => {
+    const inFlight = none();
+    inFlight.byFirmPortal.set('firm|with|bars|esign', 7);
+    const limits = candidateLimits(['esign'], inFlight, caps);
+    expect(limits.firms).toEqual(['firm|with|bars']);
+    expect(limits.firmPortals).toEqual(['esign']);
+  });
+});
 
 describe('allocate', () => {
   it('never exceeds the per-firm or the per-portal cap', () => {

@@ -63,6 +63,49 @@ export function allocate<J>(
   }
 }
 
+/** How many candidates a dispatch pass may read, per portal and per firm that already has jobs in flight. */
+export interface CandidateLimits {
+  /** Portals with a free slot, and how many candidates one run may offer for each (`portalLimit[i]`). */
+  portals: Portal[];
+  portalLimit: number[];
+  /** Firms with jobs in flight: their free slots per portal (`firmFree[i]` for `firms[i]`, `firmPortals[i]`). */
+  firms: string[];
+  firmPortals: Portal[];
+  firmFree: number[];
+  /** A firm with nothing in flight on a portal may take this many. */
+  idleFirmLimit: number;
+}
+
+/**
+ * What a pass needs to read: no run can be given more jobs of a portal than its firm's free slots there, nor
+ * more than the portal's. A pass after one result reads the one or two candidates it can dispatch, not a full
+ * `caps.firmPortal` of them per run that `allocate` would then mostly leave (and re-read on the next pass).
+ */
+export function candidateLimits(
+  portals: readonly Portal[],
+  inFlight: InFlight,
+  caps: DispatchCaps,
+): CandidateLimits {
+  const open = portals
+    .map((p) => ({ p, free: caps.portal - (inFlight.byPortal.get(p) ?? 0) }))
+    .filter((o) => o.free > 0);
+  const limits: CandidateLimits = {
+    portals: open.map((o) => o.p),
+    portalLimit: open.map((o) => Math.min(o.free, caps.firmPortal)),
+    firms: [],
+    firmPortals: [],
+    firmFree: [],
+    idleFirmLimit: caps.firmPortal,
+  };
+  for (const [key, n] of inFlight.byFirmPortal) {
+    const cut = key.lastIndexOf('|');
+    limits.firms.push(key.slice(0, cut));
+    limits.firmPortals.push(key.slice(cut + 1) as Portal);
+    limits.firmFree.push(Math.max(0, caps.firmPortal - n));
+  }
+  return limits;
+}
+
 export interface RetryPolicy {
   maxAttempts: number;
   baseMs: number;

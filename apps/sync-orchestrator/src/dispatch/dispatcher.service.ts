@@ -19,7 +19,7 @@ import { SyncJobEntity } from '../sync-runs/sync-job.entity';
 import type { SyncRunEntity } from '../sync-runs/sync-run.entity';
 import { totalsColumns, totalsOf } from '../sync-runs/sync-run.mapper';
 import type { CandidateGroup, InFlight } from './dispatch-policy';
-import { allocate, backoffMs, sameDataKey } from './dispatch-policy';
+import { allocate, backoffMs, candidateLimits, sameDataKey } from './dispatch-policy';
 
 /** Serialises dispatch passes across orchestrator instances, so the caps hold cluster-wide. */
 const DISPATCH_LOCK_SQL = `SELECT pg_try_advisory_xact_lock(hashtext('sync_orchestrator.dispatch')) AS locked`;
@@ -207,27 +207,34 @@ export class DispatcherService {
       const [{ locked }] = (await manager.query(DISPATCH_LOCK_SQL)) as { locked: boolean }[];
       if (!locked) return 0;
       const inFlight = await this.inFlight(manager);
-      const portalFree = new Map(
-        PORTALS.map((p) => [p, this.config.DISPATCH_PORTAL_MAX_IN_FLIGHT - (inFlight.byPortal.get(p) ?? 0)]),
-      );
-      const open = PORTALS.filter((p) => (portalFree.get(p) ?? 0) > 0);
-      if (open.length === 0) return 0;
-      const limit = Math.min(
-        this.config.DISPATCH_FIRM_MAX_IN_FLIGHT,
-        Math.max(...open.map((p) => portalFree.get(p) ?? 0)),
-      );
+      const caps = {
+        firmPortal: this.config.DISPATCH_FIRM_MAX_IN_FLIGHT,
+        portal: this.config.DISPATCH_PORTAL_MAX_IN_FLIGHT,
+      };
+      const limits = candidateLimits(PORTALS, inFlight, caps);
+      if (limits.portals.length === 0) return 0;
+      // Per run and portal, the oldest pending jobs, as many as its firm (and the portal) has free slots.
       const candidates: CandidateRow[] = await manager.query(
         `SELECT c.*, p.portal FROM sync_runs r
-           CROSS JOIN unnest($1::text[]) AS p(portal)
+           CROSS JOIN unnest($1::text[], $2::int[]) AS p(portal, max_jobs)
+           LEFT JOIN unnest($3::text[], $4::text[], $5::int[]) AS f(firm_id, portal, free)
+                  ON f.firm_id = r.firm_id AND f.portal = p.portal
            CROSS JOIN LATERAL (
              SELECT j.id, j.run_id, j.firm_id, j.client_id, j.category, j.subject_kind, j.subject_value, j.period
                FROM sync_jobs j
               WHERE j.run_id = r.id AND j.status = 'pending' AND j.waiting_for_job_id IS NULL
                 AND split_part(j.category, '.', 1) = p.portal
                 AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= now())
-              ORDER BY j.id LIMIT $2) c
-          WHERE r.status = 'running' AND r.pending > 0`,
-        [open, limit],
+              ORDER BY j.id LIMIT least(p.max_jobs, coalesce(f.free, $6))) c
+          WHERE r.status = 'running' AND r.pending > 0 AND coalesce(f.free, $6) > 0`,
+        [
+          limits.portals,
+          limits.portalLimit,
+          limits.firms,
+          limits.firmPortals,
+          limits.firmFree,
+          limits.idleFirmLimit,
+        ],
       );
       if (candidates.length === 0) return 0;
       // Lock the runs first (in id order, like every other writer of several runs) so a concurrent cancel
@@ -237,7 +244,7 @@ export class DispatcherService {
         const run = await lockRun(manager, id);
         if (run && run.status === 'running') runs.set(id, run);
       }
-      const free = await this.divertDuplicates(
+      const { free, diverted } = await this.divertDuplicates(
         manager,
         candidates.filter((c) => runs.has(c.run_id)),
       );
@@ -248,13 +255,10 @@ export class DispatcherService {
         g.jobs.push(c);
         groups.set(key, g);
       }
-      const chosen = allocate([...groups.values()], inFlight, {
-        firmPortal: this.config.DISPATCH_FIRM_MAX_IN_FLIGHT,
-        portal: this.config.DISPATCH_PORTAL_MAX_IN_FLIGHT,
-      });
-      if (chosen.length === 0) return 0;
-      dispatched = await this.markDispatched(manager, runs, chosen);
-      return dispatched.length;
+      const chosen = allocate([...groups.values()], inFlight, caps);
+      if (chosen.length > 0) dispatched = await this.markDispatched(manager, runs, chosen);
+      // Jobs set to wait count as work done: they took candidates this pass read, so the next pass goes at once.
+      return dispatched.length + diverted;
     });
     const byPortal = new Map<Portal, number>();
     for (const j of dispatched) byPortal.set(j.portal, (byPortal.get(j.portal) ?? 0) + 1);
@@ -304,12 +308,13 @@ export class DispatcherService {
 
   /**
    * Candidates whose data is already being fetched (by a dispatched, unfinished job of any run, or by an
-   * earlier candidate of this pass) are marked waiting for that job and left out; the rest are returned.
+   * earlier candidate of this pass) are marked waiting for that job and left out; the rest are returned, with
+   * how many were set to wait.
    */
   private async divertDuplicates(
     manager: EntityManager,
     candidates: CandidateRow[],
-  ): Promise<CandidateRow[]> {
+  ): Promise<{ free: CandidateRow[]; diverted: number }> {
     const active: {
       id: string;
       run_id: string;
@@ -360,7 +365,7 @@ export class DispatcherService {
         updatedAt: now,
       });
     }
-    return free;
+    return { free, diverted: waits.length };
   }
 
   /** pending → running for the chosen jobs, the runs' totals, and a SyncJobRequested per job (outbox). */

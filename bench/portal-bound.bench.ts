@@ -26,6 +26,10 @@ export async function run(): Promise<Omit<Figure, 'bench'>[]> {
       WORKER_CONCURRENCY: String(2 * c),
     },
     onProgress: (line) => console.log(`  [portal-bound] ${line}`),
+    // BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of every service (bench/README.md, "Profiling").
+    cpuProfileDir: process.env['BENCH_CPU_PROFILE']
+      ? `${process.env['BENCH_CPU_PROFILE']}/portal-bound`
+      : undefined,
   });
   const requests = result.portalRequests['itr'] ?? 0;
   const ideal = (requests * LATENCY_MS) / 1000 / c;

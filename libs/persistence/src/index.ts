@@ -1,4 +1,5 @@
 export * from './data-source';
 export * from './migrate-cli';
 export * from './persistence.module';
+export * from './returned-rows';
 export * from './schema-drift';

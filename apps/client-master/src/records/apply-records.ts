@@ -1,4 +1,5 @@
 import type { ClientRecordsChanged, RecordChange } from '@practice-sync/contracts';
+import { returnedRows } from '@practice-sync/persistence';
 import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -44,7 +45,7 @@ export async function applyRecords(
 
   const kinds = new Map<string, AppliedChange['kind']>();
   if (upserts.length > 0) {
-    const rows = rowsOf(
+    const rows = returnedRows(
       await manager.query(
         `INSERT INTO records (id, firm_id, client_id, category, subject_kind, subject_value, period, natural_key,
                               data, hash, version, first_seen_at, last_seen_at, removed_at, updated_at)
@@ -75,7 +76,7 @@ export async function applyRecords(
     const params: unknown[] = [...cell.slice(0, 5), at, removals.map((c) => c.naturalKey)];
     // `period IS NOT DISTINCT FROM $n` could not use the natural-key index; `IS NULL` / `=` can.
     const period = chunk.period === null ? 'period IS NULL' : `period = $${params.push(chunk.period)}::text`;
-    const rows = rowsOf(
+    const rows = returnedRows(
       await manager.query(
         `UPDATE records SET removed_at = $6, version = version + 1, data = NULL, hash = NULL, updated_at = now()
           WHERE firm_id = $1::uuid AND client_id = $2::uuid AND category = $3 AND subject_kind = $4
@@ -90,7 +91,7 @@ export async function applyRecords(
 
   // The feed in chunk order (its ids are UUIDv7, generated in that order).
   const changed = changes.filter((c) => kinds.has(c.naturalKey));
-  const inserted = rowsOf(
+  const inserted = returnedRows(
     await manager.query(
       `INSERT INTO record_changes (id, firm_id, client_id, run_id, job_id, category, subject_kind, subject_value,
                                    period, natural_key, change, at)
@@ -134,17 +135,4 @@ export async function touchRecords(
         AND period IS NOT DISTINCT FROM $6 AND removed_at IS NULL AND last_seen_at < $7`,
     [firmId, cell.clientId, cell.category, cell.subject.kind, cell.subject.value, cell.period, at],
   );
-}
-
-/** TypeORM answers INSERT/UPDATE … RETURNING on PostgreSQL as rows, or as [rows, count] for UPDATE. */
-function rowsOf(result: unknown): unknown[] {
-  if (
-    Array.isArray(result) &&
-    result.length === 2 &&
-    Array.isArray(result[0]) &&
-    typeof result[1] === 'number'
-  ) {
-    return result[0] as unknown[];
-  }
-  return Array.isArray(result) ? result : [];
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Category, Portal, SubjectKind } from '@practice-sync/contracts';
 import { portalOf } from '@practice-sync/contracts';
 import { enqueueEvents, KafkaMessaging } from '@practice-sync/messaging';
+import { returnedRows } from '@practice-sync/persistence';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 
@@ -377,18 +378,15 @@ export class DispatcherService {
     const now = this.clock.now();
     const deadline = new Date(now.getTime() + this.config.JOB_RESULT_DEADLINE_MS);
     const eligible = chosen.filter((c) => runs.has(c.run_id));
-    const updated: { id: string; attempts: number }[] = await manager
-      .query(
+    const updated = returnedRows<{ id: string; attempts: number }>(
+      await manager.query(
         `UPDATE sync_jobs SET status = 'running', attempts = attempts + 1, dispatched_at = $2, deadline_at = $3,
                 next_attempt_at = NULL, updated_at = $2
           WHERE id = ANY($1::uuid[]) AND status = 'pending' AND waiting_for_job_id IS NULL
           RETURNING id, attempts`,
         [eligible.map((c) => c.id), now, deadline],
-      )
-      .then(
-        (r: unknown) =>
-          (Array.isArray(r) && Array.isArray(r[0]) ? r[0] : r) as { id: string; attempts: number }[],
-      );
+      ),
+    );
     const attemptOf = new Map(updated.map((u) => [u.id, u.attempts]));
     const sent = eligible.filter((c) => attemptOf.has(c.id));
     await enqueueEvents(

@@ -1,4 +1,5 @@
 import type { Category, FailureCode, RecordCounts, Subject } from '@practice-sync/contracts';
+import { returnedRows } from '@practice-sync/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import type { ConnectorJob } from './portal-fetcher';
@@ -98,7 +99,7 @@ export class JobStore {
    * lets several connector replicas claim side by side without waiting on each other.
    */
   async claim(limit: number): Promise<ClaimedJob[]> {
-    const rows: JobRow[] = await this.dataSource.query(
+    const rows = await this.dataSource.query(
       `UPDATE connector_jobs j
           SET status = 'running', claim_count = j.claim_count + 1, worker_id = $1,
               lease_expires_at = now() + make_interval(secs => $2::double precision / 1000),
@@ -112,9 +113,7 @@ export class JobStore {
        RETURNING j.*`,
       [this.workerId, this.leaseMs, limit],
     );
-    // node-postgres answers an UPDATE … RETURNING as [rows, count].
-    const list = (Array.isArray(rows[0]) ? rows[0] : rows) as JobRow[];
-    return list.map(toClaimed);
+    return returnedRows<JobRow>(rows).map(toClaimed);
   }
 
   /** Extends the lease of the jobs this process still holds. */
@@ -159,8 +158,6 @@ export class JobStore {
         completion.finishedAt,
       ],
     );
-    // node-postgres answers an UPDATE … RETURNING as [rows, count].
-    const rows = (Array.isArray(updated[0]) ? updated[0] : updated) as unknown[];
-    return rows.length > 0;
+    return returnedRows(updated).length > 0;
   }
 }

@@ -109,6 +109,8 @@ export interface PipelineResult {
   /** CPU seconds of the Kafka broker (java) and PostgreSQL (every postgres process) during the run. */
   infraCpuSeconds: { kafka: number; postgres: number };
   portalRequests: Record<string, number>;
+  /** Mean portal call as each connector timed it (`connector_portal_request_seconds`), ms. */
+  portalCallMeanMs: Record<string, number>;
   status: string;
   /** What the run's topics carried (for the raw chain), when measureCarried. */
   carried?: CarriedLoad;
@@ -264,6 +266,11 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       log(
         `CPU seconds during the run: ${JSON.stringify(cpu)}; infrastructure ${JSON.stringify(infraCpu)}; whole machine ${machineBusy.toFixed(0)} s busy (${(machineBusyShare * 100).toFixed(0)}%)`,
       );
+      const portalCallMeanMs: Record<string, number> = {};
+      for (const portal of ['gst', 'itr', 'esign'] as const) {
+        const mean = await meanPortalCallMs(stack.urls[`connector-${portal}`]);
+        if (mean !== null) portalCallMeanMs[portal] = Math.round(mean);
+      }
       // Before the profiles are taken: SIGUSR2 also stops the services (Nest's shutdown hooks listen to it).
       const stats = (await (await fetch(`${stack.sandboxUrl}/_sandbox/stats`)).json()) as {
         portals: Record<string, { requests: number }>;
@@ -348,6 +355,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         machineBusyShare,
         machineBusySeconds: Math.round(machineBusy * 10) / 10,
         infraCpuSeconds: infraCpu,
+        portalCallMeanMs,
         portalRequests: Object.fromEntries(Object.entries(stats.portals).map(([k, v]) => [k, v.requests])),
         status: view.status,
         byCategory,
@@ -359,4 +367,17 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       await stack.stop();
     }
   });
+}
+
+/** The mean of a connector's `connector_portal_request_seconds` histogram, over every category, in ms. */
+async function meanPortalCallMs(url: string): Promise<number | null> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let sum = 0;
+  let count = 0;
+  for (const line of text.split('\n')) {
+    const m = /^connector_portal_request_seconds_(sum|count)\{[^}]*\} (\S+)$/.exec(line);
+    if (m?.[1] === 'sum') sum += Number(m[2]);
+    else if (m?.[1] === 'count') count += Number(m[2]);
+  }
+  return count > 0 ? (1000 * sum) / count : null;
 }

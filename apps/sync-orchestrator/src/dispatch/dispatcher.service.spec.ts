@@ -19,7 +19,7 @@ function dispatcherWithCountedSteps() {
   const steps = {
     expire: jest.spyOn(service, 'expireLostJobs').mockResolvedValue(0),
     waiters: jest.spyOn(service, 'resolveWaiters').mockResolvedValue(0),
-    dispatch: jest.spyOn(service, 'dispatch').mockResolvedValue(1),
+    dispatch: jest.spyOn(service, 'dispatch').mockResolvedValue({ dispatched: 1, more: true }),
     flush: jest.spyOn(service, 'flushProgress').mockResolvedValue(0),
   };
   return { service, steps, flushOutbox };
@@ -55,12 +55,22 @@ describe('DispatcherService.pass', () => {
 
   it('reports work done by housekeeping alone, so the worker goes again at once', async () => {
     const { service, steps, flushOutbox } = dispatcherWithCountedSteps();
-    steps.dispatch.mockResolvedValue(0);
+    steps.dispatch.mockResolvedValue({ dispatched: 0, more: false });
     steps.waiters.mockResolvedValue(3);
     expect(await service.pass()).toBe(true);
     expect(flushOutbox).toHaveBeenCalledTimes(1);
     now += 10;
     expect(await service.pass()).toBe(false); // housekeeping not due, nothing dispatched
     expect(flushOutbox).toHaveBeenCalledTimes(1);
+  });
+
+  it('goes again at once only when dispatch left dispatchable jobs, not after it filled the free slots', async () => {
+    const { service, steps, flushOutbox } = dispatcherWithCountedSteps();
+    steps.dispatch.mockResolvedValue({ dispatched: 3, more: false });
+    expect(await service.pass()).toBe(false); // the slots are full: wait for a result's nudge
+    expect(flushOutbox).toHaveBeenCalledTimes(1); // the three job requests still leave at once
+    now += 10;
+    steps.dispatch.mockResolvedValue({ dispatched: 1, more: true });
+    expect(await service.pass()).toBe(true);
   });
 });

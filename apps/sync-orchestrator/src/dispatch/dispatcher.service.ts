@@ -60,20 +60,20 @@ export class DispatcherService {
   private housekeepingDueAt = 0;
 
   /**
-   * One pass; true when it did something (the worker then goes again at once). Dispatch runs on every pass,
-   * since each result frees a slot. The housekeeping steps (lost jobs, waiters, coalesced progress) run at
-   * most once per DISPATCH_POLL_MS: none of them needs to follow a single result at once, and on every nudge
-   * they would cost three or more statements per job.
+   * One pass; true when it may have left work that can be done now (the worker then goes again at once).
+   * Dispatch runs on every pass, since each result frees a slot. The housekeeping steps (lost jobs, waiters,
+   * coalesced progress) run at most once per DISPATCH_POLL_MS: none of them needs to follow a single result at
+   * once, and on every nudge they would cost three or more statements per job.
    */
   async pass(): Promise<boolean> {
     const housekeeping = Date.now() >= this.housekeepingDueAt;
     if (housekeeping) this.housekeepingDueAt = Date.now() + this.config.DISPATCH_POLL_MS;
     const expired = housekeeping ? await this.expireLostJobs() : 0;
     const reused = housekeeping ? await this.resolveWaiters() : 0;
-    const dispatched = await this.dispatch();
+    const { dispatched, more } = await this.dispatch();
     const flushed = housekeeping ? await this.flushProgress() : 0;
     if (expired + reused + dispatched + flushed > 0) this.messaging.flushOutbox();
-    return dispatched > 0 || reused > 0 || expired > 0;
+    return more || reused > 0 || expired > 0;
   }
 
   /**
@@ -201,19 +201,24 @@ export class DispatcherService {
    * portal, DISPATCH_PORTAL_MAX_IN_FLIGHT per portal, free slots going to the run with the fewest in flight.
    * A job whose data another run's job is already fetching waits for that job instead (one active job per
    * identifier, category and period).
+   *
+   * A pass reads only what the free slots can take, so once it has dispatched them there is nothing more to
+   * do until a result frees a slot (and nudges the worker). `more` is true only when the pass left
+   * dispatchable jobs behind: candidates set to wait or skipped as duplicates (their places go to the next
+   * pending jobs), or chosen jobs a concurrent change took first.
    */
-  async dispatch(): Promise<number> {
+  async dispatch(): Promise<{ dispatched: number; more: boolean }> {
     let dispatched: CandidateRow[] = [];
-    const count = await this.dataSource.transaction(async (manager) => {
+    const more = await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = (await manager.query(DISPATCH_LOCK_SQL)) as { locked: boolean }[];
-      if (!locked) return 0;
+      if (!locked) return false;
       const inFlight = await this.inFlight(manager);
       const caps = {
         firmPortal: this.config.DISPATCH_FIRM_MAX_IN_FLIGHT,
         portal: this.config.DISPATCH_PORTAL_MAX_IN_FLIGHT,
       };
       const limits = candidateLimits(PORTALS, inFlight, caps);
-      if (limits.portals.length === 0) return 0;
+      if (limits.portals.length === 0) return false;
       // Per run and portal, the oldest pending jobs, as many as its firm (and the portal) has free slots.
       const candidates: CandidateRow[] = await manager.query(
         `SELECT c.*, p.portal FROM sync_runs r
@@ -237,7 +242,7 @@ export class DispatcherService {
           limits.idleFirmLimit,
         ],
       );
-      if (candidates.length === 0) return 0;
+      if (candidates.length === 0) return false;
       // Lock the runs first (in id order, like every other writer of several runs) so a concurrent cancel
       // either happened before this pass or waits for it: nothing is dispatched after a cancel.
       const runs = new Map<string, SyncRunEntity>();
@@ -245,10 +250,8 @@ export class DispatcherService {
         const run = await lockRun(manager, id);
         if (run && run.status === 'running') runs.set(id, run);
       }
-      const { free, diverted } = await this.divertDuplicates(
-        manager,
-        candidates.filter((c) => runs.has(c.run_id)),
-      );
+      const eligible = candidates.filter((c) => runs.has(c.run_id));
+      const free = await this.divertDuplicates(manager, eligible);
       const groups = new Map<string, CandidateGroup<CandidateRow>>();
       for (const c of free) {
         const key = `${c.run_id}|${c.portal}`;
@@ -258,13 +261,12 @@ export class DispatcherService {
       }
       const chosen = allocate([...groups.values()], inFlight, caps);
       if (chosen.length > 0) dispatched = await this.markDispatched(manager, runs, chosen);
-      // Jobs set to wait count as work done: they took candidates this pass read, so the next pass goes at once.
-      return dispatched.length + diverted;
+      return free.length < eligible.length || dispatched.length < chosen.length;
     });
     const byPortal = new Map<Portal, number>();
     for (const j of dispatched) byPortal.set(j.portal, (byPortal.get(j.portal) ?? 0) + 1);
     for (const [portal, n] of byPortal) this.metrics.jobsDispatchedTo(portal, n);
-    return count;
+    return { dispatched: dispatched.length, more };
   }
 
   /** Emits the coalesced `progress` event of runs whose last one is older than the interval. */
@@ -309,13 +311,12 @@ export class DispatcherService {
 
   /**
    * Candidates whose data is already being fetched (by a dispatched, unfinished job of any run, or by an
-   * earlier candidate of this pass) are marked waiting for that job and left out; the rest are returned, with
-   * how many were set to wait.
+   * earlier candidate of this pass) are marked waiting for that job and left out; the rest are returned.
    */
   private async divertDuplicates(
     manager: EntityManager,
     candidates: CandidateRow[],
-  ): Promise<{ free: CandidateRow[]; diverted: number }> {
+  ): Promise<CandidateRow[]> {
     const active: {
       id: string;
       run_id: string;
@@ -366,7 +367,7 @@ export class DispatcherService {
         updatedAt: now,
       });
     }
-    return { free, diverted: waits.length };
+    return free;
   }
 
   /** pending → running for the chosen jobs, the runs' totals, and a SyncJobRequested per job (outbox). */

@@ -35,3 +35,42 @@ export function cpuSecondsByName(comm: string): number {
   }
   return total;
 }
+
+/** What `postgresCpuByApplication` needs of a PostgreSQL client (node-postgres' `Client`). */
+interface Queryable {
+  query<R>(sql: string): Promise<{ rows: R[] }>;
+}
+
+/**
+ * CPU seconds used so far by the PostgreSQL backends of the client's database, summed by `application_name`
+ * (every service names its connections; other databases, such as a CI run's, are left out). Backends must
+ * run on this machine; one that exits before the next reading is missed.
+ */
+export async function postgresCpuByApplication(
+  db: Queryable,
+): Promise<Map<number, { app: string; cpu: number }>> {
+  const { rows } = await db.query<{ pid: number; app: string }>(
+    `SELECT pid, coalesce(nullif(application_name, ''), backend_type) AS app
+       FROM pg_stat_activity WHERE datname = current_database()`,
+  );
+  const byPid = new Map<number, { app: string; cpu: number }>();
+  for (const { pid, app } of rows) {
+    const cpu = cpuSecondsOf(pid);
+    if (!Number.isNaN(cpu)) byPid.set(pid, { app, cpu });
+  }
+  return byPid;
+}
+
+/** Per application, the CPU seconds its backends used between two `postgresCpuByApplication` readings. */
+export function postgresCpuDelta(
+  start: Map<number, { app: string; cpu: number }>,
+  end: Map<number, { app: string; cpu: number }>,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [pid, { app, cpu }] of end) {
+    // A backend born during the run counts from zero.
+    const before = start.get(pid)?.cpu ?? 0;
+    out[app] = Math.round(((out[app] ?? 0) + cpu - before) * 10) / 10;
+  }
+  return out;
+}

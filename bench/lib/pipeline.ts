@@ -20,7 +20,13 @@ import {
 } from '@practice-sync/testing';
 import { Client } from 'pg';
 
-import { cpuSecondsByName, cpuSecondsOf, machineCpuSeconds } from './cpu';
+import {
+  cpuSecondsByName,
+  cpuSecondsOf,
+  machineCpuSeconds,
+  postgresCpuByApplication,
+  postgresCpuDelta,
+} from './cpu';
 import { CSV_HEADER, csvRow } from './identities';
 import type { CarriedLoad } from './raw-chain';
 import { carriedFromTopicSizes } from './raw-chain';
@@ -108,6 +114,8 @@ export interface PipelineResult {
   machineBusySeconds: number;
   /** CPU seconds of the Kafka broker (java) and PostgreSQL (every postgres process) during the run. */
   infraCpuSeconds: { kafka: number; postgres: number };
+  /** PostgreSQL backends' CPU seconds during the run, by the `application_name` that connected them. */
+  postgresCpuByService: Record<string, number>;
   portalRequests: Record<string, number>;
   /** Mean portal call as each connector timed it (`connector_portal_request_seconds`), ms. */
   portalCallMeanMs: Record<string, number>;
@@ -214,7 +222,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
           : {}),
       },
     });
-    const db = new Client({ connectionString: databaseUrl });
+    const db = new Client({ connectionString: databaseUrl, application_name: 'bench' });
     await db.connect();
     try {
       const firm = await stack.createFirmWithAdmin('Bench Associates');
@@ -234,6 +242,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       );
       const machineAtStart = machineCpuSeconds();
       const infraAtStart = { kafka: cpuSecondsByName('java'), postgres: cpuSecondsByName('postgres') };
+      const postgresAtStart = await postgresCpuByApplication(db);
       const t0 = performance.now();
       const run = await api<RunView>(stack, key, 'POST', '/v1/sync-runs', {
         clients: { all: true },
@@ -257,6 +266,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         cpu[name] = Math.round((cpuSecondsOf(pid) - cpuAtStart[name]) * 10) / 10;
       }
       const machineAtEnd = machineCpuSeconds();
+      const postgresByService = postgresCpuDelta(postgresAtStart, await postgresCpuByApplication(db));
       const infraCpu = {
         kafka: Math.round((cpuSecondsByName('java') - infraAtStart.kafka) * 10) / 10,
         postgres: Math.round((cpuSecondsByName('postgres') - infraAtStart.postgres) * 10) / 10,
@@ -266,6 +276,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       log(
         `CPU seconds during the run: ${JSON.stringify(cpu)}; infrastructure ${JSON.stringify(infraCpu)}; whole machine ${machineBusy.toFixed(0)} s busy (${(machineBusyShare * 100).toFixed(0)}%)`,
       );
+      log(`PostgreSQL CPU seconds by connecting service: ${JSON.stringify(postgresByService)}`);
       const portalCallMeanMs: Record<string, number> = {};
       for (const portal of ['gst', 'itr', 'esign'] as const) {
         const mean = await meanPortalCallMs(stack.urls[`connector-${portal}`]);
@@ -355,6 +366,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         machineBusyShare,
         machineBusySeconds: Math.round(machineBusy * 10) / 10,
         infraCpuSeconds: infraCpu,
+        postgresCpuByService: postgresByService,
         portalCallMeanMs,
         portalRequests: Object.fromEntries(Object.entries(stats.portals).map(([k, v]) => [k, v.requests])),
         status: view.status,

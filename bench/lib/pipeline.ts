@@ -119,6 +119,8 @@ export interface PipelineResult {
   portalRequests: Record<string, number>;
   /** Mean portal call as each connector timed it (`connector_portal_request_seconds`), ms. */
   portalCallMeanMs: Record<string, number>;
+  /** Requests every service sent to Kafka during the run, per job, by API (`messaging_kafka_requests_total`). */
+  kafkaRequestsPerJob: Record<string, number>;
   status: string;
   /** What the run's topics carried (for the raw chain), when measureCarried. */
   carried?: CarriedLoad;
@@ -243,6 +245,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       const machineAtStart = machineCpuSeconds();
       const infraAtStart = { kafka: cpuSecondsByName('java'), postgres: cpuSecondsByName('postgres') };
       const postgresAtStart = await postgresCpuByApplication(db);
+      const kafkaRequestsAtStart = await kafkaRequestsByApi(stack.urls);
       const t0 = performance.now();
       const run = await api<RunView>(stack, key, 'POST', '/v1/sync-runs', {
         clients: { all: true },
@@ -277,6 +280,11 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         `CPU seconds during the run: ${JSON.stringify(cpu)}; infrastructure ${JSON.stringify(infraCpu)}; whole machine ${machineBusy.toFixed(0)} s busy (${(machineBusyShare * 100).toFixed(0)}%)`,
       );
       log(`PostgreSQL CPU seconds by connecting service: ${JSON.stringify(postgresByService)}`);
+      const kafkaRequestsPerJob = perJob(
+        countDelta(kafkaRequestsAtStart, await kafkaRequestsByApi(stack.urls)),
+        view.totals['jobs'] ?? 0,
+      );
+      log(`Kafka requests per job, by API: ${JSON.stringify(kafkaRequestsPerJob)}`);
       const portalCallMeanMs: Record<string, number> = {};
       for (const portal of ['gst', 'itr', 'esign'] as const) {
         const mean = await meanPortalCallMs(stack.urls[`connector-${portal}`]);
@@ -368,6 +376,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         infraCpuSeconds: infraCpu,
         postgresCpuByService: postgresByService,
         portalCallMeanMs,
+        kafkaRequestsPerJob,
         portalRequests: Object.fromEntries(Object.entries(stats.portals).map(([k, v]) => [k, v.requests])),
         status: view.status,
         byCategory,
@@ -379,6 +388,29 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       await stack.stop();
     }
   });
+}
+
+/** Every service's `messaging_kafka_requests_total`, summed by API (the key `<api>` and `<service>.<api>`). */
+async function kafkaRequestsByApi(urls: Record<string, string>): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const [service, url] of Object.entries(urls)) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const line of text.split('\n')) {
+      const m = /^messaging_kafka_requests_total\{[^}]*api="([^"]+)"[^}]*\} (\S+)$/.exec(line);
+      if (!m) continue;
+      for (const key of [m[1], `${service}.${m[1]}`]) counts.set(key, (counts.get(key) ?? 0) + Number(m[2]));
+    }
+  }
+  return counts;
+}
+
+function countDelta(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  return new Map([...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)]));
+}
+
+function perJob(counts: Map<string, number>, jobs: number): Record<string, number> {
+  const entries = [...counts].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  return Object.fromEntries(entries.map(([k, n]) => [k, Math.round((100 * n) / Math.max(1, jobs)) / 100]));
 }
 
 /** The mean of a connector's `connector_portal_request_seconds` histogram, over every category, in ms. */

@@ -397,6 +397,33 @@ describe('KafkaMessaging consumer batching (real Kafka + PostgreSQL)', () => {
     expect(new Set([6, 7, 8].map((v) => txidOf.get(v)))).toEqual(new Set([txidOf.get(6)]));
   });
 
+  it('counts its requests to Kafka by client and API', async () => {
+    const w = await world();
+    for (let i = 0; i < 3; i++)
+      await w.messaging.publisher.publish([{ contract: ThingHappened, envelope: thing('requests', i) }]);
+    let hooks = 0;
+    await w.messaging.consume({
+      groupId: 'requests',
+      topics: [topic],
+      contracts: [ThingHappened],
+      handle: async (_e, ctx) => ctx.afterCommit(() => void hooks++),
+    });
+    await until(async () => hooks >= 3, 'three events applied');
+    const group = w.messaging.topic('requests');
+    const requests = (labels: Record<string, string>) =>
+      metric(w.registry, 'messaging_kafka_requests_total', labels);
+    // one Produce per publish call; the consumer fetched, joined its group and committed what it applied
+    expect(await requests({ client: 'producer', api: 'Produce' })).toBe(3);
+    expect(await requests({ client: 'admin', api: 'CreateTopics' })).toBeGreaterThanOrEqual(1);
+    expect(await requests({ client: group, api: 'Fetch' })).toBeGreaterThanOrEqual(1);
+    expect(await requests({ client: group, api: 'JoinGroup' })).toBeGreaterThanOrEqual(1);
+    await until(
+      async () => (await requests({ client: group, api: 'OffsetCommit' })) >= 1,
+      'the group to commit its offsets',
+    );
+    expect(await requests({ client: group, api: 'Produce' })).toBe(0);
+  });
+
   it('refuses a batch size that is not a positive integer', async () => {
     const w = await world();
     const spec = {

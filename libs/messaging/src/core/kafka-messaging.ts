@@ -1,6 +1,6 @@
 import { dlqTopicOf } from '@practice-sync/contracts';
 import { counter, histogram } from '@practice-sync/observability';
-import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { Admin, Consumer, Producer, RequestEvent } from 'kafkajs';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -38,6 +38,7 @@ export class KafkaMessaging {
   private readonly published;
   private readonly outboxFailed;
   private readonly batchSizes;
+  private readonly kafkaRequests;
 
   constructor(
     readonly config: MessagingConfig,
@@ -88,7 +89,23 @@ export class KafkaMessaging {
           [1, 2, 5, 10, 20, 50, 100, 200, 500],
         )
       : undefined;
+    // Every request to a broker, by client and API (Fetch, Produce, OffsetCommit, Heartbeat…): what each
+    // service asks of Kafka per unit of work, which the broker's CPU follows.
+    this.kafkaRequests = registry
+      ? counter(
+          registry,
+          'messaging_kafka_requests_total',
+          'Requests sent to Kafka brokers, by client and API',
+          ['client', 'api'],
+        )
+      : undefined;
+    this.producer.on(this.producer.events.REQUEST, this.requestCounter('producer'));
+    this.admin.on(this.admin.events.REQUEST, this.requestCounter('admin'));
     this.publisher = { publish: (events) => this.publish(events) };
+  }
+
+  private requestCounter(client: string): (event: RequestEvent) => void {
+    return ({ payload }) => this.kafkaRequests?.inc({ client, api: payload.apiName });
   }
 
   /** The topic name on the broker (with this deployment's prefix). */
@@ -181,6 +198,7 @@ export class KafkaMessaging {
     });
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000 });
     this.consumers.push(consumer);
+    consumer.on(consumer.events.REQUEST, this.requestCounter(groupId));
     await consumer.connect();
     await consumer.subscribe({
       topics: spec.topics.map((t) => this.topic(t)),

@@ -25,6 +25,7 @@ export class AppModule {
             clientId: 'client-master',
             topicPrefix: config.KAFKA_TOPIC_PREFIX,
             partitions: config.KAFKA_PARTITIONS,
+            commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
           },
           topics: [Topics.Results, Topics.Records, Topics.ClientEvents],
           logLevel: config.LOG_LEVEL,

@@ -35,6 +35,7 @@ export class AppModule {
             clientId: SERVICE_NAME,
             topicPrefix: config.KAFKA_TOPIC_PREFIX,
             partitions: config.KAFKA_PARTITIONS,
+            commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
           },
           topics: [Topics.JobsEsign, Topics.Results, Topics.Records],
           logLevel: config.LOG_LEVEL,

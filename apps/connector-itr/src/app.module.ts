@@ -40,6 +40,7 @@ export class AppModule {
             clientId: SERVICE_NAME,
             topicPrefix: config.KAFKA_TOPIC_PREFIX,
             partitions: config.KAFKA_PARTITIONS,
+            commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
           },
           topics: [Topics.JobsItr, Topics.Results, Topics.Records],
           logLevel: config.LOG_LEVEL,

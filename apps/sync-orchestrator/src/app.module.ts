@@ -30,6 +30,7 @@ export class AppModule {
             clientId: SERVICE_NAME,
             topicPrefix: config.KAFKA_TOPIC_PREFIX,
             partitions: config.KAFKA_PARTITIONS,
+            commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
           },
           topics: [Topics.JobsGst, Topics.JobsItr, Topics.JobsEsign, Topics.Results, Topics.Runs],
           logLevel: config.LOG_LEVEL,

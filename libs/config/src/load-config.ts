@@ -58,6 +58,8 @@ export function baseServiceEnv(defaultPort: number) {
       .regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, . _ - only')
       .default(''),
     KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
+    /** How often batched consumer groups commit their offsets (ms); 0 commits after every batch. */
+    KAFKA_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     DATABASE_URL: z
       .string()
       .url('must be a postgres:// URL')

@@ -33,12 +33,12 @@ describe('KafkaMessaging consumer batching (real Kafka + PostgreSQL)', () => {
     }
   });
 
-  async function world(): Promise<World> {
+  async function world(commitIntervalMs?: number): Promise<World> {
     const { databaseUrl, brokers, prefix } = infra();
     const { ds } = await freshDataSource(databaseUrl);
     const registry = new Registry();
     const messaging = new KafkaMessaging(
-      { brokers, clientId: 'test', topicPrefix: prefix, partitions: 2 },
+      { brokers, clientId: 'test', topicPrefix: prefix, partitions: 2, commitIntervalMs },
       { dataSource: ds, registry },
     );
     await messaging.start([topic]);
@@ -422,6 +422,39 @@ describe('KafkaMessaging consumer batching (real Kafka + PostgreSQL)', () => {
       'the group to commit its offsets',
     );
     expect(await requests({ client: group, api: 'Produce' })).toBe(0);
+  });
+
+  it('commits a group’s offsets once per interval, not per batch, and the rest when it stops', async () => {
+    const w = await world(60_000);
+    let hooks = 0;
+    const running = await w.messaging.consume({
+      groupId: 'commits',
+      topics: [topic],
+      contracts: [ThingHappened],
+      handle: async (_e, ctx) => ctx.afterCommit(() => void hooks++),
+    });
+    // one event at a time: ten batches
+    for (let i = 1; i <= 10; i++) {
+      await w.messaging.publisher.publish([{ contract: ThingHappened, envelope: thing(`commits-${i}`, i) }]);
+      await until(async () => hooks >= i, `event ${i} applied`);
+    }
+    const group = w.messaging.topic('commits');
+    const commits = () =>
+      metric(w.registry, 'messaging_kafka_requests_total', { client: group, api: 'OffsetCommit' });
+    expect(await commits()).toBe(0);
+    expect(await metric(w.registry, 'messaging_batch_size_count', { group })).toBe(10);
+
+    await running.stop();
+    expect(await commits()).toBe(1);
+    const admin = new Kafka({ brokers: w.brokers, clientId: 'offsets', logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [w.messaging.topic(topic)] });
+      const committed = offsets.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+      expect(committed).toBe(10);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('refuses a batch size that is not a positive integer', async () => {

@@ -94,7 +94,7 @@ export class InboxConsumer {
    * every earlier message is committed or dead-lettered.
    */
   async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const { topic, partition, messages } = batch;
     // Decoded envelopes by batch index; null for a message already sent to the DLQ.
     const decoded: (Envelope<unknown> | null)[] = [];
@@ -125,7 +125,6 @@ export class InboxConsumer {
         pos = next;
       }
       await heartbeat();
-      await commitOffsetsIfNecessary();
     }
   }
 
@@ -135,7 +134,7 @@ export class InboxConsumer {
    * null when the partition is no longer ours (or the consumer stops).
    */
   private async redoOneByOne(
-    { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload,
+    { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,
     decoded: (Envelope<unknown> | null)[],
     pos: number,
     end: number,
@@ -164,7 +163,6 @@ export class InboxConsumer {
       }
       resolveOffset(messages[i].offset);
       await heartbeat();
-      await commitOffsetsIfNecessary();
     }
     return last + 1;
   }

@@ -10,6 +10,7 @@ import { InboxConsumer } from './inbox-consumer';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 import type { MessagingLogger } from './logger';
 import { silentLogger } from './logger';
+import { OffsetCommitter } from './offset-committer';
 import { wakeRelayOnCommit } from './outbox';
 import type { OutboxRelayOptions } from './outbox-relay';
 import { OutboxRelay } from './outbox-relay';
@@ -20,6 +21,15 @@ export interface KafkaMessagingDeps {
   logger?: MessagingLogger;
   registry?: Registry;
 }
+
+/** A consumer this process runs, with the committer of its offsets when it batches. */
+interface RunningGroup {
+  consumer: Consumer;
+  committer: OffsetCommitter | null;
+}
+
+/** How often a batched consumer group commits its offsets unless `MessagingConfig.commitIntervalMs` says. */
+export const DEFAULT_COMMIT_INTERVAL_MS = 1000;
 
 /**
  * The messaging core over kafkajs: topic creation, an idempotent producer, validating and idempotent consumers
@@ -32,7 +42,7 @@ export class KafkaMessaging {
   private readonly producer: Producer;
   private readonly admin: Admin;
   private readonly logger: MessagingLogger;
-  private readonly consumers: Consumer[] = [];
+  private readonly consumers: RunningGroup[] = [];
   private relay: OutboxRelay | null = null;
   private readonly consumed;
   private readonly published;
@@ -197,7 +207,20 @@ export class KafkaMessaging {
       flushOutbox: () => this.flushOutbox(),
     });
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000 });
-    this.consumers.push(consumer);
+    // Batched groups commit their offsets every commitIntervalMs (offset-committer.ts); 0, or one message per
+    // transaction, keeps kafkajs' commit after every batch.
+    const intervalMs = this.config.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
+    const committer =
+      inbox.batchSize > 1 && intervalMs > 0
+        ? new OffsetCommitter(intervalMs, (error) =>
+            this.logger.warn(
+              { err: error, group: groupId },
+              'committing consumer offsets failed; will retry',
+            ),
+          )
+        : null;
+    const entry: RunningGroup = { consumer, committer };
+    this.consumers.push(entry);
     consumer.on(consumer.events.REQUEST, this.requestCounter(groupId));
     await consumer.connect();
     await consumer.subscribe({
@@ -208,20 +231,32 @@ export class KafkaMessaging {
       partitionsConsumedConcurrently: spec.concurrency ?? 1,
       ...(inbox.batchSize === 1
         ? { eachMessage: (payload) => inbox.eachMessage(payload) }
-        : { eachBatchAutoResolve: false, eachBatch: (payload) => inbox.eachBatch(payload) }),
+        : {
+            autoCommit: committer === null,
+            eachBatchAutoResolve: false,
+            eachBatch: (payload) => {
+              committer?.track(payload);
+              return inbox.eachBatch(payload);
+            },
+          }),
     });
     return {
       stop: async () => {
-        await consumer.disconnect();
-        this.consumers.splice(this.consumers.indexOf(consumer), 1);
+        await this.stopConsumer(entry);
+        this.consumers.splice(this.consumers.indexOf(entry), 1);
       },
     };
+  }
+
+  private async stopConsumer({ consumer, committer }: RunningGroup): Promise<void> {
+    await committer?.stop();
+    await consumer.disconnect();
   }
 
   async stop(): Promise<void> {
     await this.relay?.stop();
     this.relay = null;
-    await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
+    await Promise.allSettled(this.consumers.map((c) => this.stopConsumer(c)));
     this.consumers.length = 0;
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
   }

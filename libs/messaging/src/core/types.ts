@@ -9,6 +9,11 @@ export interface MessagingConfig {
   topicPrefix: string;
   /** Partitions for topics created at start. */
   partitions: number;
+  /**
+   * How often a batched consumer group commits its offsets (ms; default 1000). Redelivered messages are skipped
+   * by the inbox, so a longer interval only means more of them after a crash; 0 commits after every batch.
+   */
+  commitIntervalMs?: number;
 }
 
 /** Anything a contract of this set can carry. */

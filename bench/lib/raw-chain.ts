@@ -636,10 +636,14 @@ class RawChain {
       await consumer.subscribe({ topics: [this.topic(topic)], fromBeginning: true });
       await consumer.run({
         partitionsConsumedConcurrently: concurrency,
+        // As the services: offsets committed about once a second, not after every batch.
+        autoCommit: false,
+        autoCommitInterval: 1000,
         eachBatch: async (payload) => {
           if (payload.batch.messages.length === 0 || this.stopping) return;
           try {
             await handle(payload);
+            await payload.commitOffsetsIfNecessary();
           } catch (e) {
             this.fail(e);
             throw e;

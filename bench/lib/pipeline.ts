@@ -390,15 +390,32 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
   });
 }
 
+/** A service's `/metrics` text. */
+async function scrapeMetrics(url: string): Promise<string> {
+  return (await fetch(`${url}/metrics`)).text();
+}
+
+/** The series of one metric name in a `/metrics` text: the label text inside `{}` and the value of each. */
+function metricSeries(text: string, name: string): { labels: string; value: number }[] {
+  const series: { labels: string; value: number }[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const close = line.indexOf('} ', name.length);
+    if (close < 0) continue;
+    series.push({ labels: line.slice(name.length + 1, close), value: Number(line.slice(close + 2)) });
+  }
+  return series;
+}
+
 /** Every service's `messaging_kafka_requests_total`, summed by API (the key `<api>` and `<service>.<api>`). */
 async function kafkaRequestsByApi(urls: Record<string, string>): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const [service, url] of Object.entries(urls)) {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    for (const line of text.split('\n')) {
-      const m = /^messaging_kafka_requests_total\{[^}]*api="([^"]+)"[^}]*\} (\S+)$/.exec(line);
-      if (!m) continue;
-      for (const key of [m[1], `${service}.${m[1]}`]) counts.set(key, (counts.get(key) ?? 0) + Number(m[2]));
+    const text = await scrapeMetrics(url);
+    for (const { labels, value } of metricSeries(text, 'messaging_kafka_requests_total')) {
+      const api = /api="([^"]+)"/.exec(labels)?.[1];
+      if (!api) continue;
+      for (const key of [api, `${service}.${api}`]) counts.set(key, (counts.get(key) ?? 0) + value);
     }
   }
   return counts;
@@ -415,13 +432,9 @@ function perJob(counts: Map<string, number>, jobs: number): Record<string, numbe
 
 /** The mean of a connector's `connector_portal_request_seconds` histogram, over every category, in ms. */
 async function meanPortalCallMs(url: string): Promise<number | null> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let sum = 0;
-  let count = 0;
-  for (const line of text.split('\n')) {
-    const m = /^connector_portal_request_seconds_(sum|count)\{[^}]*\} (\S+)$/.exec(line);
-    if (m?.[1] === 'sum') sum += Number(m[2]);
-    else if (m?.[1] === 'count') count += Number(m[2]);
-  }
-  return count > 0 ? (1000 * sum) / count : null;
+  const text = await scrapeMetrics(url);
+  const total = (series: 'sum' | 'count') =>
+    metricSeries(text, `connector_portal_request_seconds_${series}`).reduce((n, s) => n + s.value, 0);
+  const count = total('count');
+  return count > 0 ? (1000 * total('sum')) / count : null;
 }

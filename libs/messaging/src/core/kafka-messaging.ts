@@ -29,7 +29,7 @@ interface RunningGroup {
 }
 
 /** How often a batched consumer group commits its offsets unless `MessagingConfig.commitIntervalMs` says. */
-export const DEFAULT_COMMIT_INTERVAL_MS = 1000;
+const DEFAULT_COMMIT_INTERVAL_MS = 1000;
 
 /**
  * The messaging core over kafkajs: topic creation, an idempotent producer, validating and idempotent consumers

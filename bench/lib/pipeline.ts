@@ -285,6 +285,9 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         view.totals['jobs'] ?? 0,
       );
       log(`Kafka requests per job, by API: ${JSON.stringify(kafkaRequestsPerJob)}`);
+      log(
+        `messages per consumer transaction, mean by group: ${JSON.stringify(await meanBatchSizes(stack.urls))}`,
+      );
       const portalCallMeanMs: Record<string, number> = {};
       for (const portal of ['gst', 'itr', 'esign'] as const) {
         const mean = await meanPortalCallMs(stack.urls[`connector-${portal}`]);
@@ -428,6 +431,20 @@ function countDelta(before: Map<string, number>, after: Map<string, number>): Ma
 function perJob(counts: Map<string, number>, jobs: number): Record<string, number> {
   const entries = [...counts].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
   return Object.fromEntries(entries.map(([k, n]) => [k, Math.round((100 * n) / Math.max(1, jobs)) / 100]));
+}
+
+/** Every service's `messaging_batch_size` histogram: the mean messages per consumer transaction, by group. */
+async function meanBatchSizes(urls: Record<string, string>): Promise<Record<string, number>> {
+  const means: Record<string, number> = {};
+  for (const url of Object.values(urls)) {
+    const text = await scrapeMetrics(url);
+    const sums = new Map(metricSeries(text, 'messaging_batch_size_sum').map((s) => [s.labels, s.value]));
+    for (const { labels, value: count } of metricSeries(text, 'messaging_batch_size_count')) {
+      const group = /group="([^"]+)"/.exec(labels)?.[1];
+      if (group && count > 0) means[group] = Math.round((10 * (sums.get(labels) ?? 0)) / count) / 10;
+    }
+  }
+  return means;
 }
 
 /** The mean of a connector's `connector_portal_request_seconds` histogram, over every category, in ms. */

@@ -8,12 +8,10 @@ import { DispatcherService } from './dispatcher.service';
 /** The pass's steps replaced by counters: which of them each pass runs. */
 function dispatcherWithCountedSteps() {
   const config = loadOrchestratorConfig({ DISPATCH_POLL_MS: '250' });
-  const flushOutbox = jest.fn();
   const service = new DispatcherService(
     {} as DataSource,
     config,
     { now: () => new Date() },
-    { flushOutbox } as never,
     new OrchestratorMetrics(new Registry()),
   );
   const steps = {
@@ -22,7 +20,7 @@ function dispatcherWithCountedSteps() {
     dispatch: jest.spyOn(service, 'dispatch').mockResolvedValue({ dispatched: 1, more: true }),
     flush: jest.spyOn(service, 'flushProgress').mockResolvedValue(0),
   };
-  return { service, steps, flushOutbox };
+  return { service, steps };
 }
 
 describe('DispatcherService.pass', () => {
@@ -34,7 +32,7 @@ describe('DispatcherService.pass', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('dispatches on every pass but keeps house at most once per DISPATCH_POLL_MS', async () => {
-    const { service, steps, flushOutbox } = dispatcherWithCountedSteps();
+    const { service, steps } = dispatcherWithCountedSteps();
     for (let i = 0; i < 5; i++) {
       expect(await service.pass()).toBe(true);
       now += 40; // five nudged passes within 200 ms
@@ -43,7 +41,6 @@ describe('DispatcherService.pass', () => {
     expect(steps.expire).toHaveBeenCalledTimes(1);
     expect(steps.waiters).toHaveBeenCalledTimes(1);
     expect(steps.flush).toHaveBeenCalledTimes(1);
-    expect(flushOutbox).toHaveBeenCalledTimes(5);
 
     now += 50; // 250 ms after the first pass: housekeeping is due again
     await service.pass();
@@ -54,21 +51,18 @@ describe('DispatcherService.pass', () => {
   });
 
   it('reports work done by housekeeping alone, so the worker goes again at once', async () => {
-    const { service, steps, flushOutbox } = dispatcherWithCountedSteps();
+    const { service, steps } = dispatcherWithCountedSteps();
     steps.dispatch.mockResolvedValue({ dispatched: 0, more: false });
     steps.waiters.mockResolvedValue(3);
     expect(await service.pass()).toBe(true);
-    expect(flushOutbox).toHaveBeenCalledTimes(1);
     now += 10;
     expect(await service.pass()).toBe(false); // housekeeping not due, nothing dispatched
-    expect(flushOutbox).toHaveBeenCalledTimes(1);
   });
 
   it('goes again at once only when dispatch left dispatchable jobs, not after it filled the free slots', async () => {
-    const { service, steps, flushOutbox } = dispatcherWithCountedSteps();
+    const { service, steps } = dispatcherWithCountedSteps();
     steps.dispatch.mockResolvedValue({ dispatched: 3, more: false });
     expect(await service.pass()).toBe(false); // the slots are full: wait for a result's nudge
-    expect(flushOutbox).toHaveBeenCalledTimes(1); // the three job requests still leave at once
     now += 10;
     steps.dispatch.mockResolvedValue({ dispatched: 1, more: true });
     expect(await service.pass()).toBe(true);

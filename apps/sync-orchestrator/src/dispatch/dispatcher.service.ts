@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Category, Portal, SubjectKind } from '@practice-sync/contracts';
 import { portalOf } from '@practice-sync/contracts';
-import { enqueueEvents, KafkaMessaging } from '@practice-sync/messaging';
+import { enqueueEvents } from '@practice-sync/messaging';
 import { returnedRows } from '@practice-sync/persistence';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
@@ -52,7 +52,6 @@ export class DispatcherService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly messaging: KafkaMessaging,
     private readonly metrics: OrchestratorMetrics,
   ) {}
 
@@ -70,9 +69,8 @@ export class DispatcherService {
     if (housekeeping) this.housekeepingDueAt = Date.now() + this.config.DISPATCH_POLL_MS;
     const expired = housekeeping ? await this.expireLostJobs() : 0;
     const reused = housekeeping ? await this.resolveWaiters() : 0;
-    const { dispatched, more } = await this.dispatch();
-    const flushed = housekeeping ? await this.flushProgress() : 0;
-    if (expired + reused + dispatched + flushed > 0) this.messaging.flushOutbox();
+    const { more } = await this.dispatch();
+    if (housekeeping) await this.flushProgress();
     return more || reused > 0 || expired > 0;
   }
 

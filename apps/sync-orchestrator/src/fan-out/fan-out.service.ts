@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { portalOf } from '@practice-sync/contracts';
-import { enqueueEvents, KafkaMessaging } from '@practice-sync/messaging';
+import { enqueueEvents } from '@practice-sync/messaging';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
@@ -47,7 +47,6 @@ export class FanOutService {
     @Inject(CLIENT_DIRECTORY) private readonly directory: ClientDirectory,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly messaging: KafkaMessaging,
     private readonly metrics: OrchestratorMetrics,
     private readonly dispatcher: DispatchWorker,
   ) {}
@@ -128,10 +127,7 @@ export class FanOutService {
       await enqueueEvents(manager, [runChangedEvent(run, 'started', run.id)]);
       return true;
     });
-    if (started) {
-      this.metrics.runEntered('running');
-      this.messaging.flushOutbox();
-    }
+    if (started) this.metrics.runEntered('running');
   }
 
   private async applyPage(runId: string, expectedPage: number, page: ClientPage): Promise<PageResult> {
@@ -212,7 +208,6 @@ export class FanOutService {
     });
     this.recordMetrics(created, terminal);
     if (created.some((j) => j.skipReason === null)) this.dispatcher.nudge();
-    if (created.length > 0 || terminal) this.messaging.flushOutbox();
     return result;
   }
 

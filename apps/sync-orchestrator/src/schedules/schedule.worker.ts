@@ -2,7 +2,6 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { expandCategories } from '@practice-sync/contracts';
-import { KafkaMessaging } from '@practice-sync/messaging';
 import { DataSource } from 'typeorm';
 
 import type { Clock } from '../common/clock';
@@ -34,7 +33,6 @@ export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplication
     @Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly fanOut: FanOutWorker,
-    private readonly messaging: KafkaMessaging,
     private readonly metrics: OrchestratorMetrics,
   ) {
     this.loop = new PollingLoop(
@@ -111,7 +109,6 @@ export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplication
     if (started > 0) {
       for (let i = 0; i < started; i++) this.metrics.runEntered('queued');
       this.fanOut.nudge();
-      this.messaging.flushOutbox();
     }
     return started;
   }

@@ -1,7 +1,6 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Category } from '@practice-sync/contracts';
-import { KafkaMessaging } from '@practice-sync/messaging';
 import { DataSource } from 'typeorm';
 
 import type { Clock } from '../common/clock';
@@ -23,7 +22,6 @@ export class RunCommandsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly fanOut: FanOutWorker,
-    private readonly messaging: KafkaMessaging,
     private readonly metrics: OrchestratorMetrics,
   ) {}
 
@@ -69,7 +67,6 @@ export class RunCommandsService {
       return run;
     });
     this.metrics.runEntered('cancelled');
-    this.messaging.flushOutbox();
     return toSyncRunDto(run);
   }
 
@@ -108,7 +105,6 @@ export class RunCommandsService {
     );
     this.metrics.runEntered('queued');
     this.fanOut.nudge();
-    this.messaging.flushOutbox();
     return toSyncRunDto(run);
   }
 }

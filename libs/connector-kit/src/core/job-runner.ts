@@ -34,8 +34,6 @@ export interface JobRunnerOptions {
   maxClaims: number;
   /** Serialized size budget of one client.records.v1 message. */
   recordsChunkBytes?: number;
-  /** Called after a result is committed to the outbox (wakes the relay so it is published at once). */
-  onResultCommitted?: () => void;
   now?: () => Date;
 }
 
@@ -88,7 +86,6 @@ export class JobRunner {
       log.warn('lease on the job was lost to another worker; its result is theirs to report');
       return;
     }
-    this.options.onResultCommitted?.();
     const { completion } = result;
     this.options.metrics.jobFinished(job.category, completion.outcome);
     log.info(

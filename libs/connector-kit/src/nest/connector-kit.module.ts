@@ -165,9 +165,8 @@ export class ConnectorKitModule {
         },
         {
           provide: JobRunner,
-          inject: [KafkaMessaging, DataSource, JobStore, FETCHERS, ConnectorMetrics, LOGGER],
+          inject: [DataSource, JobStore, FETCHERS, ConnectorMetrics, LOGGER],
           useFactory: (
-            messaging: KafkaMessaging,
             dataSource: DataSource,
             store: JobStore,
             fetchers: PortalFetcher[],
@@ -183,7 +182,6 @@ export class ConnectorKitModule {
               fetchTimeoutMs: settings.fetchTimeoutMs,
               recordsChunkBytes: settings.recordsChunkBytes,
               maxClaims: settings.maxClaims ?? 5,
-              onResultCommitted: () => messaging.flushOutbox(),
             }),
         },
         {

@@ -27,7 +27,6 @@ export interface InboxConsumerDeps {
   consumed?: Counter<'topic' | 'group' | 'result'>;
   /** Messages per committed consumer transaction (1 for the one-message path). */
   batchSizes?: Histogram<'group'>;
-  flushOutbox(): void;
 }
 
 interface Located {
@@ -221,7 +220,7 @@ export class InboxConsumer {
     return { ok: true, applied, hooks };
   }
 
-  /** Metrics, hooks and the outbox wake-up of a committed group. */
+  /** Metrics and hooks of a committed group. */
   private afterGroup(
     topic: string,
     partition: number,
@@ -239,7 +238,6 @@ export class InboxConsumer {
       const offset = messages[index].offset;
       this.runAfterCommit(hooks[k], { topic, partition, offset, eventId: envelope.id });
     });
-    if (handled > 0) this.deps.flushOutbox();
   }
 
   /**
@@ -274,10 +272,7 @@ export class InboxConsumer {
         );
         this.deps.consumed?.inc({ topic, group: this.groupId, result: applied ? 'handled' : 'duplicate' });
         this.deps.batchSizes?.observe({ group: this.groupId }, 1);
-        if (applied) {
-          this.runAfterCommit(afterCommit, { ...where, eventId: envelope.id });
-          this.deps.flushOutbox();
-        }
+        if (applied) this.runAfterCommit(afterCommit, { ...where, eventId: envelope.id });
         return;
       } catch (e) {
         lastError = errorText(e);

@@ -11,7 +11,7 @@ import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 import type { MessagingLogger } from './logger';
 import { silentLogger } from './logger';
 import { OffsetCommitter } from './offset-committer';
-import { wakeRelayOnCommit } from './outbox';
+import { handOffOnCommit } from './outbox';
 import type { OutboxRelayOptions } from './outbox-relay';
 import { OutboxRelay } from './outbox-relay';
 import type { ConsumerSpec, EventPublisher, MessagingConfig, OutgoingEvent, RunningConsumer } from './types';
@@ -47,6 +47,7 @@ export class KafkaMessaging {
   private readonly consumed;
   private readonly published;
   private readonly outboxFailed;
+  private readonly relayBatches;
   private readonly batchSizes;
   private readonly kafkaRequests;
 
@@ -84,6 +85,14 @@ export class KafkaMessaging {
       : undefined;
     this.published = registry
       ? counter(registry, 'messaging_published_total', 'Messages published to Kafka', ['topic'])
+      : undefined;
+    this.relayBatches = registry
+      ? counter(
+          registry,
+          'messaging_outbox_relay_batches_total',
+          'Outbox batches published, by path: handed to the relay at commit, or polled from the table',
+          ['path'],
+        )
       : undefined;
     this.outboxFailed = registry
       ? counter(registry, 'messaging_outbox_failed_total', 'Outbox rows the broker refused for good', [
@@ -176,7 +185,7 @@ export class KafkaMessaging {
 
   /** Starts publishing committed outbox rows of this service's schema. */
   startOutboxRelay(
-    options: Omit<OutboxRelayOptions, 'topicPrefix' | 'published' | 'failed'> = {},
+    options: Omit<OutboxRelayOptions, 'topicPrefix' | 'published' | 'failed' | 'batches'> = {},
   ): OutboxRelay {
     if (!this.relay) {
       this.relay = new OutboxRelay(this.deps.dataSource, this.producer, this.logger, {
@@ -184,16 +193,13 @@ export class KafkaMessaging {
         topicPrefix: this.config.topicPrefix,
         published: this.published,
         failed: this.outboxFailed,
+        batches: this.relayBatches,
       });
       this.relay.start();
-      wakeRelayOnCommit(this.deps.dataSource, () => this.flushOutbox());
+      const relay = this.relay;
+      handOffOnCommit(this.deps.dataSource, (rows) => relay.handOff(rows));
     }
     return this.relay;
-  }
-
-  /** Wakes the outbox relay after a commit so the events leave without waiting for the next poll. */
-  flushOutbox(): void {
-    this.relay?.wake();
   }
 
   async consume(spec: ConsumerSpec): Promise<RunningConsumer> {
@@ -204,7 +210,6 @@ export class KafkaMessaging {
       logger: this.logger,
       consumed: this.consumed,
       batchSizes: this.batchSizes,
-      flushOutbox: () => this.flushOutbox(),
     });
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000 });
     // Batched groups commit their offsets every commitIntervalMs (offset-committer.ts); 0, or one message per

@@ -1,27 +1,38 @@
+import { returnedRows } from '@practice-sync/persistence';
 import type { Producer } from 'kafkajs';
 import type { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
 import type { MessagingLogger } from './logger';
+import type { OutboxRow } from './outbox';
 
 export interface OutboxRelayOptions {
   topicPrefix: string;
-  /** How soon a relay looks again after a batch that left nothing behind (default 100 ms). */
+  /** How soon the relay polls the table again after a poll that found rows (default 100 ms). */
   pollIntervalMs?: number;
   /**
    * While polls find nothing, the wait doubles up to this (default 2,000 ms). Rows committed by this process
-   * wake it at once (wakeRelayOnCommit), so the slow poll only covers rows of other processes' crashed relays.
+   * are handed to the relay at commit (handOffOnCommit) and published at once, so the poll only covers rows
+   * no relay was handed: left by a process that died, or by one whose publish failed.
    */
   idlePollMaxMs?: number;
+  /**
+   * Bytes of handed rows held in memory waiting for the broker (default 16 MiB). Past it they are dropped and
+   * polled from the table instead, so a broker outage never grows the process.
+   */
+  maxHandedBytes?: number;
   /** Rows published per Kafka batch and transaction. */
   batchSize?: number;
   published?: Counter<'topic'>;
+  /** Batches published, by path: `handed` (from memory at commit) or `polled` (read from the table). */
+  batches?: Counter<'path'>;
   failed?: Counter<'topic'>;
   /** Bytes per produce request; Kafka refuses a record batch over `message.max.bytes` (1 MiB by default). */
   maxBatchBytes?: number;
 }
 
 const DEFAULT_MAX_BATCH_BYTES = 512 * 1024;
+const DEFAULT_MAX_HANDED_BYTES = 16 * 1024 * 1024;
 
 /** Error types for which a retry of the same messages can never succeed. */
 const PERMANENT = new Set([
@@ -52,25 +63,29 @@ export function takeWithinBytes<R extends OutboxRow>(rows: R[], maxBytes: number
   return rows.slice(0, n);
 }
 
-export interface OutboxRow {
-  seq: string;
-  topic: string;
-  key: string;
-  payload: string;
-  headers: Record<string, string>;
-}
-
 /**
- * Publishes committed outbox rows to Kafka, oldest first, and deletes them once the broker has acknowledged
- * them (acks=all). A crash between the broker's ack and the delete re-sends the batch: delivery is
- * at-least-once and consumers are idempotent by event id. Rows of rolled-back transactions never exist.
- * Several relays may run (one per service instance): `FOR UPDATE SKIP LOCKED` hands each a distinct batch.
+ * Publishes committed outbox rows to Kafka and deletes them once the broker has acknowledged them (acks=all).
+ * A crash between the broker's ack and the delete re-sends the batch: delivery is at-least-once and consumers
+ * are idempotent by event id. Rows of rolled-back transactions never exist.
+ *
+ * Two paths, one loop (so this process publishes in one order):
+ * - handed: the rows this process commits are handed over at commit (`handOff`), in commit order, and published
+ *   from memory: one transaction deletes them (`DELETE … RETURNING`, which also skips any row another relay took
+ *   meanwhile), the batch is produced, and the delete commits — the table is never read.
+ * - polled: at start, every `pollIntervalMs`…`idlePollMaxMs`, on `wake()` and after a failure, the oldest rows
+ *   of the table, `FOR UPDATE SKIP LOCKED`, so several relays (one per service instance) take distinct rows.
+ *   After a failure the handed rows are dropped and polled instead, oldest first, so no later row overtakes
+ *   them.
  */
 export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
-  private woken = false;
+  private pollRequested = false;
+  /** After a failure the relay waits out its back-off: new hand-offs queue without waking it. */
+  private backingOff = false;
+  private handed: OutboxRow[] = [];
+  private handedBytes = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -85,10 +100,30 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Asks an idle relay to look now (e.g. right after a commit) instead of waiting for the next poll. */
+  /** Asks the relay to poll the table now (for rows written by other means than `enqueueEvents`). */
   wake(): void {
-    this.woken = true;
+    this.pollRequested = true;
     this.wakeUp?.();
+  }
+
+  /** Committed rows, as written, in commit order (handOffOnCommit): published at once, never read back. */
+  handOff(rows: readonly OutboxRow[]): void {
+    if (!this.running) return; // the next relay's first poll finds them
+    for (const row of rows) {
+      this.handed.push(row);
+      this.handedBytes += rowBytes(row);
+    }
+    if (this.handedBytes > (this.options.maxHandedBytes ?? DEFAULT_MAX_HANDED_BYTES)) {
+      this.dropHanded();
+      this.pollRequested = true;
+    }
+    if (!this.backingOff) this.wakeUp?.();
+  }
+
+  /** Rows handed but not yet published; the table still holds them, so a poll publishes them instead. */
+  private dropHanded(): void {
+    this.handed = [];
+    this.handedBytes = 0;
   }
 
   async stop(): Promise<void> {
@@ -97,28 +132,60 @@ export class OutboxRelay {
     await this.loop;
   }
 
-  /** Publishes one batch; returns how many rows it took off the outbox. Exposed for tests and tools. */
+  /**
+   * Publishes the oldest handed rows (one byte-capped batch) that are still in the table; `more` says handed rows
+   * are left. A failure rolls the delete back: the rows stay in the table for the poll.
+   */
+  private async publishHanded(): Promise<{ taken: number; more: boolean }> {
+    const batch = takeWithinBytes(
+      this.handed.slice(0, this.options.batchSize ?? 500),
+      this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+    );
+    this.handed.splice(0, batch.length);
+    for (const row of batch) this.handedBytes -= rowBytes(row);
+    const taken = await this.dataSource.transaction(async (manager) => {
+      const deleted = returnedRows<{ seq: string }>(
+        await manager.query(`DELETE FROM outbox WHERE seq = ANY($1::bigint[]) RETURNING seq`, [
+          batch.map((r) => r.seq),
+        ]),
+      );
+      const live = new Set(deleted.map((r) => String(r.seq)));
+      const rows = batch.filter((r) => live.has(r.seq));
+      if (rows.length > 0) await this.send(rows);
+      for (const row of rows) this.options.published?.inc({ topic: row.topic });
+      if (rows.length > 0) this.options.batches?.inc({ path: 'handed' });
+      return rows.length;
+    });
+    return { taken, more: this.handed.length > 0 };
+  }
+
+  /** Polls one batch from the table; returns how many rows it took off the outbox. Exposed for tests and tools. */
   async publishBatch(): Promise<number> {
     return (await this.publishOnce()).taken;
   }
 
   /**
-   * One batch. `more` says rows were left behind (the batch was full, by count or by bytes), so the relay goes
-   * again at once instead of waiting for a poll or a wake-up. An empty outbox costs one statement, not a
-   * transaction of three: the relay is woken after every commit that wrote rows, and many of those wake-ups
-   * find the rows already taken by the pass before.
+   * One polled batch. `more` says rows were left behind (the batch was full, by count or by bytes), so the relay
+   * polls again at once. An empty outbox, what most polls find, costs one statement, not a transaction of three.
+   * Rows handed to this relay and not yet published are left to the handed path.
    */
   private async publishOnce(): Promise<{ taken: number; more: boolean }> {
+    const handed = this.handed.map((r) => r.seq);
+    const notHanded = handed.length > 0 ? 'WHERE NOT (seq = ANY($1::bigint[]))' : '';
     const batchSize = this.options.batchSize ?? 500;
     // Through the primary key, not `EXISTS (SELECT 1 FROM outbox)`: the outbox is a queue, so between two
     // vacuums its heap is mostly dead rows, which a sequential scan reads page by page on every check, while
     // the index skips the entries it has already marked dead (~10× fewer buffers on a busy relay).
-    const head: unknown[] = await this.dataSource.query(`SELECT seq FROM outbox ORDER BY seq LIMIT 1`);
+    const head: unknown[] = await this.dataSource.query(
+      `SELECT seq FROM outbox ${notHanded} ORDER BY seq LIMIT 1`,
+      handed.length > 0 ? [handed] : [],
+    );
     if (head.length === 0) return { taken: 0, more: false };
     return this.dataSource.transaction(async (manager) => {
       const locked: OutboxRow[] = await manager.query(
-        `SELECT seq, topic, key, payload, headers FROM outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [batchSize],
+        `SELECT seq, topic, key, payload, headers FROM outbox ${notHanded.replace('$1', '$2')}
+          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        handed.length > 0 ? [batchSize, handed] : [batchSize],
       );
       const rows = takeWithinBytes(locked, this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES);
       if (rows.length === 0) return { taken: 0, more: false };
@@ -149,6 +216,7 @@ export class OutboxRelay {
       await manager.query(`DELETE FROM outbox WHERE seq = ANY($1::bigint[])`, [seqs]);
       const failedSeqs = new Set(failed.map((f) => f.row.seq));
       for (const row of rows) if (!failedSeqs.has(row.seq)) this.options.published?.inc({ topic: row.topic });
+      this.options.batches?.inc({ path: 'polled' });
       return { taken: rows.length, more: locked.length === batchSize || rows.length < locked.length };
     });
   }
@@ -181,44 +249,44 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     const base = this.options.pollIntervalMs ?? 100;
     const idleMax = Math.max(base, this.options.idlePollMaxMs ?? 2000);
-    let idleDelay = base;
+    let pollDelay = base;
+    let nextPollAt = 0; // at once: rows a previous process left behind
     let failures = 0;
     while (this.running) {
-      this.woken = false;
-      let published = 0;
+      const poll = this.pollRequested || Date.now() >= nextPollAt;
+      this.pollRequested = false;
       let more = false;
       try {
-        ({ taken: published, more } = await this.publishOnce());
+        if (poll) {
+          const polled = await this.publishOnce();
+          more = polled.more;
+          if (polled.more) this.pollRequested = true;
+          pollDelay = polled.taken > 0 ? base : Math.min(idleMax, pollDelay * 2);
+          nextPollAt = Date.now() + pollDelay;
+        } else if (this.handed.length > 0) {
+          more = (await this.publishHanded()).more;
+        }
         failures = 0;
       } catch (e) {
         failures++;
         this.logger.error({ err: e, failures }, 'outbox relay: publish failed; will retry');
+        // The failed rows are still in the table, and handed rows behind them must not overtake them: poll.
+        this.dropHanded();
+        this.pollRequested = true;
       }
-      if (more) {
-        idleDelay = base;
-        continue;
-      }
-      let delay: number;
-      if (failures) delay = Math.min(5000, 200 * 2 ** failures);
-      else if (published > 0) delay = idleDelay = base;
-      else {
-        delay = idleDelay;
-        idleDelay = Math.min(idleMax, idleDelay * 2);
-      }
-      // A wake during the poll may stand for rows the poll did not see yet: look again at once.
-      if (this.woken && !failures) {
-        idleDelay = base;
-        continue;
-      }
+      if (!failures && (more || this.pollRequested || this.handed.length > 0)) continue;
+      const delay = failures ? Math.min(5000, 200 * 2 ** failures) : Math.max(0, nextPollAt - Date.now());
+      this.backingOff = failures > 0;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.wakeUp = () => {
+          this.wakeUp = null;
           clearTimeout(timer);
-          idleDelay = base;
           resolve();
         };
       });
       this.wakeUp = null;
+      this.backingOff = false;
     }
   }
 }

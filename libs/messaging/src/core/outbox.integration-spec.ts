@@ -1,6 +1,7 @@
 import { Topics } from '@practice-sync/contracts';
 import { spawn } from 'child_process';
 import * as path from 'path';
+import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
 import {
@@ -12,8 +13,9 @@ import {
   ThingHappened,
   until,
 } from '../test/messaging-fixture';
-import type { KafkaMessaging } from './kafka-messaging';
+import { KafkaMessaging } from './kafka-messaging';
 import { enqueueEvents } from './outbox';
+import type { OutboxRelayOptions } from './outbox-relay';
 
 const { databaseUrl, brokers, prefix } = infra();
 const topic = Topics.ClientEvents;
@@ -32,16 +34,30 @@ function thingIds(messages: { value: Buffer | null }[]): string[] {
 async function withSlowPollingRelay(
   name: string,
   seenOn: string,
-  run: (ds: DataSource, seen: Awaited<ReturnType<typeof collect>>) => Promise<void>,
+  run: (
+    ds: DataSource,
+    seen: Awaited<ReturnType<typeof collect>>,
+    batches: () => Promise<Record<string, number>>,
+  ) => Promise<void>,
+  relayOptions: Pick<OutboxRelayOptions, 'maxHandedBytes'> = {},
 ): Promise<void> {
   const { ds: ownDs } = await freshDataSource(databaseUrl);
-  const own = newMessaging(ownDs, brokers, prefix, name);
+  const registry = new Registry();
+  const own = new KafkaMessaging(
+    { brokers, clientId: name, topicPrefix: prefix, partitions: 2 },
+    { dataSource: ownDs, registry },
+  );
   await own.start([topic]);
   const seen = await collect(brokers, seenOn);
-  own.startOutboxRelay({ pollIntervalMs: 60_000, idlePollMaxMs: 120_000 });
+  own.startOutboxRelay({ pollIntervalMs: 60_000, idlePollMaxMs: 120_000, ...relayOptions });
+  /** `messaging_outbox_relay_batches_total` by path. */
+  const batches = async () => {
+    const metric = await registry.getSingleMetric('messaging_outbox_relay_batches_total')?.get();
+    return Object.fromEntries((metric?.values ?? []).map((v) => [String(v.labels['path']), v.value]));
+  };
   try {
     await new Promise((r) => setTimeout(r, 1000)); // the first poll found nothing; the relay sleeps
-    await run(ownDs, seen);
+    await run(ownDs, seen, batches);
     expect(await ownDs.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 0 }]);
   } finally {
     await own.stop();
@@ -206,5 +222,64 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
       });
       await until(() => thingIds(seen.messages).includes('woken-2'), 'the nested committed event');
     });
+  });
+
+  it('publishes what a commit wrote from memory, handed over at the commit, without polling the table', async () => {
+    await withSlowPollingRelay('handed', messaging.topic(topic), async (ownDs, seen, batches) => {
+      for (let i = 1; i <= 3; i++) {
+        await ownDs.transaction((manager) =>
+          enqueueEvents(manager, [{ contract: ThingHappened, envelope: thing('handed', i) }]),
+        );
+      }
+      // Outside a transaction the insert commits at once: it is handed over straight away.
+      await enqueueEvents(ownDs.manager, [{ contract: ThingHappened, envelope: thing('handed', 4) }]);
+      await until(() => thingIds(seen.messages).filter((t) => t === 'handed').length === 4, 'four events');
+      const byPath = await batches();
+      expect(byPath['handed']).toBeGreaterThanOrEqual(1);
+      expect(byPath['polled'] ?? 0).toBe(0);
+    });
+  });
+
+  it('never publishes a handed row whose savepoint was rolled back', async () => {
+    await withSlowPollingRelay('savepoint', messaging.topic(topic), async (ownDs, seen) => {
+      await ownDs.transaction(async (manager) => {
+        await enqueueEvents(manager, [{ contract: ThingHappened, envelope: thing('kept', 1) }]);
+        await manager
+          .transaction(async (inner) => {
+            await enqueueEvents(inner, [{ contract: ThingHappened, envelope: thing('undone', 2) }]);
+            throw new Error('the inner step failed');
+          })
+          .catch(() => undefined);
+        await enqueueEvents(manager, [{ contract: ThingHappened, envelope: thing('kept', 3) }]);
+      });
+      await until(() => thingIds(seen.messages).filter((t) => t === 'kept').length === 2, 'the kept events');
+      await new Promise((r) => setTimeout(r, 1000)); // every chance for the undone row to show up
+      expect(thingIds(seen.messages).filter((t) => t === 'kept' || t === 'undone')).toEqual(['kept', 'kept']);
+    });
+  });
+
+  it('polls handed rows from the table, in order, once more are waiting than maxHandedBytes', async () => {
+    await withSlowPollingRelay(
+      'over-budget',
+      messaging.topic(topic),
+      async (ownDs, seen, batches) => {
+        await ownDs.transaction((manager) =>
+          enqueueEvents(
+            manager,
+            Array.from({ length: 5 }, (_, i) => ({ contract: ThingHappened, envelope: thing('budget', i) })),
+          ),
+        );
+        const mine = () => seen.messages.filter((m) => thingIds([m])[0] === 'budget');
+        await until(() => mine().length === 5, 'five events');
+        const values = mine().map(
+          (m) => (JSON.parse(m.value?.toString() ?? '{}') as { data: { value: number } }).data.value,
+        );
+        expect(values).toEqual([0, 1, 2, 3, 4]);
+        const byPath = await batches();
+        expect(byPath['polled']).toBeGreaterThanOrEqual(1);
+        expect(byPath['handed'] ?? 0).toBe(0);
+      },
+      { maxHandedBytes: 100 },
+    );
   });
 });

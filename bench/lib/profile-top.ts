@@ -60,6 +60,7 @@ if (require.main === module) {
   const args = process.argv.slice(2);
   const t = args.indexOf('--top');
   const top = t >= 0 ? Number(args[t + 1]) : 25;
-  const files = args.filter((a, i) => a.endsWith('.cpuprofile') && i !== t + 1);
+  // Without --top, t + 1 is 0: the first file must not be skipped as --top's value.
+  const files = args.filter((a, i) => a.endsWith('.cpuprofile') && (t < 0 || i !== t + 1));
   for (const f of files) console.log(`${summarise(f, top)}\n`);
 }

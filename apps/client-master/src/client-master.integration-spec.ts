@@ -448,5 +448,55 @@ describe('client-master', () => {
       updated: 1,
       removed: 1,
     });
+
+    // A later successful fetch of the cell saw every stored record it did not report: "last seen" moves to its
+    // finish; a failed fetch saw nothing, and a removed record is not seen.
+    const lastSeen = async () =>
+      new Map(
+        (await records()).map((r) => [
+          r.naturalKey.split('|').slice(1).join('|'),
+          (r as Rec & { lastSeenAt: string }).lastSeenAt,
+        ]),
+      );
+    const before = await lastSeen();
+    const resultAt = (outcome: 'no_change' | 'failed', finishedAt: string) =>
+      createEnvelope(
+        SyncJobCompletedEvent,
+        {
+          jobId: uuidv7(),
+          runId,
+          clientId: client.id,
+          category: 'gst.notices_return_register',
+          subject,
+          period: null,
+          attempt: 1,
+          outcome,
+          errorCode: outcome === 'failed' ? 'portal_unavailable' : null,
+          errorMessage: outcome === 'failed' ? 'The portal is down.' : null,
+          retryable: false,
+          counts: { added: 0, updated: 0, removed: 0, unchanged: 2 },
+          startedAt: '2030-01-01T09:59:00.000Z',
+          finishedAt,
+        } satisfies SyncJobCompleted,
+        { firmId, correlationId: runId },
+      );
+    await app.get(KafkaMessaging).publisher.publish([
+      { contract: SyncJobCompletedEvent, envelope: resultAt('no_change', '2030-01-01T10:00:00.000Z') },
+      { contract: SyncJobCompletedEvent, envelope: resultAt('failed', '2030-01-01T11:00:00.000Z') },
+    ]);
+    const seen = await waitFor(
+      async () => {
+        const now = await lastSeen();
+        return now.get('notice|N2') === '2030-01-01T10:00:00.000Z' ? now : null;
+      },
+      { timeoutMs: 30_000, description: 'last seen moved by the successful result' },
+    );
+    await new Promise((r) => setTimeout(r, 1000)); // the failed result after it must not move anything
+    expect(Object.fromEntries(await lastSeen())).toEqual({
+      'notice|N1': '2030-01-01T10:00:00.000Z',
+      'notice|N2': '2030-01-01T10:00:00.000Z',
+      'filing|GSTR3B|042026': before.get('filing|GSTR3B|042026'),
+    });
+    expect(seen.get('filing|GSTR3B|042026')).not.toBe('2030-01-01T10:00:00.000Z');
   });
 });

@@ -116,23 +116,3 @@ export async function applyRecords(
     .filter((c) => fed.has(c.naturalKey))
     .map((change) => ({ change, kind: kinds.get(change.naturalKey) as AppliedChange['kind'] }));
 }
-
-/** A successful fetch saw every record it did not report as changed: they were "last seen" now. */
-export async function touchRecords(
-  manager: EntityManager,
-  firmId: string,
-  cell: {
-    clientId: string;
-    category: string;
-    subject: { kind: string; value: string };
-    period: string | null;
-  },
-  at: Date,
-): Promise<void> {
-  await manager.query(
-    `UPDATE records SET last_seen_at = $7
-      WHERE firm_id = $1 AND client_id = $2 AND category = $3 AND subject_kind = $4 AND subject_value = $5
-        AND period IS NOT DISTINCT FROM $6 AND removed_at IS NULL AND last_seen_at < $7`,
-    [firmId, cell.clientId, cell.category, cell.subject.kind, cell.subject.value, cell.period, at],
-  );
-}

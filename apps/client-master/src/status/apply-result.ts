@@ -14,10 +14,12 @@ interface Applied {
 const SUCCESSFUL = new Set(['succeeded', 'no_change']);
 
 /**
- * Applies one job result to the status grid in the caller's transaction (the consumer's inbox transaction), in
- * one statement: the cell is locked and read as it was, then written unless the result is older than the one
- * already recorded (results of retried attempts can arrive out of order); the last success is kept across
- * failures. Returns the new cell value when it changed what a reader sees, else null.
+ * Applies one job result in the caller's transaction (the consumer's inbox transaction), in one statement: the
+ * status cell is locked and read as it was, then written unless the result is older than the one already
+ * recorded (results of retried attempts can arrive out of order); the last success is kept across failures.
+ * A successful fetch also saw every stored record of its cell it did not report as changed: their
+ * `last_seen_at` moves to its finish time. Returns the new cell value when it changed what a reader sees,
+ * else null.
  */
 export async function applyResult(
   manager: EntityManager,
@@ -48,6 +50,11 @@ export async function applyResult(
          updated_at = now()
        WHERE status_cells.last_finished_at <= EXCLUDED.last_finished_at
        RETURNING last_success_at
+     ), seen AS (
+       UPDATE records SET last_seen_at = $12
+        WHERE $13::timestamptz IS NOT NULL
+          AND firm_id = $1 AND client_id = $2 AND category = $3 AND subject_kind = $4 AND subject_value = $5
+          AND period IS NOT DISTINCT FROM $6 AND removed_at IS NULL AND last_seen_at < $12
      )
      SELECT prev.last_outcome AS prev_outcome, prev.last_error_code AS prev_error_code,
             prev.last_success_at AS prev_success_at, up.last_success_at AS new_success_at,

@@ -12,7 +12,6 @@ import { enqueueEvents, KafkaMessaging } from '@practice-sync/messaging';
 import { counter, METRICS_REGISTRY } from '@practice-sync/observability';
 import type { Counter, Registry } from 'prom-client';
 
-import { touchRecords } from '../records/apply-records';
 import { applyResult } from './apply-result';
 
 export const RESULTS_GROUP = 'client-master.results';
@@ -51,9 +50,6 @@ export class ResultsConsumer implements OnApplicationBootstrap {
   async handle(envelope: Envelope<SyncJobCompleted>, ctx: HandlerContext): Promise<void> {
     const result = envelope.data;
     const change = await applyResult(ctx.manager, envelope.firmId, result);
-    if (result.outcome === 'succeeded' || result.outcome === 'no_change') {
-      await touchRecords(ctx.manager, envelope.firmId, result, new Date(result.finishedAt));
-    }
     if (change) {
       const event = createEnvelope(ClientStatusChangedEvent, change, {
         firmId: envelope.firmId,

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ALL_TOPICS } from '@practice-sync/contracts';
+import type { Category } from '@practice-sync/contracts';
+import { ALL_TOPICS, portalOf } from '@practice-sync/contracts';
 import type { ServiceName, StackHandle } from '@practice-sync/testing';
 import {
   kafkaAnswers,
@@ -335,6 +336,16 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         [run.id],
       );
       for (const f of failures.rows) byCategory[f.category].failed[f.code] = f.n;
+      const jobsByPortal: Record<string, number> = {};
+      for (const [category, c] of Object.entries(byCategory)) {
+        const portal = portalOf(category as Category);
+        jobsByPortal[portal] = (jobsByPortal[portal] ?? 0) + c.jobs;
+      }
+      const requestsPerJob = Object.entries(stats.portals).map(([portal, { requests }]) => [
+        portal,
+        Math.round((100 * requests) / Math.max(1, jobsByPortal[portal] ?? 0)) / 100,
+      ]);
+      log(`portal requests per job (sandbox count): ${JSON.stringify(Object.fromEntries(requestsPerJob))}`);
       const failedBy = failures.rows.map((f) => `${f.category} ${f.code} ${f.n}`);
       log(`failed jobs by category and code: ${failedBy.join(', ') || 'none'}`);
       let carried: CarriedLoad | undefined;

@@ -52,11 +52,15 @@ function rowBytes(r: OutboxRow): number {
 }
 
 /** The oldest rows whose total size stays within `maxBytes` (always at least one). */
-export function takeWithinBytes<R extends OutboxRow>(rows: R[], maxBytes: number): R[] {
+export function takeWithinBytes<R extends OutboxRow>(
+  rows: R[],
+  maxBytes: number,
+  sizeOf: (row: R) => number = rowBytes,
+): R[] {
   let total = 0;
   let n = 0;
   for (const row of rows) {
-    total += rowBytes(row);
+    total += sizeOf(row);
     if (n > 0 && total > maxBytes) break;
     n++;
   }
@@ -84,7 +88,8 @@ export class OutboxRelay {
   private pollRequested = false;
   /** After a failure the relay waits out its back-off: new hand-offs queue without waking it. */
   private backingOff = false;
-  private handed: OutboxRow[] = [];
+  /** Handed rows with their size, measured once at hand-off. */
+  private handed: (OutboxRow & { bytes: number })[] = [];
   private handedBytes = 0;
 
   constructor(
@@ -110,8 +115,9 @@ export class OutboxRelay {
   handOff(rows: readonly OutboxRow[]): void {
     if (!this.running) return; // the next relay's first poll finds them
     for (const row of rows) {
-      this.handed.push(row);
-      this.handedBytes += rowBytes(row);
+      const bytes = rowBytes(row);
+      this.handed.push({ ...row, bytes });
+      this.handedBytes += bytes;
     }
     if (this.handedBytes > (this.options.maxHandedBytes ?? DEFAULT_MAX_HANDED_BYTES)) {
       this.dropHanded();
@@ -133,17 +139,18 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes the oldest handed rows (one byte-capped batch) that are still in the table; `more` says handed rows
-   * are left. A failure rolls the delete back: the rows stay in the table for the poll.
+   * Publishes the oldest handed rows (one byte-capped batch) that are still in the table. A failure rolls the
+   * delete back: the rows stay in the table for the poll.
    */
-  private async publishHanded(): Promise<{ taken: number; more: boolean }> {
+  private async publishHanded(): Promise<void> {
     const batch = takeWithinBytes(
       this.handed.slice(0, this.options.batchSize ?? 500),
       this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+      (row) => row.bytes,
     );
     this.handed.splice(0, batch.length);
-    for (const row of batch) this.handedBytes -= rowBytes(row);
-    const taken = await this.dataSource.transaction(async (manager) => {
+    for (const row of batch) this.handedBytes -= row.bytes;
+    await this.dataSource.transaction(async (manager) => {
       const deleted = returnedRows<{ seq: string }>(
         await manager.query(`DELETE FROM outbox WHERE seq = ANY($1::bigint[]) RETURNING seq`, [
           batch.map((r) => r.seq),
@@ -154,9 +161,7 @@ export class OutboxRelay {
       if (rows.length > 0) await this.send(rows);
       for (const row of rows) this.options.published?.inc({ topic: row.topic });
       if (rows.length > 0) this.options.batches?.inc({ path: 'handed' });
-      return rows.length;
     });
-    return { taken, more: this.handed.length > 0 };
   }
 
   /** Polls one batch from the table; returns how many rows it took off the outbox. Exposed for tests and tools. */
@@ -171,19 +176,20 @@ export class OutboxRelay {
    */
   private async publishOnce(): Promise<{ taken: number; more: boolean }> {
     const handed = this.handed.map((r) => r.seq);
-    const notHanded = handed.length > 0 ? 'WHERE NOT (seq = ANY($1::bigint[]))' : '';
+    const notHanded = (param: number) =>
+      handed.length > 0 ? `WHERE NOT (seq = ANY($${param}::bigint[]))` : '';
     const batchSize = this.options.batchSize ?? 500;
     // Through the primary key, not `EXISTS (SELECT 1 FROM outbox)`: the outbox is a queue, so between two
     // vacuums its heap is mostly dead rows, which a sequential scan reads page by page on every check, while
     // the index skips the entries it has already marked dead (~10× fewer buffers on a busy relay).
     const head: unknown[] = await this.dataSource.query(
-      `SELECT seq FROM outbox ${notHanded} ORDER BY seq LIMIT 1`,
+      `SELECT seq FROM outbox ${notHanded(1)} ORDER BY seq LIMIT 1`,
       handed.length > 0 ? [handed] : [],
     );
     if (head.length === 0) return { taken: 0, more: false };
     return this.dataSource.transaction(async (manager) => {
       const locked: OutboxRow[] = await manager.query(
-        `SELECT seq, topic, key, payload, headers FROM outbox ${notHanded.replace('$1', '$2')}
+        `SELECT seq, topic, key, payload, headers FROM outbox ${notHanded(2)}
           ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         handed.length > 0 ? [batchSize, handed] : [batchSize],
       );
@@ -255,16 +261,15 @@ export class OutboxRelay {
     while (this.running) {
       const poll = this.pollRequested || Date.now() >= nextPollAt;
       this.pollRequested = false;
-      let more = false;
       try {
         if (poll) {
           const polled = await this.publishOnce();
-          more = polled.more;
+          // A full batch left rows behind: poll again at once.
           if (polled.more) this.pollRequested = true;
           pollDelay = polled.taken > 0 ? base : Math.min(idleMax, pollDelay * 2);
           nextPollAt = Date.now() + pollDelay;
         } else if (this.handed.length > 0) {
-          more = (await this.publishHanded()).more;
+          await this.publishHanded();
         }
         failures = 0;
       } catch (e) {
@@ -274,13 +279,12 @@ export class OutboxRelay {
         this.dropHanded();
         this.pollRequested = true;
       }
-      if (!failures && (more || this.pollRequested || this.handed.length > 0)) continue;
+      if (!failures && (this.pollRequested || this.handed.length > 0)) continue;
       const delay = failures ? Math.min(5000, 200 * 2 ** failures) : Math.max(0, nextPollAt - Date.now());
       this.backingOff = failures > 0;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.wakeUp = () => {
-          this.wakeUp = null;
           clearTimeout(timer);
           resolve();
         };

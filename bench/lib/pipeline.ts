@@ -298,12 +298,13 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       const stats = (await (await fetch(`${stack.sandboxUrl}/_sandbox/stats`)).json()) as {
         portals: Record<string, { requests: number }>;
       };
+      // Read while every service still runs: a profiled one stops on SIGUSR2.
+      const peak: Record<string, number> = {};
+      for (const [name, pid] of Object.entries(pids)) peak[name] = peakRssMb(pid);
       if (opts.cpuProfileDir) {
         for (const pid of Object.values(pids)) process.kill(pid, 'SIGUSR2');
         await new Promise((r) => setTimeout(r, 3000));
       }
-      const peak: Record<string, number> = {};
-      for (const [name, pid] of Object.entries(pids)) peak[name] = peakRssMb(pid);
       const latencies = (
         await db.query<{ ms: number }>(
           `SELECT extract(epoch FROM finished_at - dispatched_at) * 1000 AS ms

@@ -44,6 +44,7 @@ export class KafkaMessaging {
   private readonly logger: MessagingLogger;
   private readonly consumers: RunningGroup[] = [];
   private relay: OutboxRelay | null = null;
+  private stopHandOff: (() => void) | null = null;
   private readonly consumed;
   private readonly published;
   private readonly outboxFailed;
@@ -196,8 +197,7 @@ export class KafkaMessaging {
         batches: this.relayBatches,
       });
       this.relay.start();
-      const relay = this.relay;
-      handOffOnCommit(this.deps.dataSource, (rows) => relay.handOff(rows));
+      this.stopHandOff = handOffOnCommit(this.deps.dataSource, this.relay);
     }
     return this.relay;
   }
@@ -259,6 +259,8 @@ export class KafkaMessaging {
   }
 
   async stop(): Promise<void> {
+    this.stopHandOff?.();
+    this.stopHandOff = null;
     await this.relay?.stop();
     this.relay = null;
     await Promise.allSettled(this.consumers.map((c) => this.stopConsumer(c)));

@@ -4,7 +4,8 @@ import type { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
 import type { MessagingLogger } from './logger';
-import type { OutboxRow } from './outbox';
+import type { OutboxRow, OutboxSink, WrittenRow } from './outbox';
+import { outboxRowBytes } from './outbox';
 
 export interface OutboxRelayOptions {
   topicPrefix: string;
@@ -47,15 +48,11 @@ function isPermanentProduceError(e: unknown): boolean {
   return typeof type === 'string' && PERMANENT.has(type);
 }
 
-function rowBytes(r: OutboxRow): number {
-  return Buffer.byteLength(r.payload) + Buffer.byteLength(r.key) + JSON.stringify(r.headers).length + 64;
-}
-
 /** The oldest rows whose total size stays within `maxBytes` (always at least one). */
 export function takeWithinBytes<R extends OutboxRow>(
   rows: R[],
   maxBytes: number,
-  sizeOf: (row: R) => number = rowBytes,
+  sizeOf: (row: R) => number = outboxRowBytes,
 ): R[] {
   let total = 0;
   let n = 0;
@@ -81,15 +78,15 @@ export function takeWithinBytes<R extends OutboxRow>(
  *   After a failure the handed rows are dropped and polled instead, oldest first, so no later row overtakes
  *   them.
  */
-export class OutboxRelay {
+export class OutboxRelay implements OutboxSink {
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private pollRequested = false;
   /** After a failure the relay waits out its back-off: new hand-offs queue without waking it. */
   private backingOff = false;
-  /** Handed rows with their size, measured once at hand-off. */
-  private handed: (OutboxRow & { bytes: number })[] = [];
+  /** Handed rows, in commit order, with their size as measured when they were written. */
+  private handed: WrittenRow[] = [];
   private handedBytes = 0;
 
   constructor(
@@ -111,18 +108,28 @@ export class OutboxRelay {
     this.wakeUp?.();
   }
 
+  get maxHandedBytes(): number {
+    return this.options.maxHandedBytes ?? DEFAULT_MAX_HANDED_BYTES;
+  }
+
   /** Committed rows, as written, in commit order (handOffOnCommit): published at once, never read back. */
-  handOff(rows: readonly OutboxRow[]): void {
+  handOff(rows: readonly WrittenRow[]): void {
     if (!this.running) return; // the next relay's first poll finds them
     for (const row of rows) {
-      const bytes = rowBytes(row);
-      this.handed.push({ ...row, bytes });
-      this.handedBytes += bytes;
+      this.handed.push(row);
+      this.handedBytes += row.bytes;
     }
-    if (this.handedBytes > (this.options.maxHandedBytes ?? DEFAULT_MAX_HANDED_BYTES)) {
-      this.dropHanded();
-      this.pollRequested = true;
-    }
+    if (this.handedBytes > this.maxHandedBytes) this.pollInstead();
+    else if (!this.backingOff) this.wakeUp?.();
+  }
+
+  /**
+   * Committed rows were not handed over (a transaction wrote more than maxHandedBytes, or the handed rows grew
+   * past it): drop the handed rows too and poll the table, so everything leaves oldest first.
+   */
+  pollInstead(): void {
+    this.dropHanded();
+    this.pollRequested = true;
     if (!this.backingOff) this.wakeUp?.();
   }
 

@@ -26,9 +26,30 @@ function thingIds(messages: { value: Buffer | null }[]): string[] {
   );
 }
 
+/** A relay on `ds` that polls once at start and then only every minute, and its batches by path. */
+async function startSlowRelay(
+  name: string,
+  ds: DataSource,
+  relayOptions: Pick<OutboxRelayOptions, 'maxHandedBytes'> = {},
+): Promise<{ own: KafkaMessaging; batches: () => Promise<Record<string, number>> }> {
+  const registry = new Registry();
+  const own = new KafkaMessaging(
+    { brokers, clientId: name, topicPrefix: prefix, partitions: 2 },
+    { dataSource: ds, registry },
+  );
+  await own.start([topic]);
+  own.startOutboxRelay({ pollIntervalMs: 60_000, idlePollMaxMs: 120_000, ...relayOptions });
+  /** `messaging_outbox_relay_batches_total` by path. */
+  const batches = async () => {
+    const metric = await registry.getSingleMetric('messaging_outbox_relay_batches_total')?.get();
+    return Object.fromEntries((metric?.values ?? []).map((v) => [String(v.labels['path']), v.value]));
+  };
+  return { own, batches };
+}
+
 /**
  * A schema and relay of the test's own that polls once at start and then only every minute, so nothing but the
- * wake-up after a commit can publish its rows within `until`'s 30 s. `run` gets the schema and what the topic
+ * hand-off at commit can publish its rows within `until`'s 30 s. `run` gets the schema and what the topic
  * received; the outbox must be empty at the end.
  */
 async function withSlowPollingRelay(
@@ -42,19 +63,8 @@ async function withSlowPollingRelay(
   relayOptions: Pick<OutboxRelayOptions, 'maxHandedBytes'> = {},
 ): Promise<void> {
   const { ds: ownDs } = await freshDataSource(databaseUrl);
-  const registry = new Registry();
-  const own = new KafkaMessaging(
-    { brokers, clientId: name, topicPrefix: prefix, partitions: 2 },
-    { dataSource: ownDs, registry },
-  );
-  await own.start([topic]);
   const seen = await collect(brokers, seenOn);
-  own.startOutboxRelay({ pollIntervalMs: 60_000, idlePollMaxMs: 120_000, ...relayOptions });
-  /** `messaging_outbox_relay_batches_total` by path. */
-  const batches = async () => {
-    const metric = await registry.getSingleMetric('messaging_outbox_relay_batches_total')?.get();
-    return Object.fromEntries((metric?.values ?? []).map((v) => [String(v.labels['path']), v.value]));
-  };
+  const { own, batches } = await startSlowRelay(name, ownDs, relayOptions);
   try {
     await new Promise((r) => setTimeout(r, 1000)); // the first poll found nothing; the relay sleeps
     await run(ownDs, seen, batches);
@@ -258,28 +268,63 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
     });
   });
 
-  it('polls handed rows from the table, in order, once more are waiting than maxHandedBytes', async () => {
+  it('polls from the table, in order, what a transaction or the relay would hold past maxHandedBytes', async () => {
     await withSlowPollingRelay(
       'over-budget',
       messaging.topic(topic),
       async (ownDs, seen, batches) => {
+        // One transaction writes more than the relay keeps: its commit holds nothing and asks for a poll.
         await ownDs.transaction((manager) =>
           enqueueEvents(
             manager,
             Array.from({ length: 5 }, (_, i) => ({ contract: ThingHappened, envelope: thing('budget', i) })),
           ),
         );
+        // Outside a transaction each row is handed over at once, and the relay's own cap drops it for the poll.
+        for (let i = 5; i < 8; i++) {
+          await enqueueEvents(ownDs.manager, [{ contract: ThingHappened, envelope: thing('budget', i) }]);
+        }
         const mine = () => seen.messages.filter((m) => thingIds([m])[0] === 'budget');
-        await until(() => mine().length === 5, 'five events');
+        await until(() => mine().length === 8, 'eight events');
         const values = mine().map(
           (m) => (JSON.parse(m.value?.toString() ?? '{}') as { data: { value: number } }).data.value,
         );
-        expect(values).toEqual([0, 1, 2, 3, 4]);
+        expect(values).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
         const byPath = await batches();
         expect(byPath['polled']).toBeGreaterThanOrEqual(1);
         expect(byPath['handed'] ?? 0).toBe(0);
       },
       { maxHandedBytes: 100 },
     );
+  });
+
+  it('hands commits to a restarted relay, through one commit hook per data source', async () => {
+    const { ds } = await freshDataSource(databaseUrl);
+    const seen = await collect(brokers, messaging.topic(topic));
+    try {
+      const first = await startSlowRelay('restart-1', ds);
+      const hooks = ds.subscribers.length;
+      await first.own.stop();
+      const second = await startSlowRelay('restart-2', ds);
+      try {
+        expect(ds.subscribers.length).toBe(hooks);
+        await new Promise((r) => setTimeout(r, 1000)); // the first poll found nothing; the relay sleeps
+        await ds.transaction((manager) =>
+          enqueueEvents(manager, [{ contract: ThingHappened, envelope: thing('restarted', 1) }]),
+        );
+        await until(
+          () => thingIds(seen.messages).includes('restarted'),
+          'the event committed after the restart',
+        );
+        const byPath = await second.batches();
+        expect(byPath['handed']).toBe(1);
+        expect(byPath['polled'] ?? 0).toBe(0);
+      } finally {
+        await second.own.stop();
+      }
+    } finally {
+      await seen.stop();
+      await ds.destroy();
+    }
   });
 });

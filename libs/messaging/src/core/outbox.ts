@@ -15,21 +15,56 @@ export interface OutboxRow {
   headers: Record<string, string>;
 }
 
-/** The rows a transaction wrote to the outbox (on its query runner's `data`), handed to the relay at commit. */
-const OUTBOX_ROWS = 'practiceSyncOutboxRows';
+/** An outbox row as written, with its size measured once: what the relay's memory cap counts. */
+export interface WrittenRow extends OutboxRow {
+  bytes: number;
+}
 
-/** Where a data source's committed outbox rows go (set by `handOffOnCommit`, i.e. when its relay runs). */
-const handOffs = new WeakMap<DataSource, (rows: OutboxRow[]) => void>();
+/** About what a row costs in memory and in a produce request. */
+export function outboxRowBytes(row: OutboxRow): number {
+  return (
+    Buffer.byteLength(row.payload) + Buffer.byteLength(row.key) + JSON.stringify(row.headers).length + 64
+  );
+}
+
+/** Where a data source's committed outbox rows go: its running relay. */
+export interface OutboxSink {
+  /** Bytes of handed rows the sink keeps at most; a transaction that writes more leaves its rows to the poll. */
+  readonly maxHandedBytes: number;
+  /** Committed rows, as written, in commit order. */
+  handOff(rows: readonly WrittenRow[]): void;
+  /**
+   * Committed rows were not handed over (the transaction wrote more than maxHandedBytes): drop the rows
+   * handed before them too and poll the table, so no later row overtakes an earlier one.
+   */
+  pollInstead(): void;
+}
+
+/** The rows a transaction wrote (on its query runner's `data`), handed to the sink at the outermost commit. */
+interface Stash {
+  rows: WrittenRow[];
+  bytes: number;
+  /** More than the sink keeps were written: none are held, the sink polls at commit. */
+  overflowed: boolean;
+}
+
+const STASH = 'practiceSyncOutboxStash';
+
+/** The sink of each data source whose relay runs (`handOffOnCommit`). */
+const sinks = new WeakMap<DataSource, OutboxSink>();
+/** Data sources with the commit subscriber installed: one each, however often their relay restarts. */
+const subscribed = new WeakSet<DataSource>();
 
 /**
  * Writes events to the service's outbox table inside the caller's transaction: they are published if and only
  * if the transaction commits. When it commits, the rows are handed to the relay as written (`handOffOnCommit`),
  * so the relay publishes them at once without reading them back; a row no relay was handed (the process died
- * first) is found by the relay's poll. Use this for every event that announces a state change.
+ * first, or the transaction wrote more than the relay keeps in memory) is found by the relay's poll. Use this
+ * for every event that announces a state change.
  */
 export async function enqueueEvents(manager: EntityManager, events: OutgoingEvent[]): Promise<void> {
   const encoded = events.map((e) => ({ id: e.envelope.id, ...encodeEvent(e) }));
-  const written: OutboxRow[] = [];
+  const written: WrittenRow[] = [];
   for (let i = 0; i < encoded.length; i += ROWS_PER_INSERT) {
     const chunk = encoded.slice(i, i + ROWS_PER_INSERT);
     const params: unknown[] = [];
@@ -46,51 +81,79 @@ export async function enqueueEvents(manager: EntityManager, events: OutgoingEven
     );
     const seqOf = new Map(inserted.map((r) => [r.id, String(r.seq)]));
     for (const m of chunk) {
-      written.push({
+      const row: OutboxRow = {
         seq: seqOf.get(m.id) ?? '',
         topic: m.topic,
         key: m.key,
         payload: m.value,
         headers: m.headers,
-      });
+      };
+      written.push({ ...row, bytes: outboxRowBytes(row) });
     }
   }
-  if (written.length === 0) return;
+  const sink = sinks.get(manager.connection);
+  if (written.length === 0 || !sink) return; // no relay runs: its first poll finds the rows
   const runner = manager.queryRunner;
   if (runner?.isTransactionActive) {
-    const data = runner.data as Record<string, unknown>;
-    const pending = (data[OUTBOX_ROWS] as OutboxRow[] | undefined) ?? [];
-    runner.data = { ...data, [OUTBOX_ROWS]: [...pending, ...written] };
+    stash(runner, written, sink.maxHandedBytes);
   } else {
     // No transaction: each insert has committed already.
-    handOffs.get(manager.connection)?.(written);
+    sink.handOff(written);
   }
 }
 
-function takeWritten(runner: QueryRunner): OutboxRow[] | undefined {
+function stash(runner: QueryRunner, rows: WrittenRow[], maxBytes: number): void {
+  runner.data ??= {};
+  const data = runner.data as Record<string, unknown>;
+  const held = (data[STASH] as Stash | undefined) ?? { rows: [], bytes: 0, overflowed: false };
+  data[STASH] = held;
+  if (!held.overflowed) {
+    for (const row of rows) {
+      held.rows.push(row);
+      held.bytes += row.bytes;
+    }
+    if (held.bytes > maxBytes) {
+      held.rows = [];
+      held.bytes = 0;
+      held.overflowed = true;
+    }
+  }
+}
+
+function takeStash(runner: QueryRunner): Stash | undefined {
   const data = runner.data as Record<string, unknown> | undefined;
-  const rows = data?.[OUTBOX_ROWS] as OutboxRow[] | undefined;
-  if (data && rows) delete data[OUTBOX_ROWS];
-  return rows;
+  const held = data?.[STASH] as Stash | undefined;
+  if (data && held) delete data[STASH];
+  return held;
 }
 
 /**
- * After every commit of a transaction that wrote outbox rows, hands them to `handOff` (the relay), whichever
- * code path committed them. Rows of a rolled-back transaction are dropped with it. A row written inside a
- * savepoint that was rolled back is still handed; the relay publishes only rows it finds in the table.
+ * While `sink` (the relay) runs, hands it the rows of every transaction that wrote to the outbox when that
+ * transaction commits, whichever code path committed it; returns the function that stops it. Rows of a
+ * rolled-back transaction are dropped with it. A row written inside a savepoint that was rolled back is still
+ * handed; the relay publishes only rows it finds in the table.
  */
-export function handOffOnCommit(dataSource: DataSource, handOff: (rows: OutboxRow[]) => void): void {
-  handOffs.set(dataSource, handOff);
-  const subscriber: EntitySubscriberInterface = {
-    afterTransactionCommit({ queryRunner }): void {
-      // A savepoint's release is not the commit; the outermost COMMIT ends the transaction.
-      if (queryRunner.isTransactionActive) return;
-      const rows = takeWritten(queryRunner);
-      if (rows?.length) handOff(rows);
-    },
-    afterTransactionRollback({ queryRunner }): void {
-      if (!queryRunner.isTransactionActive) takeWritten(queryRunner);
-    },
+export function handOffOnCommit(dataSource: DataSource, sink: OutboxSink): () => void {
+  sinks.set(dataSource, sink);
+  if (!subscribed.has(dataSource)) {
+    subscribed.add(dataSource);
+    const subscriber: EntitySubscriberInterface = {
+      afterTransactionCommit({ queryRunner }): void {
+        // A savepoint's release is not the commit; the outermost COMMIT ends the transaction.
+        if (queryRunner.isTransactionActive) return;
+        const held = takeStash(queryRunner);
+        const current = sinks.get(dataSource);
+        if (!held || !current) return;
+        if (held.overflowed) current.pollInstead();
+        else if (held.rows.length > 0) current.handOff(held.rows);
+      },
+      afterTransactionRollback({ queryRunner }): void {
+        if (!queryRunner.isTransactionActive) takeStash(queryRunner);
+      },
+    };
+    dataSource.subscribers.push(subscriber);
+  }
+  return () => {
+    if (sinks.get(dataSource) === sink) sinks.delete(dataSource);
   };
-  dataSource.subscribers.push(subscriber);
 }

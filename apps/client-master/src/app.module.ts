@@ -1,7 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { Topics } from '@practice-sync/contracts';
-import { MessagingModule } from '@practice-sync/messaging';
+import { messagingConfig, MessagingModule } from '@practice-sync/messaging';
 import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
 
@@ -20,13 +20,7 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: 'client-master', logLevel: config.LOG_LEVEL }),
         PersistenceModule.forRoot(clientMasterDataSourceOptions(config)),
         MessagingModule.forRoot({
-          config: {
-            brokers: config.KAFKA_BROKERS,
-            clientId: 'client-master',
-            topicPrefix: config.KAFKA_TOPIC_PREFIX,
-            partitions: config.KAFKA_PARTITIONS,
-            commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
-          },
+          config: messagingConfig('client-master', config),
           topics: [Topics.Results, Topics.Records, Topics.ClientEvents],
           logLevel: config.LOG_LEVEL,
         }),

@@ -10,7 +10,7 @@ import {
   PortalHttpClient,
 } from '@practice-sync/connector-kit';
 import { Topics } from '@practice-sync/contracts';
-import { MessagingModule } from '@practice-sync/messaging';
+import { messagingConfig, MessagingModule } from '@practice-sync/messaging';
 import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
 
@@ -30,13 +30,7 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
         PersistenceModule.forRoot(connectorEsignDatabaseOptions(config)),
         MessagingModule.forRoot({
-          config: {
-            brokers: config.KAFKA_BROKERS,
-            clientId: SERVICE_NAME,
-            topicPrefix: config.KAFKA_TOPIC_PREFIX,
-            partitions: config.KAFKA_PARTITIONS,
-            commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
-          },
+          config: messagingConfig(SERVICE_NAME, config),
           topics: [Topics.JobsEsign, Topics.Results, Topics.Records],
           logLevel: config.LOG_LEVEL,
         }),

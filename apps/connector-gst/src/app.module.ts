@@ -11,7 +11,7 @@ import {
   PortalHttpClient,
 } from '@practice-sync/connector-kit';
 import { Topics } from '@practice-sync/contracts';
-import { MessagingModule } from '@practice-sync/messaging';
+import { messagingConfig, MessagingModule } from '@practice-sync/messaging';
 import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
 import type { Logger } from 'pino';
@@ -38,13 +38,7 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
         PersistenceModule.forRoot(connectorGstDatabaseOptions(config)),
         MessagingModule.forRoot({
-          config: {
-            brokers: config.KAFKA_BROKERS,
-            clientId: SERVICE_NAME,
-            topicPrefix: config.KAFKA_TOPIC_PREFIX,
-            partitions: config.KAFKA_PARTITIONS,
-            commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
-          },
+          config: messagingConfig(SERVICE_NAME, config),
           topics: [Topics.JobsGst, Topics.Results, Topics.Records],
           logLevel: config.LOG_LEVEL,
         }),

@@ -2,7 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { Topics } from '@practice-sync/contracts';
-import { MessagingModule } from '@practice-sync/messaging';
+import { messagingConfig, MessagingModule } from '@practice-sync/messaging';
 import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
 
@@ -25,13 +25,7 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
         PersistenceModule.forRoot(orchestratorDatabaseOptions(config)),
         MessagingModule.forRoot({
-          config: {
-            brokers: config.KAFKA_BROKERS,
-            clientId: SERVICE_NAME,
-            topicPrefix: config.KAFKA_TOPIC_PREFIX,
-            partitions: config.KAFKA_PARTITIONS,
-            commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
-          },
+          config: messagingConfig(SERVICE_NAME, config),
           topics: [Topics.JobsGst, Topics.JobsItr, Topics.JobsEsign, Topics.Results, Topics.Runs],
           logLevel: config.LOG_LEVEL,
         }),

@@ -1,3 +1,4 @@
+export * from './core/config';
 export * from './core/encoding';
 export * from './core/kafka-messaging';
 export { applyKafkajsIdleFix } from './core/kafkajs-idle-fix';

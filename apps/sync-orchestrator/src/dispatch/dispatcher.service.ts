@@ -24,6 +24,33 @@ import { allocate, backoffMs, candidateLimits, sameDataKey } from './dispatch-po
 
 /** Serialises dispatch passes across orchestrator instances, so the caps hold cluster-wide. */
 const DISPATCH_LOCK_SQL = `SELECT pg_try_advisory_xact_lock(hashtext('sync_orchestrator.dispatch')) AS locked`;
+/**
+ * Per running run and portal, the oldest pending jobs, as many as its firm (and the portal) has free slots.
+ * Parameters: portals, their limits, then firm, portal and free slots of each firm with jobs in flight, then
+ * the limit of a firm with none. Each lateral scan goes through `sync_jobs_pending_portal_idx` (run, portal,
+ * id), so it reads only the jobs it returns, however many of the run's other portals are still pending.
+ */
+export const CANDIDATES_SQL = `SELECT c.*, p.portal FROM sync_runs r
+     CROSS JOIN unnest($1::text[], $2::int[]) AS p(portal, max_jobs)
+     LEFT JOIN unnest($3::text[], $4::text[], $5::int[]) AS f(firm_id, portal, free)
+            ON f.firm_id = r.firm_id AND f.portal = p.portal
+     CROSS JOIN LATERAL (
+       SELECT j.id, j.run_id, j.firm_id, j.client_id, j.category, j.subject_kind, j.subject_value, j.period
+         FROM sync_jobs j
+        WHERE j.run_id = r.id AND j.status = 'pending' AND j.waiting_for_job_id IS NULL
+          AND split_part(j.category, '.', 1) = p.portal
+          AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= now())
+        ORDER BY j.id LIMIT least(p.max_jobs, coalesce(f.free, $6))) c
+    WHERE r.status = 'running' AND r.pending > 0 AND coalesce(f.free, $6) > 0`;
+
+/**
+ * Scans in a dispatch pass go through their index, not a bitmap of it. The pass's filters are on statuses that
+ * every job passes through (`running`, `pending`), so between two vacuums those partial indexes hold an entry
+ * for each version a job left behind; an index scan marks the dead ones so the next pass skips them, a bitmap
+ * scan never does. With ~67,000 such entries (10,000 clients, autovacuum off) the in-flight count took 146 ms
+ * as a bitmap scan and 8 ms as an index scan once the entries were marked.
+ */
+const NO_BITMAP_SCANS_SQL = `SET LOCAL enable_bitmapscan = off`;
 /** Expired or waiting jobs handled per pass; the rest on the next one. */
 const BATCH = 500;
 
@@ -210,6 +237,7 @@ export class DispatcherService {
     const more = await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = (await manager.query(DISPATCH_LOCK_SQL)) as { locked: boolean }[];
       if (!locked) return false;
+      await manager.query(NO_BITMAP_SCANS_SQL);
       const inFlight = await this.inFlight(manager);
       const caps = {
         firmPortal: this.config.DISPATCH_FIRM_MAX_IN_FLIGHT,
@@ -217,29 +245,14 @@ export class DispatcherService {
       };
       const limits = candidateLimits(PORTALS, inFlight, caps);
       if (limits.portals.length === 0) return false;
-      // Per run and portal, the oldest pending jobs, as many as its firm (and the portal) has free slots.
-      const candidates: CandidateRow[] = await manager.query(
-        `SELECT c.*, p.portal FROM sync_runs r
-           CROSS JOIN unnest($1::text[], $2::int[]) AS p(portal, max_jobs)
-           LEFT JOIN unnest($3::text[], $4::text[], $5::int[]) AS f(firm_id, portal, free)
-                  ON f.firm_id = r.firm_id AND f.portal = p.portal
-           CROSS JOIN LATERAL (
-             SELECT j.id, j.run_id, j.firm_id, j.client_id, j.category, j.subject_kind, j.subject_value, j.period
-               FROM sync_jobs j
-              WHERE j.run_id = r.id AND j.status = 'pending' AND j.waiting_for_job_id IS NULL
-                AND split_part(j.category, '.', 1) = p.portal
-                AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= now())
-              ORDER BY j.id LIMIT least(p.max_jobs, coalesce(f.free, $6))) c
-          WHERE r.status = 'running' AND r.pending > 0 AND coalesce(f.free, $6) > 0`,
-        [
-          limits.portals,
-          limits.portalLimit,
-          limits.firms,
-          limits.firmPortals,
-          limits.firmFree,
-          limits.idleFirmLimit,
-        ],
-      );
+      const candidates: CandidateRow[] = await manager.query(CANDIDATES_SQL, [
+        limits.portals,
+        limits.portalLimit,
+        limits.firms,
+        limits.firmPortals,
+        limits.firmFree,
+        limits.idleFirmLimit,
+      ]);
       if (candidates.length === 0) return false;
       // Lock the runs first (in id order, like every other writer of several runs) so a concurrent cancel
       // either happened before this pass or waits for it: nothing is dispatched after a cancel.

@@ -11,7 +11,8 @@ import { SyncRunEntity } from './sync-run.entity';
 @Check('sync_jobs_outcome_check', `outcome IN ('succeeded', 'no_change', 'failed', 'skipped', 'cancelled')`)
 @Index('sync_jobs_run_idx', ['runId', 'id'])
 @Index('sync_jobs_run_outcome_idx', ['runId', 'outcome', 'id'])
-@Index('sync_jobs_pending_idx', ['runId', 'id'], { where: `status = 'pending'` })
+// (run_id, split_part(category, '.', 1), id) WHERE status = 'pending': an expression TypeORM cannot describe.
+@Index('sync_jobs_pending_portal_idx', { synchronize: false })
 @Index('sync_jobs_running_idx', ['deadlineAt'], { where: `status = 'running'` })
 @Index('sync_jobs_active_key_idx', ['firmId', 'category', 'subjectValue', 'period'], {
   where: `status <> 'done' AND attempts > 0`,

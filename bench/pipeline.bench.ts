@@ -81,6 +81,12 @@ export async function run(): Promise<Omit<Figure, 'bench'>[]> {
         note: 'dispatched → recorded',
       },
       {
+        name: `${tag}: dispatch step mean`,
+        value: round(pipe.dispatchMeanMs, 2),
+        unit: 'ms',
+        note: 'sync_dispatch_pass_seconds during the run: should not grow with the number of clients',
+      },
+      {
         name: `${tag}: raw throughput`,
         value: round(raw.jobsPerSecond),
         unit: 'jobs/s',

@@ -120,6 +120,8 @@ export interface PipelineResult {
   portalRequests: Record<string, number>;
   /** Mean portal call as each connector timed it (`connector_portal_request_seconds`), ms. */
   portalCallMeanMs: Record<string, number>;
+  /** Mean dispatch step during the run (`sync_dispatch_pass_seconds`), ms. */
+  dispatchMeanMs: number;
   /** Requests every service sent to Kafka during the run, per job, by API (`messaging_kafka_requests_total`). */
   kafkaRequestsPerJob: Record<string, number>;
   status: string;
@@ -247,6 +249,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       const infraAtStart = { kafka: cpuSecondsByName('java'), postgres: cpuSecondsByName('postgres') };
       const postgresAtStart = await postgresCpuByApplication(db);
       const kafkaRequestsAtStart = await kafkaRequestsByApi(stack.urls);
+      const dispatchAtStart = await dispatchSteps(stack.urls['sync-orchestrator']);
       const t0 = performance.now();
       const run = await api<RunView>(stack, key, 'POST', '/v1/sync-runs', {
         clients: { all: true },
@@ -288,6 +291,13 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       log(`Kafka requests per job, by API: ${JSON.stringify(kafkaRequestsPerJob)}`);
       log(
         `messages per consumer transaction, mean by group: ${JSON.stringify(await meanBatchSizes(stack.urls))}`,
+      );
+      const dispatchAtEnd = await dispatchSteps(stack.urls['sync-orchestrator']);
+      const dispatchCount = dispatchAtEnd.count - dispatchAtStart.count;
+      const dispatchMeanMs =
+        dispatchCount > 0 ? (1000 * (dispatchAtEnd.seconds - dispatchAtStart.seconds)) / dispatchCount : 0;
+      log(
+        `dispatch steps during the run: ${dispatchCount} (${(dispatchCount / Math.max(1, view.totals['jobs'] ?? 0)).toFixed(2)} per job), mean ${dispatchMeanMs.toFixed(1)} ms (sync_dispatch_pass_seconds)`,
       );
       const portalCallMeanMs: Record<string, number> = {};
       for (const portal of ['gst', 'itr', 'esign'] as const) {
@@ -391,6 +401,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         infraCpuSeconds: infraCpu,
         postgresCpuByService: postgresByService,
         portalCallMeanMs,
+        dispatchMeanMs,
         kafkaRequestsPerJob,
         portalRequests: Object.fromEntries(Object.entries(stats.portals).map(([k, v]) => [k, v.requests])),
         status: view.status,
@@ -460,6 +471,14 @@ async function meanBatchSizes(urls: Record<string, string>): Promise<Record<stri
 }
 
 /** The mean of a connector's `connector_portal_request_seconds` histogram, over every category, in ms. */
+/** Dispatch steps the orchestrator timed so far (`sync_dispatch_pass_seconds`): how many, and their seconds. */
+async function dispatchSteps(url: string): Promise<{ count: number; seconds: number }> {
+  const text = await scrapeMetrics(url);
+  const total = (series: 'sum' | 'count') =>
+    metricSeries(text, `sync_dispatch_pass_seconds_${series}`).reduce((n, s) => n + s.value, 0);
+  return { count: total('count'), seconds: total('sum') };
+}
+
 async function meanPortalCallMs(url: string): Promise<number | null> {
   const text = await scrapeMetrics(url);
   const total = (series: 'sum' | 'count') =>

@@ -8,11 +8,12 @@ import { DispatcherService } from './dispatcher.service';
 /** The pass's steps replaced by counters: which of them each pass runs. */
 function dispatcherWithCountedSteps() {
   const config = loadOrchestratorConfig({ DISPATCH_POLL_MS: '250' });
+  const registry = new Registry();
   const service = new DispatcherService(
     {} as DataSource,
     config,
     { now: () => new Date() },
-    new OrchestratorMetrics(new Registry()),
+    new OrchestratorMetrics(registry),
   );
   const steps = {
     expire: jest.spyOn(service, 'expireLostJobs').mockResolvedValue(0),
@@ -20,7 +21,14 @@ function dispatcherWithCountedSteps() {
     dispatch: jest.spyOn(service, 'dispatch').mockResolvedValue({ dispatched: 1, more: true }),
     flush: jest.spyOn(service, 'flushProgress').mockResolvedValue(0),
   };
-  return { service, steps };
+  return { service, steps, registry };
+}
+
+/** Observations of `sync_dispatch_pass_seconds`. */
+async function dispatchTimings(registry: Registry): Promise<number> {
+  const metric = await registry.getSingleMetric('sync_dispatch_pass_seconds')?.get();
+  const values = (metric?.values ?? []) as { metricName?: string; value: number }[];
+  return values.find((v) => v.metricName === 'sync_dispatch_pass_seconds_count')?.value ?? 0;
 }
 
 describe('DispatcherService.pass', () => {
@@ -48,6 +56,15 @@ describe('DispatcherService.pass', () => {
     expect(steps.waiters).toHaveBeenCalledTimes(2);
     expect(steps.flush).toHaveBeenCalledTimes(2);
     expect(steps.dispatch).toHaveBeenCalledTimes(6);
+  });
+
+  it('times every dispatch step, the ones that fail too', async () => {
+    const { service, steps, registry } = dispatcherWithCountedSteps();
+    await service.pass();
+    await service.pass();
+    steps.dispatch.mockRejectedValueOnce(new Error('connection lost'));
+    await expect(service.pass()).rejects.toThrow('connection lost');
+    expect(await dispatchTimings(registry)).toBe(3);
   });
 
   it('reports work done by housekeeping alone, so the worker goes again at once', async () => {

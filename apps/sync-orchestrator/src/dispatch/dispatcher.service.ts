@@ -96,7 +96,8 @@ export class DispatcherService {
     if (housekeeping) this.housekeepingDueAt = Date.now() + this.config.DISPATCH_POLL_MS;
     const expired = housekeeping ? await this.expireLostJobs() : 0;
     const reused = housekeeping ? await this.resolveWaiters() : 0;
-    const { more } = await this.dispatch();
+    const done = this.metrics.dispatchTimer();
+    const { more } = await this.dispatch().finally(done);
     if (housekeeping) await this.flushProgress();
     return more || reused > 0 || expired > 0;
   }

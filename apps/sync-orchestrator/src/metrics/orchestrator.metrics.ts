@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JobOutcome, Portal, RunStatus } from '@practice-sync/contracts';
-import { counter, METRICS_REGISTRY } from '@practice-sync/observability';
-import type { Counter, Registry } from 'prom-client';
+import { counter, histogram, METRICS_REGISTRY } from '@practice-sync/observability';
+import type { Counter, Histogram, Registry } from 'prom-client';
 
 /** The orchestrator's Prometheus series (registered once on the service registry). */
 @Injectable()
@@ -10,6 +10,7 @@ export class OrchestratorMetrics {
   private readonly jobsDispatched: Counter<'portal'>;
   private readonly runs: Counter<'status'>;
   private readonly retries: Counter<'portal' | 'reason'>;
+  private readonly dispatchSeconds: Histogram<string>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.jobsCompleted = counter(
@@ -31,6 +32,18 @@ export class OrchestratorMetrics {
       'Jobs sent back to pending for another attempt (retryable failure or lost result)',
       ['portal', 'reason'],
     );
+    this.dispatchSeconds = histogram(
+      registry,
+      'sync_dispatch_pass_seconds',
+      'Time of one dispatch step (in-flight count, candidates, runs locked, jobs marked and requested), run on every nudge; it should not grow with the size of the runs',
+      [],
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    );
+  }
+
+  /** Starts timing a dispatch step; call the result when it ends. */
+  dispatchTimer(): () => void {
+    return this.dispatchSeconds.startTimer();
   }
 
   jobRetried(portal: Portal, reason: string, count = 1): void {

@@ -22,8 +22,6 @@ import { totalsColumns, totalsOf } from '../sync-runs/sync-run.mapper';
 import type { CandidateGroup, InFlight } from './dispatch-policy';
 import { allocate, backoffMs, candidateLimits, sameDataKey } from './dispatch-policy';
 
-/** Serialises dispatch passes across orchestrator instances, so the caps hold cluster-wide. */
-const DISPATCH_LOCK_SQL = `SELECT pg_try_advisory_xact_lock(hashtext('sync_orchestrator.dispatch')) AS locked`;
 /**
  * Per running run and portal, the oldest pending jobs, as many as its firm (and the portal) has free slots.
  * Parameters: portals, their limits, then firm, portal and free slots of each firm with jobs in flight, then
@@ -43,14 +41,20 @@ export const CANDIDATES_SQL = `SELECT c.*, p.portal FROM sync_runs r
         ORDER BY j.id LIMIT least(p.max_jobs, coalesce(f.free, $6))) c
     WHERE r.status = 'running' AND r.pending > 0 AND coalesce(f.free, $6) > 0`;
 
+/** Jobs in flight by firm, run and portal: what the caps are checked against. */
+export const IN_FLIGHT_SQL = `SELECT firm_id, run_id, split_part(category, '.', 1) AS portal, count(*) AS n
+   FROM sync_jobs WHERE status = 'running' GROUP BY 1, 2, 3`;
+
 /**
- * Scans in a dispatch pass go through their index, not a bitmap of it. The pass's filters are on statuses that
- * every job passes through (`running`, `pending`), so between two vacuums those partial indexes hold an entry
- * for each version a job left behind; an index scan marks the dead ones so the next pass skips them, a bitmap
- * scan never does. With ~67,000 such entries (10,000 clients, autovacuum off) the in-flight count took 146 ms
- * as a bitmap scan and 8 ms as an index scan once the entries were marked.
+ * Serialises dispatch passes across orchestrator instances, so the caps hold cluster-wide; and, for the rest of
+ * the pass's transaction, has its scans go through their index rather than a bitmap of it. The pass's filters
+ * are on statuses every job passes through (`pending`, `running`), so between two vacuums those partial indexes
+ * hold an entry for each version a job left behind; an index scan marks the dead ones so the next pass skips
+ * them, a bitmap scan never does. With ~67,000 such entries (10,000 clients, autovacuum off) the in-flight
+ * count took 146 ms as a bitmap scan and 8 ms as an index scan once the entries were marked.
  */
-const NO_BITMAP_SCANS_SQL = `SET LOCAL enable_bitmapscan = off`;
+export const DISPATCH_LOCK_SQL = `SELECT pg_try_advisory_xact_lock(hashtext('sync_orchestrator.dispatch')) AS locked,
+         set_config('enable_bitmapscan', 'off', true)`;
 /** Expired or waiting jobs handled per pass; the rest on the next one. */
 const BATCH = 500;
 
@@ -238,7 +242,6 @@ export class DispatcherService {
     const more = await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = (await manager.query(DISPATCH_LOCK_SQL)) as { locked: boolean }[];
       if (!locked) return false;
-      await manager.query(NO_BITMAP_SCANS_SQL);
       const inFlight = await this.inFlight(manager);
       const caps = {
         firmPortal: this.config.DISPATCH_FIRM_MAX_IN_FLIGHT,
@@ -306,10 +309,8 @@ export class DispatcherService {
   }
 
   private async inFlight(manager: EntityManager): Promise<InFlight> {
-    const rows: { firm_id: string; run_id: string; portal: Portal; n: string }[] = await manager.query(
-      `SELECT firm_id, run_id, split_part(category, '.', 1) AS portal, count(*) AS n
-         FROM sync_jobs WHERE status = 'running' GROUP BY 1, 2, 3`,
-    );
+    const rows: { firm_id: string; run_id: string; portal: Portal; n: string }[] =
+      await manager.query(IN_FLIGHT_SQL);
     const inFlight: InFlight = { byFirmPortal: new Map(), byPortal: new Map(), byRunPortal: new Map() };
     for (const r of rows) {
       const n = Number(r.n);

@@ -20,15 +20,21 @@ export function machineCpuSeconds(): { busy: number; idle: number } {
   return { busy: (user + nice + system + irq + softirq + steal) / 100, idle: (idle + iowait) / 100 };
 }
 
-/** CPU seconds used so far by the processes named `comm` (Kafka's `java`, `postgres`); exited ones are missed. */
+/**
+ * CPU seconds used so far by the processes named `comm` (Kafka's `java`, `postgres`), with what their exited
+ * children used: PostgreSQL's postmaster collects each backend that ends (a pool closing an idle connection),
+ * so the difference of two readings counts the backends that came and went between them too.
+ */
 export function cpuSecondsByName(comm: string): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm)
-        total += cpuSecondsOf(Number(entry));
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
+      // After the command name: utime is field 14, stime 15, cutime 16, cstime 17 (state is field 3).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
     } catch {
       // the process exited meanwhile
     }

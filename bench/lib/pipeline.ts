@@ -248,6 +248,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       const machineAtStart = machineCpuSeconds();
       const infraAtStart = { kafka: cpuSecondsByName('java'), postgres: cpuSecondsByName('postgres') };
       const postgresAtStart = await postgresCpuByApplication(db);
+      const sessionsAtStart = await postgresSessions(db);
       const kafkaRequestsAtStart = await kafkaRequestsByApi(stack.urls);
       const dispatchAtStart = await dispatchSteps(stack.urls['sync-orchestrator']);
       const t0 = performance.now();
@@ -283,7 +284,12 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       log(
         `CPU seconds during the run: ${JSON.stringify(cpu)}; infrastructure ${JSON.stringify(infraCpu)}; whole machine ${machineBusy.toFixed(0)} s busy (${(machineBusyShare * 100).toFixed(0)}%)`,
       );
-      log(`PostgreSQL CPU seconds by connecting service: ${JSON.stringify(postgresByService)}`);
+      log(
+        `PostgreSQL CPU seconds by connecting service (backends that closed during the run are missed): ${JSON.stringify(postgresByService)}`,
+      );
+      log(
+        `PostgreSQL sessions opened during the run: ${(await postgresSessions(db)) - sessionsAtStart} (pg_stat_database.sessions; each new backend starts with cold caches)`,
+      );
       const kafkaRequestsPerJob = perJob(
         countDelta(kafkaRequestsAtStart, await kafkaRequestsByApi(stack.urls)),
         view.totals['jobs'] ?? 0,
@@ -471,6 +477,14 @@ async function meanBatchSizes(urls: Record<string, string>): Promise<Record<stri
 }
 
 /** The mean of a connector's `connector_portal_request_seconds` histogram, over every category, in ms. */
+/** Sessions ever opened to the client's database (PostgreSQL 14+). */
+async function postgresSessions(db: Client): Promise<number> {
+  const { rows } = await db.query<{ sessions: string }>(
+    `SELECT sessions FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return Number(rows[0]?.sessions ?? NaN);
+}
+
 /** Dispatch steps the orchestrator timed so far (`sync_dispatch_pass_seconds`): how many, and their seconds. */
 async function dispatchSteps(url: string): Promise<{ count: number; seconds: number }> {
   const text = await scrapeMetrics(url);

@@ -250,7 +250,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       const postgresAtStart = await postgresCpuByApplication(db);
       const sessionsAtStart = await postgresSessions(db);
       const kafkaRequestsAtStart = await kafkaRequestsByApi(stack.urls);
-      const dispatchAtStart = await dispatchSteps(stack.urls['sync-orchestrator']);
+      const dispatchAtStart = await histogramTotals(stack.urls['sync-orchestrator'], DISPATCH_HISTOGRAM);
       const t0 = performance.now();
       const run = await api<RunView>(stack, key, 'POST', '/v1/sync-runs', {
         clients: { all: true },
@@ -298,10 +298,10 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       log(
         `messages per consumer transaction, mean by group: ${JSON.stringify(await meanBatchSizes(stack.urls))}`,
       );
-      const dispatchAtEnd = await dispatchSteps(stack.urls['sync-orchestrator']);
+      const dispatchAtEnd = await histogramTotals(stack.urls['sync-orchestrator'], DISPATCH_HISTOGRAM);
       const dispatchCount = dispatchAtEnd.count - dispatchAtStart.count;
       const dispatchMeanMs =
-        dispatchCount > 0 ? (1000 * (dispatchAtEnd.seconds - dispatchAtStart.seconds)) / dispatchCount : 0;
+        dispatchCount > 0 ? (1000 * (dispatchAtEnd.sum - dispatchAtStart.sum)) / dispatchCount : 0;
       log(
         `dispatch steps during the run: ${dispatchCount} (${(dispatchCount / Math.max(1, view.totals['jobs'] ?? 0)).toFixed(2)} per job), mean ${dispatchMeanMs.toFixed(1)} ms (sync_dispatch_pass_seconds)`,
       );
@@ -462,6 +462,9 @@ function perJob(counts: Map<string, number>, jobs: number): Record<string, numbe
   return Object.fromEntries(entries.map(([k, n]) => [k, Math.round((100 * n) / Math.max(1, jobs)) / 100]));
 }
 
+/** The orchestrator's timing of each dispatch step. */
+const DISPATCH_HISTOGRAM = 'sync_dispatch_pass_seconds';
+
 /** Every service's `messaging_batch_size` histogram: the mean messages per consumer transaction, by group. */
 async function meanBatchSizes(urls: Record<string, string>): Promise<Record<string, number>> {
   const means: Record<string, number> = {};
@@ -476,7 +479,6 @@ async function meanBatchSizes(urls: Record<string, string>): Promise<Record<stri
   return means;
 }
 
-/** The mean of a connector's `connector_portal_request_seconds` histogram, over every category, in ms. */
 /** Sessions ever opened to the client's database (PostgreSQL 14+). */
 async function postgresSessions(db: Client): Promise<number> {
   const { rows } = await db.query<{ sessions: string }>(
@@ -485,18 +487,16 @@ async function postgresSessions(db: Client): Promise<number> {
   return Number(rows[0]?.sessions ?? NaN);
 }
 
-/** Dispatch steps the orchestrator timed so far (`sync_dispatch_pass_seconds`): how many, and their seconds. */
-async function dispatchSteps(url: string): Promise<{ count: number; seconds: number }> {
+/** A service's histogram `name` so far, over every label: how many observations, and their sum. */
+async function histogramTotals(url: string, name: string): Promise<{ count: number; sum: number }> {
   const text = await scrapeMetrics(url);
   const total = (series: 'sum' | 'count') =>
-    metricSeries(text, `sync_dispatch_pass_seconds_${series}`).reduce((n, s) => n + s.value, 0);
-  return { count: total('count'), seconds: total('sum') };
+    metricSeries(text, `${name}_${series}`).reduce((n, s) => n + s.value, 0);
+  return { count: total('count'), sum: total('sum') };
 }
 
+/** The mean of a connector's `connector_portal_request_seconds` histogram, over every category, in ms. */
 async function meanPortalCallMs(url: string): Promise<number | null> {
-  const text = await scrapeMetrics(url);
-  const total = (series: 'sum' | 'count') =>
-    metricSeries(text, `connector_portal_request_seconds_${series}`).reduce((n, s) => n + s.value, 0);
-  const count = total('count');
-  return count > 0 ? (1000 * total('sum')) / count : null;
+  const { count, sum } = await histogramTotals(url, 'connector_portal_request_seconds');
+  return count > 0 ? (1000 * sum) / count : null;
 }

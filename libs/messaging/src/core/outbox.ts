@@ -64,7 +64,7 @@ const subscribed = new WeakSet<DataSource>();
  */
 export async function enqueueEvents(manager: EntityManager, events: OutgoingEvent[]): Promise<void> {
   const encoded = events.map((e) => ({ id: e.envelope.id, ...encodeEvent(e) }));
-  const written: WrittenRow[] = [];
+  const written: OutboxRow[] = [];
   for (let i = 0; i < encoded.length; i += ROWS_PER_INSERT) {
     const chunk = encoded.slice(i, i + ROWS_PER_INSERT);
     const params: unknown[] = [];
@@ -81,24 +81,25 @@ export async function enqueueEvents(manager: EntityManager, events: OutgoingEven
     );
     const seqOf = new Map(inserted.map((r) => [r.id, String(r.seq)]));
     for (const m of chunk) {
-      const row: OutboxRow = {
+      written.push({
         seq: seqOf.get(m.id) ?? '',
         topic: m.topic,
         key: m.key,
         payload: m.value,
         headers: m.headers,
-      };
-      written.push({ ...row, bytes: outboxRowBytes(row) });
+      });
     }
   }
   const sink = sinks.get(manager.connection);
   if (written.length === 0 || !sink) return; // no relay runs: its first poll finds the rows
+  // Sized once, here: the stash's and the relay's caps and the relay's batches all count these bytes.
+  const sized: WrittenRow[] = written.map((row) => ({ ...row, bytes: outboxRowBytes(row) }));
   const runner = manager.queryRunner;
   if (runner?.isTransactionActive) {
-    stash(runner, written, sink.maxHandedBytes);
+    stash(runner, sized, sink.maxHandedBytes);
   } else {
     // No transaction: each insert has committed already.
-    sink.handOff(written);
+    sink.handOff(sized);
   }
 }
 

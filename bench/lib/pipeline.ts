@@ -29,6 +29,8 @@ import {
   postgresCpuDelta,
 } from './cpu';
 import { CSV_HEADER, csvRow } from './identities';
+import type { PostgresWork } from './postgres-work';
+import { postgresWork, postgresWorkPerJob } from './postgres-work';
 import type { CarriedLoad } from './raw-chain';
 import { carriedFromTopicSizes } from './raw-chain';
 import { topicSizes } from './topic-sizes';
@@ -117,6 +119,8 @@ export interface PipelineResult {
   infraCpuSeconds: { kafka: number; postgres: number };
   /** PostgreSQL backends' CPU seconds during the run, by the `application_name` that connected them. */
   postgresCpuByService: Record<string, number>;
+  /** PostgreSQL's own counters during the run, per job: transactions, active time, rows by schema. */
+  postgresPerJob: PostgresWork;
   portalRequests: Record<string, number>;
   /** Mean portal call as each connector timed it (`connector_portal_request_seconds`), ms. */
   portalCallMeanMs: Record<string, number>;
@@ -249,6 +253,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       const infraAtStart = { kafka: cpuSecondsByName('java'), postgres: cpuSecondsByName('postgres') };
       const postgresAtStart = await postgresCpuByApplication(db);
       const sessionsAtStart = await postgresSessions(db);
+      const workAtStart = await postgresWork(db);
       const kafkaRequestsAtStart = await kafkaRequestsByApi(stack.urls);
       const dispatchAtStart = await histogramTotals(stack.urls['sync-orchestrator'], DISPATCH_HISTOGRAM);
       const t0 = performance.now();
@@ -289,6 +294,16 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       );
       log(
         `PostgreSQL sessions opened during the run: ${(await postgresSessions(db)) - sessionsAtStart} (pg_stat_database.sessions; each new backend starts with cold caches)`,
+      );
+      // Each backend flushes its counters at most once a second: wait for the last ones.
+      await new Promise((r) => setTimeout(r, 1500));
+      const postgresPerJob = postgresWorkPerJob(
+        workAtStart,
+        await postgresWork(db),
+        view.totals['jobs'] ?? 0,
+      );
+      log(
+        `PostgreSQL work per job: ${postgresPerJob.transactions} transactions, ${postgresPerJob.activeMs} ms active (pg_stat_database); rows by schema (pg_stat_user_tables): ${JSON.stringify(postgresPerJob.bySchema)}`,
       );
       const kafkaRequestsPerJob = perJob(
         countDelta(kafkaRequestsAtStart, await kafkaRequestsByApi(stack.urls)),
@@ -406,6 +421,7 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         machineBusySeconds: Math.round(machineBusy * 10) / 10,
         infraCpuSeconds: infraCpu,
         postgresCpuByService: postgresByService,
+        postgresPerJob,
         portalCallMeanMs,
         dispatchMeanMs,
         kafkaRequestsPerJob,

@@ -11,10 +11,12 @@ import { StatusCellEntity } from './status/status-cell.entity';
 
 /** client-master's schema, entities and migrations, shared by the app, `migrate.ts` and tests. */
 export function clientMasterDataSourceOptions(
-  config: Pick<ClientMasterConfig, 'DATABASE_URL'>,
+  config: Pick<ClientMasterConfig, 'DATABASE_URL'> &
+    Partial<Pick<ClientMasterConfig, 'DATABASE_PREPARED_STATEMENTS'>>,
 ): ServiceDataSourceOptions {
   return {
     url: config.DATABASE_URL,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
     schema: 'client_master',
     entities: [ClientEntity, StatusCellEntity, RecordEntity, RecordChangeEntity],
     migrations: [

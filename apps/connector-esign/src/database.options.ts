@@ -8,6 +8,7 @@ import { DATABASE_SCHEMA, SERVICE_NAME } from './config/connector-esign.config';
 export function connectorEsignDatabaseOptions(config: ConnectorEsignConfig): ServiceDataSourceOptions {
   return {
     url: config.DATABASE_URL,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
     schema: DATABASE_SCHEMA,
     entities: [],
     migrations: [...MessagingMigrations, ...ConnectorKitMigrations],

@@ -8,6 +8,7 @@ import { DATABASE_SCHEMA, SERVICE_NAME } from './config/connector-itr.config';
 export function connectorItrDatabaseOptions(config: ConnectorItrConfig): ServiceDataSourceOptions {
   return {
     url: config.DATABASE_URL,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
     schema: DATABASE_SCHEMA,
     entities: [],
     migrations: [...MessagingMigrations, ...ConnectorKitMigrations],

@@ -9,10 +9,11 @@ import { IdempotencyAndRateLimits1764000000000 } from './migrations/176400000000
 
 /** The gateway's schema, entities and migrations, shared by the app and `migrate.ts`. */
 export function gatewayDataSourceOptions(
-  config: Pick<GatewayConfig, 'DATABASE_URL'>,
+  config: Pick<GatewayConfig, 'DATABASE_URL'> & Partial<Pick<GatewayConfig, 'DATABASE_PREPARED_STATEMENTS'>>,
 ): ServiceDataSourceOptions {
   return {
     url: config.DATABASE_URL,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
     schema: 'gateway',
     entities: [FirmEntity, ApiKeyEntity, IdempotencyKeyEntity],
     migrations: [CreateFirmsAndApiKeys1763856000000, IdempotencyAndRateLimits1764000000000],

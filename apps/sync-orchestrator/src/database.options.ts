@@ -14,6 +14,7 @@ import { SyncRunEntity } from './sync-runs/sync-run.entity';
 export function orchestratorDatabaseOptions(config: OrchestratorConfig): ServiceDataSourceOptions {
   return {
     url: config.DATABASE_URL,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
     schema: DATABASE_SCHEMA,
     entities: [SyncRunEntity, SyncJobEntity, SyncScheduleEntity],
     migrations: [

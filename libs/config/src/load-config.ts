@@ -64,6 +64,11 @@ export function baseServiceEnv(defaultPort: number) {
       .string()
       .url('must be a postgres:// URL')
       .default('postgres://postgres@127.0.0.1:5432/practice_sync'),
+    /**
+     * Distinct parameterised statements each connection keeps prepared (parsed and planned once, not on every
+     * run); 0 sends every statement unnamed, as a pooler without prepared-statement support needs.
+     */
+    DATABASE_PREPARED_STATEMENTS: z.coerce.number().int().min(0).max(10_000).default(200),
   });
 }
 

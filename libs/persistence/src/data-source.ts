@@ -1,6 +1,8 @@
 import type { DataSourceOptions, MixedList } from 'typeorm';
 import { DataSource } from 'typeorm';
 
+import { preparingClient, StatementNames } from './prepared-statements';
+
 export interface ServiceDataSourceOptions {
   /** postgres://user@host:port/database */
   url: string;
@@ -12,13 +14,28 @@ export interface ServiceDataSourceOptions {
   migrations: MixedList<Function | string>;
   poolSize?: number;
   applicationName?: string;
+  /**
+   * How many distinct parameterised statements are run as named prepared statements (parsed and planned once
+   * per connection, not on every run); 0 sends every statement unnamed. Default 200. Set 0 behind a pooler
+   * that cannot keep prepared statements across transactions (PgBouncer in transaction mode before 1.21).
+   */
+  preparedStatements?: number;
 }
+
+/** The default of `ServiceDataSourceOptions.preparedStatements`. */
+export const DEFAULT_PREPARED_STATEMENTS = 200;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
 
 /** TypeORM options for one service: its own schema, explicit migrations, never `synchronize`. */
 export function serviceDataSourceOptions(opts: ServiceDataSourceOptions): DataSourceOptions {
   if (!SCHEMA_NAME.test(opts.schema)) throw new Error(`invalid schema name "${opts.schema}"`);
+  const prepared = opts.preparedStatements ?? DEFAULT_PREPARED_STATEMENTS;
+  if (!Number.isInteger(prepared) || prepared < 0) {
+    throw new Error(
+      `preparedStatements must be a whole number ≥ 0 (0 turns prepared statements off), got ${prepared}`,
+    );
+  }
   return {
     type: 'postgres',
     url: opts.url,
@@ -33,7 +50,10 @@ export function serviceDataSourceOptions(opts: ServiceDataSourceOptions): DataSo
     applicationName: opts.applicationName ?? opts.schema,
     poolSize: opts.poolSize ?? 10,
     // Unqualified names in raw SQL (migrations, queries) resolve to the service's own schema.
-    extra: { options: `-c search_path=${opts.schema},public` },
+    extra: {
+      options: `-c search_path=${opts.schema},public`,
+      ...(prepared > 0 ? { Client: preparingClient(new StatementNames(prepared)) } : {}),
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 export * from './data-source';
 export * from './migrate-cli';
 export * from './persistence.module';
+export * from './prepared-statements';
 export * from './returned-rows';
 export * from './schema-drift';

@@ -9,6 +9,16 @@ describe('loadConfig', () => {
     expect(cfg.KAFKA_BROKERS).toEqual(['a:1', 'b:2']);
   });
 
+  it('keeps 200 prepared statements by default, takes 0 to turn them off, and refuses a negative count', () => {
+    expect(loadConfig(baseServiceEnv(3000), {}).DATABASE_PREPARED_STATEMENTS).toBe(200);
+    expect(
+      loadConfig(baseServiceEnv(3000), { DATABASE_PREPARED_STATEMENTS: '0' }).DATABASE_PREPARED_STATEMENTS,
+    ).toBe(0);
+    expect(() => loadConfig(baseServiceEnv(3000), { DATABASE_PREPARED_STATEMENTS: '-1' })).toThrow(
+      /DATABASE_PREPARED_STATEMENTS/,
+    );
+  });
+
   it('names every bad variable at once', () => {
     const schema = baseServiceEnv(3000).extend({ SECRET: z.string().min(8) });
     try {

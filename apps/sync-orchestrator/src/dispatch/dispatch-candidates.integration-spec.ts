@@ -96,6 +96,28 @@ describe('dispatch candidates', () => {
     expect(rowsRead(await planOf(ds, CANDIDATES_SQL, params), 'sync_jobs')).toBeLessThanOrEqual(10);
   });
 
+  it('reads as few rows with the generic plan a prepared statement may settle on', async () => {
+    // The services run parameterised statements prepared (libs/persistence); after five runs PostgreSQL may
+    // keep one generic plan, made without the parameters' values. Forced here, so the test does not depend on
+    // the planner's cost comparison.
+    await ds.transaction(async (manager) => {
+      await manager.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+      await manager.query(
+        `PREPARE candidates(text[], int[], text[], text[], int[], int) AS ${CANDIDATES_SQL}`,
+      );
+      try {
+        const plan = await planOf(
+          manager,
+          `EXECUTE candidates('{gst,itr,esign}', '{8,8,8}', '{}', '{}', '{}', 8)`,
+        );
+        expect(rowsRead(plan, 'sync_jobs')).toBeLessThanOrEqual(10);
+        expect(plan['Actual Rows']).toBe(10);
+      } finally {
+        await manager.query('DEALLOCATE candidates');
+      }
+    });
+  });
+
   it('counts the jobs in flight through the index, not a bitmap of it, within a pass', async () => {
     // Some jobs in flight, scattered over the table, deadlines in no particular order: the planner left to
     // itself reads them through a bitmap.

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { randomBytes } from 'crypto';
 import type { DataSource } from 'typeorm';
 
@@ -89,7 +90,10 @@ describe('prepared statements (real PostgreSQL)', () => {
     expect(await ds.query(text, [1])).toEqual([{ id: 1, name: 'one' }]);
     await ds.query(`ALTER TABLE items ADD COLUMN note text NOT NULL DEFAULT 'new'`);
     // PostgreSQL refuses the old statement: its result columns changed.
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     await expect(ds.query(text, [1])).rejects.toThrow(/cached plan must not change result type/);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('1 prepared statements retired'));
+    warn.mockRestore();
     // The names were retired: the text runs unnamed once, then is prepared under a new name.
     expect(await ds.query(text, [1])).toEqual([{ id: 1, name: 'one', note: 'new' }]);
     expect(await ds.query(text, [1])).toEqual([{ id: 1, name: 'one', note: 'new' }]);

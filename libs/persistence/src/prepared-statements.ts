@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 
 /** How often a statement's text must have been sent, with parameters, before it is prepared. */
@@ -67,6 +68,17 @@ export function isStalePreparedStatement(error: unknown): boolean {
 
 type QueryCallback = (err: Error | null, result?: unknown) => void;
 
+const logger = new Logger('PreparedStatements');
+
+/** Retires every name after PostgreSQL refused `text` as stale, and says so (the statement text, never values). */
+function retire(names: StatementNames, text: string): void {
+  const retired = names.size;
+  names.retireAll();
+  logger.warn(
+    `PostgreSQL refused a prepared statement whose result columns changed (a migration ran): ${retired} prepared statements retired, each is prepared afresh on its next use; the failed statement was: ${text.slice(0, 200)}`,
+  );
+}
+
 /**
  * A `pg` client class (for the pool's `Client` option) that runs parameterised statements as named prepared
  * statements, as `names` decides. Statements without parameters (transaction control, migrations, several
@@ -86,12 +98,12 @@ export function preparingClient(names: StatementNames): typeof Client {
       if (typeof callback === 'function') {
         const cb = callback as QueryCallback;
         return query(spec, (err: Error | null, res: unknown) => {
-          if (isStalePreparedStatement(err)) names.retireAll();
+          if (isStalePreparedStatement(err)) retire(names, config);
           cb(err, res);
         });
       }
       return (query(spec) as Promise<unknown>).catch((err: unknown) => {
-        if (isStalePreparedStatement(err)) names.retireAll();
+        if (isStalePreparedStatement(err)) retire(names, config);
         throw err;
       }) as never;
     }

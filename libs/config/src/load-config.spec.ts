@@ -9,8 +9,11 @@ describe('loadConfig', () => {
     expect(cfg.KAFKA_BROKERS).toEqual(['a:1', 'b:2']);
   });
 
-  it('keeps 200 prepared statements by default, takes 0 to turn them off, and refuses a negative count', () => {
-    expect(loadConfig(baseServiceEnv(3000), {}).DATABASE_PREPARED_STATEMENTS).toBe(200);
+  it('leaves the prepared statements to the persistence default, takes 0 to turn them off, refuses a negative count', () => {
+    expect(loadConfig(baseServiceEnv(3000), {}).DATABASE_PREPARED_STATEMENTS).toBeUndefined();
+    expect(
+      loadConfig(baseServiceEnv(3000), { DATABASE_PREPARED_STATEMENTS: '50' }).DATABASE_PREPARED_STATEMENTS,
+    ).toBe(50);
     expect(
       loadConfig(baseServiceEnv(3000), { DATABASE_PREPARED_STATEMENTS: '0' }).DATABASE_PREPARED_STATEMENTS,
     ).toBe(0);

@@ -65,10 +65,11 @@ export function baseServiceEnv(defaultPort: number) {
       .url('must be a postgres:// URL')
       .default('postgres://postgres@127.0.0.1:5432/practice_sync'),
     /**
-     * Distinct parameterised statements each connection keeps prepared (parsed and planned once, not on every
-     * run); 0 sends every statement unnamed, as a pooler without prepared-statement support needs.
+     * Distinct parameterised statements each connection may keep prepared (parsed and planned once, not on every
+     * run); 0 sends every statement unnamed, as a pooler without prepared-statement support needs. Unset: the
+     * default of libs/persistence (`DEFAULT_PREPARED_STATEMENTS`).
      */
-    DATABASE_PREPARED_STATEMENTS: z.coerce.number().int().min(0).max(10_000).default(200),
+    DATABASE_PREPARED_STATEMENTS: z.coerce.number().int().min(0).max(10_000).optional(),
   });
 }
 

@@ -23,7 +23,7 @@ export interface ServiceDataSourceOptions {
 }
 
 /**
- * The default of `ServiceDataSourceOptions.preparedStatements`. A pipeline run used at most 35 distinct
+ * The default of `ServiceDataSourceOptions.preparedStatements`. A 100-client pipeline run used at most 35 distinct
  * parameterised texts per service; a prepared 55-column join with its generic plan holds ~160 KB of a backend's
  * memory, so 100 bounds a backend's prepared statements to ~16 MB at worst.
  */

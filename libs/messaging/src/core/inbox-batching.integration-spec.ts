@@ -399,7 +399,13 @@ describe('KafkaMessaging consumer batching (real Kafka + PostgreSQL)', () => {
 
   it('counts its requests to Kafka by client and API', async () => {
     const w = await world();
-    for (let i = 0; i < 3; i++)
+    const requests = (labels: Record<string, string>) =>
+      metric(w.registry, 'messaging_kafka_requests_total', labels);
+    // A first publish settles the producer on the new topic's leader (a fresh broker may answer "not the
+    // leader" once, and kafkajs retries: one more request); the three counted publishes come after it.
+    await w.messaging.publisher.publish([{ contract: ThingHappened, envelope: thing('requests', 0) }]);
+    const producedBefore = await requests({ client: 'producer', api: 'Produce' });
+    for (let i = 1; i <= 3; i++)
       await w.messaging.publisher.publish([{ contract: ThingHappened, envelope: thing('requests', i) }]);
     let hooks = 0;
     await w.messaging.consume({
@@ -408,12 +414,11 @@ describe('KafkaMessaging consumer batching (real Kafka + PostgreSQL)', () => {
       contracts: [ThingHappened],
       handle: async (_e, ctx) => ctx.afterCommit(() => void hooks++),
     });
-    await until(async () => hooks >= 3, 'three events applied');
+    await until(async () => hooks >= 4, 'four events applied');
     const group = w.messaging.topic('requests');
-    const requests = (labels: Record<string, string>) =>
-      metric(w.registry, 'messaging_kafka_requests_total', labels);
     // one Produce per publish call; the consumer fetched, joined its group and committed what it applied
-    expect(await requests({ client: 'producer', api: 'Produce' })).toBe(3);
+    expect(producedBefore).toBeGreaterThanOrEqual(1);
+    expect((await requests({ client: 'producer', api: 'Produce' })) - producedBefore).toBe(3);
     expect(await requests({ client: 'admin', api: 'CreateTopics' })).toBeGreaterThanOrEqual(1);
     expect(await requests({ client: group, api: 'Fetch' })).toBeGreaterThanOrEqual(1);
     expect(await requests({ client: group, api: 'JoinGroup' })).toBeGreaterThanOrEqual(1);

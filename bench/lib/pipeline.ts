@@ -252,7 +252,6 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       const machineAtStart = machineCpuSeconds();
       const infraAtStart = { kafka: cpuSecondsByName('java'), postgres: cpuSecondsByName('postgres') };
       const postgresAtStart = await postgresCpuByApplication(db);
-      const sessionsAtStart = await postgresSessions(db);
       const workAtStart = await postgresWork(db);
       const kafkaRequestsAtStart = await kafkaRequestsByApi(stack.urls);
       const dispatchAtStart = await histogramTotals(stack.urls['sync-orchestrator'], DISPATCH_HISTOGRAM);
@@ -292,16 +291,13 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       log(
         `PostgreSQL CPU seconds by connecting service (backends that closed during the run are missed): ${JSON.stringify(postgresByService)}`,
       );
-      log(
-        `PostgreSQL sessions opened during the run: ${(await postgresSessions(db)) - sessionsAtStart} (pg_stat_database.sessions; each new backend starts with cold caches)`,
-      );
       // Each backend flushes its counters at most once a second: wait for the last ones.
       await new Promise((r) => setTimeout(r, 1500));
-      const postgresPerJob = postgresWorkPerJob(
-        workAtStart,
-        await postgresWork(db),
-        view.totals['jobs'] ?? 0,
+      const workAtEnd = await postgresWork(db);
+      log(
+        `PostgreSQL sessions opened during the run: ${workAtEnd.sessions - workAtStart.sessions} (pg_stat_database.sessions; each new backend starts with cold caches)`,
       );
+      const postgresPerJob = postgresWorkPerJob(workAtStart, workAtEnd, view.totals['jobs'] ?? 0);
       log(
         `PostgreSQL work per job: ${postgresPerJob.transactions} transactions, ${postgresPerJob.activeMs} ms active (pg_stat_database); rows by schema (pg_stat_user_tables): ${JSON.stringify(postgresPerJob.bySchema)}`,
       );
@@ -493,14 +489,6 @@ async function meanBatchSizes(urls: Record<string, string>): Promise<Record<stri
     }
   }
   return means;
-}
-
-/** Sessions ever opened to the client's database (PostgreSQL 14+). */
-async function postgresSessions(db: Client): Promise<number> {
-  const { rows } = await db.query<{ sessions: string }>(
-    `SELECT sessions FROM pg_stat_database WHERE datname = current_database()`,
-  );
-  return Number(rows[0]?.sessions ?? NaN);
 }
 
 /** A service's histogram `name` so far, over every label: how many observations, and their sum. */

@@ -11,8 +11,9 @@ export interface SchemaWork {
   seqScans: number;
 }
 
-/** The database's counters: transactions and the time its sessions spent running statements. */
+/** The database's counters: sessions opened, transactions, and the time its sessions spent running statements. */
 export interface PostgresWork {
+  sessions: number;
   transactions: number;
   activeMs: number;
   bySchema: Record<string, SchemaWork>;
@@ -27,8 +28,8 @@ export interface PostgresWork {
  */
 export async function postgresWork(db: Client): Promise<PostgresWork> {
   await db.query('SELECT pg_stat_clear_snapshot()');
-  const database = await db.query<{ xacts: string; active: string }>(
-    `SELECT xact_commit + xact_rollback AS xacts, active_time AS active
+  const database = await db.query<{ sessions: string; xacts: string; active: string }>(
+    `SELECT sessions, xact_commit + xact_rollback AS xacts, active_time AS active
        FROM pg_stat_database WHERE datname = current_database()`,
   );
   const tables = await db.query<Record<keyof SchemaWork, string> & { schema: string }>(
@@ -49,6 +50,7 @@ export async function postgresWork(db: Client): Promise<PostgresWork> {
     };
   }
   return {
+    sessions: Number(database.rows[0]?.sessions ?? 0),
     transactions: Number(database.rows[0]?.xacts ?? 0),
     activeMs: Number(database.rows[0]?.active ?? 0),
     bySchema,
@@ -73,6 +75,7 @@ export function postgresWorkPerJob(before: PostgresWork, after: PostgresWork, jo
     if (Object.values(work).some((v) => v !== 0)) bySchema[schema] = work;
   }
   return {
+    sessions: per(after.sessions - before.sessions),
     transactions: per(after.transactions - before.transactions),
     activeMs: per(after.activeMs - before.activeMs),
     bySchema,

@@ -67,6 +67,9 @@ export function isStalePreparedStatement(error: unknown): boolean {
 }
 
 type QueryCallback = (err: Error | null, result?: unknown) => void;
+type Query = (this: Client, ...args: unknown[]) => never;
+/** pg's own `query` (heavily overloaded), called with the arguments as given. */
+const pgQuery = Client.prototype.query as unknown as Query;
 
 const logger = new Logger('PreparedStatements');
 
@@ -86,24 +89,26 @@ function retire(names: StatementNames, text: string): void {
  */
 export function preparingClient(names: StatementNames): typeof Client {
   return class PreparingClient extends Client {
-    // pg's query() is heavily overloaded; this override handles (text, values[, callback]) and passes the rest on.
+    // This override handles (text, values[, callback]) and passes every other form on unchanged.
     override query(config: unknown, values?: unknown, callback?: unknown): never {
-      const query = super.query.bind(this) as (...args: unknown[]) => never;
-      if (typeof config !== 'string' || !Array.isArray(values) || values.length === 0) {
-        return query(config, values, callback);
-      }
-      const name = names.nameFor(config);
-      if (name === undefined) return query(config, values, callback);
-      const spec = { name, text: config, values };
+      const name =
+        typeof config === 'string' && Array.isArray(values) && values.length > 0
+          ? names.nameFor(config)
+          : undefined;
+      if (name === undefined) return pgQuery.call(this, config, values, callback);
+      const text = config as string;
+      const spec = { name, text, values };
+      const onError = (err: unknown) => {
+        if (isStalePreparedStatement(err)) retire(names, text);
+      };
       if (typeof callback === 'function') {
-        const cb = callback as QueryCallback;
-        return query(spec, (err: Error | null, res: unknown) => {
-          if (isStalePreparedStatement(err)) retire(names, config);
-          cb(err, res);
+        return pgQuery.call(this, spec, (err: Error | null, res: unknown) => {
+          onError(err);
+          (callback as QueryCallback)(err, res);
         });
       }
-      return (query(spec) as Promise<unknown>).catch((err: unknown) => {
-        if (isStalePreparedStatement(err)) retire(names, config);
+      return (pgQuery.call(this, spec) as Promise<unknown>).catch((err: unknown) => {
+        onError(err);
         throw err;
       }) as never;
     }

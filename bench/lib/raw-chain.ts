@@ -94,6 +94,8 @@ export interface RawChainResult {
   p99Ms: number;
   /** Busy CPU seconds of the whole machine from the fan-out until client-master drained (all cores). */
   machineBusySeconds: number;
+  /** The same, from the fan-out until the run completed (`seconds`): client-master may still be applying records. */
+  machineBusyAtCompletionSeconds: number;
   /** From the start of the fan-out until client-master had applied every result and record (all the work). */
   allWorkSeconds: number;
   notes: string;
@@ -509,6 +511,8 @@ class RawChain {
   private onFailure: ((e: Error) => void) | null = null;
   private onRecorded: (() => void) | null = null;
   private completedAt = 0;
+  /** The whole machine's busy CPU seconds (`machineCpuSeconds().busy`) when the run completed. */
+  private machineBusyAtCompletion = NaN;
 
   constructor(private readonly opts: RawChainOptions) {
     this.plan = planOf(opts);
@@ -994,7 +998,10 @@ class RawChain {
       this.recordedAt[idx] = now;
     }
     this.counters.recorded += recorded.length;
-    if (completed) this.completedAt = now;
+    if (completed) {
+      this.completedAt = now;
+      this.machineBusyAtCompletion = machineCpuSeconds().busy;
+    }
     this.onRecorded?.();
     await this.relay(orch, messages, seqs);
     await heartbeat();
@@ -1175,6 +1182,7 @@ class RawChain {
       p50Ms: pct(0.5),
       p99Ms: pct(0.99),
       machineBusySeconds: Math.round(machineBusySeconds * 10) / 10,
+      machineBusyAtCompletionSeconds: Math.round((this.machineBusyAtCompletion - machine0) * 10) / 10,
       allWorkSeconds: Math.round((ms / 1000 + cmLag) * 100) / 100,
       notes,
     };

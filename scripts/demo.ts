@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 
 import { gstinCheckCharacter } from '@practice-sync/contracts';
+import { grantPortalAccess } from '@practice-sync/testing';
 import { MultiBar, Presets } from 'cli-progress';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -27,7 +28,13 @@ interface Totals {
 interface Run {
   id: string;
   status: string;
+  period: Record<string, string>;
   totals: Totals;
+}
+interface Access {
+  portal: string;
+  identifier: string;
+  status: string;
 }
 interface Job {
   clientId: string;
@@ -93,12 +100,6 @@ function gstin(pan: string, state: string): string {
   return first14 + gstinCheckCharacter(first14);
 }
 
-function lastMonthPeriod(): string {
-  const now = new Date();
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  return `${String(d.getUTCMonth() + 1).padStart(2, '0')}${d.getUTCFullYear()}`;
-}
-
 async function main(): Promise<void> {
   const e = env();
   const api = async <T>(
@@ -130,16 +131,47 @@ async function main(): Promise<void> {
     if (res.status !== 201) throw new Error(`creating ${c.name}: ${res.status} ${JSON.stringify(res.body)}`);
     clients.push(res.body);
   }
-  console.log(`${clients.length} demo clients (tag "demo"); syncing ${CATEGORIES.join(', ')}\n`);
+  console.log(`${clients.length} demo clients (tag "demo")\n`);
 
+  // Portal access, granted through the public API as a firm's staff would: what is already in place is kept
+  // (re-entering a GST OTP opens a new portal session; the portal locks a GSTIN that opens too many).
+  const access = async () => (await api<{ items: Access[] }>('GET', '/v1/credentials?limit=200')).body.items;
+  const ok = new Set(
+    (await access()).filter((a) => a.status === 'ok').map((a) => `${a.portal}:${a.identifier}`),
+  );
+  const granted = await grantPortalAccess(e.GATEWAY_URL, e.ADMIN_API_KEY, {
+    gstins: clients.flatMap((c) => c.gstins).filter((g) => !ok.has(`gst:${g}`)),
+    pans: clients.flatMap((c) => (c.pan && !ok.has(`itr:${c.pan}`) ? [c.pan] : [])),
+    esign: ![...ok].some((k) => k.startsWith('esign:')),
+  });
+  const byPortal = new Map<string, number>();
+  for (const a of await access()) {
+    if (a.status === 'ok') byPortal.set(a.portal, (byPortal.get(a.portal) ?? 0) + 1);
+  }
+  console.log('Portal access (PUT/POST /v1/credentials…, OTPs from the sandbox):');
+  console.log(`  GST        username + OTP per GSTIN: ${granted.gstSessions} new session(s)`);
+  console.log(
+    `  Income Tax the firm's e-filing intermediary account, then each taxpayer's OTP consent: ${granted.itrConsents} new`,
+  );
+  console.log(
+    `  e-sign     the firm's portal API key${granted.esignAccount ? ' stored' : ' (already stored)'}`,
+  );
+  console.log(
+    `  health     ${[...byPortal].map(([p, n]) => `${p} ${n} ok`).join(' · ')} (GET /v1/credentials)\n`,
+  );
+
+  // No period given: each portal's default is the latest period that has data.
   const started = await api<Run>('POST', '/v1/sync-runs', {
     clients: { tags: ['demo'] },
     categories: CATEGORIES,
-    period: { gst: lastMonthPeriod() },
   });
   if (started.status !== 202)
     throw new Error(`starting the run: ${started.status} ${JSON.stringify(started.body)}`);
   const runId = started.body.id;
+  const periods = Object.entries(started.body.period)
+    .map(([portal, period]) => `${portal} ${period}`)
+    .join(', ');
+  console.log(`Syncing ${CATEGORIES.join(', ')} (period: ${periods || 'none needed'})\n`);
 
   const bars = new MultiBar(
     {

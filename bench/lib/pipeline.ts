@@ -214,6 +214,8 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
   const log = opts.onProgress ?? (() => undefined);
   return withScratchDatabase(infra, 'pipeline', async (databaseUrl, topicPrefix) => {
     const stack = await startStack({
+      // Throughput of the pipeline, not access: identifiers without stored access are fetched.
+      access: 'lax',
       kafkaBrokers: infra.kafkaBrokers,
       databaseUrl,
       topicPrefix,

@@ -52,6 +52,8 @@ describe('sync runs at firm scale, through the public API', () => {
 
   beforeAll(async () => {
     stack = await startStack({
+      // Lax access: the subject here is a firm-scale run, not 1,000 clients' OTPs and consents.
+      access: 'lax',
       env: {
         // The firm's portal accounts are not rate limited here: the sandbox has no quota to protect, and a
         // 600-calls-a-minute ERI account would make this test a 20-minute wait on the limiter.

@@ -33,6 +33,8 @@ describe('sync runs: cancel, outage, retry, no-change and the change feed', () =
 
   beforeAll(async () => {
     stack = await startStack({
+      // Lax access: these tests are about cancel, outages and retries; clients without stored access are fetched.
+      access: 'lax',
       env: {
         JOB_MAX_ATTEMPTS: '8',
         JOB_RETRY_BASE_MS: '500',

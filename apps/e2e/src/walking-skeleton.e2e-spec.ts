@@ -1,6 +1,6 @@
 import { gstinCheckCharacter } from '@practice-sync/contracts';
 import type { StackHandle } from '@practice-sync/testing';
-import { startStack, waitFor } from '@practice-sync/testing';
+import { grantPortalAccess, startStack, waitFor } from '@practice-sync/testing';
 
 import { ApiClient, metricTotal } from './api-client';
 
@@ -51,15 +51,31 @@ function previousGstPeriod(now = new Date()): string {
   return `${String(d.getUTCMonth() + 1).padStart(2, '0')}${d.getUTCFullYear()}`;
 }
 
+/**
+ * The stack runs as production does (access required: the sandbox demands portal sessions, the connectors fail a
+ * job without stored access), and the firm grants access through the public API.
+ */
 describe('walking skeleton: one multi-client sync through real Kafka and PostgreSQL', () => {
   let stack: StackHandle;
   let api: ApiClient;
+  let adminApiKey: string;
 
   beforeAll(async () => {
     stack = await startStack();
     const firm = await stack.createFirmWithAdmin('E2E Associates');
-    api = new ApiClient(stack.gatewayUrl, firm.adminApiKey);
+    adminApiKey = firm.adminApiKey;
+    api = new ApiClient(stack.gatewayUrl, adminApiKey);
   });
+
+  async function completed(runId: string): Promise<SyncRun> {
+    return waitFor(
+      async () => {
+        const r = await api.get<SyncRun>(`/v1/sync-runs/${runId}`);
+        return r.body.status === 'completed' ? r.body : undefined;
+      },
+      { timeoutMs: 120000, intervalMs: 500, description: `run ${runId} to complete` },
+    );
+  }
 
   afterAll(async () => {
     await stack?.stop();
@@ -106,8 +122,9 @@ describe('walking skeleton: one multi-client sync through real Kafka and Postgre
     expect(runs.body.items).toEqual([]);
   });
 
-  it('runs 3 clients × 3 categories to completed, with every outcome in the jobs, client-master and metrics', async () => {
-    const clients: Client[] = [];
+  const clients: Client[] = [];
+
+  it('fails every job credentials_missing, saying what to do, until the firm grants portal access', async () => {
     for (const [i, pan] of PANS.entries()) {
       const res = await api.post<Client>('/v1/clients', {
         name: `Client ${i + 1}`,
@@ -122,6 +139,33 @@ describe('walking skeleton: one multi-client sync through real Kafka and Postgre
     }
 
     const started = await api.post<SyncRun>('/v1/sync-runs', {
+      clients: { ids: [clients[0].id] },
+      categories: CATEGORIES,
+      period: { gst: previousGstPeriod() },
+    });
+    expect(started.status).toBe(202);
+    const run = await completed(started.body.id);
+    expect(run.totals).toMatchObject({ jobs: 3, failed: 3, succeeded: 0, noChange: 0 });
+    const jobs = (await api.get<List<SyncJob>>(`/v1/sync-runs/${run.id}/jobs`)).body.items;
+    for (const job of jobs) {
+      expect(job).toMatchObject({ outcome: 'failed', errorCode: 'credentials_missing' });
+      // The explanation names the step a person takes (an OTP, the intermediary account, the API key).
+      expect(job.errorMessage).toMatch(/is stored|consent/);
+    }
+  });
+
+  it('runs 3 clients × 3 categories to completed once access is granted, with every outcome in the jobs, client-master and metrics', async () => {
+    const granted = await grantPortalAccess(stack.gatewayUrl, adminApiKey, {
+      gstins: clients.flatMap((c) => c.gstins),
+      pans: clients.map((c) => c.pan ?? ''),
+      esign: true,
+    });
+    expect(granted).toEqual({ gstSessions: 3, itrConsents: 3, esignAccount: true });
+    const access = await api.get<List<{ portal: string; status: string }>>('/v1/credentials?limit=100');
+    expect(access.status).toBe(200);
+    expect(access.body.items.filter((a) => a.status !== 'ok')).toEqual([]);
+
+    const started = await api.post<SyncRun>('/v1/sync-runs', {
       clients: { all: true },
       categories: CATEGORIES,
       period: { gst: previousGstPeriod() },
@@ -129,13 +173,7 @@ describe('walking skeleton: one multi-client sync through real Kafka and Postgre
     expect(started.status).toBe(202);
     const runId = started.body.id;
 
-    const run = await waitFor(
-      async () => {
-        const r = await api.get<SyncRun>(`/v1/sync-runs/${runId}`);
-        return r.body.status === 'completed' ? r.body : undefined;
-      },
-      { timeoutMs: 120000, intervalMs: 500, description: `run ${runId} to complete` },
-    );
+    const run = await completed(runId);
     expect(run.totals.jobs).toBe(9);
     expect(run.totals.pending + run.totals.running).toBe(0);
     expect(run.totals.succeeded + run.totals.noChange).toBe(9);
@@ -162,16 +200,16 @@ describe('walking skeleton: one multi-client sync through real Kafka and Postgre
       }
     }
 
-    // the job counters are on each service's /metrics
+    // the job counters are on each service's /metrics (this run's 9 jobs and the 3 without access before it)
     const u = stack.urls;
-    await waitFor(async () => (await metricTotal(u['client-master'], 'client_master_results_total')) === 9, {
+    await waitFor(async () => (await metricTotal(u['client-master'], 'client_master_results_total')) === 12, {
       timeoutMs: 10000,
-      description: 'client-master to count 9 results',
+      description: 'client-master to count 12 results',
     });
-    expect(await metricTotal(u['sync-orchestrator'], 'sync_jobs_completed_total')).toBe(9);
-    expect(await metricTotal(u['sync-orchestrator'], 'sync_jobs_dispatched_total')).toBe(9);
+    expect(await metricTotal(u['sync-orchestrator'], 'sync_jobs_completed_total')).toBe(12);
+    expect(await metricTotal(u['sync-orchestrator'], 'sync_jobs_dispatched_total')).toBe(12);
     for (const connector of ['connector-gst', 'connector-itr', 'connector-esign'] as const) {
-      expect(await metricTotal(u[connector], 'connector_jobs_total')).toBe(3);
+      expect(await metricTotal(u[connector], 'connector_jobs_total')).toBe(4);
     }
     expect(
       await metricTotal(u.gateway, 'process_cpu_user_seconds_total', 'service="gateway"'),

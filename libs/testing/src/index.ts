@@ -1,9 +1,11 @@
 export { kafkaAnswers } from './infra/kafka';
 export { postgresAnswers, withDatabase } from './infra/postgres';
+export type { PortalAccessGranted, PortalAccessRequest } from './stack/access';
+export { grantPortalAccess, SANDBOX_OTP } from './stack/access';
 export type { FirmWithAdmin } from './stack/firm';
 export { apiKeyWorks, createFirmWithAdmin } from './stack/firm';
 export { freePort } from './stack/processes';
-export type { ServiceName } from './stack/services';
+export type { ServiceName, StackAccess } from './stack/services';
 export { SERVICE_NAMES } from './stack/services';
 export type { StackHandle, StartStackOptions } from './stack/start-stack';
 export { startStack } from './stack/start-stack';

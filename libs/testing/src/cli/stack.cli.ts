@@ -8,6 +8,7 @@ import { stackDir } from '../infra/repo-root';
 import { readEnvFile, writeEnvFile } from '../stack/env-file';
 import { apiKeyWorks, createFirmWithAdmin } from '../stack/firm';
 import { stopPidFile } from '../stack/processes';
+import type { StackAccess } from '../stack/services';
 import { SERVICE_NAMES, SERVICES } from '../stack/services';
 import { startStack } from '../stack/start-stack';
 
@@ -27,8 +28,17 @@ function platformKey(): string {
   return key;
 }
 
+/** STACK_ACCESS: `required` (default, production's access rules) or `lax` (see StackAccess). */
+function access(): StackAccess {
+  const value = process.env['STACK_ACCESS'] || 'required';
+  if (value !== 'required' && value !== 'lax')
+    throw new Error(`STACK_ACCESS must be "required" or "lax" (got "${value}")`);
+  return value;
+}
+
 async function up(): Promise<void> {
   const stack = await startStack({
+    access: access(),
     ports: 'default',
     detached: true,
     reuseRunning: true,

@@ -53,7 +53,16 @@ const PORTAL_PATH: Partial<Record<ServiceName, string>> = {
   'connector-esign': '/esign',
 };
 
+/**
+ * How the stack treats portal access. `required` (the default, production's behaviour): the sandbox demands a
+ * session on every read and the connectors fail a job without stored access `credentials_missing`, so access is
+ * granted through the public API as a firm would. `lax`: identifiers without stored access are fetched without a
+ * session; only for tests and benchmarks whose subject is not access (a firm-scale run, throughput).
+ */
+export type StackAccess = 'required' | 'lax';
+
 export interface StackSettings {
+  access: StackAccess;
   kafkaBrokers: string;
   topicPrefix: string;
   databaseUrl: string;
@@ -66,13 +75,12 @@ export interface StackSettings {
 export function serviceEnv(name: ServiceName, s: StackSettings): Record<string, string> {
   const port = new URL(s.urls[name]).port;
   if (name === 'portal-sandbox') {
-    // The connectors open sessions and speak the GST envelope, so encryption stays at its faithful default.
-    // Sessions are not required yet only because the e2e creates clients without portal access (the gateway's
-    // credential routes are being added); flip this and REQUIRE_CREDENTIALS below together once it sets them.
+    // The connectors open sessions and speak the GST envelope, so encryption stays at its faithful default;
+    // sessions are required unless the stack runs lax (with REQUIRE_CREDENTIALS below: the two go together).
     return {
       PORT: port,
       LOG_LEVEL: s.logLevel,
-      SANDBOX_REQUIRE_SESSIONS: 'false',
+      SANDBOX_REQUIRE_SESSIONS: String(s.access === 'required'),
     };
   }
   const env: Record<string, string> = {
@@ -93,9 +101,9 @@ export function serviceEnv(name: ServiceName, s: StackSettings): Record<string, 
   const portalPath = PORTAL_PATH[name];
   if (portalPath) {
     env['PORTAL_BASE_URL'] = `${s.urls['portal-sandbox']}${portalPath}`;
-    // Identifiers without stored access are fetched without a session (see the sandbox above), not failed
-    // credentials_missing; identifiers with stored access use their sessions.
-    env['REQUIRE_CREDENTIALS'] = 'false';
+    // Lax: identifiers without stored access are fetched without a session (see the sandbox above), not failed
+    // credentials_missing; identifiers with stored access use their sessions either way.
+    env['REQUIRE_CREDENTIALS'] = String(s.access === 'required');
   }
   return env;
 }

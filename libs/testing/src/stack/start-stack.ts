@@ -8,7 +8,7 @@ import type { FirmWithAdmin } from './firm';
 import { createFirmWithAdmin } from './firm';
 import { isReady } from './http';
 import { freePort, isAlive, readPid, runLogged, spawnLogged, stopPid, tail, writePid } from './processes';
-import type { ServiceName, StackSettings } from './services';
+import type { ServiceName, StackAccess, StackSettings } from './services';
 import { SERVICE_NAMES, serviceEnv, SERVICES } from './services';
 
 export interface StartStackOptions {
@@ -32,6 +32,12 @@ export interface StartStackOptions {
   reuseRunning?: boolean;
   readyTimeoutMs?: number;
   logLevel?: string;
+  /**
+   * `required` (default): production's access rules, portal access granted through the public API. `lax`: jobs
+   * for identifiers without stored access are fetched anyway; a test or benchmark that is not about access asks
+   * for it explicitly.
+   */
+  access?: StackAccess;
   /** Extra variables for every service (e.g. feature flags a test needs). */
   env?: Record<string, string>;
   /**
@@ -96,6 +102,7 @@ async function mapLimit<T>(
 
 function resolveSettings(opts: StartStackOptions) {
   return {
+    access: opts.access ?? ('required' as StackAccess),
     kafkaBrokers: opts.kafkaBrokers ?? process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
     databaseUrl:
       opts.databaseUrl ?? process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/practice_sync',

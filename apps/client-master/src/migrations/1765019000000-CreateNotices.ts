@@ -56,12 +56,14 @@ export class CreateNotices1765019000000 implements MigrationInterface {
     await this.copyFromRecords(q);
   }
 
-  private async copyFromRecords(q: QueryRunner): Promise<void> {
+  /** The notices already in the records store, the latest fetch of each first (later ones are no-ops). */
+  async copyFromRecords(q: QueryRunner): Promise<void> {
     const rows = (await q.query(
-      `SELECT firm_id, client_id, category, subject_kind, subject_value, period, natural_key, data,
-              min(first_seen_at) OVER (PARTITION BY client_id, category, natural_key) AS first_seen_at, last_seen_at
+      `SELECT firm_id, client_id, category, subject_kind, subject_value, natural_key, data, last_seen_at,
+              first_value(period) OVER w AS period, min(first_seen_at) OVER w AS first_seen_at
          FROM records
         WHERE category = ANY($1::text[]) AND removed_at IS NULL AND data->>'kind' IN ('notice', 'proceeding')
+       WINDOW w AS (PARTITION BY client_id, category, natural_key ORDER BY first_seen_at)
         ORDER BY last_seen_at DESC`,
       [[...NOTICE_CATEGORIES]],
     )) as NoticeRecordRow[];

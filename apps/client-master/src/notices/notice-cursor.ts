@@ -1,4 +1,4 @@
-import { ISO_DATE_PATTERN } from '@practice-sync/contracts';
+import { toIsoDate } from '@practice-sync/contracts';
 
 import { ValidationProblem } from '../problems/problem';
 
@@ -21,7 +21,7 @@ export function decodeNoticeCursor(cursor: string): NoticeCursor {
     if (
       typeof id === 'string' &&
       UUID.test(id) &&
-      (due === null || (typeof due === 'string' && ISO_DATE_PATTERN.test(due)))
+      (due === null || (typeof due === 'string' && toIsoDate(due) === due))
     )
       return { id: id.toLowerCase(), due };
   } catch {

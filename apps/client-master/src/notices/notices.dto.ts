@@ -1,7 +1,18 @@
 import type { Category, NoticeStatus } from '@practice-sync/contracts';
 import { ISO_DATE_PATTERN, NoticeStatuses, portalOf } from '@practice-sync/contracts';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 import { MAX_LIMIT } from '../common/cursor';
 import { NOTICE_CATEGORIES } from './notice-of';
@@ -36,6 +47,7 @@ export class ListNoticesQueryDto {
   /** Only notices due before this date (exclusive), `YYYY-MM-DD`; notices without a due date are left out. */
   @IsOptional()
   @Matches(ISO_DATE_PATTERN)
+  @IsISO8601({ strict: true })
   dueBefore?: string;
 
   /** Only this status; by default every notice not closed (open and replied). */

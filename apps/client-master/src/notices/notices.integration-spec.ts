@@ -12,6 +12,7 @@ import { AppModule } from '../app.module';
 import { clientMasterDataSourceOptions } from '../client-master-data-source';
 import { loadClientMasterConfig } from '../config/client-master.config';
 import { configureApp } from '../configure-app';
+import { CreateNotices1765019000000 } from '../migrations/1765019000000-CreateNotices';
 
 interface NoticeEvent {
   type: string;
@@ -301,5 +302,29 @@ describe('client-master notices', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e) => e.field)).toContain('dueBefore');
     expect((await call<Page<Notice>>('GET', `/notices?cursor=nope`)).status).toBe(400);
+    const notADay = Buffer.from(JSON.stringify({ due: '2026-13-45', id: uuidv7() })).toString('base64url');
+    expect((await call<Page<Notice>>('GET', `/notices?cursor=${notADay}`)).status).toBe(400);
+    expect((await call<Page<Notice>>('GET', `/notices?dueBefore=2026-02-30`)).status).toBe(400);
+  });
+
+  it('its migration makes the notices already in the records store known, as the consumer left them', async () => {
+    const db = app.get(DataSource);
+    const rows = () =>
+      db.query(
+        `SELECT notice_id, status, to_char(due_date, 'YYYY-MM-DD') AS due, due_date_raw, first_period
+           FROM notices WHERE client_id = $1 ORDER BY notice_id`,
+        [clientId],
+      );
+    const kept = await rows();
+    expect(kept).toHaveLength(5);
+    const runner = db.createQueryRunner();
+    try {
+      const migration = new CreateNotices1765019000000();
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await rows()).toEqual(kept);
   });
 });

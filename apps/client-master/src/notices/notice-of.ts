@@ -1,11 +1,8 @@
 import type { Category, NoticeStatus } from '@practice-sync/contracts';
-import { toIsoDate } from '@practice-sync/contracts';
+import { NoticeCategories, toIsoDate } from '@practice-sync/contracts';
 
 /** Categories whose records may be notices firms must answer. */
-export const NOTICE_CATEGORIES: ReadonlySet<Category> = new Set<Category>([
-  'gst.notices_return_register',
-  'itr.notices_orders',
-]);
+export const NOTICE_CATEGORIES: ReadonlySet<Category> = new Set<Category>(NoticeCategories);
 
 export interface NoticeFacts {
   /** The portal's id (ARN for GST, proceeding id for Income Tax): one notice per client and id. */

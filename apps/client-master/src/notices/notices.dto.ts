@@ -1,5 +1,5 @@
 import type { Category, NoticeStatus } from '@practice-sync/contracts';
-import { ISO_DATE_PATTERN, NoticeStatuses, portalOf } from '@practice-sync/contracts';
+import { ISO_DATE_PATTERN, NoticeCategories, NoticeStatuses, portalOf } from '@practice-sync/contracts';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -15,9 +15,8 @@ import {
 } from 'class-validator';
 
 import { MAX_LIMIT } from '../common/cursor';
-import { NOTICE_CATEGORIES } from './notice-of';
 
-export const NOTICE_PORTALS = ['gst', 'itr'] as const;
+export const NOTICE_PORTALS = [...new Set(NoticeCategories.map(portalOf))];
 
 export class ListNoticesQueryDto {
   @IsOptional()
@@ -38,10 +37,10 @@ export class ListNoticesQueryDto {
 
   @IsOptional()
   @IsIn(NOTICE_PORTALS)
-  portal?: (typeof NOTICE_PORTALS)[number];
+  portal?: string;
 
   @IsOptional()
-  @IsIn([...NOTICE_CATEGORIES])
+  @IsIn(NoticeCategories)
   category?: string;
 
   /** Only notices due before this date (exclusive), `YYYY-MM-DD`; notices without a due date are left out. */

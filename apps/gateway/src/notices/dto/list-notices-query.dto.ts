@@ -1,13 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { NoticeStatus } from '@practice-sync/contracts';
-import { ISO_DATE_PATTERN, NoticeStatuses, toIsoDate } from '@practice-sync/contracts';
+import {
+  ISO_DATE_PATTERN,
+  NoticeCategories,
+  NoticeStatuses,
+  portalOf,
+  toIsoDate,
+} from '@practice-sync/contracts';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 
 import { PaginationQueryDto } from '../../common/pagination.dto';
 import { CheckField, stringRule } from '../../validation/field-check';
 
-export const NOTICE_PORTALS = ['gst', 'itr'] as const;
-export const NOTICE_CATEGORIES = ['gst.notices_return_register', 'itr.notices_orders'] as const;
+export const NOTICE_PORTALS = [...new Set(NoticeCategories.map(portalOf))];
 
 export class ListNoticesQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: "Only this client's notices." })
@@ -21,12 +26,12 @@ export class ListNoticesQueryDto extends PaginationQueryDto {
   portal?: string;
 
   @ApiPropertyOptional({
-    enum: NOTICE_CATEGORIES,
+    enum: NoticeCategories,
     example: 'gst.notices_return_register',
     description: 'Only notices of this category.',
   })
   @IsOptional()
-  @IsIn(NOTICE_CATEGORIES, { message: `must be one of ${NOTICE_CATEGORIES.join(', ')}` })
+  @IsIn(NoticeCategories, { message: `must be one of ${NoticeCategories.join(', ')}` })
   category?: string;
 
   @ApiPropertyOptional({

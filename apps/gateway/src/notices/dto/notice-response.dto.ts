@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { NoticeStatuses } from '@practice-sync/contracts';
+import { NoticeCategories, NoticeStatuses } from '@practice-sync/contracts';
 
 import { SubjectDto } from '../../clients/dto/client-response.dto';
-import { NOTICE_CATEGORIES, NOTICE_PORTALS } from './list-notices-query.dto';
+import { NOTICE_PORTALS } from './list-notices-query.dto';
 
 export class NoticeClientDto {
   @ApiProperty({ format: 'uuid', example: '019a3c5e-7d7a-7b3e-9d1c-3f2a1b4c5d6e' })
@@ -24,7 +24,7 @@ export class NoticeSourceDto {
   @ApiProperty({ enum: NOTICE_PORTALS, example: 'gst' })
   portal!: string;
 
-  @ApiProperty({ enum: NOTICE_CATEGORIES, example: 'gst.notices_return_register' })
+  @ApiProperty({ enum: NoticeCategories, example: 'gst.notices_return_register' })
   category!: string;
 
   @ApiProperty({ type: SubjectDto, description: 'The GSTIN or PAN whose portal account holds the notice.' })

@@ -1,9 +1,16 @@
 import { z } from 'zod';
 
+import type { Category } from '../../categories';
 import { defineEvent } from '../../event-contract';
 import { ISO_DATE_PATTERN } from '../../portal-dates';
 import { Topics } from '../../topics';
 import { CategorySchema, SubjectSchema } from '../shared.schema';
+
+/** The categories whose records carry notices a firm must answer (GST notices, Income Tax e-proceedings). */
+export const NoticeCategories = [
+  'gst.notices_return_register',
+  'itr.notices_orders',
+] as const satisfies readonly Category[];
 
 /**
  * Where a notice stands: `open` (a reply is awaited), `replied` (answered, not yet closed by the department),

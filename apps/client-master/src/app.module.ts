@@ -8,6 +8,7 @@ import { PersistenceModule } from '@practice-sync/persistence';
 import { clientMasterDataSourceOptions } from './client-master-data-source';
 import { ClientsModule } from './clients/clients.module';
 import type { ClientMasterConfig } from './config/client-master.config';
+import { NoticesModule } from './notices/notices.module';
 import { RecordsModule } from './records/records.module';
 import { StatusModule } from './status/status.module';
 
@@ -27,6 +28,7 @@ export class AppModule {
         ClientsModule,
         StatusModule,
         RecordsModule,
+        NoticesModule,
       ],
     };
   }

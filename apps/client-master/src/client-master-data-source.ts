@@ -6,6 +6,8 @@ import type { ClientMasterConfig } from './config/client-master.config';
 import { CreateClients1763856100000 } from './migrations/1763856100000-CreateClients';
 import { CreateStatusCells1763856200000 } from './migrations/1763856200000-CreateStatusCells';
 import { CreateRecordsAndChanges1763856300000 } from './migrations/1763856300000-CreateRecordsAndChanges';
+import { CreateNotices1765019000000 } from './migrations/1765019000000-CreateNotices';
+import { NoticeEntity } from './notices/notice.entity';
 import { RecordChangeEntity, RecordEntity } from './records/record.entity';
 import { StatusCellEntity } from './status/status-cell.entity';
 
@@ -18,12 +20,13 @@ export function clientMasterDataSourceOptions(
     url: config.DATABASE_URL,
     preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
     schema: 'client_master',
-    entities: [ClientEntity, StatusCellEntity, RecordEntity, RecordChangeEntity],
+    entities: [ClientEntity, StatusCellEntity, RecordEntity, RecordChangeEntity, NoticeEntity],
     migrations: [
       ...MessagingMigrations,
       CreateClients1763856100000,
       CreateStatusCells1763856200000,
       CreateRecordsAndChanges1763856300000,
+      CreateNotices1765019000000,
     ],
     applicationName: 'client-master',
   };

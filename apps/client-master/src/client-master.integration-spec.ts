@@ -12,6 +12,7 @@ import {
   ClientCreatedEvent,
   ClientDeletedEvent,
   ClientNoticeDetectedEvent,
+  ClientNoticeUpdatedEvent,
   ClientRecordsChangedEvent,
   ClientStatusChangedEvent,
   ClientUpdatedEvent,
@@ -58,6 +59,7 @@ describe('client-master', () => {
         ClientUpdatedEvent,
         ClientDeletedEvent,
         ClientNoticeDetectedEvent,
+        ClientNoticeUpdatedEvent,
       ],
       handle: async (e) => {
         if (e.type === ClientStatusChangedEvent.type) announced.push(e as Envelope<ClientStatusChanged>);

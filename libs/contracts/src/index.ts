@@ -10,6 +10,7 @@ export * from './events/sync-job-requested/sync-job-requested.event';
 export * from './events/sync-run-changed/sync-run-changed.event';
 export * from './identifiers';
 export * from './outcomes';
+export * from './portal-dates';
 export * from './topics';
 
 import {
@@ -18,6 +19,7 @@ import {
   ClientUpdatedEvent,
 } from './events/client-lifecycle/client-lifecycle.event';
 import { ClientNoticeDetectedEvent } from './events/client-notice-detected/client-notice-detected.event';
+import { ClientNoticeUpdatedEvent } from './events/client-notice-updated/client-notice-updated.event';
 import { ClientRecordsChangedEvent } from './events/client-records-changed/client-records-changed.event';
 import { ClientStatusChangedEvent } from './events/client-status-changed/client-status-changed.event';
 import { SyncJobCompletedEvent } from './events/sync-job-completed/sync-job-completed.event';
@@ -35,7 +37,9 @@ export const ALL_EVENTS = [
   ClientUpdatedEvent,
   ClientDeletedEvent,
   ClientNoticeDetectedEvent,
+  ClientNoticeUpdatedEvent,
 ] as const;
 export * from './asyncapi/build-asyncapi';
 export * from './events/client-lifecycle/client-lifecycle.event';
 export * from './events/client-notice-detected/client-notice-detected.event';
+export * from './events/client-notice-updated/client-notice-updated.event';

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClientRecordsChanged, Envelope } from '@practice-sync/contracts';
 import {
   ClientNoticeDetectedEvent,
+  ClientNoticeUpdatedEvent,
   ClientRecordsChangedEvent,
   createEnvelope,
   Topics,
@@ -12,13 +13,15 @@ import { enqueueEvents, KafkaMessaging } from '@practice-sync/messaging';
 import { counter, METRICS_REGISTRY } from '@practice-sync/observability';
 import type { Counter, Registry } from 'prom-client';
 
+import type { NoticeChange } from '../notices/apply-notices';
+import { applyNotices } from '../notices/apply-notices';
 import { applyRecords } from './apply-records';
-import { noticeOf } from './notice-of';
 
 export const RECORDS_GROUP = 'client-master.records';
 
 /**
- * Keeps the records store and the change feed from `client.records.v1`, and announces each new notice on
+ * Keeps the records store and the change feed from `client.records.v1`, and the client's notices (one per
+ * notice id, whatever period fetched it), announcing a new notice or a notice's new status / due date on
  * `client.events.v1`, all in the inbox transaction: a redelivered chunk changes nothing and announces nothing.
  */
 @Injectable()
@@ -62,30 +65,38 @@ export class RecordsConsumer implements OnApplicationBootstrap {
     ctx.afterCommit(() => {
       for (const { kind } of applied) this.changes.inc({ category: chunk.category, change: kind });
     });
-    const events: OutgoingEvent[] = [];
-    for (const { change, kind } of applied) {
-      if (kind !== 'added') continue;
-      const notice = noticeOf(chunk.category, change.naturalKey, change.data);
-      if (!notice) continue;
-      const data = {
-        clientId: chunk.clientId,
-        category: chunk.category,
-        subject: chunk.subject,
-        period: chunk.period,
-        naturalKey: change.naturalKey,
-        ...notice,
-        runId: chunk.runId,
-        jobId: chunk.jobId,
-      };
-      events.push({
-        contract: ClientNoticeDetectedEvent,
-        envelope: createEnvelope(ClientNoticeDetectedEvent, data, {
-          firmId: envelope.firmId,
-          correlationId: chunk.runId,
-          causationId: envelope.id,
-        }),
-      });
-    }
+    const notices = await applyNotices(ctx.manager, envelope.firmId, chunk, new Date(envelope.occurredAt));
+    const events = notices.map((n) => this.noticeEvent(envelope, n));
     if (events.length > 0) await enqueueEvents(ctx.manager, events);
+  }
+
+  private noticeEvent(envelope: Envelope<ClientRecordsChanged>, n: NoticeChange): OutgoingEvent {
+    const chunk = envelope.data;
+    const data = {
+      clientId: chunk.clientId,
+      category: chunk.category,
+      subject: chunk.subject,
+      period: chunk.period,
+      naturalKey: n.naturalKey,
+      noticeId: n.notice.noticeId,
+      section: n.notice.section,
+      status: n.notice.status,
+      dueDate: n.notice.dueDate,
+      issuedOn: n.notice.issuedOn,
+      portalDates: n.notice.portalDates,
+      description: n.notice.description,
+      runId: chunk.runId,
+      jobId: chunk.jobId,
+    };
+    const meta = { firmId: envelope.firmId, correlationId: chunk.runId, causationId: envelope.id };
+    return n.kind === 'detected'
+      ? {
+          contract: ClientNoticeDetectedEvent,
+          envelope: createEnvelope(ClientNoticeDetectedEvent, data, meta),
+        }
+      : {
+          contract: ClientNoticeUpdatedEvent,
+          envelope: createEnvelope(ClientNoticeUpdatedEvent, { ...data, previous: n.previous }, meta),
+        };
   }
 }

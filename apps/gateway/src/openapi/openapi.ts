@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ClientsModule } from '../clients/clients.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { FirmsModule } from '../firms/firms.module';
+import { NoticesModule } from '../notices/notices.module';
 import { FieldErrorDto, ProblemDto } from '../problems/problem.dto';
 import { SyncRunsModule } from '../sync-runs/sync-runs.module';
 import { SyncSchedulesModule } from '../sync-schedules/sync-schedules.module';
@@ -30,7 +31,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   // Only the public API; health and metrics are for probes and Prometheus, not for firms.
   return SwaggerModule.createDocument(app, config, {
-    include: [FirmsModule, ClientsModule, CredentialsModule, SyncRunsModule, SyncSchedulesModule],
+    include: [
+      FirmsModule,
+      ClientsModule,
+      CredentialsModule,
+      SyncRunsModule,
+      SyncSchedulesModule,
+      NoticesModule,
+    ],
     extraModels: [ProblemDto, FieldErrorDto],
   });
 }

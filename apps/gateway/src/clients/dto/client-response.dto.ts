@@ -44,7 +44,7 @@ export class ClientListResponseDto {
   nextCursor!: string | null;
 }
 
-class SubjectDto {
+export class SubjectDto {
   @ApiProperty({ enum: ['gstin', 'pan', 'esignClientFileId'], example: 'gstin' })
   kind!: string;
 

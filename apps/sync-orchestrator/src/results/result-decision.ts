@@ -16,6 +16,7 @@ export type JobResultPatch = Pick<
   | 'updated'
   | 'removed'
   | 'unchanged'
+  | 'parts'
   | 'startedAt'
   | 'finishedAt'
 >;
@@ -56,7 +57,9 @@ export function decideResult(
   if (job.status === 'done' && job.attempts >= result.attempt) {
     return { kind: 'ignore', reason: `job already recorded attempt ${job.attempts}` };
   }
-  const retryableFailure = result.outcome === 'failed' && result.retryable;
+  // A partial result with a transiently failed part is retried like a failure: the retry fetches every part
+  // again and the connector's snapshot makes the kept parts `unchanged`, so nothing is duplicated.
+  const retryableFailure = (result.outcome === 'failed' || result.outcome === 'partial') && result.retryable;
   if (retryableFailure && job.status !== 'done') {
     const current = result.attempt >= job.attempts && job.status === 'running';
     if (!current) {
@@ -90,6 +93,7 @@ export function decideResult(
     retryable: result.retryable,
     attempts: Math.max(job.attempts, result.attempt),
     ...result.counts,
+    parts: result.parts ?? null,
     startedAt: new Date(result.startedAt),
     finishedAt: new Date(result.finishedAt),
   };

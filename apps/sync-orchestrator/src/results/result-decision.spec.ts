@@ -1,6 +1,6 @@
 import type { SyncJobCompleted } from '@practice-sync/contracts';
 
-import { decideResult } from './result-decision';
+import { accumulatedCounts, decideResult } from './result-decision';
 
 const result = (over: Partial<SyncJobCompleted> = {}): SyncJobCompleted => ({
   jobId: '01936f6e-0000-7000-8000-0000000000aa',
@@ -173,6 +173,54 @@ describe('decideResult', () => {
         to: 'partial',
         patch: { outcome: 'partial', parts },
       });
+    });
+
+    it('keeps what a partial attempt published: the retry that completes adds only the missing part', () => {
+      const first = decideResult(
+        running,
+        partial({ counts: { added: 6, updated: 0, removed: 0, unchanged: 0 } }),
+        {
+          maxAttempts: 3,
+          mayRetry: true,
+        },
+      );
+      expect(first).toMatchObject({
+        kind: 'retry',
+        patch: { added: 6, updated: 0, removed: 0, unchanged: 0 },
+      });
+      const retried = {
+        status: 'running' as const,
+        outcome: null,
+        attempts: 2,
+        added: 6,
+        updated: 0,
+        removed: 0,
+        unchanged: 0,
+      };
+      const done = decideResult(
+        retried,
+        result({
+          category: 'itr.ais_tis_26as',
+          attempt: 2,
+          counts: { added: 3, updated: 0, removed: 0, unchanged: 6 },
+        }),
+        { maxAttempts: 3, mayRetry: true },
+      );
+      expect(done).toMatchObject({
+        kind: 'apply',
+        to: 'succeeded',
+        patch: { added: 9, updated: 0, removed: 0, unchanged: 0 },
+      });
+    });
+
+    it('counts a failed attempt as nothing new', () => {
+      const job = { added: 6, updated: 1, removed: 0, unchanged: 2 };
+      expect(
+        accumulatedCounts(
+          job,
+          result({ outcome: 'failed', counts: { added: 0, updated: 0, removed: 0, unchanged: 0 } }),
+        ),
+      ).toEqual(job);
     });
 
     it('records a no_data result as final, counted as noData', () => {

@@ -11,7 +11,12 @@ import { gstinFor } from './sync-run-views';
  * fetch that finds nothing ends `no_data` ("nothing on the portal for this period"), never a success; one
  * statement of AIS/TIS/26AS failing keeps the others (`partial`, per-part reasons, retried without duplicates);
  * skipped jobs are counted apart from the run's work. Test subjects are picked from the sandbox's world facts.
+ * Portal access is granted through the public API as a firm would (GST OTP, ERI account and PAN consent), so the
+ * spec holds whether the stack requires access or not.
  */
+
+/** The OTP the portal sandbox sends for every GSTIN and taxpayer. */
+const SANDBOX_OTP = '575757';
 
 const ITR_PERIOD = '2025-26';
 const FY = '2024-25';
@@ -67,6 +72,14 @@ describe('outcomes a firm can trust: no_data, partial statements, skipped apart 
       },
     });
     key = (await stack.createFirmWithAdmin('Trust & Co')).adminApiKey;
+    // The firm's e-filing intermediary account; each PAN's consent is taken when its client is created.
+    const eri = await api('PUT', '/v1/credentials/itr', {
+      clientId: 'eri-client',
+      clientSecret: 'eri-secret',
+      userId: 'ERIP000001',
+      password: 'eri-password',
+    });
+    expect(eri.status).toBe(200);
   });
 
   afterAll(async () => {
@@ -90,9 +103,19 @@ describe('outcomes a firm can trust: no_data, partial statements, skipped apart 
     throw new Error(`no PAN of series ${series} fits`);
   }
 
-  async function createClient(body: Record<string, unknown>): Promise<string> {
+  async function createClient(body: { name: string; pan?: string; gstins?: string[] }): Promise<string> {
     const res = await api<{ id: string }>('POST', '/v1/clients', body);
     expect(res.status).toBe(201);
+    for (const gstin of body.gstins ?? []) {
+      expect((await api('PUT', `/v1/credentials/gst/${gstin}`, { username: 'trust-user' })).status).toBe(200);
+      expect((await api('POST', `/v1/credentials/gst/${gstin}/otp`, { otp: SANDBOX_OTP })).status).toBe(200);
+    }
+    if (body.pan) {
+      await api('POST', `/v1/credentials/itr/${body.pan}/consent`, {});
+      expect((await api('POST', `/v1/credentials/itr/${body.pan}/consent`, { otp: SANDBOX_OTP })).status).toBe(
+        200,
+      );
+    }
     return res.body.id;
   }
 

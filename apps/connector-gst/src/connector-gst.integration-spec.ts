@@ -173,6 +173,8 @@ describe('connector-gst against the sandbox', () => {
       (_, i) => jobs[i].category === 'gst.gstr1_1a' && jobs[i].subject.value === gstin(5),
     );
     expect(gstr1Of5).toMatchObject({ outcome: 'no_data', counts: { added: 0, removed: 0 } });
+    // The run log says what the portal answered.
+    expect(gstr1Of5?.errorMessage).toMatch(/the GST portal answered "no data": RET11416 for GSTR-1 /);
     expect(added('gst.ims_2a', gstin(3))).toBeGreaterThan(500);
 
     const again = jobs.map((j) => ({ ...j, jobId: uuidv7(), runId: uuidv7() }));

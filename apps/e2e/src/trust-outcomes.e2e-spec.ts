@@ -226,6 +226,8 @@ describe('outcomes a firm can trust: no_data, partial statements, skipped apart 
       expect(j.counts).toEqual({ added: 0, updated: 0, removed: 0, unchanged: 0 });
       expect(j.errorMessage).toMatch(/^nothing on the portal for this period/);
     }
+    // The GSTR-2B job says which GSTN "no data" code the portal answered.
+    expect(noData.find((j) => j.category === 'gst.gstr2b')?.errorMessage).toContain('RET2B1016');
     expect((await jobs(run.id, '&outcome=succeeded')).length).toBe(0);
 
     const summary = (await api<Page<ClientSummary>>('GET', `/v1/sync-runs/${run.id}/summary`)).body.items;

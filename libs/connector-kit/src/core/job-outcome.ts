@@ -28,10 +28,11 @@ export interface JobResult {
 const SUBJECT_LABEL = { gstin: 'GSTIN', pan: 'PAN', esignClientFileId: 'client file' } as const;
 
 /** The run log's explanation of a `no_data` job: the portal was read and holds nothing for it. */
-export function noDataMessage(job: ConnectorJob): string {
+export function noDataMessage(job: ConnectorJob, reason?: string): string {
   const subject = `${SUBJECT_LABEL[job.subject.kind]} ${job.subject.value}`;
   const period = job.period === null ? 'any period' : job.period;
-  return `nothing on the portal for this period: ${job.category} holds no records for ${subject} in ${period}`;
+  const message = `nothing on the portal for this period: ${job.category} holds no records for ${subject} in ${period}`;
+  return reason ? `${message} (${reason})` : message;
 }
 
 /** Each part of a multi-part fetch as the run log shows it: fetched (with its record count) or failed. */
@@ -63,13 +64,14 @@ export function successResult(
   finishedAt: Date,
   job?: ConnectorJob,
   parts: JobPart[] | null = null,
+  noDataReason?: string,
 ): JobResult {
   const failed = parts?.filter((p) => p.status === 'failed') ?? [];
   const partial = fetch.outcome === 'partial' && failed.length > 0;
   const errorMessage = partial
     ? partialMessage(parts ?? [])
     : fetch.outcome === 'no_data' && job
-      ? noDataMessage(job)
+      ? noDataMessage(job, noDataReason)
       : null;
   return {
     completion: {

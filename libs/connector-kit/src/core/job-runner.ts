@@ -166,12 +166,12 @@ export class JobRunner {
           category: job.category,
           period: job.period,
         };
-        const { records, parts } = fetched.result;
+        const { records, parts, noDataReason } = fetched.result;
         const failedPrefixes = (parts ?? []).filter((p) => p.error).map((p) => p.keyPrefix);
         const current = toHashMap(records);
         const previous = await loadSnapshot(manager, key);
         const fetch = outcomeOfFetch(previous, current, failedPrefixes);
-        result = successResult(fetch, finishedAt, job, parts ? partsOf(parts, records) : null);
+        result = successResult(fetch, finishedAt, job, parts ? partsOf(parts, records) : null, noDataReason);
         // Only what was added, updated or removed is published (a failed part's records are left as they were).
         const changes = diffRecords(fetch.compared, records);
         if (changes.length) events.push(...this.recordEvents(claimed, changes));

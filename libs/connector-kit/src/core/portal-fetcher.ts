@@ -40,6 +40,8 @@ export interface FetchPart {
 export interface FetchResult {
   records: NormalisedRecord[];
   parts?: FetchPart[];
+  /** When nothing was found: what the portal said, for the run log (e.g. "the GST portal answered RET11416 …"). */
+  noDataReason?: string;
 }
 
 /**

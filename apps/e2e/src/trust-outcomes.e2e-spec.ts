@@ -112,9 +112,8 @@ describe('outcomes a firm can trust: no_data, partial statements, skipped apart 
     }
     if (body.pan) {
       await api('POST', `/v1/credentials/itr/${body.pan}/consent`, {});
-      expect((await api('POST', `/v1/credentials/itr/${body.pan}/consent`, { otp: SANDBOX_OTP })).status).toBe(
-        200,
-      );
+      const consent = await api('POST', `/v1/credentials/itr/${body.pan}/consent`, { otp: SANDBOX_OTP });
+      expect(consent.status).toBe(200);
     }
     return res.body.id;
   }

@@ -75,7 +75,13 @@ describe('job outcomes', () => {
       'nothing on the portal for this period: gst.gstr3b_ledgers holds no records for GSTIN 27AAACR5055K1Z7 in 032025',
     );
     expect(SyncJobCompletedEvent.schema.safeParse(data).success).toBe(true);
-    const said = successResult({ outcome: 'no_data', counts: zero }, finished, job, null, 'RET13510 for CASH ledger');
+    const said = successResult(
+      { outcome: 'no_data', counts: zero },
+      finished,
+      job,
+      null,
+      'RET13510 for CASH ledger',
+    );
     expect(said.completion.errorMessage).toMatch(/in 032025 \(RET13510 for CASH ledger\)$/);
   });
 

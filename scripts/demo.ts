@@ -2,7 +2,7 @@
 // prints the per-client summary, then where to look next.
 import 'reflect-metadata';
 
-import { gstinCheckCharacter } from '@practice-sync/contracts';
+import { gstinCheckCharacter, OUTCOME_LABELS } from '@practice-sync/contracts';
 import { grantPortalAccess } from '@practice-sync/testing';
 import { MultiBar, Presets } from 'cli-progress';
 import { readFileSync } from 'fs';
@@ -24,6 +24,10 @@ interface Totals {
   failed: number;
   skipped: number;
   cancelled: number;
+  noData: number;
+  partial: number;
+  work: number;
+  workFinished: number;
 }
 interface Run {
   id: string;
@@ -43,6 +47,7 @@ interface Job {
   errorCode: string | null;
   errorMessage: string | null;
   counts: { added: number; updated: number; removed: number; unchanged: number };
+  parts: { name: string; status: string; records: number; errorMessage: string | null }[] | null;
 }
 
 const DEMO_CLIENTS: {
@@ -176,13 +181,22 @@ async function main(): Promise<void> {
   const bars = new MultiBar(
     {
       format:
-        ' {bar} {value}/{total} jobs | {status} | ok {ok} · no change {nc} · failed {failed} · skipped {skipped}',
+        ' {bar} {value}/{total} jobs | {status} | ok {ok} · no change {nc} · nothing on the portal {nd}' +
+        ' · partial {partial} · failed {failed} | not applicable (skipped) {skipped}',
       hideCursor: true,
       clearOnComplete: false,
     },
     Presets.shades_classic,
   );
-  const bar = bars.create(1, 0, { status: 'queued', ok: 0, nc: 0, failed: 0, skipped: 0 });
+  const bar = bars.create(1, 0, {
+    status: 'queued',
+    ok: 0,
+    nc: 0,
+    nd: 0,
+    partial: 0,
+    failed: 0,
+    skipped: 0,
+  });
   let run = started.body;
   const deadline = Date.now() + 5 * 60_000;
   while (run.status === 'queued' || run.status === 'running') {
@@ -190,11 +204,14 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 300));
     run = (await api<Run>('GET', `/v1/sync-runs/${runId}`)).body;
     const t = run.totals;
-    bar.setTotal(Math.max(1, t.jobs));
-    bar.update(t.jobs - t.pending - t.running, {
+    // Skipped jobs (a category the client cannot have) are not the run's work: the bar counts the work only.
+    bar.setTotal(Math.max(1, t.work));
+    bar.update(t.workFinished, {
       status: run.status,
       ok: t.succeeded,
       nc: t.noChange,
+      nd: t.noData,
+      partial: t.partial,
       failed: t.failed,
       skipped: t.skipped,
     });
@@ -220,9 +237,19 @@ async function main(): Promise<void> {
       const detail =
         job.outcome === 'succeeded'
           ? `+${c.added} ~${c.updated} -${c.removed} (=${c.unchanged})`
-          : job.outcome === 'failed' || job.outcome === 'skipped'
-            ? `${job.errorCode ?? ''} ${job.errorMessage ?? ''}`.trim()
-            : '';
+          : job.outcome === 'no_data'
+            ? OUTCOME_LABELS.no_data
+            : job.outcome === 'partial'
+              ? (job.parts ?? [])
+                  .map((p) =>
+                    p.status === 'fetched'
+                      ? `${p.name}: ${p.records} kept`
+                      : `${p.name}: ${p.errorMessage ?? 'failed'}`,
+                  )
+                  .join(' · ')
+              : job.outcome === 'failed' || job.outcome === 'skipped'
+                ? `${job.errorCode ?? ''} ${job.errorMessage ?? ''}`.trim()
+                : '';
       console.log(`  ${job.category.padEnd(28)} ${String(job.outcome).padEnd(10)} ${detail}`);
     }
   }

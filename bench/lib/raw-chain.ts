@@ -1415,6 +1415,10 @@ export function defaultCarried(jobs: number): CarriedLoad {
     failed: 0,
     skipped: 0,
     cancelled: 0,
+    noData: 0,
+    partial: 0,
+    work: jobs,
+    workFinished: jobs,
   };
   const run = { runId: ids.runId, change: 'progress' as const, status: 'running' as const, totals };
   add(

@@ -282,6 +282,77 @@ describe('client-master', () => {
       lastSuccessAt: '2026-01-01T10:05:00.000Z',
     });
     expect((await call('GET', `/${otherFirmId}/clients/${client.id}/status`)).status).toBe(404);
+
+    // no_data is a completed fetch: it takes the cell and sets the last success. A later partial result does
+    // not: its failed parts are the error, the last success stays at the no_data fetch.
+    const noData = createEnvelope(
+      SyncJobCompletedEvent,
+      {
+        ...result('succeeded', '2026-01-01T10:07:00.000Z').data,
+        outcome: 'no_data',
+        errorMessage: 'nothing on the portal for this period',
+        counts: { added: 0, updated: 0, removed: 0, unchanged: 0 },
+      },
+      { firmId, correlationId: runId },
+    );
+    const partial = createEnvelope(
+      SyncJobCompletedEvent,
+      {
+        ...result('succeeded', '2026-01-01T10:08:00.000Z').data,
+        category: 'itr.ais_tis_26as',
+        subject: { kind: 'pan', value: 'AAACR5055K' },
+        period: '2025-26',
+        outcome: 'partial',
+        errorCode: 'portal_unavailable',
+        errorMessage: 'kept AIS (2 records), TIS (1 record); 26AS failed: TRACES could not prepare the file',
+        retryable: true,
+        parts: [
+          {
+            name: 'AIS',
+            status: 'fetched',
+            records: 2,
+            errorCode: null,
+            errorMessage: null,
+            retryable: false,
+          },
+          {
+            name: 'TIS',
+            status: 'fetched',
+            records: 1,
+            errorCode: null,
+            errorMessage: null,
+            retryable: false,
+          },
+          {
+            name: '26AS',
+            status: 'failed',
+            records: 0,
+            errorCode: 'portal_unavailable',
+            errorMessage: 'TRACES could not prepare the file',
+            retryable: true,
+          },
+        ],
+      },
+      { firmId, correlationId: runId },
+    );
+    await app.get(KafkaMessaging).publisher.publish([publish(noData), publish(partial)]);
+    const latest = await waitFor(
+      async () => {
+        const items = (
+          (await call('GET', `/${firmId}/clients/${client.id}/status`)).body as { items: Cell[] }
+        ).items;
+        const twoB = items.find((c) => c.category === 'gst.gstr2b' && c.lastOutcome === 'no_data');
+        const statements = items.find((c) => c.category === 'itr.ais_tis_26as');
+        return twoB && statements ? { twoB, statements } : null;
+      },
+      { timeoutMs: 30_000, description: 'the no_data and partial cells' },
+    );
+    expect(latest.twoB).toMatchObject({ lastErrorCode: null, lastSuccessAt: '2026-01-01T10:07:00.000Z' });
+    expect(latest.statements).toMatchObject({
+      lastOutcome: 'partial',
+      lastErrorCode: 'portal_unavailable',
+      lastSuccessAt: null,
+    });
   });
 
   it('updates, deletes and bulk-upserts clients, announcing each change on client.events.v1', async () => {

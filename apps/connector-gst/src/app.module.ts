@@ -23,6 +23,7 @@ import { connectorGstDatabaseOptions } from './database.options';
 import { GstApi } from './gst-api/gst-api.client';
 import { GstSessionService } from './gst-api/gst-session.service';
 import { GstSessionRefresher } from './gst-api/gst-session-refresher';
+import { explainingNoData } from './gst-api/no-data-reason';
 import { Gstr1Fetcher } from './gstr1/gstr1.fetcher';
 import { Gstr2bFetcher } from './gstr2b/gstr2b.fetcher';
 import { Gstr3bLedgersFetcher } from './gstr3b-ledgers/gstr3b-ledgers.fetcher';
@@ -110,7 +111,7 @@ export class AppModule {
                 noticesVersion: config.GST_NOTICES_API_VERSION,
                 commonVersion: config.GST_COMMON_API_VERSION,
               }),
-            ],
+            ].map((fetcher) => explainingNoData(fetcher, api)),
           },
         }),
       ],

@@ -145,10 +145,12 @@ describe('connector-gst against the sandbox', () => {
     const results = await run(jobs);
     for (const [i, result] of results.entries()) {
       const j = jobs[i];
+      // A category whose every read answered a GSTN "no data" code (RET11416…) ends no_data, never succeeded.
+      const found = result.counts.added > 0;
       expect({ category: j.category, outcome: result.outcome, error: result.errorMessage }).toEqual({
         category: j.category,
-        outcome: 'succeeded',
-        error: null,
+        outcome: found ? 'succeeded' : 'no_data',
+        error: found ? null : expect.stringMatching(/^nothing on the portal for this period/),
       });
       const changes = probe.recordsOf(j.jobId).flatMap((e) => e.changes);
       expect(changes.length).toBe(result.counts.added);
@@ -166,11 +168,20 @@ describe('connector-gst against the sandbox', () => {
       expect(subjects.reduce((n, g) => n + added(category, g), 0)).toBeGreaterThan(0);
     }
     expect(added('gst.gstr2b', gstin(3))).toBeGreaterThan(500);
+    // gstin(5) sold nothing in the period: every GSTR-1 / 1A section answers RET11416.
+    const gstr1Of5 = results.find(
+      (_, i) => jobs[i].category === 'gst.gstr1_1a' && jobs[i].subject.value === gstin(5),
+    );
+    expect(gstr1Of5).toMatchObject({ outcome: 'no_data', counts: { added: 0, removed: 0 } });
+    // The run log says what the portal answered.
+    expect(gstr1Of5?.errorMessage).toMatch(/the GST portal answered "no data": RET11416 for GSTR-1 /);
     expect(added('gst.ims_2a', gstin(3))).toBeGreaterThan(500);
 
     const again = jobs.map((j) => ({ ...j, jobId: uuidv7(), runId: uuidv7() }));
     const second = await run(again);
-    for (const result of second) expect(result.outcome).toBe('no_change');
+    for (const [i, result] of second.entries()) {
+      expect(result.outcome).toBe(results[i].outcome === 'no_data' ? 'no_data' : 'no_change');
+    }
     for (const j of again) expect(probe.recordsOf(j.jobId)).toEqual([]);
   });
 

@@ -145,6 +145,52 @@ describe('connector-itr against the sandbox', () => {
     for (const j of again) expect(probe.recordsOf(j.jobId)).toEqual([]);
   });
 
+  it('keeps the statements fetched when one fails: partial, per-part reasons, retryable, nothing removed', async () => {
+    // A PAN whose 26AS, AIS or TIS the sandbox's portal cannot prepare for FY 2024-25 (AY 2025-26) while the
+    // other two hold entries: the portal's own facts, read without calling it.
+    type Facts = { statements: Record<string, { fails: boolean; entries: number }> };
+    let pan = '';
+    let facts: Facts | undefined;
+    for (let n = 2; n < 400 && !pan; n++) {
+      const candidate = `AAAPR${String(n).padStart(4, '0')}K`;
+      const res = await fetch(`${sandbox.url}/itr/_sandbox/taxpayers/${candidate}?fy=2024-25`);
+      const f = (await res.json()) as Facts;
+      const kinds = Object.values(f.statements);
+      const failing = kinds.filter((k) => k.fails).length;
+      if (failing === 1 && kinds.every((k) => k.fails || k.entries > 0)) [pan, facts] = [candidate, f];
+    }
+    expect(pan).not.toBe('');
+    const failedKind = Object.entries(facts?.statements ?? {}).find(([, k]) => k.fails)?.[0];
+    await api('POST', `/credentials/itr/${pan}/consent`, {});
+    expect((await api('POST', `/credentials/itr/${pan}/consent`, { otp: '575757' })).body).toMatchObject({
+      status: 'ok',
+    });
+
+    const first = job('itr.ais_tis_26as', pan, '2025-26');
+    const [result] = await run([first]);
+    expect(result).toMatchObject({
+      outcome: 'partial',
+      errorCode: 'portal_unavailable',
+      retryable: true,
+      counts: { removed: 0 },
+    });
+    expect(result.errorMessage).toContain(`${failedKind} failed:`);
+    expect(result.parts?.map((p) => [p.name, p.status])).toEqual(
+      ['AIS', 'TIS', '26AS'].map((k) => [k, k === failedKind ? 'failed' : 'fetched']),
+    );
+    const kept = result.parts?.filter((p) => p.status === 'fetched') ?? [];
+    for (const part of kept) expect(part.records).toBe(facts?.statements[part.name].entries);
+    const changes = probe.recordsOf(first.jobId).flatMap((e) => e.changes);
+    expect(changes.length).toBe(kept.reduce((n, p) => n + p.records, 0));
+    expect(new Set(changes.map((c) => c.naturalKey.split('|')[1]))).not.toContain(failedKind);
+
+    // The orchestrator's retry: the kept parts are unchanged (nothing published twice), the failed one still fails.
+    const retry = { ...first, jobId: uuidv7(), attempt: 2 };
+    const [again] = await run([retry]);
+    expect(again).toMatchObject({ outcome: 'partial', counts: { added: 0, updated: 0, removed: 0 } });
+    expect(probe.recordsOf(retry.jobId)).toEqual([]);
+  });
+
   it('logs in again by itself when the intermediary session idles out', async () => {
     await sandbox.advanceDays(2);
     const [result] = await run([job('itr.returns', PANS[0])]);

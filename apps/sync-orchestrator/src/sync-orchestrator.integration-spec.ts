@@ -292,6 +292,90 @@ describe('sync-orchestrator', () => {
     expect(nothing.status).toBe(409);
   });
 
+  it('counts no_data and partial apart, filters by them, retries a transient partial, and retry-failed takes partial but not no_data', async () => {
+    const firmId = uuidv7();
+    const clients = makeClients(6);
+    clientMaster.clients.set(firmId, clients);
+    const index = (job: { clientId: string }) => clients.findIndex((c) => c.id === job.clientId);
+    const attempts = new Map<string, number>();
+    connector.answer = (job) => {
+      const i = index(job);
+      if (i < 2) return { outcome: 'no_data' };
+      if (i === 2) {
+        // A transient failure of one part: retried by the orchestrator, fetched completely on the third try.
+        attempts.set(job.jobId, job.attempt);
+        return job.attempt < 3
+          ? {
+              outcome: 'partial',
+              parts: ['AIS', 'TIS', '26AS'],
+              failed: ['26AS'],
+              errorCode: 'portal_unavailable',
+              retryable: true,
+            }
+          : { outcome: 'succeeded' };
+      }
+      if (i === 3) {
+        return {
+          outcome: 'partial',
+          parts: ['AIS', 'TIS', '26AS'],
+          failed: ['TIS'],
+          errorCode: 'invalid_response',
+          retryable: false,
+        };
+      }
+      return { outcome: 'succeeded' };
+    };
+    const run = await startRun(firmId, { all: true }, ['itr.ais_tis_26as']);
+    const done = await finished(firmId, run.id);
+    expect(done.status).toBe('completed');
+    expect(done.totals).toMatchObject({
+      jobs: 6,
+      succeeded: 3,
+      noData: 2,
+      partial: 1,
+      failed: 0,
+      noChange: 0,
+      work: 6,
+      workFinished: 6,
+    });
+    expect([...attempts.values()]).toEqual([3]);
+
+    const noData = (await call<Page<Job>>('GET', `/${firmId}/sync-runs/${run.id}/jobs?outcome=no_data`)).body;
+    expect(noData.items.map((j) => j.clientId).sort()).toEqual([clients[0].id, clients[1].id].sort());
+    expect(noData.items[0]).toMatchObject({ outcome: 'no_data', errorCode: null, retryable: false });
+    const partial = (
+      await call<Page<Job & { parts: unknown }>>('GET', `/${firmId}/sync-runs/${run.id}/jobs?outcome=partial`)
+    ).body.items;
+    expect(partial).toHaveLength(1);
+    expect(partial[0]).toMatchObject({
+      clientId: clients[3].id,
+      errorCode: 'invalid_response',
+      retryable: false,
+      counts: { added: 2 },
+      parts: [
+        { name: 'AIS', status: 'fetched', records: 1 },
+        { name: 'TIS', status: 'failed', errorCode: 'invalid_response', retryable: false },
+        { name: '26AS', status: 'fetched', records: 1 },
+      ],
+    });
+    const summary = (
+      await call<Page<{ clientId: string; counts: Record<string, number> }>>(
+        'GET',
+        `/${firmId}/sync-runs/${run.id}/summary`,
+      )
+    ).body.items;
+    const countsOf = (i: number) => summary.find((s) => s.clientId === clients[i].id)?.counts;
+    expect(countsOf(0)).toMatchObject({ noData: 1, succeeded: 0, failed: 0 });
+    expect(countsOf(3)).toMatchObject({ partial: 1, succeeded: 0, failed: 0 });
+
+    connector.answer = () => ({ outcome: 'succeeded' });
+    const retried = await call<Run>('POST', `/${firmId}/sync-runs/${run.id}/retry`);
+    expect(retried.status).toBe(202);
+    const second = await finished(firmId, retried.body.id);
+    expect(second.totals).toMatchObject({ jobs: 1, succeeded: 1 });
+    expect((await jobsOf(firmId, retried.body.id)).map((j) => j.clientId)).toEqual([clients[3].id]);
+  });
+
   it('is fair: a small run started during a big one of the same firm finishes long before it', async () => {
     const firmId = uuidv7();
     const big = makeClients(60, ['big']);
@@ -387,6 +471,15 @@ describe('sync-orchestrator', () => {
       }));
     expect(events[events.length - 1]).toMatchObject({ event: 'completed', data: { status: 'completed' } });
     expect(events[events.length - 1].data.totals).toMatchObject({ jobs: 3, succeeded: 2, skipped: 1 });
+    // The skipped job is not the run's work: progress never counts it as done or pending.
+    for (const e of events) {
+      const t = e.data.totals;
+      expect({ work: t.work, finished: t.workFinished }).toEqual({
+        work: t.jobs - t.skipped,
+        finished: t.jobs - t.skipped - t.pending - t.running,
+      });
+    }
+    expect(events[events.length - 1].data.totals).toMatchObject({ work: 2, workFinished: 2 });
 
     const summary = (
       await call<Page<{ clientId: string; counts: Record<string, number>; jobs: Job[] }>>(
@@ -405,7 +498,15 @@ describe('sync-orchestrator', () => {
     const all = [...summary.items, ...rest.items];
     expect(all.map((s) => s.clientId).sort()).toEqual(clients.map((c) => c.id).sort());
     const skipped = all.find((s) => s.clientId === clients[2].id);
-    expect(skipped?.counts).toEqual({ succeeded: 0, noChange: 0, failed: 0, skipped: 1, cancelled: 0 });
+    expect(skipped?.counts).toEqual({
+      succeeded: 0,
+      noChange: 0,
+      failed: 0,
+      skipped: 1,
+      cancelled: 0,
+      noData: 0,
+      partial: 0,
+    });
     expect(skipped?.jobs[0].errorMessage).toContain('no GSTIN');
     expect((await fetch(`${base}/${firmId}/sync-runs/${uuidv7()}/events`)).status).toBe(404);
   });

@@ -1,6 +1,31 @@
-/** Job outcomes and the failure taxonomy (DESIGN.md, "Job outcomes"). Extend with care, never rename. */
-export const JobOutcomes = ['succeeded', 'no_change', 'failed', 'skipped', 'cancelled'] as const;
+/**
+ * Job outcomes and the failure taxonomy (DESIGN.md, "Job outcomes"). Extend with care (append only), never
+ * rename or reorder.
+ * - `no_data`: fetched, and the portal holds nothing for this subject and period (never a success with data);
+ * - `partial`: a category made of several parts (AIS, TIS and Form 26AS) where some parts were fetched and kept
+ *   and at least one failed; `parts` on the job says which, with each failure's code and reason.
+ */
+export const JobOutcomes = [
+  'succeeded',
+  'no_change',
+  'failed',
+  'skipped',
+  'cancelled',
+  'no_data',
+  'partial',
+] as const;
 export type JobOutcome = (typeof JobOutcomes)[number];
+
+/** What a person reads for each outcome (run logs, the demo, a console). */
+export const OUTCOME_LABELS: Record<JobOutcome, string> = {
+  succeeded: 'synced, with changes',
+  no_change: 'no change since the last sync',
+  no_data: 'nothing on the portal for this period',
+  partial: 'partly synced: some parts failed (see parts)',
+  failed: 'failed',
+  skipped: 'skipped (not applicable to this client)',
+  cancelled: 'cancelled',
+};
 
 export const FailureCodes = [
   'credentials_missing',
@@ -33,6 +58,18 @@ export type RunStatus = (typeof RunStatuses)[number];
 
 export const JobStatuses = ['pending', 'running', 'done'] as const;
 export type JobStatus = (typeof JobStatuses)[number];
+
+/** One part of a multi-part category (e.g. `AIS` of `itr.ais_tis_26as`) as a job fetched it. */
+export interface JobPart {
+  name: string;
+  status: 'fetched' | 'failed';
+  /** Records the part holds on the portal (0 when it failed). */
+  records: number;
+  errorCode: FailureCode | null;
+  errorMessage: string | null;
+  /** Whether the part's failure may pass on a later attempt. */
+  retryable: boolean;
+}
 
 export interface RecordCounts {
   added: number;

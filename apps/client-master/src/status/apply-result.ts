@@ -11,7 +11,13 @@ interface Applied {
   written: boolean;
 }
 
-const SUCCESSFUL = new Set(['succeeded', 'no_change']);
+/**
+ * Outcomes of a complete fetch: they set the cell's last success. `no_data` is one (the portal was read and
+ * holds nothing: the cell is current, its outcome says there is nothing); `partial` is not (a part failed, so
+ * the cell is not complete: its records of the fetched parts are stored, the last success stays where it was
+ * and the failed parts are in the error message).
+ */
+const SUCCESSFUL = new Set(['succeeded', 'no_change', 'no_data']);
 
 /**
  * Applies one job result in the caller's transaction (the consumer's inbox transaction), in one statement: the

@@ -46,6 +46,8 @@ export class GstApi {
    * at every one of its calls. A token that dies mid-job is recovered by the read that finds it dead.
    */
   private readonly jobSessions = new WeakMap<ConnectorJob, GstSessionHandle>();
+  /** The "no data" codes a job's reads were answered with (`RET11416 for GSTR-1 B2B 042025`…). */
+  private readonly jobNoData = new WeakMap<ConnectorJob, string[]>();
 
   constructor(
     private readonly http: PortalHttpClient,
@@ -66,11 +68,24 @@ export class GstApi {
       this.jobSessions.set(job, session);
       answer = await this.once(gstin, session, request, signal);
     }
-    if (answer.kind === 'data' || answer.kind === 'no_data') return answer;
+    if (answer.kind === 'no_data') {
+      this.jobNoData.set(job, [...(this.jobNoData.get(job) ?? []), `${answer.code} for ${request.what}`]);
+      return answer;
+    }
+    if (answer.kind === 'data') return answer;
     if (answer.kind === 'pending') {
       throw new PortalError('invalid_response', `${request.what}: a "not ready" answer to a read`);
     }
     return { kind: 'data', data: await this.queued(gstin, session, request, answer.token, signal) };
+  }
+
+  /** What the GST portal answered a job that found nothing, for the run log; undefined when no read said so. */
+  noDataReason(job: ConnectorJob): string | undefined {
+    const answers = this.jobNoData.get(job);
+    if (!answers?.length) return undefined;
+    const shown = answers.slice(0, 3).join(', ');
+    const more = answers.length > 3 ? ` and ${answers.length - 3} more` : '';
+    return `the GST portal answered "no data": ${shown}${more}`;
   }
 
   private once(

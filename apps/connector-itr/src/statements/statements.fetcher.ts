@@ -1,10 +1,18 @@
 import type {
   ConnectorJob,
+  FetchPart,
   FetchResult,
   NormalisedRecord,
   PortalFetcher,
 } from '@practice-sync/connector-kit';
-import { abortableSleep, parseShape, PortalError, toRecord } from '@practice-sync/connector-kit';
+import {
+  abortableSleep,
+  isPortalError,
+  parseShape,
+  PortalError,
+  toRecord,
+} from '@practice-sync/connector-kit';
+import type { FailureCode } from '@practice-sync/contracts';
 import { z } from 'zod';
 
 import { financialYearForAssessmentYear, itrSubject } from '../common/itr-job';
@@ -38,9 +46,19 @@ const KEY_FIELDS: Record<Kind, string[]> = {
   '26AS': ['deductorTan', 'section', 'transactionDate'],
 };
 
+/** Failures that concern the whole account, not one statement: the other statements would fail the same way. */
+const WHOLE_JOB_FAILURES: ReadonlySet<FailureCode> = new Set([
+  'credentials_missing',
+  'otp_required',
+  'auth_failed',
+]);
+
 /**
  * AIS, TIS and Form 26AS of the financial year before the job's assessment year: each is an asynchronous
  * portal job (queued → done | failed) polled with bounded waiting. Entries keyed pan|kind|fy|n|fields.
+ * The three are parts of one category: one statement failing keeps the others (the job ends `partial`, the
+ * failed part reported with its reason and retried where the portal's error is transient); only when every
+ * statement fails, or access itself fails, does the job fail.
  */
 export class StatementsFetcher implements PortalFetcher {
   readonly category = 'itr.ais_tis_26as' as const;
@@ -54,14 +72,33 @@ export class StatementsFetcher implements PortalFetcher {
     const { pan, assessmentYear } = itrSubject(job);
     const financialYear = financialYearForAssessmentYear(assessmentYear);
     const records: NormalisedRecord[] = [];
+    const parts: FetchPart[] = [];
     for (const kind of STATEMENT_KINDS) {
-      const entries = await this.statement(job, pan, kind, financialYear, signal);
+      const keyPrefix = `${[pan, kind, financialYear].join('|')}|`;
+      let entries: Record<string, unknown>[];
+      try {
+        entries = await this.statement(job, pan, kind, financialYear, signal);
+      } catch (error) {
+        if (!isPortalError(error) || WHOLE_JOB_FAILURES.has(error.code) || signal.aborted) throw error;
+        parts.push({ name: kind, keyPrefix, error });
+        continue;
+      }
+      parts.push({ name: kind, keyPrefix, error: null });
       entries.forEach((entry, n) => {
         const key = [pan, kind, financialYear, n + 1, ...KEY_FIELDS[kind].map((f) => String(entry[f] ?? ''))];
         records.push(toRecord(key.join('|'), { pan, kind, financialYear, ...entry }));
       });
     }
-    return { records };
+    const failed = parts.filter((p) => p.error);
+    if (failed.length === parts.length) {
+      const first = failed[0].error as PortalError;
+      throw new PortalError(
+        first.code,
+        `no statement could be fetched: ${failed.map((p) => `${p.name}: ${p.error?.message}`).join('; ')}`,
+        { retryable: failed.some((p) => p.error?.retryable), retryAfterMs: first.retryAfterMs },
+      );
+    }
+    return { records, parts };
   }
 
   private async statement(
@@ -112,9 +149,11 @@ export class StatementsFetcher implements PortalFetcher {
       );
     }
     if (state.status === 'failed') {
+      // The portal's download job failed on its side (TRACES could not prepare the file): a later request
+      // may succeed, so the part is retryable.
       throw new PortalError(
-        'invalid_response',
-        `the e-filing portal could not produce ${what}: ${state.failureReason ?? 'no reason given'}`,
+        'portal_unavailable',
+        `the e-filing portal could not produce ${what}: ${state.failureReason ?? 'no reason given'}; it will be requested again`,
       );
     }
     return state.file?.entries ?? [];

@@ -145,7 +145,7 @@ export class FanOutService {
     const size = this.config.FAN_OUT_PAGE_SIZE;
     const failed = await this.dataSource.manager
       .createQueryBuilder(SyncJobEntity, 'j')
-      .where(`j.run_id = :source AND j.outcome = 'failed'`, { source: sourceRunId })
+      .where(`j.run_id = :source AND j.outcome IN ('failed', 'partial')`, { source: sourceRunId })
       .andWhere(run.fanOutCursor ? 'j.id > :after' : 'TRUE', { after: run.fanOutCursor })
       .orderBy('j.id', 'ASC')
       .take(size + 1)

@@ -1,6 +1,6 @@
 import type { SyncJobCompleted } from '@practice-sync/contracts';
 
-import { decideResult } from './result-decision';
+import { accumulatedCounts, decideResult } from './result-decision';
 
 const result = (over: Partial<SyncJobCompleted> = {}): SyncJobCompleted => ({
   jobId: '01936f6e-0000-7000-8000-0000000000aa',
@@ -40,6 +40,7 @@ describe('decideResult', () => {
         updated: 1,
         removed: 0,
         unchanged: 7,
+        parts: null,
         startedAt: new Date('2026-11-22T10:00:02.000Z'),
         finishedAt: new Date('2026-11-22T10:00:05.000Z'),
       },
@@ -125,5 +126,113 @@ describe('decideResult', () => {
     expect(
       decideResult({ status: 'done', outcome: 'cancelled', attempts: 1 }, result({ attempt: 2 })).kind,
     ).toBe('ignore');
+  });
+
+  describe('partial results (a part of AIS/TIS/26AS failed)', () => {
+    const parts = [
+      {
+        name: 'AIS',
+        status: 'fetched' as const,
+        records: 4,
+        errorCode: null,
+        errorMessage: null,
+        retryable: false,
+      },
+      {
+        name: '26AS',
+        status: 'failed' as const,
+        records: 0,
+        errorCode: 'portal_unavailable' as const,
+        errorMessage: 'TRACES could not prepare the file',
+        retryable: true,
+      },
+    ];
+    const partial = (over: Partial<SyncJobCompleted> = {}) =>
+      result({
+        category: 'itr.ais_tis_26as',
+        outcome: 'partial',
+        errorCode: 'portal_unavailable',
+        errorMessage: 'kept AIS (4 records); 26AS failed: TRACES could not prepare the file',
+        retryable: true,
+        parts,
+        ...over,
+      });
+
+    it('retries a partial result whose failed part is transient while attempts are left', () => {
+      expect(decideResult(running, partial(), { maxAttempts: 3, mayRetry: true })).toMatchObject({
+        kind: 'retry',
+        patch: { status: 'pending', errorCode: 'portal_unavailable', retryable: true },
+      });
+    });
+
+    it('records a partial result with its parts once no attempt is left, counted as partial', () => {
+      const d = decideResult(running, partial({ attempt: 3 }), { maxAttempts: 3, mayRetry: true });
+      expect(d).toMatchObject({
+        kind: 'apply',
+        from: 'running',
+        to: 'partial',
+        patch: { outcome: 'partial', parts },
+      });
+    });
+
+    it('keeps what a partial attempt published: the retry that completes adds only the missing part', () => {
+      const first = decideResult(
+        running,
+        partial({ counts: { added: 6, updated: 0, removed: 0, unchanged: 0 } }),
+        {
+          maxAttempts: 3,
+          mayRetry: true,
+        },
+      );
+      expect(first).toMatchObject({
+        kind: 'retry',
+        patch: { added: 6, updated: 0, removed: 0, unchanged: 0 },
+      });
+      const retried = {
+        status: 'running' as const,
+        outcome: null,
+        attempts: 2,
+        added: 6,
+        updated: 0,
+        removed: 0,
+        unchanged: 0,
+      };
+      const done = decideResult(
+        retried,
+        result({
+          category: 'itr.ais_tis_26as',
+          attempt: 2,
+          counts: { added: 3, updated: 0, removed: 0, unchanged: 6 },
+        }),
+        { maxAttempts: 3, mayRetry: true },
+      );
+      expect(done).toMatchObject({
+        kind: 'apply',
+        to: 'succeeded',
+        patch: { added: 9, updated: 0, removed: 0, unchanged: 0 },
+      });
+    });
+
+    it('counts a failed attempt as nothing new', () => {
+      const job = { added: 6, updated: 1, removed: 0, unchanged: 2 };
+      expect(
+        accumulatedCounts(
+          job,
+          result({ outcome: 'failed', counts: { added: 0, updated: 0, removed: 0, unchanged: 0 } }),
+        ),
+      ).toEqual(job);
+    });
+
+    it('records a no_data result as final, counted as noData', () => {
+      const d = decideResult(
+        running,
+        result({ outcome: 'no_data', counts: { added: 0, updated: 0, removed: 0, unchanged: 0 } }),
+        {
+          maxAttempts: 3,
+          mayRetry: true,
+        },
+      );
+      expect(d).toMatchObject({ kind: 'apply', to: 'noData', patch: { outcome: 'no_data', parts: null } });
+    });
   });
 });

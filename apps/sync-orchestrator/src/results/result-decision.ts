@@ -16,14 +16,38 @@ export type JobResultPatch = Pick<
   | 'updated'
   | 'removed'
   | 'unchanged'
+  | 'parts'
   | 'startedAt'
   | 'finishedAt'
 >;
 
 export type RetryPatch = Pick<
   SyncJobEntity,
-  'status' | 'errorCode' | 'errorMessage' | 'retryable' | 'startedAt'
+  'status' | 'errorCode' | 'errorMessage' | 'retryable' | 'startedAt' | JobCountColumn
 >;
+
+type JobCountColumn = 'added' | 'updated' | 'removed' | 'unchanged';
+type JobCounts = Pick<SyncJobEntity, JobCountColumn>;
+
+/**
+ * The job's counts after this attempt: what the job changed in all. A partial attempt's records are already
+ * published, so its counts stay on the job while it is retried; the next attempt sees those records as
+ * unchanged, so they move from its `unchanged` to the job's earlier counts. Jobs start at zero and a failed
+ * attempt reports zero, so for every other job this is the attempt's own counts.
+ */
+export function accumulatedCounts(job: Partial<JobCounts>, result: SyncJobCompleted): JobCounts {
+  const before = { added: job.added ?? 0, updated: job.updated ?? 0, removed: job.removed ?? 0 };
+  const now = result.counts;
+  return {
+    added: before.added + now.added,
+    updated: before.updated + now.updated,
+    removed: before.removed + now.removed,
+    unchanged:
+      result.outcome === 'failed'
+        ? (job.unchanged ?? 0)
+        : Math.max(0, now.unchanged - before.added - before.updated),
+  };
+}
 
 export type ResultDecision =
   | { kind: 'ignore'; reason: string }
@@ -46,7 +70,7 @@ export interface DecisionContext {
  * - any other result — success, no change, a permanent failure, a late result of an expired attempt — is final.
  */
 export function decideResult(
-  job: Pick<SyncJobEntity, 'status' | 'outcome' | 'attempts'>,
+  job: Pick<SyncJobEntity, 'status' | 'outcome' | 'attempts'> & Partial<JobCounts>,
   result: SyncJobCompleted,
   ctx: DecisionContext = { maxAttempts: 1, mayRetry: false },
 ): ResultDecision {
@@ -56,7 +80,9 @@ export function decideResult(
   if (job.status === 'done' && job.attempts >= result.attempt) {
     return { kind: 'ignore', reason: `job already recorded attempt ${job.attempts}` };
   }
-  const retryableFailure = result.outcome === 'failed' && result.retryable;
+  // A partial result with a transiently failed part is retried like a failure: the retry fetches every part
+  // again and the connector's snapshot makes the kept parts `unchanged`, so nothing is duplicated.
+  const retryableFailure = (result.outcome === 'failed' || result.outcome === 'partial') && result.retryable;
   if (retryableFailure && job.status !== 'done') {
     const current = result.attempt >= job.attempts && job.status === 'running';
     if (!current) {
@@ -75,6 +101,7 @@ export function decideResult(
           errorMessage: `attempt ${result.attempt} of ${ctx.maxAttempts} failed (${result.errorMessage ?? result.errorCode}); retrying`,
           retryable: true,
           startedAt: new Date(result.startedAt),
+          ...accumulatedCounts(job, result),
         },
       };
     }
@@ -89,7 +116,9 @@ export function decideResult(
         : result.errorMessage,
     retryable: result.retryable,
     attempts: Math.max(job.attempts, result.attempt),
-    ...result.counts,
+    // A done job taking a newer attempt's result (an expired attempt re-dispatched) starts from that result.
+    ...(job.status === 'done' ? result.counts : accumulatedCounts(job, result)),
+    parts: result.parts ?? null,
     startedAt: new Date(result.startedAt),
     finishedAt: new Date(result.finishedAt),
   };

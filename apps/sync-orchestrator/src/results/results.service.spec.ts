@@ -38,6 +38,8 @@ function runRow(): SyncRunEntity {
     failed: 0,
     skipped: 0,
     cancelled: 0,
+    noData: 0,
+    partial: 0,
     fanOutPage: 1,
     fanOutCursor: null,
     fanOutLeaseUntil: null,

@@ -41,6 +41,8 @@ export async function insertRun(manager: EntityManager, input: NewRun, now: Date
     failed: 0,
     skipped: 0,
     cancelled: 0,
+    noData: 0,
+    partial: 0,
     fanOutPage: 0,
     fanOutCursor: null,
     fanOutLeaseUntil: null,

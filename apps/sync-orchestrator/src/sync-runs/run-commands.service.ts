@@ -71,7 +71,7 @@ export class RunCommandsService {
   }
 
   /**
-   * A new run over the failed jobs of `runId` only (same clients, categories, identifiers and periods). The new
+   * A new run over the failed jobs of `runId` only, partial ones included (same clients, categories, identifiers and periods). The new
    * run refers to its source (`retryOf`, and `clients: { retryOf }`) instead of listing the failed clients: its
    * fan-out copies the source's failed jobs from the database a page at a time, so retrying 50,000 failures
    * builds neither a 50,000-id row nor a 50,000-element array here.
@@ -83,7 +83,8 @@ export class RunCommandsService {
     if (!source) throw new NotFoundException(`sync run ${runId} does not exist in this firm`);
     // At most one row per category of the catalogue, however many jobs failed.
     const failed: { category: Category }[] = await this.dataSource.query(
-      `SELECT DISTINCT category FROM sync_jobs WHERE run_id = $1 AND outcome = 'failed' ORDER BY category`,
+      `SELECT DISTINCT category FROM sync_jobs
+        WHERE run_id = $1 AND outcome IN ('failed', 'partial') ORDER BY category`,
       [source.id],
     );
     if (failed.length === 0) {

@@ -1,7 +1,11 @@
 import type { JobOutcome, JobStatus, RunStatus, RunTotals } from '@practice-sync/contracts';
 
+/** The totals derived from the counters (never stored): the run's work is every job but the skipped ones. */
+type DerivedTotals = 'work' | 'workFinished';
+export type RunCounters = Omit<RunTotals, DerivedTotals>;
+
 /** The totals counter a job is counted in: its status while open, its outcome once done. */
-export type JobBucket = Exclude<keyof RunTotals, 'jobs'>;
+export type JobBucket = Exclude<keyof RunCounters, 'jobs'>;
 
 const OUTCOME_BUCKET: Record<JobOutcome, JobBucket> = {
   succeeded: 'succeeded',
@@ -9,10 +13,32 @@ const OUTCOME_BUCKET: Record<JobOutcome, JobBucket> = {
   failed: 'failed',
   skipped: 'skipped',
   cancelled: 'cancelled',
+  no_data: 'noData',
+  partial: 'partial',
 };
 
+/**
+ * The public totals of the counters. A skipped job (a category the client cannot have) is neither work done
+ * nor work pending: `work` leaves it out and `workFinished` counts the work that reached an outcome.
+ */
+export function withWork(counters: RunCounters): RunTotals {
+  const work = counters.jobs - counters.skipped;
+  return { ...counters, work, workFinished: work - counters.pending - counters.running };
+}
+
 export function emptyTotals(): RunTotals {
-  return { jobs: 0, pending: 0, running: 0, succeeded: 0, noChange: 0, failed: 0, skipped: 0, cancelled: 0 };
+  return withWork({
+    jobs: 0,
+    pending: 0,
+    running: 0,
+    succeeded: 0,
+    noChange: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+    noData: 0,
+    partial: 0,
+  });
 }
 
 export function bucketOf(job: { status: JobStatus; outcome: JobOutcome | null }): JobBucket {
@@ -25,14 +51,14 @@ export function bucketOf(job: { status: JobStatus; outcome: JobOutcome | null })
 export function addJobs(totals: RunTotals, buckets: readonly JobBucket[]): RunTotals {
   const next = { ...totals, jobs: totals.jobs + buckets.length };
   for (const bucket of buckets) next[bucket] += 1;
-  return next;
+  return withWork(next);
 }
 
 /** Totals after one job moved from one counter to another (e.g. running → failed, or failed → succeeded). */
 export function moveJob(totals: RunTotals, from: JobBucket, to: JobBucket): RunTotals {
   if (from === to) return totals;
   if (totals[from] <= 0) throw new Error(`run totals are inconsistent: no job counted as ${from}`);
-  return { ...totals, [from]: totals[from] - 1, [to]: totals[to] + 1 };
+  return withWork({ ...totals, [from]: totals[from] - 1, [to]: totals[to] + 1 });
 }
 
 /** Jobs that have not reached a terminal outcome yet. */

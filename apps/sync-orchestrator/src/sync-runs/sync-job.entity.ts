@@ -1,4 +1,11 @@
-import type { Category, FailureCode, JobOutcome, JobStatus, SubjectKind } from '@practice-sync/contracts';
+import type {
+  Category,
+  FailureCode,
+  JobOutcome,
+  JobPart,
+  JobStatus,
+  SubjectKind,
+} from '@practice-sync/contracts';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 
 import { SyncRunEntity } from './sync-run.entity';
@@ -8,7 +15,10 @@ import { SyncRunEntity } from './sync-run.entity';
 @Unique('sync_jobs_natural_key', ['runId', 'clientId', 'category', 'subjectValue'])
 @Check('sync_jobs_subject_kind_check', `subject_kind IN ('gstin', 'pan', 'esignClientFileId')`)
 @Check('sync_jobs_status_check', `status IN ('pending', 'running', 'done')`)
-@Check('sync_jobs_outcome_check', `outcome IN ('succeeded', 'no_change', 'failed', 'skipped', 'cancelled')`)
+@Check(
+  'sync_jobs_outcome_check',
+  `outcome IN ('succeeded', 'no_change', 'failed', 'skipped', 'cancelled', 'no_data', 'partial')`,
+)
 @Index('sync_jobs_run_idx', ['runId', 'id'])
 @Index('sync_jobs_run_outcome_idx', ['runId', 'outcome', 'id'])
 // (run_id, split_part(category, '.', 1), id) WHERE status = 'pending': an expression TypeORM cannot describe.
@@ -67,6 +77,10 @@ export class SyncJobEntity {
 
   @Column('integer', { default: 0 })
   attempts!: number;
+
+  /** Per part of a multi-part category (AIS, TIS, Form 26AS): fetched or failed, with the reason. */
+  @Column('jsonb', { nullable: true })
+  parts!: JobPart[] | null;
 
   @Column('integer', { default: 0 })
   added!: number;

@@ -76,6 +76,12 @@ export class SyncRunEntity {
   @Column('integer', { default: 0 })
   cancelled!: number;
 
+  @Column('integer', { name: 'no_data', default: 0 })
+  noData!: number;
+
+  @Column('integer', { default: 0 })
+  partial!: number;
+
   /** Pages of the client selection already fanned out (compare-and-set guard between workers). */
   @Column('integer', { name: 'fan_out_page', default: 0 })
   fanOutPage!: number;

@@ -19,6 +19,8 @@ function run(over: Partial<SyncRunEntity> = {}): SyncRunEntity {
     failed: 1,
     skipped: 2,
     cancelled: 0,
+    noData: 0,
+    partial: 0,
     fanOutPage: 1,
     fanOutCursor: 'abc',
     fanOutLeaseUntil: null,
@@ -50,6 +52,11 @@ describe('SyncRun mapping', () => {
         failed: 1,
         skipped: 2,
         cancelled: 0,
+        noData: 0,
+        partial: 0,
+        // Skipped jobs are not the run's work: 10 jobs − 2 skipped, of which 3 are still open.
+        work: 8,
+        workFinished: 5,
       },
       createdAt: '2026-11-22T10:00:00.000Z',
       startedAt: '2026-11-22T10:00:01.000Z',
@@ -109,6 +116,7 @@ describe('SyncJob mapping', () => {
       retryable: false,
       attempts: 1,
       counts: { added: 0, updated: 0, removed: 0, unchanged: 0 },
+      parts: null,
       startedAt: '2026-11-22T10:00:02.000Z',
       finishedAt: '2026-11-22T10:00:03.000Z',
     });

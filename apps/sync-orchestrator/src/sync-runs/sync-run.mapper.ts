@@ -1,16 +1,27 @@
 import type { RunTotals } from '@practice-sync/contracts';
 
+import { withWork } from './run-totals';
+
 import type { SyncJobEntity } from './sync-job.entity';
 import type { SyncRunEntity } from './sync-run.entity';
 import type { SyncJobResponseDto, SyncRunResponseDto } from './sync-runs.dto';
 
 type TotalsColumns = Pick<
   SyncRunEntity,
-  'jobsTotal' | 'pending' | 'running' | 'succeeded' | 'noChange' | 'failed' | 'skipped' | 'cancelled'
+  | 'jobsTotal'
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'noChange'
+  | 'failed'
+  | 'skipped'
+  | 'cancelled'
+  | 'noData'
+  | 'partial'
 >;
 
 export function totalsOf(run: TotalsColumns): RunTotals {
-  return {
+  return withWork({
     jobs: run.jobsTotal,
     pending: run.pending,
     running: run.running,
@@ -19,12 +30,14 @@ export function totalsOf(run: TotalsColumns): RunTotals {
     failed: run.failed,
     skipped: run.skipped,
     cancelled: run.cancelled,
-  };
+    noData: run.noData,
+    partial: run.partial,
+  });
 }
 
-/** The run's totals columns for an update. */
+/** The run's totals columns for an update (the derived `work` figures are not stored). */
 export function totalsColumns(totals: RunTotals): TotalsColumns {
-  const { jobs, ...rest } = totals;
+  const { jobs, work: _work, workFinished: _workFinished, ...rest } = totals;
   return { jobsTotal: jobs, ...rest };
 }
 
@@ -60,6 +73,7 @@ export function toSyncJobDto(job: SyncJobEntity): SyncJobResponseDto {
     retryable: job.retryable,
     attempts: job.attempts,
     counts: { added: job.added, updated: job.updated, removed: job.removed, unchanged: job.unchanged },
+    parts: job.parts ?? null,
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),
   };

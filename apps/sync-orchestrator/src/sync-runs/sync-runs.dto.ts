@@ -2,6 +2,7 @@ import type {
   Category,
   FailureCode,
   JobOutcome,
+  JobPart,
   JobStatus,
   RunStatus,
   RunTotals,
@@ -98,6 +99,8 @@ export interface SyncJobResponseDto {
   retryable: boolean | null;
   attempts: number;
   counts: { added: number; updated: number; removed: number; unchanged: number };
+  /** Per part of a multi-part category (AIS, TIS, Form 26AS); null for the others. */
+  parts: JobPart[] | null;
   startedAt: string | null;
   finishedAt: string | null;
 }
@@ -110,6 +113,14 @@ export interface PageDto<T> {
 /** One client's part of a run: its jobs and how many ended in each outcome (GET …/summary). */
 export interface ClientSummaryDto {
   clientId: string;
-  counts: { succeeded: number; noChange: number; failed: number; skipped: number; cancelled: number };
+  counts: {
+    succeeded: number;
+    noChange: number;
+    failed: number;
+    skipped: number;
+    cancelled: number;
+    noData: number;
+    partial: number;
+  };
   jobs: SyncJobResponseDto[];
 }

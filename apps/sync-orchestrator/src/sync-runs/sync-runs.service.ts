@@ -130,6 +130,8 @@ export class SyncRunsService {
           failed: count('failed'),
           skipped: count('skipped'),
           cancelled: count('cancelled'),
+          noData: count('no_data'),
+          partial: count('partial'),
         },
         jobs: own.map(toSyncJobDto),
       };

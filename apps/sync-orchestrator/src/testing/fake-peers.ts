@@ -64,8 +64,10 @@ export class FakeClientMaster {
 }
 
 export type FakeAnswer =
-  | { outcome: 'succeeded' | 'no_change' }
+  | { outcome: 'succeeded' | 'no_change' | 'no_data' }
   | { outcome: 'failed'; errorCode: FailureCode; retryable: boolean }
+  /** Some parts kept (one record each), the `failed` ones failed with `errorCode`. */
+  | { outcome: 'partial'; parts: string[]; failed: string[]; errorCode: FailureCode; retryable: boolean }
   /** Never answer (a lost job). */
   | { outcome: 'lost' };
 
@@ -129,10 +131,34 @@ export class FakeConnector {
       period: r.job.period,
       attempt: r.job.attempt,
       outcome: a.outcome,
-      errorCode: a.outcome === 'failed' ? a.errorCode : null,
-      errorMessage: a.outcome === 'failed' ? `fake ${a.errorCode}` : null,
-      retryable: a.outcome === 'failed' ? a.retryable : false,
-      counts: { added: a.outcome === 'succeeded' ? 1 : 0, updated: 0, removed: 0, unchanged: 0 },
+      errorCode: a.outcome === 'failed' || a.outcome === 'partial' ? a.errorCode : null,
+      errorMessage:
+        a.outcome === 'failed' || a.outcome === 'partial'
+          ? `fake ${a.errorCode}`
+          : a.outcome === 'no_data'
+            ? 'nothing on the portal for this period'
+            : null,
+      retryable: a.outcome === 'failed' || a.outcome === 'partial' ? a.retryable : false,
+      counts: {
+        added: a.outcome === 'succeeded' ? 1 : a.outcome === 'partial' ? a.parts.length - a.failed.length : 0,
+        updated: 0,
+        removed: 0,
+        unchanged: 0,
+      },
+      parts:
+        a.outcome === 'partial'
+          ? a.parts.map((name) => {
+              const failed = a.failed.includes(name);
+              return {
+                name,
+                status: failed ? ('failed' as const) : ('fetched' as const),
+                records: failed ? 0 : 1,
+                errorCode: failed ? a.errorCode : null,
+                errorMessage: failed ? `fake ${a.errorCode}` : null,
+                retryable: failed && a.retryable,
+              };
+            })
+          : null,
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
     };

@@ -1,12 +1,16 @@
+import { SyncJobCompletedEvent } from '@practice-sync/contracts';
+
 import {
   completedEventData,
   failureResult,
+  partsOf,
   successResult,
   toPortalError,
   unsupportedCategory,
 } from './job-outcome';
 import { PortalError } from './portal-error';
 import type { ConnectorJob } from './portal-fetcher';
+import { toRecord } from './record-hash';
 
 const job: ConnectorJob = {
   jobId: '0190a0b0-0000-7000-8000-000000000001',
@@ -57,5 +61,73 @@ describe('job outcomes', () => {
       retryable: false,
       counts,
     });
+  });
+
+  it('explains a no_data job in the run log: nothing on the portal for this period', () => {
+    const zero = { added: 0, updated: 0, removed: 0, unchanged: 0 };
+    const data = completedEventData(
+      job,
+      started,
+      successResult({ outcome: 'no_data', counts: zero }, finished, job),
+    );
+    expect(data).toMatchObject({ outcome: 'no_data', errorCode: null, retryable: false, counts: zero });
+    expect(data.errorMessage).toBe(
+      'nothing on the portal for this period: gst.gstr3b_ledgers holds no records for GSTIN 27AAACR5055K1Z7 in 032025',
+    );
+    expect(SyncJobCompletedEvent.schema.safeParse(data).success).toBe(true);
+    const said = successResult(
+      { outcome: 'no_data', counts: zero },
+      finished,
+      job,
+      null,
+      'RET13510 for CASH ledger',
+    );
+    expect(said.completion.errorMessage).toMatch(/in 032025 \(RET13510 for CASH ledger\)$/);
+  });
+
+  it('reports a partial job per part: what was kept, what failed and why, retryable when the failure is', () => {
+    const records = [
+      toRecord('P|AIS|1', { a: 1 }),
+      toRecord('P|AIS|2', { a: 2 }),
+      toRecord('P|TIS|1', { t: 1 }),
+    ];
+    const parts = partsOf(
+      [
+        { name: 'AIS', keyPrefix: 'P|AIS|', error: null },
+        { name: 'TIS', keyPrefix: 'P|TIS|', error: null },
+        {
+          name: '26AS',
+          keyPrefix: 'P|26AS|',
+          error: new PortalError('portal_unavailable', 'TRACES could not prepare 26AS'),
+        },
+      ],
+      records,
+    );
+    const counts = { added: 3, updated: 0, removed: 0, unchanged: 0 };
+    const data = completedEventData(
+      job,
+      started,
+      successResult({ outcome: 'partial', counts }, finished, job, parts),
+    );
+    expect(data).toMatchObject({
+      outcome: 'partial',
+      errorCode: 'portal_unavailable',
+      errorMessage: 'kept AIS (2 records), TIS (1 record); 26AS failed: TRACES could not prepare 26AS',
+      retryable: true,
+      counts,
+      parts: [
+        { name: 'AIS', status: 'fetched', records: 2, errorCode: null, errorMessage: null, retryable: false },
+        { name: 'TIS', status: 'fetched', records: 1, errorCode: null, errorMessage: null, retryable: false },
+        {
+          name: '26AS',
+          status: 'failed',
+          records: 0,
+          errorCode: 'portal_unavailable',
+          errorMessage: 'TRACES could not prepare 26AS',
+          retryable: true,
+        },
+      ],
+    });
+    expect(SyncJobCompletedEvent.schema.safeParse(data).success).toBe(true);
   });
 });

@@ -1,9 +1,9 @@
-import type { RecordCounts, SyncJobCompleted } from '@practice-sync/contracts';
+import type { JobPart, RecordCounts, SyncJobCompleted } from '@practice-sync/contracts';
 
 import type { FetchOutcome } from './change-detection';
 import type { JobCompletion } from './job-store';
 import { isPortalError, PortalError } from './portal-error';
-import type { ConnectorJob } from './portal-fetcher';
+import type { ConnectorJob, FetchPart, NormalisedRecord } from './portal-fetcher';
 
 const ZERO: RecordCounts = { added: 0, updated: 0, removed: 0, unchanged: 0 };
 
@@ -25,16 +25,64 @@ export interface JobResult {
   retryable: boolean;
 }
 
-export function successResult(fetch: FetchOutcome, finishedAt: Date): JobResult {
+const SUBJECT_LABEL = { gstin: 'GSTIN', pan: 'PAN', esignClientFileId: 'client file' } as const;
+
+/** The run log's explanation of a `no_data` job: the portal was read and holds nothing for it. */
+export function noDataMessage(job: ConnectorJob, reason?: string): string {
+  const subject = `${SUBJECT_LABEL[job.subject.kind]} ${job.subject.value}`;
+  const period = job.period === null ? 'any period' : job.period;
+  const message = `nothing on the portal for this period: ${job.category} holds no records for ${subject} in ${period}`;
+  return reason ? `${message} (${reason})` : message;
+}
+
+/** Each part of a multi-part fetch as the run log shows it: fetched (with its record count) or failed. */
+export function partsOf(parts: readonly FetchPart[], records: readonly NormalisedRecord[]): JobPart[] {
+  return parts.map((part) => ({
+    name: part.name,
+    status: part.error ? 'failed' : 'fetched',
+    records: part.error ? 0 : records.filter((r) => r.naturalKey.startsWith(part.keyPrefix)).length,
+    errorCode: part.error?.code ?? null,
+    errorMessage: part.error?.message ?? null,
+    retryable: part.error?.retryable ?? false,
+  }));
+}
+
+/** "kept AIS (4 records), TIS (2 records); 26AS failed: …". */
+function partialMessage(parts: readonly JobPart[]): string {
+  const kept = parts.filter((p) => p.status === 'fetched');
+  const failed = parts.filter((p) => p.status === 'failed');
+  const keptText = kept.length
+    ? `kept ${kept.map((p) => `${p.name} (${p.records} record${p.records === 1 ? '' : 's'})`).join(', ')}`
+    : 'kept nothing';
+  const failedText = failed.map((p) => `${p.name} failed: ${p.errorMessage ?? p.errorCode}`).join('; ');
+  return `${keptText}; ${failedText}`;
+}
+
+/** The result of a fetch that reached the portal (`succeeded`, `no_change`, `no_data` or `partial`). */
+export function successResult(
+  fetch: Pick<FetchOutcome, 'outcome' | 'counts'>,
+  finishedAt: Date,
+  job?: ConnectorJob,
+  parts: JobPart[] | null = null,
+  noDataReason?: string,
+): JobResult {
+  const failed = parts?.filter((p) => p.status === 'failed') ?? [];
+  const partial = fetch.outcome === 'partial' && failed.length > 0;
+  const errorMessage = partial
+    ? partialMessage(parts ?? [])
+    : fetch.outcome === 'no_data' && job
+      ? noDataMessage(job, noDataReason)
+      : null;
   return {
     completion: {
       outcome: fetch.outcome,
-      errorCode: null,
-      errorMessage: null,
+      errorCode: partial ? failed[0].errorCode : null,
+      errorMessage,
       counts: fetch.counts,
+      parts,
       finishedAt,
     },
-    retryable: false,
+    retryable: partial && failed.some((p) => p.retryable),
   };
 }
 
@@ -45,6 +93,7 @@ export function failureResult(error: PortalError, finishedAt: Date): JobResult {
       errorCode: error.code,
       errorMessage: error.message,
       counts: ZERO,
+      parts: null,
       finishedAt,
     },
     retryable: error.retryable,
@@ -67,6 +116,7 @@ export function completedEventData(job: ConnectorJob, startedAt: Date, result: J
     errorMessage: completion.errorMessage,
     retryable: result.retryable,
     counts: completion.counts,
+    parts: completion.parts,
     startedAt: startedAt.toISOString(),
     finishedAt: completion.finishedAt.toISOString(),
   };

@@ -11,6 +11,7 @@ import type { JobResult } from './job-outcome';
 import {
   completedEventData,
   failureResult,
+  partsOf,
   successResult,
   toPortalError,
   unsupportedCategory,
@@ -165,14 +166,16 @@ export class JobRunner {
           category: job.category,
           period: job.period,
         };
-        const current = toHashMap(fetched.result.records);
+        const { records, parts, noDataReason } = fetched.result;
+        const failedPrefixes = (parts ?? []).filter((p) => p.error).map((p) => p.keyPrefix);
+        const current = toHashMap(records);
         const previous = await loadSnapshot(manager, key);
-        result = successResult(outcomeOfFetch(previous, current), finishedAt);
-        // no_change publishes nothing; otherwise only what was added, updated or removed.
-        if (result.completion.outcome === 'succeeded') {
-          events.push(...this.recordEvents(claimed, diffRecords(previous, fetched.result.records)));
-        }
-        await saveSnapshot(manager, key, current, job.jobId, finishedAt);
+        const fetch = outcomeOfFetch(previous, current, failedPrefixes);
+        result = successResult(fetch, finishedAt, job, parts ? partsOf(parts, records) : null, noDataReason);
+        // Only what was added, updated or removed is published (a failed part's records are left as they were).
+        const changes = diffRecords(fetch.compared, records);
+        if (changes.length) events.push(...this.recordEvents(claimed, changes));
+        await saveSnapshot(manager, key, fetch.snapshot, job.jobId, finishedAt);
       } else {
         result = failureResult(fetched.error, finishedAt);
       }

@@ -1,4 +1,4 @@
-import type { Category, FailureCode, RecordCounts, Subject } from '@practice-sync/contracts';
+import type { Category, FailureCode, JobPart, RecordCounts, Subject } from '@practice-sync/contracts';
 import { returnedRows } from '@practice-sync/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -15,10 +15,12 @@ export interface ClaimedJob {
 }
 
 export interface JobCompletion {
-  outcome: 'succeeded' | 'no_change' | 'failed';
+  outcome: 'succeeded' | 'no_change' | 'no_data' | 'partial' | 'failed';
   errorCode: FailureCode | null;
   errorMessage: string | null;
   counts: RecordCounts;
+  /** Per part of a multi-part category; null otherwise. */
+  parts: JobPart[] | null;
   finishedAt: Date;
 }
 

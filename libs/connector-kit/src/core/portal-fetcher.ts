@@ -1,5 +1,7 @@
 import type { Category, Portal, Subject } from '@practice-sync/contracts';
 
+import type { PortalError } from './portal-error';
+
 /** One job attempt as a fetcher sees it (the recorded SyncJobRequested plus its envelope context). */
 export interface ConnectorJob {
   jobId: string;
@@ -19,9 +21,27 @@ export interface NormalisedRecord {
   hash: string;
 }
 
-/** Everything a complete fetch of one category found. An empty list means "the portal says: no data". */
+/**
+ * One part of a category made of several independent portal documents (AIS, TIS and Form 26AS). Every natural
+ * key of the part starts with `keyPrefix`, so the records a failed part held before are kept as they were.
+ */
+export interface FetchPart {
+  name: string;
+  keyPrefix: string;
+  /** Null when the part was fetched completely. */
+  error: PortalError | null;
+}
+
+/**
+ * Everything a fetch of one category found. An empty list (with no failed part) means "the portal says: no
+ * data". `parts` is set by fetchers of multi-part categories only: the records are then those of the fetched
+ * parts, and a failed part makes the job `partial` (its stored records untouched) instead of failing the rest.
+ */
 export interface FetchResult {
   records: NormalisedRecord[];
+  parts?: FetchPart[];
+  /** When nothing was found: what the portal said, for the run log (e.g. "the GST portal answered RET11416 …"). */
+  noDataReason?: string;
 }
 
 /**

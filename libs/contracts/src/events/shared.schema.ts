@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { Categories } from '../categories';
 import { FailureCodes, JobOutcomes, RunStatuses } from '../outcomes';
 
+const count = z.number().int().nonnegative();
+
 export const CategorySchema = z.enum(Categories);
 
 /** The identifier a job runs for: a GSTIN, a PAN or an e-sign client file. */
@@ -20,17 +22,35 @@ export const CountsSchema = z.object({
 });
 
 export const OutcomeSchema = z.enum(JobOutcomes);
+
+export const JobPartSchema = z.object({
+  name: z.string().min(1),
+  status: z.enum(['fetched', 'failed']),
+  records: count,
+  errorCode: z.enum(FailureCodes).nullable(),
+  errorMessage: z.string().nullable(),
+  retryable: z.boolean(),
+});
 export const FailureCodeSchema = z.enum(FailureCodes);
 export const RunStatusSchema = z.enum(RunStatuses);
 
+/**
+ * A run's jobs by state. `jobs` counts every job, skipped ones included (one per client × category); the
+ * run's work is `work` (every job but the skipped ones: a category the client cannot have is not work), of
+ * which `workFinished` reached an outcome. Progress is `workFinished / work`.
+ */
 export const RunTotalsSchema = z.object({
-  jobs: z.number().int().nonnegative(),
-  pending: z.number().int().nonnegative(),
-  running: z.number().int().nonnegative(),
-  succeeded: z.number().int().nonnegative(),
-  noChange: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative(),
-  skipped: z.number().int().nonnegative(),
-  cancelled: z.number().int().nonnegative(),
+  jobs: count,
+  pending: count,
+  running: count,
+  succeeded: count,
+  noChange: count,
+  failed: count,
+  skipped: count,
+  cancelled: count,
+  noData: count,
+  partial: count,
+  work: count,
+  workFinished: count,
 });
 export type RunTotals = z.infer<typeof RunTotalsSchema>;

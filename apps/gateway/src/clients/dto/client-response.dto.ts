@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { JobOutcomes } from '@practice-sync/contracts';
 
 export class ClientResponseDto {
   @ApiProperty({ format: 'uuid', example: '0193a8f4-2222-7abc-8def-0123456789ab' })
@@ -62,7 +63,13 @@ export class StatusCellDto {
   @ApiProperty({ nullable: true, type: String, example: '042025' })
   period!: string | null;
 
-  @ApiProperty({ enum: ['succeeded', 'no_change', 'failed', 'skipped', 'cancelled'], example: 'failed' })
+  @ApiProperty({
+    enum: JobOutcomes,
+    example: 'failed',
+    description:
+      '`no_data` is a completed fetch (the portal holds nothing for the period) and sets lastSuccessAt; ' +
+      '`partial` is not (a part failed): lastSuccessAt stays at the last complete fetch.',
+  })
   lastOutcome!: string;
 
   @ApiProperty({ nullable: true, type: String, example: 'not_generated_yet' })

@@ -1,15 +1,29 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { JobOutcomes, JobStatuses, RunStatuses } from '@practice-sync/contracts';
+import { FailureCodes, JobOutcomes, JobStatuses, RunStatuses } from '@practice-sync/contracts';
 
 class RunTotalsDto {
-  @ApiProperty({ example: 12 }) jobs!: number;
+  @ApiProperty({ example: 12, description: 'Every job of the run, skipped ones included.' }) jobs!: number;
   @ApiProperty({ example: 4 }) pending!: number;
   @ApiProperty({ example: 2 }) running!: number;
   @ApiProperty({ example: 3 }) succeeded!: number;
   @ApiProperty({ example: 1 }) noChange!: number;
   @ApiProperty({ example: 1 }) failed!: number;
-  @ApiProperty({ example: 1 }) skipped!: number;
+  @ApiProperty({ example: 1, description: 'Categories the client cannot have (e.g. no GSTIN): not work.' })
+  skipped!: number;
   @ApiProperty({ example: 0 }) cancelled!: number;
+  @ApiProperty({ example: 0, description: 'Nothing on the portal for this period.' }) noData!: number;
+  @ApiProperty({ example: 0, description: 'Some parts fetched and kept, at least one failed (see parts).' })
+  partial!: number;
+  @ApiProperty({
+    example: 11,
+    description: "The run's work: every job but the skipped ones (jobs − skipped).",
+  })
+  work!: number;
+  @ApiProperty({
+    example: 5,
+    description: 'Work that reached an outcome (work − pending − running); progress is workFinished / work.',
+  })
+  workFinished!: number;
 }
 
 export class SyncRunResponseDto {
@@ -64,6 +78,17 @@ class JobCountsDto {
   @ApiProperty({ example: 0 }) unchanged!: number;
 }
 
+class JobPartDto {
+  @ApiProperty({ example: '26AS' }) name!: string;
+  @ApiProperty({ enum: ['fetched', 'failed'], example: 'failed' }) status!: string;
+  @ApiProperty({ example: 0, description: 'Records of the part (0 when it failed).' }) records!: number;
+  @ApiProperty({ enum: FailureCodes, nullable: true, example: 'portal_unavailable' }) errorCode!:
+    | string
+    | null;
+  @ApiProperty({ nullable: true, type: String }) errorMessage!: string | null;
+  @ApiProperty({ example: true }) retryable!: boolean;
+}
+
 class JobSubjectDto {
   @ApiProperty({ enum: ['gstin', 'pan', 'esignClientFileId'], example: 'gstin' })
   kind!: string;
@@ -80,7 +105,16 @@ export class SyncJobResponseDto {
   @ApiProperty({ type: JobSubjectDto }) subject!: JobSubjectDto;
   @ApiProperty({ nullable: true, type: String, example: '042025' }) period!: string | null;
   @ApiProperty({ enum: JobStatuses, example: 'done' }) status!: string;
-  @ApiProperty({ enum: JobOutcomes, nullable: true, example: 'failed' }) outcome!: string | null;
+  @ApiProperty({
+    enum: JobOutcomes,
+    nullable: true,
+    example: 'failed',
+    description:
+      '`no_data`: fetched, and the portal holds nothing for this subject and period ("nothing on the portal for ' +
+      'this period", explained in errorMessage). `partial`: some parts fetched and kept, at least one failed ' +
+      '(see `parts`; errorCode/errorMessage/retryable are those of the failed parts).',
+  })
+  outcome!: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'not_generated_yet' }) errorCode!: string | null;
   @ApiProperty({ nullable: true, type: String }) errorMessage!: string | null;
   @ApiProperty({ nullable: true, type: Boolean }) retryable!: boolean | null;
@@ -97,6 +131,12 @@ export class SyncJobResponseDto {
     },
   })
   counts!: JobCountsDto | null;
+  @ApiProperty({
+    type: [JobPartDto],
+    nullable: true,
+    description: 'Per part of a multi-part category (AIS, TIS and Form 26AS); null for the other categories.',
+  })
+  parts!: JobPartDto[] | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
 }
@@ -115,6 +155,8 @@ class ClientOutcomeCountsDto {
   @ApiProperty({ example: 1 }) failed!: number;
   @ApiProperty({ example: 0 }) skipped!: number;
   @ApiProperty({ example: 0 }) cancelled!: number;
+  @ApiProperty({ example: 0 }) noData!: number;
+  @ApiProperty({ example: 0 }) partial!: number;
 }
 
 export class ClientRunSummaryDto {

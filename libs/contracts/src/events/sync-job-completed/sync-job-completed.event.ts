@@ -6,6 +6,7 @@ import {
   CategorySchema,
   CountsSchema,
   FailureCodeSchema,
+  JobPartSchema,
   OutcomeSchema,
   SubjectSchema,
 } from '../shared.schema';
@@ -24,6 +25,11 @@ export const SyncJobCompletedSchema = z.object({
   errorMessage: z.string().nullable(),
   retryable: z.boolean(),
   counts: CountsSchema,
+  /**
+   * Per part of a multi-part category (AIS, TIS, Form 26AS): fetched or failed, with its reason. Null for a
+   * single-part category. A `partial` outcome lists the failed parts here; their records are kept as they were.
+   */
+  parts: z.array(JobPartSchema).nullish(),
   startedAt: z.string().datetime({ offset: true }),
   finishedAt: z.string().datetime({ offset: true }),
 });

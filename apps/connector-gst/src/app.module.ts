@@ -93,25 +93,26 @@ export class AppModule {
           ],
           fetchers: {
             inject: [GstApi],
-            useFactory: (api: GstApi) => [
-              new Gstr2bFetcher(api, { apiVersion: config.GST_GSTR2B_API_VERSION }),
-              new Gstr1Fetcher(api, {
-                gstr1Version: config.GST_GSTR1_API_VERSION,
-                gstr1aVersion: config.GST_GSTR1A_API_VERSION,
-              }),
-              new Ims2aFetcher(api, {
-                imsVersion: config.GST_IMS_API_VERSION,
-                gstr2aVersion: config.GST_GSTR2A_API_VERSION,
-              }),
-              new Gstr3bLedgersFetcher(api, {
-                gstr3bVersion: config.GST_GSTR3B_API_VERSION,
-                ledgerVersion: config.GST_LEDGER_API_VERSION,
-              }),
-              new NoticesRegisterFetcher(api, {
-                noticesVersion: config.GST_NOTICES_API_VERSION,
-                commonVersion: config.GST_COMMON_API_VERSION,
-              }),
-            ].map((fetcher) => explainingNoData(fetcher, api)),
+            useFactory: (api: GstApi) =>
+              [
+                new Gstr2bFetcher(api, { apiVersion: config.GST_GSTR2B_API_VERSION }),
+                new Gstr1Fetcher(api, {
+                  gstr1Version: config.GST_GSTR1_API_VERSION,
+                  gstr1aVersion: config.GST_GSTR1A_API_VERSION,
+                }),
+                new Ims2aFetcher(api, {
+                  imsVersion: config.GST_IMS_API_VERSION,
+                  gstr2aVersion: config.GST_GSTR2A_API_VERSION,
+                }),
+                new Gstr3bLedgersFetcher(api, {
+                  gstr3bVersion: config.GST_GSTR3B_API_VERSION,
+                  ledgerVersion: config.GST_LEDGER_API_VERSION,
+                }),
+                new NoticesRegisterFetcher(api, {
+                  noticesVersion: config.GST_NOTICES_API_VERSION,
+                  commonVersion: config.GST_COMMON_API_VERSION,
+                }),
+              ].map((fetcher) => explainingNoData(fetcher, api)),
           },
         }),
       ],

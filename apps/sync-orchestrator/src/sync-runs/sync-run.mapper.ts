@@ -1,7 +1,6 @@
 import type { RunTotals } from '@practice-sync/contracts';
 
 import { withWork } from './run-totals';
-
 import type { SyncJobEntity } from './sync-job.entity';
 import type { SyncRunEntity } from './sync-run.entity';
 import type { SyncJobResponseDto, SyncRunResponseDto } from './sync-runs.dto';

@@ -4,6 +4,7 @@ import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
 
 import { AuthModule } from './auth/auth.module';
+import { CategoriesModule } from './categories/categories.module';
 import { ClientsModule } from './clients/clients.module';
 import type { GatewayConfig } from './config/gateway.config';
 import { GATEWAY_CONFIG } from './config/gateway.config';
@@ -32,6 +33,7 @@ export class AppModule {
         CredentialsModule,
         SyncRunsModule,
         SyncSchedulesModule,
+        CategoriesModule,
       ],
     };
   }

@@ -10,6 +10,8 @@ export * from './events/sync-job-requested/sync-job-requested.event';
 export * from './events/sync-run-changed/sync-run-changed.event';
 export * from './identifiers';
 export * from './outcomes';
+export * from './periods';
+export * from './schedule-timing';
 export * from './topics';
 
 import {

@@ -28,7 +28,12 @@ export class GstCredentialsController {
     const { otp } = parseBody(OtpBody, body);
     const status = await portalCall(() => this.sessions.submitOtp(firmId, gstin, otp));
     if (!status) {
-      throw new ProblemException(404, 'No GST access', `no username is stored for ${gstin}; PUT it first`);
+      throw new ProblemException(
+        404,
+        'No GST access',
+        `no OTP was requested for ${gstin}: request the OTP first (PUT /v1/credentials/gst/${gstin} with the ` +
+          'username; the portal sends the taxpayer an OTP), then submit that OTP here',
+      );
     }
     return status;
   }

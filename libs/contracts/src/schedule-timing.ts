@@ -44,13 +44,17 @@ function shortestSeconds(d: IsoDuration): number {
   return fixedMs(d) / 1000 + (d.years * 365 + d.months * 28) * 86_400;
 }
 
-/** Why `value` cannot be a schedule's `every`, or null. */
-export function everyProblem(value: string): string | null {
+/**
+ * Why `value` cannot be a schedule's `every`, or null. `minSeconds` is the public minimum (PT5M); internal
+ * callers that are trusted to pace themselves (tests of the scheduler) may lower it, never below zero.
+ */
+export function everyProblem(value: string, minSeconds = MIN_EVERY_SECONDS): string | null {
   if (/^P.*[.,]\d+[YMWDH]/.test(value) || /T.*[.,]\d+M/.test(value))
     return 'must use whole numbers except in seconds (e.g. PT90M rather than PT1.5H)';
   const d = parseIsoDuration(value);
   if (!d) return 'must be an ISO 8601 duration PnYnMnWnDTnHnMnS, e.g. PT6H, P1D, P1W or P1M';
-  if (shortestSeconds(d) < MIN_EVERY_SECONDS) return 'must be at least PT5M (five minutes)';
+  if (shortestSeconds(d) <= 0) return 'must be longer than zero';
+  if (shortestSeconds(d) < minSeconds) return 'must be at least PT5M (five minutes)';
   return null;
 }
 

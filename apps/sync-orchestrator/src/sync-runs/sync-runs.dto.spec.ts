@@ -24,6 +24,25 @@ describe('CreateSyncRunRequestSchema', () => {
     ];
     for (const body of bad) expect(CreateSyncRunRequestSchema.safeParse(body).success).toBe(false);
   });
+
+  it('refuses period.itr null ("all years") with how to ask, never a raw type error', () => {
+    const result = CreateSyncRunRequestSchema.safeParse({
+      clients: { all: true },
+      categories: ['itr.all'],
+      period: { itr: null },
+    });
+    expect(result.success).toBe(false);
+    const issue = result.success ? null : result.error.issues[0];
+    expect(issue?.path).toEqual(['period', 'itr']);
+    expect(issue?.message).toContain('one run syncs one year');
+    expect(issue?.message).not.toContain('Expected string');
+  });
+
+  it('accepts `all`', () => {
+    expect(CreateSyncRunRequestSchema.safeParse({ clients: { all: true }, categories: ['all'] }).success).toBe(
+      true,
+    );
+  });
 });
 
 describe('ListSyncJobsQuerySchema', () => {

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
+import { CategoriesModule } from '../categories/categories.module';
 import { ClientsModule } from '../clients/clients.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { FirmsModule } from '../firms/firms.module';
@@ -12,7 +13,10 @@ import { SyncSchedulesModule } from '../sync-schedules/sync-schedules.module';
 const DESCRIPTION = `Keep client records current with the GST, Income Tax and e-sign portals in one operation.
 
 Authenticate with \`Authorization: Bearer <api key>\`. Errors are RFC 9457 \`application/problem+json\`;
-validation errors name each bad field in \`errors[]\`. Lists answer \`{ items, nextCursor }\`; pass
+validation errors name each bad field in \`errors[]\`; every \`type\` is one of ours
+(\`https://practice-sync.dev/problems/…\`). Text PostgreSQL cannot store (a NUL character, an unpaired
+surrogate) anywhere in a request — body, query, path, CSV cells, Idempotency-Key — is a 422 \`unstorable-text\`
+naming the field, on every route. Lists answer \`{ items, nextCursor }\`; pass
 \`nextCursor\` back as \`cursor\` for the next page.`;
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -30,7 +34,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   // Only the public API; health and metrics are for probes and Prometheus, not for firms.
   return SwaggerModule.createDocument(app, config, {
-    include: [FirmsModule, ClientsModule, CredentialsModule, SyncRunsModule, SyncSchedulesModule],
+    include: [
+      FirmsModule,
+      ClientsModule,
+      CredentialsModule,
+      SyncRunsModule,
+      SyncSchedulesModule,
+      CategoriesModule,
+    ],
     extraModels: [ProblemDto, FieldErrorDto],
   });
 }

@@ -3,13 +3,23 @@ import { HttpStatus } from '@nestjs/common';
 import type { FieldError, Problem } from './problem';
 import { PROBLEM_CONTENT_TYPE, ProblemException, ProblemType, problemTypeUri } from './problem';
 
-/** A NUL, or a UTF-16 surrogate not part of a pair: PostgreSQL's text (and UTF-8 itself) cannot hold them. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 const MAX_DEPTH = 32;
 
+/**
+ * Whether PostgreSQL's text (and UTF-8 itself) can hold `value`: no NUL character, no UTF-16 surrogate that
+ * is not part of a pair. A loop rather than a regular expression with control characters in it.
+ */
 export function isStorableText(value: string): boolean {
-  return !UNSTORABLE.test(value);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0 || (c >= 0xdc00 && c <= 0xdfff)) return false;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    }
+  }
+  return true;
 }
 
 function describe(value: string): string {

@@ -177,7 +177,9 @@ describe('client-master', () => {
     const unmatched = async (selection: unknown) =>
       (await call('POST', `/${firmId}/clients/select/unmatched`, { selection })).body;
     expect(await unmatched({ all: true })).toEqual({ unmatched: [] });
-    expect(await unmatched({ tags: ['itr', 'nothing', 'ITR', 'nothing'] })).toEqual({ unmatched: ['nothing'] });
+    expect(await unmatched({ tags: ['itr', 'nothing', 'ITR', 'nothing'] })).toEqual({
+      unmatched: ['nothing'],
+    });
     expect(await unmatched({ offices: ['pune', 'Nagpur'] })).toEqual({ unmatched: ['Nagpur'] });
     // A client of another firm is reported exactly like an id that exists nowhere.
     const elsewhere = await createClient(otherFirmId, { name: 'Other firm', tan: 'PNEA99999B' });

@@ -39,7 +39,9 @@ describe('GST periods (Indian calendar)', () => {
     const now = ist('2026-11-30T23:59:00');
     expect(futureGstPeriodProblem('112026', now)).toBeNull();
     expect(futureGstPeriodProblem('042025', now)).toBeNull();
-    expect(futureGstPeriodProblem('122026', now)).toMatch(/122026 is in the future; the latest period is 112026/);
+    expect(futureGstPeriodProblem('122026', now)).toMatch(
+      /122026 is in the future; the latest period is 112026/,
+    );
     expect(futureGstPeriodProblem('012030', now)).toMatch(/latest closed one is 102026/);
     expect(futureGstPeriodProblem('122026', ist('2026-12-01T00:00:00'))).toBeNull();
   });

@@ -107,7 +107,7 @@ export function futureGstPeriodProblem(period: string, now: Date): string | null
   );
 }
 
-/** Why a well-formed assessment year (`YYYY-YY`) cannot be synced yet, or null: its financial year has not begun. */
+/** Why a well-formed assessment year (`YYYY-YY`) cannot be synced yet, or null: its income year has not begun. */
 export function futureAssessmentYearProblem(year: string, now: Date): string | null {
   const latest = latestAssessmentYear(now);
   if (Number(year.slice(0, 4)) <= Number(latest.slice(0, 4))) return null;

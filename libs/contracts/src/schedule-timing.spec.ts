@@ -21,7 +21,9 @@ describe('every (ISO 8601 durations)', () => {
     expect(everyProblem('PT0.3S', 0)).toBeNull();
     expect(everyProblem('P1.5M')).toMatch(/whole numbers except in seconds/);
     expect(everyProblem('PT0.5H')).toMatch(/whole numbers except in seconds/);
-    for (const bad of ['6h', 'P', 'PT', '', 'P1H', 'PT1D', 'p1d']) expect(everyProblem(bad)).toMatch(/ISO 8601/);
+    for (const bad of ['6h', 'P', 'PT', '', 'P1H', 'PT1D', 'p1d']) {
+      expect(everyProblem(bad)).toMatch(/ISO 8601/);
+    }
   });
 
   it('parses every part', () => {

@@ -60,7 +60,8 @@ export function everyProblem(value: string, minSeconds = MIN_EVERY_SECONDS): str
 
 /** Why `value` is not an IANA time zone name (e.g. Asia/Kolkata, UTC), or null. */
 export function timeZoneProblem(value: string): string | null {
-  if (value.length === 0 || value.length > 64) return 'must be an IANA time zone name, e.g. Asia/Kolkata or UTC';
+  if (value.length === 0 || value.length > 64)
+    return 'must be an IANA time zone name, e.g. Asia/Kolkata or UTC';
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
     return null;

@@ -35,8 +35,9 @@ export class GstCredentialsController {
       throw new ProblemException(
         404,
         'No GST access',
-        `no OTP was requested for ${gstin}: request the OTP first (PUT /v1/credentials/gst/${gstin} with the ` +
-          'username; the portal sends the taxpayer an OTP), then submit that OTP here',
+        `no OTP was requested for ${gstin}: request the OTP first ` +
+          `(PUT /v1/credentials/gst/${gstin} with the username; the portal sends the taxpayer an OTP), ` +
+          'then submit that OTP here',
       );
     }
     return status;

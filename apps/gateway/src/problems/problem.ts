@@ -10,8 +10,8 @@ export {
   problemTypeUri,
   problemTypeUriForStatus,
   storableTextMiddleware,
-  UnstorableTextProblem,
   unstorableTextErrors,
+  UnstorableTextProblem,
 } from '@practice-sync/problems';
 
 export class ValidationProblemException extends ProblemException {

@@ -68,7 +68,9 @@ export class ClientMasterClient implements ClientDirectory {
     cursor: string | null,
     limit: number,
   ): Promise<ClientPage> {
-    const parsed = ClientPageSchema.safeParse(await this.post(firmId, 'select', { selection, limit, cursor }));
+    const parsed = ClientPageSchema.safeParse(
+      await this.post(firmId, 'select', { selection, limit, cursor }),
+    );
     if (!parsed.success) {
       throw new ClientMasterError(
         `client-master page has an unexpected shape: ${parsed.error.message}`,
@@ -81,7 +83,10 @@ export class ClientMasterClient implements ClientDirectory {
   async unmatched(firmId: string, selection: ClientSelection): Promise<string[]> {
     const parsed = UnmatchedSchema.safeParse(await this.post(firmId, 'select/unmatched', { selection }));
     if (!parsed.success) {
-      throw new ClientMasterError(`client-master answer has an unexpected shape: ${parsed.error.message}`, false);
+      throw new ClientMasterError(
+        `client-master answer has an unexpected shape: ${parsed.error.message}`,
+        false,
+      );
     }
     return parsed.data.unmatched;
   }

@@ -49,12 +49,13 @@ export class SelectionCheck {
       message: WHAT[key](v),
     }));
     const listed = unmatched.map((v) => `"${v}"`).join(', ');
+    const one = unmatched.length === 1;
     throw new ProblemException(
       ProblemType.SelectionMatchesNothing,
       HttpStatus.UNPROCESSABLE_ENTITY,
       'Selection matches no client',
-      `${prefix}.${key}: ${listed} ${unmatched.length === 1 ? 'selects' : 'select'} no client of this firm; ` +
-        `correct or remove ${unmatched.length === 1 ? 'it' : 'them'}`,
+      `${prefix}.${key}: ${listed} ${one ? 'selects' : 'select'} no client of this firm; ` +
+        `correct or remove ${one ? 'it' : 'them'}`,
       errors,
     );
   }

@@ -2,8 +2,8 @@ import { CsvError, parse } from 'csv-parse/sync';
 
 import type { FieldError } from '../../problems/problem';
 import {
-  UnstorableTextProblem,
   unstorableTextErrors,
+  UnstorableTextProblem,
   ValidationProblemException,
 } from '../../problems/problem';
 

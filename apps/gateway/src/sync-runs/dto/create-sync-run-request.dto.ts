@@ -37,9 +37,10 @@ export class SyncPeriodDto {
   @ApiPropertyOptional({
     example: '042025',
     description:
-      'GST return period, MMYYYY. Without it each GST category uses its own default: the latest closed ' +
-      'month, and for GSTR-2B the latest generated (on the 14th of the next month); see GET /v1/categories. ' +
-      'A month that has not begun (IST) is refused with 422 naming the latest valid period.',
+      'GST return period, MMYYYY. Without it each GST category uses its own default: the latest ' +
+      'closed month, and for GSTR-2B the latest generated (on the 14th of the next month); see ' +
+      'GET /v1/categories. A month that has not begun (IST) is refused with 422 naming the latest valid ' +
+      'period.',
   })
   @ValidateIf((o: SyncPeriodDto) => o.gst !== undefined)
   @CheckField(

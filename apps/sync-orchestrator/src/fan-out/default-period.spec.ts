@@ -15,9 +15,9 @@ describe('run periods', () => {
 
   it('before the 14th, GSTR-2B gets its own period: the last month is not generated yet', () => {
     const early = new Date('2026-11-10T10:00:00Z');
-    expect(
-      resolveRunPeriods(['gst.gstr2b', 'gst.gstr3b_ledgers', 'gst.gstr1_1a'], undefined, early),
-    ).toEqual({ gst: '102026', 'gst.gstr2b': '092026' });
+    expect(resolveRunPeriods(['gst.gstr2b', 'gst.gstr3b_ledgers', 'gst.gstr1_1a'], undefined, early)).toEqual(
+      { gst: '102026', 'gst.gstr2b': '092026' },
+    );
     const periods = resolveRunPeriods(['gst.gstr2b', 'gst.gstr3b_ledgers', 'gst.gstr1_1a'], undefined, early);
     expect(periodFor('gst.gstr2b', periods)).toBe('092026');
     expect(periodFor('gst.gstr1_1a', periods)).toBe('102026');

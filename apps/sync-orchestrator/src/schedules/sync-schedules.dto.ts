@@ -28,7 +28,9 @@ const fields = {
   categories,
   period: RunPeriodsSchema.nullable().optional(),
   // The public minimum interval (PT5M) is the gateway's to enforce; internally any positive duration runs.
-  every: rule((v) => everyProblem(v, 0)).nullable().optional(),
+  every: rule((v) => everyProblem(v, 0))
+    .nullable()
+    .optional(),
   cron: z.string().max(200).nullable().optional(),
   timezone: rule(timeZoneProblem).optional(),
   notBefore: z.string().datetime({ offset: true }).nullable().optional(),

@@ -1,9 +1,10 @@
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { Topics } from '@practice-sync/contracts';
 import { messagingConfig, MessagingModule } from '@practice-sync/messaging';
 import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
+import { storableTextMiddleware } from '@practice-sync/problems';
 
 import { clientMasterDataSourceOptions } from './client-master-data-source';
 import { ClientsModule } from './clients/clients.module';
@@ -13,7 +14,7 @@ import { RecordsModule } from './records/records.module';
 import { StatusModule } from './status/status.module';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
   static forRoot(config: ClientMasterConfig): DynamicModule {
     return {
       module: AppModule,
@@ -31,5 +32,10 @@ export class AppModule {
         NoticesModule,
       ],
     };
+  }
+
+  /** Text PostgreSQL cannot store (NUL, lone surrogates) is a 422 naming the field before any handler runs. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(storableTextMiddleware).forRoutes('*');
   }
 }

@@ -6,6 +6,7 @@ import type { ClientMasterConfig } from './config/client-master.config';
 import { CreateClients1763856100000 } from './migrations/1763856100000-CreateClients';
 import { CreateStatusCells1763856200000 } from './migrations/1763856200000-CreateStatusCells';
 import { CreateRecordsAndChanges1763856300000 } from './migrations/1763856300000-CreateRecordsAndChanges';
+import { CaseInsensitiveSelection1763856450000 } from './migrations/1763856450000-CaseInsensitiveSelection';
 import { CreateNotices1765019000000 } from './migrations/1765019000000-CreateNotices';
 import { NoticeEntity } from './notices/notice.entity';
 import { RecordChangeEntity, RecordEntity } from './records/record.entity';
@@ -26,6 +27,7 @@ export function clientMasterDataSourceOptions(
       CreateClients1763856100000,
       CreateStatusCells1763856200000,
       CreateRecordsAndChanges1763856300000,
+      CaseInsensitiveSelection1763856450000,
       CreateNotices1765019000000,
     ],
     applicationName: 'client-master',

@@ -165,6 +165,45 @@ describe('client-master', () => {
     ).toBe(400);
   });
 
+  it('matches tags and offices whatever their case, and names what selects nobody', async () => {
+    const select = async (selection: unknown) =>
+      ((await call('POST', `/${firmId}/clients/select`, { selection, limit: 100 })).body as ClientPage).items;
+    expect(await select({ offices: ['PUNE'] })).toHaveLength(3);
+    expect(await select({ tags: ['ITR'] })).toHaveLength(3);
+    expect(await select({ tags: ['GST-Monthly'] })).toHaveLength(1);
+    const names = async (query: string) =>
+      ((await call('GET', `/${firmId}/clients?${query}`)).body as ClientPage).items.map((c) => c.name);
+    expect(await names('office=mumbai')).toEqual(['Reliance Traders']);
+    expect(await names('tag=GST-MONTHLY')).toEqual(['Reliance Traders']);
+
+    const unmatched = async (selection: unknown) =>
+      (await call('POST', `/${firmId}/clients/select/unmatched`, { selection })).body;
+    expect(await unmatched({ all: true })).toEqual({ unmatched: [] });
+    expect(await unmatched({ tags: ['itr', 'nothing', 'ITR', 'nothing'] })).toEqual({
+      unmatched: ['nothing'],
+    });
+    expect(await unmatched({ offices: ['pune', 'Nagpur'] })).toEqual({ unmatched: ['Nagpur'] });
+    // A client of another firm is reported exactly like an id that exists nowhere.
+    const elsewhere = await createClient(otherFirmId, { name: 'Other firm', tan: 'PNEA99999B' });
+    const mine = (await select({ all: true }))[0].id;
+    const missing = uuidv7();
+    expect(await unmatched({ ids: [mine, elsewhere.id, missing, 'not-a-uuid'] })).toEqual({
+      unmatched: [elsewhere.id, missing, 'not-a-uuid'],
+    });
+  });
+
+  it('refuses text PostgreSQL cannot store with a 422 naming the field', async () => {
+    const res = await call('POST', `/${firmId}/clients`, { name: 'Bad\u0000Name', tan: 'PNEA77777B' });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({
+      type: 'https://practice-sync.dev/problems/unstorable-text',
+      errors: [{ field: 'name', message: expect.stringContaining('NUL') }],
+    });
+    const query = await call('GET', `/${firmId}/clients?q=a%00b`);
+    expect(query.status).toBe(422);
+    expect(query.body).toMatchObject({ errors: [{ field: 'query.q' }] });
+  });
+
   it('keeps the status grid from job results, once per event, newest result winning, and announces changes', async () => {
     const client = ((await call('GET', `/${firmId}/clients?tag=gst-monthly`)).body as ClientPage).items[0];
     const runId = uuidv7();

@@ -132,6 +132,11 @@ describe('connector-gst against the sandbox', () => {
     const wrong = await api('POST', `/credentials/gst/${gstin(0)}/otp`, { otp: '111111' });
     expect(wrong.status).toBe(422);
     expect(String(wrong.body['detail'])).toContain('AUTH4034');
+    expect(String(wrong.body['detail'])).toContain('request a new OTP first');
+    // An OTP for a GSTIN whose OTP was never requested says to request it first.
+    const early = await api('POST', `/credentials/gst/${gstin(11)}/otp`, { otp: '575757' });
+    expect(early.status).toBe(404);
+    expect(String(early.body['detail'])).toContain('request the OTP first');
     for (const n of [0, 3, 5, 7]) await login(gstin(n));
     const list = await api('GET', '/credentials?status=ok');
     expect((list.body['items'] as unknown[]).length).toBe(4);

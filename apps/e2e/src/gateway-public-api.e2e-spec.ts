@@ -637,6 +637,8 @@ describe('gateway public API', () => {
           () => '',
           () => 'x'.repeat(Math.floor(random() * 400)),
           () => '\u0000\ud83d\ude00\u202e',
+          () => 'Traders\u0000',
+          () => 'x\ud800',
           () => 'AAACR5055K',
           () => gstinFor('AAACR5055K'),
           () => '27AAACR5055K1Z4',
@@ -691,6 +693,107 @@ describe('gateway public API', () => {
         else expectProblemOrSuccess(res);
       }
       expect({ seed, fiveHundreds }).toEqual({ seed, fiveHundreds: [] });
+    });
+
+    it('answers 422 unstorable-text, never 5xx, for NUL or a lone surrogate in any field, query, path or cell', async () => {
+      // Mostly valid requests with one string replaced, so the bad text reaches the layers that store and
+      // query (random bodies rarely get past validation, which is how a NUL in a name once reached PostgreSQL).
+      const id = '0193a8f4-2222-7abc-8def-0123456789ab';
+      const gstin = gstinFor('AAACR5055K');
+      const templates: [string, string, Record<string, unknown>][] = [
+        [
+          'POST',
+          '/v1/clients',
+          {
+            name: 'Fuzz Traders',
+            pan: 'AAACF1234Z',
+            tan: 'PNEF12345Z',
+            gstins: [gstinFor('AAACF1234Z')],
+            esignClientFileId: 'CF-1',
+            office: 'Pune',
+            tags: ['a', 'b'],
+          },
+        ],
+        ['PATCH', `/v1/clients/${id}`, { name: 'Renamed', office: 'Pune', tags: ['a'] }],
+        [
+          'POST',
+          '/v1/sync-runs',
+          { clients: { tags: ['a'] }, categories: ['gst.all'], period: { gst: '042025', itr: '2025-26' } },
+        ],
+        ['POST', '/v1/sync-runs', { clients: { offices: ['Pune'] }, categories: ['all'] }],
+        [
+          'POST',
+          '/v1/sync-schedules',
+          {
+            name: 'nightly',
+            clients: { all: true },
+            categories: ['gst.gstr2b'],
+            cron: '0 2 * * *',
+            timezone: 'Asia/Kolkata',
+            notBefore: '2030-01-01T00:00:00Z',
+          },
+        ],
+        ['PATCH', `/v1/sync-schedules/${id}`, { name: 'renamed', every: 'P1D', cron: null }],
+        ['PUT', `/v1/credentials/gst/${gstin}`, { username: 'fuzz-user' }],
+        ['POST', `/v1/credentials/gst/${gstin}/otp`, { otp: '575757' }],
+        ['PUT', '/v1/credentials/itr', { clientId: 'c', clientSecret: 's', userId: 'u', password: 'p' }],
+        ['POST', '/v1/credentials/itr/AAACR5055K/consent', { otp: '575757' }],
+        ['PUT', '/v1/credentials/esign', { apiKey: 'k' }],
+        ['POST', `/v1/firms/${firmA.firmId}/api-keys`, { name: 'fuzz', role: 'viewer' }],
+      ];
+      const bad = ['\u0000', 'a\u0000b', '\ud800', 'x\udfff'];
+      const leaves = (v: unknown, path: (string | number)[] = []): (string | number)[][] =>
+        typeof v === 'string'
+          ? [path]
+          : Array.isArray(v)
+            ? v.flatMap((x: unknown, i) => leaves(x, [...path, i]))
+            : v && typeof v === 'object'
+              ? Object.entries(v).flatMap(([k, x]) => leaves(x, [...path, k]))
+              : [];
+      const replaced = (v: unknown, path: (string | number)[], text: string): unknown => {
+        if (path.length === 0) return text;
+        const copy = (Array.isArray(v) ? [...v] : { ...(v as object) }) as Record<string | number, unknown>;
+        copy[path[0]] = replaced(copy[path[0]], path.slice(1), text);
+        return copy;
+      };
+      const cases: [string, string, CallOptions][] = [];
+      for (const [method, path, body] of templates) {
+        for (const leaf of leaves(body)) {
+          for (const text of bad)
+            cases.push([method, path, { raw: JSON.stringify(replaced(body, leaf, text)) }]);
+        }
+        cases.push([method, path, { raw: JSON.stringify({ ...body, ['k\u0000']: 1 }) }]);
+      }
+      for (const query of ['q', 'tag', 'office', 'cursor'])
+        for (const text of ['%00', 'a%00b']) cases.push(['GET', `/v1/clients?${query}=${text}`, {}]);
+      cases.push(['GET', '/v1/sync-runs?cursor=%00', {}]);
+      cases.push(['GET', `/v1/sync-runs/${id}/jobs?clientId=%00`, {}]);
+      cases.push(['GET', '/v1/credentials?status=%00', {}]);
+      for (const path of [
+        '/v1/clients/%00',
+        '/v1/sync-runs/a%00',
+        '/v1/sync-schedules/%00',
+        '/v1/credentials/gst/%00',
+      ])
+        cases.push(['GET', path, {}]);
+      cases.push(['POST', '/v1/credentials/itr/AAAC%00055K/consent', { body: { otp: '575757' } }]);
+      for (const cell of ['Bad\u0000Name', 'AAACR5055K\u0000'])
+        cases.push([
+          'POST',
+          '/v1/clients/import',
+          { raw: `name,pan,office,tags\nOk,,Pune,a\n${cell},,Pune,a\n`, contentType: 'text/csv' },
+        ]);
+
+      let key = '';
+      const wrong: string[] = [];
+      for (const [i, [method, path, options]] of cases.entries()) {
+        if (i % (RATE_LIMIT - 20) === 0) key = (await newKey(firmA.firmId, firmA.admin, 'admin')).key;
+        const res = await api(method, path, { key, ...options });
+        const type = (res.body as unknown as Problem).type;
+        if (res.status !== 422 || type !== 'https://practice-sync.dev/problems/unstorable-text')
+          wrong.push(`${method} ${path} ${(options.raw ?? '').slice(0, 160)} -> ${res.status} ${type}`);
+      }
+      expect(wrong).toEqual([]);
     });
   });
 });

@@ -4,6 +4,7 @@ import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
 
 import { AuthModule } from './auth/auth.module';
+import { CategoriesModule } from './categories/categories.module';
 import { ClientsModule } from './clients/clients.module';
 import type { GatewayConfig } from './config/gateway.config';
 import { GATEWAY_CONFIG } from './config/gateway.config';
@@ -34,6 +35,7 @@ export class AppModule {
         SyncRunsModule,
         SyncSchedulesModule,
         NoticesModule,
+        CategoriesModule,
       ],
     };
   }

@@ -167,6 +167,46 @@ describe('gateway (with client-master; sync-orchestrator down)', () => {
     expect((await call('POST', '/v1/clients', admin, big)).status).toBe(413);
   });
 
+  it('answers 422 naming the field for text PostgreSQL cannot store, and only our problem types', async () => {
+    const { admin } = await firmWithKeys();
+    const unstorable = (res: { status: number; body: Record<string, unknown> }, field: string) => {
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({
+        type: 'https://practice-sync.dev/problems/unstorable-text',
+        errors: [{ field, message: expect.stringMatching(/NUL|surrogate/) }],
+      });
+    };
+    unstorable(await call('POST', '/v1/clients', admin, { name: 'a\u0000b', pan: 'AAACR5055K' }), 'name');
+    unstorable(await call('POST', '/v1/clients', admin, '{"name":"x","tags":["ok","\\ud800"]}'), 'tags[1]');
+    unstorable(await call('GET', '/v1/clients?q=a%00b', admin), 'query.q');
+    unstorable(await call('GET', '/v1/clients/abc%00def', admin), 'path');
+    unstorable(
+      await call('POST', '/v1/sync-runs', admin, { clients: { tags: ['x\u0000'] }, categories: ['all'] }),
+      'clients.tags[0]',
+    );
+    const csv = await fetch(`${url}/v1/clients/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' },
+      body: 'name,pan\nGood,AAACR5055K\nBad\u0000,\n',
+    });
+    expect(csv.status).toBe(422);
+    expect(await csv.json()).toMatchObject({ errors: [{ field: 'row[3].name' }] });
+
+    const nullYear = await call('POST', '/v1/sync-runs', admin, {
+      clients: { all: true },
+      categories: ['itr.all'],
+      period: { itr: null },
+    });
+    expect(nullYear.status).toBe(400);
+    expect(nullYear.body.errors).toEqual([
+      { field: 'period.itr', message: expect.stringContaining('one run syncs one year') },
+    ]);
+    // A route that does not exist is a problem of our own type too, never about:blank.
+    const missing = await call('GET', '/v1/nothing-here', admin);
+    expect(missing.status).toBe(404);
+    expect(missing.body.type).toBe('https://practice-sync.dev/problems/not-found');
+  });
+
   it('answers 503 when the orchestrator is down, after validating the run', async () => {
     const { admin } = await firmWithKeys();
     const bad = await call('POST', '/v1/sync-runs', admin, {

@@ -1,11 +1,13 @@
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { Topics } from '@practice-sync/contracts';
 import { messagingConfig, MessagingModule } from '@practice-sync/messaging';
 import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
+import { storableTextMiddleware } from '@practice-sync/problems';
 
+import { CategoriesModule } from './categories/categories.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import type { OrchestratorConfig } from './config/orchestrator.config';
 import { SERVICE_NAME } from './config/orchestrator.config';
@@ -16,7 +18,7 @@ import { SyncSchedulesModule } from './schedules/sync-schedules.module';
 import { SyncRunsModule } from './sync-runs/sync-runs.module';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
   static forRoot(config: OrchestratorConfig): DynamicModule {
     return {
       module: AppModule,
@@ -32,8 +34,14 @@ export class AppModule {
         SyncRunsModule,
         ResultsModule,
         SyncSchedulesModule,
+        CategoriesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
+  }
+
+  /** Text PostgreSQL cannot store (NUL, lone surrogates) is a 422 naming the field before any handler runs. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(storableTextMiddleware).forRoutes('*');
   }
 }

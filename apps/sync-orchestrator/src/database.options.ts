@@ -7,6 +7,7 @@ import { CreateSyncRunsAndJobs1795308600000 } from './migrations/1795308600000-C
 import { DispatchRetriesSchedules1795395000000 } from './migrations/1795395000000-DispatchRetriesSchedules';
 import { PendingJobsByPortal1795480000000 } from './migrations/1795480000000-PendingJobsByPortal';
 import { NoDataAndPartialOutcomes1795560000000 } from './migrations/1795560000000-NoDataAndPartialOutcomes';
+import { ScheduleTimeZone1795566000000 } from './migrations/1795566000000-ScheduleTimeZone';
 import { SyncScheduleEntity } from './schedules/sync-schedule.entity';
 import { SyncJobEntity } from './sync-runs/sync-job.entity';
 import { SyncRunEntity } from './sync-runs/sync-run.entity';
@@ -24,6 +25,7 @@ export function orchestratorDatabaseOptions(config: OrchestratorConfig): Service
       DispatchRetriesSchedules1795395000000,
       PendingJobsByPortal1795480000000,
       NoDataAndPartialOutcomes1795560000000,
+      ScheduleTimeZone1795566000000,
     ],
     applicationName: SERVICE_NAME,
   };

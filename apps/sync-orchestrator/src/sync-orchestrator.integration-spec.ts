@@ -546,14 +546,86 @@ describe('sync-orchestrator', () => {
     const count = (await runsOf()).length;
     await new Promise((r) => setTimeout(r, 1000));
     expect((await runsOf()).length).toBe(count);
-    const bad = await call<{ errors: { field: string }[] }>('POST', `/${firmId}/sync-schedules`, {
-      name: 'x',
-      clients: { all: true },
-      categories: ['gst.gstr2b'],
-      every: 'P1M',
-    });
+    const bad = await call<{ errors: { field: string; message: string }[] }>(
+      'POST',
+      `/${firmId}/sync-schedules`,
+      { name: 'x', clients: { all: true }, categories: ['gst.gstr2b'], every: 'P1.5M' },
+    );
     expect(bad.status).toBe(400);
+    expect(bad.body.errors[0]).toEqual({ field: 'every', message: expect.stringContaining('whole numbers') });
     expect((await call('DELETE', `/${firmId}/sync-schedules/${created.body.id}`)).status).toBe(204);
     expect((await call('GET', `/${firmId}/sync-schedules/${created.body.id}`)).status).toBe(404);
+  });
+  it('refuses future periods and selections that match nothing with a 422 naming each; calendar schedules', async () => {
+    const firmId = uuidv7();
+    const otherFirm = uuidv7();
+    const [mine] = makeClients(1, ['gst-monthly']);
+    const [theirs] = makeClients(1, ['x']);
+    clientMaster.clients.set(firmId, [mine]);
+    clientMaster.clients.set(otherFirm, [theirs]);
+    type Problem = { type: string; detail: string; errors: { field: string; message: string }[] };
+    const post = (path: string, body: unknown) => call<Problem>('POST', `/${firmId}/${path}`, body);
+
+    const future = await post('sync-runs', {
+      clients: { all: true },
+      categories: ['gst.gstr2b', 'itr.returns'],
+      period: { gst: '012030', itr: '2040-41' },
+    });
+    expect(future.status).toBe(422);
+    expect(future.body.type).toBe('https://practice-sync.dev/problems/period-not-available');
+    expect(future.body.errors.map((e) => e.field)).toEqual(['period.gst', 'period.itr']);
+    expect(future.body.errors[0].message).toMatch(/012030 is in the future; the latest period is \d{6}/);
+
+    const nullYear = await post('sync-runs', {
+      clients: { all: true },
+      categories: ['itr.returns'],
+      period: { itr: null },
+    });
+    expect(nullYear.status).toBe(400);
+    expect(nullYear.body.errors[0]).toEqual({
+      field: 'period.itr',
+      message: expect.stringContaining('one run syncs one year'),
+    });
+
+    const tag = await post('sync-runs', {
+      clients: { tags: ['gst-monthly', 'nope'] },
+      categories: ['gst.all'],
+    });
+    expect(tag.status).toBe(422);
+    expect(tag.body.type).toBe('https://practice-sync.dev/problems/selection-matches-nothing');
+    expect(tag.body.errors).toEqual([{ field: 'clients.tags[1]', message: expect.stringContaining('nope') }]);
+
+    const ids = await post('sync-runs', { clients: { ids: [mine.id, theirs.id] }, categories: ['gst.all'] });
+    expect(ids.status).toBe(422);
+    expect(ids.body.errors).toEqual([
+      { field: 'clients.ids[1]', message: `no client of this firm has the id ${theirs.id}` },
+    ]);
+
+    // A schedule may name a tag no client has yet (it selects clients as they are tagged), not a foreign id.
+    const schedule = (clients: unknown, timing: Record<string, string>) =>
+      post('sync-schedules', { name: 's', clients, categories: ['gst.gstr2b'], ...timing });
+    const monthly = await schedule(
+      { tags: ['not-yet'] },
+      { every: 'P1M', notBefore: '2027-01-31T09:00:00+05:30' },
+    );
+    expect(monthly.status).toBe(201);
+    expect(monthly.body).toMatchObject({
+      every: 'P1M',
+      timezone: 'Asia/Kolkata',
+      nextRunAt: '2027-01-31T03:30:00.000Z',
+    });
+    expect((await schedule({ ids: [theirs.id] }, { every: 'P1D' })).status).toBe(422);
+    const dubai = await schedule({ all: true }, { cron: '0 9 * * *', timezone: 'Asia/Dubai' });
+    expect(dubai.status).toBe(201);
+    expect(new Date((dubai.body as unknown as { nextRunAt: string }).nextRunAt).getUTCHours()).toBe(5);
+    const badZone = await schedule({ all: true }, { cron: '0 9 * * *', timezone: 'Mars/Olympus' });
+    expect(badZone.status).toBe(400);
+    expect(badZone.body.errors[0].field).toBe('timezone');
+
+    const categories = (
+      await call<{ items: { id: string; defaultPeriod: string | null }[] }>('GET', '/../categories')
+    ).body.items;
+    expect(categories).toHaveLength(10);
+    expect(categories.find((c) => c.id === 'esign.signature_timestamps')?.defaultPeriod).toBeNull();
   });
 });

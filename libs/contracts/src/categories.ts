@@ -16,7 +16,8 @@ export const Categories = [
 ] as const;
 export type Category = (typeof Categories)[number];
 
-export const CategoryAliases = ['gst.all', 'itr.all'] as const;
+/** `gst.all` / `itr.all`: every category of that portal; `all`: every category of every portal. */
+export const CategoryAliases = ['gst.all', 'itr.all', 'all'] as const;
 export type CategoryAlias = (typeof CategoryAliases)[number];
 
 /** Which identifier of a client a category's jobs run per. */
@@ -72,11 +73,13 @@ export function subjectKindOf(category: Category): SubjectKind {
   return SUBJECT_BY_PORTAL[portalOf(category)];
 }
 
-/** Expands `gst.all` / `itr.all` and removes duplicates, keeping catalogue order. */
+/** Expands `all`, `gst.all` and `itr.all` and removes duplicates, keeping catalogue order. */
 export function expandCategories(requested: readonly string[]): Category[] {
   const wanted = new Set<Category>();
   for (const value of requested) {
-    if (value === 'gst.all' || value === 'itr.all') {
+    if (value === 'all') {
+      Categories.forEach((c) => wanted.add(c));
+    } else if (value === 'gst.all' || value === 'itr.all') {
       const portal = value.slice(0, 3);
       Categories.filter((c) => c.startsWith(`${portal}.`)).forEach((c) => wanted.add(c));
     } else if (isCategory(value)) {

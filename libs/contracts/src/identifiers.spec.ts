@@ -1,4 +1,4 @@
-import { expandCategories } from './categories';
+import { Categories, expandCategories, isCategoryOrAlias } from './categories';
 import {
   gstinCheckCharacter,
   gstinProblem,
@@ -49,6 +49,12 @@ describe('expandCategories', () => {
       'itr.filing_status',
       'gst.gstr2b',
     ]);
+  });
+
+  it('`all` selects every category of every portal', () => {
+    expect(expandCategories(['all'])).toEqual(Categories);
+    expect(expandCategories(['gst.gstr2b', 'all'])).toHaveLength(Categories.length);
+    expect(isCategoryOrAlias('all')).toBe(true);
   });
 
   it('names an unknown category', () => {

@@ -6,8 +6,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
   where: 'pan IS NOT NULL AND deleted_at IS NULL',
 })
 @Index('clients_firm_id', ['firmId', 'id'], { where: 'deleted_at IS NULL' })
-// A GIN index (tag filters), which TypeORM cannot describe: the migration owns it.
-@Index('clients_tags', { synchronize: false })
+// Expression indexes (case-insensitive tag and office selection), which TypeORM cannot describe: the
+// migration owns them.
+@Index('clients_tags_ci', { synchronize: false })
+@Index('clients_firm_office_ci', { synchronize: false })
 export class ClientEntity {
   @PrimaryColumn('uuid')
   id!: string;

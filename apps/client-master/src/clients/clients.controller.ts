@@ -19,7 +19,7 @@ import type { BulkRowResult } from './dto/bulk-clients.dto';
 import { BulkClientsDto } from './dto/bulk-clients.dto';
 import { CreateClientDto } from './dto/create-client.dto';
 import { ListClientsQueryDto } from './dto/list-clients.dto';
-import { parseSelection, SelectClientsDto } from './dto/select-clients.dto';
+import { parseSelection, SelectClientsDto, UnmatchedSelectionDto } from './dto/select-clients.dto';
 import { UpdateClientDto } from './dto/update-client.dto';
 
 /** Internal API (cluster only, no auth yet): the gateway and the orchestrator call it with the caller's firm. */
@@ -50,6 +50,16 @@ export class ClientsController {
       limit: body.limit,
       cursor: body.cursor,
     });
+  }
+
+  /** The values of a selection that select no client of the firm (a run refuses them, naming each). */
+  @Post('select/unmatched')
+  @HttpCode(HttpStatus.OK)
+  async unmatched(
+    @Param('firmId', ParseUUIDPipe) firmId: string,
+    @Body() body: UnmatchedSelectionDto,
+  ): Promise<{ unmatched: string[] }> {
+    return { unmatched: await this.clients.unmatched(firmId, parseSelection(body.selection)) };
   }
 
   @Get(':id')

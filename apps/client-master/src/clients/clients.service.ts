@@ -270,8 +270,8 @@ export class ClientsService {
   /** The list endpoint: optional tag / office filters and a search over name and identifiers. */
   async list(firmId: string, query: ListClientsQueryDto): Promise<Page<ClientDto>> {
     const qb = this.active(firmId);
-    if (query.tag) qb.andWhere(':tag = ANY(c.tags)', { tag: query.tag });
-    if (query.office) qb.andWhere('c.office = :office', { office: query.office });
+    if (query.tag) qb.andWhere('lower_tags(c.tags) @> ARRAY[lower(:tag)]', { tag: query.tag });
+    if (query.office) qb.andWhere('lower(c.office) = lower(:office)', { office: query.office });
     if (query.q) {
       const term = query.q.trim();
       qb.andWhere(
@@ -286,10 +286,34 @@ export class ClientsService {
   async select(firmId: string, selection: ClientSelection, page: PageRequest): Promise<Page<ClientDto>> {
     const qb = this.active(firmId);
     if ('ids' in selection) qb.andWhere('c.id = ANY(:ids::uuid[])', { ids: selection.ids.filter(isUuid) });
-    if ('tags' in selection) qb.andWhere('c.tags && :tags::text[]', { tags: selection.tags });
+    // Tags and offices match whatever their case (expression indexes: lower_tags(tags), lower(office)).
+    if ('tags' in selection)
+      qb.andWhere('lower_tags(c.tags) && :tags::text[]', { tags: lowered(selection.tags) });
     if ('offices' in selection)
-      qb.andWhere('c.office = ANY(:offices::text[])', { offices: selection.offices });
+      qb.andWhere('lower(c.office) = ANY(:offices::text[])', { offices: lowered(selection.offices) });
     return this.page(qb, page);
+  }
+
+  /**
+   * The values of a selection's list that select no live client of this firm: ids that are not the firm's
+   * (whether or not they exist elsewhere: the answer never tells), tags and offices (any case) no client has.
+   * Empty for `all`. In the order given, without duplicates.
+   */
+  async unmatched(firmId: string, selection: ClientSelection): Promise<string[]> {
+    if ('all' in selection) return [];
+    const [values, test] =
+      'ids' in selection
+        ? [selection.ids, `c.id = CASE WHEN v ~* '${UUID_SQL}' THEN v::uuid END`]
+        : 'tags' in selection
+          ? [selection.tags, `lower_tags(c.tags) @> ARRAY[lower(v)]`]
+          : [selection.offices, `lower(c.office) = lower(v)`];
+    const rows: { v: string }[] = await this.clients.query(
+      `SELECT v FROM unnest($2::text[]) WITH ORDINALITY AS s(v, n)
+        WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.firm_id = $1 AND c.deleted_at IS NULL AND ${test})
+        ORDER BY n`,
+      [firmId, values],
+    );
+    return [...new Set(rows.map((r) => r.v))];
   }
 
   private active(firmId: string): SelectQueryBuilder<ClientEntity> {
@@ -433,6 +457,12 @@ function clientRecord(c: ClientEntity): Record<string, unknown> {
 function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
+
+function lowered(values: string[]): string[] {
+  return values.map((v) => v.toLowerCase());
+}
+
+const UUID_SQL = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
 function escapeLike(term: string): string {
   return term.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -10,6 +10,7 @@ import {
   ProblemException,
   ProblemType,
   problemTypeUri,
+  problemTypeUriForStatus,
   ValidationProblem,
 } from './problem';
 
@@ -47,7 +48,7 @@ export function toProblem(exception: unknown, instance: string): Problem {
   }
   if (exception instanceof HttpException && exception.getStatus() < 500) {
     return {
-      type: 'about:blank',
+      type: problemTypeUriForStatus(exception.getStatus()),
       title: 'Error',
       status: exception.getStatus(),
       detail: exception.message,

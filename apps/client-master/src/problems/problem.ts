@@ -4,7 +4,13 @@ import { ProblemException, ProblemType } from '@practice-sync/problems';
 
 /** The shared problem vocabulary; the gateway passes client-master's problems through unchanged. */
 export type { FieldError, Problem } from '@practice-sync/problems';
-export { PROBLEM_CONTENT_TYPE, ProblemException, ProblemType, problemTypeUri } from '@practice-sync/problems';
+export {
+  PROBLEM_CONTENT_TYPE,
+  ProblemException,
+  ProblemType,
+  problemTypeUri,
+  problemTypeUriForStatus,
+} from '@practice-sync/problems';
 
 export class NotFoundProblem extends ProblemException {
   constructor(detail: string) {

@@ -26,9 +26,19 @@ export class GstCredentialsController {
   async otp(@Param('firmId') firmId: string, @Param('gstin') gstin: string, @Body() body: unknown) {
     checkGstin(gstin);
     const { otp } = parseBody(OtpBody, body);
-    const status = await portalCall(() => this.sessions.submitOtp(firmId, gstin, otp));
+    const status = await portalCall(
+      () => this.sessions.submitOtp(firmId, gstin, otp),
+      // An OTP is good once and only after it was requested: say how to get a new one.
+      `request a new OTP first (PUT /v1/credentials/gst/${gstin} with the username), then submit it here`,
+    );
     if (!status) {
-      throw new ProblemException(404, 'No GST access', `no username is stored for ${gstin}; PUT it first`);
+      throw new ProblemException(
+        404,
+        'No GST access',
+        `no OTP was requested for ${gstin}: request the OTP first ` +
+          `(PUT /v1/credentials/gst/${gstin} with the username; the portal sends the taxpayer an OTP), ` +
+          'then submit that OTP here',
+      );
     }
     return status;
   }
@@ -42,12 +52,17 @@ function checkGstin(gstin: string): void {
     ]);
 }
 
-/** Portal refusals become 422, an unreachable portal 502; messages never carry a secret. */
-async function portalCall<T>(call: () => Promise<T>): Promise<T> {
+/** Portal refusals become 422 (with what to do next), an unreachable portal 502; never a secret. */
+async function portalCall<T>(call: () => Promise<T>, whatNext?: string): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof GstAuthRefused) throw new ProblemException(422, 'Portal refused', error.message);
+    if (error instanceof GstAuthRefused)
+      throw new ProblemException(
+        422,
+        'Portal refused',
+        whatNext ? `${error.message}; ${whatNext}` : error.message,
+      );
     if (isPortalError(error)) throw new ProblemException(502, 'Portal unavailable', error.message);
     throw error;
   }

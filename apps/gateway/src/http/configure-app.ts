@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import type { GatewayConfig } from '../config/gateway.config';
 import { mountOpenApi } from '../openapi/openapi';
 import { bodyParserErrorHandler } from '../problems/body-parser-errors';
+import { storableTextMiddleware } from '../problems/problem';
 import { ProblemFilter } from '../problems/problem.filter';
 import { bodyShapeMiddleware } from '../validation/body-shape.middleware';
 import { createValidationPipe } from '../validation/validation.pipe';
@@ -23,6 +24,7 @@ export function configureApp(
   app.use(CSV_ROUTE, text({ limit: config.IMPORT_BODY_LIMIT, type: CSV_TYPES }));
   app.use(json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(bodyParserErrorHandler);
+  app.use(storableTextMiddleware);
   app.use(bodyShapeMiddleware);
   applyRoutePrefix(app);
   app.useGlobalPipes(createValidationPipe());

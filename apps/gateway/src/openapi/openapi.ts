@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
+import { CategoriesModule } from '../categories/categories.module';
 import { ClientsModule } from '../clients/clients.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { FirmsModule } from '../firms/firms.module';
@@ -13,7 +14,10 @@ import { SyncSchedulesModule } from '../sync-schedules/sync-schedules.module';
 const DESCRIPTION = `Keep client records current with the GST, Income Tax and e-sign portals in one operation.
 
 Authenticate with \`Authorization: Bearer <api key>\`. Errors are RFC 9457 \`application/problem+json\`;
-validation errors name each bad field in \`errors[]\`. Lists answer \`{ items, nextCursor }\`; pass
+validation errors name each bad field in \`errors[]\`; every \`type\` is one of ours
+(\`https://practice-sync.dev/problems/…\`). Text PostgreSQL cannot store (a NUL character, an unpaired
+surrogate) anywhere in a request — body, query, path, CSV cells, Idempotency-Key — is a 422 \`unstorable-text\`
+naming the field, on every route. Lists answer \`{ items, nextCursor }\`; pass
 \`nextCursor\` back as \`cursor\` for the next page.`;
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -38,6 +42,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       SyncRunsModule,
       SyncSchedulesModule,
       NoticesModule,
+      CategoriesModule,
     ],
     extraModels: [ProblemDto, FieldErrorDto],
   });

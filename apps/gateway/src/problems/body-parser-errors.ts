@@ -42,7 +42,7 @@ export function bodyParserProblem(err: unknown, instance: string): Problem | nul
   }
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return {
-      type: 'about:blank',
+      type: problemTypeUri(ProblemType.UnsupportedMediaType),
       title: 'Unsupported media type',
       status: 415,
       detail: 'The request body must be UTF-8 JSON.',

@@ -2,23 +2,19 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 
 import type { Problem } from './problem';
-import { ProblemException, ProblemType, problemTypeUri, UpstreamProblemException } from './problem';
+import {
+  ProblemException,
+  ProblemType,
+  problemTypeUri,
+  problemTypeUriForStatus,
+  UpstreamProblemException,
+} from './problem';
 
 export interface MappedProblem {
   problem: Problem;
   /** Set for 500s: log it with the errorId, never send it. */
   cause?: unknown;
 }
-
-const TYPE_BY_STATUS: Partial<Record<number, ProblemType>> = {
-  [HttpStatus.UNAUTHORIZED]: ProblemType.Unauthorized,
-  [HttpStatus.FORBIDDEN]: ProblemType.Forbidden,
-  [HttpStatus.NOT_FOUND]: ProblemType.NotFound,
-  [HttpStatus.CONFLICT]: ProblemType.Conflict,
-  [HttpStatus.PAYLOAD_TOO_LARGE]: ProblemType.PayloadTooLarge,
-  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: ProblemType.UnsupportedMediaType,
-  [HttpStatus.TOO_MANY_REQUESTS]: ProblemType.RateLimited,
-};
 
 /**
  * Turns anything a request handler threw into problem details. 4xx keep their message (it is written for the
@@ -47,10 +43,9 @@ export function toProblem(
   }
   if (exception instanceof HttpException && exception.getStatus() < 500) {
     const status = exception.getStatus();
-    const type = TYPE_BY_STATUS[status];
     return {
       problem: {
-        type: type ? problemTypeUri(type) : 'about:blank',
+        type: problemTypeUriForStatus(status),
         title: statusTitle(status),
         status,
         detail: httpExceptionDetail(exception),

@@ -3,7 +3,16 @@ import type { FieldError, Problem } from '@practice-sync/problems';
 import { ProblemException, ProblemType } from '@practice-sync/problems';
 
 export type { FieldError, Problem } from '@practice-sync/problems';
-export { PROBLEM_CONTENT_TYPE, ProblemException, ProblemType, problemTypeUri } from '@practice-sync/problems';
+export {
+  PROBLEM_CONTENT_TYPE,
+  ProblemException,
+  ProblemType,
+  problemTypeUri,
+  problemTypeUriForStatus,
+  storableTextMiddleware,
+  unstorableTextErrors,
+  UnstorableTextProblem,
+} from '@practice-sync/problems';
 
 export class ValidationProblemException extends ProblemException {
   constructor(errors: FieldError[], detail = describeErrors(errors)) {

@@ -1,7 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
 
 import type { Problem } from '../problems/problem';
-import { ProblemException, ProblemType, UpstreamProblemException } from '../problems/problem';
+import {
+  ProblemException,
+  ProblemType,
+  problemTypeUriForStatus,
+  UpstreamProblemException,
+} from '../problems/problem';
 import type { Transport, UpstreamResponse } from './transport';
 import { fetchTransport, nodeHttpTransport } from './transport';
 
@@ -92,7 +97,7 @@ export class InternalHttpClient {
     if (isProblem(body)) return new UpstreamProblemException({ ...body, status });
     if (status >= 500) return this.badResponse(`answered ${status}`);
     return new UpstreamProblemException({
-      type: 'about:blank',
+      type: problemTypeUriForStatus(status),
       title: statusText || 'Error',
       status,
       detail: `${this.options.name} rejected the request (${status}).`,

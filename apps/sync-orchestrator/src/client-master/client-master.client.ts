@@ -19,6 +19,8 @@ const ClientPageSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
+const UnmatchedSchema = z.object({ unmatched: z.array(z.string()) });
+
 export interface ClientPage {
   items: ClientIdentifiers[];
   nextCursor: string | null;
@@ -43,6 +45,8 @@ export interface ClientDirectory {
     cursor: string | null,
     limit: number,
   ): Promise<ClientPage>;
+  /** The ids, tags or offices of a selection that select no client of the firm (none for `all`). */
+  unmatched(firmId: string, selection: ClientSelection): Promise<string[]>;
 }
 
 export const CLIENT_DIRECTORY = Symbol('CLIENT_DIRECTORY');
@@ -64,13 +68,37 @@ export class ClientMasterClient implements ClientDirectory {
     cursor: string | null,
     limit: number,
   ): Promise<ClientPage> {
-    const url = `${this.baseUrl}/internal/v1/firms/${encodeURIComponent(firmId)}/clients/select`;
+    const parsed = ClientPageSchema.safeParse(
+      await this.post(firmId, 'select', { selection, limit, cursor }),
+    );
+    if (!parsed.success) {
+      throw new ClientMasterError(
+        `client-master page has an unexpected shape: ${parsed.error.message}`,
+        false,
+      );
+    }
+    return parsed.data;
+  }
+
+  async unmatched(firmId: string, selection: ClientSelection): Promise<string[]> {
+    const parsed = UnmatchedSchema.safeParse(await this.post(firmId, 'select/unmatched', { selection }));
+    if (!parsed.success) {
+      throw new ClientMasterError(
+        `client-master answer has an unexpected shape: ${parsed.error.message}`,
+        false,
+      );
+    }
+    return parsed.data.unmatched;
+  }
+
+  private async post(firmId: string, path: string, body: unknown): Promise<unknown> {
+    const url = `${this.baseUrl}/internal/v1/firms/${encodeURIComponent(firmId)}/clients/${path}`;
     let res: Response;
     try {
       res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ selection, limit, cursor }),
+        body: JSON.stringify(body),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (e) {
@@ -84,19 +112,10 @@ export class ClientMasterClient implements ClientDirectory {
       const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
       throw new ClientMasterError(`client-master answered ${res.status}: ${text.slice(0, 500)}`, permanent);
     }
-    let body: unknown;
     try {
-      body = JSON.parse(text);
+      return JSON.parse(text) as unknown;
     } catch {
       throw new ClientMasterError('client-master answered with invalid JSON', false);
     }
-    const parsed = ClientPageSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new ClientMasterError(
-        `client-master page has an unexpected shape: ${parsed.error.message}`,
-        false,
-      );
-    }
-    return parsed.data;
   }
 }

@@ -1,5 +1,11 @@
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ProblemException,
+  ProblemType,
+  problemTypeUri,
+  problemTypeUriForStatus,
+} from '@practice-sync/problems';
 import type { Request, Response } from 'express';
 import { v4 as uuidv4 } from 'uuid';
 
@@ -51,10 +57,23 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown, instance: string): Problem {
+    if (exception instanceof ProblemException) {
+      return {
+        type: problemTypeUri(exception.problemType),
+        title: exception.title,
+        status: exception.getStatus(),
+        detail: exception.detail,
+        instance,
+        ...(exception.errors ? { errors: exception.errors } : {}),
+      };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const problem: Problem = {
-        type: 'about:blank',
+        type:
+          exception instanceof RequestValidationException
+            ? problemTypeUri(ProblemType.Validation)
+            : problemTypeUriForStatus(status),
         title: titleOf(status),
         status,
         detail: detailOf(exception),
@@ -66,7 +85,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const errorId = uuidv4();
     this.logger.error({ err: exception, errorId }, 'unhandled error');
     return {
-      type: 'about:blank',
+      type: problemTypeUri(ProblemType.Internal),
       title: 'Internal Server Error',
       status: 500,
       detail: `something went wrong on our side; quote errorId ${errorId} when reporting it`,

@@ -1,48 +1,53 @@
-import { currentAssessmentYear, defaultGstPeriod, periodFor, resolveRunPeriods } from './default-period';
+import { ProblemException } from '@practice-sync/problems';
 
-describe('default periods', () => {
-  it('GST: the previous month as MMYYYY', () => {
-    expect(defaultGstPeriod(new Date('2026-11-22T10:00:00Z'))).toBe('102026');
-    expect(defaultGstPeriod(new Date('2026-04-15T10:00:00Z'))).toBe('032026');
-  });
+import { assertPeriodsAvailable, periodFor, resolveRunPeriods } from './default-period';
 
-  it('GST: January rolls back to December of the year before', () => {
-    expect(defaultGstPeriod(new Date('2027-01-10T10:00:00Z'))).toBe('122026');
-  });
+describe('run periods', () => {
+  // 22 November 2026, 15:30 IST: October closed; October's 2B generated on 14 November.
+  const now = new Date('2026-11-22T10:00:00Z');
 
-  it('GST: the month turns over at midnight in India, not UTC', () => {
-    // 2026-11-30T19:00Z is 1 December 00:30 IST: November has closed.
-    expect(defaultGstPeriod(new Date('2026-11-30T19:00:00Z'))).toBe('112026');
-    expect(defaultGstPeriod(new Date('2026-11-30T18:00:00Z'))).toBe('102026');
-  });
-
-  it('ITR: the financial year in progress plus one', () => {
-    expect(currentAssessmentYear(new Date('2026-11-22T10:00:00Z'))).toBe('2027-28');
-    expect(currentAssessmentYear(new Date('2027-02-28T10:00:00Z'))).toBe('2027-28');
-    expect(currentAssessmentYear(new Date('2027-04-01T00:00:00+05:30'))).toBe('2028-29');
-    expect(currentAssessmentYear(new Date('2027-03-31T23:59:00+05:30'))).toBe('2027-28');
-  });
-
-  it('ITR: the century rollover keeps two digits', () => {
-    expect(currentAssessmentYear(new Date('2098-06-01T00:00:00Z'))).toBe('2099-00');
-  });
-
-  it('resolves only the portals the run has, keeping requested periods', () => {
-    const now = new Date('2026-11-22T10:00:00Z');
-    expect(resolveRunPeriods(['gst.gstr2b', 'itr.returns'], undefined, now)).toEqual({
+  it('gives each category the latest period that has data when the request names none', () => {
+    expect(resolveRunPeriods(['gst.gstr2b', 'gst.gstr3b_ledgers', 'itr.returns'], undefined, now)).toEqual({
       gst: '102026',
-      itr: '2027-28',
+      itr: '2025-26',
     });
-    expect(resolveRunPeriods(['gst.gstr2b'], { gst: '042025', itr: '2025-26' }, now)).toEqual({
+  });
+
+  it('before the 14th, GSTR-2B gets its own period: the last month is not generated yet', () => {
+    const early = new Date('2026-11-10T10:00:00Z');
+    expect(resolveRunPeriods(['gst.gstr2b', 'gst.gstr3b_ledgers', 'gst.gstr1_1a'], undefined, early)).toEqual(
+      { gst: '102026', 'gst.gstr2b': '092026' },
+    );
+    const periods = resolveRunPeriods(['gst.gstr2b', 'gst.gstr3b_ledgers', 'gst.gstr1_1a'], undefined, early);
+    expect(periodFor('gst.gstr2b', periods)).toBe('092026');
+    expect(periodFor('gst.gstr1_1a', periods)).toBe('102026');
+    // A run of 2B alone: its portal period is the 2B's, no per-category key needed.
+    expect(resolveRunPeriods(['gst.gstr2b'], undefined, early)).toEqual({ gst: '092026' });
+  });
+
+  it('a requested period applies to every category of its portal, and only portals in the run appear', () => {
+    const early = new Date('2026-11-10T10:00:00Z');
+    expect(resolveRunPeriods(['gst.gstr2b'], { gst: '042025', itr: '2025-26' }, early)).toEqual({
       gst: '042025',
     });
     expect(resolveRunPeriods(['esign.signature_timestamps'], undefined, now)).toEqual({});
+    expect(periodFor('esign.signature_timestamps', { gst: '102026' })).toBeNull();
   });
 
-  it('gives each category its portal period; e-sign has none', () => {
-    const periods = { gst: '102026', itr: '2027-28' };
-    expect(periodFor('gst.ims_2a', periods)).toBe('102026');
-    expect(periodFor('itr.ais_tis_26as', periods)).toBe('2027-28');
-    expect(periodFor('esign.signature_timestamps', periods)).toBeNull();
+  it('refuses future periods with a 422 naming the field and the latest valid period', () => {
+    expect(() => assertPeriodsAvailable({ gst: '112026', itr: '2027-28' }, now)).not.toThrow();
+    let thrown: unknown;
+    try {
+      assertPeriodsAvailable({ gst: '012030', itr: '2028-29' }, now);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(ProblemException);
+    const problem = thrown as ProblemException;
+    expect(problem.getStatus()).toBe(422);
+    expect(problem.errors).toEqual([
+      { field: 'period.gst', message: expect.stringContaining('the latest period is 112026') },
+      { field: 'period.itr', message: expect.stringContaining('the latest assessment year is 2027-28') },
+    ]);
   });
 });

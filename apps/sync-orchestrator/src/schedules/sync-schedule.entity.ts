@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-import type { ClientSelection, RunPeriods } from '../sync-runs/sync-runs.dto';
+import type { ClientSelection, RequestedPeriods } from '../sync-runs/sync-runs.dto';
 
 @Entity({ name: 'sync_schedules' })
 @Check('sync_schedules_one_rule', '(every IS NULL) <> (cron IS NULL)')
@@ -25,13 +25,17 @@ export class SyncScheduleEntity {
 
   /** Fixed periods if the firm asked for them; null means each run takes the defaults of its own day. */
   @Column('jsonb', { nullable: true })
-  period!: RunPeriods | null;
+  period!: RequestedPeriods | null;
 
   @Column('text', { nullable: true })
   every!: string | null;
 
   @Column('text', { nullable: true })
   cron!: string | null;
+
+  /** IANA name; cron expressions and calendar durations (P1M) are read in it. */
+  @Column('text', { default: 'Asia/Kolkata' })
+  timezone!: string;
 
   @Column('timestamptz', { name: 'not_before', nullable: true })
   notBefore!: Date | null;

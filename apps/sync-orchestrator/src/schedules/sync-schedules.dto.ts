@@ -1,14 +1,22 @@
-import { isCategoryOrAlias } from '@practice-sync/contracts';
+import {
+  cronProblem,
+  DEFAULT_SCHEDULE_TIME_ZONE,
+  everyProblem,
+  isCategoryOrAlias,
+  timeZoneProblem,
+} from '@practice-sync/contracts';
 import { z } from 'zod';
 
-import type { ClientSelection, RunPeriods } from '../sync-runs/sync-runs.dto';
+import type { ClientSelection, RequestedPeriods } from '../sync-runs/sync-runs.dto';
 import { ClientSelectionSchema, RunPeriodsSchema } from '../sync-runs/sync-runs.dto';
-import { isValidCron, parseIsoDuration } from './schedule-timing';
 
-const every = z
-  .string()
-  .refine((v) => parseIsoDuration(v) !== null, 'must be an ISO 8601 duration such as PT15M, PT1H or P1D');
-const cron = z.string().max(200).refine(isValidCron, 'must be a cron expression such as "0 9 * * 1-5"');
+/** A zod refinement from a `(value) => problem | null` rule, so the message is the rule's own reason. */
+const rule = (problem: (v: string) => string | null) =>
+  z.string().superRefine((v, ctx) => {
+    const message = problem(v);
+    if (message) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+  });
+
 const categories = z
   .array(z.string().refine(isCategoryOrAlias, (v) => ({ message: `unknown category "${v}"` })))
   .min(1)
@@ -19,8 +27,12 @@ const fields = {
   clients: ClientSelectionSchema,
   categories,
   period: RunPeriodsSchema.nullable().optional(),
-  every: every.nullable().optional(),
-  cron: cron.nullable().optional(),
+  // The public minimum interval (PT5M) is the gateway's to enforce; internally any positive duration runs.
+  every: rule((v) => everyProblem(v, 0))
+    .nullable()
+    .optional(),
+  cron: z.string().max(200).nullable().optional(),
+  timezone: rule(timeZoneProblem).optional(),
   notBefore: z.string().datetime({ offset: true }).nullable().optional(),
   enabled: z.boolean().optional(),
 };
@@ -28,11 +40,23 @@ const fields = {
 const oneRule = (v: { every?: string | null; cron?: string | null }) => !!v.every !== !!v.cron;
 const ruleError = { message: 'give exactly one of every and cron', path: ['every'] };
 
-export const CreateScheduleSchema = z.object(fields).strict().refine(oneRule, ruleError);
+/** The cron expression is read in the schedule's zone, so it is checked with it. */
+function cronInZone(v: { cron?: string | null; timezone?: string }, ctx: z.RefinementCtx): void {
+  if (!v.cron) return;
+  const zone = v.timezone ?? DEFAULT_SCHEDULE_TIME_ZONE;
+  const message = timeZoneProblem(zone) ? null : cronProblem(v.cron, zone);
+  if (message) ctx.addIssue({ code: z.ZodIssueCode.custom, message, path: ['cron'] });
+}
+
+export const CreateScheduleSchema = z
+  .object(fields)
+  .strict()
+  .refine(oneRule, ruleError)
+  .superRefine(cronInZone);
 export type CreateScheduleDto = z.infer<typeof CreateScheduleSchema>;
 
 /** Partial; `every` and `cron` may be swapped by sending the new one and null for the other. */
-export const UpdateScheduleSchema = z.object(fields).partial().strict();
+export const UpdateScheduleSchema = z.object(fields).partial().strict().superRefine(cronInZone);
 export type UpdateScheduleDto = z.infer<typeof UpdateScheduleSchema>;
 
 /** Schedule exactly as the brief's wire contract. */
@@ -41,9 +65,10 @@ export interface ScheduleResponseDto {
   name: string;
   clients: ClientSelection;
   categories: string[];
-  period: RunPeriods | null;
+  period: RequestedPeriods | null;
   every: string | null;
   cron: string | null;
+  timezone: string;
   notBefore: string | null;
   enabled: boolean;
   lastRunId: string | null;

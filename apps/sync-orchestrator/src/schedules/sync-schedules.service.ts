@@ -1,5 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { cronProblem, DEFAULT_SCHEDULE_TIME_ZONE } from '@practice-sync/contracts';
 import { DataSource, MoreThan } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -7,6 +8,8 @@ import type { Clock } from '../common/clock';
 import { CLOCK } from '../common/clock';
 import { decodeCursor, pageOf } from '../common/cursor';
 import { RequestValidationException } from '../common/validation';
+import { assertPeriodsAvailable } from '../fan-out/default-period';
+import { SelectionCheck } from '../sync-runs/selection-check';
 import type { PageDto } from '../sync-runs/sync-runs.dto';
 import { ScheduleWorker } from './schedule.worker';
 import { nextRunAt } from './schedule-timing';
@@ -24,6 +27,7 @@ export function toScheduleDto(s: SyncScheduleEntity): ScheduleResponseDto {
     period: s.period,
     every: s.every,
     cron: s.cron,
+    timezone: s.timezone,
     notBefore: s.notBefore?.toISOString() ?? null,
     enabled: s.enabled,
     lastRunId: s.lastRunId,
@@ -39,10 +43,13 @@ export class SyncSchedulesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly worker: ScheduleWorker,
+    private readonly selections: SelectionCheck,
   ) {}
 
   async create(firmId: string, input: CreateScheduleDto): Promise<ScheduleResponseDto> {
     const now = this.clock.now();
+    assertPeriodsAvailable(input.period, now);
+    await this.selections.assertMatches(firmId, input.clients, 'schedule');
     const schedule = this.dataSource.manager.create(SyncScheduleEntity, {
       id: uuidv7(),
       firmId,
@@ -52,6 +59,7 @@ export class SyncSchedulesService {
       period: input.period ?? null,
       every: input.every ?? null,
       cron: input.cron ?? null,
+      timezone: input.timezone ?? DEFAULT_SCHEDULE_TIME_ZONE,
       notBefore: input.notBefore ? new Date(input.notBefore) : null,
       enabled: input.enabled ?? true,
       lastRunId: null,
@@ -84,6 +92,8 @@ export class SyncSchedulesService {
 
   /** A changed rule, notBefore or enabled flag recomputes the next run (a re-enabled schedule runs soon). */
   async update(firmId: string, id: string, patch: UpdateScheduleDto): Promise<ScheduleResponseDto> {
+    assertPeriodsAvailable(patch.period, this.clock.now());
+    if (patch.clients) await this.selections.assertMatches(firmId, patch.clients, 'schedule');
     const updated = await this.dataSource.transaction(async (manager) => {
       const s = await manager.findOne(SyncScheduleEntity, {
         where: { id: UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000', firmId },
@@ -97,6 +107,7 @@ export class SyncSchedulesService {
       if (patch.period !== undefined) s.period = patch.period;
       if (patch.every !== undefined) s.every = patch.every;
       if (patch.cron !== undefined) s.cron = patch.cron;
+      if (patch.timezone !== undefined) s.timezone = patch.timezone;
       if (patch.notBefore !== undefined) s.notBefore = patch.notBefore ? new Date(patch.notBefore) : null;
       if (patch.enabled !== undefined) s.enabled = patch.enabled;
       if (!!s.every === !!s.cron) {
@@ -105,7 +116,11 @@ export class SyncSchedulesService {
         ]);
       }
       const now = this.clock.now();
-      const timing = ['every', 'cron', 'notBefore', 'enabled'].some((k) => k in patch);
+      if (patch.timezone !== undefined && s.cron) {
+        const problem = cronProblem(s.cron, s.timezone);
+        if (problem) throw new RequestValidationException([{ field: 'cron', message: problem }]);
+      }
+      const timing = ['every', 'cron', 'timezone', 'notBefore', 'enabled'].some((k) => k in patch);
       if (timing) s.nextRunAt = nextRunAt(s, now, !wasEnabled || s.lastRunId === null);
       s.updatedAt = now;
       await manager.save(SyncScheduleEntity, s);

@@ -24,6 +24,24 @@ describe('CreateSyncRunRequestSchema', () => {
     ];
     for (const body of bad) expect(CreateSyncRunRequestSchema.safeParse(body).success).toBe(false);
   });
+
+  it('refuses period.itr null ("all years") with how to ask, never a raw type error', () => {
+    const result = CreateSyncRunRequestSchema.safeParse({
+      clients: { all: true },
+      categories: ['itr.all'],
+      period: { itr: null },
+    });
+    expect(result.success).toBe(false);
+    const issue = result.success ? null : result.error.issues[0];
+    expect(issue?.path).toEqual(['period', 'itr']);
+    expect(issue?.message).toContain('one run syncs one year');
+    expect(issue?.message).not.toContain('Expected string');
+  });
+
+  it('accepts `all`', () => {
+    const all = CreateSyncRunRequestSchema.safeParse({ clients: { all: true }, categories: ['all'] });
+    expect(all.success).toBe(true);
+  });
 });
 
 describe('ListSyncJobsQuerySchema', () => {

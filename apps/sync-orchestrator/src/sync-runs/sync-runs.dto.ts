@@ -38,14 +38,32 @@ export function isRetrySelection(selection: RunSelection): selection is RetrySel
   return typeof (selection as Partial<RetrySelection>).retryOf === 'string';
 }
 
+const GST_PERIOD_MESSAGE = 'must be a GST return period MMYYYY, e.g. 042025; omit it for the default';
+/** One run syncs one assessment year: "all years" would be as many runs, so null is refused with how to ask. */
+const ITR_PERIOD_MESSAGE =
+  'must be one assessment year YYYY-YY, e.g. 2025-26 (one run syncs one year: start a run per year); ' +
+  'omit it for the last completed assessment year';
+
 export const RunPeriodsSchema = z
   .object({
-    gst: z.string().regex(GST_PERIOD_PATTERN, 'must be a GST return period MMYYYY, e.g. 042025').optional(),
-    itr: z.string().refine(isYearRange, 'must be an assessment year YYYY-YY, e.g. 2025-26').optional(),
+    gst: z
+      .string({ invalid_type_error: GST_PERIOD_MESSAGE })
+      .regex(GST_PERIOD_PATTERN, GST_PERIOD_MESSAGE)
+      .optional(),
+    itr: z
+      .string({ invalid_type_error: ITR_PERIOD_MESSAGE })
+      .refine(isYearRange, ITR_PERIOD_MESSAGE)
+      .optional(),
   })
   .strict();
-/** The period each portal's jobs use; a portal absent here has no jobs in the run (or no period). */
-export type RunPeriods = z.infer<typeof RunPeriodsSchema>;
+/** The periods a request asks for, per portal. */
+export type RequestedPeriods = z.infer<typeof RunPeriodsSchema>;
+
+/**
+ * The periods a run's jobs use: per portal, and per category where a category's default differs from its
+ * portal's (`{ gst: '112026', 'gst.gstr2b': '102026' }`). A portal absent here has no jobs in the run.
+ */
+export type RunPeriods = RequestedPeriods & Partial<Record<Category, string>>;
 
 export const CreateSyncRunRequestSchema = z
   .object({

@@ -7,10 +7,11 @@ import { DataSource, In, LessThan, MoreThan } from 'typeorm';
 import type { Clock } from '../common/clock';
 import { CLOCK } from '../common/clock';
 import { decodeCursor, pageOf } from '../common/cursor';
-import { resolveRunPeriods } from '../fan-out/default-period';
+import { assertPeriodsAvailable, resolveRunPeriods } from '../fan-out/default-period';
 import { FanOutWorker } from '../fan-out/fan-out.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
 import { insertRun } from './new-run';
+import { SelectionCheck } from './selection-check';
 import { SyncJobEntity } from './sync-job.entity';
 import { SyncRunEntity } from './sync-run.entity';
 import { toSyncJobDto, toSyncRunDto } from './sync-run.mapper';
@@ -33,6 +34,7 @@ export class SyncRunsService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly fanOut: FanOutWorker,
     private readonly metrics: OrchestratorMetrics,
+    private readonly selections: SelectionCheck,
   ) {}
 
   /**
@@ -41,6 +43,8 @@ export class SyncRunsService {
    */
   async create(firmId: string, request: CreateSyncRunRequestDto): Promise<SyncRunResponseDto> {
     const now = this.clock.now();
+    assertPeriodsAvailable(request.period, now);
+    await this.selections.assertMatches(firmId, request.clients, 'run');
     const categories = expandCategories(request.categories);
     const run = await this.dataSource.transaction((manager) =>
       insertRun(

@@ -27,7 +27,7 @@ export class FakeClientMaster {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
-      const m = /^\/internal\/v1\/firms\/([^/]+)\/clients\/select$/.exec(req.url ?? '');
+      const m = /^\/internal\/v1\/firms\/([^/]+)\/clients\/select(\/unmatched)?$/.exec(req.url ?? '');
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
@@ -42,6 +42,14 @@ export class FakeClientMaster {
         };
         const all = (this.clients.get(m[1]) ?? []).slice().sort((a, b) => a.id.localeCompare(b.id));
         const s = body.selection;
+        if (m[2]) {
+          const unmatched = [
+            ...(s.ids ?? []).filter((id) => !all.some((c) => c.id === id)),
+            ...(s.tags ?? []).filter((t) => !all.some((c) => c.tags.includes(t))),
+          ];
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ unmatched }));
+          return;
+        }
         const chosen = all.filter(
           (c) =>
             s.all === true ||

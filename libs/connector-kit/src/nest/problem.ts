@@ -1,5 +1,6 @@
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException } from '@nestjs/common';
+import { problemTypeUriForStatus } from '@practice-sync/problems';
 import type { Request, Response } from 'express';
 
 export interface FieldError {
@@ -45,7 +46,7 @@ export class ProblemFilter implements ExceptionFilter {
             ...(exception.errors ? { errors: exception.errors } : {}),
           }
         : {
-            type: 'about:blank',
+            type: problemTypeUriForStatus(status),
             title: status >= 500 ? 'Internal server error' : 'Error',
             status,
             detail: status >= 500 ? 'unexpected error' : (exception as HttpException).message,

@@ -24,6 +24,12 @@ export class SelectClientsDto {
   cursor?: string | null;
 }
 
+export class UnmatchedSelectionDto {
+  /** Shape checked by `parseSelection`. */
+  @IsObject()
+  selection!: Record<string, unknown>;
+}
+
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 /** The selection as a typed union; a 400 naming `selection` otherwise. */

@@ -1,4 +1,4 @@
-import { ValidationProblemException } from '../../problems/problem';
+import { UnstorableTextProblem, ValidationProblemException } from '../../problems/problem';
 import { MAX_IMPORT_ROWS, parseImportCsv } from './csv-rows';
 import { DuplicateFinder } from './duplicate-finder';
 
@@ -57,6 +57,21 @@ describe('parseImportCsv', () => {
     expect(fileErrors(tooMany)).toEqual([
       { field: 'body', message: expect.stringContaining('at most 10000') },
     ]);
+  });
+});
+
+describe('parseImportCsv and unstorable text', () => {
+  it('refuses a file with a NUL byte in a cell with a 422 naming the line and column', () => {
+    let thrown: unknown;
+    try {
+      parseImportCsv('name,pan,office\nGood,AAACR5055K,Pune\nBad\u0000Name,,Mumbai\n');
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(UnstorableTextProblem);
+    const problem = thrown as UnstorableTextProblem;
+    expect(problem.getStatus()).toBe(422);
+    expect(problem.errors).toEqual([{ field: 'row[3].name', message: expect.stringContaining('NUL') }]);
   });
 });
 

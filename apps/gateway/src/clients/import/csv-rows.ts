@@ -1,7 +1,11 @@
 import { CsvError, parse } from 'csv-parse/sync';
 
 import type { FieldError } from '../../problems/problem';
-import { ValidationProblemException } from '../../problems/problem';
+import {
+  unstorableTextErrors,
+  UnstorableTextProblem,
+  ValidationProblemException,
+} from '../../problems/problem';
 
 /** DESIGN.md's import columns; only `name` is required in the header. */
 export const IMPORT_COLUMNS = [
@@ -30,6 +34,7 @@ export interface CsvRow {
  */
 export function parseImportCsv(text: string): CsvRow[] {
   const records = parseRecords(text);
+  refuseUnstorableCells(records);
   const header = records.shift();
   if (!header) throw fileProblem('body', 'is empty; send a header row and one row per client');
   const columns = headerColumns(header.record);
@@ -47,6 +52,20 @@ export function parseImportCsv(text: string): CsvRow[] {
     }
     return { row, body: rowBody(columns, record) };
   });
+}
+
+/**
+ * A cell PostgreSQL cannot store (a NUL byte) means the file is not the text it claims to be: the whole
+ * request is a 422 naming each cell (`row[3].name`: line 3, column name), not a 500 and not a half import.
+ */
+function refuseUnstorableCells(records: ParsedRecord[]): void {
+  const header = records[0]?.record ?? [];
+  const errors = records.flatMap(({ record, info }, r) =>
+    record.flatMap((cell, i) =>
+      unstorableTextErrors(cell, r === 0 ? `header[${i}]` : `row[${info.lines}].${header[i]?.trim() || i}`),
+    ),
+  );
+  if (errors.length > 0) throw new UnstorableTextProblem(errors);
 }
 
 interface ParsedRecord {

@@ -68,11 +68,29 @@ describe('CreateSyncRunRequestDto', () => {
     });
     expect(errors).toEqual(
       expect.arrayContaining([
-        { field: 'period.gst', message: 'must be MMYYYY, e.g. 042025' },
+        { field: 'period.gst', message: expect.stringContaining('MMYYYY, e.g. 042025') },
         { field: 'period.itr', message: expect.stringContaining('YYYY-YY') },
         { field: 'period.esign', message: 'is not a known field; remove it' },
       ]),
     );
     expect(errors).toHaveLength(3);
+  });
+
+  it('refuses a null period (all years) with how to ask, not a type error', async () => {
+    const errors = await errorsFor({
+      clients: { all: true },
+      categories: ['itr.all'],
+      period: { itr: null, gst: null },
+    });
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { field: 'period.itr', message: expect.stringContaining('one run syncs one year') },
+        { field: 'period.gst', message: expect.stringContaining('omit it for the default period') },
+      ]),
+    );
+  });
+
+  it('accepts the `all` alias', async () => {
+    expect(await errorsFor({ clients: { all: true }, categories: ['all'] })).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import {
   IsDefined,
   IsObject,
   IsOptional,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
@@ -26,20 +27,38 @@ export const ALLOWED_CATEGORIES = [...Categories, ...CategoryAliases];
 export const categoryProblem = (v: string): string | null =>
   isCategoryOrAlias(v) ? null : `unknown category "${v}"; use one of ${ALLOWED_CATEGORIES.join(', ')}`;
 
+const GST_PERIOD = 'a GST return period MMYYYY, e.g. 042025 (omit it for the default period)';
+/** One run syncs one assessment year; "all years" (null) is refused with how to ask for several. */
+const ASSESSMENT_YEAR =
+  'one assessment year YYYY-YY with consecutive years, e.g. 2025-26 (one run syncs one year: start a run ' +
+  'per year; omit it for the last completed assessment year)';
+
 export class SyncPeriodDto {
-  @ApiPropertyOptional({ example: '042025', description: 'GST return period, MMYYYY.' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    example: '042025',
+    description:
+      'GST return period, MMYYYY. Without it each GST category uses its own default: the latest ' +
+      'closed month, and for GSTR-2B the latest generated (on the 14th of the next month); see ' +
+      'GET /v1/categories. A month that has not begun (IST) is refused with 422 naming the latest valid ' +
+      'period.',
+  })
+  @ValidateIf((o: SyncPeriodDto) => o.gst !== undefined)
   @CheckField(
     'syncRun.period.gst',
-    stringRule((v) => (isGstPeriod(v) ? null : 'must be MMYYYY, e.g. 042025')),
+    stringRule((v) => (isGstPeriod(v) ? null : `must be ${GST_PERIOD}`), GST_PERIOD),
   )
   gst?: string;
 
-  @ApiPropertyOptional({ example: '2025-26', description: 'Income Tax assessment year, YYYY-YY.' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    example: '2025-26',
+    description:
+      'Income Tax assessment year, YYYY-YY. Without it: the last completed assessment year. An assessment ' +
+      'year whose financial year has not begun is refused with 422 naming the latest valid one.',
+  })
+  @ValidateIf((o: SyncPeriodDto) => o.itr !== undefined)
   @CheckField(
     'syncRun.period.itr',
-    stringRule((v) => (isYearRange(v) ? null : 'must be YYYY-YY with consecutive years, e.g. 2025-26')),
+    stringRule((v) => (isYearRange(v) ? null : `must be ${ASSESSMENT_YEAR}`), ASSESSMENT_YEAR),
   )
   itr?: string;
 }

@@ -44,7 +44,13 @@ export class SyncRunResponseDto {
   @ApiProperty({ type: [String], example: ['gst.gstr2b'] })
   categories!: string[];
 
-  @ApiProperty({ nullable: true, example: { gst: '042025' } })
+  @ApiProperty({
+    nullable: true,
+    example: { gst: '102026', 'gst.gstr2b': '092026', itr: '2025-26' },
+    description:
+      'The period of each portal in the run (`gst`, `itr`) and, where a category defaulted to another one ' +
+      '(GSTR-2B before the 14th), that category’s own, keyed by its id. Each job carries its period.',
+  })
   period!: Record<string, string> | null;
 
   @ApiProperty({ type: RunTotalsDto })

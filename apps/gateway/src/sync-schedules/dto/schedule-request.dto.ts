@@ -1,5 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CategoryAliases } from '@practice-sync/contracts';
+import {
+  CategoryAliases,
+  cronProblem,
+  DEFAULT_SCHEDULE_TIME_ZONE,
+  everyProblem,
+  timeZoneProblem,
+} from '@practice-sync/contracts';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -26,7 +32,6 @@ import {
 import type { FieldProblem } from '../../validation/field-check';
 import { CheckField, eachStringRule, stringRule } from '../../validation/field-check';
 import { trimmed } from '../../validation/transforms';
-import { cronProblem, everyProblem } from './schedule-timing';
 
 const SELECTION_SCHEMA = {
   description: 'Which clients: exactly one of `all`, `ids`, `tags` or `offices` (as for a sync run).',
@@ -37,7 +42,24 @@ const SELECTION_SCHEMA = {
 interface Timing {
   every?: string | null;
   cron?: string | null;
+  timezone?: unknown;
 }
+
+/** The cron expression is read in the schedule's time zone (checked on its own field). */
+function cronInZone(value: unknown, object: object): FieldProblem[] {
+  const { timezone } = object as Timing;
+  const zone =
+    typeof timezone === 'string' && !timeZoneProblem(timezone) ? timezone : DEFAULT_SCHEDULE_TIME_ZONE;
+  return stringRule((v) => cronProblem(v, zone))(value, object);
+}
+
+const TIMEZONE_DOC = {
+  example: 'Asia/Kolkata',
+  default: DEFAULT_SCHEDULE_TIME_ZONE,
+  description:
+    'IANA time zone the cron expression and calendar durations (P1M, P1Y) are read in. Default ' +
+    `${DEFAULT_SCHEDULE_TIME_ZONE}.`,
+};
 
 const isSet = (v: unknown) => v !== undefined && v !== null;
 
@@ -97,7 +119,10 @@ export class CreateScheduleRequestDto {
 
   @ApiPropertyOptional({
     example: 'PT6H',
-    description: 'Run every this long (ISO 8601 duration, at least PT5M). Exactly one of every and cron.',
+    description:
+      'Run every this long: an ISO 8601 duration PnYnMnWnDTnHnMnS, at least PT5M. Months and years follow ' +
+      'the calendar in `timezone` (P1M from 31 January is the last day of February). Exactly one of every ' +
+      'and cron.',
   })
   @ValidateIf(() => true)
   @CheckField('schedule.every', everyOnCreate)
@@ -105,11 +130,18 @@ export class CreateScheduleRequestDto {
 
   @ApiPropertyOptional({
     example: '0 6 15 * *',
-    description: 'Run at these times (5-field cron, UTC). Exactly one of every and cron.',
+    description:
+      'Run at these times: a 5-field cron expression (minute hour day-of-month month day-of-week) read in ' +
+      '`timezone`. Exactly one of every and cron.',
   })
   @ValidateIf((o: CreateScheduleRequestDto) => o.cron !== undefined)
-  @CheckField('schedule.cron', stringRule(cronProblem))
+  @CheckField('schedule.cron', cronInZone)
   cron?: string;
+
+  @ApiPropertyOptional(TIMEZONE_DOC)
+  @IsOptional()
+  @CheckField('schedule.timezone', stringRule(timeZoneProblem, 'an IANA time zone name, e.g. Asia/Kolkata'))
+  timezone?: string;
 
   @ApiPropertyOptional({
     format: 'date-time',
@@ -171,8 +203,16 @@ export class UpdateScheduleRequestDto {
 
   @ApiPropertyOptional({ example: null, nullable: true, type: String })
   @ValidateIf((o: UpdateScheduleRequestDto) => isSet(o.cron))
-  @CheckField('scheduleUpdate.cron', stringRule(cronProblem))
+  @CheckField('scheduleUpdate.cron', cronInZone)
   cron?: string | null;
+
+  @ApiPropertyOptional(TIMEZONE_DOC)
+  @IsOptional()
+  @CheckField(
+    'scheduleUpdate.timezone',
+    stringRule(timeZoneProblem, 'an IANA time zone name, e.g. Asia/Kolkata'),
+  )
+  timezone?: string;
 
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String })
   @ValidateIf((o: UpdateScheduleRequestDto) => isSet(o.notBefore))

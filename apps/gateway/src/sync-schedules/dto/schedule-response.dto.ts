@@ -22,6 +22,12 @@ export class ScheduleResponseDto {
   @ApiProperty({ nullable: true, type: String, example: '0 6 15 * *' })
   cron!: string | null;
 
+  @ApiProperty({
+    example: 'Asia/Kolkata',
+    description: 'IANA time zone the cron and calendar durations use.',
+  })
+  timezone!: string;
+
   @ApiProperty({ nullable: true, type: String, format: 'date-time' })
   notBefore!: string | null;
 

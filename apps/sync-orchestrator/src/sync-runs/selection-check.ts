@@ -1,0 +1,62 @@
+import { HttpStatus, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { ProblemException, ProblemType } from '@practice-sync/problems';
+
+import type { ClientDirectory } from '../client-master/client-master.client';
+import { CLIENT_DIRECTORY, ClientMasterError } from '../client-master/client-master.client';
+import type { ClientSelection } from './sync-runs.dto';
+
+type ListKey = 'ids' | 'tags' | 'offices';
+
+const WHAT: Record<ListKey, (values: string) => string> = {
+  ids: (v) => `no client of this firm has the id ${v}`,
+  tags: (v) => `no client of this firm has the tag ${v} (tags match whatever their case)`,
+  offices: (v) => `no client of this firm is in the office ${v} (offices match whatever their case)`,
+};
+
+/**
+ * Refuses a selection that names clients, tags or offices that select nobody, so a run over a typo is a 422
+ * naming each value rather than a green run with 0 jobs. Ids of other firms are reported exactly like ids
+ * that do not exist: the answer never tells whether an id exists elsewhere.
+ *
+ * Runs check all three. Schedules check only ids: a schedule is often saved before any client carries its
+ * tag or office (it selects them as they are tagged), while an id that is not the firm's never will be.
+ */
+@Injectable()
+export class SelectionCheck {
+  constructor(@Inject(CLIENT_DIRECTORY) private readonly directory: ClientDirectory) {}
+
+  async assertMatches(
+    firmId: string,
+    selection: ClientSelection,
+    scope: 'run' | 'schedule',
+    prefix = 'clients',
+  ): Promise<void> {
+    if ('all' in selection) return;
+    const key: ListKey = 'ids' in selection ? 'ids' : 'tags' in selection ? 'tags' : 'offices';
+    if (scope === 'schedule' && key !== 'ids') return;
+    const values: string[] = (selection as Record<ListKey, string[]>)[key];
+    let unmatched: string[];
+    try {
+      unmatched = await this.directory.unmatched(firmId, selection);
+    } catch (e) {
+      if (e instanceof ClientMasterError)
+        throw new ServiceUnavailableException('client-master could not check the selection; try again');
+      throw e;
+    }
+    if (unmatched.length === 0) return;
+    const errors = unmatched.map((v) => ({
+      field: `${prefix}.${key}[${values.indexOf(v)}]`,
+      message: WHAT[key](v),
+    }));
+    const listed = unmatched.map((v) => `"${v}"`).join(', ');
+    const one = unmatched.length === 1;
+    throw new ProblemException(
+      ProblemType.SelectionMatchesNothing,
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      'Selection matches no client',
+      `${prefix}.${key}: ${listed} ${one ? 'selects' : 'select'} no client of this firm; ` +
+        `correct or remove ${one ? 'it' : 'them'}`,
+      errors,
+    );
+  }
+}

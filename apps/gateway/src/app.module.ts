@@ -11,6 +11,7 @@ import { CredentialsModule } from './credentials/credentials.module';
 import { FirmsModule } from './firms/firms.module';
 import { gatewayDataSourceOptions } from './gateway-data-source';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { StatusModule } from './status/status.module';
 import { SyncRunsModule } from './sync-runs/sync-runs.module';
 import { SyncSchedulesModule } from './sync-schedules/sync-schedules.module';
 import { UpstreamModule } from './upstream/upstream.module';
@@ -32,6 +33,7 @@ export class AppModule {
         CredentialsModule,
         SyncRunsModule,
         SyncSchedulesModule,
+        StatusModule,
       ],
     };
   }

@@ -16,6 +16,7 @@ export type JobResultPatch = Pick<
   | 'updated'
   | 'removed'
   | 'unchanged'
+  | 'taxpayers'
   | 'startedAt'
   | 'finishedAt'
 >;
@@ -90,6 +91,7 @@ export function decideResult(
     retryable: result.retryable,
     attempts: Math.max(job.attempts, result.attempt),
     ...result.counts,
+    taxpayers: result.taxpayers ?? null,
     startedAt: new Date(result.startedAt),
     finishedAt: new Date(result.finishedAt),
   };

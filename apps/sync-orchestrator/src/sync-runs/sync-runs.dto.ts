@@ -6,6 +6,8 @@ import type {
   RunStatus,
   RunTotals,
   SubjectKind,
+  TaxpayerCounts,
+  TaxpayerResults,
 } from '@practice-sync/contracts';
 import { GST_PERIOD_PATTERN, isCategoryOrAlias, isYearRange, JobOutcomes } from '@practice-sync/contracts';
 import { z } from 'zod';
@@ -88,6 +90,8 @@ export interface SyncJobResponseDto {
   id: string;
   runId: string;
   clientId: string;
+  /** The client's name when the run started (null for jobs stored before names were kept). */
+  clientName: string | null;
   category: Category;
   subject: { kind: SubjectKind; value: string | null };
   period: string | null;
@@ -98,6 +102,8 @@ export interface SyncJobResponseDto {
   retryable: boolean | null;
   attempts: number;
   counts: { added: number; updated: number; removed: number; unchanged: number };
+  /** e-sign: per taxpayer of the client file; null for other categories and unfinished jobs. */
+  taxpayers: TaxpayerResults | null;
   startedAt: string | null;
   finishedAt: string | null;
 }
@@ -110,6 +116,9 @@ export interface PageDto<T> {
 /** One client's part of a run: its jobs and how many ended in each outcome (GET …/summary). */
 export interface ClientSummaryDto {
   clientId: string;
+  clientName: string | null;
   counts: { succeeded: number; noChange: number; failed: number; skipped: number; cancelled: number };
+  /** Over the client's e-sign jobs: taxpayers synchronised, unsuccessful and with no change; null if none. */
+  taxpayers: TaxpayerCounts | null;
   jobs: SyncJobResponseDto[];
 }

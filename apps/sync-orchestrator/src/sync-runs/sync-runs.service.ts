@@ -13,7 +13,7 @@ import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
 import { insertRun } from './new-run';
 import { SyncJobEntity } from './sync-job.entity';
 import { SyncRunEntity } from './sync-run.entity';
-import { toSyncJobDto, toSyncRunDto } from './sync-run.mapper';
+import { taxpayerCountsOf, toSyncJobDto, toSyncRunDto } from './sync-run.mapper';
 import type {
   ClientSummaryDto,
   CreateSyncRunRequestDto,
@@ -124,6 +124,7 @@ export class SyncRunsService {
       const count = (outcome: string) => own.filter((j) => j.outcome === outcome).length;
       return {
         clientId,
+        clientName: own.find((j) => j.clientName !== null)?.clientName ?? null,
         counts: {
           succeeded: count('succeeded'),
           noChange: count('no_change'),
@@ -131,6 +132,7 @@ export class SyncRunsService {
           skipped: count('skipped'),
           cancelled: count('cancelled'),
         },
+        taxpayers: taxpayerCountsOf(own),
         jobs: own.map(toSyncJobDto),
       };
     });

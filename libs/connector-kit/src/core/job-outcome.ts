@@ -1,4 +1,4 @@
-import type { RecordCounts, SyncJobCompleted } from '@practice-sync/contracts';
+import type { RecordCounts, SyncJobCompleted, TaxpayerResults } from '@practice-sync/contracts';
 
 import type { FetchOutcome } from './change-detection';
 import type { JobCompletion } from './job-store';
@@ -23,6 +23,8 @@ export function toPortalError(error: unknown): PortalError {
 export interface JobResult {
   completion: JobCompletion;
   retryable: boolean;
+  /** e-sign: per taxpayer of the client file. */
+  taxpayers?: TaxpayerResults;
 }
 
 export function successResult(fetch: FetchOutcome, finishedAt: Date): JobResult {
@@ -69,5 +71,6 @@ export function completedEventData(job: ConnectorJob, startedAt: Date, result: J
     counts: completion.counts,
     startedAt: startedAt.toISOString(),
     finishedAt: completion.finishedAt.toISOString(),
+    ...(result.taxpayers ? { taxpayers: result.taxpayers } : {}),
   };
 }

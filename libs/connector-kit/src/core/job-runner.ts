@@ -21,6 +21,7 @@ import type { FetchResult, PortalFetcher } from './portal-fetcher';
 import { chunkChanges, diffRecords } from './record-changes';
 import type { SnapshotKey } from './snapshot-store';
 import { loadSnapshot, saveSnapshot } from './snapshot-store';
+import { taxpayerOutcomes } from './taxpayer-outcomes';
 
 export interface JobRunnerOptions {
   dataSource: DataSource;
@@ -168,6 +169,9 @@ export class JobRunner {
         const current = toHashMap(fetched.result.records);
         const previous = await loadSnapshot(manager, key);
         result = successResult(outcomeOfFetch(previous, current), finishedAt);
+        if (fetched.result.taxpayers) {
+          result.taxpayers = taxpayerOutcomes(fetched.result.taxpayers, previous, current);
+        }
         // no_change publishes nothing; otherwise only what was added, updated or removed.
         if (result.completion.outcome === 'succeeded') {
           events.push(...this.recordEvents(claimed, diffRecords(previous, fetched.result.records)));

@@ -1,5 +1,7 @@
 import type { Category, Portal, Subject } from '@practice-sync/contracts';
 
+import type { FetchedTaxpayer } from './taxpayer-outcomes';
+
 /** One job attempt as a fetcher sees it (the recorded SyncJobRequested plus its envelope context). */
 export interface ConnectorJob {
   jobId: string;
@@ -22,6 +24,8 @@ export interface NormalisedRecord {
 /** Everything a complete fetch of one category found. An empty list means "the portal says: no data". */
 export interface FetchResult {
   records: NormalisedRecord[];
+  /** e-sign: each taxpayer of the client file, so the result can say per taxpayer what the sync did. */
+  taxpayers?: FetchedTaxpayer[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { JobOutcomes, JobStatuses, RunStatuses } from '@practice-sync/contracts';
+import { JobOutcomes, JobStatuses, RunStatuses, TaxpayerOutcomes } from '@practice-sync/contracts';
 
 class RunTotalsDto {
   @ApiProperty({ example: 12 }) jobs!: number;
@@ -72,10 +72,42 @@ class JobSubjectDto {
   value!: string;
 }
 
+class TaxpayerCountsDto {
+  @ApiProperty({ example: 1, description: 'Signed: timestamps imported.' }) succeeded!: number;
+  @ApiProperty({ example: 2, description: 'Declined, expired, voided or not signed yet.' })
+  unsuccessful!: number;
+  @ApiProperty({ example: 0, description: 'Signed, already imported.' }) noChange!: number;
+}
+
+class TaxpayerResultDto {
+  @ApiProperty({ example: 'TP-104233' }) id!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Asha Rao' }) name!: string | null;
+  @ApiProperty({ enum: TaxpayerOutcomes, example: 'unsuccessful' }) outcome!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'the taxpayer declined to sign on 2025-03-02T09:15:42Z; send a new signing request',
+  })
+  reason!: string | null;
+}
+
+class TaxpayerResultsDto {
+  @ApiProperty({ type: TaxpayerCountsDto }) counts!: TaxpayerCountsDto;
+  @ApiProperty({ type: [TaxpayerResultDto], description: 'Each taxpayer (at most 200; counts cover all).' })
+  items!: TaxpayerResultDto[];
+}
+
 export class SyncJobResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) runId!: string;
   @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'Rao Textiles Pvt Ltd',
+    description: "The client's name when the run started (kept after a rename or deletion).",
+  })
+  clientName!: string | null;
   @ApiProperty({ example: 'gst.gstr2b' }) category!: string;
   @ApiProperty({ type: JobSubjectDto }) subject!: JobSubjectDto;
   @ApiProperty({ nullable: true, type: String, example: '042025' }) period!: string | null;
@@ -97,6 +129,15 @@ export class SyncJobResponseDto {
     },
   })
   counts!: JobCountsDto | null;
+  @ApiProperty({
+    type: TaxpayerResultsDto,
+    nullable: true,
+    description:
+      'e-sign: each taxpayer of the client file with `succeeded` (signed, timestamps imported), `no_change` or ' +
+      '`unsuccessful` with the reason (declined, expired and voided signings are never successes); null for ' +
+      'other categories.',
+  })
+  taxpayers!: TaxpayerResultsDto | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
 }
@@ -121,8 +162,18 @@ export class ClientRunSummaryDto {
   @ApiProperty({ format: 'uuid' })
   clientId!: string;
 
+  @ApiProperty({ nullable: true, type: String, example: 'Rao Textiles Pvt Ltd' })
+  clientName!: string | null;
+
   @ApiProperty({ type: ClientOutcomeCountsDto })
   counts!: ClientOutcomeCountsDto;
+
+  @ApiProperty({
+    type: TaxpayerCountsDto,
+    nullable: true,
+    description: "Over the client's e-sign jobs: taxpayers synchronised, unsuccessful, with no change.",
+  })
+  taxpayers!: TaxpayerCountsDto | null;
 
   @ApiProperty({ type: [SyncJobResponseDto] })
   jobs!: SyncJobResponseDto[];

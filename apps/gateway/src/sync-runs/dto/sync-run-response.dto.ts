@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { JobOutcomes, JobStatuses, RunStatuses, TaxpayerOutcomes } from '@practice-sync/contracts';
 
 class RunTotalsDto {
@@ -72,11 +72,10 @@ class JobSubjectDto {
   value!: string;
 }
 
-class TaxpayerCountsDto {
-  @ApiProperty({ example: 1, description: 'Signed: timestamps imported.' }) succeeded!: number;
-  @ApiProperty({ example: 2, description: 'Declined, expired, voided or not signed yet.' })
-  unsuccessful!: number;
-  @ApiProperty({ example: 0, description: 'Signed, already imported.' }) noChange!: number;
+interface TaxpayerCountsDto {
+  succeeded: number;
+  unsuccessful: number;
+  noChange: number;
 }
 
 class TaxpayerResultDto {
@@ -91,12 +90,26 @@ class TaxpayerResultDto {
   reason!: string | null;
 }
 
-class TaxpayerResultsDto {
-  @ApiProperty({ type: TaxpayerCountsDto }) counts!: TaxpayerCountsDto;
-  @ApiProperty({ type: [TaxpayerResultDto], description: 'Each taxpayer (at most 200; counts cover all).' })
-  items!: TaxpayerResultDto[];
+/** Inline (not a $ref) so the property can be nullable with a type, as OpenAPI 3.0 requires. */
+const TAXPAYER_COUNTS_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    succeeded: { type: 'integer', example: 1, description: 'Signed: timestamps imported.' },
+    unsuccessful: {
+      type: 'integer',
+      example: 2,
+      description: 'Declined, expired, voided or not signed yet.',
+    },
+    noChange: { type: 'integer', example: 0, description: 'Signed, already imported.' },
+  },
+};
+
+interface TaxpayerResultsDto {
+  counts: TaxpayerCountsDto;
+  items: TaxpayerResultDto[];
 }
 
+@ApiExtraModels(TaxpayerResultDto)
 export class SyncJobResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) runId!: string;
@@ -130,8 +143,16 @@ export class SyncJobResponseDto {
   })
   counts!: JobCountsDto | null;
   @ApiProperty({
-    type: TaxpayerResultsDto,
+    type: 'object',
     nullable: true,
+    properties: {
+      counts: TAXPAYER_COUNTS_SCHEMA,
+      items: {
+        type: 'array',
+        items: { $ref: getSchemaPath(TaxpayerResultDto) },
+        description: 'Each taxpayer (at most 200; counts cover all).',
+      },
+    },
     description:
       'e-sign: each taxpayer of the client file with `succeeded` (signed, timestamps imported), `no_change` or ' +
       '`unsuccessful` with the reason (declined, expired and voided signings are never successes); null for ' +
@@ -169,7 +190,7 @@ export class ClientRunSummaryDto {
   counts!: ClientOutcomeCountsDto;
 
   @ApiProperty({
-    type: TaxpayerCountsDto,
+    ...TAXPAYER_COUNTS_SCHEMA,
     nullable: true,
     description: "Over the client's e-sign jobs: taxpayers synchronised, unsuccessful, with no change.",
   })

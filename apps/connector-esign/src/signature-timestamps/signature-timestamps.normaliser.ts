@@ -75,7 +75,7 @@ function unsuccessfulReason(r: SigningRequest): string | null {
 /**
  * Each taxpayer of the client file, judged by their latest signing request: signed is complete (its timestamps
  * are imported); declined, expired, voided or still waiting is unsuccessful with the reason. Requests come
- * oldest first; a request without a taxpayer stands for itself.
+ * oldest first (by creation); a request without a taxpayer stands for itself.
  */
 export function taxpayersOf(fileId: string, requests: readonly SigningRequest[]): FetchedTaxpayer[] {
   const byTaxpayer = new Map<string, { name: string | null; keys: string[]; latest: SigningRequest }>();
@@ -88,7 +88,9 @@ export function taxpayersOf(fileId: string, requests: readonly SigningRequest[])
       continue;
     }
     seen.keys.push(key);
-    if ((r.updatedAt ?? '') >= (seen.latest.updatedAt ?? '')) seen.latest = r;
+    // The portal lists requests oldest first: a newer request supersedes the taxpayer's older ones, even
+    // when an older one changed later (e.g. expired after the new one was signed).
+    seen.latest = r;
     seen.name = seen.name ?? r.taxpayerName ?? null;
   }
   return [...byTaxpayer].map(([id, t]) => ({

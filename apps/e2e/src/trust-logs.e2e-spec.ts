@@ -137,14 +137,23 @@ describe('trust: logs a person can read, and access that needs attention', () =>
     return res.body.items;
   }
 
-  it('lists access that is missing, then names the consent step for a PAN once the firm account is stored; logs name clients and taxpayers; the grid pages and filters', async () => {
-    const { fileId, latest } = await mixedClientFile();
-    const asha = (
+  // One firm's story, step by step (each step builds on the previous one).
+  let fileId: string;
+  let latest: Map<string, string>;
+  let asha: { id: string; name: string };
+  let bharat: { id: string; name: string };
+  let run: Run;
+  let jobs: LogJob[];
+  const consentStep = `POST /v1/credentials/itr/${PAN_NO_CONSENT}/consent`;
+
+  it('lists identifiers with no access at all, and names the consent step once the ERI account is stored', async () => {
+    ({ fileId, latest } = await mixedClientFile());
+    asha = (
       await api<{ id: string; name: string }>('POST', '/v1/clients', {
         body: { name: 'Asha Signatures LLP', pan: PAN_CONSENTED, esignClientFileId: fileId },
       })
     ).body;
-    const bharat = (
+    bharat = (
       await api<{ id: string; name: string }>('POST', '/v1/clients', {
         body: { name: 'Bharat Traders', pan: PAN_NO_CONSENT, gstins: [GSTIN_NO_ACCESS] },
       })
@@ -192,14 +201,15 @@ describe('trust: logs a person can read, and access that needs attention', () =>
         ['itr', PAN_NO_CONSENT, 'consent_required'],
       ].sort(),
     );
-    const consentStep = `POST /v1/credentials/itr/${PAN_NO_CONSENT}/consent`;
     expect(after.find((a) => a.identifier === PAN_NO_CONSENT)?.detail).toContain(consentStep);
+  });
 
-    const run = await runToEnd({
+  it('names each client on the jobs, and fails a PAN whose consent is the only thing missing with consent_required', async () => {
+    run = await runToEnd({
       clients: { all: true },
       categories: ['itr.returns', 'esign.signature_timestamps'],
     });
-    const jobs = (await api<Page<LogJob>>('GET', `/v1/sync-runs/${run.id}/jobs?limit=100`)).body.items;
+    jobs = (await api<Page<LogJob>>('GET', `/v1/sync-runs/${run.id}/jobs?limit=100`)).body.items;
     const nameOf = new Map([
       [asha.id, 'Asha Signatures LLP'],
       [bharat.id, 'Bharat Traders'],
@@ -216,7 +226,9 @@ describe('trust: logs a person can read, and access that needs attention', () =>
     expect(noConsent?.errorMessage).toContain(consentStep);
     const consented = jobs.find((j) => j.subject.value === PAN_CONSENTED);
     expect(['credentials_missing', 'consent_required']).not.toContain(consented?.errorCode);
+  });
 
+  it('says per taxpayer what the e-sign sync did, counting only signed taxpayers as successes, in jobs and summary', async () => {
     // Per taxpayer of the client file: signed ones are the only successes; declined and expired are
     // unsuccessful with the reason.
     const esign = jobs.find((j) => j.category === 'esign.signature_timestamps' && j.clientId === asha.id);
@@ -251,7 +263,9 @@ describe('trust: logs a person can read, and access that needs attention', () =>
       clientName: 'Bharat Traders',
       taxpayers: null,
     });
+  });
 
+  it('serves the firm-wide status grid with client names, filtered by category and outcome, paged', async () => {
     // The firm-wide grid: client × category, with names (current ones), filtered and paged.
     const grid = async (query: string) => {
       const res = await api<Page<GridCell>>('GET', `/v1/status${query}`);

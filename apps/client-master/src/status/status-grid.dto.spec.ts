@@ -13,10 +13,11 @@ describe('status grid cursor', () => {
     expect(decodeGridCursor(encodeGridCursor(key))).toEqual(key);
   });
 
-  it.each(['nope', Buffer.from('[1,2]').toString('base64url'), Buffer.from('{"id":"x"}').toString('base64url')])(
-    'refuses a cursor it did not give out (%s)',
-    (cursor) => {
-      expect(() => decodeGridCursor(cursor)).toThrow(ProblemException);
-    },
-  );
+  it.each([
+    'nope',
+    Buffer.from('[1,2]').toString('base64url'),
+    Buffer.from('{"id":"x"}').toString('base64url'),
+  ])('refuses a cursor it did not give out (%s)', (cursor) => {
+    expect(() => decodeGridCursor(cursor)).toThrow(ProblemException);
+  });
 });

@@ -54,8 +54,10 @@ export interface GridKey {
 }
 
 export function encodeGridCursor(key: GridKey): string {
-  return Buffer.from(JSON.stringify([key.clientId, key.category, key.subjectKind, key.subjectValue]), 'utf8')
-    .toString('base64url');
+  return Buffer.from(
+    JSON.stringify([key.clientId, key.category, key.subjectKind, key.subjectValue]),
+    'utf8',
+  ).toString('base64url');
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

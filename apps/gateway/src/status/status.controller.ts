@@ -20,7 +20,7 @@ export class StatusController {
   @ApiOperation({
     summary: 'The firm-wide status grid: client × category',
     description:
-      "Per client, category and identifier, the latest result whatever its period: outcome, error code and " +
+      'Per client, category and identifier, the latest result whatever its period: outcome, error code and ' +
       'message, the last success, and the client name. Ordered by client then category; filter by ' +
       '`category` and by the latest `outcome` (e.g. `?outcome=failed` for everything that needs attention).',
   })

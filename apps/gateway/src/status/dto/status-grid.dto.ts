@@ -41,7 +41,12 @@ export class StatusGridCellDto {
   @ApiProperty({ type: GridSubjectDto })
   subject!: GridSubjectDto;
 
-  @ApiProperty({ nullable: true, type: String, example: '042025', description: 'Period of the latest result.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '042025',
+    description: 'Period of the latest result.',
+  })
   period!: string | null;
 
   @ApiProperty({ enum: JobOutcomes, example: 'failed' })

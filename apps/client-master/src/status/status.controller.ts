@@ -1,10 +1,10 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 
 import type { Page } from '../common/cursor';
-import type { StatusGridCellDto } from './status-grid.dto';
-import { StatusGridQueryDto } from './status-grid.dto';
 import { StatusService } from './status.service';
 import type { StatusCellDto } from './status-cell.entity';
+import type { StatusGridCellDto } from './status-grid.dto';
+import { StatusGridQueryDto } from './status-grid.dto';
 
 @Controller('internal/v1/firms/:firmId/clients/:id/status')
 export class StatusController {

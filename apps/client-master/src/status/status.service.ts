@@ -6,10 +6,10 @@ import { ClientsService } from '../clients/clients.service';
 import type { Page } from '../common/cursor';
 import { DEFAULT_LIMIT } from '../common/cursor';
 import { NotFoundProblem } from '../problems/problem';
-import type { StatusGridCellDto, StatusGridQueryDto } from './status-grid.dto';
-import { decodeGridCursor, encodeGridCursor } from './status-grid.dto';
 import type { StatusCellDto } from './status-cell.entity';
 import { StatusCellEntity, toStatusCellDto } from './status-cell.entity';
+import type { StatusGridCellDto, StatusGridQueryDto } from './status-grid.dto';
+import { decodeGridCursor, encodeGridCursor } from './status-grid.dto';
 
 @Injectable()
 export class StatusService {

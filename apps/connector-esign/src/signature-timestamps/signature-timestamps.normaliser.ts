@@ -80,7 +80,7 @@ function unsuccessfulReason(r: SigningRequest): string | null {
 export function taxpayersOf(fileId: string, requests: readonly SigningRequest[]): FetchedTaxpayer[] {
   const byTaxpayer = new Map<string, { name: string | null; keys: string[]; latest: SigningRequest }>();
   for (const r of requests) {
-    const id = r.taxpayerId ?? `request ${r.id}`;
+    const id = r.taxpayerId || `request ${r.id}`;
     const key = `${fileId}|${r.id}`;
     const seen = byTaxpayer.get(id);
     if (!seen) {

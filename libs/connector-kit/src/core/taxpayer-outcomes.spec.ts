@@ -33,3 +33,22 @@ describe('taxpayerOutcomes', () => {
     expect(result.counts).toEqual({ succeeded: 1, unsuccessful: 1, noChange: 1 });
   });
 });
+
+describe('taxpayerOutcomes bounds', () => {
+  it('keeps ids, names and reasons within what sync.job.completed accepts', async () => {
+    const { SyncJobCompletedSchema } = await import('@practice-sync/contracts');
+    const result = taxpayerOutcomes(
+      Array.from({ length: 250 }, (_, i) => ({
+        id: `tp-${i}-${'x'.repeat(300)}`,
+        name: 'n'.repeat(1000),
+        recordKeys: [`F|r${i}`],
+        unsuccessful: i % 2 ? 'r'.repeat(900) : null,
+      })),
+      null,
+      new Map(Array.from({ length: 250 }, (_, i) => [`F|r${i}`, `h${i}`])),
+    );
+    expect(result.counts).toEqual({ succeeded: 125, unsuccessful: 125, noChange: 0 });
+    expect(result.items).toHaveLength(200);
+    expect(SyncJobCompletedSchema.shape.taxpayers.safeParse(result).success).toBe(true);
+  });
+});

@@ -21,11 +21,13 @@ export function taxpayerOutcomes(
   current: ReadonlyMap<string, string>,
 ): TaxpayerResults {
   const items: TaxpayerResult[] = taxpayers.map((t) => {
+    // Bounded as the contract bounds them: a portal's odd value must not make the result undeliverable.
+    const who = { id: t.id.slice(0, 200) || '?', name: t.name?.slice(0, 300) ?? null };
     if (t.unsuccessful !== null) {
-      return { id: t.id, name: t.name, outcome: 'unsuccessful', reason: t.unsuccessful.slice(0, 500) };
+      return { ...who, outcome: 'unsuccessful', reason: t.unsuccessful.slice(0, 500) };
     }
     const changed = t.recordKeys.some((k) => previous?.get(k) !== current.get(k));
-    return { id: t.id, name: t.name, outcome: changed ? 'succeeded' : 'no_change', reason: null };
+    return { ...who, outcome: changed ? 'succeeded' : 'no_change', reason: null };
   });
   return taxpayerResultsOf(items);
 }

@@ -86,7 +86,14 @@ describe('client-master', () => {
     return { status: res.status, body: (text ? JSON.parse(text) : null) as unknown };
   }
 
-  type Client = { id: string; name: string; pan: string | null; gstins: string[]; tags: string[] };
+  type Client = {
+    id: string;
+    name: string;
+    pan: string | null;
+    gstins: string[];
+    esignClientFileId?: string | null;
+    tags: string[];
+  };
   type ClientPage = { items: Client[]; nextCursor: string | null };
 
   async function createClient(firm: string, body: Record<string, unknown>): Promise<Client> {
@@ -322,6 +329,24 @@ describe('client-master', () => {
     });
     expect((await call('GET', `/${otherFirmId}/clients/${client.id}/status`)).status).toBe(404);
 
+    // The firm-wide grid: client × category with the client's name, filtered and paged.
+    type GridPage = { items: (Cell & { clientId: string; clientName: string })[]; nextCursor: string | null };
+    const grid = async (query: string) => (await call('GET', `/${firmId}/status${query}`)).body as GridPage;
+    const whole = await grid('');
+    expect(whole.items.map((c) => [c.clientName, c.category, c.lastOutcome, c.lastSuccessAt])).toEqual([
+      [client.name, 'gst.gstr2b', 'failed', '2026-01-01T10:05:00.000Z'],
+      [client.name, 'itr.returns', 'failed', null],
+    ]);
+    expect((await grid('?category=itr.returns')).items.map((c) => c.category)).toEqual(['itr.returns']);
+    expect((await grid('?outcome=succeeded')).items).toEqual([]);
+    const first = await grid('?limit=1');
+    expect(first.items.map((c) => c.category)).toEqual(['gst.gstr2b']);
+    const second = await grid(`?limit=1&cursor=${first.nextCursor ?? ''}`);
+    expect(second).toMatchObject({ items: [{ category: 'itr.returns' }], nextCursor: null });
+    expect((await call('GET', `/${firmId}/status?category=gst.bogus`)).status).toBe(400);
+    expect((await call('GET', `/${firmId}/status?cursor=nonsense`)).status).toBe(400);
+    expect(((await call('GET', `/${otherFirmId}/status`)).body as GridPage).items).toEqual([]);
+
     // no_data is a completed fetch: it takes the cell and sets the last success. A later partial result does
     // not: its failed parts are the error, the last success stays at the no_data fetch.
     const noData = createEnvelope(
@@ -392,6 +417,21 @@ describe('client-master', () => {
       lastErrorCode: 'portal_unavailable',
       lastSuccessAt: null,
     });
+  });
+
+  it("lists the firm's portal identifiers once each, with a client's name", async () => {
+    const body = (await call('GET', `/${firmId}/identifiers`)).body as {
+      items: { kind: string; value: string; clientName: string }[];
+    };
+    const clients = ((await call('GET', `/${firmId}/clients?limit=1000`)).body as ClientPage).items;
+    const expected = new Set<string>();
+    for (const c of clients) {
+      for (const g of c.gstins) expected.add(`gstin|${g}`);
+      if (c.pan) expected.add(`pan|${c.pan}`);
+      if (c.esignClientFileId) expected.add(`esignClientFileId|${c.esignClientFileId}`);
+    }
+    expect(body.items.map((i) => `${i.kind}|${i.value}`).sort()).toEqual([...expected].sort());
+    expect(body.items.every((i) => clients.some((c) => c.name === i.clientName))).toBe(true);
   });
 
   it('updates, deletes and bulk-upserts clients, announcing each change on client.events.v1', async () => {

@@ -105,10 +105,29 @@ describe('connector-esign against the sandbox', () => {
         if (data.status === 'signed') expect(data.certificate?.documentSha256).toMatch(/^[0-9a-f]{64}$/);
         else expect(data.certificate).toBeNull();
       }
+      // Per taxpayer: signed is the only success; anything else is unsuccessful with the reason.
+      const taxpayers = r.taxpayers?.items ?? [];
+      expect(taxpayers.length).toBeGreaterThan(0);
+      const latest = new Map<string, string>();
+      for (const c of changes) {
+        const data = c.data as { taxpayerId: string; status: string; updatedAt: string };
+        latest.set(data.taxpayerId, data.status);
+      }
+      for (const t of taxpayers) {
+        const signed = latest.get(t.id) === 'signed';
+        expect({ id: t.id, outcome: t.outcome }).toEqual({
+          id: t.id,
+          outcome: signed ? 'succeeded' : 'unsuccessful',
+        });
+        if (!signed) expect(t.reason).toEqual(expect.stringContaining(latest.get(t.id) ?? '?'));
+      }
     }
     const again = files.map(job);
     const second = await run(again);
-    for (const r of second) expect(r.outcome).toBe('no_change');
+    for (const r of second) {
+      expect(r.outcome).toBe('no_change');
+      for (const t of r.taxpayers?.items ?? []) expect(t.outcome).not.toBe('succeeded');
+    }
     for (const j of again) expect(probe.recordsOf(j.jobId)).toEqual([]);
   });
 

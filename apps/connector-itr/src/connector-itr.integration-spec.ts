@@ -84,9 +84,10 @@ describe('connector-itr against the sandbox', () => {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
-  it('fails credentials_missing without an account or without the PAN consent, calling nothing', async () => {
+  it('fails credentials_missing without an account, consent_required without the PAN consent, calling nothing', async () => {
     const [noAccount] = await run([job('itr.filing_status', PANS[0])]);
     expect(noAccount).toMatchObject({ outcome: 'failed', errorCode: 'credentials_missing' });
+    expect(noAccount.errorMessage).toContain('PUT /v1/credentials/itr');
     const account = await api('PUT', '/credentials/itr', {
       clientId: 'eri-client',
       clientSecret: 'eri-secret-value',
@@ -96,7 +97,9 @@ describe('connector-itr against the sandbox', () => {
     expect(account.body).toMatchObject({ portal: 'itr', identifier: 'account', status: 'ok' });
     expect(JSON.stringify(account.body)).not.toMatch(/eri-secret-value|eri-password-value/);
     const [noConsent] = await run([job('itr.filing_status', PANS[0])]);
-    expect(noConsent).toMatchObject({ outcome: 'failed', errorCode: 'credentials_missing' });
+    // The account is stored: only the taxpayer's consent is missing, and the message names that step.
+    expect(noConsent).toMatchObject({ outcome: 'failed', errorCode: 'consent_required', retryable: false });
+    expect(noConsent.errorMessage).toContain(`POST /v1/credentials/itr/${PANS[0]}/consent`);
     expect(await sandbox.requests('itr', PANS[0])).toBe(0);
   });
 

@@ -13,6 +13,7 @@ import { FirmsModule } from './firms/firms.module';
 import { gatewayDataSourceOptions } from './gateway-data-source';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { NoticesModule } from './notices/notices.module';
+import { StatusModule } from './status/status.module';
 import { SyncRunsModule } from './sync-runs/sync-runs.module';
 import { SyncSchedulesModule } from './sync-schedules/sync-schedules.module';
 import { UpstreamModule } from './upstream/upstream.module';
@@ -36,6 +37,7 @@ export class AppModule {
         SyncSchedulesModule,
         NoticesModule,
         CategoriesModule,
+        StatusModule,
       ],
     };
   }

@@ -8,6 +8,7 @@ import { DispatchRetriesSchedules1795395000000 } from './migrations/179539500000
 import { PendingJobsByPortal1795480000000 } from './migrations/1795480000000-PendingJobsByPortal';
 import { NoDataAndPartialOutcomes1795560000000 } from './migrations/1795560000000-NoDataAndPartialOutcomes';
 import { ScheduleTimeZone1795566000000 } from './migrations/1795566000000-ScheduleTimeZone';
+import { JobClientNamesAndTaxpayers1795570019000 } from './migrations/1795570019000-JobClientNamesAndTaxpayers';
 import { SyncScheduleEntity } from './schedules/sync-schedule.entity';
 import { SyncJobEntity } from './sync-runs/sync-job.entity';
 import { SyncRunEntity } from './sync-runs/sync-run.entity';
@@ -26,6 +27,7 @@ export function orchestratorDatabaseOptions(config: OrchestratorConfig): Service
       PendingJobsByPortal1795480000000,
       NoDataAndPartialOutcomes1795560000000,
       ScheduleTimeZone1795566000000,
+      JobClientNamesAndTaxpayers1795570019000,
     ],
     applicationName: SERVICE_NAME,
   };

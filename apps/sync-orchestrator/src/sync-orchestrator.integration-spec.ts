@@ -50,7 +50,14 @@ let clientSeq = 0;
 function makeClients(n: number, tags: string[] = []): FakeClient[] {
   return Array.from({ length: n }, () => {
     const pan = panFor(clientSeq++);
-    return { id: uuidv7(), pan, gstins: [gstinFor(pan)], esignClientFileId: null, tags };
+    return {
+      id: uuidv7(),
+      name: `Client ${pan}`,
+      pan,
+      gstins: [gstinFor(pan)],
+      esignClientFileId: null,
+      tags,
+    };
   });
 }
 
@@ -482,7 +489,7 @@ describe('sync-orchestrator', () => {
     expect(events[events.length - 1].data.totals).toMatchObject({ work: 2, workFinished: 2 });
 
     const summary = (
-      await call<Page<{ clientId: string; counts: Record<string, number>; jobs: Job[] }>>(
+      await call<Page<{ clientId: string; clientName: string; counts: Record<string, number>; jobs: Job[] }>>(
         'GET',
         `/${firmId}/sync-runs/${run.id}/summary?limit=2`,
       )
@@ -490,13 +497,19 @@ describe('sync-orchestrator', () => {
     expect(summary.items).toHaveLength(2);
     expect(summary.nextCursor).not.toBeNull();
     const rest = (
-      await call<Page<{ clientId: string; counts: Record<string, number>; jobs: Job[] }>>(
+      await call<Page<{ clientId: string; clientName: string; counts: Record<string, number>; jobs: Job[] }>>(
         'GET',
         `/${firmId}/sync-runs/${run.id}/summary?limit=2&cursor=${summary.nextCursor}`,
       )
     ).body;
     const all = [...summary.items, ...rest.items];
     expect(all.map((s) => s.clientId).sort()).toEqual(clients.map((c) => c.id).sort());
+    // The client's name as the fan-out saw it, on the summary and on every job.
+    for (const s of all) {
+      const name = clients.find((c) => c.id === s.clientId)?.name;
+      expect(s).toMatchObject({ clientName: name, taxpayers: null });
+      for (const j of s.jobs) expect(j).toMatchObject({ clientName: name, taxpayers: null });
+    }
     const skipped = all.find((s) => s.clientId === clients[2].id);
     expect(skipped?.counts).toEqual({
       succeeded: 0,

@@ -6,6 +6,7 @@ export * from './events/client-records-changed/client-records-changed.event';
 export * from './events/client-status-changed/client-status-changed.event';
 export * from './events/shared.schema';
 export * from './events/sync-job-completed/sync-job-completed.event';
+export * from './events/sync-job-completed/taxpayer-results.schema';
 export * from './events/sync-job-requested/sync-job-requested.event';
 export * from './events/sync-run-changed/sync-run-changed.event';
 export * from './identifiers';

@@ -29,6 +29,8 @@ export const OUTCOME_LABELS: Record<JobOutcome, string> = {
 
 export const FailureCodes = [
   'credentials_missing',
+  /** The firm's account is in place but the taxpayer's consent (e-filing OTP) is not: a person must ask. */
+  'consent_required',
   'otp_required',
   'auth_failed',
   'not_generated_yet',
@@ -43,6 +45,7 @@ export type FailureCode = (typeof FailureCodes)[number];
 /** Whether the orchestrator may re-dispatch a job that failed with this code. */
 export const RETRYABLE: Record<FailureCode, boolean> = {
   credentials_missing: false,
+  consent_required: false,
   otp_required: false,
   auth_failed: false,
   not_generated_yet: false,

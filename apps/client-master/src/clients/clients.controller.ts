@@ -14,6 +14,7 @@ import {
 
 import type { Page } from '../common/cursor';
 import type { ClientDto } from './client.entity';
+import type { ClientIdentifierDto } from './clients.service';
 import { ClientsService } from './clients.service';
 import type { BulkRowResult } from './dto/bulk-clients.dto';
 import { BulkClientsDto } from './dto/bulk-clients.dto';
@@ -95,5 +96,16 @@ export class ClientsController {
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<void> {
     return this.clients.remove(firmId, id);
+  }
+}
+
+/** The firm's portal identifiers, for the gateway's view of access that is missing. */
+@Controller('internal/v1/firms/:firmId/identifiers')
+export class IdentifiersController {
+  constructor(private readonly clients: ClientsService) {}
+
+  @Get()
+  list(@Param('firmId', ParseUUIDPipe) firmId: string): Promise<{ items: ClientIdentifierDto[] }> {
+    return this.clients.identifiers(firmId);
   }
 }

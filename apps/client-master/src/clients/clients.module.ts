@@ -2,12 +2,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { ClientEntity } from './client.entity';
-import { ClientsController } from './clients.controller';
+import { ClientsController, IdentifiersController } from './clients.controller';
 import { ClientsService } from './clients.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity])],
-  controllers: [ClientsController],
+  controllers: [ClientsController, IdentifiersController],
   providers: [ClientsService],
   exports: [ClientsService],
 })

@@ -316,6 +316,28 @@ export class ClientsService {
     return [...new Set(rows.map((r) => r.v))];
   }
 
+  /**
+   * Every portal identifier of the firm's clients (GSTINs, PANs, e-sign client files), once each with the name
+   * of a client that has it: what the gateway compares with stored access to list what has none.
+   */
+  async identifiers(firmId: string): Promise<{ items: ClientIdentifierDto[] }> {
+    const rows: { kind: ClientIdentifierDto['kind']; value: string; client_name: string }[] =
+      await this.clients.query(
+        `SELECT kind, value, min(name) AS client_name FROM (
+           SELECT 'gstin' AS kind, unnest(gstins) AS value, name FROM clients
+            WHERE firm_id = $1 AND deleted_at IS NULL
+           UNION ALL
+           SELECT 'pan', pan, name FROM clients WHERE firm_id = $1 AND deleted_at IS NULL AND pan IS NOT NULL
+           UNION ALL
+           SELECT 'esignClientFileId', esign_client_file_id, name FROM clients
+            WHERE firm_id = $1 AND deleted_at IS NULL AND esign_client_file_id IS NOT NULL
+         ) AS x
+         GROUP BY kind, value ORDER BY kind, value`,
+        [firmId],
+      );
+    return { items: rows.map((r) => ({ kind: r.kind, value: r.value, clientName: r.client_name })) };
+  }
+
   private active(firmId: string): SelectQueryBuilder<ClientEntity> {
     return this.clients
       .createQueryBuilder('c')
@@ -333,6 +355,13 @@ export class ClientsService {
     const result = toPage(rows, limit, (c) => c.id);
     return { items: result.items.map(toClientDto), nextCursor: result.nextCursor };
   }
+}
+
+/** A portal identifier of the firm's clients. */
+export interface ClientIdentifierDto {
+  kind: 'gstin' | 'pan' | 'esignClientFileId';
+  value: string;
+  clientName: string;
 }
 
 /** Rows per transaction of the bulk upsert (the gateway sends its CSV import in chunks of 250 by default). */

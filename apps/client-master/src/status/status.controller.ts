@@ -1,7 +1,10 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 
+import type { Page } from '../common/cursor';
 import { StatusService } from './status.service';
 import type { StatusCellDto } from './status-cell.entity';
+import type { StatusGridCellDto } from './status-grid.dto';
+import { StatusGridQueryDto } from './status-grid.dto';
 
 @Controller('internal/v1/firms/:firmId/clients/:id/status')
 export class StatusController {
@@ -13,5 +16,19 @@ export class StatusController {
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<{ items: StatusCellDto[] }> {
     return { items: await this.status.forClient(firmId, id) };
+  }
+}
+
+/** The firm-wide status grid (client × category), paged. */
+@Controller('internal/v1/firms/:firmId/status')
+export class FirmStatusController {
+  constructor(private readonly status: StatusService) {}
+
+  @Get()
+  grid(
+    @Param('firmId', ParseUUIDPipe) firmId: string,
+    @Query() query: StatusGridQueryDto,
+  ): Promise<Page<StatusGridCellDto>> {
+    return this.status.grid(firmId, query);
   }
 }

@@ -35,7 +35,10 @@ export class EsignAccessService {
     if (!row?.secret) {
       if (!this.requireCredentials) return {};
       this.metrics.session('missing');
-      throw new PortalError('credentials_missing', 'no e-sign portal account is stored for the firm');
+      throw new PortalError(
+        'credentials_missing',
+        "no e-sign portal account is stored for the firm: PUT /v1/credentials/esign with the firm's API key",
+      );
     }
     if (row.status === 'failed') {
       throw new PortalError(

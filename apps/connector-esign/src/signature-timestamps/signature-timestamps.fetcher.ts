@@ -8,7 +8,7 @@ import { isPortalError, parseShape, PortalError } from '@practice-sync/connector
 import { z } from 'zod';
 
 import type { EsignAccessService } from '../esign-api/esign-access.service';
-import { normaliseSigningRequests } from './signature-timestamps.normaliser';
+import { normaliseSigningRequests, taxpayersOf } from './signature-timestamps.normaliser';
 import type { SigningRequest, SigningRequestPage } from './signature-timestamps.schema';
 import { SigningRequestPageSchema } from './signature-timestamps.schema';
 
@@ -46,7 +46,10 @@ export class SignatureTimestampsFetcher implements PortalFetcher {
         if (r.status !== 'signed' || !r.certificateId) continue;
         certificates.set(r.id, await this.certificate(job, fileId, r.id, headers, signal));
       }
-      return { records: normaliseSigningRequests(fileId, requests, certificates) };
+      return {
+        records: normaliseSigningRequests(fileId, requests, certificates),
+        taxpayers: taxpayersOf(fileId, requests),
+      };
     } catch (error) {
       if (error instanceof KeyRefused && this.access) return this.access.refused(job.firmId, 401);
       throw error;

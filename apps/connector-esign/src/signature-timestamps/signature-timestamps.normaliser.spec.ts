@@ -1,4 +1,4 @@
-import { normaliseSigningRequests } from './signature-timestamps.normaliser';
+import { normaliseSigningRequests, taxpayersOf } from './signature-timestamps.normaliser';
 import { SigningRequestPageSchema } from './signature-timestamps.schema';
 
 const FILE = 'CF-1001';
@@ -60,5 +60,37 @@ describe('normaliseSigningRequests', () => {
     expect(() =>
       SigningRequestPageSchema.parse({ items: [{ id: 'x', status: 'lost' }], page: 1, nextPage: null }),
     ).toThrow();
+  });
+});
+
+describe('taxpayersOf', () => {
+  const request = (id: string, taxpayerId: string, status: string, updatedAt: string) =>
+    SigningRequestPageSchema.parse({
+      items: [{ id, taxpayerId, taxpayerName: `Name ${taxpayerId}`, status, updatedAt }],
+      page: 1,
+      nextPage: null,
+    }).items[0];
+
+  it('judges each taxpayer by their latest request: only signed is complete', () => {
+    const taxpayers = taxpayersOf(FILE, [
+      request('r1', 'tp-1', 'declined', '2025-01-01T00:00:00Z'),
+      request('r2', 'tp-1', 'signed', '2025-02-01T00:00:00Z'),
+      request('r3', 'tp-2', 'declined', '2025-02-02T00:00:00Z'),
+      request('r4', 'tp-3', 'expired', '2025-02-03T00:00:00Z'),
+      request('r5', 'tp-4', 'voided', '2025-02-04T00:00:00Z'),
+      request('r6', 'tp-5', 'delivered', '2025-02-05T00:00:00Z'),
+    ]);
+    expect(taxpayers.map((t) => [t.id, t.unsuccessful === null])).toEqual([
+      ['tp-1', true],
+      ['tp-2', false],
+      ['tp-3', false],
+      ['tp-4', false],
+      ['tp-5', false],
+    ]);
+    expect(taxpayers[0]).toMatchObject({ name: 'Name tp-1', recordKeys: [`${FILE}|r1`, `${FILE}|r2`] });
+    expect(taxpayers[1].unsuccessful).toMatch(/declined to sign on 2025-02-02.*send a new signing request/);
+    expect(taxpayers[2].unsuccessful).toMatch(/expired unsigned/);
+    expect(taxpayers[3].unsuccessful).toMatch(/voided/);
+    expect(taxpayers[4].unsuccessful).toMatch(/not signed yet/);
   });
 });

@@ -129,7 +129,8 @@ export class GstSessionService {
         this.metrics.session('missing');
         throw new PortalError(
           'credentials_missing',
-          `no GST portal access is stored for ${gstin}; add the username and enter the OTP`,
+          `no GST portal access is stored for ${gstin}: PUT /v1/credentials/gst/${gstin} with the portal ` +
+            `username, then POST /v1/credentials/gst/${gstin}/otp with the OTP the portal sends`,
         );
       }
       return { username: null, authToken: null, sek: null };

@@ -44,6 +44,22 @@ export function itrErrorCodes(body: unknown): string[] {
   return parsed.success ? parsed.data.errors.map((e) => e.code ?? '').filter(Boolean) : [];
 }
 
+/** What a PAN's job says when the firm has no e-filing intermediary account: the first step of two. */
+export function accountMissingMessage(pan: string): string {
+  return (
+    'no e-filing intermediary account is stored for the firm: store it (PUT /v1/credentials/itr), then ' +
+    `ask the taxpayer for the e-filing OTP and POST /v1/credentials/itr/${pan}/consent`
+  );
+}
+
+/** What a PAN's job says when the firm's account is in place and only the taxpayer's consent is missing. */
+export function consentRequiredMessage(pan: string): string {
+  return (
+    `the taxpayer ${pan} has not given consent: POST /v1/credentials/itr/${pan}/consent with {} to have the ` +
+    'portal send them the e-filing OTP, then ask the taxpayer for it and POST it as { "otp": "…" }'
+  );
+}
+
 /** The portal refused a login, an OTP or a consent (shown to the person who asked). */
 export class ItrRefused extends Error {}
 
@@ -54,8 +70,9 @@ export interface ItrSessionHandle {
 
 /**
  * ERI login with the stored account (re-login when the portal ends the session: idle timeout or a newer
- * login), and the taxpayer's consent per PAN. A PAN without consent is `credentials_missing`; a consent the
- * portal no longer has is `otp_required` and the PAN is not called again until a person renews it.
+ * login), and the taxpayer's consent per PAN. Without the firm's account every PAN is `credentials_missing`;
+ * with it, a PAN whose consent is the only thing missing is `consent_required` (naming the step); a consent
+ * the portal no longer has is `otp_required` and the PAN is not called again until a person renews it.
  */
 export class ItrSessionService {
   private readonly relogins = new Map<string, Promise<ItrSessionHandle>>();
@@ -128,7 +145,7 @@ export class ItrSessionService {
     if (!account) {
       if (!this.options.requireCredentials) return { authToken: null };
       this.metrics.session('missing');
-      throw new PortalError('credentials_missing', 'no e-filing intermediary account is stored for the firm');
+      throw new PortalError('credentials_missing', accountMissingMessage(pan));
     }
     if (account.status === 'failed') {
       throw new PortalError(
@@ -139,15 +156,13 @@ export class ItrSessionService {
     const consent = await this.access.get(firmId, 'itr', pan);
     if (!consent) {
       this.metrics.session('missing');
-      throw new PortalError(
-        'credentials_missing',
-        `the taxpayer ${pan} has not given consent; request and enter the OTP`,
-      );
+      throw new PortalError('consent_required', consentRequiredMessage(pan));
     }
     if (consent.status !== 'ok') {
       throw new PortalError(
         'otp_required',
-        `the consent of ${pan} is not in place (${consent.detail ?? ''}); enter the OTP`,
+        `the consent of ${pan} is not in place (${consent.detail ?? ''}); enter the taxpayer's OTP: ` +
+          `POST /v1/credentials/itr/${pan}/consent with { "otp": "…" }`,
       );
     }
     if (account.session) return { authToken: account.session.authToken };

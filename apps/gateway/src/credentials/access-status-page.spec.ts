@@ -6,7 +6,9 @@ const status = (portal: string, identifier: string): AccessStatusDto => ({
   portal,
   identifier,
   status: 'ok',
+  errorCode: null,
   detail: null,
+  clientName: null,
   expiresAt: null,
   updatedAt: '2025-05-01T00:00:00.000Z',
 });

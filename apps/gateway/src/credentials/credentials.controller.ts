@@ -18,7 +18,7 @@ import { Access, CurrentFirmId, WRITE_ROLES } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
 import type { InternalHttpClient } from '../upstream/internal-http-client';
-import { CONNECTOR_ESIGN, CONNECTOR_GST, CONNECTOR_ITR } from '../upstream/upstream.module';
+import { CLIENT_MASTER, CONNECTOR_ESIGN, CONNECTOR_GST, CONNECTOR_ITR } from '../upstream/upstream.module';
 import { IdentifierParamPipe } from '../validation/identifier-param.pipe';
 import { pageAccessStatuses } from './access-status-page';
 import {
@@ -33,6 +33,8 @@ import {
   ItrCredentialRequestDto,
   OtpRequestDto,
 } from './dto/credential-request.dto';
+import type { FirmIdentifier } from './missing-access';
+import { errorCodeOfStatus, missingAccess } from './missing-access';
 
 const GSTIN = new IdentifierParamPipe(gstinProblem);
 const PAN = new IdentifierParamPipe(panProblem);
@@ -47,6 +49,7 @@ const PAN = new IdentifierParamPipe(panProblem);
 @Controller('credentials')
 export class CredentialsController {
   constructor(
+    @Inject(CLIENT_MASTER) private readonly clientMaster: InternalHttpClient,
     @Inject(CONNECTOR_GST) private readonly gst: InternalHttpClient,
     @Inject(CONNECTOR_ITR) private readonly itr: InternalHttpClient,
     @Inject(CONNECTOR_ESIGN) private readonly esign: InternalHttpClient,
@@ -57,7 +60,9 @@ export class CredentialsController {
     summary: 'Access health of every portal identifier',
     description:
       'GSTIN sessions, the e-filing intermediary and PAN consents, the e-sign account: `ok`, `otp_required` ' +
-      '(a person must enter an OTP), `expiring` or `failed`. Ordered by portal then identifier.',
+      '(a person must enter an OTP), `expiring`, `failed`, or `missing` (a GSTIN, PAN or e-sign client file ' +
+      'of a client with no access at all; `errorCode` and `detail` name the missing step, e.g. ' +
+      '`consent_required`). Ordered by portal then identifier.',
   })
   @ApiOkResponse({ type: AccessStatusListResponseDto })
   @ApiProblemResponses(400, 401, 429, 503, 504)
@@ -65,13 +70,19 @@ export class CredentialsController {
     @CurrentFirmId() firmId: string,
     @Query() query: ListCredentialsQueryDto,
   ): Promise<AccessStatusListResponseDto> {
-    const request = { method: 'GET' as const, path: base(firmId), query: { status: query.status } };
-    // All three or nothing: a list silently missing a portal would read as "no problems there".
-    const lists = await Promise.all(
-      [this.gst, this.itr, this.esign].map((c) => c.request<{ items?: AccessStatusDto[] }>(request)),
-    );
+    const request = { method: 'GET' as const, path: base(firmId) };
+    // All or nothing: a list silently missing a portal would read as "no problems there".
+    const [identifiers, ...lists] = await Promise.all([
+      this.clientMaster.request<{ items: FirmIdentifier[] }>({
+        method: 'GET',
+        path: `/internal/v1/firms/${firmId}/identifiers`,
+      }),
+      ...[this.gst, this.itr, this.esign].map((c) => c.request<{ items?: StoredStatus[] }>(request)),
+    ]);
+    const stored = lists.flatMap((l) => l.items ?? []).map(toAccessStatus);
+    const all = [...stored, ...missingAccess(identifiers.items, stored)];
     return pageAccessStatuses(
-      lists.flatMap((l) => l.items ?? []),
+      query.status ? all.filter((s) => s.status === query.status) : all,
       query.limit,
       query.cursor,
     );
@@ -91,7 +102,9 @@ export class CredentialsController {
     @Param('gstin', GSTIN) gstin: string,
     @Body() body: GstCredentialRequestDto,
   ): Promise<AccessStatusDto> {
-    return this.gst.request({ method: 'PUT', path: `${base(firmId)}/gst/${gstin}`, body });
+    return this.gst
+      .request<StoredStatus>({ method: 'PUT', path: `${base(firmId)}/gst/${gstin}`, body })
+      .then(toAccessStatus);
   }
 
   @Post('gst/:gstin/otp')
@@ -108,7 +121,9 @@ export class CredentialsController {
     @Param('gstin', GSTIN) gstin: string,
     @Body() body: OtpRequestDto,
   ): Promise<AccessStatusDto> {
-    return this.gst.request({ method: 'POST', path: `${base(firmId)}/gst/${gstin}/otp`, body });
+    return this.gst
+      .request<StoredStatus>({ method: 'POST', path: `${base(firmId)}/gst/${gstin}/otp`, body })
+      .then(toAccessStatus);
   }
 
   @Put('itr')
@@ -117,7 +132,9 @@ export class CredentialsController {
   @ApiOkResponse({ type: AccessStatusDto })
   @ApiProblemResponses(400, 401, 403, 413, 415, 429, 503, 504)
   putItr(@CurrentFirmId() firmId: string, @Body() body: ItrCredentialRequestDto): Promise<AccessStatusDto> {
-    return this.itr.request({ method: 'PUT', path: `${base(firmId)}/itr`, body });
+    return this.itr
+      .request<StoredStatus>({ method: 'PUT', path: `${base(firmId)}/itr`, body })
+      .then(toAccessStatus);
   }
 
   @Post('itr/:pan/consent')
@@ -136,7 +153,9 @@ export class CredentialsController {
     @Param('pan', PAN) pan: string,
     @Body() body: ConsentRequestDto,
   ): Promise<AccessStatusDto> {
-    return this.itr.request({ method: 'POST', path: `${base(firmId)}/itr/${pan}/consent`, body });
+    return this.itr
+      .request<StoredStatus>({ method: 'POST', path: `${base(firmId)}/itr/${pan}/consent`, body })
+      .then(toAccessStatus);
   }
 
   @Put('esign')
@@ -148,8 +167,17 @@ export class CredentialsController {
     @CurrentFirmId() firmId: string,
     @Body() body: EsignCredentialRequestDto,
   ): Promise<AccessStatusDto> {
-    return this.esign.request({ method: 'PUT', path: `${base(firmId)}/esign`, body });
+    return this.esign
+      .request<StoredStatus>({ method: 'PUT', path: `${base(firmId)}/esign`, body })
+      .then(toAccessStatus);
   }
+}
+
+/** A connector's answer: the health of one stored access. */
+type StoredStatus = Omit<AccessStatusDto, 'errorCode' | 'clientName'>;
+
+function toAccessStatus(s: StoredStatus): AccessStatusDto {
+  return { ...s, errorCode: errorCodeOfStatus(s.status), clientName: null };
 }
 
 function base(firmId: string): string {

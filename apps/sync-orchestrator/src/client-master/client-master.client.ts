@@ -11,6 +11,7 @@ const ClientPageSchema = z.object({
   items: z.array(
     z.object({
       id: z.string().uuid(),
+      name: z.string().nullish(),
       pan: z.string().nullable(),
       gstins: z.array(z.string()),
       esignClientFileId: z.string().nullable(),

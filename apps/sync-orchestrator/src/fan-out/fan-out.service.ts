@@ -156,6 +156,7 @@ export class FanOutService {
       page.map((j) => ({
         id: uuidv7(),
         clientId: j.clientId,
+        clientName: j.clientName,
         category: j.category,
         portal: portalOf(j.category),
         subject: { kind: j.subjectKind, value: j.subjectValue },

@@ -5,7 +5,7 @@ import type { PlannedJob } from './job-planner';
 
 describe('jobRequestedEvent', () => {
   const run = { id: '01936f6e-0000-7000-8000-000000000001', firmId: 'firm-1' };
-  const job = (over: Partial<PlannedJob>): PlannedJob => ({
+  const job = (over: Partial<PlannedJob>): Omit<PlannedJob, 'clientName'> => ({
     id: '01936f6e-0000-7000-8000-0000000000aa',
     clientId: 'c0000000-0000-4000-8000-000000000001',
     category: 'gst.gstr2b',

@@ -12,7 +12,7 @@ export const JOB_TOPIC_BY_PORTAL: Record<Portal, TopicName> = {
 
 /** The first dispatch of a job, on its portal's job topic (the contract may travel on three). */
 export function jobRequestedEvent(
-  job: PlannedJob,
+  job: Omit<PlannedJob, 'clientName'>,
   run: { id: string; firmId: string },
   attempt = 1,
 ): OutgoingEvent<SyncJobRequested> {

@@ -21,7 +21,7 @@ const periods = { gst: '102026', itr: '2027-28' };
 describe('planJobs', () => {
   it('creates one GST job per GSTIN, with the run period', () => {
     const jobs = planJobs(
-      [client({ id: 'a', gstins: ['27AAACR5055K1Z5', '29AAACR5055K1Z1'] })],
+      [client({ id: 'a', name: 'Rao Textiles', gstins: ['27AAACR5055K1Z5', '29AAACR5055K1Z1'] })],
       ['gst.gstr2b'],
       periods,
       ids(),
@@ -30,6 +30,7 @@ describe('planJobs', () => {
       {
         id: 'job-1',
         clientId: 'a',
+        clientName: 'Rao Textiles',
         category: 'gst.gstr2b',
         portal: 'gst',
         subject: { kind: 'gstin', value: '27AAACR5055K1Z5' },

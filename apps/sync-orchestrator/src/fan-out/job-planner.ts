@@ -7,6 +7,8 @@ import { periodFor } from './default-period';
 /** The part of a client-master Client the fan-out needs. */
 export interface ClientIdentifiers {
   id: string;
+  /** Null when the directory does not say (kept on each job as the log's client name). */
+  name?: string | null;
   pan: string | null;
   gstins: string[];
   esignClientFileId: string | null;
@@ -15,6 +17,7 @@ export interface ClientIdentifiers {
 export interface PlannedJob {
   id: string;
   clientId: string;
+  clientName: string | null;
   category: Category;
   portal: Portal;
   subject: { kind: SubjectKind; value: string };
@@ -59,6 +62,7 @@ export function planJobs(
       const kind = subjectKindOf(category);
       const base = {
         clientId: client.id,
+        clientName: client.name ?? null,
         category,
         portal: portalOf(category),
         period: periodFor(category, periods),

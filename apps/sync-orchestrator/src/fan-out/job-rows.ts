@@ -21,10 +21,10 @@ export async function insertJobs(
   for (let i = 0; i < jobs.length; i += ROWS_PER_INSERT) {
     const chunk = jobs.slice(i, i + ROWS_PER_INSERT);
     const rows: { id: string }[] = await manager.query(
-      `INSERT INTO sync_jobs (id, run_id, firm_id, client_id, category, subject_kind, subject_value, period,
-                              status, outcome, error_message, retryable, attempts, finished_at,
+      `INSERT INTO sync_jobs (id, run_id, firm_id, client_id, client_name, category, subject_kind, subject_value,
+                              period, status, outcome, error_message, retryable, attempts, finished_at,
                               created_at, updated_at)
-       SELECT u.id, $1, $2, u.client_id, u.category, u.subject_kind, u.subject_value, u.period,
+       SELECT u.id, $1, $2, u.client_id, u.client_name, u.category, u.subject_kind, u.subject_value, u.period,
               CASE WHEN u.skip_reason IS NULL THEN 'pending' ELSE 'done' END,
               CASE WHEN u.skip_reason IS NULL THEN NULL ELSE 'skipped' END,
               u.skip_reason,
@@ -32,8 +32,9 @@ export async function insertJobs(
               0,
               CASE WHEN u.skip_reason IS NULL THEN NULL ELSE $3::timestamptz END,
               $3, $3
-         FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-           AS u(id, client_id, category, subject_kind, subject_value, period, skip_reason)
+         FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                     $11::text[])
+           AS u(id, client_id, category, subject_kind, subject_value, period, skip_reason, client_name)
        ON CONFLICT ON CONSTRAINT sync_jobs_natural_key DO NOTHING
        RETURNING id`,
       [
@@ -47,6 +48,7 @@ export async function insertJobs(
         chunk.map((j) => j.subject.value),
         chunk.map((j) => j.period),
         chunk.map((j) => j.skipReason),
+        chunk.map((j) => j.clientName),
       ],
     );
     for (const row of rows) inserted.add(row.id);

@@ -41,10 +41,23 @@ describe('decideResult', () => {
         removed: 0,
         unchanged: 7,
         parts: null,
+        taxpayers: null,
         startedAt: new Date('2026-11-22T10:00:02.000Z'),
         finishedAt: new Date('2026-11-22T10:00:05.000Z'),
       },
     });
+  });
+
+  it("keeps an e-sign job's per-taxpayer breakdown", () => {
+    const taxpayers = {
+      counts: { succeeded: 1, unsuccessful: 1, noChange: 0 },
+      items: [
+        { id: 'TP-1', name: 'Asha Rao', outcome: 'succeeded' as const, reason: null },
+        { id: 'TP-2', name: 'Vikram Rao', outcome: 'unsuccessful' as const, reason: 'declined to sign' },
+      ],
+    };
+    const d = decideResult(running, { ...result(), taxpayers });
+    expect(d).toMatchObject({ kind: 'apply', patch: { taxpayers } });
   });
 
   it('records a retryable failure as failed with its code once no attempt is left', () => {

@@ -17,6 +17,7 @@ export type JobResultPatch = Pick<
   | 'removed'
   | 'unchanged'
   | 'parts'
+  | 'taxpayers'
   | 'startedAt'
   | 'finishedAt'
 >;
@@ -119,6 +120,7 @@ export function decideResult(
     // A done job taking a newer attempt's result (an expired attempt re-dispatched) starts from that result.
     ...(job.status === 'done' ? result.counts : accumulatedCounts(job, result)),
     parts: result.parts ?? null,
+    taxpayers: result.taxpayers ?? null,
     startedAt: new Date(result.startedAt),
     finishedAt: new Date(result.finishedAt),
   };

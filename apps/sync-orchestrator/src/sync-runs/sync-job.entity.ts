@@ -5,6 +5,7 @@ import type {
   JobPart,
   JobStatus,
   SubjectKind,
+  TaxpayerResults,
 } from '@practice-sync/contracts';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 
@@ -46,6 +47,10 @@ export class SyncJobEntity {
 
   @Column('uuid', { name: 'client_id' })
   clientId!: string;
+
+  /** The client's name when the run was fanned out: the log stays readable after a rename or deletion. */
+  @Column('text', { name: 'client_name', nullable: true })
+  clientName!: string | null;
 
   @Column('text')
   category!: Category;
@@ -93,6 +98,10 @@ export class SyncJobEntity {
 
   @Column('integer', { default: 0 })
   unchanged!: number;
+
+  /** e-sign: what the job did per taxpayer of the client file (from its result). */
+  @Column('jsonb', { nullable: true })
+  taxpayers!: TaxpayerResults | null;
 
   /** A job waiting out a retry back-off is not dispatched before this. */
   @Column('timestamptz', { name: 'next_attempt_at', nullable: true })

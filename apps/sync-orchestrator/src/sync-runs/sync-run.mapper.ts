@@ -1,4 +1,4 @@
-import type { RunTotals } from '@practice-sync/contracts';
+import type { RunTotals, TaxpayerCounts } from '@practice-sync/contracts';
 
 import { withWork } from './run-totals';
 import type { SyncJobEntity } from './sync-job.entity';
@@ -40,6 +40,19 @@ export function totalsColumns(totals: RunTotals): TotalsColumns {
   return { jobsTotal: jobs, ...rest };
 }
 
+/** The taxpayer counts over a client's jobs that have a per-taxpayer breakdown; null when none has. */
+export function taxpayerCountsOf(jobs: readonly Pick<SyncJobEntity, 'taxpayers'>[]): TaxpayerCounts | null {
+  let total: TaxpayerCounts | null = null;
+  for (const { taxpayers } of jobs) {
+    if (!taxpayers) continue;
+    total ??= { succeeded: 0, unsuccessful: 0, noChange: 0 };
+    total.succeeded += taxpayers.counts.succeeded;
+    total.unsuccessful += taxpayers.counts.unsuccessful;
+    total.noChange += taxpayers.counts.noChange;
+  }
+  return total;
+}
+
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 export function toSyncRunDto(run: SyncRunEntity): SyncRunResponseDto {
@@ -62,6 +75,7 @@ export function toSyncJobDto(job: SyncJobEntity): SyncJobResponseDto {
     id: job.id,
     runId: job.runId,
     clientId: job.clientId,
+    clientName: job.clientName,
     category: job.category,
     subject: { kind: job.subjectKind, value: job.subjectValue === '' ? null : job.subjectValue },
     period: job.period,
@@ -73,6 +87,7 @@ export function toSyncJobDto(job: SyncJobEntity): SyncJobResponseDto {
     attempts: job.attempts,
     counts: { added: job.added, updated: job.updated, removed: job.removed, unchanged: job.unchanged },
     parts: job.parts ?? null,
+    taxpayers: job.taxpayers,
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),
   };

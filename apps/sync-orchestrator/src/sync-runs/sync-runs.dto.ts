@@ -7,6 +7,8 @@ import type {
   RunStatus,
   RunTotals,
   SubjectKind,
+  TaxpayerCounts,
+  TaxpayerResults,
 } from '@practice-sync/contracts';
 import { GST_PERIOD_PATTERN, isCategoryOrAlias, isYearRange, JobOutcomes } from '@practice-sync/contracts';
 import { z } from 'zod';
@@ -107,6 +109,8 @@ export interface SyncJobResponseDto {
   id: string;
   runId: string;
   clientId: string;
+  /** The client's name when the run started (null for jobs stored before names were kept). */
+  clientName: string | null;
   category: Category;
   subject: { kind: SubjectKind; value: string | null };
   period: string | null;
@@ -119,6 +123,8 @@ export interface SyncJobResponseDto {
   counts: { added: number; updated: number; removed: number; unchanged: number };
   /** Per part of a multi-part category (AIS, TIS, Form 26AS); null for the others. */
   parts: JobPart[] | null;
+  /** e-sign: per taxpayer of the client file; null for other categories and unfinished jobs. */
+  taxpayers: TaxpayerResults | null;
   startedAt: string | null;
   finishedAt: string | null;
 }
@@ -131,6 +137,7 @@ export interface PageDto<T> {
 /** One client's part of a run: its jobs and how many ended in each outcome (GET …/summary). */
 export interface ClientSummaryDto {
   clientId: string;
+  clientName: string | null;
   counts: {
     succeeded: number;
     noChange: number;
@@ -140,5 +147,7 @@ export interface ClientSummaryDto {
     noData: number;
     partial: number;
   };
+  /** Over the client's e-sign jobs: taxpayers synchronised, unsuccessful and with no change; null if none. */
+  taxpayers: TaxpayerCounts | null;
   jobs: SyncJobResponseDto[];
 }

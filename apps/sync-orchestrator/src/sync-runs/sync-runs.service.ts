@@ -14,7 +14,7 @@ import { insertRun } from './new-run';
 import { SelectionCheck } from './selection-check';
 import { SyncJobEntity } from './sync-job.entity';
 import { SyncRunEntity } from './sync-run.entity';
-import { toSyncJobDto, toSyncRunDto } from './sync-run.mapper';
+import { taxpayerCountsOf, toSyncJobDto, toSyncRunDto } from './sync-run.mapper';
 import type {
   ClientSummaryDto,
   CreateSyncRunRequestDto,
@@ -128,6 +128,7 @@ export class SyncRunsService {
       const count = (outcome: string) => own.filter((j) => j.outcome === outcome).length;
       return {
         clientId,
+        clientName: own.find((j) => j.clientName !== null)?.clientName ?? null,
         counts: {
           succeeded: count('succeeded'),
           noChange: count('no_change'),
@@ -137,6 +138,7 @@ export class SyncRunsService {
           noData: count('no_data'),
           partial: count('partial'),
         },
+        taxpayers: taxpayerCountsOf(own),
         jobs: own.map(toSyncJobDto),
       };
     });

@@ -14,6 +14,7 @@ import type { KafkaMessaging } from '@practice-sync/messaging';
 /** A client as the fan-out sees it, plus tags for selections. */
 export interface FakeClient {
   id: string;
+  name?: string;
   pan: string | null;
   gstins: string[];
   esignClientFileId: string | null;

@@ -1,4 +1,4 @@
-import type { JobPart, RecordCounts, SyncJobCompleted } from '@practice-sync/contracts';
+import type { JobPart, RecordCounts, SyncJobCompleted, TaxpayerResults } from '@practice-sync/contracts';
 
 import type { FetchOutcome } from './change-detection';
 import type { JobCompletion } from './job-store';
@@ -23,6 +23,8 @@ export function toPortalError(error: unknown): PortalError {
 export interface JobResult {
   completion: JobCompletion;
   retryable: boolean;
+  /** e-sign: per taxpayer of the client file. */
+  taxpayers?: TaxpayerResults;
 }
 
 const SUBJECT_LABEL = { gstin: 'GSTIN', pan: 'PAN', esignClientFileId: 'client file' } as const;
@@ -119,5 +121,6 @@ export function completedEventData(job: ConnectorJob, startedAt: Date, result: J
     parts: completion.parts,
     startedAt: startedAt.toISOString(),
     finishedAt: completion.finishedAt.toISOString(),
+    ...(result.taxpayers ? { taxpayers: result.taxpayers } : {}),
   };
 }

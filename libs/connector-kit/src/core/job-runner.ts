@@ -22,6 +22,7 @@ import type { FetchResult, PortalFetcher } from './portal-fetcher';
 import { chunkChanges, diffRecords } from './record-changes';
 import type { SnapshotKey } from './snapshot-store';
 import { loadSnapshot, saveSnapshot } from './snapshot-store';
+import { taxpayerOutcomes } from './taxpayer-outcomes';
 
 export interface JobRunnerOptions {
   dataSource: DataSource;
@@ -172,6 +173,9 @@ export class JobRunner {
         const previous = await loadSnapshot(manager, key);
         const fetch = outcomeOfFetch(previous, current, failedPrefixes);
         result = successResult(fetch, finishedAt, job, parts ? partsOf(parts, records) : null, noDataReason);
+        if (fetched.result.taxpayers) {
+          result.taxpayers = taxpayerOutcomes(fetched.result.taxpayers, previous, current);
+        }
         // Only what was added, updated or removed is published (a failed part's records are left as they were).
         const changes = diffRecords(fetch.compared, records);
         if (changes.length) events.push(...this.recordEvents(claimed, changes));

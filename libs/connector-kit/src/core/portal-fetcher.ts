@@ -1,6 +1,7 @@
 import type { Category, Portal, Subject } from '@practice-sync/contracts';
 
 import type { PortalError } from './portal-error';
+import type { FetchedTaxpayer } from './taxpayer-outcomes';
 
 /** One job attempt as a fetcher sees it (the recorded SyncJobRequested plus its envelope context). */
 export interface ConnectorJob {
@@ -42,6 +43,8 @@ export interface FetchResult {
   parts?: FetchPart[];
   /** When nothing was found: what the portal said, for the run log (e.g. "the GST portal answered RET11416 …"). */
   noDataReason?: string;
+  /** e-sign: each taxpayer of the client file, so the result can say per taxpayer what the sync did. */
+  taxpayers?: FetchedTaxpayer[];
 }
 
 /**

@@ -38,7 +38,7 @@ export interface StartStackOptions {
    * for it explicitly.
    */
   access?: StackAccess;
-  /** Extra variables for every service (e.g. feature flags a test needs). */
+  /** Extra variables for every service (e.g. feature flags a test needs); they override the stack's defaults. */
   env?: Record<string, string>;
   /**
    * Processes per service (default 1). A service scales out by running more processes against the same
@@ -154,10 +154,12 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
     }
   }
   const settings: StackSettings = { ...base, urls };
+  // The test's own variables win over the stack's defaults, so a test can ask for production's credentials
+  // mode (REQUIRE_CREDENTIALS=true, SANDBOX_REQUIRE_SESSIONS=true) where the default is lax.
   const envFor = (name: ServiceName): NodeJS.ProcessEnv => ({
     ...process.env,
-    ...opts.env,
     ...serviceEnv(name, settings),
+    ...opts.env,
   });
 
   const started: Started[] = [];

@@ -4,7 +4,8 @@ import { IsIn, IsOptional } from 'class-validator';
 
 import { PaginationQueryDto } from '../../common/pagination.dto';
 
-export const AccessStatuses = ['ok', 'otp_required', 'expiring', 'failed'] as const;
+/** `missing`: nothing is stored for the identifier (or for the firm account it needs). */
+export const AccessStatuses = ['ok', 'otp_required', 'expiring', 'failed', 'missing'] as const;
 export type AccessStatus = (typeof AccessStatuses)[number];
 
 export class AccessStatusDto {
@@ -17,17 +18,47 @@ export class AccessStatusDto {
   })
   identifier!: string;
 
-  @ApiProperty({ enum: AccessStatuses, example: 'otp_required' })
+  @ApiProperty({ enum: AccessStatuses, example: 'missing' })
   status!: AccessStatus;
 
-  @ApiProperty({ nullable: true, type: String, example: 'The GST session expired; enter a new OTP.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'consent_required',
+    description:
+      'The failure code a sync job of this identifier ends with now (`credentials_missing`, ' +
+      '`consent_required`, `otp_required`, `auth_failed`); null when access is in place.',
+  })
+  errorCode!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example:
+      'the taxpayer AAAPA1234A has not given consent: POST /v1/credentials/itr/AAAPA1234A/consent with {} to ' +
+      'have the portal send them the e-filing OTP, then ask the taxpayer for it and POST it as { "otp": "…" }',
+    description: 'What is wrong and the step that puts it right.',
+  })
   detail!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'Rao Textiles Pvt Ltd',
+    description: 'For a missing identifier: a client that has it.',
+  })
+  clientName!: string | null;
 
   @ApiProperty({ nullable: true, type: String, format: 'date-time' })
   expiresAt!: string | null;
 
-  @ApiProperty({ format: 'date-time' })
-  updatedAt!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'Null when nothing is stored.',
+  })
+  updatedAt!: string | null;
 }
 
 export class AccessStatusListResponseDto {

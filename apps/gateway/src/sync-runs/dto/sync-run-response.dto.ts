@@ -1,5 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { FailureCodes, JobOutcomes, JobStatuses, RunStatuses } from '@practice-sync/contracts';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import {
+  FailureCodes,
+  JobOutcomes,
+  JobStatuses,
+  RunStatuses,
+  TaxpayerOutcomes,
+} from '@practice-sync/contracts';
 
 class RunTotalsDto {
   @ApiProperty({ example: 12, description: 'Every job of the run, skipped ones included.' }) jobs!: number;
@@ -103,10 +109,55 @@ class JobSubjectDto {
   value!: string;
 }
 
+interface TaxpayerCountsDto {
+  succeeded: number;
+  unsuccessful: number;
+  noChange: number;
+}
+
+class TaxpayerResultDto {
+  @ApiProperty({ example: 'TP-104233' }) id!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Asha Rao' }) name!: string | null;
+  @ApiProperty({ enum: TaxpayerOutcomes, example: 'unsuccessful' }) outcome!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'the taxpayer declined to sign on 2025-03-02T09:15:42Z; send a new signing request',
+  })
+  reason!: string | null;
+}
+
+/** Inline (not a $ref) so the property can be nullable with a type, as OpenAPI 3.0 requires. */
+const TAXPAYER_COUNTS_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    succeeded: { type: 'integer', example: 1, description: 'Signed: timestamps imported.' },
+    unsuccessful: {
+      type: 'integer',
+      example: 2,
+      description: 'Declined, expired, voided or not signed yet.',
+    },
+    noChange: { type: 'integer', example: 0, description: 'Signed, already imported.' },
+  },
+};
+
+interface TaxpayerResultsDto {
+  counts: TaxpayerCountsDto;
+  items: TaxpayerResultDto[];
+}
+
+@ApiExtraModels(TaxpayerResultDto)
 export class SyncJobResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) runId!: string;
   @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'Rao Textiles Pvt Ltd',
+    description: "The client's name when the run started (kept after a rename or deletion).",
+  })
+  clientName!: string | null;
   @ApiProperty({ example: 'gst.gstr2b' }) category!: string;
   @ApiProperty({ type: JobSubjectDto }) subject!: JobSubjectDto;
   @ApiProperty({ nullable: true, type: String, example: '042025' }) period!: string | null;
@@ -143,6 +194,23 @@ export class SyncJobResponseDto {
     description: 'Per part of a multi-part category (AIS, TIS and Form 26AS); null for the other categories.',
   })
   parts!: JobPartDto[] | null;
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    properties: {
+      counts: TAXPAYER_COUNTS_SCHEMA,
+      items: {
+        type: 'array',
+        items: { $ref: getSchemaPath(TaxpayerResultDto) },
+        description: 'Each taxpayer (at most 200; counts cover all).',
+      },
+    },
+    description:
+      'e-sign: each taxpayer of the client file with `succeeded` (signed, timestamps imported), `no_change` or ' +
+      '`unsuccessful` with the reason (declined, expired and voided signings are never successes); null for ' +
+      'other categories.',
+  })
+  taxpayers!: TaxpayerResultsDto | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
 }
@@ -169,8 +237,18 @@ export class ClientRunSummaryDto {
   @ApiProperty({ format: 'uuid' })
   clientId!: string;
 
+  @ApiProperty({ nullable: true, type: String, example: 'Rao Textiles Pvt Ltd' })
+  clientName!: string | null;
+
   @ApiProperty({ type: ClientOutcomeCountsDto })
   counts!: ClientOutcomeCountsDto;
+
+  @ApiProperty({
+    ...TAXPAYER_COUNTS_SCHEMA,
+    nullable: true,
+    description: "Over the client's e-sign jobs: taxpayers synchronised, unsuccessful, with no change.",
+  })
+  taxpayers!: TaxpayerCountsDto | null;
 
   @ApiProperty({ type: [SyncJobResponseDto] })
   jobs!: SyncJobResponseDto[];

@@ -10,6 +10,7 @@ import {
   OutcomeSchema,
   SubjectSchema,
 } from '../shared.schema';
+import { TaxpayerResultsSchema } from './taxpayer-results.schema';
 
 export const SyncJobCompletedSchema = z.object({
   jobId: z.string().uuid(),
@@ -32,6 +33,11 @@ export const SyncJobCompletedSchema = z.object({
   parts: z.array(JobPartSchema).nullish(),
   startedAt: z.string().datetime({ offset: true }),
   finishedAt: z.string().datetime({ offset: true }),
+  /**
+   * e-sign only: what the job did for each taxpayer of the client file (signed and imported, no change, or
+   * unsuccessful with the reason). Absent for other categories and from connectors that predate it.
+   */
+  taxpayers: TaxpayerResultsSchema.optional(),
 });
 export type SyncJobCompleted = z.infer<typeof SyncJobCompletedSchema>;
 

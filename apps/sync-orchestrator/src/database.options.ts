@@ -6,6 +6,7 @@ import { DATABASE_SCHEMA, SERVICE_NAME } from './config/orchestrator.config';
 import { CreateSyncRunsAndJobs1795308600000 } from './migrations/1795308600000-CreateSyncRunsAndJobs';
 import { DispatchRetriesSchedules1795395000000 } from './migrations/1795395000000-DispatchRetriesSchedules';
 import { PendingJobsByPortal1795480000000 } from './migrations/1795480000000-PendingJobsByPortal';
+import { RateLimitDeferrals1795560000000 } from './migrations/1795560000000-RateLimitDeferrals';
 import { SyncScheduleEntity } from './schedules/sync-schedule.entity';
 import { SyncJobEntity } from './sync-runs/sync-job.entity';
 import { SyncRunEntity } from './sync-runs/sync-run.entity';
@@ -22,6 +23,7 @@ export function orchestratorDatabaseOptions(config: OrchestratorConfig): Service
       CreateSyncRunsAndJobs1795308600000,
       DispatchRetriesSchedules1795395000000,
       PendingJobsByPortal1795480000000,
+      RateLimitDeferrals1795560000000,
     ],
     applicationName: SERVICE_NAME,
   };

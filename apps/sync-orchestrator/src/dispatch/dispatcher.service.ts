@@ -13,6 +13,7 @@ import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { jobRequestedEvent } from '../fan-out/job-events';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import { spentAttempts } from '../results/result-decision';
 import { lockRun, saveRunAndAnnounce } from '../sync-runs/run-announcer';
 import type { JobBucket } from '../sync-runs/run-totals';
 import { bucketOf, moveJob } from '../sync-runs/run-totals';
@@ -131,10 +132,11 @@ export class DispatcherService {
         let totals = totalsOf(run);
         for (const job of jobs) {
           const seconds = Math.round(this.config.JOB_RESULT_DEADLINE_MS / 1000);
-          const retry = run.status === 'running' && job.attempts < this.config.JOB_MAX_ATTEMPTS;
-          const lost = `no result ${seconds} s after dispatch of attempt ${job.attempts}`;
+          const spent = spentAttempts(job.attempts, job.deferrals);
+          const retry = run.status === 'running' && spent < this.config.JOB_MAX_ATTEMPTS;
+          const lost = `no result ${seconds} s after dispatch of attempt ${spent}`;
           if (retry) {
-            const delay = backoffMs(job.attempts, this.retryPolicy());
+            const delay = backoffMs(spent, this.retryPolicy());
             await manager.update(SyncJobEntity, job.id, {
               status: 'pending',
               errorCode: 'timeout',

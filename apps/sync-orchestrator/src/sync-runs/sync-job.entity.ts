@@ -65,8 +65,13 @@ export class SyncJobEntity {
   @Column('boolean', { nullable: true })
   retryable!: boolean | null;
 
+  /** Dispatches so far (each is an attempt number at the connector), rate-limit deferrals included. */
   @Column('integer', { default: 0 })
   attempts!: number;
+
+  /** Times the portal throttled the job and it was re-queued for when the portal allowed (not spent attempts). */
+  @Column('integer', { default: 0 })
+  deferrals!: number;
 
   @Column('integer', { default: 0 })
   added!: number;

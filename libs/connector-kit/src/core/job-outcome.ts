@@ -23,6 +23,8 @@ export function toPortalError(error: unknown): PortalError {
 export interface JobResult {
   completion: JobCompletion;
   retryable: boolean;
+  /** A throttled attempt: how long the portal asked to wait before the next call (its Retry-After). */
+  retryAfterMs?: number;
 }
 
 export function successResult(fetch: FetchOutcome, finishedAt: Date): JobResult {
@@ -48,6 +50,9 @@ export function failureResult(error: PortalError, finishedAt: Date): JobResult {
       finishedAt,
     },
     retryable: error.retryable,
+    ...(error.code === 'rate_limited' && error.retryAfterMs !== undefined
+      ? { retryAfterMs: Math.max(0, Math.ceil(error.retryAfterMs)) }
+      : {}),
   };
 }
 
@@ -66,6 +71,7 @@ export function completedEventData(job: ConnectorJob, startedAt: Date, result: J
     errorCode: completion.errorCode,
     errorMessage: completion.errorMessage,
     retryable: result.retryable,
+    ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
     counts: completion.counts,
     startedAt: startedAt.toISOString(),
     finishedAt: completion.finishedAt.toISOString(),

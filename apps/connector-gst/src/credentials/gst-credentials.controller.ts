@@ -47,7 +47,10 @@ async function portalCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof GstAuthRefused) throw new ProblemException(422, 'Portal refused', error.message);
+    if (error instanceof GstAuthRefused) {
+      const title = error.code === 'AUTH403' ? 'GST access locked by the portal' : 'Portal refused';
+      throw new ProblemException(422, title, error.message);
+    }
     if (isPortalError(error)) throw new ProblemException(502, 'Portal unavailable', error.message);
     throw error;
   }

@@ -36,8 +36,6 @@ export class ResultsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  private readonly random: () => number = Math.random;
-
   /** Runs inside the consumer's transaction (`ctx.manager`), atomically with its inbox marker. */
   async apply(envelope: Envelope<unknown>, ctx: ResultContext): Promise<void> {
     const { manager } = ctx;
@@ -80,8 +78,9 @@ export class ResultsService {
     }
     const now = this.clock.now();
     if (decision.kind === 'defer') {
-      // Up to 10 % later than asked, so jobs throttled together do not all come back in the same instant.
-      const delay = Math.round(decision.delayMs * (1 + 0.1 * this.random()));
+      // No jitter: the portal named the moment, and the connector lines up the calls that come back then in its
+      // fair (per-firm) queue, holding any that arrive early until the portal's time.
+      const delay = decision.delayMs;
       await manager.update(SyncJobEntity, job.id, {
         ...decision.patch,
         deadlineAt: null,

@@ -46,7 +46,8 @@ export class PortalLimiter {
     const timeout = 600_000;
     this.firms = new Bottleneck.Group({
       maxConcurrent: Math.min(options.perFirmConcurrency, options.maxConcurrent),
-      timeout,
+      // Outlives its accounts' limiters, which stay chained to it while they exist.
+      timeout: 2 * timeout,
     });
     this.firms.on('created', (limiter) => limiter.chain(this.global));
     const perMinute = options.perMinute > 0 ? options.perMinute : null;

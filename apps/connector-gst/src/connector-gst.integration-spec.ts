@@ -253,7 +253,7 @@ describe('connector-gst against the sandbox', () => {
     const detail = String(locked.body['detail']);
     // The sandbox locks for 360 minutes of its clock by default.
     expect(detail).toMatch(
-      /locked API access for 27AAACR0012K1Z. until \d{4}-\d{2}-\d{2}T.*\(about 6 h from now\)/,
+      /locked API access for 27AAACR0012K1Z. until \d{4}-\d{2}-\d{2}T.*\(a lock of about 6 h\)/,
     );
     expect(detail).toContain(`PUT /v1/credentials/gst/${g}`);
     const failed = await api('GET', '/credentials?status=failed');

@@ -11,7 +11,7 @@ describe('lockOutMessage', () => {
       NOW,
     );
     expect(message).toContain(
-      `locked API access for ${GSTIN} until 2025-03-10T15:00:00.000Z (about 6 h from now)`,
+      `locked API access for ${GSTIN} until 2025-03-10T15:00:00.000Z (a lock of about 6 h)`,
     );
     expect(message).toContain('too many sessions');
     expect(message).toContain(`PUT /v1/credentials/gst/${GSTIN}`);
@@ -20,7 +20,7 @@ describe('lockOutMessage', () => {
 
   it('works out the time left from the end of the lock alone', () => {
     const message = lockOutMessage(GSTIN, 'locked until 2026-12-06T05:30:00Z', NOW);
-    expect(message).toContain('until 2026-12-06T05:30:00.000Z (about 1 h 30 min from now)');
+    expect(message).toContain('until 2026-12-06T05:30:00.000Z (a lock of about 1 h 30 min)');
   });
 
   it('still says what to do when the portal does not say how long', () => {

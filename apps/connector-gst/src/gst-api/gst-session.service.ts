@@ -69,9 +69,9 @@ export function lockOutMessage(gstin: string, portalMessage: string | undefined,
   const left = minutes !== undefined ? Number(minutes) * 60_000 : at ? at.getTime() - now.getTime() : null;
   const when =
     at && !Number.isNaN(at.getTime()) && left !== null
-      ? `until ${at.toISOString()} (about ${duration(left)} from now)`
+      ? `until ${at.toISOString()} (a lock of about ${duration(left)})`
       : left !== null
-        ? `for about ${duration(left)}`
+        ? `for about ${duration(left)} from ${now.toISOString()}`
         : 'for some hours (the portal did not say how long)';
   return (
     `the GST portal has locked API access for ${gstin} ${when}, because too many sessions were opened for it ` +

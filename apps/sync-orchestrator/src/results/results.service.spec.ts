@@ -116,13 +116,18 @@ describe('ResultsService metrics', () => {
   let registry: Registry;
   let service: ResultsService;
   let nudges: number;
+  let holds: { portal: string; untilMs: number }[];
 
   beforeAll(() => Logger.overrideLogger(false));
 
   beforeEach(() => {
     registry = new Registry();
     nudges = 0;
-    const dispatcher = { nudge: () => void nudges++ } as unknown as DispatchWorker;
+    holds = [];
+    const dispatcher = {
+      nudge: () => void nudges++,
+      holdPortal: (portal: string, untilMs: number) => void holds.push({ portal, untilMs }),
+    } as unknown as DispatchWorker;
     service = new ResultsService(
       new OrchestratorMetrics(registry),
       dispatcher,
@@ -195,5 +200,8 @@ describe('ResultsService metrics', () => {
       deferrals: 1,
       nextAttemptAt: new Date(NOW.getTime() + 90_000),
     });
+    // The dispatcher holds the portal's other jobs for the same time.
+    expect(holds).toEqual([{ portal: 'gst', untilMs: expect.any(Number) }]);
+    expect(holds[0].untilMs - Date.now()).toBeGreaterThan(85_000);
   });
 });

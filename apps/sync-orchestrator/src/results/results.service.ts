@@ -91,6 +91,8 @@ export class ResultsService {
       await saveRunAndAnnounce(manager, run, this.announceOptions(now, envelope.id));
       ctx.afterCommit(() => {
         this.metrics.jobDeferred(portalOf(result.category), delay / 1000);
+        // The portal is throttled for everyone until then: none of its jobs is sent meanwhile.
+        this.dispatcher.holdPortal(portalOf(result.category), Date.now() + delay);
         // Its slot is free for other jobs now; the dispatcher's poll finds this one again once the wait is over.
         this.dispatcher.nudge();
       });

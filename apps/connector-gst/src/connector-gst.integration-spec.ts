@@ -99,8 +99,9 @@ describe('connector-gst against the sandbox', () => {
     method: string,
     path: string,
     body?: unknown,
+    firm = firmId,
   ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await fetch(`${connector.url}/internal/v1/firms/${firmId}${path}`, {
+    const res = await fetch(`${connector.url}/internal/v1/firms/${firm}${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -239,6 +240,71 @@ describe('connector-gst against the sandbox', () => {
     await login(g);
     const [ok] = await run([job('gst.gstr2b', g)]);
     expect(ok.errorCode).toBeNull();
+  });
+
+  it("re-entering a GSTIN's credentials and OTP six times closes the old session each time: never locked", async () => {
+    const g = gstin(11);
+    const closedBefore =
+      (await metric(connector.url, 'connector_session_events_total', 'event="closed"')) ?? 0;
+    // The sandbox allows 5 live sessions per GSTIN; without LOGOUT the 6th login locks the GSTIN for hours.
+    for (let i = 0; i < 6; i++) await login(g);
+    const closed = await metric(connector.url, 'connector_session_events_total', 'event="closed"');
+    expect((closed ?? 0) - closedBefore).toBe(5);
+    const [result] = await run([job('gst.gstr2b', g)]);
+    expect(result).toMatchObject({ outcome: 'succeeded', errorCode: null });
+  });
+
+  it('says for how long and what to do when the portal locks a GSTIN out (AUTH403)', async () => {
+    const g = gstin(12);
+    // Five other firms hold the GSTIN's five sessions; this firm's login is one too many.
+    for (let i = 0; i < 5; i++) {
+      const other = uuidv7();
+      expect((await api('PUT', `/credentials/gst/${g}`, { username: 'u' }, other)).status).toBe(200);
+      expect((await api('POST', `/credentials/gst/${g}/otp`, { otp: '575757' }, other)).status).toBe(200);
+    }
+    expect((await api('PUT', `/credentials/gst/${g}`, { username: 'taxpayer-api-user' })).status).toBe(200);
+    const locked = await api('POST', `/credentials/gst/${g}/otp`, { otp: '575757' });
+    expect(locked.status).toBe(422);
+    expect(locked.body['title']).toBe('GST access locked by the portal');
+    const detail = String(locked.body['detail']);
+    // The sandbox locks for 360 minutes of its clock by default.
+    expect(detail).toMatch(
+      /locked API access for 27AAACR0012K1Z. until \d{4}-\d{2}-\d{2}T.*\(a lock of about 6 h\)/,
+    );
+    expect(detail).toContain(`PUT /v1/credentials/gst/${g}`);
+    const failed = await api('GET', '/credentials?status=failed');
+    expect(failed.body['items']).toEqual([expect.objectContaining({ identifier: g, detail })]);
+    const calls = await sandbox.requests('gst', g);
+    const [result] = await run([job('gst.gstr2b', g)]);
+    expect(result).toMatchObject({ outcome: 'failed', errorCode: 'auth_failed', retryable: false });
+    expect(result.errorMessage).toBe(detail);
+    expect(await sandbox.requests('gst', g)).toBe(calls);
+  });
+
+  // Last: the connector then holds every GST call for the portal's Retry-After (up to a minute).
+  it('reports a throttled job at once with the time the portal allows the next call', async () => {
+    const g = gstin(11);
+    await sandbox.faults('gst', { rateLimitPerMinute: 1 });
+    try {
+      const [first] = await run([job('gst.gstr2b', g)]);
+      const [throttled] = first.errorCode === 'rate_limited' ? [first] : await run([job('gst.gstr2b', g)]);
+      expect(throttled).toMatchObject({ outcome: 'failed', errorCode: 'rate_limited', retryable: true });
+      // The sandbox's Retry-After (up to 60 s) is beyond the connector's bound: no in-process wait.
+      expect(throttled.retryAfterMs).toBeGreaterThan(10_000);
+      expect(throttled.retryAfterMs).toBeLessThanOrEqual(60_000);
+      expect(Date.parse(throttled.finishedAt) - Date.parse(throttled.startedAt)).toBeLessThan(5_000);
+      // Meanwhile the connector does not call the throttled portal at all.
+      const calls = await sandbox.requests('gst');
+      const [held] = await run([job('gst.gstr2b', gstin(5))]);
+      expect(held).toMatchObject({ errorCode: 'rate_limited' });
+      expect(held.retryAfterMs).toBeGreaterThan(0);
+      expect(await sandbox.requests('gst')).toBe(calls);
+      expect(await metric(connector.url, 'connector_rate_limited_jobs_total', 'category="gst.gstr2b"')).toBe(
+        2,
+      );
+    } finally {
+      await sandbox.faults('gst', { rateLimitPerMinute: null });
+    }
   });
 });
 

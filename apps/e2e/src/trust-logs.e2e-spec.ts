@@ -76,8 +76,6 @@ describe('trust: logs a person can read, and access that needs attention', () =>
   beforeAll(async () => {
     stack = await startStack({
       env: {
-        REQUIRE_CREDENTIALS: 'true',
-        SANDBOX_REQUIRE_SESSIONS: 'true',
         PORTAL_RATE_LIMIT_PER_MINUTE: '0',
         SANDBOX_ESIGN_POLL_INTERVAL_MS: '0',
         DISPATCH_POLL_MS: '100',

@@ -7,6 +7,7 @@ import { CreateSyncRunsAndJobs1795308600000 } from './migrations/1795308600000-C
 import { DispatchRetriesSchedules1795395000000 } from './migrations/1795395000000-DispatchRetriesSchedules';
 import { PendingJobsByPortal1795480000000 } from './migrations/1795480000000-PendingJobsByPortal';
 import { NoDataAndPartialOutcomes1795560000000 } from './migrations/1795560000000-NoDataAndPartialOutcomes';
+import { RateLimitDeferrals1795563000000 } from './migrations/1795563000000-RateLimitDeferrals';
 import { ScheduleTimeZone1795566000000 } from './migrations/1795566000000-ScheduleTimeZone';
 import { JobClientNamesAndTaxpayers1795570019000 } from './migrations/1795570019000-JobClientNamesAndTaxpayers';
 import { SyncScheduleEntity } from './schedules/sync-schedule.entity';
@@ -26,6 +27,7 @@ export function orchestratorDatabaseOptions(config: OrchestratorConfig): Service
       DispatchRetriesSchedules1795395000000,
       PendingJobsByPortal1795480000000,
       NoDataAndPartialOutcomes1795560000000,
+      RateLimitDeferrals1795563000000,
       ScheduleTimeZone1795566000000,
       JobClientNamesAndTaxpayers1795570019000,
     ],

@@ -4,6 +4,7 @@ export * from './core/change-detection';
 export * from './core/connector-config';
 export * from './core/connector-metrics';
 export * from './core/http-error-mapping';
+export * from './core/job-context';
 export * from './core/job-intake';
 export * from './core/job-outcome';
 export * from './core/job-runner';

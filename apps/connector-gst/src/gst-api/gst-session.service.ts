@@ -52,6 +52,41 @@ type AuthAnswer = z.infer<typeof AuthAnswerSchema>;
 
 const PublicKeySchema = z.object({ publicKey: z.string().min(1) }).passthrough();
 
+/** GSTN's answer to one session too many: the GSTIN is locked for new sessions for some hours. */
+const LOCKED_OUT = 'AUTH403';
+
+/**
+ * What a person reads when the portal has locked a GSTIN: for how long (from the portal's message when it
+ * says so) and what to do. Shown by the credential endpoints, the credentials view and each job's error.
+ */
+export function lockOutMessage(gstin: string, portalMessage: string | undefined, now: Date): string {
+  const until = /until (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))/.exec(
+    portalMessage ?? '',
+  )?.[1];
+  const at = until ? new Date(until) : null;
+  // The portal's own "(n minutes)" is preferred: its clock may not be ours.
+  const minutes = /\((\d+) minutes?\)/.exec(portalMessage ?? '')?.[1];
+  const left = minutes !== undefined ? Number(minutes) * 60_000 : at ? at.getTime() - now.getTime() : null;
+  const when =
+    at && !Number.isNaN(at.getTime()) && left !== null
+      ? `until ${at.toISOString()} (a lock of about ${duration(left)})`
+      : left !== null
+        ? `for about ${duration(left)} from ${now.toISOString()}`
+        : 'for some hours (the portal did not say how long)';
+  return (
+    `the GST portal has locked API access for ${gstin} ${when}, because too many sessions were opened for it ` +
+    `(AUTH403). No OTP can be requested or used until then and its syncs fail; after that time, enter the ` +
+    `username (PUT /v1/credentials/gst/${gstin}) and the OTP (POST /v1/credentials/gst/${gstin}/otp) once`
+  );
+}
+
+function duration(ms: number): string {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+}
+
 /** The portal refused an OTP or a login (shown to the person who typed it). */
 export class GstAuthRefused extends Error {
   constructor(
@@ -78,15 +113,21 @@ export class GstSessionService {
     private readonly options: GstSessionOptions,
   ) {}
 
-  /** PUT credentials: stores the username and asks the portal to send the taxpayer an OTP. */
+  /**
+   * PUT credentials: stores the username and asks the portal to send the taxpayer an OTP. A session stored
+   * for the GSTIN is logged out first: GSTN allows few live sessions per GSTIN and locks it for hours past
+   * them, so a session is never dropped without closing it.
+   */
   async register(firmId: string, gstin: string, username: string): Promise<AccessStatus> {
+    const row = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
+    await this.logout(gstin, row?.session ?? null);
     const appKey = randomBytes(32);
     const answer = await this.auth(gstin, {
       action: 'OTPREQUEST',
       username,
       app_key: await this.sealAppKey(appKey),
     });
-    this.refuseUnlessOk(answer, 'requesting an OTP');
+    await this.refuseUnlessOk(firmId, gstin, answer, 'requesting an OTP');
     return this.access.put<GstSecret, GstSessionData>(firmId, 'gst', gstin, {
       secret: { username },
       session: null,
@@ -96,10 +137,19 @@ export class GstSessionService {
     });
   }
 
-  /** POST otp: opens the session with the OTP the taxpayer received. */
+  /** POST otp: opens the session with the OTP the taxpayer received, closing the one it replaces first. */
   async submitOtp(firmId: string, gstin: string, otp: string): Promise<AccessStatus | null> {
     const row = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
     if (!row?.secret) return null;
+    if (row.session) {
+      await this.logout(gstin, row.session);
+      await this.access.put(firmId, 'gst', gstin, {
+        session: null,
+        status: 'otp_required',
+        detail: 'the previous session was logged out to open a new one with the OTP',
+        expiresAt: null,
+      });
+    }
     const appKey = randomBytes(32);
     const answer = await this.auth(gstin, {
       action: 'AUTHTOKEN',
@@ -107,13 +157,13 @@ export class GstSessionService {
       app_key: await this.sealAppKey(appKey),
       otp: this.options.encryption ? aesEncryptB64(appKey, Buffer.from(otp, 'utf8')) : otp,
     });
-    if (answer.status_cd !== '1') {
+    if (answer.status_cd !== '1' && answer.error?.error_cd !== LOCKED_OUT) {
       await this.access.put(firmId, 'gst', gstin, {
         status: 'otp_required',
         detail: `the portal refused the OTP (${answer.error?.error_cd ?? 'no code'}); request a new one`,
       });
     }
-    this.refuseUnlessOk(answer, 'opening the session');
+    await this.refuseUnlessOk(firmId, gstin, answer, 'opening the session');
     this.metrics.session('opened');
     return this.store(firmId, gstin, answer, appKey);
   }
@@ -134,6 +184,10 @@ export class GstSessionService {
         );
       }
       return { username: null, authToken: null, sek: null };
+    }
+    if (row.status === 'failed' && row.detail) {
+      // Locked out by the portal: a person must wait and then enter an OTP; retrying sooner cannot help.
+      throw new PortalError('auth_failed', row.detail, { retryable: false });
     }
     if (row.status !== 'ok' || !row.session || !row.secret) {
       throw new PortalError(
@@ -253,13 +307,40 @@ export class GstSessionService {
     });
   }
 
-  private refuseUnlessOk(answer: AuthAnswer, doing: string): void {
+  private async refuseUnlessOk(
+    firmId: string,
+    gstin: string,
+    answer: AuthAnswer,
+    doing: string,
+  ): Promise<void> {
     if (answer.status_cd === '1') return;
     const code = answer.error?.error_cd ?? 'no code';
+    if (code === LOCKED_OUT) {
+      const detail = lockOutMessage(gstin, answer.error?.message, new Date());
+      this.metrics.session('locked');
+      await this.access.put(firmId, 'gst', gstin, {
+        session: null,
+        status: 'failed',
+        detail,
+        expiresAt: null,
+      });
+      throw new GstAuthRefused(code, detail);
+    }
     throw new GstAuthRefused(
       code,
       `the GST portal refused ${doing} (${code}${answer.error?.message ? `: ${answer.error.message}` : ''})`,
     );
+  }
+
+  /** LOGOUT of a session being replaced; best effort (a session that cannot be closed expires on its own). */
+  private async logout(gstin: string, session: GstSessionData | null): Promise<void> {
+    if (!session) return;
+    try {
+      const answer = await this.auth(gstin, { action: 'LOGOUT', auth_token: session.authToken });
+      if (answer.status_cd === '1') this.metrics.session('closed');
+    } catch {
+      // The portal is unreachable: the new login will tell whether it matters.
+    }
   }
 
   private async auth(

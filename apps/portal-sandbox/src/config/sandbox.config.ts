@@ -23,6 +23,11 @@ export const sandboxEnv = baseServiceEnv(3100).extend({
   SANDBOX_REQUIRE_SESSIONS: flag(['true', 'false'], 'true').transform((v) => v === 'true'),
   /** Live GST sessions one GSTIN may hold; one more AUTHTOKEN answers AUTH403. */
   SANDBOX_GST_MAX_SESSIONS: z.coerce.number().int().min(1).max(1000).default(5),
+  /**
+   * Sandbox-clock minutes a GSTIN stays locked after an AUTHTOKEN beyond SANDBOX_GST_MAX_SESSIONS: no new
+   * session (OTPREQUEST, AUTHTOKEN → AUTH403) until then, logging out or not. GSTN locks for hours (unconfirmed).
+   */
+  SANDBOX_GST_LOCKOUT_MINUTES: z.coerce.number().int().min(0).max(10_080).default(360),
   /** Real milliseconds before a queued GST answer (status_cd 2) can be fetched with FILEDET. */
   SANDBOX_QUEUE_READY_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   /** Real milliseconds a queued answer's token and files stay downloadable once ready (then unknown token). */

@@ -6,7 +6,7 @@ import { firstString } from '../common/portal';
 import { GST_CODES, gstError } from '../common/portal-errors';
 import type { SandboxConfig } from '../config/sandbox.config';
 import { SANDBOX_CONFIG } from '../config/sandbox.config';
-import type { GstSession } from './gst-auth.service';
+import type { GstLock, GstSession } from './gst-auth.service';
 import { GstAuthService } from './gst-auth.service';
 import { aesDecryptB64, aesEncryptB64, rsaDecryptB64 } from './gst-crypto';
 import { GstKeysService } from './gst-keys.service';
@@ -61,10 +61,13 @@ export class GstAuthController {
       return badRequest('username is required');
     }
     switch (req.action) {
-      case 'OTPREQUEST':
+      case 'OTPREQUEST': {
+        const locked = this.auth.lockOf(gstin);
+        if (locked) return this.lockedOut(locked);
         return this.encrypted() && !this.appKey(req)
           ? badRequest('app_key: not RSA-encrypted with the GSTN key')
           : { status_cd: '1' };
+      }
       case 'AUTHTOKEN':
         return this.authToken(gstin, username ?? '', req);
       case 'REFRESHTOKEN':
@@ -82,7 +85,8 @@ export class GstAuthController {
     if (otp === undefined)
       return gstError(GST_CODES.invalidSession, 'otp: not AES-encrypted with the app_key');
     if (!this.auth.isValidOtp(otp)) return gstError(GST_CODES.invalidOtp);
-    if (!this.auth.hasRoomFor(gstin)) return gstError(AUTH_CODES.tooMany);
+    const locked = this.auth.admitSession(gstin);
+    if (locked) return this.lockedOut(locked);
     return this.grant(this.auth.open(gstin, username), appKey);
   }
 
@@ -97,6 +101,16 @@ export class GstAuthController {
     const next = this.auth.refresh(token, gstin);
     if (next.kind === 'window_over') return gstError(AUTH_CODES.windowOver);
     return next.kind === 'ok' ? this.grant(next.session, appKey) : gstError(AUTH_CODES.expired);
+  }
+
+  /** AUTH403 with when the lock ends (the portal's message is the only place it can say so). */
+  private lockedOut(lock: GstLock): GstAnswer {
+    const minutes = Math.max(1, Math.ceil((lock.untilMs - this.auth.nowMs()) / 60_000));
+    const until = new Date(lock.untilMs).toISOString();
+    return gstError(
+      AUTH_CODES.tooMany,
+      `Too many sessions for the user; API access for this GSTIN is locked until ${until} (${minutes} minutes)`,
+    );
   }
 
   private grant(session: GstSession, appKey: Buffer | undefined): GstAnswer {

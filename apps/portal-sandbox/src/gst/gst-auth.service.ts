@@ -30,10 +30,17 @@ export type SessionLookup =
   | { kind: 'expired' }
   | { kind: 'window_over' };
 
+/** Why a new session is refused: the GSTIN is locked until `untilMs` (sandbox clock). */
+export interface GstLock {
+  untilMs: number;
+}
+
 /** GST sessions, judged by the sandbox clock so tests can expire them by advancing it. */
 @Injectable()
 export class GstAuthService {
   private readonly sessions = new Map<string, GstSession>();
+  /** GSTINs locked out after one session too many, until the sandbox-clock time. */
+  private readonly locks = new Map<string, number>();
 
   constructor(
     private readonly clock: SandboxClock,
@@ -44,12 +51,29 @@ export class GstAuthService {
     return otp === SANDBOX_OTP;
   }
 
-  /** Live sessions of the GSTIN; AUTHTOKEN beyond the limit is refused (AUTH403). */
-  hasRoomFor(gstin: string): boolean {
+  /** The lock on new sessions of the GSTIN, if one is in force. */
+  lockOf(gstin: string): GstLock | null {
+    const untilMs = this.locks.get(gstin);
+    if (untilMs === undefined) return null;
+    if (untilMs > this.nowMs()) return { untilMs };
+    this.locks.delete(gstin);
+    return null;
+  }
+
+  /**
+   * Whether the GSTIN may open one more session. One beyond SANDBOX_GST_MAX_SESSIONS live ones is refused and
+   * locks the GSTIN for SANDBOX_GST_LOCKOUT_MINUTES (as GSTN does: logging out afterwards does not lift it).
+   */
+  admitSession(gstin: string): GstLock | null {
+    const locked = this.lockOf(gstin);
+    if (locked) return locked;
     const now = this.nowMs();
     let live = 0;
     for (const s of this.sessions.values()) if (s.gstin === gstin && s.expiresAtMs > now) live++;
-    return live < this.config.SANDBOX_GST_MAX_SESSIONS;
+    if (live < this.config.SANDBOX_GST_MAX_SESSIONS) return null;
+    const untilMs = now + this.config.SANDBOX_GST_LOCKOUT_MINUTES * MINUTE_MS;
+    if (untilMs > now) this.locks.set(gstin, untilMs);
+    return { untilMs };
   }
 
   /** A new session after a correct OTP; its access window starts now. */
@@ -80,6 +104,7 @@ export class GstAuthService {
 
   reset(): void {
     this.sessions.clear();
+    this.locks.clear();
   }
 
   private issue(gstin: string, username: string, windowEndsAtMs: number): GstSession {
@@ -95,7 +120,7 @@ export class GstAuthService {
     return session;
   }
 
-  private nowMs(): number {
+  nowMs(): number {
     return this.clock.now().getTime();
   }
 }

@@ -13,7 +13,11 @@ describe('GST sessions and the encryption envelope (defaults: encryption on, ses
   const advance = (days: number) => sandbox.send('POST', '/_sandbox/clock/advance', { days });
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ SANDBOX_START_AT: START_AT, SANDBOX_GST_MAX_SESSIONS: '2' });
+    sandbox = await startSandbox({
+      SANDBOX_START_AT: START_AT,
+      SANDBOX_GST_MAX_SESSIONS: '2',
+      SANDBOX_GST_LOCKOUT_MINUTES: '90',
+    });
   });
   afterAll(() => sandbox.close());
   beforeEach(async () => {
@@ -77,14 +81,35 @@ describe('GST sessions and the encryption envelope (defaults: encryption on, ses
     expect((await client.refresh()).error?.error_cd).toMatch(/^AUTH4038$/);
   });
 
-  it('refuses one session too many (AUTH403) until one logs out', async () => {
+  it('refuses one session too many (AUTH403) and locks the GSTIN for the lock-out time, logout or not', async () => {
     const a = new GstTestClient(sandbox, GSTIN);
     await a.login();
     await client.login();
     const third = new GstTestClient(sandbox, GSTIN);
-    expect(await third.login()).toMatchObject({ error: { error_cd: 'AUTH403' } });
+    const refused = await third.login();
+    expect(refused).toMatchObject({ status_cd: '0', error: { error_cd: 'AUTH403' } });
+    // The message says until when (sandbox clock: 09:00 + 90 minutes) and for how long.
+    expect(refused.error?.message).toContain('locked until 2025-03-10T10:30:00.000Z (90 minutes)');
+    // Logging out does not lift the lock, and no OTP can be requested meanwhile.
     await a.auth({ action: 'LOGOUT', auth_token: a.token });
+    expect(await third.login()).toMatchObject({ error: { error_cd: 'AUTH403' } });
+    expect(await third.auth({ action: 'OTPREQUEST', username: 'demo' })).toMatchObject({
+      error: { error_cd: 'AUTH403' },
+    });
+    // The session still open keeps working: the lock is on new sessions.
+    expect((await client.get(TWO_B)).status_cd).toBe('1');
+    await advance(89 * DAY_PER_MINUTE);
+    expect(await third.login()).toMatchObject({ error: { error_cd: 'AUTH403' } });
+    await advance(2 * DAY_PER_MINUTE);
     expect((await third.login()).status_cd).toBe('1');
+  });
+
+  it('never locks a GSTIN whose client logs out before opening the next session', async () => {
+    for (let i = 0; i < 6; i++) {
+      const next = new GstTestClient(sandbox, GSTIN);
+      expect((await next.login()).status_cd).toBe('1');
+      await next.auth({ action: 'LOGOUT', auth_token: next.token });
+    }
   });
 });
 

@@ -19,6 +19,13 @@ export const OrchestratorEnvSchema = baseServiceEnv(3002).extend({
   /** Back-off before attempt n+1 is JOB_RETRY_BASE_MS × 2^(n-1), capped at JOB_RETRY_MAX_MS. */
   JOB_RETRY_BASE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   JOB_RETRY_MAX_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  /**
+   * A job the portal throttles (rate_limited with the portal's Retry-After) is re-queued for when the portal
+   * allows, without spending an attempt, at most this many times; after that its throttled attempts count.
+   */
+  JOB_RATE_LIMIT_MAX_DEFERRALS: z.coerce.number().int().min(0).max(1000).default(20),
+  /** The longest a throttled job waits for the portal's Retry-After before it is dispatched again. */
+  JOB_RATE_LIMIT_MAX_WAIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
   /** A dispatched job without a result after this is lost: it expires and is re-dispatched. */
   JOB_RESULT_DEADLINE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
   /** At most one `progress` event per run per interval (results in between are coalesced). */

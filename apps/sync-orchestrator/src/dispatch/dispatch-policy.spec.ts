@@ -1,7 +1,7 @@
 import type { Portal } from '@practice-sync/contracts';
 
 import type { CandidateGroup, InFlight } from './dispatch-policy';
-import { allocate, backoffMs, candidateLimits, sameDataKey } from './dispatch-policy';
+import { allocate, backoffMs, candidateLimits, openPortals, sameDataKey } from './dispatch-policy';
 
 const group = (runId: string, firmId: string, portal: Portal, n: number): CandidateGroup<string> => ({
   runId,
@@ -10,6 +10,14 @@ const group = (runId: string, firmId: string, portal: Portal, n: number): Candid
   jobs: Array.from({ length: n }, (_, i) => `${runId}-${portal}-${i}`),
 });
 const none = (): InFlight => ({ byFirmPortal: new Map(), byPortal: new Map(), byRunPortal: new Map() });
+
+describe('openPortals', () => {
+  it('leaves out a portal until the time its Retry-After named', () => {
+    const notBefore = new Map<Portal, number>([['gst', 5_000]]);
+    expect(openPortals(['gst', 'itr', 'esign'], notBefore, 4_999)).toEqual(['itr', 'esign']);
+    expect(openPortals(['gst', 'itr', 'esign'], notBefore, 5_000)).toEqual(['gst', 'itr', 'esign']);
+  });
+});
 
 describe('candidateLimits', () => {
   const caps = { firmPortal: 50, portal: 200 };

@@ -106,6 +106,19 @@ export function candidateLimits(
   return limits;
 }
 
+/**
+ * The portals the dispatcher may send jobs to now: not one that throttled a job and named a time it allows the
+ * next call (Retry-After) still ahead. Its jobs would only come straight back throttled, each spending one of
+ * its re-queues, while the portal's budget is spent.
+ */
+export function openPortals(
+  portals: readonly Portal[],
+  notBefore: ReadonlyMap<Portal, number>,
+  nowMs: number,
+): Portal[] {
+  return portals.filter((p) => (notBefore.get(p) ?? 0) <= nowMs);
+}
+
 export interface RetryPolicy {
   maxAttempts: number;
   baseMs: number;

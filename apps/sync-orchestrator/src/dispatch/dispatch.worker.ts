@@ -1,5 +1,6 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Portal } from '@practice-sync/contracts';
 
 import { PollingLoop } from '../common/polling-loop';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
@@ -37,5 +38,10 @@ export class DispatchWorker implements OnApplicationBootstrap, BeforeApplication
 
   nudge(): void {
     this.loop.nudge();
+  }
+
+  /** See DispatcherService.holdPortal. */
+  holdPortal(portal: Portal, untilMs: number): void {
+    this.dispatcher.holdPortal(portal, untilMs);
   }
 }

@@ -13,6 +13,7 @@ import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { jobRequestedEvent } from '../fan-out/job-events';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import { spentAttempts } from '../results/result-decision';
 import { lockRun, saveRunAndAnnounce } from '../sync-runs/run-announcer';
 import type { JobBucket } from '../sync-runs/run-totals';
 import { bucketOf, moveJob } from '../sync-runs/run-totals';
@@ -20,7 +21,7 @@ import { SyncJobEntity } from '../sync-runs/sync-job.entity';
 import type { SyncRunEntity } from '../sync-runs/sync-run.entity';
 import { totalsColumns, totalsOf } from '../sync-runs/sync-run.mapper';
 import type { CandidateGroup, InFlight } from './dispatch-policy';
-import { allocate, backoffMs, candidateLimits, sameDataKey } from './dispatch-policy';
+import { allocate, backoffMs, candidateLimits, openPortals, sameDataKey } from './dispatch-policy';
 
 /**
  * Per running run and portal, the oldest pending jobs, as many as its firm (and the portal) has free slots.
@@ -88,6 +89,17 @@ export class DispatcherService {
 
   /** When the housekeeping steps are next due (Date.now() milliseconds). */
   private housekeepingDueAt = 0;
+  /** Per portal, when it allows calls again (Date.now() ms), from throttled jobs' Retry-After. */
+  private readonly portalNotBefore = new Map<Portal, number>();
+
+  /**
+   * A job of `portal` was throttled and re-queued for `untilMs` (Date.now() ms): no job of that portal is
+   * dispatched before then. Held in this process only; another orchestrator instance learns it from its own
+   * throttled results (meanwhile the connectors hold their calls for the same Retry-After).
+   */
+  holdPortal(portal: Portal, untilMs: number): void {
+    this.portalNotBefore.set(portal, Math.max(this.portalNotBefore.get(portal) ?? 0, untilMs));
+  }
 
   /**
    * One pass; true when it may have left work that can be done now (the worker then goes again at once).
@@ -131,10 +143,11 @@ export class DispatcherService {
         let totals = totalsOf(run);
         for (const job of jobs) {
           const seconds = Math.round(this.config.JOB_RESULT_DEADLINE_MS / 1000);
-          const retry = run.status === 'running' && job.attempts < this.config.JOB_MAX_ATTEMPTS;
-          const lost = `no result ${seconds} s after dispatch of attempt ${job.attempts}`;
+          const spent = spentAttempts(job.attempts, job.deferrals);
+          const retry = run.status === 'running' && spent < this.config.JOB_MAX_ATTEMPTS;
+          const lost = `no result ${seconds} s after dispatch of attempt ${spent}`;
           if (retry) {
-            const delay = backoffMs(job.attempts, this.retryPolicy());
+            const delay = backoffMs(spent, this.retryPolicy());
             await manager.update(SyncJobEntity, job.id, {
               status: 'pending',
               errorCode: 'timeout',
@@ -249,7 +262,7 @@ export class DispatcherService {
         firmPortal: this.config.DISPATCH_FIRM_MAX_IN_FLIGHT,
         portal: this.config.DISPATCH_PORTAL_MAX_IN_FLIGHT,
       };
-      const limits = candidateLimits(PORTALS, inFlight, caps);
+      const limits = candidateLimits(openPortals(PORTALS, this.portalNotBefore, Date.now()), inFlight, caps);
       if (limits.portals.length === 0) return false;
       const candidates: CandidateRow[] = await manager.query(CANDIDATES_SQL, [
         limits.portals,

@@ -11,6 +11,8 @@ export class OrchestratorMetrics {
   private readonly runs: Counter<'status'>;
   private readonly retries: Counter<'portal' | 'reason'>;
   private readonly dispatchSeconds: Histogram<string>;
+  private readonly deferred: Counter<'portal'>;
+  private readonly deferredWait: Histogram<'portal'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.jobsCompleted = counter(
@@ -32,6 +34,19 @@ export class OrchestratorMetrics {
       'Jobs sent back to pending for another attempt (retryable failure or lost result)',
       ['portal', 'reason'],
     );
+    this.deferred = counter(
+      registry,
+      'sync_jobs_rate_limit_requeued_total',
+      'Jobs re-queued for when the portal allows (rate_limited with its Retry-After), no attempt spent',
+      ['portal'],
+    );
+    this.deferredWait = histogram(
+      registry,
+      'sync_jobs_rate_limit_wait_seconds',
+      'How long a re-queued throttled job waits before it is dispatched again',
+      ['portal'],
+      [1, 5, 15, 30, 60, 120, 300, 600, 900],
+    );
     this.dispatchSeconds = histogram(
       registry,
       'sync_dispatch_pass_seconds',
@@ -44,6 +59,11 @@ export class OrchestratorMetrics {
   /** Starts timing a dispatch step; call the result when it ends. */
   dispatchTimer(): () => void {
     return this.dispatchSeconds.startTimer();
+  }
+
+  jobDeferred(portal: Portal, waitSeconds: number): void {
+    this.deferred.inc({ portal });
+    this.deferredWait.observe({ portal }, waitSeconds);
   }
 
   jobRetried(portal: Portal, reason: string, count = 1): void {

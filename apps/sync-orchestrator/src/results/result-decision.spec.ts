@@ -248,4 +248,78 @@ describe('decideResult', () => {
       expect(d).toMatchObject({ kind: 'apply', to: 'noData', patch: { outcome: 'no_data', parts: null } });
     });
   });
+
+  describe("a throttled attempt (rate_limited with the portal's Retry-After)", () => {
+    const throttled = (attempt: number, retryAfterMs: number | null | undefined = 90_000) =>
+      result({
+        attempt,
+        outcome: 'failed',
+        errorCode: 'rate_limited',
+        errorMessage: 'the portal is throttling requests for GSTR-2B (retry after 90 s)',
+        retryable: true,
+        retryAfterMs,
+        counts: { added: 0, updated: 0, removed: 0, unchanged: 0 },
+      });
+    const ctx = { maxAttempts: 2, mayRetry: true, maxDeferrals: 3, maxDeferMs: 600_000 };
+
+    it('is re-queued for when the portal allows, even past the back-off, without spending an attempt', () => {
+      // Attempt 2 of 2 by dispatch count, but the first was a deferral too: no attempt is spent yet.
+      const d = decideResult(
+        { status: 'running', outcome: null, attempts: 2, deferrals: 1 },
+        throttled(2),
+        ctx,
+      );
+      expect(d).toMatchObject({
+        kind: 'defer',
+        from: 'running',
+        delayMs: 90_000,
+        patch: { status: 'pending', errorCode: 'rate_limited', retryable: true, deferrals: 2 },
+      });
+      expect(d.kind === 'defer' && d.patch.errorMessage).toContain('allows the next call in 90 s');
+    });
+
+    it('waits at most the configured bound', () => {
+      const d = decideResult(running, throttled(1, 7_200_000), ctx);
+      expect(d).toMatchObject({ kind: 'defer', delayMs: 600_000 });
+    });
+
+    it('spends attempts once its deferrals are used up, so a run always ends', () => {
+      const job = { status: 'running', outcome: null, attempts: 4, deferrals: 3 } as const;
+      // 4 dispatches, 3 of them deferrals: this is attempt 1 of 2; retried with the ordinary back-off.
+      expect(decideResult(job, throttled(4), ctx)).toMatchObject({ kind: 'retry' });
+      const last = { status: 'running', outcome: null, attempts: 5, deferrals: 3 } as const;
+      expect(decideResult(last, throttled(5), ctx)).toMatchObject({
+        kind: 'apply',
+        to: 'failed',
+        patch: { outcome: 'failed', errorCode: 'rate_limited', attempts: 5 },
+      });
+    });
+
+    it('is retried as before when the connector sent no retry time (an older connector)', () => {
+      const { retryAfterMs: _none, ...older } = throttled(1);
+      expect(decideResult(running, older, ctx)).toMatchObject({ kind: 'retry' });
+      expect(decideResult(running, throttled(1, null), ctx)).toMatchObject({ kind: 'retry' });
+    });
+
+    it('is recorded as it is once the run was cancelled during the wait', () => {
+      const d = decideResult(running, throttled(1), { ...ctx, mayRetry: false });
+      expect(d).toMatchObject({ kind: 'apply', to: 'failed', patch: { errorCode: 'rate_limited' } });
+      // A job the cancel already closed while it waited keeps `cancelled`.
+      const closed = { status: 'done', outcome: 'cancelled', attempts: 1, deferrals: 1 } as const;
+      expect(decideResult(closed, throttled(1), ctx)).toMatchObject({ kind: 'ignore' });
+    });
+
+    it('counts only spent attempts in the message of a final failure', () => {
+      const job = { status: 'running', outcome: null, attempts: 6, deferrals: 4 } as const;
+      const failed = result({
+        attempt: 6,
+        outcome: 'failed',
+        errorCode: 'portal_unavailable',
+        errorMessage: 'down',
+        retryable: true,
+      });
+      const d = decideResult(job, failed, ctx);
+      expect(d).toMatchObject({ kind: 'apply', patch: { errorMessage: 'down (after 2 attempts)' } });
+    });
+  });
 });

@@ -50,28 +50,45 @@ export function accumulatedCounts(job: Partial<JobCounts>, result: SyncJobComple
   };
 }
 
+export type DeferPatch = RetryPatch & Pick<SyncJobEntity, 'deferrals'>;
+
 export type ResultDecision =
   | { kind: 'ignore'; reason: string }
   | { kind: 'apply'; from: JobBucket; to: JobBucket; patch: JobResultPatch }
   /** A retryable failure with attempts left: back to pending, re-dispatched after a back-off. */
-  | { kind: 'retry'; from: JobBucket; patch: RetryPatch };
+  | { kind: 'retry'; from: JobBucket; patch: RetryPatch }
+  /** The portal throttled it: back to `pending` until the portal allows (`delayMs`), no attempt spent. */
+  | { kind: 'defer'; from: JobBucket; patch: DeferPatch; delayMs: number };
 
 export interface DecisionContext {
   maxAttempts: number;
   /** False once the run is cancelled: nothing is re-dispatched, the failure is recorded as it is. */
   mayRetry: boolean;
+  /** Rate-limit re-queues a job may have without spending attempts (default 0: none). */
+  maxDeferrals?: number;
+  /** The longest wait for a portal's Retry-After (default: no cap). */
+  maxDeferMs?: number;
+}
+
+/** The attempts a job has spent: its dispatches less the rate-limit deferrals. */
+export function spentAttempts(attempt: number, deferrals: number): number {
+  return Math.max(1, attempt - deferrals);
 }
 
 /**
  * What a connector's result does to a job. Results arrive at least once and possibly late:
  * - a result for an attempt the job has already recorded (or an older one) changes nothing once done;
  * - a job the orchestrator closed itself (skipped, cancelled) keeps its outcome;
+ * - a `rate_limited` failure with the portal's retry time goes back to `pending` for that time without spending
+ *   an attempt (up to `maxDeferrals` times, each wait capped at `maxDeferMs`);
  * - a retryable failure with attempts left sends the job back to `pending` (re-dispatched with back-off);
  *   one from an older attempt, while a newer attempt is out or already scheduled, changes nothing;
  * - any other result — success, no change, a permanent failure, a late result of an expired attempt — is final.
  */
 export function decideResult(
-  job: Pick<SyncJobEntity, 'status' | 'outcome' | 'attempts'> & Partial<JobCounts>,
+  job: Pick<SyncJobEntity, 'status' | 'outcome' | 'attempts'> &
+    Partial<JobCounts> &
+    Partial<Pick<SyncJobEntity, 'deferrals'>>,
   result: SyncJobCompleted,
   ctx: DecisionContext = { maxAttempts: 1, mayRetry: false },
 ): ResultDecision {
@@ -81,6 +98,8 @@ export function decideResult(
   if (job.status === 'done' && job.attempts >= result.attempt) {
     return { kind: 'ignore', reason: `job already recorded attempt ${job.attempts}` };
   }
+  const deferrals = job.deferrals ?? 0;
+  const spent = spentAttempts(result.attempt, deferrals);
   // A partial result with a transiently failed part is retried like a failure: the retry fetches every part
   // again and the connector's snapshot makes the kept parts `unchanged`, so nothing is duplicated.
   const retryableFailure = (result.outcome === 'failed' || result.outcome === 'partial') && result.retryable;
@@ -92,14 +111,33 @@ export function decideResult(
         reason: `attempt ${result.attempt} failed, a newer attempt is already under way`,
       };
     }
-    if (ctx.mayRetry && result.attempt < ctx.maxAttempts) {
+    const retryAfterMs = result.errorCode === 'rate_limited' ? result.retryAfterMs : undefined;
+    if (ctx.mayRetry && typeof retryAfterMs === 'number' && deferrals < (ctx.maxDeferrals ?? 0)) {
+      const delayMs = Math.min(retryAfterMs, ctx.maxDeferMs ?? retryAfterMs);
+      const seconds = Math.ceil(delayMs / 1000);
+      return {
+        kind: 'defer',
+        from: bucketOf(job),
+        delayMs,
+        patch: {
+          status: 'pending',
+          errorCode: result.errorCode,
+          errorMessage: `the portal is throttling requests and allows the next call in ${seconds} s; the job waits for it and goes again (not counted as a failed attempt)`,
+          retryable: true,
+          startedAt: new Date(result.startedAt),
+          ...accumulatedCounts(job, result),
+          deferrals: deferrals + 1,
+        },
+      };
+    }
+    if (ctx.mayRetry && spent < ctx.maxAttempts) {
       return {
         kind: 'retry',
         from: bucketOf(job),
         patch: {
           status: 'pending',
           errorCode: result.errorCode,
-          errorMessage: `attempt ${result.attempt} of ${ctx.maxAttempts} failed (${result.errorMessage ?? result.errorCode}); retrying`,
+          errorMessage: `attempt ${spent} of ${ctx.maxAttempts} failed (${result.errorMessage ?? result.errorCode}); retrying`,
           retryable: true,
           startedAt: new Date(result.startedAt),
           ...accumulatedCounts(job, result),
@@ -112,8 +150,8 @@ export function decideResult(
     outcome: result.outcome,
     errorCode: result.errorCode,
     errorMessage:
-      retryableFailure && result.attempt > 1
-        ? `${result.errorMessage ?? result.errorCode} (after ${result.attempt} attempts)`
+      retryableFailure && spent > 1
+        ? `${result.errorMessage ?? result.errorCode} (after ${spent} attempts)`
         : result.errorMessage,
     retryable: result.retryable,
     attempts: Math.max(job.attempts, result.attempt),

@@ -81,9 +81,14 @@ const manager = {
     };
     return qb;
   },
-  update: async () => ({ affected: 1 }),
+  update: async (_entity: unknown, _id: unknown, patch: Record<string, unknown>) => {
+    updates.push(patch);
+    return { affected: 1 };
+  },
   query: async () => [],
 } as unknown as EntityManager;
+/** Every job/run patch written, newest last. */
+const updates: Record<string, unknown>[] = [];
 
 function completed(over: Partial<SyncJobCompleted> = {}): Envelope<unknown> {
   return createEnvelope(
@@ -113,13 +118,18 @@ describe('ResultsService metrics', () => {
   let registry: Registry;
   let service: ResultsService;
   let nudges: number;
+  let holds: { portal: string; untilMs: number }[];
 
   beforeAll(() => Logger.overrideLogger(false));
 
   beforeEach(() => {
     registry = new Registry();
     nudges = 0;
-    const dispatcher = { nudge: () => void nudges++ } as unknown as DispatchWorker;
+    holds = [];
+    const dispatcher = {
+      nudge: () => void nudges++,
+      holdPortal: (portal: string, untilMs: number) => void holds.push({ portal, untilMs }),
+    } as unknown as DispatchWorker;
     service = new ResultsService(
       new OrchestratorMetrics(registry),
       dispatcher,
@@ -170,5 +180,30 @@ describe('ResultsService metrics', () => {
     await handle(envelope, 'commit');
     expect(await value('sync_jobs_retried_total', { portal: 'gst', reason: 'rate_limited' })).toBe(1);
     expect(await value('sync_jobs_completed_total', { portal: 'gst' })).toBe(0);
+  });
+
+  it("re-queues a throttled job for the portal's time, not spending the attempt, and counts it once", async () => {
+    const envelope = completed({
+      outcome: 'failed',
+      errorCode: 'rate_limited',
+      errorMessage: 'the portal is throttling requests',
+      retryable: true,
+      retryAfterMs: 90_000,
+      counts: { added: 0, updated: 0, removed: 0, unchanged: 0 },
+    });
+    await handle(envelope, 'rollback');
+    expect(await value('sync_jobs_rate_limit_requeued_total', { portal: 'gst' })).toBe(0);
+    updates.length = 0;
+    await handle(envelope, 'commit');
+    expect(await value('sync_jobs_rate_limit_requeued_total', { portal: 'gst' })).toBe(1);
+    expect(await value('sync_jobs_retried_total', { portal: 'gst', reason: 'rate_limited' })).toBe(0);
+    expect(updates[0]).toMatchObject({
+      status: 'pending',
+      deferrals: 1,
+      nextAttemptAt: new Date(NOW.getTime() + 90_000),
+    });
+    // The dispatcher holds the portal's other jobs for the same time.
+    expect(holds).toEqual([{ portal: 'gst', untilMs: expect.any(Number) }]);
+    expect(holds[0].untilMs - Date.now()).toBeGreaterThan(85_000);
   });
 });

@@ -15,7 +15,7 @@ import { moveJob } from '../sync-runs/run-totals';
 import { SyncJobEntity } from '../sync-runs/sync-job.entity';
 import { SyncRunEntity } from '../sync-runs/sync-run.entity';
 import { totalsColumns, totalsOf } from '../sync-runs/sync-run.mapper';
-import { decideResult } from './result-decision';
+import { decideResult, spentAttempts } from './result-decision';
 
 /** What the results handler needs of the consumer's context: its transaction and its after-commit hook. */
 export type ResultContext = Pick<HandlerContext, 'manager' | 'afterCommit'>;
@@ -69,14 +69,41 @@ export class ResultsService {
     const decision = decideResult(job, result, {
       maxAttempts: this.config.JOB_MAX_ATTEMPTS,
       mayRetry: run.status === 'running',
+      maxDeferrals: this.config.JOB_RATE_LIMIT_MAX_DEFERRALS,
+      maxDeferMs: this.config.JOB_RATE_LIMIT_MAX_WAIT_MS,
     });
     if (decision.kind === 'ignore') {
       this.logger.log({ ...log, reason: decision.reason }, 'result ignored');
       return;
     }
     const now = this.clock.now();
+    if (decision.kind === 'defer') {
+      // No jitter: the portal named the moment, and the connector lines up the calls that come back then in its
+      // fair (per-firm) queue, holding any that arrive early until the portal's time.
+      const delay = decision.delayMs;
+      await manager.update(SyncJobEntity, job.id, {
+        ...decision.patch,
+        deadlineAt: null,
+        nextAttemptAt: new Date(now.getTime() + delay),
+        updatedAt: now,
+      });
+      Object.assign(run, totalsColumns(moveJob(totalsOf(run), decision.from, 'pending')));
+      await saveRunAndAnnounce(manager, run, this.announceOptions(now, envelope.id));
+      ctx.afterCommit(() => {
+        this.metrics.jobDeferred(portalOf(result.category), delay / 1000);
+        // The portal is throttled for everyone until then: none of its jobs is sent meanwhile.
+        this.dispatcher.holdPortal(portalOf(result.category), Date.now() + delay);
+        // Its slot is free for other jobs now; the dispatcher's poll finds this one again once the wait is over.
+        this.dispatcher.nudge();
+      });
+      this.logger.log(
+        { ...log, attempt: result.attempt, delayMs: delay },
+        'rate limited; re-queued for when the portal allows',
+      );
+      return;
+    }
     if (decision.kind === 'retry') {
-      const delay = backoffMs(result.attempt, this.retryPolicy());
+      const delay = backoffMs(spentAttempts(result.attempt, job.deferrals), this.retryPolicy());
       await manager.update(SyncJobEntity, job.id, {
         ...decision.patch,
         deadlineAt: null,

@@ -80,12 +80,16 @@ export class SyncJobEntity {
   @Column('boolean', { nullable: true })
   retryable!: boolean | null;
 
+  /** Dispatches so far (each is an attempt number at the connector), rate-limit deferrals included. */
   @Column('integer', { default: 0 })
   attempts!: number;
 
   /** Per part of a multi-part category (AIS, TIS, Form 26AS): fetched or failed, with the reason. */
   @Column('jsonb', { nullable: true })
   parts!: JobPart[] | null;
+  /** Times the portal throttled the job and it was re-queued for when the portal allowed (not spent attempts). */
+  @Column('integer', { default: 0 })
+  deferrals!: number;
 
   @Column('integer', { default: 0 })
   added!: number;

@@ -84,7 +84,8 @@ export function toSyncJobDto(job: SyncJobEntity): SyncJobResponseDto {
     errorCode: job.errorCode,
     errorMessage: job.errorMessage,
     retryable: job.retryable,
-    attempts: job.attempts,
+    // Re-queues the portal's throttling asked for are not attempts the job spent.
+    attempts: Math.max(0, job.attempts - (job.deferrals ?? 0)),
     counts: { added: job.added, updated: job.updated, removed: job.removed, unchanged: job.unchanged },
     parts: job.parts ?? null,
     taxpayers: job.taxpayers,

@@ -61,12 +61,21 @@ export function connectorEnv(defaultPort: number, defaultBaseUrl: string) {
     PORTAL_RATE_LIMIT_PER_MINUTE: nonNegativeInt(600),
     /** Portal calls in flight at once per portal account. */
     PORTAL_ACCOUNT_CONCURRENCY: positiveInt(4),
+    /**
+     * Portal calls one firm may have in flight (or queued for the process cap) at once: kept below
+     * PORTAL_MAX_CONCURRENT_REQUESTS so a firm with hundreds of jobs never holds every slot and another firm's
+     * single job is served alongside it.
+     */
+    PORTAL_FIRM_CONCURRENCY: positiveInt(8),
     /** Portal calls in flight at once for the whole connector process. */
     PORTAL_MAX_CONCURRENT_REQUESTS: positiveInt(16),
     /** Attempts of one portal call on transient errors (timeouts, 5xx, resets, 429), first included. */
     RETRY_MAX_ATTEMPTS: positiveInt(3),
     RETRY_BASE_DELAY_MS: positiveInt(250),
-    /** Longest wait between attempts; a Retry-After beyond it fails the call (rate_limited, retryable). */
+    /**
+     * Longest wait between attempts, also the longest Retry-After honoured in process; a longer one ends the
+     * job attempt `rate_limited` with the portal's retry time, and the orchestrator re-queues it for then.
+     */
     RETRY_MAX_DELAY_MS: positiveInt(10_000),
     /** Bounded waiting for queued portal answers (GST FILEDET, ITR statements). */
     ASYNC_WAIT_MAX_MS: positiveInt(60_000),
@@ -101,7 +110,12 @@ export interface ConnectorSettings {
   /** Claims before a job that keeps dying with its process is failed (default 5). */
   maxClaims?: number;
   credentials: { keys: CredentialKey[]; activeKeyId: string; required: boolean };
-  limits: { perMinute: number; perAccountConcurrency: number; maxConcurrent: number };
+  limits: {
+    perMinute: number;
+    perAccountConcurrency: number;
+    perFirmConcurrency: number;
+    maxConcurrent: number;
+  };
   retry: RetryOptions;
   asyncWait: { maxMs: number; pollIntervalMs: number };
   sessionRefreshMarginMs: number;
@@ -146,6 +160,7 @@ export function connectorSettingsFrom(env: ConnectorEnv): ConnectorSettings {
     limits: {
       perMinute: env.PORTAL_RATE_LIMIT_PER_MINUTE,
       perAccountConcurrency: env.PORTAL_ACCOUNT_CONCURRENCY,
+      perFirmConcurrency: env.PORTAL_FIRM_CONCURRENCY,
       maxConcurrent: env.PORTAL_MAX_CONCURRENT_REQUESTS,
     },
     retry: {

@@ -15,6 +15,8 @@ export class ConnectorMetrics {
   private readonly errors: Counter<'portal' | 'category' | 'code'>;
   private readonly limiterWait: Histogram<'portal'>;
   private readonly retries: Counter<'portal' | 'category' | 'code'>;
+  private readonly rateLimitWait: Histogram<'portal'>;
+  private readonly rateLimitedJobs: Counter<'portal' | 'category'>;
   private readonly sessions: Counter<'portal' | 'event'>;
   private readonly records: Counter<'portal' | 'category' | 'change'>;
 
@@ -64,10 +66,22 @@ export class ConnectorMetrics {
       'Portal calls retried after a transient failure, by the failure code',
       ['portal', 'category', 'code'],
     );
+    this.rateLimitWait = histogram(
+      registry,
+      'connector_rate_limit_wait_seconds',
+      "Waits for a portal's Retry-After honoured in process (up to the retry bound)",
+      ['portal'],
+    );
+    this.rateLimitedJobs = counter(
+      registry,
+      'connector_rate_limited_jobs_total',
+      'Job attempts reported rate_limited with the time the portal allows the next call (re-queued for then)',
+      ['portal', 'category'],
+    );
     this.sessions = counter(
       registry,
       'connector_session_events_total',
-      'Portal session lifecycle: opened, refreshed, relogin, lapsed, missing',
+      'Portal session lifecycle: opened, refreshed, relogin, lapsed, missing, closed (logout), locked',
       ['portal', 'event'],
     );
     this.records = counter(
@@ -90,7 +104,15 @@ export class ConnectorMetrics {
     this.retries.inc({ portal: this.portal, category, code });
   }
 
-  session(event: 'opened' | 'refreshed' | 'relogin' | 'lapsed' | 'missing'): void {
+  rateLimitWaited(seconds: number): void {
+    this.rateLimitWait.observe({ portal: this.portal }, seconds);
+  }
+
+  rateLimitedJob(category: Category): void {
+    this.rateLimitedJobs.inc({ portal: this.portal, category });
+  }
+
+  session(event: 'opened' | 'refreshed' | 'relogin' | 'lapsed' | 'missing' | 'closed' | 'locked'): void {
     this.sessions.inc({ portal: this.portal, event });
   }
 

@@ -25,6 +25,8 @@ export interface JobResult {
   retryable: boolean;
   /** e-sign: per taxpayer of the client file. */
   taxpayers?: TaxpayerResults;
+  /** A throttled attempt: how long the portal asked to wait before the next call (its Retry-After). */
+  retryAfterMs?: number;
 }
 
 const SUBJECT_LABEL = { gstin: 'GSTIN', pan: 'PAN', esignClientFileId: 'client file' } as const;
@@ -99,6 +101,9 @@ export function failureResult(error: PortalError, finishedAt: Date): JobResult {
       finishedAt,
     },
     retryable: error.retryable,
+    ...(error.code === 'rate_limited' && error.retryAfterMs !== undefined
+      ? { retryAfterMs: Math.max(0, Math.ceil(error.retryAfterMs)) }
+      : {}),
   };
 }
 
@@ -117,6 +122,7 @@ export function completedEventData(job: ConnectorJob, startedAt: Date, result: J
     errorCode: completion.errorCode,
     errorMessage: completion.errorMessage,
     retryable: result.retryable,
+    ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
     counts: completion.counts,
     parts: completion.parts,
     startedAt: startedAt.toISOString(),

@@ -94,4 +94,24 @@ describe('JobRunner finishing (real PostgreSQL)', () => {
       { status: 'done', outcome: 'succeeded', claim_count: 2 },
     ]);
   });
+
+  it("claims jobs by firm turns: a firm's single job goes before another firm's backlog", async () => {
+    await ds.query(`DELETE FROM connector_jobs`);
+    const firmA = uuidv7();
+    const firmB = uuidv7();
+    const jobOf = (firmId: string): ConnectorJob => ({ ...job, jobId: uuidv7(), firmId });
+    const backlog = Array.from({ length: 6 }, () => jobOf(firmA));
+    const single = jobOf(firmB);
+    for (const j of [...backlog, single]) await ds.transaction((m) => recordJob(m, j, uuidv7()));
+    const store = new JobStore(ds, 'worker-fair', 60_000);
+    // Firm A's first job and firm B's job each have turn 1; A's second has turn 2.
+    const first = await store.claim(2);
+    expect(first.map((c) => c.job.firmId).sort()).toEqual([firmA, firmB].sort());
+    expect(first.find((c) => c.job.firmId === firmA)?.job.jobId).toBe(backlog[0].jobId);
+    // A job of firm B recorded after A's whole backlog still takes turns with it (not FIFO behind it).
+    const late = jobOf(firmB);
+    await ds.transaction((m) => recordJob(m, late, uuidv7()));
+    const next = await store.claim(2);
+    expect(next.map((c) => c.job.jobId).sort()).toEqual([backlog[1].jobId, late.jobId].sort());
+  });
 });

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 
 import { outcomeOfFetch, toHashMap } from './change-detection';
 import type { ConnectorMetrics } from './connector-metrics';
+import { runInJobContext } from './job-context';
 import type { JobResult } from './job-outcome';
 import {
   completedEventData,
@@ -90,8 +91,14 @@ export class JobRunner {
     }
     const { completion } = result;
     this.options.metrics.jobFinished(job.category, completion.outcome);
+    if (result.retryAfterMs !== undefined) this.options.metrics.rateLimitedJob(job.category);
     log.info(
-      { outcome: completion.outcome, errorCode: completion.errorCode, counts: completion.counts },
+      {
+        outcome: completion.outcome,
+        errorCode: completion.errorCode,
+        counts: completion.counts,
+        retryAfterMs: result.retryAfterMs,
+      },
       completion.errorMessage ?? `job ${completion.outcome}`,
     );
   }
@@ -120,7 +127,7 @@ export class JobRunner {
     try {
       // The race ends the job on time even if a fetcher ignores its signal.
       const result = await Promise.race([
-        fetcher.fetch(job, controller.signal),
+        runInJobContext({ firmId: job.firmId }, () => fetcher.fetch(job, controller.signal)),
         rejectOnAbort(controller.signal),
       ]);
       return { ok: true, result };

@@ -88,6 +88,25 @@ function toClaimed(row: JobRow): ClaimedJob {
   };
 }
 
+const CLAIM_SQL = `UPDATE connector_jobs j
+    SET status = 'running', claim_count = j.claim_count + 1, worker_id = $1,
+        lease_expires_at = now() + make_interval(secs => $2::double precision / 1000),
+        heartbeat_at = now(), started_at = COALESCE(j.started_at, now())
+  WHERE j.id IN (
+    SELECT c.id FROM connector_jobs c
+      JOIN (SELECT o.id, row_number() OVER (PARTITION BY o.firm_id ORDER BY o.received_at, o.id)
+                     + coalesce(r.n, 0) AS turn
+              FROM connector_jobs o
+              LEFT JOIN (SELECT firm_id, count(*) AS n FROM connector_jobs
+                          WHERE status = 'running' AND lease_expires_at >= now() GROUP BY firm_id) r
+                ON r.firm_id = o.firm_id
+             WHERE o.status = 'pending' OR (o.status = 'running' AND o.lease_expires_at < now())) t
+        ON t.id = c.id
+     ORDER BY t.turn, c.received_at, c.id
+     LIMIT $3
+     FOR UPDATE OF c SKIP LOCKED)
+ RETURNING j.*`;
+
 /** The `connector_jobs` lifecycle: claim with a lease, heartbeat, release, fenced completion. */
 export class JobStore {
   constructor(
@@ -98,23 +117,12 @@ export class JobStore {
 
   /**
    * Claims up to `limit` pending jobs, or running ones whose lease expired (their process died). SKIP LOCKED
-   * lets several connector replicas claim side by side without waiting on each other.
+   * lets several connector replicas claim side by side without waiting on each other. Firms take turns: a
+   * job's turn is its place among its firm's open jobs plus the jobs its firm already has running, so a firm
+   * with one job is claimed next, not after another firm's hundreds recorded before it.
    */
   async claim(limit: number): Promise<ClaimedJob[]> {
-    const rows = await this.dataSource.query(
-      `UPDATE connector_jobs j
-          SET status = 'running', claim_count = j.claim_count + 1, worker_id = $1,
-              lease_expires_at = now() + make_interval(secs => $2::double precision / 1000),
-              heartbeat_at = now(), started_at = COALESCE(j.started_at, now())
-        WHERE j.id IN (
-          SELECT id FROM connector_jobs
-           WHERE status = 'pending' OR (status = 'running' AND lease_expires_at < now())
-           ORDER BY received_at, id
-           LIMIT $3
-           FOR UPDATE SKIP LOCKED)
-       RETURNING j.*`,
-      [this.workerId, this.leaseMs, limit],
-    );
+    const rows = await this.dataSource.query(CLAIM_SQL, [this.workerId, this.leaseMs, limit]);
     return returnedRows<JobRow>(rows).map(toClaimed);
   }
 

@@ -13,7 +13,12 @@ function client(answers: (() => Response)[], retry = { maxAttempts: 3, baseDelay
     resetTimeoutMs: 60_000,
     volumeThreshold: 100,
   });
-  const limiter = new PortalLimiter({ perMinute: 0, perAccountConcurrency: 2, maxConcurrent: 4 });
+  const limiter = new PortalLimiter({
+    perMinute: 0,
+    perAccountConcurrency: 2,
+    perFirmConcurrency: 2,
+    maxConcurrent: 4,
+  });
   let calls = 0;
   const http = new PortalHttpClient({
     baseUrl: 'http://portal/esign',
@@ -71,6 +76,20 @@ describe('PortalHttpClient retries', () => {
     await expect(slow.get()).rejects.toMatchObject({ code: 'rate_limited' });
     expect(slow.calls()).toBe(1);
     await slow.close();
+  });
+
+  it('reports a Retry-After beyond the bound at once, and holds every later call until the portal allows', async () => {
+    const c = client([throttled('60'), ok]);
+    const started = Date.now();
+    await expect(c.get()).rejects.toMatchObject({ code: 'rate_limited', retryAfterMs: 60_000 });
+    // The next job's call does not reach the throttled portal: it fails with the time left to wait.
+    const next = await c.get().catch((e: unknown) => e);
+    expect(next).toMatchObject({ code: 'rate_limited', retryable: true });
+    expect((next as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(55_000);
+    expect((next as { retryAfterMs: number }).retryAfterMs).toBeLessThanOrEqual(60_000);
+    expect(c.calls()).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await c.close();
   });
 
   it('does not retry a refusal', async () => {

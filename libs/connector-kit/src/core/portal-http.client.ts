@@ -3,10 +3,10 @@ import type { Category } from '@practice-sync/contracts';
 import type { RetryOptions } from './connector-config';
 import type { ConnectorMetrics } from './connector-metrics';
 import { errorForFetchFailure, errorForHttpStatus, parseJsonBody } from './http-error-mapping';
+import { currentJobFirm } from './job-context';
 import type { PortalBreaker } from './portal-breaker';
 import { CircuitOpenError } from './portal-breaker';
-import type { PortalError } from './portal-error';
-import { isPortalError } from './portal-error';
+import { isPortalError, PortalError } from './portal-error';
 import type { PortalLimiter } from './portal-limiter';
 import type { PortalTransport } from './portal-transport';
 import { undiciTransport } from './portal-transport';
@@ -24,6 +24,8 @@ export interface PortalGetRequest {
   what: string;
   /** The portal account the call is charged to (rate limits are per account); default "default". */
   account?: string;
+  /** The firm the call is charged to (its fair share); default: the firm of the job being run, if any. */
+  firm?: string;
 }
 
 export interface PortalRequest extends PortalGetRequest {
@@ -53,6 +55,9 @@ export interface PortalHttpOptions {
 }
 
 const NO_RETRY: RetryOptions = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
+
+/** A call held back by this process because the portal's last Retry-After has not passed (no portal call made). */
+class PortalPaused extends PortalError {}
 
 /** Transient failures worth another attempt of the same call; an open circuit is not (it fails fast). */
 function isTransient(error: unknown): error is PortalError {
@@ -94,13 +99,24 @@ export class PortalHttpClient {
     return this.request(request, decode);
   }
 
+  /**
+   * Honours Retry-After up to the retry bound (`retry.maxDelayMs`): a portal asking for a longer wait is answered
+   * at once by failing the call `rate_limited` with the portal's `retryAfterMs`, which the job reports so the
+   * orchestrator re-queues it for then, instead of a worker sitting in a long in-process wait.
+   */
   async request<T>(request: PortalRequest, decode: (body: unknown) => T): Promise<T> {
     const retry = this.options.retry ?? NO_RETRY;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(request, decode);
       } catch (error) {
-        if (isPortalError(error)) this.options.metrics.portalError(request.category, error.code);
+        if (isPortalError(error) && !(error instanceof PortalPaused)) {
+          this.options.metrics.portalError(request.category, error.code);
+        }
+        if (isPortalError(error) && error.code === 'rate_limited' && error.retryAfterMs !== undefined) {
+          // Every call of this process waits for the portal's "not before", not only this one.
+          if (!(error instanceof PortalPaused)) this.options.limiter?.pauseFor(error.retryAfterMs);
+        }
         if (!isTransient(error) || attempt >= retry.maxAttempts || request.signal.aborted) throw error;
         const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
         const jittered = Math.round(this.random() * backoff);
@@ -108,16 +124,31 @@ export class PortalHttpClient {
         // A portal asking us to wait longer than we may is answered by failing (retryable) for later.
         if (wait > retry.maxDelayMs) throw error;
         this.options.metrics.retried(request.category, error.code);
+        if (error.retryAfterMs !== undefined) this.options.metrics.rateLimitWaited(wait / 1000);
         await abortableSleep(wait, request.signal);
       }
     }
   }
 
   private async once<T>(request: PortalRequest, decode: (body: unknown) => T): Promise<T> {
-    const guarded = () => this.options.breaker.run(() => this.call(request, decode));
+    const limiter = this.options.limiter;
+    const guarded = () => {
+      const paused = limiter?.pausedForMs() ?? 0;
+      if (paused > 0) {
+        const seconds = Math.ceil(paused / 1000);
+        return Promise.reject(
+          new PortalPaused(
+            'rate_limited',
+            `the portal is throttling requests; it allows the next call for ${request.what} in ${seconds} s`,
+            { retryAfterMs: paused },
+          ),
+        );
+      }
+      return this.options.breaker.run(() => this.call(request, decode));
+    };
     try {
-      const limiter = this.options.limiter;
-      return await (limiter ? limiter.schedule(request.account ?? 'default', guarded) : guarded());
+      const key = { firm: request.firm ?? currentJobFirm() ?? '', account: request.account ?? 'default' };
+      return await (limiter ? limiter.schedule(key, guarded) : guarded());
     } catch (error) {
       if (error instanceof CircuitOpenError) {
         this.options.metrics.portalRequest(request.category, 'breaker_open');

@@ -25,6 +25,12 @@ export const SyncJobCompletedSchema = z.object({
   /** A human explanation: what happened and what to do about it. Never contains a secret. */
   errorMessage: z.string().nullable(),
   retryable: z.boolean(),
+  /**
+   * For a `rate_limited` failure: how long (ms, from `finishedAt`) the portal asked to wait before the next
+   * call (its Retry-After). The orchestrator re-queues the job for then without spending an attempt. Absent
+   * or null: no hint (older connectors, other failures).
+   */
+  retryAfterMs: z.number().int().nonnegative().nullable().optional(),
   counts: CountsSchema,
   /**
    * Per part of a multi-part category (AIS, TIS, Form 26AS): fetched or failed, with its reason. Null for a

@@ -1,0 +1,67 @@
+import { PortalLimiter } from './portal-limiter';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('PortalLimiter', () => {
+  it("serves a firm's single call next to another firm's hundreds, not after them", async () => {
+    const limiter = new PortalLimiter({
+      perMinute: 0,
+      perAccountConcurrency: 4,
+      perFirmConcurrency: 2,
+      maxConcurrent: 4,
+    });
+    const started: string[] = [];
+    const call = (name: string) => () => {
+      started.push(name);
+      return sleep(20);
+    };
+    // Firm A: 40 calls over 40 GSTINs, all queued before firm B's one call.
+    const busy = Array.from({ length: 40 }, (_, i) =>
+      limiter.schedule({ firm: 'A', account: `gstin-${i}` }, call(`A${i}`)),
+    );
+    const single = limiter.schedule({ firm: 'B', account: 'gstin-b' }, call('B'));
+    await Promise.all([...busy, single]);
+    // A holds at most its share (2 of 4 slots), so B starts in the first round rather than after 40 calls.
+    expect(started.indexOf('B')).toBeLessThan(3);
+    expect(started).toHaveLength(41);
+    await limiter.stop();
+  });
+
+  it('keeps the rate per account of a firm', async () => {
+    const limiter = new PortalLimiter({
+      perMinute: 2,
+      perAccountConcurrency: 4,
+      perFirmConcurrency: 4,
+      maxConcurrent: 8,
+    });
+    let served = 0;
+    const calls = Array.from({ length: 3 }, () =>
+      limiter.schedule({ firm: 'A', account: 'gstin-1' }, async () => {
+        served++;
+      }),
+    );
+    await sleep(200);
+    // The third call waits for the next minute's budget; another account of the firm is not held up.
+    expect(served).toBe(2);
+    await limiter.schedule({ firm: 'A', account: 'gstin-2' }, async () => undefined);
+    expect(served).toBe(2);
+    void limiter.stop();
+    void Promise.allSettled(calls);
+  });
+
+  it("remembers the portal's Retry-After", () => {
+    let now = 1_000_000;
+    const limiter = new PortalLimiter(
+      { perMinute: 0, perAccountConcurrency: 1, perFirmConcurrency: 1, maxConcurrent: 1 },
+      () => now,
+    );
+    expect(limiter.pausedForMs()).toBe(0);
+    limiter.pauseFor(30_000);
+    limiter.pauseFor(10_000); // a shorter wait never shortens the pause
+    now += 5_000;
+    expect(limiter.pausedForMs()).toBe(25_000);
+    now += 30_000;
+    expect(limiter.pausedForMs()).toBe(0);
+    void limiter.stop();
+  });
+});

@@ -11,8 +11,8 @@ export * from './events/sync-job-requested/sync-job-requested.event';
 export * from './events/sync-run-changed/sync-run-changed.event';
 export * from './identifiers';
 export * from './outcomes';
-export * from './portal-dates';
 export * from './periods';
+export * from './portal-dates';
 export * from './schedule-timing';
 export * from './topics';
 

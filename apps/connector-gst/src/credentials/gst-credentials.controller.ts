@@ -57,10 +57,15 @@ async function portalCall<T>(call: () => Promise<T>, whatNext?: string): Promise
   try {
     return await call();
   } catch (error) {
-    if (error instanceof GstAuthRefused) {
-      const title = error.code === 'AUTH403' ? 'GST access locked by the portal' : 'Portal refused';
-      throw new ProblemException(422, title, whatNext ? `${error.message}; ${whatNext}` : error.message);
-    }
+    // A lock-out's message already says until when and what to do; other refusals get the next step.
+    if (error instanceof GstAuthRefused && error.code === 'AUTH403')
+      throw new ProblemException(422, 'GST access locked by the portal', error.message);
+    if (error instanceof GstAuthRefused)
+      throw new ProblemException(
+        422,
+        'Portal refused',
+        whatNext ? `${error.message}; ${whatNext}` : error.message,
+      );
     if (isPortalError(error)) throw new ProblemException(502, 'Portal unavailable', error.message);
     throw error;
   }

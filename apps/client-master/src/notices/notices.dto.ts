@@ -1,36 +1,12 @@
 import type { Category, NoticeStatus } from '@practice-sync/contracts';
 import { ISO_DATE_PATTERN, NoticeCategories, NoticeStatuses, portalOf } from '@practice-sync/contracts';
-import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 
-import { MAX_LIMIT } from '../common/cursor';
+import { PageQueryDto } from '../common/page-query.dto';
 
 export const NOTICE_PORTALS = [...new Set(NoticeCategories.map(portalOf))];
 
-export class ListNoticesQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
-
+export class ListNoticesQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   clientId?: string;

@@ -1,22 +1,9 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 
-import { MAX_LIMIT } from '../common/cursor';
+import { PageQueryDto } from '../common/page-query.dto';
 import type { RecordChangeEntity, RecordEntity } from './record.entity';
 
-export class ListRecordsQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
-
+export class ListRecordsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -28,19 +15,7 @@ export class ListRecordsQueryDto {
   period?: string;
 }
 
-export class ListChangesQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
-
+export class ListChangesQueryDto extends PageQueryDto {
   /** Only changes recorded after this instant (ISO 8601). */
   @IsOptional()
   @IsISO8601({ strict: true })

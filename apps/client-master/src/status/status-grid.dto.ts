@@ -1,23 +1,10 @@
 import { Categories, JobOutcomes } from '@practice-sync/contracts';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 
-import { MAX_LIMIT } from '../common/cursor';
+import { PageQueryDto } from '../common/page-query.dto';
 import { ValidationProblem } from '../problems/problem';
 
-export class StatusGridQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
-
+export class StatusGridQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(Categories, { message: `must be one of ${Categories.join(', ')}` })
   category?: string;

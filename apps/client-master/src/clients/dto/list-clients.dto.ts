@@ -1,21 +1,8 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 
-import { MAX_LIMIT } from '../../common/cursor';
+import { PageQueryDto } from '../../common/page-query.dto';
 
-export class ListClientsQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
-
+export class ListClientsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(50)

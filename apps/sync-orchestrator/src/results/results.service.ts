@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Envelope, SyncJobCompleted } from '@practice-sync/contracts';
 import { portalOf, SyncJobCompletedEvent } from '@practice-sync/contracts';
 import type { HandlerContext } from '@practice-sync/messaging';
+import type { EntityManager } from 'typeorm';
 
 import type { Clock } from '../common/clock';
 import { CLOCK } from '../common/clock';
@@ -15,6 +16,7 @@ import { moveJob } from '../sync-runs/run-totals';
 import { SyncJobEntity } from '../sync-runs/sync-job.entity';
 import { SyncRunEntity } from '../sync-runs/sync-run.entity';
 import { totalsColumns, totalsOf } from '../sync-runs/sync-run.mapper';
+import type { ResultDecision } from './result-decision';
 import { decideResult, spentAttempts } from './result-decision';
 
 /** What the results handler needs of the consumer's context: its transaction and its after-commit hook. */
@@ -81,14 +83,7 @@ export class ResultsService {
       // No jitter: the portal named the moment, and the connector lines up the calls that come back then in its
       // fair (per-firm) queue, holding any that arrive early until the portal's time.
       const delay = decision.delayMs;
-      await manager.update(SyncJobEntity, job.id, {
-        ...decision.patch,
-        deadlineAt: null,
-        nextAttemptAt: new Date(now.getTime() + delay),
-        updatedAt: now,
-      });
-      Object.assign(run, totalsColumns(moveJob(totalsOf(run), decision.from, 'pending')));
-      await saveRunAndAnnounce(manager, run, this.announceOptions(now, envelope.id));
+      await this.requeue(manager, run, job.id, decision, delay, now, envelope.id);
       ctx.afterCommit(() => {
         this.metrics.jobDeferred(portalOf(result.category), delay / 1000);
         // The portal is throttled for everyone until then: none of its jobs is sent meanwhile.
@@ -104,14 +99,7 @@ export class ResultsService {
     }
     if (decision.kind === 'retry') {
       const delay = backoffMs(spentAttempts(result.attempt, job.deferrals), this.retryPolicy());
-      await manager.update(SyncJobEntity, job.id, {
-        ...decision.patch,
-        deadlineAt: null,
-        nextAttemptAt: new Date(now.getTime() + delay),
-        updatedAt: now,
-      });
-      Object.assign(run, totalsColumns(moveJob(totalsOf(run), decision.from, 'pending')));
-      await saveRunAndAnnounce(manager, run, this.announceOptions(now, envelope.id));
+      await this.requeue(manager, run, job.id, decision, delay, now, envelope.id);
       ctx.afterCommit(() => {
         this.metrics.jobRetried(portalOf(result.category), result.errorCode ?? 'internal');
       });
@@ -131,6 +119,26 @@ export class ResultsService {
       // see it committed).
       this.dispatcher.nudge();
     });
+  }
+
+  /** Back to `pending` for `delayMs` (a retry's back-off or the portal's Retry-After), and the run's totals. */
+  private async requeue(
+    manager: EntityManager,
+    run: SyncRunEntity,
+    jobId: string,
+    decision: Extract<ResultDecision, { kind: 'retry' | 'defer' }>,
+    delayMs: number,
+    now: Date,
+    causationId: string,
+  ): Promise<void> {
+    await manager.update(SyncJobEntity, jobId, {
+      ...decision.patch,
+      deadlineAt: null,
+      nextAttemptAt: new Date(now.getTime() + delayMs),
+      updatedAt: now,
+    });
+    Object.assign(run, totalsColumns(moveJob(totalsOf(run), decision.from, 'pending')));
+    await saveRunAndAnnounce(manager, run, this.announceOptions(now, causationId));
   }
 
   private retryPolicy() {

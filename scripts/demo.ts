@@ -48,6 +48,10 @@ interface Job {
   errorMessage: string | null;
   counts: { added: number; updated: number; removed: number; unchanged: number };
   parts: { name: string; status: string; records: number; errorMessage: string | null }[] | null;
+  taxpayers: {
+    counts: { succeeded: number; unsuccessful: number; noChange: number };
+    items: { name: string; outcome: string; reason: string | null }[];
+  } | null;
 }
 
 const DEMO_CLIENTS: {
@@ -251,6 +255,12 @@ async function main(): Promise<void> {
                 ? `${job.errorCode ?? ''} ${job.errorMessage ?? ''}`.trim()
                 : '';
       console.log(`  ${job.category.padEnd(28)} ${String(job.outcome).padEnd(10)} ${detail}`);
+      // e-sign: each taxpayer of the client file, as a practice's e-sign log shows them.
+      for (const t of job.taxpayers?.items ?? []) {
+        const label =
+          t.outcome === 'unsuccessful' ? 'not synced' : t.outcome === 'no_change' ? 'no change' : 'synced';
+        console.log(`    ${t.name.padEnd(26)} ${label.padEnd(10)} ${t.reason ?? ''}`.trimEnd());
+      }
     }
   }
   console.log(`

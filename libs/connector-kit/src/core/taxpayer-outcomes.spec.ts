@@ -1,3 +1,5 @@
+import { SyncJobCompletedSchema } from '@practice-sync/contracts';
+
 import { taxpayerOutcomes } from './taxpayer-outcomes';
 
 describe('taxpayerOutcomes', () => {
@@ -35,8 +37,7 @@ describe('taxpayerOutcomes', () => {
 });
 
 describe('taxpayerOutcomes bounds', () => {
-  it('keeps ids, names and reasons within what sync.job.completed accepts', async () => {
-    const { SyncJobCompletedSchema } = await import('@practice-sync/contracts');
+  it('keeps ids, names and reasons within what sync.job.completed accepts', () => {
     const result = taxpayerOutcomes(
       Array.from({ length: 250 }, (_, i) => ({
         id: `tp-${i}-${'x'.repeat(300)}`,

@@ -76,8 +76,9 @@ describe('GSTR-2B generator', () => {
   });
 
   it('is generated on the 14th of the month after the period', () => {
-    expect(isGenerated('022025', new Date('2025-03-13T23:59:59Z'))).toBe(false);
-    expect(isGenerated('022025', new Date('2025-03-14T00:00:00Z'))).toBe(true);
+    // Midnight IST on the 14th is 18:30 UTC on the 13th.
+    expect(isGenerated('022025', new Date('2025-03-13T18:29:59Z'))).toBe(false);
+    expect(isGenerated('022025', new Date('2025-03-13T18:30:00Z'))).toBe(true);
     expect(isGenerated('032025', new Date('2025-03-20T00:00:00Z'))).toBe(false);
     expect(isGenerated('122024', new Date('2025-01-14T00:00:00Z'))).toBe(true);
     expect(isGenerated('012026', new Date('2025-03-20T00:00:00Z'))).toBe(false);

@@ -1,5 +1,6 @@
 import type { ReturnPeriod } from './dates';
 import { daysInMonth, formatPeriod, gstDate, parsePeriod, utc } from './dates';
+import { IST_OFFSET_MS } from './ist';
 import { gstinFor, stateCode, tradeName } from './names';
 import type { Rng } from './prng';
 import { rngFor } from './prng';
@@ -77,8 +78,9 @@ export function generationDate(rtnprd: string): Date {
   return month === 12 ? utc(year + 1, 1, 14) : utc(year, month + 1, 14);
 }
 
+/** Whether the 2B exists at `now`: from midnight IST on its generation date, as the portal (and the services) see it. */
 export function isGenerated(rtnprd: string, now: Date): boolean {
-  return now.getTime() >= generationDate(rtnprd).getTime();
+  return now.getTime() >= generationDate(rtnprd).getTime() - IST_OFFSET_MS;
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;

@@ -6,6 +6,7 @@ import { parsePeriod } from './dates';
 import { salesDocument } from './gst-sections.generator';
 import type { Gstr2bDocument } from './gstr2b.generator';
 import { generateGstr2b, isGenerated } from './gstr2b.generator';
+import { istMidnight } from './ist';
 import type { FiledReturn } from './itr-returns.generator';
 import { filedReturns } from './itr-returns.generator';
 import { LruCache } from './lru-cache';
@@ -38,10 +39,10 @@ export class WorldService {
     return this.clock.now();
   }
 
-  /** Whether the return period has begun (a future period has no data at all). */
+  /** Whether the return period has begun, in India's time (a future period has no data at all). */
   periodStarted(rtnprd: string): boolean {
     const { month, year } = parsePeriod(rtnprd);
-    return Date.UTC(year, month - 1, 1) <= this.clock.now().getTime();
+    return istMidnight(year, month, 1) <= this.clock.now().getTime();
   }
 
   gstr2bFor(gstin: string, rtnprd: string): Gstr2bLookup {

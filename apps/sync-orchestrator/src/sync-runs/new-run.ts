@@ -4,7 +4,9 @@ import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
 import { runChangedEvent } from './run-events';
+import { emptyTotals } from './run-totals';
 import { SyncRunEntity } from './sync-run.entity';
+import { totalsColumns } from './sync-run.mapper';
 import type { RunPeriods, RunSelection } from './sync-runs.dto';
 
 export interface NewRun {
@@ -33,16 +35,7 @@ export async function insertRun(manager: EntityManager, input: NewRun, now: Date
     cancelledAt: null,
     progressEmittedAt: null,
     progressDirty: false,
-    jobsTotal: 0,
-    pending: 0,
-    running: 0,
-    succeeded: 0,
-    noChange: 0,
-    failed: 0,
-    skipped: 0,
-    cancelled: 0,
-    noData: 0,
-    partial: 0,
+    ...totalsColumns(emptyTotals()),
     fanOutPage: 0,
     fanOutCursor: null,
     fanOutLeaseUntil: null,

@@ -1,5 +1,7 @@
-// Three suites: unit (*.spec.ts, pure, fast), integration (*.integration-spec.ts, real Kafka + PostgreSQL,
-// one service at a time) and e2e (apps/e2e, the whole stack through the public API).
+// Three suites: unit (*.spec.ts, pure, fast, no I/O: jest.unit-no-io.js fails a test that listens on a port
+// or opens a socket), integration (*.integration-spec.ts, real servers, Kafka and PostgreSQL, one service at a
+// time) and e2e (apps/e2e, the whole stack through the public API). Test helpers live in libs/testing and in
+// each project's test/ folder, outside src/.
 const { pathsToModuleNameMapper } = require('./jest.paths');
 
 const swc = [
@@ -26,7 +28,12 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/jest.unit-no-io.js'],
+    },
     {
       ...common,
       displayName: 'integration',

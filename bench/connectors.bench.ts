@@ -8,15 +8,15 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-import type { ConnectorProcess } from '@practice-sync/connector-kit';
+import type { Category, Portal, Subject, SyncJobRequested } from '@practice-sync/contracts';
+import { gstinCheckCharacter, portalOf } from '@practice-sync/contracts';
+import type { ConnectorProcess } from '@practice-sync/testing';
 import {
   createScratchDatabase,
   KafkaProbe,
   startConnectorProcess,
   startSandboxProcess,
-} from '@practice-sync/connector-kit';
-import type { Category, Portal, Subject, SyncJobRequested } from '@practice-sync/contracts';
-import { gstinCheckCharacter, portalOf } from '@practice-sync/contracts';
+} from '@practice-sync/testing';
 import { v7 as uuidv7 } from 'uuid';
 
 const ROOT = join(__dirname, '..');
@@ -61,7 +61,7 @@ export async function run() {
   const baseDb = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const tag = `bench_${Date.now().toString(36)}`;
   const db = await createScratchDatabase(baseDb, tag);
-  const sandbox = await startSandboxProcess(ROOT, {
+  const sandbox = await startSandboxProcess({
     SANDBOX_START_AT: '2025-06-25T10:00:00Z',
     SANDBOX_QUEUE_READY_MS: '0',
     SANDBOX_ITR_JOB_READY_MS: '0',
@@ -85,7 +85,7 @@ export async function run() {
       );
     }
     for (const portal of ['gst', 'itr', 'esign'] as const) {
-      connectors[portal] = await startConnectorProcess(ROOT, `connector-${portal}`, {
+      connectors[portal] = await startConnectorProcess(`connector-${portal}`, {
         KAFKA_BROKERS: brokers.join(','),
         KAFKA_TOPIC_PREFIX: prefix,
         KAFKA_PARTITIONS: '4',

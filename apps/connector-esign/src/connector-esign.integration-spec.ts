@@ -1,63 +1,31 @@
-import { join } from 'node:path';
-
-import type { ConnectorProcess, KafkaProbe, SandboxProcess } from '@practice-sync/connector-kit';
-import {
-  createScratchDatabase,
-  KafkaProbe as Probe,
-  startConnectorProcess,
-  startSandboxProcess,
-} from '@practice-sync/connector-kit';
-import type { SyncJobCompleted, SyncJobRequested } from '@practice-sync/contracts';
+import type { SyncJobRequested } from '@practice-sync/contracts';
 import { runServiceMigrations } from '@practice-sync/persistence';
-import { testInfra, uniqueName, waitFor } from '@practice-sync/testing';
+import type { ConnectorProcess, KafkaProbe, SandboxProcess } from '@practice-sync/testing';
+import { ConnectorHarness, waitFor } from '@practice-sync/testing';
 import { v7 as uuidv7 } from 'uuid';
 
 import { loadConnectorEsignConfig } from './config/connector-esign.config';
 import { connectorEsignDatabaseOptions } from './database.options';
-
-const ROOT = join(__dirname, '../../..');
 
 /**
  * connector-esign as a process against the sandbox (X-Api-Key required), with real Kafka and PostgreSQL:
  * the account key, signing requests with certificates, no_change, a refused key, and a kill mid-batch.
  */
 describe('connector-esign against the sandbox', () => {
-  const infra = testInfra();
-  const firmId = uuidv7();
-  const prefix = `${infra.topicPrefix}${uniqueName('esign')}.`;
+  const harness = new ConnectorHarness({
+    portal: 'esign',
+    migrate: (url) =>
+      runServiceMigrations(connectorEsignDatabaseOptions(loadConnectorEsignConfig({ DATABASE_URL: url }))),
+    sandboxEnv: { SANDBOX_START_AT: '2025-06-25T10:00:00Z' },
+    connectorEnv: { JOB_LEASE_MS: '3000', WORKER_CONCURRENCY: '4' },
+  });
+  const { firmId, run, api } = harness;
   let sandbox: SandboxProcess;
   let connector: ConnectorProcess;
   let probe: KafkaProbe;
-  let drop: () => Promise<void>;
-  let env: Record<string, string>;
 
-  beforeAll(async () => {
-    const db = await createScratchDatabase(infra.databaseUrl, uniqueName('cesign'));
-    drop = db.drop;
-    sandbox = await startSandboxProcess(ROOT, { SANDBOX_START_AT: '2025-06-25T10:00:00Z' });
-    await runServiceMigrations(
-      connectorEsignDatabaseOptions(loadConnectorEsignConfig({ DATABASE_URL: db.url })),
-    );
-    probe = await Probe.start(infra.kafkaBrokers, prefix, 'probe');
-    env = {
-      KAFKA_BROKERS: infra.env.KAFKA_BROKERS,
-      KAFKA_TOPIC_PREFIX: prefix,
-      KAFKA_PARTITIONS: '2',
-      DATABASE_URL: db.url,
-      PORTAL_BASE_URL: `${sandbox.url}/esign`,
-      JOB_POLL_INTERVAL_MS: '200',
-      JOB_LEASE_MS: '3000',
-      WORKER_CONCURRENCY: '4',
-    };
-    connector = await startConnectorProcess(ROOT, 'connector-esign', env);
-  });
-
-  afterAll(async () => {
-    await connector?.stop();
-    await probe?.stop();
-    await sandbox?.stop();
-    await drop?.();
-  });
+  beforeAll(async () => ({ sandbox, connector, probe } = await harness.start()));
+  afterAll(() => harness.stop());
 
   // One client per client file: snapshots (and so no_change) are per client and identifier.
   const clients = new Map<string, string>();
@@ -71,17 +39,7 @@ describe('connector-esign against the sandbox', () => {
     attempt: 1,
   });
 
-  async function run(jobs: SyncJobRequested[]): Promise<SyncJobCompleted[]> {
-    await probe.publishJobs('esign', firmId, jobs);
-    return probe.waitForResults(jobs.map((j) => j.jobId));
-  }
-
-  const putKey = async (apiKey: string) =>
-    fetch(`${connector.url}/internal/v1/firms/${firmId}/credentials/esign`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ apiKey }),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+  const putKey = (apiKey: string) => api('PUT', '/credentials/esign', { apiKey });
 
   it('fails credentials_missing without the account key, then fetches requests with certificates', async () => {
     const [missing] = await run([job('file-1')]);
@@ -142,7 +100,7 @@ describe('connector-esign against the sandbox', () => {
     await connector.kill();
     const doneAtKill = new Set(probe.results.filter((e) => ids.has(e.data.jobId)).map((e) => e.data.jobId));
     expect(doneAtKill.size).toBeLessThan(jobs.length);
-    connector = await startConnectorProcess(ROOT, 'connector-esign', env);
+    connector = await harness.restartConnector();
     await probe.waitForResults([...ids], 120_000);
     await sandbox.faults('esign', { latencyMs: 0 });
     // Settle: anything the outbox relays late would show up now.

@@ -1,22 +1,13 @@
-import { join } from 'node:path';
-
-import type { ConnectorProcess, KafkaProbe, SandboxProcess } from '@practice-sync/connector-kit';
-import {
-  createScratchDatabase,
-  KafkaProbe as Probe,
-  startConnectorProcess,
-  startSandboxProcess,
-} from '@practice-sync/connector-kit';
-import type { Category, SyncJobCompleted, SyncJobRequested } from '@practice-sync/contracts';
+import type { Category, SyncJobRequested } from '@practice-sync/contracts';
 import { gstinCheckCharacter } from '@practice-sync/contracts';
 import { runServiceMigrations } from '@practice-sync/persistence';
-import { testInfra, uniqueName, waitFor } from '@practice-sync/testing';
+import type { ConnectorProcess, KafkaProbe, SandboxProcess } from '@practice-sync/testing';
+import { ConnectorHarness, waitFor } from '@practice-sync/testing';
 import { v7 as uuidv7 } from 'uuid';
 
 import { loadConnectorGstConfig } from './config/connector-gst.config';
 import { connectorGstDatabaseOptions } from './database.options';
 
-const ROOT = join(__dirname, '../../..');
 const PERIOD = '052025';
 const CATEGORIES: Category[] = [
   'gst.gstr2b',
@@ -37,32 +28,13 @@ function gstin(n: number): string {
  * lapsed session.
  */
 describe('connector-gst against the sandbox', () => {
-  const infra = testInfra();
-  const firmId = uuidv7();
-  const clientId = uuidv7();
-  const prefix = `${infra.topicPrefix}${uniqueName('gst')}.`;
-  let sandbox: SandboxProcess;
-  let connector: ConnectorProcess;
-  let probe: KafkaProbe;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    const db = await createScratchDatabase(infra.databaseUrl, uniqueName('cgst'));
-    drop = db.drop;
+  const harness = new ConnectorHarness({
+    portal: 'gst',
+    migrate: (url) =>
+      runServiceMigrations(connectorGstDatabaseOptions(loadConnectorGstConfig({ DATABASE_URL: url }))),
     // 25 June 2025: May's 2B (14 June), GSTR-1 and 3B are out; some GSTINs have large (paged / queued) answers.
-    sandbox = await startSandboxProcess(ROOT, {
-      SANDBOX_START_AT: '2025-06-25T10:00:00Z',
-      SANDBOX_QUEUE_READY_MS: '300',
-    });
-    await runServiceMigrations(connectorGstDatabaseOptions(loadConnectorGstConfig({ DATABASE_URL: db.url })));
-    probe = await Probe.start(infra.kafkaBrokers, prefix, 'probe');
-    connector = await startConnectorProcess(ROOT, 'connector-gst', {
-      KAFKA_BROKERS: infra.env.KAFKA_BROKERS,
-      KAFKA_TOPIC_PREFIX: prefix,
-      KAFKA_PARTITIONS: '2',
-      DATABASE_URL: db.url,
-      PORTAL_BASE_URL: `${sandbox.url}/gst`,
-      JOB_POLL_INTERVAL_MS: '200',
+    sandboxEnv: { SANDBOX_START_AT: '2025-06-25T10:00:00Z', SANDBOX_QUEUE_READY_MS: '300' },
+    connectorEnv: {
       BREAKER_VOLUME_THRESHOLD: '3',
       BREAKER_ROLLING_WINDOW_MS: '2000',
       BREAKER_RESET_TIMEOUT_MS: '4000',
@@ -70,15 +42,16 @@ describe('connector-gst against the sandbox', () => {
       RETRY_MAX_ATTEMPTS: '2',
       RETRY_BASE_DELAY_MS: '50',
       ASYNC_POLL_INTERVAL_MS: '200',
-    });
+    },
   });
+  const { run, api } = harness;
+  const clientId = uuidv7();
+  let sandbox: SandboxProcess;
+  let connector: ConnectorProcess;
+  let probe: KafkaProbe;
 
-  afterAll(async () => {
-    await connector?.stop();
-    await probe?.stop();
-    await sandbox?.stop();
-    await drop?.();
-  });
+  beforeAll(async () => ({ sandbox, connector, probe } = await harness.start()));
+  afterAll(() => harness.stop());
 
   const job = (category: Category, g: string): SyncJobRequested => ({
     jobId: uuidv7(),
@@ -89,25 +62,6 @@ describe('connector-gst against the sandbox', () => {
     period: PERIOD,
     attempt: 1,
   });
-
-  async function run(jobs: SyncJobRequested[]): Promise<SyncJobCompleted[]> {
-    await probe.publishJobs('gst', firmId, jobs);
-    return probe.waitForResults(jobs.map((j) => j.jobId));
-  }
-
-  async function api(
-    method: string,
-    path: string,
-    body?: unknown,
-    firm = firmId,
-  ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await fetch(`${connector.url}/internal/v1/firms/${firm}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
 
   async function login(g: string): Promise<void> {
     expect((await api('PUT', `/credentials/gst/${g}`, { username: 'taxpayer-api-user' })).body).toMatchObject(

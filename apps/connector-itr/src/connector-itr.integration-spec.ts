@@ -1,21 +1,12 @@
-import { join } from 'node:path';
-
-import type { ConnectorProcess, KafkaProbe, SandboxProcess } from '@practice-sync/connector-kit';
-import {
-  createScratchDatabase,
-  KafkaProbe as Probe,
-  startConnectorProcess,
-  startSandboxProcess,
-} from '@practice-sync/connector-kit';
-import type { Category, SyncJobCompleted, SyncJobRequested } from '@practice-sync/contracts';
+import type { Category, SyncJobRequested } from '@practice-sync/contracts';
 import { runServiceMigrations } from '@practice-sync/persistence';
-import { testInfra, uniqueName } from '@practice-sync/testing';
+import type { KafkaProbe, SandboxProcess } from '@practice-sync/testing';
+import { ConnectorHarness } from '@practice-sync/testing';
 import { v7 as uuidv7 } from 'uuid';
 
 import { loadConnectorItrConfig } from './config/connector-itr.config';
 import { connectorItrDatabaseOptions } from './database.options';
 
-const ROOT = join(__dirname, '../../..');
 const CATEGORIES: Category[] = ['itr.filing_status', 'itr.returns', 'itr.notices_orders', 'itr.ais_tis_26as'];
 const PANS = ['AAACR0000K', 'AAAPR0001K'];
 
@@ -24,41 +15,20 @@ const PANS = ['AAACR0000K', 'AAAPR0001K'];
  * real Kafka and PostgreSQL.
  */
 describe('connector-itr against the sandbox', () => {
-  const infra = testInfra();
-  const firmId = uuidv7();
+  const harness = new ConnectorHarness({
+    portal: 'itr',
+    migrate: (url) =>
+      runServiceMigrations(connectorItrDatabaseOptions(loadConnectorItrConfig({ DATABASE_URL: url }))),
+    sandboxEnv: { SANDBOX_START_AT: '2025-06-25T10:00:00Z', SANDBOX_ITR_JOB_READY_MS: '300' },
+    connectorEnv: { ASYNC_POLL_INTERVAL_MS: '150' },
+  });
+  const { run, api } = harness;
   const clientId = uuidv7();
-  const prefix = `${infra.topicPrefix}${uniqueName('itr')}.`;
   let sandbox: SandboxProcess;
-  let connector: ConnectorProcess;
   let probe: KafkaProbe;
-  let drop: () => Promise<void>;
 
-  beforeAll(async () => {
-    const db = await createScratchDatabase(infra.databaseUrl, uniqueName('citr'));
-    drop = db.drop;
-    sandbox = await startSandboxProcess(ROOT, {
-      SANDBOX_START_AT: '2025-06-25T10:00:00Z',
-      SANDBOX_ITR_JOB_READY_MS: '300',
-    });
-    await runServiceMigrations(connectorItrDatabaseOptions(loadConnectorItrConfig({ DATABASE_URL: db.url })));
-    probe = await Probe.start(infra.kafkaBrokers, prefix, 'probe');
-    connector = await startConnectorProcess(ROOT, 'connector-itr', {
-      KAFKA_BROKERS: infra.env.KAFKA_BROKERS,
-      KAFKA_TOPIC_PREFIX: prefix,
-      KAFKA_PARTITIONS: '2',
-      DATABASE_URL: db.url,
-      PORTAL_BASE_URL: `${sandbox.url}/itr`,
-      JOB_POLL_INTERVAL_MS: '200',
-      ASYNC_POLL_INTERVAL_MS: '150',
-    });
-  });
-
-  afterAll(async () => {
-    await connector?.stop();
-    await probe?.stop();
-    await sandbox?.stop();
-    await drop?.();
-  });
+  beforeAll(async () => ({ sandbox, probe } = await harness.start()));
+  afterAll(() => harness.stop());
 
   const job = (category: Category, pan: string, period: string | null = null): SyncJobRequested => ({
     jobId: uuidv7(),
@@ -69,20 +39,6 @@ describe('connector-itr against the sandbox', () => {
     period,
     attempt: 1,
   });
-
-  async function run(jobs: SyncJobRequested[]): Promise<SyncJobCompleted[]> {
-    await probe.publishJobs('itr', firmId, jobs);
-    return probe.waitForResults(jobs.map((j) => j.jobId));
-  }
-
-  async function api(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${connector.url}/internal/v1/firms/${firmId}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
 
   it('fails credentials_missing without an account, consent_required without the PAN consent, calling nothing', async () => {
     const [noAccount] = await run([job('itr.filing_status', PANS[0])]);

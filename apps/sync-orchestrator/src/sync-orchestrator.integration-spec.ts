@@ -7,11 +7,11 @@ import { runServiceMigrations } from '@practice-sync/persistence';
 import { testInfra, waitFor } from '@practice-sync/testing';
 import { v7 as uuidv7 } from 'uuid';
 
+import type { FakeClient } from '../test/fake-peers';
+import { FakeClientMaster, FakeConnector } from '../test/fake-peers';
 import { AppModule } from './app.module';
 import { loadOrchestratorConfig } from './config/orchestrator.config';
 import { orchestratorDatabaseOptions } from './database.options';
-import type { FakeClient } from './testing/fake-peers';
-import { FakeClientMaster, FakeConnector } from './testing/fake-peers';
 
 interface Run {
   id: string;

@@ -25,6 +25,3 @@ export * from './migrations/1763900000000-CreatePortalAccess';
 export * from './nest/connector-kit.module';
 export * from './nest/problem';
 export * from './nest/tokens';
-export * from './testing/connector-harness';
-export * from './testing/sandbox-process';
-export * from './testing/scratch-database';

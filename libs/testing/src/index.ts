@@ -1,3 +1,12 @@
+export type { ApiAnswer, ConnectorHarnessOptions, ConnectorUnderTest } from './connector/connector-harness';
+export { ConnectorHarness } from './connector/connector-harness';
+export { KafkaProbe } from './connector/kafka-probe';
+export type { SandboxProcess } from './connector/sandbox-process';
+export { startSandboxProcess } from './connector/sandbox-process';
+export type { ScratchDatabase } from './connector/scratch-database';
+export { createScratchDatabase } from './connector/scratch-database';
+export type { ConnectorApp, ConnectorProcess, ServiceProcess } from './connector/service-process';
+export { startConnectorProcess, startServiceProcess } from './connector/service-process';
 export { kafkaAnswers } from './infra/kafka';
 export { postgresAnswers, withDatabase } from './infra/postgres';
 export type { PortalAccessGranted, PortalAccessRequest } from './stack/access';

@@ -1,4 +1,4 @@
-import { candidateGstins } from '../testing/candidate-gstins';
+import { candidateGstins } from '../../test/candidate-gstins';
 import { GSTR1_SECTIONS, gstr1aSection, gstr1Section, salesDocument } from './gst-sections.generator';
 
 const SEED = 'practice-sync';

@@ -1,7 +1,7 @@
 import { gstinProblem } from '@practice-sync/contracts';
 
+import { candidateGstins } from '../../test/candidate-gstins';
 import { gstr2bData } from '../gst/gstr2b.presenter';
-import { candidateGstins } from '../testing/candidate-gstins';
 import { generateGstr2b, GSTR2B_PAGE_SIZE, invoiceCount, isGenerated, pageCount } from './gstr2b.generator';
 
 const SEED = 'practice-sync';

@@ -4,7 +4,7 @@ import type { MetricValueWithName } from 'prom-client';
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
-import { collect, freshDataSource, infra, thing, ThingHappened, until } from '../test/messaging-fixture';
+import { collect, freshDataSource, infra, thing, ThingHappened, until } from '../../test/messaging-fixture';
 import { KafkaMessaging } from './kafka-messaging';
 import type { HandlerContext } from './types';
 

@@ -10,7 +10,7 @@ import {
   thing,
   ThingHappened,
   until,
-} from '../test/messaging-fixture';
+} from '../../test/messaging-fixture';
 import type { KafkaMessaging } from './kafka-messaging';
 
 const topic = Topics.ClientEvents;

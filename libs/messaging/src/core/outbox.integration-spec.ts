@@ -12,7 +12,7 @@ import {
   thing,
   ThingHappened,
   until,
-} from '../test/messaging-fixture';
+} from '../../test/messaging-fixture';
 import { KafkaMessaging } from './kafka-messaging';
 import { enqueueEvents } from './outbox';
 import type { OutboxRelayOptions } from './outbox-relay';
@@ -193,7 +193,7 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
     // Its own schema: no relay of the tests above may touch the row before the "restart".
     const { ds: crashDs, schema: crashSchema } = await freshDataSource(databaseUrl);
     // A separate process commits an outbox row and is SIGKILLed straight after, before any relay runs.
-    const script = path.join(__dirname, '../test/commit-then-crash.ts');
+    const script = path.join(__dirname, '../../test/commit-then-crash.ts');
     const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
       env: {
         ...process.env,

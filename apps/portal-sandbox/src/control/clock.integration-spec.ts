@@ -1,5 +1,5 @@
-import type { RunningSandbox } from '../testing/sandbox-test-app';
-import { PLAIN_NO_SESSIONS, startSandbox } from '../testing/sandbox-test-app';
+import type { RunningSandbox } from '../../test/sandbox-test-app';
+import { PLAIN_NO_SESSIONS, startSandbox } from '../../test/sandbox-test-app';
 
 const GSTIN = '27AAACR5055K1Z7';
 const PAN = 'AAAPL1234C';

@@ -1,7 +1,7 @@
+import { candidateGstins } from '../../test/candidate-gstins';
+import type { RunningSandbox } from '../../test/sandbox-test-app';
+import { PLAIN_NO_SESSIONS, startSandbox } from '../../test/sandbox-test-app';
 import { aesDecryptB64, sha256Hex } from '../gst/gst-crypto';
-import { candidateGstins } from '../testing/candidate-gstins';
-import type { RunningSandbox } from '../testing/sandbox-test-app';
-import { PLAIN_NO_SESSIONS, startSandbox } from '../testing/sandbox-test-app';
 import { salesCount } from '../world/gst-sections.generator';
 
 const SEED = 'practice-sync';

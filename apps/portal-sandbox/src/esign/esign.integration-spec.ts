@@ -1,5 +1,5 @@
-import type { RunningSandbox } from '../testing/sandbox-test-app';
-import { startSandbox } from '../testing/sandbox-test-app';
+import type { RunningSandbox } from '../../test/sandbox-test-app';
+import { startSandbox } from '../../test/sandbox-test-app';
 
 interface Page {
   items: { id: string; status: string; updatedAt: string }[];

@@ -7,8 +7,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { z } from 'zod';
 
-import { KafkaMessaging } from '../core/kafka-messaging';
-import { MessagingMigrations } from '../migrations/1763769600000-CreateMessagingTables';
+import { KafkaMessaging } from '../src/core/kafka-messaging';
+import { MessagingMigrations } from '../src/migrations/1763769600000-CreateMessagingTables';
 
 /** A contract used only by the messaging tests. */
 export const ThingHappened = defineEvent<{ thingId: string; value: number; padding?: string }>({

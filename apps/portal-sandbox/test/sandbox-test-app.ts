@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 
-import { createSandboxApp } from '../app.setup';
-import { loadSandboxConfig } from '../config/sandbox.config';
+import { createSandboxApp } from '../src/app.setup';
+import { loadSandboxConfig } from '../src/config/sandbox.config';
 
 /** The compatibility mode the connectors use until they implement sessions: plain JSON, no session on reads. */
 export const PLAIN_NO_SESSIONS = {

@@ -1,8 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-
 import type {
   ClientRecordsChanged,
   Envelope,
@@ -15,76 +10,13 @@ import { encodeEvent } from '@practice-sync/messaging';
 import type { Consumer, Producer } from 'kafkajs';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 
-import { jobsTopicOf } from '../core/job-intake';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-export interface ConnectorProcess {
-  url: string;
-  /** SIGKILL: the process dies mid-work, as on a crash. */
-  kill(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** Starts a connector's real main.ts as a child process on a free port and waits for /health/ready. */
-export async function startConnectorProcess(
-  repoRoot: string,
-  app: 'connector-gst' | 'connector-itr' | 'connector-esign',
-  env: Record<string, string>,
-): Promise<ConnectorProcess> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', join(repoRoot, `apps/${app}/src/main.ts`)],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}`);
-    if (
-      await fetch(`${url}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${app} did not become ready within 90 s`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const signal = async (sig: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
-    await exited;
-  };
-  return {
-    url,
-    kill: () => signal('SIGKILL'),
-    stop: async () => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await signal('SIGTERM');
-      clearTimeout(timer);
-    },
-  };
-}
+// The orchestrator's topic per portal (connector-kit's job intake reads the same ones).
+const JOB_TOPICS: Record<Portal, string> = {
+  gst: Topics.JobsGst,
+  itr: Topics.JobsItr,
+  esign: Topics.JobsEsign,
+};
+const jobsTopicOf = (portal: Portal): string => JOB_TOPICS[portal];
 
 /**
  * A test's view of Kafka around one connector: publishes SyncJobRequested like the orchestrator does and

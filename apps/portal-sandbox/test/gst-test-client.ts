@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
-import type { SealedRead } from '../gst/gst-crypto';
-import { aesDecryptB64, aesEncryptB64, openRead, rsaEncryptB64 } from '../gst/gst-crypto';
+import type { SealedRead } from '../src/gst/gst-crypto';
+import { aesDecryptB64, aesEncryptB64, openRead, rsaEncryptB64 } from '../src/gst/gst-crypto';
 import type { RunningSandbox } from './sandbox-test-app';
 
 export interface GstBody {

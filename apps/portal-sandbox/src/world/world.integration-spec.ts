@@ -1,5 +1,5 @@
-import type { RunningSandbox } from '../testing/sandbox-test-app';
-import { PLAIN_NO_SESSIONS, startSandbox } from '../testing/sandbox-test-app';
+import type { RunningSandbox } from '../../test/sandbox-test-app';
+import { PLAIN_NO_SESSIONS, startSandbox } from '../../test/sandbox-test-app';
 
 const PAN = 'AAAPL1234C';
 const GST_NEXT = (gstin: string, period: string) =>

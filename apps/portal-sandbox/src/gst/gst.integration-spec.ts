@@ -1,6 +1,6 @@
-import { candidateGstins } from '../testing/candidate-gstins';
-import type { RunningSandbox } from '../testing/sandbox-test-app';
-import { PLAIN_NO_SESSIONS, startSandbox } from '../testing/sandbox-test-app';
+import { candidateGstins } from '../../test/candidate-gstins';
+import type { RunningSandbox } from '../../test/sandbox-test-app';
+import { PLAIN_NO_SESSIONS, startSandbox } from '../../test/sandbox-test-app';
 import { invoiceCount } from '../world/gstr2b.generator';
 
 // The sandbox clock is pinned so which 2B periods exist does not depend on the day the tests run.

@@ -1,6 +1,6 @@
-import { GstTestClient } from '../testing/gst-test-client';
-import type { RunningSandbox } from '../testing/sandbox-test-app';
-import { startSandbox } from '../testing/sandbox-test-app';
+import { GstTestClient } from '../../test/gst-test-client';
+import type { RunningSandbox } from '../../test/sandbox-test-app';
+import { startSandbox } from '../../test/sandbox-test-app';
 
 const START_AT = '2025-03-10T09:00:00Z';
 const GSTIN = '27AAACR5055K1Z7';

@@ -1,5 +1,5 @@
-import type { RunningSandbox } from '../testing/sandbox-test-app';
-import { PLAIN_NO_SESSIONS, startSandbox } from '../testing/sandbox-test-app';
+import type { RunningSandbox } from '../../test/sandbox-test-app';
+import { PLAIN_NO_SESSIONS, startSandbox } from '../../test/sandbox-test-app';
 
 const GST_2B = '/gst/taxpayerapi/v4.0/returns/gstr2b?action=GET2B&gstin=27AAACR5055K1Z7&rtnprd=012025';
 const ITR = '/itr/portal/v1/filing-status?pan=AAAPL1234C';

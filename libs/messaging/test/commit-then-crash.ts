@@ -3,7 +3,7 @@ import 'reflect-metadata';
 
 import { createServiceDataSource } from '@practice-sync/persistence';
 
-import { enqueueEvents } from '../core/outbox';
+import { enqueueEvents } from '../src/core/outbox';
 import { thing, ThingHappened } from './messaging-fixture';
 
 async function main(): Promise<void> {

@@ -11,17 +11,23 @@ import type { Clock } from '../common/clock';
 import { CLOCK } from '../common/clock';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
-import { jobRequestedEvent } from '../fan-out/job-events';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
-import { spentAttempts } from '../results/result-decision';
-import { lockRun, saveRunAndAnnounce } from '../sync-runs/run-announcer';
-import type { JobBucket } from '../sync-runs/run-totals';
-import { bucketOf, moveJob } from '../sync-runs/run-totals';
-import { SyncJobEntity } from '../sync-runs/sync-job.entity';
-import type { SyncRunEntity } from '../sync-runs/sync-run.entity';
-import { totalsColumns, totalsOf } from '../sync-runs/sync-run.mapper';
+import { jobRequestedEvent } from '../runs/job-events';
+import { lockRun, saveRunAndAnnounce } from '../runs/run-announcer';
+import type { JobBucket } from '../runs/run-totals';
+import { bucketOf, moveJob } from '../runs/run-totals';
+import { totalsColumns, totalsOf } from '../runs/run-totals';
+import { SyncJobEntity } from '../runs/sync-job.entity';
+import type { SyncRunEntity } from '../runs/sync-run.entity';
 import type { CandidateGroup, InFlight } from './dispatch-policy';
-import { allocate, backoffMs, candidateLimits, openPortals, sameDataKey } from './dispatch-policy';
+import {
+  allocate,
+  backoffMs,
+  candidateLimits,
+  openPortals,
+  sameDataKey,
+  spentAttempts,
+} from './dispatch-policy';
 
 /**
  * Per running run and portal, the oldest pending jobs, as many as its firm (and the portal) has free slots.

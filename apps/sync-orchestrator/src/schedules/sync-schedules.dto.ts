@@ -7,7 +7,7 @@ import {
 } from '@practice-sync/contracts';
 import { z } from 'zod';
 
-import type { ClientSelection, RequestedPeriods } from '../sync-runs/sync-runs.dto';
+import type { ClientSelection, RequestedPeriods } from '../runs/run-scope';
 import { ClientSelectionSchema, RunPeriodsSchema } from '../sync-runs/sync-runs.dto';
 
 /** A zod refinement from a `(value) => problem | null` rule, so the message is the rule's own reason. */

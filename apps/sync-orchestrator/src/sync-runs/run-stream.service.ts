@@ -6,8 +6,8 @@ import { DataSource } from 'typeorm';
 
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
-import { SyncRunEntity } from './sync-run.entity';
-import { totalsOf } from './sync-run.mapper';
+import { totalsOf } from '../runs/run-totals';
+import { SyncRunEntity } from '../runs/sync-run.entity';
 
 const HEARTBEAT_MS = 15_000;
 

@@ -13,6 +13,11 @@ import type {
 import { GST_PERIOD_PATTERN, isCategoryOrAlias, isYearRange, JobOutcomes } from '@practice-sync/contracts';
 import { z } from 'zod';
 
+import type { RunPeriods, RunSelection } from '../runs/run-scope';
+
+/** Still named here by the client-master client; its home is runs/run-scope.ts. */
+export type { ClientSelection } from '../runs/run-scope';
+
 const nonEmptyList = z.array(z.string().trim().min(1).max(200)).min(1).max(10_000);
 
 /** Which clients a run covers; exactly one form (DESIGN.md, "Sync runs"). */
@@ -22,23 +27,6 @@ export const ClientSelectionSchema = z.union([
   z.object({ tags: nonEmptyList }).strict(),
   z.object({ offices: nonEmptyList }).strict(),
 ]);
-export type ClientSelection = z.infer<typeof ClientSelectionSchema>;
-
-/**
- * The clients of a retry run (POST …/retry): those with a failed job in run `retryOf`. Kept as a reference to
- * that run, never as a list of ids, so retrying 50,000 failures stores and answers one id. Never accepted as
- * a request's selection.
- */
-export interface RetrySelection {
-  retryOf: string;
-}
-
-/** What a run covers: a requested selection, or a retry's source run. */
-export type RunSelection = ClientSelection | RetrySelection;
-
-export function isRetrySelection(selection: RunSelection): selection is RetrySelection {
-  return typeof (selection as Partial<RetrySelection>).retryOf === 'string';
-}
 
 const GST_PERIOD_MESSAGE = 'must be a GST return period MMYYYY, e.g. 042025; omit it for the default';
 /** One run syncs one assessment year: "all years" would be as many runs, so null is refused with how to ask. */
@@ -58,14 +46,6 @@ export const RunPeriodsSchema = z
       .optional(),
   })
   .strict();
-/** The periods a request asks for, per portal. */
-export type RequestedPeriods = z.infer<typeof RunPeriodsSchema>;
-
-/**
- * The periods a run's jobs use: per portal, and per category where a category's default differs from its
- * portal's (`{ gst: '112026', 'gst.gstr2b': '102026' }`). A portal absent here has no jobs in the run.
- */
-export type RunPeriods = RequestedPeriods & Partial<Record<Category, string>>;
 
 export const CreateSyncRunRequestSchema = z
   .object({

@@ -1,7 +1,8 @@
 import type { Category } from '@practice-sync/contracts';
+import type { ClientSelection } from '@practice-sync/validation';
 
-/** Which clients a run covers; exactly one form (DESIGN.md, "Sync runs"). */
-export type ClientSelection = { all: true } | { ids: string[] } | { tags: string[] } | { offices: string[] };
+/** Which clients a run covers; exactly one form (DESIGN.md, "Sync runs"), as the request validation has it. */
+export type { ClientSelection };
 
 /**
  * The clients of a retry run (POST …/retry): those with a failed job in run `retryOf`. Kept as a reference to

@@ -1,6 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { expandCategories } from '@practice-sync/contracts';
+import type { CreateSyncRunRequestDto } from '@practice-sync/validation';
 import type { FindOptionsWhere } from 'typeorm';
 import { DataSource, In, LessThan, MoreThan } from 'typeorm';
 
@@ -17,7 +18,6 @@ import { SelectionCheck } from './selection-check';
 import { taxpayerCountsOf, toSyncJobDto, toSyncRunDto } from './sync-run.mapper';
 import type {
   ClientSummaryDto,
-  CreateSyncRunRequestDto,
   ListSyncJobsQueryDto,
   ListSyncRunsQueryDto,
   PageDto,

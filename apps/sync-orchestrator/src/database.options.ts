@@ -10,9 +10,9 @@ import { NoDataAndPartialOutcomes1795560000000 } from './migrations/179556000000
 import { RateLimitDeferrals1795563000000 } from './migrations/1795563000000-RateLimitDeferrals';
 import { ScheduleTimeZone1795566000000 } from './migrations/1795566000000-ScheduleTimeZone';
 import { JobClientNamesAndTaxpayers1795570019000 } from './migrations/1795570019000-JobClientNamesAndTaxpayers';
+import { SyncJobEntity } from './runs/sync-job.entity';
+import { SyncRunEntity } from './runs/sync-run.entity';
 import { SyncScheduleEntity } from './schedules/sync-schedule.entity';
-import { SyncJobEntity } from './sync-runs/sync-job.entity';
-import { SyncRunEntity } from './sync-runs/sync-run.entity';
 
 /** One definition for the running service and `migrate.ts`, so both see the same entities and migrations. */
 export function orchestratorDatabaseOptions(config: OrchestratorConfig): ServiceDataSourceOptions {

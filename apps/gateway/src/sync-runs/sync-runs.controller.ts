@@ -19,6 +19,7 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
+import { CreateSyncRunRequestDto } from '@practice-sync/validation';
 import type { Response } from 'express';
 
 import { Access, CurrentFirmId, WRITE_ROLES } from '../auth/access.decorator';
@@ -30,7 +31,6 @@ import { pipeEventStream } from '../upstream/event-stream';
 import type { InternalHttpClient } from '../upstream/internal-http-client';
 import { SYNC_ORCHESTRATOR } from '../upstream/upstream.module';
 import { UuidParamPipe } from '../validation/uuid-param.pipe';
-import { CreateSyncRunRequestDto } from './dto/create-sync-run-request.dto';
 import { ListSyncJobsQueryDto } from './dto/list-sync-jobs-query.dto';
 import {
   SyncJobListResponseDto,

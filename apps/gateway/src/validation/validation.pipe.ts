@@ -1,16 +1,9 @@
-import { ValidationPipe } from '@nestjs/common';
+import type { ValidationPipe } from '@nestjs/common';
+import { createValidationPipe as validationPipe } from '@practice-sync/validation';
 
-import { validationException } from './validation-errors';
+import { ValidationProblemException } from '../problems/problem';
 
-/** Unknown fields are rejected, not silently dropped: a typo in a field name should not pass unnoticed. */
+/** The shared request validation, failing as the gateway's 400 `validation` problem. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    // One message per field: `is required` is enough, `must be a string` on top of it is noise.
-    stopAtFirstError: true,
-    validationError: { target: true, value: true },
-    exceptionFactory: validationException,
-  });
+  return validationPipe((errors) => new ValidationProblemException(errors));
 }

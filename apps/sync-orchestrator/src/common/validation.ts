@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import type { z } from 'zod';
+import { createValidationPipe } from '@practice-sync/validation';
 
 export interface FieldError {
   field: string;
@@ -13,10 +13,19 @@ export class RequestValidationException extends BadRequestException {
   }
 }
 
-export function parseOrThrow<S extends z.ZodTypeAny>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new RequestValidationException(
-    result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message })),
-  );
+/** Request bodies: the shared class-validator DTOs, unknown fields refused. */
+export const validBody = createValidationPipe((errors) => new RequestValidationException(errors));
+
+/** Query strings: unknown parameters are dropped, as the internal API always did. */
+export const validQuery = createValidationPipe((errors) => new RequestValidationException(errors), {
+  forbidUnknown: false,
+});
+
+const FIRM_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The `firmId` path segment, checked before anything is read or stored for it. */
+export function firmIdOf(value: string): string {
+  if (!FIRM_ID.test(value))
+    throw new RequestValidationException([{ field: '(body)', message: 'must be a firm id' }]);
+  return value;
 }

@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 import { loadOrchestratorConfig } from '../config/orchestrator.config';
 import { orchestratorDatabaseOptions } from '../database.options';
-import { CANDIDATES_SQL, DISPATCH_LOCK_SQL, IN_FLIGHT_SQL } from './dispatcher.service';
+import { CANDIDATES_SQL, DISPATCH_LOCK_SQL, IN_FLIGHT_SQL } from './pending-jobs.step';
 
 interface PlanNode {
   'Node Type': string;

@@ -119,6 +119,11 @@ export function openPortals(
   return portals.filter((p) => (notBefore.get(p) ?? 0) <= nowMs);
 }
 
+/** The attempts a job has spent: its dispatches less the rate-limit deferrals. */
+export function spentAttempts(attempt: number, deferrals: number): number {
+  return Math.max(1, attempt - deferrals);
+}
+
 export interface RetryPolicy {
   maxAttempts: number;
   baseMs: number;

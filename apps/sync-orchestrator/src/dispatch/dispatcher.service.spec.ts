@@ -4,22 +4,28 @@ import type { DataSource } from 'typeorm';
 import { loadOrchestratorConfig } from '../config/orchestrator.config';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
 import { DispatcherService } from './dispatcher.service';
+import { LostJobsStep } from './lost-jobs.step';
+import { PendingJobsStep } from './pending-jobs.step';
+import { ProgressFlushStep } from './progress-flush.step';
+import { WaitersStep } from './waiters.step';
 
 /** The pass's steps replaced by counters: which of them each pass runs. */
 function dispatcherWithCountedSteps() {
   const config = loadOrchestratorConfig({ DISPATCH_POLL_MS: '250' });
   const registry = new Registry();
-  const service = new DispatcherService(
-    {} as DataSource,
-    config,
-    { now: () => new Date() },
-    new OrchestratorMetrics(registry),
-  );
+  const ds = {} as DataSource;
+  const clock = { now: () => new Date() };
+  const metrics = new OrchestratorMetrics(registry);
+  const lostJobs = new LostJobsStep(ds, config, clock, metrics);
+  const waiters = new WaitersStep(ds, config, clock, metrics);
+  const pendingJobs = new PendingJobsStep(ds, config, clock, metrics);
+  const progress = new ProgressFlushStep(ds, config, clock);
+  const service = new DispatcherService(config, metrics, lostJobs, waiters, pendingJobs, progress);
   const steps = {
-    expire: jest.spyOn(service, 'expireLostJobs').mockResolvedValue(0),
-    waiters: jest.spyOn(service, 'resolveWaiters').mockResolvedValue(0),
-    dispatch: jest.spyOn(service, 'dispatch').mockResolvedValue({ dispatched: 1, more: true }),
-    flush: jest.spyOn(service, 'flushProgress').mockResolvedValue(0),
+    expire: jest.spyOn(lostJobs, 'run').mockResolvedValue(0),
+    waiters: jest.spyOn(waiters, 'run').mockResolvedValue(0),
+    dispatch: jest.spyOn(pendingJobs, 'run').mockResolvedValue({ dispatched: 1, more: true }),
+    flush: jest.spyOn(progress, 'run').mockResolvedValue(0),
   };
   return { service, steps, registry };
 }

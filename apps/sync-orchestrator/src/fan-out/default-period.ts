@@ -9,7 +9,7 @@ import {
 import type { FieldError } from '@practice-sync/problems';
 import { ProblemException, ProblemType } from '@practice-sync/problems';
 
-import type { RequestedPeriods, RunPeriods } from '../sync-runs/sync-runs.dto';
+import type { RequestedPeriods, RunPeriods } from '../runs/run-scope';
 
 type PeriodPortal = Exclude<Portal, 'esign'>;
 

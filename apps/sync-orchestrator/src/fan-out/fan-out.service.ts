@@ -14,14 +14,14 @@ import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { DispatchWorker } from '../dispatch/dispatch.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
-import { saveRunAndAnnounce } from '../sync-runs/run-announcer';
-import { runChangedEvent } from '../sync-runs/run-events';
-import { addJobs } from '../sync-runs/run-totals';
-import { SyncJobEntity } from '../sync-runs/sync-job.entity';
-import { SyncRunEntity } from '../sync-runs/sync-run.entity';
-import { totalsColumns, totalsOf } from '../sync-runs/sync-run.mapper';
-import { isRetrySelection } from '../sync-runs/sync-runs.dto';
-import type { PlannedJob } from './job-planner';
+import type { PlannedJob } from '../runs/planned-job';
+import { saveRunAndAnnounce } from '../runs/run-announcer';
+import { runChangedEvent } from '../runs/run-events';
+import { isRetrySelection } from '../runs/run-scope';
+import { addJobs } from '../runs/run-totals';
+import { totalsColumns, totalsOf } from '../runs/run-totals';
+import { SyncJobEntity } from '../runs/sync-job.entity';
+import { SyncRunEntity } from '../runs/sync-run.entity';
 import { planJobs } from './job-planner';
 import { insertJobs } from './job-rows';
 
@@ -34,9 +34,11 @@ const PERMANENT_RETRY_SQL = `now() + interval '5 minutes'`;
 type PageResult = { state: 'more' | 'done' | 'superseded' };
 
 /**
- * Turns a queued run into jobs, one client-master page per transaction: the page's jobs, their
- * SyncJobRequested events (outbox) and the run's cursor and totals commit together, so a crash resumes
- * from the last committed page and never loses or duplicates a job.
+ * Turns a queued run into jobs, one client-master page per transaction: the page's `pending` (or `skipped`)
+ * job rows, the run's cursor and totals, and its SyncRunChanged progress (outbox, coalesced) commit together, so a crash
+ * resumes from the last committed page and never loses or duplicates a job. It sends no job anywhere: the
+ * dispatcher (nudged after each page) moves pending jobs to `running` within the caps and publishes their
+ * SyncJobRequested.
  */
 @Injectable()
 export class FanOutService {

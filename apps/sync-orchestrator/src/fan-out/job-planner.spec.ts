@@ -1,6 +1,6 @@
 import { expandCategories } from '@practice-sync/contracts';
 
-import type { ClientIdentifiers } from './job-planner';
+import type { ClientIdentifiers } from '../runs/planned-job';
 import { MISSING_SUBJECT, planJobs } from './job-planner';
 
 const ids = () => {

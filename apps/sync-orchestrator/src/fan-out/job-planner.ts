@@ -1,30 +1,12 @@
-import type { Category, Portal, SubjectKind } from '@practice-sync/contracts';
+import type { Category, SubjectKind } from '@practice-sync/contracts';
 import { portalOf, subjectKindOf } from '@practice-sync/contracts';
 
-import type { RunPeriods } from '../sync-runs/sync-runs.dto';
+import type { ClientIdentifiers, PlannedJob } from '../runs/planned-job';
+import type { RunPeriods } from '../runs/run-scope';
 import { periodFor } from './default-period';
 
-/** The part of a client-master Client the fan-out needs. */
-export interface ClientIdentifiers {
-  id: string;
-  /** Null when the directory does not say (kept on each job as the log's client name). */
-  name?: string | null;
-  pan: string | null;
-  gstins: string[];
-  esignClientFileId: string | null;
-}
-
-export interface PlannedJob {
-  id: string;
-  clientId: string;
-  clientName: string | null;
-  category: Category;
-  portal: Portal;
-  subject: { kind: SubjectKind; value: string };
-  period: string | null;
-  /** Set when the client lacks the identifier: the job is stored done/skipped and never dispatched. */
-  skipReason: string | null;
-}
+/** Still named here by the client-master client; its home is runs/planned-job.ts. */
+export type { ClientIdentifiers } from '../runs/planned-job';
 
 /** Stored as the subject value of a skipped job, so the natural key still holds one row per category. */
 export const MISSING_SUBJECT = '';

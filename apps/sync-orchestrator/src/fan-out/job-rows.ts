@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 
-import type { PlannedJob } from './job-planner';
+import type { PlannedJob } from '../runs/planned-job';
 
 /** Rows per INSERT; each column travels as one array parameter, so this bounds statement size only. */
 const ROWS_PER_INSERT = 2000;

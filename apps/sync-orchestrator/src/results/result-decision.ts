@@ -1,8 +1,9 @@
 import type { SyncJobCompleted } from '@practice-sync/contracts';
 
-import type { JobBucket } from '../sync-runs/run-totals';
-import { bucketOf } from '../sync-runs/run-totals';
-import type { SyncJobEntity } from '../sync-runs/sync-job.entity';
+import { spentAttempts } from '../dispatch/dispatch-policy';
+import type { JobBucket } from '../runs/run-totals';
+import { bucketOf } from '../runs/run-totals';
+import type { SyncJobEntity } from '../runs/sync-job.entity';
 
 export type JobResultPatch = Pick<
   SyncJobEntity,
@@ -68,11 +69,6 @@ export interface DecisionContext {
   maxDeferrals?: number;
   /** The longest wait for a portal's Retry-After (default: no cap). */
   maxDeferMs?: number;
-}
-
-/** The attempts a job has spent: its dispatches less the rate-limit deferrals. */
-export function spentAttempts(attempt: number, deferrals: number): number {
-  return Math.max(1, attempt - deferrals);
 }
 
 /**

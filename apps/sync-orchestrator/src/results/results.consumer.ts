@@ -4,7 +4,7 @@ import type { SyncJobCompleted } from '@practice-sync/contracts';
 import { SyncJobCompletedEvent, Topics } from '@practice-sync/contracts';
 import { KafkaMessaging } from '@practice-sync/messaging';
 
-import { lockRun } from '../sync-runs/run-announcer';
+import { lockRun } from '../runs/run-announcer';
 import { ResultsService } from './results.service';
 
 /** Connector results (`sync.results.v1`); partitions are handled concurrently, serialised per run by a row lock. */

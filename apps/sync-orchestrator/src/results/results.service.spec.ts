@@ -7,8 +7,8 @@ import type { EntityManager } from 'typeorm';
 import { loadOrchestratorConfig } from '../config/orchestrator.config';
 import type { DispatchWorker } from '../dispatch/dispatch.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
-import { SyncJobEntity } from '../sync-runs/sync-job.entity';
-import { SyncRunEntity } from '../sync-runs/sync-run.entity';
+import { SyncJobEntity } from '../runs/sync-job.entity';
+import { SyncRunEntity } from '../runs/sync-run.entity';
 import { ResultsService } from './results.service';
 
 const FIRM = 'firm-1';

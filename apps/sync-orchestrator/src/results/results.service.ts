@@ -9,15 +9,15 @@ import { CLOCK } from '../common/clock';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { DispatchWorker } from '../dispatch/dispatch.worker';
-import { backoffMs } from '../dispatch/dispatch-policy';
+import { backoffMs, spentAttempts } from '../dispatch/dispatch-policy';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
-import { saveRunAndAnnounce } from '../sync-runs/run-announcer';
-import { moveJob } from '../sync-runs/run-totals';
-import { SyncJobEntity } from '../sync-runs/sync-job.entity';
-import { SyncRunEntity } from '../sync-runs/sync-run.entity';
-import { totalsColumns, totalsOf } from '../sync-runs/sync-run.mapper';
+import { saveRunAndAnnounce } from '../runs/run-announcer';
+import { moveJob } from '../runs/run-totals';
+import { totalsColumns, totalsOf } from '../runs/run-totals';
+import { SyncJobEntity } from '../runs/sync-job.entity';
+import { SyncRunEntity } from '../runs/sync-run.entity';
 import type { ResultDecision } from './result-decision';
-import { decideResult, spentAttempts } from './result-decision';
+import { decideResult } from './result-decision';
 
 /** What the results handler needs of the consumer's context: its transaction and its after-commit hook. */
 export type ResultContext = Pick<HandlerContext, 'manager' | 'afterCommit'>;

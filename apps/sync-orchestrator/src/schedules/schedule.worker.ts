@@ -12,8 +12,8 @@ import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { resolveRunPeriods } from '../fan-out/default-period';
 import { FanOutWorker } from '../fan-out/fan-out.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
-import { insertRun } from '../sync-runs/new-run';
-import { SyncRunEntity } from '../sync-runs/sync-run.entity';
+import { insertRun } from '../runs/new-run';
+import { SyncRunEntity } from '../runs/sync-run.entity';
 import { nextRunAt } from './schedule-timing';
 import { SyncScheduleEntity } from './sync-schedule.entity';
 

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-import type { ClientSelection, RequestedPeriods } from '../sync-runs/sync-runs.dto';
+import type { ClientSelection, RequestedPeriods } from '../runs/run-scope';
 
 @Entity({ name: 'sync_schedules' })
 @Check('sync_schedules_one_rule', '(every IS NULL) <> (cron IS NULL)')

@@ -11,12 +11,11 @@ import {
   Query,
 } from '@nestjs/common';
 
-import { parseOrThrow } from '../common/validation';
-import { FirmIdSchema } from '../sync-runs/sync-runs.controller';
+import { firmIdOf, validBody, validQuery } from '../common/validation';
 import type { PageDto } from '../sync-runs/sync-runs.dto';
-import { ListSyncRunsQuerySchema } from '../sync-runs/sync-runs.dto';
+import { ListSyncRunsQueryDto } from '../sync-runs/sync-runs.dto';
 import type { ScheduleResponseDto } from './sync-schedules.dto';
-import { CreateScheduleSchema, UpdateScheduleSchema } from './sync-schedules.dto';
+import { CreateScheduleDto, UpdateScheduleDto } from './sync-schedules.dto';
 import { SyncSchedulesService } from './sync-schedules.service';
 
 /** Saved buckets run on a timer (internal API; the gateway proxies it as /v1/sync-schedules). */
@@ -26,42 +25,38 @@ export class SyncSchedulesController {
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  create(@Param('firmId') firmId: string, @Body() body: unknown): Promise<ScheduleResponseDto> {
-    return this.schedules.create(
-      parseOrThrow(FirmIdSchema, firmId),
-      parseOrThrow(CreateScheduleSchema, body),
-    );
+  create(
+    @Param('firmId') firmId: string,
+    @Body(validBody) body: CreateScheduleDto,
+  ): Promise<ScheduleResponseDto> {
+    return this.schedules.create(firmIdOf(firmId), body);
   }
 
   @Get()
-  list(@Param('firmId') firmId: string, @Query() query: unknown): Promise<PageDto<ScheduleResponseDto>> {
-    return this.schedules.list(
-      parseOrThrow(FirmIdSchema, firmId),
-      parseOrThrow(ListSyncRunsQuerySchema, query),
-    );
+  list(
+    @Param('firmId') firmId: string,
+    @Query(validQuery) query: ListSyncRunsQueryDto,
+  ): Promise<PageDto<ScheduleResponseDto>> {
+    return this.schedules.list(firmIdOf(firmId), query);
   }
 
   @Get(':id')
   get(@Param('firmId') firmId: string, @Param('id') id: string): Promise<ScheduleResponseDto> {
-    return this.schedules.get(parseOrThrow(FirmIdSchema, firmId), id);
+    return this.schedules.get(firmIdOf(firmId), id);
   }
 
   @Patch(':id')
   update(
     @Param('firmId') firmId: string,
     @Param('id') id: string,
-    @Body() body: unknown,
+    @Body(validBody) body: UpdateScheduleDto,
   ): Promise<ScheduleResponseDto> {
-    return this.schedules.update(
-      parseOrThrow(FirmIdSchema, firmId),
-      id,
-      parseOrThrow(UpdateScheduleSchema, body),
-    );
+    return this.schedules.update(firmIdOf(firmId), id, body);
   }
 
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   remove(@Param('firmId') firmId: string, @Param('id') id: string): Promise<void> {
-    return this.schedules.remove(parseOrThrow(FirmIdSchema, firmId), id);
+    return this.schedules.remove(firmIdOf(firmId), id);
   }
 }

@@ -2,62 +2,151 @@ import {
   cronProblem,
   DEFAULT_SCHEDULE_TIME_ZONE,
   everyProblem,
-  isCategoryOrAlias,
   timeZoneProblem,
 } from '@practice-sync/contracts';
-import { z } from 'zod';
+import type { FieldProblem } from '@practice-sync/validation';
+import {
+  categoryProblem,
+  CheckField,
+  clientSelectionProblems,
+  eachStringRule,
+  stringRule,
+  SyncPeriodDto,
+} from '@practice-sync/validation';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 
-import type { ClientSelection, RequestedPeriods } from '../sync-runs/sync-runs.dto';
-import { ClientSelectionSchema, RunPeriodsSchema } from '../sync-runs/sync-runs.dto';
+import type { ClientSelection, RequestedPeriods } from '../runs/run-scope';
 
-/** A zod refinement from a `(value) => problem | null` rule, so the message is the rule's own reason. */
-const rule = (problem: (v: string) => string | null) =>
-  z.string().superRefine((v, ctx) => {
-    const message = problem(v);
-    if (message) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-  });
+const trimmed = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+const isSet = (v: unknown) => v !== undefined && v !== null;
 
-const categories = z
-  .array(z.string().refine(isCategoryOrAlias, (v) => ({ message: `unknown category "${v}"` })))
-  .min(1)
-  .max(50);
+// The public minimum interval (PT5M) is the gateway's to enforce; internally any positive duration runs.
+const everyRule = stringRule((v) => everyProblem(v, 0));
 
-const fields = {
-  name: z.string().trim().min(1).max(200),
-  clients: ClientSelectionSchema,
-  categories,
-  period: RunPeriodsSchema.nullable().optional(),
-  // The public minimum interval (PT5M) is the gateway's to enforce; internally any positive duration runs.
-  every: rule((v) => everyProblem(v, 0))
-    .nullable()
-    .optional(),
-  cron: z.string().max(200).nullable().optional(),
-  timezone: rule(timeZoneProblem).optional(),
-  notBefore: z.string().datetime({ offset: true }).nullable().optional(),
-  enabled: z.boolean().optional(),
-};
-
-const oneRule = (v: { every?: string | null; cron?: string | null }) => !!v.every !== !!v.cron;
-const ruleError = { message: 'give exactly one of every and cron', path: ['every'] };
-
-/** The cron expression is read in the schedule's zone, so it is checked with it. */
-function cronInZone(v: { cron?: string | null; timezone?: string }, ctx: z.RefinementCtx): void {
-  if (!v.cron) return;
-  const zone = v.timezone ?? DEFAULT_SCHEDULE_TIME_ZONE;
-  const message = timeZoneProblem(zone) ? null : cronProblem(v.cron, zone);
-  if (message) ctx.addIssue({ code: z.ZodIssueCode.custom, message, path: ['cron'] });
+/** Creation needs exactly one of `every` and `cron`; reported on `every`. */
+function everyOnCreate(value: unknown, object: object): FieldProblem[] {
+  if (isSet(value) === isSet((object as { cron?: unknown }).cron)) {
+    return [{ path: '', message: 'give exactly one of every and cron' }];
+  }
+  return isSet(value) ? everyRule(value, object) : [];
 }
 
-export const CreateScheduleSchema = z
-  .object(fields)
-  .strict()
-  .refine(oneRule, ruleError)
-  .superRefine(cronInZone);
-export type CreateScheduleDto = z.infer<typeof CreateScheduleSchema>;
+/** The cron expression is read in the schedule's zone, so it is checked with it. */
+function cronInZone(value: unknown, object: object): FieldProblem[] {
+  if (!isSet(value)) return [];
+  if (typeof value !== 'string' || value.length > 200) {
+    return [{ path: '', message: 'must be a cron expression of at most 200 characters' }];
+  }
+  const zone = (object as { timezone?: unknown }).timezone ?? DEFAULT_SCHEDULE_TIME_ZONE;
+  if (typeof zone !== 'string' || timeZoneProblem(zone)) return [];
+  const message = cronProblem(value, zone);
+  return message ? [{ path: '', message }] : [];
+}
+
+export class CreateScheduleDto {
+  @Transform(trimmed)
+  @IsDefined({ message: 'is required' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @IsDefined({ message: 'is required' })
+  @CheckField('internalSchedule.clients', clientSelectionProblems)
+  clients!: ClientSelection;
+
+  @IsArray()
+  @ArrayNotEmpty({ message: 'must list at least one category' })
+  @ArrayMaxSize(50)
+  @CheckField('internalSchedule.categories', eachStringRule(categoryProblem))
+  categories!: string[];
+
+  @ValidateIf((o: CreateScheduleDto) => isSet(o.period))
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SyncPeriodDto)
+  period?: RequestedPeriods | null;
+
+  @ValidateIf(() => true)
+  @CheckField('internalSchedule.every', everyOnCreate)
+  every?: string | null;
+
+  @ValidateIf((o: CreateScheduleDto) => isSet(o.cron))
+  @CheckField('internalSchedule.cron', cronInZone)
+  cron?: string | null;
+
+  @IsOptional()
+  @CheckField('internalSchedule.timezone', stringRule(timeZoneProblem))
+  timezone?: string;
+
+  @ValidateIf((o: CreateScheduleDto) => isSet(o.notBefore))
+  @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date-time with its offset' })
+  notBefore?: string | null;
+
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  enabled?: boolean;
+}
 
 /** Partial; `every` and `cron` may be swapped by sending the new one and null for the other. */
-export const UpdateScheduleSchema = z.object(fields).partial().strict().superRefine(cronInZone);
-export type UpdateScheduleDto = z.infer<typeof UpdateScheduleSchema>;
+export class UpdateScheduleDto {
+  @Transform(trimmed)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @IsOptional()
+  @CheckField('internalScheduleUpdate.clients', clientSelectionProblems)
+  clients?: ClientSelection;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty({ message: 'must list at least one category' })
+  @ArrayMaxSize(50)
+  @CheckField('internalScheduleUpdate.categories', eachStringRule(categoryProblem))
+  categories?: string[];
+
+  @ValidateIf((o: UpdateScheduleDto) => isSet(o.period))
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SyncPeriodDto)
+  period?: RequestedPeriods | null;
+
+  @ValidateIf((o: UpdateScheduleDto) => isSet(o.every))
+  @CheckField('internalScheduleUpdate.every', everyRule)
+  every?: string | null;
+
+  @ValidateIf((o: UpdateScheduleDto) => isSet(o.cron))
+  @CheckField('internalScheduleUpdate.cron', cronInZone)
+  cron?: string | null;
+
+  @IsOptional()
+  @CheckField('internalScheduleUpdate.timezone', stringRule(timeZoneProblem))
+  timezone?: string;
+
+  @ValidateIf((o: UpdateScheduleDto) => isSet(o.notBefore))
+  @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date-time with its offset' })
+  notBefore?: string | null;
+
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  enabled?: boolean;
+}
 
 /** Schedule exactly as the brief's wire contract. */
 export interface ScheduleResponseDto {

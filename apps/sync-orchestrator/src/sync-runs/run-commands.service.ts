@@ -7,9 +7,9 @@ import type { Clock } from '../common/clock';
 import { CLOCK } from '../common/clock';
 import { FanOutWorker } from '../fan-out/fan-out.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
-import { insertRun } from './new-run';
-import { saveRunAndAnnounce } from './run-announcer';
-import { SyncRunEntity } from './sync-run.entity';
+import { insertRun } from '../runs/new-run';
+import { saveRunAndAnnounce } from '../runs/run-announcer';
+import { SyncRunEntity } from '../runs/sync-run.entity';
 import { toSyncRunDto } from './sync-run.mapper';
 import type { SyncRunResponseDto } from './sync-runs.dto';
 

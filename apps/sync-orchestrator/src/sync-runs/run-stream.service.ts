@@ -6,8 +6,8 @@ import { DataSource } from 'typeorm';
 
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
-import { SyncRunEntity } from './sync-run.entity';
-import { totalsOf } from './sync-run.mapper';
+import { totalsOf } from '../runs/run-totals';
+import { SyncRunEntity } from '../runs/sync-run.entity';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -37,6 +37,10 @@ export function isStreamTerminal(run: Pick<SyncRunEntity, 'status' | 'finishedAt
  * `GET …/sync-runs/{id}/events` as Server-Sent Events. The stream reads the run row (the source of truth,
  * on any instance) every SSE_POLL_MS and sends an event only when it changed, so progress is coalesced to
  * at most one event per poll however fast results arrive; the terminal event closes the stream.
+ * It does not follow `sync.runs.v1`: that topic's progress is coalesced to one event per PROGRESS_INTERVAL_MS
+ * (later still for a dirty run, flushed by the dispatch loop), so its frames would be fewer and later than the
+ * row's; and a consumer joining from the latest offset misses what is published before it is assigned its
+ * partitions, so the row would still have to be polled not to miss the terminal event.
  */
 @Injectable()
 export class RunStreamService {

@@ -3,7 +3,7 @@ import { ProblemException, ProblemType } from '@practice-sync/problems';
 
 import type { ClientDirectory } from '../client-master/client-master.client';
 import { CLIENT_DIRECTORY, ClientMasterError } from '../client-master/client-master.client';
-import type { ClientSelection } from './sync-runs.dto';
+import type { ClientSelection } from '../runs/run-scope';
 
 type ListKey = 'ids' | 'tags' | 'offices';
 

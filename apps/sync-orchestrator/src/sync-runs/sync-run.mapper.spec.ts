@@ -1,6 +1,7 @@
-import { SyncJobEntity } from './sync-job.entity';
-import { SyncRunEntity } from './sync-run.entity';
-import { toSyncJobDto, toSyncRunDto, totalsColumns, totalsOf } from './sync-run.mapper';
+import { totalsColumns, totalsOf } from '../runs/run-totals';
+import { SyncJobEntity } from '../runs/sync-job.entity';
+import { SyncRunEntity } from '../runs/sync-run.entity';
+import { toSyncJobDto, toSyncRunDto } from './sync-run.mapper';
 
 function run(over: Partial<SyncRunEntity> = {}): SyncRunEntity {
   return Object.assign(new SyncRunEntity(), {

@@ -1,44 +1,9 @@
-import type { RunTotals, TaxpayerCounts } from '@practice-sync/contracts';
+import type { TaxpayerCounts } from '@practice-sync/contracts';
 
-import { withWork } from './run-totals';
-import type { SyncJobEntity } from './sync-job.entity';
-import type { SyncRunEntity } from './sync-run.entity';
+import { totalsOf } from '../runs/run-totals';
+import type { SyncJobEntity } from '../runs/sync-job.entity';
+import type { SyncRunEntity } from '../runs/sync-run.entity';
 import type { SyncJobResponseDto, SyncRunResponseDto } from './sync-runs.dto';
-
-type TotalsColumns = Pick<
-  SyncRunEntity,
-  | 'jobsTotal'
-  | 'pending'
-  | 'running'
-  | 'succeeded'
-  | 'noChange'
-  | 'failed'
-  | 'skipped'
-  | 'cancelled'
-  | 'noData'
-  | 'partial'
->;
-
-export function totalsOf(run: TotalsColumns): RunTotals {
-  return withWork({
-    jobs: run.jobsTotal,
-    pending: run.pending,
-    running: run.running,
-    succeeded: run.succeeded,
-    noChange: run.noChange,
-    failed: run.failed,
-    skipped: run.skipped,
-    cancelled: run.cancelled,
-    noData: run.noData,
-    partial: run.partial,
-  });
-}
-
-/** The run's totals columns for an update (the derived `work` figures are not stored). */
-export function totalsColumns(totals: RunTotals): TotalsColumns {
-  const { jobs, work: _work, workFinished: _workFinished, ...rest } = totals;
-  return { jobsTotal: jobs, ...rest };
-}
 
 /** The taxpayer counts over a client's jobs that have a per-taxpayer breakdown; null when none has. */
 export function taxpayerCountsOf(jobs: readonly Pick<SyncJobEntity, 'taxpayers'>[]): TaxpayerCounts | null {

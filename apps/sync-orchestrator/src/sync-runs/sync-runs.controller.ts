@@ -1,19 +1,13 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CreateSyncRunRequestDto } from '@practice-sync/validation';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 
-import { parseOrThrow } from '../common/validation';
+import { firmIdOf, validBody, validQuery } from '../common/validation';
 import { RunCommandsService } from './run-commands.service';
 import { RunStreamService } from './run-stream.service';
 import type { ClientSummaryDto, PageDto, SyncJobResponseDto, SyncRunResponseDto } from './sync-runs.dto';
-import {
-  CreateSyncRunRequestSchema,
-  ListSyncJobsQuerySchema,
-  ListSyncRunsQuerySchema,
-} from './sync-runs.dto';
+import { ListSyncJobsQueryDto, ListSyncRunsQueryDto } from './sync-runs.dto';
 import { SyncRunsService } from './sync-runs.service';
-
-export const FirmIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a firm id');
 
 /** Internal API (service to service; the gateway is the public surface and validates first). */
 @Controller('internal/v1/firms/:firmId/sync-runs')
@@ -26,59 +20,54 @@ export class SyncRunsController {
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  create(@Param('firmId') firmId: string, @Body() body: unknown): Promise<SyncRunResponseDto> {
-    return this.runs.create(
-      parseOrThrow(FirmIdSchema, firmId),
-      parseOrThrow(CreateSyncRunRequestSchema, body),
-    );
+  create(
+    @Param('firmId') firmId: string,
+    @Body(validBody) body: CreateSyncRunRequestDto,
+  ): Promise<SyncRunResponseDto> {
+    return this.runs.create(firmIdOf(firmId), body);
   }
 
   @Get()
-  list(@Param('firmId') firmId: string, @Query() query: unknown): Promise<PageDto<SyncRunResponseDto>> {
-    return this.runs.list(parseOrThrow(FirmIdSchema, firmId), parseOrThrow(ListSyncRunsQuerySchema, query));
+  list(
+    @Param('firmId') firmId: string,
+    @Query(validQuery) query: ListSyncRunsQueryDto,
+  ): Promise<PageDto<SyncRunResponseDto>> {
+    return this.runs.list(firmIdOf(firmId), query);
   }
 
   @Get(':runId')
   get(@Param('firmId') firmId: string, @Param('runId') runId: string): Promise<SyncRunResponseDto> {
-    return this.runs.get(parseOrThrow(FirmIdSchema, firmId), runId);
+    return this.runs.get(firmIdOf(firmId), runId);
   }
 
   @Get(':runId/jobs')
   listJobs(
     @Param('firmId') firmId: string,
     @Param('runId') runId: string,
-    @Query() query: unknown,
+    @Query(validQuery) query: ListSyncJobsQueryDto,
   ): Promise<PageDto<SyncJobResponseDto>> {
-    return this.runs.listJobs(
-      parseOrThrow(FirmIdSchema, firmId),
-      runId,
-      parseOrThrow(ListSyncJobsQuerySchema, query),
-    );
+    return this.runs.listJobs(firmIdOf(firmId), runId, query);
   }
 
   @Get(':runId/summary')
   summary(
     @Param('firmId') firmId: string,
     @Param('runId') runId: string,
-    @Query() query: unknown,
+    @Query(validQuery) query: ListSyncRunsQueryDto,
   ): Promise<PageDto<ClientSummaryDto>> {
-    return this.runs.summary(
-      parseOrThrow(FirmIdSchema, firmId),
-      runId,
-      parseOrThrow(ListSyncRunsQuerySchema, query),
-    );
+    return this.runs.summary(firmIdOf(firmId), runId, query);
   }
 
   @Post(':runId/cancel')
   @HttpCode(HttpStatus.OK)
   cancel(@Param('firmId') firmId: string, @Param('runId') runId: string): Promise<SyncRunResponseDto> {
-    return this.commands.cancel(parseOrThrow(FirmIdSchema, firmId), runId);
+    return this.commands.cancel(firmIdOf(firmId), runId);
   }
 
   @Post(':runId/retry')
   @HttpCode(HttpStatus.ACCEPTED)
   retry(@Param('firmId') firmId: string, @Param('runId') runId: string): Promise<SyncRunResponseDto> {
-    return this.commands.retry(parseOrThrow(FirmIdSchema, firmId), runId);
+    return this.commands.retry(firmIdOf(firmId), runId);
   }
 
   /** Server-Sent Events; a 404 is still problem+json because the run is looked up before streaming. */
@@ -89,7 +78,7 @@ export class SyncRunsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const run = await this.runs.findRun(parseOrThrow(FirmIdSchema, firmId), runId);
+    const run = await this.runs.findRun(firmIdOf(firmId), runId);
     await this.streams.stream(run, req, res);
   }
 }

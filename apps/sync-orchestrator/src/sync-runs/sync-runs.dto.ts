@@ -10,85 +10,39 @@ import type {
   TaxpayerCounts,
   TaxpayerResults,
 } from '@practice-sync/contracts';
-import { GST_PERIOD_PATTERN, isCategoryOrAlias, isYearRange, JobOutcomes } from '@practice-sync/contracts';
-import { z } from 'zod';
+import { JobOutcomes } from '@practice-sync/contracts';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min, MinLength } from 'class-validator';
 
-const nonEmptyList = z.array(z.string().trim().min(1).max(200)).min(1).max(10_000);
+import type { RunPeriods, RunSelection } from '../runs/run-scope';
 
-/** Which clients a run covers; exactly one form (DESIGN.md, "Sync runs"). */
-export const ClientSelectionSchema = z.union([
-  z.object({ all: z.literal(true) }).strict(),
-  z.object({ ids: z.array(z.string().uuid()).min(1).max(10_000) }).strict(),
-  z.object({ tags: nonEmptyList }).strict(),
-  z.object({ offices: nonEmptyList }).strict(),
-]);
-export type ClientSelection = z.infer<typeof ClientSelectionSchema>;
+/** Still named here by the client-master client; its home is runs/run-scope.ts. */
+export type { ClientSelection } from '../runs/run-scope';
 
-/**
- * The clients of a retry run (POST …/retry): those with a failed job in run `retryOf`. Kept as a reference to
- * that run, never as a list of ids, so retrying 50,000 failures stores and answers one id. Never accepted as
- * a request's selection.
- */
-export interface RetrySelection {
-  retryOf: string;
+/** `?limit=&cursor=` of the internal lists (up to 500 a page, where the public API allows 200). */
+export class ListSyncRunsQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(500)
+  limit: number = 50;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  cursor?: string;
 }
 
-/** What a run covers: a requested selection, or a retry's source run. */
-export type RunSelection = ClientSelection | RetrySelection;
+export class ListSyncJobsQueryDto extends ListSyncRunsQueryDto {
+  @IsOptional()
+  @IsIn(JobOutcomes, { message: `must be one of ${JobOutcomes.join(', ')}` })
+  outcome?: JobOutcome;
 
-export function isRetrySelection(selection: RunSelection): selection is RetrySelection {
-  return typeof (selection as Partial<RetrySelection>).retryOf === 'string';
+  @IsOptional()
+  @IsUUID(undefined, { message: 'must be a UUID' })
+  clientId?: string;
 }
-
-const GST_PERIOD_MESSAGE = 'must be a GST return period MMYYYY, e.g. 042025; omit it for the default';
-/** One run syncs one assessment year: "all years" would be as many runs, so null is refused with how to ask. */
-const ITR_PERIOD_MESSAGE =
-  'must be one assessment year YYYY-YY, e.g. 2025-26 (one run syncs one year: start a run per year); ' +
-  'omit it for the last completed assessment year';
-
-export const RunPeriodsSchema = z
-  .object({
-    gst: z
-      .string({ invalid_type_error: GST_PERIOD_MESSAGE })
-      .regex(GST_PERIOD_PATTERN, GST_PERIOD_MESSAGE)
-      .optional(),
-    itr: z
-      .string({ invalid_type_error: ITR_PERIOD_MESSAGE })
-      .refine(isYearRange, ITR_PERIOD_MESSAGE)
-      .optional(),
-  })
-  .strict();
-/** The periods a request asks for, per portal. */
-export type RequestedPeriods = z.infer<typeof RunPeriodsSchema>;
-
-/**
- * The periods a run's jobs use: per portal, and per category where a category's default differs from its
- * portal's (`{ gst: '112026', 'gst.gstr2b': '102026' }`). A portal absent here has no jobs in the run.
- */
-export type RunPeriods = RequestedPeriods & Partial<Record<Category, string>>;
-
-export const CreateSyncRunRequestSchema = z
-  .object({
-    clients: ClientSelectionSchema,
-    categories: z
-      .array(z.string().refine(isCategoryOrAlias, (v) => ({ message: `unknown category "${v}"` })))
-      .min(1)
-      .max(50),
-    period: RunPeriodsSchema.optional(),
-  })
-  .strict();
-export type CreateSyncRunRequestDto = z.infer<typeof CreateSyncRunRequestSchema>;
-
-const limit = z.coerce.number().int().min(1).max(500).default(50);
-
-export const ListSyncRunsQuerySchema = z.object({ limit, cursor: z.string().min(1).optional() });
-export type ListSyncRunsQueryDto = z.infer<typeof ListSyncRunsQuerySchema>;
-
-export const ListSyncJobsQuerySchema = ListSyncRunsQuerySchema.extend({
-  outcome: z.enum(JobOutcomes).optional(),
-  clientId: z.string().uuid().optional(),
-});
-export type ListSyncJobsQueryDto = z.infer<typeof ListSyncJobsQuerySchema>;
 
 /** SyncRun exactly as DESIGN.md "Resource shapes". */
 export interface SyncRunResponseDto {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { expandCategories } from '@practice-sync/contracts';
+import type { CreateSyncRunRequestDto } from '@practice-sync/validation';
 import type { FindOptionsWhere } from 'typeorm';
 import { DataSource, In, LessThan, MoreThan } from 'typeorm';
 
@@ -10,14 +11,13 @@ import { decodeCursor, pageOf } from '../common/cursor';
 import { assertPeriodsAvailable, resolveRunPeriods } from '../fan-out/default-period';
 import { FanOutWorker } from '../fan-out/fan-out.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
-import { insertRun } from './new-run';
+import { insertRun } from '../runs/new-run';
+import { SyncJobEntity } from '../runs/sync-job.entity';
+import { SyncRunEntity } from '../runs/sync-run.entity';
 import { SelectionCheck } from './selection-check';
-import { SyncJobEntity } from './sync-job.entity';
-import { SyncRunEntity } from './sync-run.entity';
 import { taxpayerCountsOf, toSyncJobDto, toSyncRunDto } from './sync-run.mapper';
 import type {
   ClientSummaryDto,
-  CreateSyncRunRequestDto,
   ListSyncJobsQueryDto,
   ListSyncRunsQueryDto,
   PageDto,

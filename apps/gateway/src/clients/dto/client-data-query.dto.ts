@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Categories, isGstPeriod, isYearRange } from '@practice-sync/contracts';
+import { CheckField, stringRule } from '@practice-sync/validation';
 import { IsIn, IsISO8601, IsOptional, IsString } from 'class-validator';
 
 import { PaginationQueryDto } from '../../common/pagination.dto';
-import { CheckField, stringRule } from '../../validation/field-check';
 
 export class ListRecordsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: Categories, example: 'gst.gstr2b', description: 'Only this category.' })

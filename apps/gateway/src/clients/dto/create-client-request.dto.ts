@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { gstinProblem, isTan, panProblem } from '@practice-sync/contracts';
+import type { FieldProblem } from '@practice-sync/validation';
+import { CheckField, eachStringRule, stringRule } from '@practice-sync/validation';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -14,8 +16,6 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-import type { FieldProblem } from '../../validation/field-check';
-import { CheckField, eachStringRule, stringRule } from '../../validation/field-check';
 import { identifier, identifierList, trimmed, trimmedList } from '../../validation/transforms';
 
 export const ESIGN_FILE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { gstinProblem, panProblem } from '@practice-sync/contracts';
+import { CheckField, eachStringRule, stringRule } from '@practice-sync/validation';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -13,7 +14,6 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-import { CheckField, eachStringRule, stringRule } from '../../validation/field-check';
 import { identifier, identifierList, trimmed, trimmedList } from '../../validation/transforms';
 import { ESIGN_FILE_ID_PATTERN, tanProblem } from './create-client-request.dto';
 

@@ -7,10 +7,10 @@ import {
   portalOf,
   toIsoDate,
 } from '@practice-sync/contracts';
+import { CheckField, stringRule } from '@practice-sync/validation';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 
 import { PaginationQueryDto } from '../../common/pagination.dto';
-import { CheckField, stringRule } from '../../validation/field-check';
 
 export const NOTICE_PORTALS = [...new Set(NoticeCategories.map(portalOf))];
 

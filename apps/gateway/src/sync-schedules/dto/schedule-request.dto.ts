@@ -6,6 +6,11 @@ import {
   everyProblem,
   timeZoneProblem,
 } from '@practice-sync/contracts';
+import type { ClientSelection } from '@practice-sync/validation';
+import type { FieldProblem } from '@practice-sync/validation';
+import { clientSelectionProblems } from '@practice-sync/validation';
+import { ALLOWED_CATEGORIES, categoryProblem, SyncPeriodDto } from '@practice-sync/validation';
+import { CheckField, eachStringRule, stringRule } from '@practice-sync/validation';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -22,15 +27,6 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import type { ClientSelection } from '../../sync-runs/dto/client-selection';
-import { clientSelectionProblems } from '../../sync-runs/dto/client-selection';
-import {
-  ALLOWED_CATEGORIES,
-  categoryProblem,
-  SyncPeriodDto,
-} from '../../sync-runs/dto/create-sync-run-request.dto';
-import type { FieldProblem } from '../../validation/field-check';
-import { CheckField, eachStringRule, stringRule } from '../../validation/field-check';
 import { trimmed } from '../../validation/transforms';
 
 const SELECTION_SCHEMA = {

@@ -1,6 +1,6 @@
 import { isUUID } from 'class-validator';
 
-import type { FieldProblem } from '../../validation/field-check';
+import type { FieldProblem } from '../field-check';
 
 export type ClientSelection = { all: true } | { ids: string[] } | { tags: string[] } | { offices: string[] };
 

@@ -1,14 +1,23 @@
-import type { FieldError } from '../../problems/problem';
-import { ValidationProblemException } from '../../problems/problem';
-import { createValidationPipe } from '../../validation/validation.pipe';
+import type { FieldError } from '@practice-sync/problems';
+
+import { createValidationPipe } from '../validation.pipe';
 import { CreateSyncRunRequestDto } from './create-sync-run-request.dto';
+
+class FieldErrors extends Error {
+  constructor(readonly errors: FieldError[]) {
+    super('invalid');
+  }
+}
 
 async function errorsFor(body: unknown): Promise<FieldError[]> {
   try {
-    await createValidationPipe().transform(body, { type: 'body', metatype: CreateSyncRunRequestDto });
+    await createValidationPipe((errors) => new FieldErrors(errors)).transform(body, {
+      type: 'body',
+      metatype: CreateSyncRunRequestDto,
+    });
     return [];
   } catch (e) {
-    if (e instanceof ValidationProblemException) return e.errors ?? [];
+    if (e instanceof FieldErrors) return e.errors;
     throw e;
   }
 }

@@ -4,8 +4,8 @@ import type { EntityManager } from 'typeorm';
 
 import { runChangedEvent } from './run-events';
 import { terminalChangeOf } from './run-totals';
+import { totalsColumns, totalsOf } from './run-totals';
 import { SyncRunEntity } from './sync-run.entity';
-import { totalsColumns, totalsOf } from './sync-run.mapper';
 
 export interface SaveRunOptions {
   now: Date;

@@ -1,7 +1,6 @@
+import type { FieldError } from '@practice-sync/problems';
 import type { ValidationError } from 'class-validator';
 
-import type { FieldError } from '../problems/problem';
-import { ValidationProblemException } from '../problems/problem';
 import { fieldCheck } from './field-check';
 
 /** Flattens class-validator's error tree into `{ field, message }` pairs with paths like `clients.ids[0]`. */
@@ -38,9 +37,4 @@ function stripPropertyName(message: string, property: string): string {
 function joinPath(parent: string, property: string): string {
   if (!parent) return property;
   return /^\d+$/.test(property) ? `${parent}[${property}]` : `${parent}.${property}`;
-}
-
-/** For ValidationPipe's `exceptionFactory`. */
-export function validationException(errors: ValidationError[]): ValidationProblemException {
-  return new ValidationProblemException(flattenValidationErrors(errors));
 }

@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { CheckField, eachStringRule, stringRule } from '../../validation/field-check';
+import { CheckField, eachStringRule, stringRule } from '../field-check';
 import type { ClientSelection } from './client-selection';
 import { clientSelectionProblems } from './client-selection';
 

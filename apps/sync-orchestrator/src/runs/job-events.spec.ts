@@ -1,7 +1,7 @@
 import { SyncJobRequestedEvent, Topics } from '@practice-sync/contracts';
 
 import { jobRequestedEvent } from './job-events';
-import type { PlannedJob } from './job-planner';
+import type { PlannedJob } from './planned-job';
 
 describe('jobRequestedEvent', () => {
   const run = { id: '01936f6e-0000-7000-8000-000000000001', firmId: 'firm-1' };

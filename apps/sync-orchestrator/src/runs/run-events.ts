@@ -2,8 +2,8 @@ import type { SyncRunChanged } from '@practice-sync/contracts';
 import { createEnvelope, SyncRunChangedEvent } from '@practice-sync/contracts';
 import type { OutgoingEvent } from '@practice-sync/messaging';
 
+import { totalsOf } from './run-totals';
 import type { SyncRunEntity } from './sync-run.entity';
-import { totalsOf } from './sync-run.mapper';
 
 /** A SyncRunChanged event for the run as it is now, correlated by run id. */
 export function runChangedEvent(

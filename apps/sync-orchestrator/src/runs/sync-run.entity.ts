@@ -1,7 +1,7 @@
 import type { Category, RunStatus } from '@practice-sync/contracts';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
-import type { RunPeriods, RunSelection } from './sync-runs.dto';
+import type { RunPeriods, RunSelection } from './run-scope';
 
 // The migrations own the schema; these describe what they create so the drift check sees no difference.
 @Entity({ name: 'sync_runs' })

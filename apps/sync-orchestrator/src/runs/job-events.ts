@@ -2,7 +2,7 @@ import type { Portal, SyncJobRequested, TopicName } from '@practice-sync/contrac
 import { createEnvelope, SyncJobRequestedEvent, Topics } from '@practice-sync/contracts';
 import type { OutgoingEvent } from '@practice-sync/messaging';
 
-import type { PlannedJob } from './job-planner';
+import type { PlannedJob } from './planned-job';
 
 export const JOB_TOPIC_BY_PORTAL: Record<Portal, TopicName> = {
   gst: Topics.JobsGst,

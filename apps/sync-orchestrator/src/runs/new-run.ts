@@ -4,10 +4,10 @@ import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
 import { runChangedEvent } from './run-events';
+import type { RunPeriods, RunSelection } from './run-scope';
 import { emptyTotals } from './run-totals';
+import { totalsColumns } from './run-totals';
 import { SyncRunEntity } from './sync-run.entity';
-import { totalsColumns } from './sync-run.mapper';
-import type { RunPeriods, RunSelection } from './sync-runs.dto';
 
 export interface NewRun {
   firmId: string;

@@ -1,5 +1,7 @@
 import type { JobOutcome, JobStatus, RunStatus, RunTotals } from '@practice-sync/contracts';
 
+import type { SyncRunEntity } from './sync-run.entity';
+
 /** The totals derived from the counters (never stored): the run's work is every job but the skipped ones. */
 type DerivedTotals = 'work' | 'workFinished';
 export type RunCounters = Omit<RunTotals, DerivedTotals>;
@@ -87,4 +89,40 @@ export function terminalChangeOf(run: {
   if (isRunComplete(run)) return 'completed';
   if (run.status === 'cancelled' && !run.finished && openJobs(run.totals) === 0) return 'cancelled';
   return null;
+}
+
+/** The run row's totals columns (the derived `work` figures are not stored). */
+export type TotalsColumns = Pick<
+  SyncRunEntity,
+  | 'jobsTotal'
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'noChange'
+  | 'failed'
+  | 'skipped'
+  | 'cancelled'
+  | 'noData'
+  | 'partial'
+>;
+
+export function totalsOf(run: TotalsColumns): RunTotals {
+  return withWork({
+    jobs: run.jobsTotal,
+    pending: run.pending,
+    running: run.running,
+    succeeded: run.succeeded,
+    noChange: run.noChange,
+    failed: run.failed,
+    skipped: run.skipped,
+    cancelled: run.cancelled,
+    noData: run.noData,
+    partial: run.partial,
+  });
+}
+
+/** The run's totals columns for an update (the derived `work` figures are not stored). */
+export function totalsColumns(totals: RunTotals): TotalsColumns {
+  const { jobs, work: _work, workFinished: _workFinished, ...rest } = totals;
+  return { jobsTotal: jobs, ...rest };
 }

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import type { Clock } from '../common/clock';
+import { CLOCK } from '../common/clock';
+import type { OrchestratorConfig } from '../config/orchestrator.config';
+import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
+import { lockRun, saveRunAndAnnounce } from '../runs/run-announcer';
+import { announceOptions, BATCH } from './dispatch-step';
+
+/** Dispatch pass, housekeeping: runs whose `progress` event was held back by the interval get it now. */
+@Injectable()
+export class ProgressFlushStep {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Emits the coalesced `progress` event of runs whose last one is older than the interval. */
+  async run(): Promise<number> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM sync_runs
+        WHERE progress_dirty AND (progress_emitted_at IS NULL
+              OR progress_emitted_at <= now() - make_interval(secs => $1::double precision / 1000))
+        ORDER BY id LIMIT ${BATCH}`,
+      [this.config.PROGRESS_INTERVAL_MS],
+    );
+    let count = 0;
+    for (const { id } of rows) {
+      count += await this.dataSource.transaction(async (manager) => {
+        const run = await lockRun(manager, id);
+        if (!run || !run.progressDirty) return 0;
+        await saveRunAndAnnounce(manager, run, {
+          ...announceOptions(this.config, this.clock.now(), run.id),
+          progressIntervalMs: 0,
+        });
+        return 1;
+      });
+    }
+    return count;
+  }
+}

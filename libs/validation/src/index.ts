@@ -1,0 +1,5 @@
+export * from './field-check';
+export * from './sync-runs/client-selection';
+export * from './sync-runs/create-sync-run-request.dto';
+export * from './validation.pipe';
+export * from './validation-errors';

@@ -5,10 +5,9 @@ import { Topics } from '@practice-sync/contracts';
 import { messagingConfig, MessagingModule } from '@practice-sync/messaging';
 import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
-import { storableTextMiddleware } from '@practice-sync/problems';
+import { ProblemFilter, storableTextMiddleware } from '@practice-sync/problems';
 
 import { CategoriesModule } from './categories/categories.module';
-import { ProblemDetailsFilter } from './common/problem-details.filter';
 import type { OrchestratorConfig } from './config/orchestrator.config';
 import { SERVICE_NAME } from './config/orchestrator.config';
 import { OrchestratorConfigModule } from './config/orchestrator-config.module';
@@ -36,7 +35,7 @@ export class AppModule implements NestModule {
         SyncSchedulesModule,
         CategoriesModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }
 

@@ -1,13 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { METRICS_REGISTRY } from '@practice-sync/observability';
+import { bodyParserErrorHandler, ProblemFilter, storableTextMiddleware } from '@practice-sync/problems';
 import { json, text } from 'express';
 import type { Registry } from 'prom-client';
 
 import type { GatewayConfig } from '../config/gateway.config';
 import { mountOpenApi } from '../openapi/openapi';
-import { bodyParserErrorHandler } from '../problems/body-parser-errors';
-import { storableTextMiddleware } from '../problems/problem';
-import { ProblemFilter } from '../problems/problem.filter';
 import { bodyShapeMiddleware } from '../validation/body-shape.middleware';
 import { createValidationPipe } from '../validation/validation.pipe';
 import { contentTypeMiddleware, CSV_ROUTE, CSV_TYPES } from './content-type.middleware';

@@ -1,4 +1,5 @@
-import { ProblemException, UpstreamProblemException } from '../problems/problem';
+import { ProblemException, toProblem, UpstreamProblem } from '@practice-sync/problems';
+
 import { InternalHttpClient } from './internal-http-client';
 
 function clientAnswering(
@@ -53,9 +54,9 @@ describe('InternalHttpClient', () => {
     };
     const client = clientAnswering(async () => json(409, problem, 'application/problem+json'));
     const e = await failure(client.request({ method: 'POST', path: '/i', body: {} }));
-    expect(e).toBeInstanceOf(UpstreamProblemException);
-    expect((e as UpstreamProblemException).problem).toEqual(problem);
-    expect((e as UpstreamProblemException).getStatus()).toBe(409);
+    expect(e).toBeInstanceOf(UpstreamProblem);
+    expect(toProblem(e, '/i').problem).toEqual(problem);
+    expect((e as UpstreamProblem).getStatus()).toBe(409);
   });
 
   it('answers 503 when the service is unreachable', async () => {

@@ -1,12 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
-
-import type { Problem } from '../problems/problem';
 import {
+  isProblem,
   ProblemException,
   ProblemType,
   problemTypeUriForStatus,
-  UpstreamProblemException,
-} from '../problems/problem';
+  UpstreamProblem,
+} from '@practice-sync/problems';
+
 import type { Transport, UpstreamResponse } from './transport';
 import { fetchTransport, nodeHttpTransport } from './transport';
 
@@ -94,9 +94,9 @@ export class InternalHttpClient {
   }
 
   private failure(req: UpstreamRequest, status: number, statusText: string, body: unknown): Error {
-    if (isProblem(body)) return new UpstreamProblemException({ ...body, status });
+    if (isProblem(body)) return new UpstreamProblem({ ...body, status });
     if (status >= 500) return this.badResponse(`answered ${status}`);
-    return new UpstreamProblemException({
+    return new UpstreamProblem({
       type: problemTypeUriForStatus(status),
       title: statusText || 'Error',
       status,
@@ -149,10 +149,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isProblem(body: unknown): body is Problem {
-  if (typeof body !== 'object' || body === null) return false;
-  const b = body as Record<string, unknown>;
-  return typeof b.title === 'string' && typeof b.status === 'number' && typeof b.type === 'string';
 }

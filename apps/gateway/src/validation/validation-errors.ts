@@ -1,7 +1,7 @@
+import type { FieldError } from '@practice-sync/problems';
+import { ValidationProblem } from '@practice-sync/problems';
 import type { ValidationError } from 'class-validator';
 
-import type { FieldError } from '../problems/problem';
-import { ValidationProblemException } from '../problems/problem';
 import { fieldCheck } from './field-check';
 
 /** Flattens class-validator's error tree into `{ field, message }` pairs with paths like `clients.ids[0]`. */
@@ -41,6 +41,6 @@ function joinPath(parent: string, property: string): string {
 }
 
 /** For ValidationPipe's `exceptionFactory`. */
-export function validationException(errors: ValidationError[]): ValidationProblemException {
-  return new ValidationProblemException(flattenValidationErrors(errors));
+export function validationException(errors: ValidationError[]): ValidationProblem {
+  return new ValidationProblem(flattenValidationErrors(errors));
 }

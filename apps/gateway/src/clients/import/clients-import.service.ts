@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { FieldError } from '@practice-sync/problems';
+import { ValidationProblem } from '@practice-sync/problems';
 
 import type { GatewayConfig } from '../../config/gateway.config';
 import { GATEWAY_CONFIG } from '../../config/gateway.config';
-import type { FieldError } from '../../problems/problem';
-import { ValidationProblemException } from '../../problems/problem';
 import type { InternalHttpClient } from '../../upstream/internal-http-client';
 import { CLIENT_MASTER } from '../../upstream/upstream.module';
 import { createValidationPipe } from '../../validation/validation.pipe';
@@ -67,7 +67,7 @@ export class ClientsImportService {
       })) as CreateClientRequestDto;
       return { client };
     } catch (e) {
-      if (e instanceof ValidationProblemException) return { errors: e.errors ?? [] };
+      if (e instanceof ValidationProblem) return { errors: e.errors ?? [] };
       throw e;
     }
   }

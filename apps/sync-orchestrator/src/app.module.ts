@@ -6,6 +6,7 @@ import { messagingConfig, MessagingModule } from '@practice-sync/messaging';
 import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
 import { ProblemFilter, storableTextMiddleware } from '@practice-sync/problems';
+import { traceContextMiddleware } from '@practice-sync/service-http';
 
 import { CategoriesModule } from './categories/categories.module';
 import type { OrchestratorConfig } from './config/orchestrator.config';
@@ -41,6 +42,7 @@ export class AppModule implements NestModule {
 
   /** Text PostgreSQL cannot store (NUL, lone surrogates) is a 422 naming the field before any handler runs. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(storableTextMiddleware).forRoutes('*');
+    // The trace context after the body parsers (Nest mounts them first): calls to client-master carry it.
+    consumer.apply(storableTextMiddleware, traceContextMiddleware).forRoutes('*');
   }
 }

@@ -23,13 +23,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ValidationProblem } from '@practice-sync/problems';
+import type { ServiceHttpClient } from '@practice-sync/service-http';
 
 import { Access, ADMIN_ONLY, CurrentFirmId, WRITE_ROLES } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { sentFields } from '../common/sent-fields';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
-import type { InternalHttpClient } from '../upstream/internal-http-client';
 import { CLIENT_MASTER } from '../upstream/upstream.module';
 import { UuidParamPipe } from '../validation/uuid-param.pipe';
 import { ListChangesQueryDto, ListRecordsQueryDto } from './dto/client-data-query.dto';
@@ -59,7 +59,7 @@ Patel Kirana,BBBPK1234L,,,,Pune,
 @Controller('clients')
 export class ClientsController {
   constructor(
-    @Inject(CLIENT_MASTER) private readonly clientMaster: InternalHttpClient,
+    @Inject(CLIENT_MASTER) private readonly clientMaster: ServiceHttpClient,
     private readonly importer: ClientsImportService,
   ) {}
 

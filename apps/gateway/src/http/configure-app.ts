@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { METRICS_REGISTRY } from '@practice-sync/observability';
 import { bodyParserErrorHandler, ProblemFilter, storableTextMiddleware } from '@practice-sync/problems';
+import { traceContextMiddleware } from '@practice-sync/service-http';
 import { json, text } from 'express';
 import type { Registry } from 'prom-client';
 
@@ -24,6 +25,8 @@ export function configureApp(
   app.use(bodyParserErrorHandler);
   app.use(storableTextMiddleware);
   app.use(bodyShapeMiddleware);
+  // After the body parsers: their stream callbacks would lose the request's trace context.
+  app.use(traceContextMiddleware);
   applyRoutePrefix(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());

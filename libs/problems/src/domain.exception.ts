@@ -73,8 +73,8 @@ export class ValidationProblem extends ProblemException {
 }
 
 export class NotFoundProblem extends ProblemException {
-  constructor(detail: string) {
-    super(ProblemType.NotFound, HttpStatus.NOT_FOUND, 'Not found', detail);
+  constructor(detail: string, title = 'Not found') {
+    super(ProblemType.NotFound, HttpStatus.NOT_FOUND, title, detail);
   }
 }
 

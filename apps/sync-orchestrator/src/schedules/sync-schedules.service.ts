@@ -1,7 +1,7 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { cronProblem, DEFAULT_SCHEDULE_TIME_ZONE } from '@practice-sync/contracts';
-import { ProblemException, ProblemType } from '@practice-sync/problems';
+import { NotFoundProblem } from '@practice-sync/problems';
 import { DataSource, MoreThan } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -100,13 +100,7 @@ export class SyncSchedulesService {
         where: { id: UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000', firmId },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!s)
-        throw new ProblemException(
-          ProblemType.NotFound,
-          HttpStatus.NOT_FOUND,
-          'Not Found',
-          `sync schedule ${id} does not exist in this firm`,
-        );
+      if (!s) throw new NotFoundProblem(`sync schedule ${id} does not exist in this firm`, 'Not Found');
       const wasEnabled = s.enabled;
       if (patch.name !== undefined) s.name = patch.name;
       if (patch.clients !== undefined) s.selection = patch.clients;
@@ -144,13 +138,7 @@ export class SyncSchedulesService {
     const s = UUID.test(id)
       ? await this.dataSource.manager.findOne(SyncScheduleEntity, { where: { id, firmId } })
       : null;
-    if (!s)
-      throw new ProblemException(
-        ProblemType.NotFound,
-        HttpStatus.NOT_FOUND,
-        'Not Found',
-        `sync schedule ${id} does not exist in this firm`,
-      );
+    if (!s) throw new NotFoundProblem(`sync schedule ${id} does not exist in this firm`, 'Not Found');
     return s;
   }
 }

@@ -1,7 +1,8 @@
 import { ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ProblemFilter } from '@practice-sync/problems';
 
-import { ProblemFilter, validationProblem } from './problems/problem.filter';
+import { validationProblem } from './common/validation-errors';
 
 /** Validation and problem+json for the internal API; shared by main.ts and integration tests. */
 export function configureApp(app: NestExpressApplication): void {

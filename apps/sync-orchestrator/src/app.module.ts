@@ -5,10 +5,10 @@ import { Topics } from '@practice-sync/contracts';
 import { messagingConfig, MessagingModule } from '@practice-sync/messaging';
 import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
-import { storableTextMiddleware } from '@practice-sync/problems';
+import { ProblemFilter, storableTextMiddleware } from '@practice-sync/problems';
+import { traceContextMiddleware } from '@practice-sync/service-http';
 
 import { CategoriesModule } from './categories/categories.module';
-import { ProblemDetailsFilter } from './common/problem-details.filter';
 import type { OrchestratorConfig } from './config/orchestrator.config';
 import { SERVICE_NAME } from './config/orchestrator.config';
 import { OrchestratorConfigModule } from './config/orchestrator-config.module';
@@ -36,12 +36,13 @@ export class AppModule implements NestModule {
         SyncSchedulesModule,
         CategoriesModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }
 
   /** Text PostgreSQL cannot store (NUL, lone surrogates) is a 422 naming the field before any handler runs. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(storableTextMiddleware).forRoutes('*');
+    // The trace context after the body parsers (Nest mounts them first): calls to client-master carry it.
+    consumer.apply(storableTextMiddleware, traceContextMiddleware).forRoutes('*');
   }
 }

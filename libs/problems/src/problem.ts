@@ -1,6 +1,3 @@
-import type { HttpStatus } from '@nestjs/common';
-import { HttpException } from '@nestjs/common';
-
 /** One invalid input, named the way the caller wrote it (`gstins[0]`, `clients.ids[2]`, `period.gst`). */
 export interface FieldError {
   field: string;
@@ -56,7 +53,8 @@ export enum ProblemType {
   HttpError = 'http-error',
 }
 
-export function problemTypeUri(type: ProblemType): string {
+/** `…/problems/<code>`: a `ProblemType`, or a service's own code in the same space. */
+export function problemTypeUri(type: string): string {
   return `${TYPE_BASE}${type}`;
 }
 
@@ -86,17 +84,4 @@ export function problemTypeUriForStatus(status: number): string {
   return problemTypeUri(
     TYPE_BY_STATUS[status] ?? (status >= 500 ? ProblemType.Internal : ProblemType.HttpError),
   );
-}
-
-/** A problem the application raises on purpose; the service's filter writes it as-is (plus `instance`). */
-export class ProblemException extends HttpException {
-  constructor(
-    readonly problemType: ProblemType,
-    status: HttpStatus,
-    readonly title: string,
-    readonly detail: string,
-    readonly errors?: FieldError[],
-  ) {
-    super(detail, status);
-  }
 }

@@ -1,7 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
 
+import { ProblemException } from './domain.exception';
 import type { FieldError, Problem } from './problem';
-import { PROBLEM_CONTENT_TYPE, ProblemException, ProblemType, problemTypeUri } from './problem';
+import { PROBLEM_CONTENT_TYPE, ProblemType, problemTypeUri } from './problem';
 
 const MAX_DEPTH = 32;
 

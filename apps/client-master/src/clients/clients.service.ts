@@ -9,13 +9,13 @@ import {
 } from '@practice-sync/contracts';
 import type { OutgoingEvent } from '@practice-sync/messaging';
 import { enqueueEvents } from '@practice-sync/messaging';
+import { ConflictProblem, NotFoundProblem, ProblemException } from '@practice-sync/problems';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
 import type { Page } from '../common/cursor';
 import { decodeCursor, DEFAULT_LIMIT, toPage } from '../common/cursor';
-import { ConflictProblem, NotFoundProblem, ProblemException } from '../problems/problem';
 import type { ClientDto } from './client.entity';
 import { ClientEntity, toClientDto } from './client.entity';
 import type { BulkClientRowDto, BulkRowResult } from './dto/bulk-clients.dto';

@@ -1,4 +1,5 @@
-import { ValidationProblem } from '../problems/problem';
+import { ValidationProblem } from '@practice-sync/problems';
+
 import { decodeCursor, encodeCursor, toPage } from './cursor';
 
 const ID = '0193a8f4-2222-7abc-8def-0123456789ab';

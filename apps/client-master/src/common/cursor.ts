@@ -1,4 +1,4 @@
-import { ValidationProblem } from '../problems/problem';
+import { ValidationProblem } from '@practice-sync/problems';
 
 /**
  * Keyset pagination over `id` (UUIDv7, so id order is creation order). The cursor is opaque to callers:

@@ -1,6 +1,5 @@
 import { toIsoDate } from '@practice-sync/contracts';
-
-import { ValidationProblem } from '../problems/problem';
+import { ValidationProblem } from '@practice-sync/problems';
 
 /** Where a page of notices (by due date, then id) ends: opaque base64url JSON, like every cursor here. */
 export interface NoticeCursor {

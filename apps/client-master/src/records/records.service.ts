@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { NotFoundProblem } from '@practice-sync/problems';
 import { Repository } from 'typeorm';
 
 import { ClientsService } from '../clients/clients.service';
 import type { Page } from '../common/cursor';
 import { decodeCursor, DEFAULT_LIMIT, toPage } from '../common/cursor';
-import { NotFoundProblem } from '../problems/problem';
 import { RecordChangeEntity, RecordEntity } from './record.entity';
 import type { ChangeDto, ListChangesQueryDto, ListRecordsQueryDto, RecordDto } from './records.dto';
 import { toChangeDto, toRecordDto } from './records.dto';

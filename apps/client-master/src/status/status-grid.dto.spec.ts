@@ -1,4 +1,5 @@
-import { ProblemException } from '../problems/problem';
+import { ProblemException } from '@practice-sync/problems';
+
 import { decodeGridCursor, encodeGridCursor } from './status-grid.dto';
 
 describe('status grid cursor', () => {

@@ -1,8 +1,8 @@
 import { Categories, JobOutcomes } from '@practice-sync/contracts';
+import { ValidationProblem } from '@practice-sync/problems';
 import { IsIn, IsOptional } from 'class-validator';
 
 import { PageQueryDto } from '../common/page-query.dto';
-import { ValidationProblem } from '../problems/problem';
 
 export class StatusGridQueryDto extends PageQueryDto {
   @IsOptional()

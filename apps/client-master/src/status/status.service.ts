@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { NotFoundProblem } from '@practice-sync/problems';
 import { Repository } from 'typeorm';
 
 import { ClientsService } from '../clients/clients.service';
 import type { Page } from '../common/cursor';
 import { DEFAULT_LIMIT } from '../common/cursor';
-import { NotFoundProblem } from '../problems/problem';
 import type { StatusCellDto } from './status-cell.entity';
 import { StatusCellEntity, toStatusCellDto } from './status-cell.entity';
 import type { StatusGridCellDto, StatusGridQueryDto } from './status-grid.dto';

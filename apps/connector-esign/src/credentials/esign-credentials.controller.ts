@@ -1,5 +1,6 @@
 import { Body, Controller, Param, Put, UseFilters } from '@nestjs/common';
-import { parseBody, ProblemFilter } from '@practice-sync/connector-kit';
+import { parseBody } from '@practice-sync/connector-kit';
+import { ProblemFilter } from '@practice-sync/problems';
 import { z } from 'zod';
 
 import { EsignAccessService } from '../esign-api/esign-access.service';

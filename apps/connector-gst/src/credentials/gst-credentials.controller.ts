@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Put, UseFilters } from '@nestjs/common';
-import { isPortalError, parseBody, ProblemException, ProblemFilter } from '@practice-sync/connector-kit';
+import { connectorProblem, isPortalError, parseBody } from '@practice-sync/connector-kit';
 import { gstinProblem } from '@practice-sync/contracts';
+import { ProblemFilter } from '@practice-sync/problems';
 import { z } from 'zod';
 
 import { GstAuthRefused, GstSessionService } from '../gst-api/gst-session.service';
@@ -32,7 +33,7 @@ export class GstCredentialsController {
       `request a new OTP first (PUT /v1/credentials/gst/${gstin} with the username), then submit it here`,
     );
     if (!status) {
-      throw new ProblemException(
+      throw connectorProblem(
         404,
         'No GST access',
         `no OTP was requested for ${gstin}: request the OTP first ` +
@@ -47,7 +48,7 @@ export class GstCredentialsController {
 function checkGstin(gstin: string): void {
   const problem = gstinProblem(gstin);
   if (problem)
-    throw new ProblemException(400, 'Invalid request', 'gstin is not valid', [
+    throw connectorProblem(400, 'Invalid request', 'gstin is not valid', [
       { field: 'gstin', message: problem },
     ]);
 }
@@ -59,14 +60,14 @@ async function portalCall<T>(call: () => Promise<T>, whatNext?: string): Promise
   } catch (error) {
     // A lock-out's message already says until when and what to do; other refusals get the next step.
     if (error instanceof GstAuthRefused && error.code === 'AUTH403')
-      throw new ProblemException(422, 'GST access locked by the portal', error.message);
+      throw connectorProblem(422, 'GST access locked by the portal', error.message);
     if (error instanceof GstAuthRefused)
-      throw new ProblemException(
+      throw connectorProblem(
         422,
         'Portal refused',
         whatNext ? `${error.message}; ${whatNext}` : error.message,
       );
-    if (isPortalError(error)) throw new ProblemException(502, 'Portal unavailable', error.message);
+    if (isPortalError(error)) throw connectorProblem(502, 'Portal unavailable', error.message);
     throw error;
   }
 }

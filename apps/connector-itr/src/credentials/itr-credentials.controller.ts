@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Put, UseFilters } from '@nestjs/common';
-import { isPortalError, parseBody, ProblemException, ProblemFilter } from '@practice-sync/connector-kit';
+import { connectorProblem, isPortalError, parseBody } from '@practice-sync/connector-kit';
 import { panProblem } from '@practice-sync/contracts';
+import { ProblemFilter } from '@practice-sync/problems';
 import { z } from 'zod';
 
 import { ItrRefused, ItrSessionService } from '../itr-api/itr-session.service';
@@ -37,18 +38,14 @@ export class ItrCredentialsController {
   async consent(@Param('firmId') firmId: string, @Param('pan') pan: string, @Body() body: unknown) {
     const problem = panProblem(pan);
     if (problem) {
-      throw new ProblemException(400, 'Invalid request', 'pan is not valid', [
+      throw connectorProblem(400, 'Invalid request', 'pan is not valid', [
         { field: 'pan', message: problem },
       ]);
     }
     const { otp, dob } = parseBody(ConsentBody, body);
     const status = await portalCall(() => this.sessions.consent(firmId, pan, otp, dob));
     if (!status) {
-      throw new ProblemException(
-        404,
-        'No e-filing account',
-        "store the firm's intermediary account (PUT) first",
-      );
+      throw connectorProblem(404, 'No e-filing account', "store the firm's intermediary account (PUT) first");
     }
     return status;
   }
@@ -58,14 +55,10 @@ async function portalCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof ItrRefused) throw new ProblemException(422, 'Portal refused', error.message);
+    if (error instanceof ItrRefused) throw connectorProblem(422, 'Portal refused', error.message);
     if (isPortalError(error)) {
       const status = error.code === 'auth_failed' || error.code === 'otp_required' ? 422 : 502;
-      throw new ProblemException(
-        status,
-        status === 422 ? 'Portal refused' : 'Portal unavailable',
-        error.message,
-      );
+      throw connectorProblem(status, status === 422 ? 'Portal refused' : 'Portal unavailable', error.message);
     }
     throw error;
   }

@@ -1,9 +1,9 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ProblemException, ProblemType } from '@practice-sync/problems';
 import type { Request, Response } from 'express';
 
-import { ProblemException, ProblemType } from '../problems/problem';
 import { RateLimiterService } from '../rate-limit/rate-limiter.service';
 import type { AccessRule } from './access.decorator';
 import { ACCESS_RULE } from './access.decorator';

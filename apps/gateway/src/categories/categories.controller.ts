@@ -1,11 +1,11 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Categories, CategoryAliases, Portals } from '@practice-sync/contracts';
+import type { ServiceHttpClient } from '@practice-sync/service-http';
 
 import { Access } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
-import type { InternalHttpClient } from '../upstream/internal-http-client';
 import { SYNC_ORCHESTRATOR } from '../upstream/upstream.module';
 
 export class CategoryResponseDto {
@@ -48,7 +48,7 @@ export class CategoryListResponseDto {
 @UseGuards(ApiKeyGuard)
 @Controller('categories')
 export class CategoriesController {
-  constructor(@Inject(SYNC_ORCHESTRATOR) private readonly orchestrator: InternalHttpClient) {}
+  constructor(@Inject(SYNC_ORCHESTRATOR) private readonly orchestrator: ServiceHttpClient) {}
 
   @Get()
   @Access({ platform: true })

@@ -22,14 +22,14 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ValidationProblem } from '@practice-sync/problems';
+import type { ServiceHttpClient } from '@practice-sync/service-http';
 
 import { Access, ADMIN_ONLY, CurrentFirmId, WRITE_ROLES } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { sentFields } from '../common/sent-fields';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
-import { ValidationProblemException } from '../problems/problem';
-import type { InternalHttpClient } from '../upstream/internal-http-client';
 import { CLIENT_MASTER } from '../upstream/upstream.module';
 import { UuidParamPipe } from '../validation/uuid-param.pipe';
 import { ListChangesQueryDto, ListRecordsQueryDto } from './dto/client-data-query.dto';
@@ -59,7 +59,7 @@ Patel Kirana,BBBPK1234L,,,,Pune,
 @Controller('clients')
 export class ClientsController {
   constructor(
-    @Inject(CLIENT_MASTER) private readonly clientMaster: InternalHttpClient,
+    @Inject(CLIENT_MASTER) private readonly clientMaster: ServiceHttpClient,
     private readonly importer: ClientsImportService,
   ) {}
 
@@ -97,7 +97,7 @@ export class ClientsController {
   @ApiProblemResponses(400, 401, 403, 413, 415, 422, 429, 503, 504)
   import(@CurrentFirmId() firmId: string, @Body() csv: unknown): Promise<ImportResultDto> {
     if (typeof csv !== 'string') {
-      throw new ValidationProblemException([{ field: 'body', message: 'must be a text/csv document' }]);
+      throw new ValidationProblem([{ field: 'body', message: 'must be a text/csv document' }]);
     }
     return this.importer.import(firmId, csv);
   }
@@ -141,7 +141,7 @@ export class ClientsController {
   ): Promise<ClientResponseDto> {
     const changes = sentFields(body);
     if (Object.keys(changes).length === 0) {
-      throw new ValidationProblemException([{ field: 'body', message: 'must change at least one field' }]);
+      throw new ValidationProblem([{ field: 'body', message: 'must change at least one field' }]);
     }
     return this.clientMaster.request({ method: 'PATCH', path: `${base(firmId)}/${id}`, body: changes });
   }

@@ -11,6 +11,8 @@ export const GatewayConfigSchema = baseServiceEnv(3000).extend({
   CONNECTOR_ESIGN_URL: z.string().url().default('http://127.0.0.1:3005'),
   /** How long the gateway waits for an internal service before answering 504. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Further attempts of an idempotent internal call after a connection failure or a 503. */
+  UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** Largest accepted JSON body, in body-parser notation. */
   BODY_LIMIT: z.string().default('1mb'),
   /** Largest accepted CSV import body (10,000 rows of DESIGN.md's columns fit comfortably). */

@@ -1,4 +1,5 @@
-import { ValidationProblemException } from '../problems/problem';
+import { ValidationProblem } from '@practice-sync/problems';
+
 import { pageAccessStatuses } from './access-status-page';
 import type { AccessStatusDto } from './dto/access-status.dto';
 
@@ -34,6 +35,6 @@ describe('pageAccessStatuses', () => {
   });
 
   it('refuses a cursor it did not give out', () => {
-    expect(() => pageAccessStatuses(all, 3, 'bm9wZQ')).toThrow(ValidationProblemException);
+    expect(() => pageAccessStatuses(all, 3, 'bm9wZQ')).toThrow(ValidationProblem);
   });
 });

@@ -1,4 +1,5 @@
-import { ValidationProblemException } from '../problems/problem';
+import { ValidationProblem } from '@practice-sync/problems';
+
 import type { AccessStatusDto } from './dto/access-status.dto';
 
 const DEFAULT_LIMIT = 50;
@@ -30,9 +31,7 @@ export function pageAccessStatuses(
 function decodeCursor(cursor: string): string {
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!/^(gst|itr|esign)\|/.test(key)) {
-    throw new ValidationProblemException([
-      { field: 'cursor', message: 'is not a cursor this list gave out' },
-    ]);
+    throw new ValidationProblem([{ field: 'cursor', message: 'is not a cursor this list gave out' }]);
   }
   return key;
 }

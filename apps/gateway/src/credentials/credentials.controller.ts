@@ -13,11 +13,11 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { gstinProblem, panProblem } from '@practice-sync/contracts';
+import type { ServiceHttpClient } from '@practice-sync/service-http';
 
 import { Access, CurrentFirmId, WRITE_ROLES } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
-import type { InternalHttpClient } from '../upstream/internal-http-client';
 import { CLIENT_MASTER, CONNECTOR_ESIGN, CONNECTOR_GST, CONNECTOR_ITR } from '../upstream/upstream.module';
 import { IdentifierParamPipe } from '../validation/identifier-param.pipe';
 import { pageAccessStatuses } from './access-status-page';
@@ -49,10 +49,10 @@ const PAN = new IdentifierParamPipe(panProblem);
 @Controller('credentials')
 export class CredentialsController {
   constructor(
-    @Inject(CLIENT_MASTER) private readonly clientMaster: InternalHttpClient,
-    @Inject(CONNECTOR_GST) private readonly gst: InternalHttpClient,
-    @Inject(CONNECTOR_ITR) private readonly itr: InternalHttpClient,
-    @Inject(CONNECTOR_ESIGN) private readonly esign: InternalHttpClient,
+    @Inject(CLIENT_MASTER) private readonly clientMaster: ServiceHttpClient,
+    @Inject(CONNECTOR_GST) private readonly gst: ServiceHttpClient,
+    @Inject(CONNECTOR_ITR) private readonly itr: ServiceHttpClient,
+    @Inject(CONNECTOR_ESIGN) private readonly esign: ServiceHttpClient,
   ) {}
 
   @Get()

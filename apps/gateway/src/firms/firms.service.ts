@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { NotFoundProblem, ValidationProblem } from '@practice-sync/problems';
 import { isUUID } from 'class-validator';
 import { IsNull, MoreThan, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
@@ -7,7 +8,6 @@ import { v7 as uuidv7 } from 'uuid';
 import type { ApiKeyRole } from '../auth/api-key';
 import { generateApiKey } from '../auth/api-key';
 import type { Principal } from '../auth/principal';
-import { NotFoundProblemException, ValidationProblemException } from '../problems/problem';
 import { ApiKeyEntity } from './api-key.entity';
 import type { ApiKeyListResponseDto, ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key.dto';
 import type { FirmResponseDto } from './dto/create-firm-request.dto';
@@ -29,7 +29,7 @@ export class FirmsService {
   async assertReachable(principal: Principal, firmId: string): Promise<void> {
     const visible = principal.kind === 'platform' || principal.firmId === firmId;
     if (!visible || !(await this.firms.existsBy({ id: firmId }))) {
-      throw new NotFoundProblemException(`There is no firm ${firmId}.`);
+      throw new NotFoundProblem(`There is no firm ${firmId}.`);
     }
   }
 
@@ -53,9 +53,7 @@ export class FirmsService {
   /** Keyset pages by id (UUIDv7, so oldest first); the cursor is the last id of the previous page. */
   async listKeys(firmId: string, limit = 50, cursor?: string): Promise<ApiKeyListResponseDto> {
     if (cursor !== undefined && !isUUID(cursor)) {
-      throw new ValidationProblemException([
-        { field: 'cursor', message: 'is not a cursor this list gave out' },
-      ]);
+      throw new ValidationProblem([{ field: 'cursor', message: 'is not a cursor this list gave out' }]);
     }
     const keys = await this.keys.find({
       where: { firmId, revokedAt: IsNull(), ...(cursor ? { id: MoreThan(cursor) } : {}) },
@@ -85,7 +83,6 @@ export class FirmsService {
       { id: keyId, firmId, revokedAt: IsNull() },
       { revokedAt: new Date() },
     );
-    if (!result.affected)
-      throw new NotFoundProblemException(`There is no active API key ${keyId} in this firm.`);
+    if (!result.affected) throw new NotFoundProblem(`There is no active API key ${keyId} in this firm.`);
   }
 }

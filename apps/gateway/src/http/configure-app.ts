@@ -1,13 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { METRICS_REGISTRY } from '@practice-sync/observability';
+import { bodyParserErrorHandler, ProblemFilter, storableTextMiddleware } from '@practice-sync/problems';
+import { traceContextMiddleware } from '@practice-sync/service-http';
 import { json, text } from 'express';
 import type { Registry } from 'prom-client';
 
 import type { GatewayConfig } from '../config/gateway.config';
 import { mountOpenApi } from '../openapi/openapi';
-import { bodyParserErrorHandler } from '../problems/body-parser-errors';
-import { storableTextMiddleware } from '../problems/problem';
-import { ProblemFilter } from '../problems/problem.filter';
 import { bodyShapeMiddleware } from '../validation/body-shape.middleware';
 import { createValidationPipe } from '../validation/validation.pipe';
 import { contentTypeMiddleware, CSV_ROUTE, CSV_TYPES } from './content-type.middleware';
@@ -26,6 +25,8 @@ export function configureApp(
   app.use(bodyParserErrorHandler);
   app.use(storableTextMiddleware);
   app.use(bodyShapeMiddleware);
+  // After the body parsers: their stream callbacks would lose the request's trace context.
+  app.use(traceContextMiddleware);
   applyRoutePrefix(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());

@@ -1,7 +1,6 @@
+import type { Problem } from '@practice-sync/problems';
+import { PROBLEM_CONTENT_TYPE, ProblemType, problemTypeUri } from '@practice-sync/problems';
 import type { NextFunction, Request, Response } from 'express';
-
-import type { Problem } from '../problems/problem';
-import { PROBLEM_CONTENT_TYPE, ProblemType, problemTypeUri } from '../problems/problem';
 
 /** The one route that takes CSV; everything else with a body takes JSON. */
 export const CSV_ROUTE = '/v1/clients/import';

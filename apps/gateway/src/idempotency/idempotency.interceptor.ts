@@ -1,12 +1,12 @@
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { ProblemException, ProblemType, ValidationProblem } from '@practice-sync/problems';
 import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
 import { catchError, from, mergeMap, of, throwError } from 'rxjs';
 
 import type { AuthenticatedRequest } from '../auth/principal';
-import { ProblemException, ProblemType, ValidationProblemException } from '../problems/problem';
 import { IDEMPOTENCY_KEY_PATTERN, requestFingerprint } from './fingerprint';
 import { IdempotencyStore } from './idempotency.store';
 
@@ -28,7 +28,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = req.headers[IDEMPOTENCY_HEADER];
     if (key === undefined) return next.handle();
     if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
-      throw new ValidationProblemException([
+      throw new ValidationProblem([
         { field: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters, e.g. a UUID' },
       ]);
     }

@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ServiceHttpClient } from '@practice-sync/service-http';
 
 import { CurrentFirmId } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
-import type { InternalHttpClient } from '../upstream/internal-http-client';
 import { CLIENT_MASTER } from '../upstream/upstream.module';
 import { ListNoticesQueryDto } from './dto/list-notices-query.dto';
 import { NoticeListResponseDto } from './dto/notice-response.dto';
@@ -15,7 +15,7 @@ import { NoticeListResponseDto } from './dto/notice-response.dto';
 @UseGuards(ApiKeyGuard)
 @Controller('notices')
 export class NoticesController {
-  constructor(@Inject(CLIENT_MASTER) private readonly clientMaster: InternalHttpClient) {}
+  constructor(@Inject(CLIENT_MASTER) private readonly clientMaster: ServiceHttpClient) {}
 
   @Get()
   @ApiOperation({

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { FieldError, Problem } from '@practice-sync/problems';
 
-export class FieldErrorDto {
+export class FieldErrorDto implements FieldError {
   @ApiProperty({ example: 'gstins[0]' })
   field!: string;
 
@@ -8,8 +9,8 @@ export class FieldErrorDto {
   message!: string;
 }
 
-/** RFC 9457 problem details (documentation only; the filter writes the body). */
-export class ProblemDto {
+/** RFC 9457 problem details: the swagger face of the lib's `Problem` (the lib's `ProblemFilter` writes the body). */
+export class ProblemDto implements Problem {
   @ApiProperty({ example: 'https://practice-sync.dev/problems/validation-error' })
   type!: string;
 

@@ -1,4 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { ProblemException, ProblemType } from '@practice-sync/problems';
 import type { Response } from 'express';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
@@ -7,7 +8,6 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../config/gateway.config';
-import { ProblemException, ProblemType } from '../problems/problem';
 
 /**
  * A fixed window of RATE_LIMIT_POINTS requests per RATE_LIMIT_WINDOW_SECONDS for each API key. The Postgres

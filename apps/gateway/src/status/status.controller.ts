@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ServiceHttpClient } from '@practice-sync/service-http';
 
 import { CurrentFirmId } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
-import type { InternalHttpClient } from '../upstream/internal-http-client';
 import { CLIENT_MASTER } from '../upstream/upstream.module';
 import { StatusGridQueryDto, StatusGridResponseDto } from './dto/status-grid.dto';
 
@@ -14,7 +14,7 @@ import { StatusGridQueryDto, StatusGridResponseDto } from './dto/status-grid.dto
 @UseGuards(ApiKeyGuard)
 @Controller('status')
 export class StatusController {
-  constructor(@Inject(CLIENT_MASTER) private readonly clientMaster: InternalHttpClient) {}
+  constructor(@Inject(CLIENT_MASTER) private readonly clientMaster: ServiceHttpClient) {}
 
   @Get()
   @ApiOperation({

@@ -19,6 +19,7 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
+import type { ServiceHttpClient } from '@practice-sync/service-http';
 import { CreateSyncRunRequestDto } from '@practice-sync/validation';
 import type { Response } from 'express';
 
@@ -28,7 +29,6 @@ import { PaginationQueryDto } from '../common/pagination.dto';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
 import { pipeEventStream } from '../upstream/event-stream';
-import type { InternalHttpClient } from '../upstream/internal-http-client';
 import { SYNC_ORCHESTRATOR } from '../upstream/upstream.module';
 import { UuidParamPipe } from '../validation/uuid-param.pipe';
 import { ListSyncJobsQueryDto } from './dto/list-sync-jobs-query.dto';
@@ -45,7 +45,7 @@ import {
 @UseGuards(ApiKeyGuard)
 @Controller('sync-runs')
 export class SyncRunsController {
-  constructor(@Inject(SYNC_ORCHESTRATOR) private readonly orchestrator: InternalHttpClient) {}
+  constructor(@Inject(SYNC_ORCHESTRATOR) private readonly orchestrator: ServiceHttpClient) {}
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)

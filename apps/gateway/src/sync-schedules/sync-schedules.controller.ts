@@ -20,6 +20,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ValidationProblem } from '@practice-sync/problems';
+import type { ServiceHttpClient } from '@practice-sync/service-http';
 
 import { Access, CurrentFirmId, WRITE_ROLES } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -27,8 +29,6 @@ import { PaginationQueryDto } from '../common/pagination.dto';
 import { sentFields } from '../common/sent-fields';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
-import { ValidationProblemException } from '../problems/problem';
-import type { InternalHttpClient } from '../upstream/internal-http-client';
 import { SYNC_ORCHESTRATOR } from '../upstream/upstream.module';
 import { UuidParamPipe } from '../validation/uuid-param.pipe';
 import { CreateScheduleRequestDto, UpdateScheduleRequestDto } from './dto/schedule-request.dto';
@@ -40,7 +40,7 @@ import { ScheduleListResponseDto, ScheduleResponseDto } from './dto/schedule-res
 @UseGuards(ApiKeyGuard)
 @Controller('sync-schedules')
 export class SyncSchedulesController {
-  constructor(@Inject(SYNC_ORCHESTRATOR) private readonly orchestrator: InternalHttpClient) {}
+  constructor(@Inject(SYNC_ORCHESTRATOR) private readonly orchestrator: ServiceHttpClient) {}
 
   @Post()
   @Access({ firmRoles: WRITE_ROLES })
@@ -93,7 +93,7 @@ export class SyncSchedulesController {
   ): Promise<ScheduleResponseDto> {
     const changes = sentFields(body);
     if (Object.keys(changes).length === 0) {
-      throw new ValidationProblemException([{ field: 'body', message: 'must change at least one field' }]);
+      throw new ValidationProblem([{ field: 'body', message: 'must change at least one field' }]);
     }
     return this.orchestrator.request({ method: 'PATCH', path: `${base(firmId)}/${id}`, body: changes });
   }

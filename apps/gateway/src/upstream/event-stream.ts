@@ -1,16 +1,11 @@
+import type { ServiceHttpClient } from '@practice-sync/service-http';
 import type { Response } from 'express';
-
-import type { InternalHttpClient } from './internal-http-client';
 
 /**
  * Relays an internal `text/event-stream` to the caller byte for byte, until either side ends it. Problems before
  * the stream starts (404, 503…) are thrown, so the problem filter answers them like any other route.
  */
-export async function pipeEventStream(
-  client: InternalHttpClient,
-  path: string,
-  res: Response,
-): Promise<void> {
+export async function pipeEventStream(client: ServiceHttpClient, path: string, res: Response): Promise<void> {
   const caller = new AbortController();
   const callerLeft = () => caller.abort();
   // The response's close, not the request's: a GET's request closes as soon as it has been read.

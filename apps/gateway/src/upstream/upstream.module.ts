@@ -1,8 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { ServiceHttpClient } from '@practice-sync/service-http';
 
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../config/gateway.config';
-import { InternalHttpClient } from './internal-http-client';
 
 export const CLIENT_MASTER = Symbol('CLIENT_MASTER');
 export const SYNC_ORCHESTRATOR = Symbol('SYNC_ORCHESTRATOR');
@@ -22,11 +22,16 @@ function clientProvider(token: symbol, name: string, urlKey: UrlKey) {
     provide: token,
     inject: [GATEWAY_CONFIG],
     useFactory: (c: GatewayConfig) =>
-      new InternalHttpClient({ name, baseUrl: c[urlKey], timeoutMs: c.UPSTREAM_TIMEOUT_MS }),
+      new ServiceHttpClient({
+        name,
+        baseUrl: c[urlKey],
+        timeoutMs: c.UPSTREAM_TIMEOUT_MS,
+        retries: c.UPSTREAM_RETRIES,
+      }),
   };
 }
 
-/** One InternalHttpClient per internal service the gateway forwards to. */
+/** One ServiceHttpClient per internal service the gateway forwards to. */
 @Global()
 @Module({
   providers: [

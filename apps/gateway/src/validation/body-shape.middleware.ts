@@ -1,7 +1,6 @@
+import type { FieldError } from '@practice-sync/problems';
+import { PROBLEM_CONTENT_TYPE, ProblemType, problemTypeUri } from '@practice-sync/problems';
 import type { NextFunction, Request, Response } from 'express';
-
-import type { FieldError } from '../problems/problem';
-import { PROBLEM_CONTENT_TYPE, ProblemType, problemTypeUri } from '../problems/problem';
 
 /** Keys that reach object prototypes; class-transformer crashes on some of them, and no DTO has them. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

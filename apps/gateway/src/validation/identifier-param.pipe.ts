@@ -1,6 +1,5 @@
 import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
-
-import { ValidationProblemException } from '../problems/problem';
+import { ValidationProblem } from '@practice-sync/problems';
 
 /** A PAN or GSTIN in the path: upper-cased and checked (incl. the GSTIN check character) before any call. */
 export class IdentifierParamPipe implements PipeTransform<string, string> {
@@ -10,6 +9,6 @@ export class IdentifierParamPipe implements PipeTransform<string, string> {
     const normalised = String(value).trim().toUpperCase();
     const problem = this.problem(normalised);
     if (!problem) return normalised;
-    throw new ValidationProblemException([{ field: metadata.data ?? 'id', message: problem }]);
+    throw new ValidationProblem([{ field: metadata.data ?? 'id', message: problem }]);
   }
 }

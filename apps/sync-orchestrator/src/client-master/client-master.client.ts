@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DomainException, UpstreamProblem } from '@practice-sync/problems';
+import { ServiceHttpClient } from '@practice-sync/service-http';
 import { z } from 'zod';
 
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
-import type { ClientIdentifiers } from '../fan-out/job-planner';
-import type { ClientSelection } from '../sync-runs/sync-runs.dto';
+import type { ClientIdentifiers } from '../runs/planned-job';
+import type { ClientSelection } from '../runs/run-scope';
 
 /** Only the fields the fan-out uses; the rest of the Client passes through unchecked. */
 const ClientPageSchema = z.object({
@@ -52,15 +54,17 @@ export interface ClientDirectory {
 
 export const CLIENT_DIRECTORY = Symbol('CLIENT_DIRECTORY');
 
-const TIMEOUT_MS = 15_000;
-
 /** `POST /internal/v1/firms/{firmId}/clients/select` over HTTP (clients ordered by id, paged by cursor). */
 @Injectable()
 export class ClientMasterClient implements ClientDirectory {
-  private readonly baseUrl: string;
+  private readonly http: ServiceHttpClient;
 
   constructor(@Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig) {
-    this.baseUrl = config.CLIENT_MASTER_URL.replace(/\/+$/, '');
+    this.http = new ServiceHttpClient({
+      name: 'client-master',
+      baseUrl: config.CLIENT_MASTER_URL,
+      timeoutMs: config.CLIENT_MASTER_TIMEOUT_MS,
+    });
   }
 
   async selectClients(
@@ -92,31 +96,29 @@ export class ClientMasterClient implements ClientDirectory {
     return parsed.data.unmatched;
   }
 
+  /** Both calls only read (a POST for the size of a selection), so the client may retry them. */
   private async post(firmId: string, path: string, body: unknown): Promise<unknown> {
-    const url = `${this.baseUrl}/internal/v1/firms/${encodeURIComponent(firmId)}/clients/${path}`;
-    let res: Response;
     try {
-      res = await fetch(url, {
+      return await this.http.request<unknown>({
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        path: `/internal/v1/firms/${encodeURIComponent(firmId)}/clients/${path}`,
+        body,
+        idempotent: true,
       });
     } catch (e) {
-      throw new ClientMasterError(
-        `client-master unreachable: ${e instanceof Error ? e.message : String(e)}`,
-        false,
-      );
-    }
-    const text = await res.text();
-    if (!res.ok) {
-      const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-      throw new ClientMasterError(`client-master answered ${res.status}: ${text.slice(0, 500)}`, permanent);
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new ClientMasterError('client-master answered with invalid JSON', false);
+      throw clientMasterError(e);
     }
   }
+}
+
+/** An upstream 4xx (but a timeout or rate limit) cannot succeed by repeating; the rest may. */
+function clientMasterError(e: unknown): ClientMasterError {
+  if (!(e instanceof DomainException))
+    return new ClientMasterError(`client-master call failed: ${String(e)}`, false);
+  const status = e.getStatus();
+  if (e instanceof UpstreamProblem) {
+    const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
+    return new ClientMasterError(`client-master answered ${status}: ${e.detail}`, permanent);
+  }
+  return new ClientMasterError(`client-master unreachable or failing: ${e.detail}`, false);
 }

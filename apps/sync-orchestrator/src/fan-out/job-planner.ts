@@ -5,9 +5,6 @@ import type { ClientIdentifiers, PlannedJob } from '../runs/planned-job';
 import type { RunPeriods } from '../runs/run-scope';
 import { periodFor } from './default-period';
 
-/** Still named here by the client-master client; its home is runs/planned-job.ts. */
-export type { ClientIdentifiers } from '../runs/planned-job';
-
 /** Stored as the subject value of a skipped job, so the natural key still holds one row per category. */
 export const MISSING_SUBJECT = '';
 

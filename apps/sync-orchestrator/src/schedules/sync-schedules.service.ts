@@ -1,13 +1,14 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { cronProblem, DEFAULT_SCHEDULE_TIME_ZONE } from '@practice-sync/contracts';
+import { NotFoundProblem } from '@practice-sync/problems';
 import { DataSource, MoreThan } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
 import type { Clock } from '../common/clock';
 import { CLOCK } from '../common/clock';
 import { decodeCursor, pageOf } from '../common/cursor';
-import { RequestValidationException } from '../common/validation';
+import { requestValidationProblem } from '../common/validation';
 import { assertPeriodsAvailable } from '../fan-out/default-period';
 import { SelectionCheck } from '../sync-runs/selection-check';
 import type { PageDto } from '../sync-runs/sync-runs.dto';
@@ -99,7 +100,7 @@ export class SyncSchedulesService {
         where: { id: UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000', firmId },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!s) throw new NotFoundException(`sync schedule ${id} does not exist in this firm`);
+      if (!s) throw new NotFoundProblem(`sync schedule ${id} does not exist in this firm`, 'Not Found');
       const wasEnabled = s.enabled;
       if (patch.name !== undefined) s.name = patch.name;
       if (patch.clients !== undefined) s.selection = patch.clients;
@@ -111,14 +112,12 @@ export class SyncSchedulesService {
       if (patch.notBefore !== undefined) s.notBefore = patch.notBefore ? new Date(patch.notBefore) : null;
       if (patch.enabled !== undefined) s.enabled = patch.enabled;
       if (!!s.every === !!s.cron) {
-        throw new RequestValidationException([
-          { field: 'every', message: 'give exactly one of every and cron' },
-        ]);
+        throw requestValidationProblem([{ field: 'every', message: 'give exactly one of every and cron' }]);
       }
       const now = this.clock.now();
       if (patch.timezone !== undefined && s.cron) {
         const problem = cronProblem(s.cron, s.timezone);
-        if (problem) throw new RequestValidationException([{ field: 'cron', message: problem }]);
+        if (problem) throw requestValidationProblem([{ field: 'cron', message: problem }]);
       }
       const timing = ['every', 'cron', 'timezone', 'notBefore', 'enabled'].some((k) => k in patch);
       if (timing) s.nextRunAt = nextRunAt(s, now, !wasEnabled || s.lastRunId === null);
@@ -139,7 +138,7 @@ export class SyncSchedulesService {
     const s = UUID.test(id)
       ? await this.dataSource.manager.findOne(SyncScheduleEntity, { where: { id, firmId } })
       : null;
-    if (!s) throw new NotFoundException(`sync schedule ${id} does not exist in this firm`);
+    if (!s) throw new NotFoundProblem(`sync schedule ${id} does not exist in this firm`, 'Not Found');
     return s;
   }
 }

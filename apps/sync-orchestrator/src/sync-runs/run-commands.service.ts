@@ -1,6 +1,7 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Category } from '@practice-sync/contracts';
+import { ConflictProblem, NotFoundProblem } from '@practice-sync/problems';
 import { DataSource } from 'typeorm';
 
 import type { Clock } from '../common/clock';
@@ -40,10 +41,10 @@ export class RunCommandsService {
             lock: { mode: 'pessimistic_write' },
           })
         : null;
-      if (!run) throw new NotFoundException(`sync run ${runId} does not exist in this firm`);
+      if (!run) throw new NotFoundProblem(`sync run ${runId} does not exist in this firm`, 'Not Found');
       if (run.status === 'cancelled') return run;
       if (run.status === 'completed') {
-        throw new ConflictException(`sync run ${runId} has already completed; there is nothing to cancel`);
+        throw new ConflictProblem(`sync run ${runId} has already completed; there is nothing to cancel`);
       }
       const now = this.clock.now();
       const cancelled: unknown = await manager.query(
@@ -80,7 +81,7 @@ export class RunCommandsService {
     const source = UUID.test(runId)
       ? await this.dataSource.manager.findOne(SyncRunEntity, { where: { id: runId, firmId } })
       : null;
-    if (!source) throw new NotFoundException(`sync run ${runId} does not exist in this firm`);
+    if (!source) throw new NotFoundProblem(`sync run ${runId} does not exist in this firm`, 'Not Found');
     // At most one row per category of the catalogue, however many jobs failed.
     const failed: { category: Category }[] = await this.dataSource.query(
       `SELECT DISTINCT category FROM sync_jobs
@@ -88,7 +89,7 @@ export class RunCommandsService {
       [source.id],
     );
     if (failed.length === 0) {
-      throw new ConflictException(`sync run ${runId} has no failed jobs to retry`);
+      throw new ConflictProblem(`sync run ${runId} has no failed jobs to retry`);
     }
     const now = this.clock.now();
     const run = await this.dataSource.transaction((manager) =>

@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ProblemException, ProblemType } from '@practice-sync/problems';
 
 import type { ClientDirectory } from '../client-master/client-master.client';
@@ -40,7 +40,12 @@ export class SelectionCheck {
       unmatched = await this.directory.unmatched(firmId, selection);
     } catch (e) {
       if (e instanceof ClientMasterError)
-        throw new ServiceUnavailableException('client-master could not check the selection; try again');
+        throw new ProblemException(
+          ProblemType.UpstreamUnavailable,
+          HttpStatus.SERVICE_UNAVAILABLE,
+          'Service Unavailable',
+          'client-master could not check the selection; try again',
+        );
       throw e;
     }
     if (unmatched.length === 0) return;

@@ -1,8 +1,9 @@
 import type { ArgumentMetadata } from '@nestjs/common';
+import type { FieldError } from '@practice-sync/problems';
+import { ValidationProblem } from '@practice-sync/problems';
 import { CreateSyncRunRequestDto } from '@practice-sync/validation';
 
-import type { FieldError } from '../common/validation';
-import { RequestValidationException, validBody, validQuery } from '../common/validation';
+import { validBody, validQuery } from '../common/validation';
 import { ListSyncJobsQueryDto } from './sync-runs.dto';
 
 /** The value the controller receives, or the errors of the 400. */
@@ -13,7 +14,7 @@ async function validate(
   try {
     return { value: await (metadata.type === 'body' ? validBody : validQuery).transform(value, metadata) };
   } catch (e) {
-    if (e instanceof RequestValidationException) return { errors: e.errors };
+    if (e instanceof ValidationProblem) return { errors: e.errors };
     throw e;
   }
 }

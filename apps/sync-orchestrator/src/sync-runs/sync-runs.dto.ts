@@ -16,9 +16,6 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min, MinLength } from '
 
 import type { RunPeriods, RunSelection } from '../runs/run-scope';
 
-/** Still named here by the client-master client; its home is runs/run-scope.ts. */
-export type { ClientSelection } from '../runs/run-scope';
-
 /** `?limit=&cursor=` of the internal lists (up to 500 a page, where the public API allows 200). */
 export class ListSyncRunsQueryDto {
   @IsOptional()

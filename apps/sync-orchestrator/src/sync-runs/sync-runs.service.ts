@@ -1,6 +1,7 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { expandCategories } from '@practice-sync/contracts';
+import { NotFoundProblem } from '@practice-sync/problems';
 import type { CreateSyncRunRequestDto } from '@practice-sync/validation';
 import type { FindOptionsWhere } from 'typeorm';
 import { DataSource, In, LessThan, MoreThan } from 'typeorm';
@@ -149,7 +150,7 @@ export class SyncRunsService {
     const run = UUID.test(runId)
       ? await this.dataSource.manager.findOne(SyncRunEntity, { where: { id: runId, firmId } })
       : null;
-    if (!run) throw new NotFoundException(`sync run ${runId} does not exist in this firm`);
+    if (!run) throw new NotFoundProblem(`sync run ${runId} does not exist in this firm`, 'Not Found');
     return run;
   }
 }

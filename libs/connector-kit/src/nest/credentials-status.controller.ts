@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Param, Query, UseFilters } from '@nestjs/common';
 import type { Portal } from '@practice-sync/contracts';
+import { ProblemFilter } from '@practice-sync/problems';
 
 import type { AccessState } from '../access/access-store';
 import { AccessStore } from '../access/access-store';
-import { ProblemException, ProblemFilter } from './problem';
+import { connectorProblem } from './problem';
 import { CONNECTOR_PORTAL } from './tokens';
 
 const STATES: readonly AccessState[] = ['ok', 'otp_required', 'expiring', 'failed'];
@@ -20,7 +21,7 @@ export class CredentialsStatusController {
   @Get()
   async list(@Param('firmId') firmId: string, @Query('status') status?: string) {
     if (status !== undefined && !STATES.includes(status as AccessState)) {
-      throw new ProblemException(400, 'Invalid request', 'status is not valid', [
+      throw connectorProblem(400, 'Invalid request', 'status is not valid', [
         { field: 'status', message: `must be one of ${STATES.join(', ')}` },
       ]);
     }

@@ -1,59 +1,23 @@
-import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
-import { Catch, HttpException } from '@nestjs/common';
-import { problemTypeUriForStatus } from '@practice-sync/problems';
-import type { Request, Response } from 'express';
+import type { FieldError } from '@practice-sync/problems';
+import { ProblemException, ProblemType, ValidationProblem } from '@practice-sync/problems';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-/** An RFC 9457 problem the credential endpoints answer with. */
-export class ProblemException extends HttpException {
-  constructor(
-    status: number,
-    readonly title: string,
-    readonly detail: string,
-    readonly errors?: FieldError[],
-  ) {
-    super(detail, status);
-  }
-}
-
-const TYPES: Record<number, string> = {
-  400: 'validation',
-  404: 'not-found',
-  409: 'conflict',
-  422: 'portal-refused',
-  502: 'portal-unavailable',
+/** What a connector's status means in the shared vocabulary (credential endpoints answer only these). */
+const CODES: Partial<Record<number, ProblemType>> = {
+  400: ProblemType.Validation,
+  404: ProblemType.NotFound,
+  409: ProblemType.Conflict,
+  422: ProblemType.PortalRefused,
+  502: ProblemType.PortalUnavailable,
 };
 
-/** Every error of the connector's internal HTTP as problem+json; causes are never echoed (secrets). */
-@Catch()
-export class ProblemFilter implements ExceptionFilter {
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
-    const status = exception instanceof HttpException ? exception.getStatus() : 500;
-    const body =
-      exception instanceof ProblemException
-        ? {
-            type: `https://practice-sync.dev/problems/${TYPES[status] ?? 'error'}`,
-            title: exception.title,
-            status,
-            detail: exception.detail,
-            instance: req.originalUrl,
-            ...(exception.errors ? { errors: exception.errors } : {}),
-          }
-        : {
-            type: problemTypeUriForStatus(status),
-            title: status >= 500 ? 'Internal server error' : 'Error',
-            status,
-            detail: status >= 500 ? 'unexpected error' : (exception as HttpException).message,
-            instance: req.originalUrl,
-          };
-    if (!res.headersSent) res.status(status).type('application/problem+json').send(JSON.stringify(body));
-  }
+/** A credential endpoint's problem by status (422 the portal refused, 502 it is unreachable…). */
+export function connectorProblem(
+  status: number,
+  title: string,
+  detail: string,
+  errors?: FieldError[],
+): ProblemException {
+  return new ProblemException(CODES[status] ?? ProblemType.HttpError, status, title, detail, errors);
 }
 
 /** Parses a body with a zod-like `safeParse`, or answers 400 naming each bad field. */
@@ -69,10 +33,9 @@ export function parseBody<T>(
 ): T {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  throw new ProblemException(
-    400,
-    'Invalid request',
-    'the request body is invalid',
+  throw new ValidationProblem(
     result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
+    'the request body is invalid',
+    'Invalid request',
   );
 }

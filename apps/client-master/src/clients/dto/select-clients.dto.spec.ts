@@ -1,4 +1,5 @@
-import { ValidationProblem } from '../../problems/problem';
+import { ValidationProblem } from '@practice-sync/problems';
+
 import { parseSelection } from './select-clients.dto';
 
 describe('parseSelection', () => {

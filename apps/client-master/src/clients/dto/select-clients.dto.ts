@@ -1,8 +1,8 @@
+import { ValidationProblem } from '@practice-sync/problems';
 import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 import { MAX_LIMIT } from '../../common/cursor';
-import { ValidationProblem } from '../../problems/problem';
 
 export type ClientSelection = { all: true } | { ids: string[] } | { tags: string[] } | { offices: string[] };
 

@@ -1,5 +1,6 @@
-import type { FieldError } from '../../problems/problem';
-import { ValidationProblemException } from '../../problems/problem';
+import type { FieldError } from '@practice-sync/problems';
+import { ValidationProblem } from '@practice-sync/problems';
+
 import { createValidationPipe } from '../../validation/validation.pipe';
 import { CreateClientRequestDto } from './create-client-request.dto';
 
@@ -8,7 +9,7 @@ async function errorsFor(body: unknown): Promise<FieldError[]> {
     await createValidationPipe().transform(body, { type: 'body', metatype: CreateClientRequestDto });
     return [];
   } catch (e) {
-    if (e instanceof ValidationProblemException) return e.errors ?? [];
+    if (e instanceof ValidationProblem) return e.errors ?? [];
     throw e;
   }
 }

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { FieldError } from '@practice-sync/problems';
+import { ValidationProblem } from '@practice-sync/problems';
+import type { ServiceHttpClient } from '@practice-sync/service-http';
 
 import type { GatewayConfig } from '../../config/gateway.config';
 import { GATEWAY_CONFIG } from '../../config/gateway.config';
-import type { FieldError } from '../../problems/problem';
-import { ValidationProblemException } from '../../problems/problem';
-import type { InternalHttpClient } from '../../upstream/internal-http-client';
 import { CLIENT_MASTER } from '../../upstream/upstream.module';
 import { createValidationPipe } from '../../validation/validation.pipe';
 import { CreateClientRequestDto } from '../dto/create-client-request.dto';
@@ -30,7 +30,7 @@ export class ClientsImportService {
   private readonly validation = createValidationPipe();
 
   constructor(
-    @Inject(CLIENT_MASTER) private readonly clientMaster: InternalHttpClient,
+    @Inject(CLIENT_MASTER) private readonly clientMaster: ServiceHttpClient,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -67,7 +67,7 @@ export class ClientsImportService {
       })) as CreateClientRequestDto;
       return { client };
     } catch (e) {
-      if (e instanceof ValidationProblemException) return { errors: e.errors ?? [] };
+      if (e instanceof ValidationProblem) return { errors: e.errors ?? [] };
       throw e;
     }
   }

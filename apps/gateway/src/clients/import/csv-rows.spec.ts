@@ -1,4 +1,5 @@
-import { UnstorableTextProblem, ValidationProblemException } from '../../problems/problem';
+import { UnstorableTextProblem, ValidationProblem } from '@practice-sync/problems';
+
 import { MAX_IMPORT_ROWS, parseImportCsv } from './csv-rows';
 import { DuplicateFinder } from './duplicate-finder';
 
@@ -6,7 +7,7 @@ function fileErrors(text: string): { field: string; message: string }[] {
   try {
     parseImportCsv(text);
   } catch (e) {
-    if (e instanceof ValidationProblemException) return e.errors ?? [];
+    if (e instanceof ValidationProblem) return e.errors ?? [];
     throw e;
   }
   throw new Error('expected the file to be refused');

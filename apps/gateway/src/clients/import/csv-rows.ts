@@ -1,11 +1,6 @@
+import type { FieldError } from '@practice-sync/problems';
+import { unstorableTextErrors, UnstorableTextProblem, ValidationProblem } from '@practice-sync/problems';
 import { CsvError, parse } from 'csv-parse/sync';
-
-import type { FieldError } from '../../problems/problem';
-import {
-  unstorableTextErrors,
-  UnstorableTextProblem,
-  ValidationProblemException,
-} from '../../problems/problem';
 
 /** DESIGN.md's import columns; only `name` is required in the header. */
 export const IMPORT_COLUMNS = [
@@ -107,7 +102,7 @@ function headerColumns(cells: string[]): ImportColumn[] {
     seen.add(c);
   });
   if (!seen.has('name')) errors.push({ field: 'header', message: 'must have a name column' });
-  if (errors.length) throw new ValidationProblemException(errors);
+  if (errors.length) throw new ValidationProblem(errors);
   return columns;
 }
 
@@ -127,6 +122,6 @@ function rowBody(columns: ImportColumn[], cells: string[]): Record<string, strin
   return body;
 }
 
-function fileProblem(field: string, message: string): ValidationProblemException {
-  return new ValidationProblemException([{ field, message }]);
+function fileProblem(field: string, message: string): ValidationProblem {
+  return new ValidationProblem([{ field, message }]);
 }

@@ -1,4 +1,4 @@
-import type { FieldError } from '../../problems/problem';
+import type { FieldError } from '@practice-sync/problems';
 
 interface Identifiers {
   pan?: string;

@@ -1,5 +1,6 @@
-import type { FieldError } from '../../problems/problem';
-import { ValidationProblemException } from '../../problems/problem';
+import type { FieldError } from '@practice-sync/problems';
+import { ValidationProblem } from '@practice-sync/problems';
+
 import { createValidationPipe } from '../../validation/validation.pipe';
 import { ConsentRequestDto, OtpRequestDto } from './credential-request.dto';
 
@@ -8,7 +9,7 @@ async function errorsFor(metatype: new () => object, body: unknown): Promise<Fie
     await createValidationPipe().transform(body, { type: 'body', metatype });
     return [];
   } catch (e) {
-    if (e instanceof ValidationProblemException) return e.errors ?? [];
+    if (e instanceof ValidationProblem) return e.errors ?? [];
     throw e;
   }
 }

@@ -1,5 +1,6 @@
-import type { FieldError } from '../../problems/problem';
-import { ValidationProblemException } from '../../problems/problem';
+import type { FieldError } from '@practice-sync/problems';
+import { ValidationProblem } from '@practice-sync/problems';
+
 import { createValidationPipe } from '../../validation/validation.pipe';
 import { ListNoticesQueryDto } from './list-notices-query.dto';
 
@@ -8,7 +9,7 @@ async function errorsFor(query: Record<string, unknown>): Promise<FieldError[]> 
     await createValidationPipe().transform(query, { type: 'query', metatype: ListNoticesQueryDto });
     return [];
   } catch (e) {
-    if (e instanceof ValidationProblemException) return e.errors ?? [];
+    if (e instanceof ValidationProblem) return e.errors ?? [];
     throw e;
   }
 }

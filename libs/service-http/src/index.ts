@@ -1,0 +1,3 @@
+export * from './service-http-client';
+export * from './trace-context';
+export * from './transport';

@@ -182,14 +182,19 @@ export class BooksCompany {
     if (this.inUse(existing.guid)) return err(`Cannot delete ${label} '${existing.name}': it is in use!`);
     this.masters.delete(existing.guid);
     this.names.get(existing.type)?.delete(existing.name.toLowerCase());
+    return this.bury(existing, existing.name);
+  }
+
+  /** A deleted object leaves a tombstone with the delete's own ALTERID (the sandbox's deletion export). */
+  private bury(object: StoredIdentity, name: string): ApplyOutcome {
     const tombstone: Tombstone = {
-      type: existing.type,
-      guid: existing.guid,
-      id: existing.id,
+      type: object.type,
+      guid: object.guid,
+      id: object.id,
       alterId: ++this.alterId,
-      name: existing.name,
+      name,
     };
-    this.tombstones.set(existing.guid, tombstone);
+    this.tombstones.set(object.guid, tombstone);
     return { kind: 'deleted', object: tombstone };
   }
 
@@ -201,15 +206,7 @@ export class BooksCompany {
     if (action === 'Delete') {
       if (existing) {
         this.vouchers.delete(existing.guid);
-        const tombstone: Tombstone = {
-          type: 'VOUCHER',
-          guid: existing.guid,
-          id: existing.id,
-          alterId: ++this.alterId,
-          name: existing.voucherNumber,
-        };
-        this.tombstones.set(existing.guid, tombstone);
-        return { kind: 'deleted', object: tombstone };
+        return this.bury(existing, existing.voucherNumber);
       }
       const gone = this.tombstones.get(input.guid as string);
       return gone ? { kind: 'ignored', object: gone } : err(`Voucher '${input.guid}' does not exist!`);

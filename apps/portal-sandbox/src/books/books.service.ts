@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import type { ZodError } from 'zod';
 
 import { fieldErrors, ProblemException, ValidationProblem } from '../common/problem';
 import { rngFor } from '../world/prng';
@@ -12,6 +13,15 @@ import { seedCompany } from './books-seed';
 import { staffAlter, staffCreate, staffRename } from './books-staff';
 import type { ObjectView } from './books-view';
 import { inputOf, objectView } from './books-view';
+
+/** A 400 naming each bad field of a control call's `body` as `body.<field>`. */
+function bodyProblem(what: string, error: ZodError): ValidationProblem {
+  const errors = fieldErrors(error, 'body').map((e) => ({
+    ...e,
+    field: e.field === 'body' ? e.field : `body.${e.field}`,
+  }));
+  return new ValidationProblem(`${what} body: invalid`, errors);
+}
 
 /** The sandbox's books servers: one in-memory company per key, and which of them are offline. */
 @Injectable()
@@ -134,14 +144,7 @@ export class BooksService {
   private fromBody(type: ObjectType, body: Record<string, unknown>): ObjectInput {
     if (type === 'VOUCHER') {
       const parsed = voucherBodySchema.safeParse(body);
-      if (!parsed.success)
-        throw new ValidationProblem(
-          'Voucher body: invalid',
-          fieldErrors(parsed.error, 'body').map((e) => ({
-            ...e,
-            field: e.field === 'body' ? e.field : `body.${e.field}`,
-          })),
-        );
+      if (!parsed.success) throw bodyProblem('Voucher', parsed.error);
       const f = parsed.data;
       return {
         type,
@@ -149,14 +152,7 @@ export class BooksService {
       };
     }
     const parsed = masterBodySchema.safeParse(body);
-    if (!parsed.success)
-      throw new ValidationProblem(
-        'Master body: invalid',
-        fieldErrors(parsed.error, 'body').map((e) => ({
-          ...e,
-          field: e.field === 'body' ? e.field : `body.${e.field}`,
-        })),
-      );
+    if (!parsed.success) throw bodyProblem('Master', parsed.error);
     const { name, ...fields } = parsed.data;
     return { type, name: name ?? '', fields };
   }

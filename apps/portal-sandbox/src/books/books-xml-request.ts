@@ -43,7 +43,9 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   processEntities: true,
-  isArray: (name, jpath) => ARRAYS.has(name) && !String(jpath).startsWith('ENVELOPE.HEADER'),
+  isArray: (name) => ARRAYS.has(name),
+  // Paths are not needed (isArray goes by tag name); building them doubles the parse time.
+  jPath: false,
 });
 
 type Node = Record<string, unknown>;

@@ -167,9 +167,32 @@ export function* exportXml(
   else if (target === 'DELETED') for (const t of company.deleted(window)) yield tombstoneXml(t);
   else {
     const types = target === 'ALLMASTERS' ? MASTER_TYPES : [target];
-    for (const type of types) for (const o of company.changed(type, window)) yield objectXml(company, o);
+    for (const type of types) {
+      const objects = company.changed(type, window);
+      if (type === 'GROUP' || type === 'COSTCENTRE') parentsFirst(company, objects);
+      for (const o of objects) yield objectXml(company, o);
+    }
   }
   yield TAIL;
+}
+
+/**
+ * Groups and cost centres come parents first (then by ALTERID), so an export imports in its own order even
+ * after a parent was altered later than its child.
+ */
+function parentsFirst(company: BooksCompany, objects: StoredObject[]): void {
+  const depth = (o: StoredObject): number => {
+    let d = 0;
+    for (
+      let at = o.type === 'VOUCHER' ? undefined : o.fields.parent;
+      at;
+      at = company.master(at)?.fields.parent
+    )
+      d++;
+    return d;
+  };
+  const depths = new Map(objects.map((o) => [o.guid, depth(o)]));
+  objects.sort((a, b) => (depths.get(a.guid) ?? 0) - (depths.get(b.guid) ?? 0) || a.alterId - b.alterId);
 }
 
 /** Tally's import RESPONSE: the counters, then one LINEERROR per failed object (with its place). */

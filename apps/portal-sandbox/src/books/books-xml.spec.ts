@@ -79,6 +79,26 @@ describe('books XML interface', () => {
     expect(response(again)).toMatchObject({ CREATED: '0', ALTERED: '0', IGNORED: '60' });
   });
 
+  it('exports groups parents first, so a parent renamed after its child was made still imports first', () => {
+    const ho = seedCompany('spec-seed', 'ho', 'Head Office Ltd', 0, NOW);
+    ho.apply('Create', { type: 'GROUP', name: 'West Zone', fields: { parent: 'Sundry Debtors' } });
+    ho.apply('Create', { type: 'GROUP', name: 'Pune Debtors', fields: { parent: 'West Zone' } });
+    const west = ho.findByName('GROUP', 'West Zone');
+    ho.apply('Alter', {
+      type: 'GROUP',
+      guid: west?.guid,
+      name: 'Western Zone',
+      fields: { parent: 'Sundry Debtors' },
+    });
+    const branch = seedCompany('spec-seed', 'br', 'Branch Pune', 0, NOW);
+    const answer = xml.handle(
+      branch,
+      importRequest('All Masters', collection(xml.handle(ho, exportRequest('All Masters')))),
+    );
+    expect(response(answer)).toMatchObject({ CREATED: '2', ERRORS: '0' });
+    expect(comparable(branch)).toEqual(comparable(ho));
+  });
+
   it('exports only what changed in the ALTERID window of the TDL filter', () => {
     const ho = seedCompany('spec-seed', 'ho', 'Head Office Ltd', 20, NOW);
     const mark = ho.lastAlterId - 5;

@@ -13,6 +13,8 @@ const WRITE_CHUNK = 64 * 1024;
 
 function readBody(req: Request): Promise<string> {
   if (typeof req.body === 'string') return Promise.resolve(req.body);
+  // A JSON or form body was already consumed by Nest's parsers: not Tally XML, answered as an unknown request.
+  if (req.readableEnded) return Promise.resolve('');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

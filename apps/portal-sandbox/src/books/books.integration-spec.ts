@@ -117,6 +117,12 @@ describe('sandbox books servers (HTTP)', () => {
     const { RESPONSE } = await xml<ImportAnswer>(br.booksUrl, body);
     expect(RESPONSE).toMatchObject({ CREATED: '0', ERRORS: '1' });
     expect(RESPONSE.LINEERROR[0]['#text']).toBe("Voucher Type 'Sales' does not exist!");
+    const asJson = await fetch(br.booksUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(await asJson.text()).toBe('<RESPONSE>Unknown Request, cannot be processed</RESPONSE>');
     expect(await (await fetch(br.booksUrl, { method: 'POST', body: '<<<' })).text()).toBe(
       '<RESPONSE>Unknown Request, cannot be processed</RESPONSE>',
     );

@@ -145,13 +145,16 @@ export function staffAlter(company: BooksCompany, o: StoredObject, rng: Rng): Ob
   else if (input.type === 'VOUCHERTYPE') f.numbering = f.numbering === 'Manual' ? 'Automatic' : 'Manual';
   else if (input.type === 'UNIT' || input.type === 'CURRENCY') f.decimals = f.decimals === 2 ? 3 : 2;
   else if (input.type === 'GROUP') f.parent = regroup(company, f.parent ?? '');
-  else if (input.type === 'COSTCENTRE') f.parent = '';
+  else if (input.type === 'COSTCENTRE')
+    f.parent = f.parent || input.name === 'Head Office' ? '' : 'Head Office';
   return { ...input, fields: f };
 }
 
-/** A rename as staff would do it: the trade name gains or changes its legal suffix. */
+/** A rename as staff would do it: a party gains or changes its legal suffix, other masters a qualifier. */
 export function staffRename(company: BooksCompany, o: StoredObject): string {
   if (o.type === 'VOUCHER') return '';
+  if (o.type !== 'LEDGER')
+    return freshName(company, o.type, () => `${o.name} (${o.type === 'STOCKITEM' ? 'New Pack' : 'Renamed'})`);
   const base = o.name.replace(/ (Pvt Ltd|LLP|Limited)$/, '');
   return freshName(company, o.type, () => `${base} ${o.name.endsWith('Pvt Ltd') ? 'Limited' : 'Pvt Ltd'}`);
 }
@@ -166,5 +169,17 @@ function regroup(company: BooksCompany, parent: string): string {
     .find(
       (g) => g.type === 'GROUP' && g.reserved && current !== undefined && g.fields.parent === current.guid,
     );
-  return down && down.type === 'GROUP' ? down.name : parent;
+  if (down && down.type === 'GROUP') return down.name;
+  // A primary group without sub-groups: the other primary group of the same nature (Indirect → Direct Expenses).
+  const twin = company
+    .changed('GROUP')
+    .find(
+      (g) =>
+        g.type === 'GROUP' &&
+        g.reserved &&
+        !g.fields.parent &&
+        g.guid !== current?.guid &&
+        g.fields.nature === current?.fields.nature,
+    );
+  return twin && twin.type === 'GROUP' ? twin.name : parent;
 }

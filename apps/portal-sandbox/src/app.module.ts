@@ -2,6 +2,7 @@ import type { DynamicModule, MiddlewareConsumer, NestModule } from '@nestjs/comm
 import { Module, RequestMethod } from '@nestjs/common';
 import { ObservabilityModule } from '@practice-sync/observability';
 
+import { BooksModule } from './books/books.module';
 import type { SandboxConfig } from './config/sandbox.config';
 import { SANDBOX_CONFIG } from './config/sandbox.config';
 import { ControlModule } from './control/control.module';
@@ -30,6 +31,7 @@ export class AppModule implements NestModule {
         GstModule,
         ItrModule,
         EsignModule,
+        BooksModule,
         ControlModule,
       ],
     };

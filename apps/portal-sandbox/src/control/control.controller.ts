@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 
+import { BooksService } from '../books/books.service';
 import { isPortal, PORTALS } from '../common/portal';
 import { ValidationProblem } from '../common/problem';
 import { EsignAccessService } from '../esign/esign-access.service';
@@ -30,16 +31,24 @@ export class ControlController {
     private readonly itrSessions: ItrSessionService,
     private readonly itrJobs: ItrJobsService,
     private readonly esignAccess: EsignAccessService,
+    private readonly books: BooksService,
   ) {}
 
-  /** Back to boot state: clock at its start, no faults, zero counts, no sessions, consents, jobs or caches. */
+  /** Back to boot state: clock at its start, no faults, zero counts, no sessions, consents, jobs, caches or books. */
   @Post('reset')
   @HttpCode(200)
   reset(): ClockResponseDto & { faults: Record<string, FaultSettings> } {
     this.world.reset();
     this.faults.reset();
     this.stats.reset();
-    for (const service of [this.gstAuth, this.gstQueue, this.itrSessions, this.itrJobs, this.esignAccess]) {
+    for (const service of [
+      this.gstAuth,
+      this.gstQueue,
+      this.itrSessions,
+      this.itrJobs,
+      this.esignAccess,
+      this.books,
+    ]) {
       service.reset();
     }
     return { ...this.clockState(), faults: this.faults.all() };

@@ -1,8 +1,7 @@
-import type { INestApplication } from '@nestjs/common';
 import { XMLParser } from 'fast-xml-parser';
 
-import { createSandboxApp } from '../app.setup';
-import { loadSandboxConfig } from '../config/sandbox.config';
+import type { RunningSandbox } from '../../test/sandbox-test-app';
+import { startSandbox } from '../../test/sandbox-test-app';
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -32,7 +31,7 @@ function exportXml(type: string, afterAlterId = 0): string {
 }
 
 describe('sandbox books servers (HTTP)', () => {
-  let app: INestApplication;
+  let sandbox: RunningSandbox;
   let url: string;
 
   const json = (method: string, path: string, body?: unknown): Promise<Response> =>
@@ -61,11 +60,10 @@ describe('sandbox books servers (HTTP)', () => {
   };
 
   beforeAll(async () => {
-    app = await createSandboxApp(loadSandboxConfig({ LOG_LEVEL: 'silent' }));
-    await app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    sandbox = await startSandbox();
+    url = sandbox.url;
   });
-  afterAll(() => app.close());
+  afterAll(() => sandbox.close());
   beforeEach(() => json('POST', '/_sandbox/reset'));
 
   it('creates a company whose booksUrl serves its seeded vouchers in Tally XML', async () => {

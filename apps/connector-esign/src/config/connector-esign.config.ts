@@ -1,4 +1,5 @@
 import { loadConfig } from '@practice-sync/config';
+import type { ConnectorDefinition } from '@practice-sync/connector-kit';
 import { connectorEnv } from '@practice-sync/connector-kit';
 import type { z } from 'zod';
 
@@ -13,3 +14,11 @@ export const DATABASE_SCHEMA = 'connector_esign';
 export function loadConnectorEsignConfig(env?: Record<string, string | undefined>): ConnectorEsignConfig {
   return env ? loadConfig(ConnectorEsignEnvSchema, env) : loadConfig(ConnectorEsignEnvSchema);
 }
+
+/** What main.ts, migrate.ts and the database options of connector-esign derive from. */
+export const CONNECTOR_ESIGN: ConnectorDefinition<ConnectorEsignConfig> = {
+  service: SERVICE_NAME,
+  portal: 'esign',
+  schema: DATABASE_SCHEMA,
+  loadConfig: () => loadConnectorEsignConfig(),
+};

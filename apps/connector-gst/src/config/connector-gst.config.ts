@@ -1,4 +1,5 @@
 import { loadConfig } from '@practice-sync/config';
+import type { ConnectorDefinition } from '@practice-sync/connector-kit';
 import { connectorEnv } from '@practice-sync/connector-kit';
 import { z } from 'zod';
 
@@ -37,3 +38,12 @@ export const DATABASE_SCHEMA = 'connector_gst';
 export function loadConnectorGstConfig(env?: Record<string, string | undefined>): ConnectorGstConfig {
   return env ? loadConfig(ConnectorGstEnvSchema, env) : loadConfig(ConnectorGstEnvSchema);
 }
+
+/** What main.ts, migrate.ts and the database options of connector-gst derive from. */
+export const CONNECTOR_GST: ConnectorDefinition<ConnectorGstConfig> = {
+  service: SERVICE_NAME,
+  portal: 'gst',
+  schema: DATABASE_SCHEMA,
+  loadConfig: () => loadConnectorGstConfig(),
+  secretKeys: ['GST_PUBLIC_KEY_PEM'],
+};

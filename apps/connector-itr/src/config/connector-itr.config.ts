@@ -1,4 +1,5 @@
 import { loadConfig } from '@practice-sync/config';
+import type { ConnectorDefinition } from '@practice-sync/connector-kit';
 import { connectorEnv } from '@practice-sync/connector-kit';
 import type { z } from 'zod';
 
@@ -13,3 +14,11 @@ export const DATABASE_SCHEMA = 'connector_itr';
 export function loadConnectorItrConfig(env?: Record<string, string | undefined>): ConnectorItrConfig {
   return env ? loadConfig(ConnectorItrEnvSchema, env) : loadConfig(ConnectorItrEnvSchema);
 }
+
+/** What main.ts, migrate.ts and the database options of connector-itr derive from. */
+export const CONNECTOR_ITR: ConnectorDefinition<ConnectorItrConfig> = {
+  service: SERVICE_NAME,
+  portal: 'itr',
+  schema: DATABASE_SCHEMA,
+  loadConfig: () => loadConnectorItrConfig(),
+};

@@ -1,4 +1,3 @@
-import type { OnApplicationBootstrap } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClientRecordsChanged, Envelope } from '@practice-sync/contracts';
 import {
@@ -8,8 +7,8 @@ import {
   createEnvelope,
   Topics,
 } from '@practice-sync/contracts';
-import type { HandlerContext, OutgoingEvent } from '@practice-sync/messaging';
-import { enqueueEvents, KafkaMessaging } from '@practice-sync/messaging';
+import type { HandlerContext, InboxSubscription, OutgoingEvent } from '@practice-sync/messaging';
+import { enqueueEvents, InboxConsumer, KafkaMessaging } from '@practice-sync/messaging';
 import { counter, METRICS_REGISTRY } from '@practice-sync/observability';
 import type { Counter, Registry } from 'prom-client';
 
@@ -25,30 +24,24 @@ export const RECORDS_GROUP = 'client-master.records';
  * `client.events.v1`, all in the inbox transaction: a redelivered chunk changes nothing and announces nothing.
  */
 @Injectable()
-export class RecordsConsumer implements OnApplicationBootstrap {
+export class RecordsConsumer extends InboxConsumer<ClientRecordsChanged> {
+  protected readonly subscription: InboxSubscription = {
+    groupId: RECORDS_GROUP,
+    topics: [Topics.Records],
+    contracts: [ClientRecordsChangedEvent],
+    concurrency: 4,
+  };
   private readonly logger = new Logger('RecordsConsumer');
   private readonly changes: Counter<'category' | 'change'>;
 
-  constructor(
-    private readonly messaging: KafkaMessaging,
-    @Inject(METRICS_REGISTRY) registry: Registry,
-  ) {
+  constructor(messaging: KafkaMessaging, @Inject(METRICS_REGISTRY) registry: Registry) {
+    super(messaging);
     this.changes = counter(
       registry,
       'client_master_record_changes_total',
       'Record changes entered in the change feed (added, updated, removed)',
       ['category', 'change'],
     );
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.messaging.consume({
-      groupId: RECORDS_GROUP,
-      topics: [Topics.Records],
-      contracts: [ClientRecordsChangedEvent],
-      concurrency: 4,
-      handle: (envelope, ctx) => this.handle(envelope as Envelope<ClientRecordsChanged>, ctx),
-    });
   }
 
   async handle(envelope: Envelope<ClientRecordsChanged>, ctx: HandlerContext): Promise<void> {

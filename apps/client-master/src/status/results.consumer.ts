@@ -1,4 +1,3 @@
-import type { OnApplicationBootstrap } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Envelope, SyncJobCompleted } from '@practice-sync/contracts';
 import {
@@ -7,8 +6,8 @@ import {
   SyncJobCompletedEvent,
   Topics,
 } from '@practice-sync/contracts';
-import type { HandlerContext } from '@practice-sync/messaging';
-import { enqueueEvents, KafkaMessaging } from '@practice-sync/messaging';
+import type { HandlerContext, InboxSubscription } from '@practice-sync/messaging';
+import { enqueueEvents, InboxConsumer, KafkaMessaging } from '@practice-sync/messaging';
 import { counter, METRICS_REGISTRY } from '@practice-sync/observability';
 import type { Counter, Registry } from 'prom-client';
 
@@ -21,30 +20,23 @@ export const RESULTS_GROUP = 'client-master.results';
  * through the outbox, in the same transaction as the inbox marker: applied exactly once, announced exactly once.
  */
 @Injectable()
-export class ResultsConsumer implements OnApplicationBootstrap {
+export class ResultsConsumer extends InboxConsumer<SyncJobCompleted> {
+  protected readonly subscription: InboxSubscription = {
+    groupId: RESULTS_GROUP,
+    topics: [Topics.Results],
+    contracts: [SyncJobCompletedEvent],
+  };
   private readonly logger = new Logger('ResultsConsumer');
   private readonly results: Counter<'category' | 'outcome'>;
 
-  constructor(
-    private readonly messaging: KafkaMessaging,
-    @Inject(METRICS_REGISTRY) registry: Registry,
-  ) {
+  constructor(messaging: KafkaMessaging, @Inject(METRICS_REGISTRY) registry: Registry) {
+    super(messaging);
     this.results = counter(
       registry,
       'client_master_results_total',
       'Job results applied to the status grid',
       ['category', 'outcome'],
     );
-  }
-
-  /** Started after every module is ready; MessagingModule stops it before the database closes. */
-  async onApplicationBootstrap(): Promise<void> {
-    await this.messaging.consume({
-      groupId: RESULTS_GROUP,
-      topics: [Topics.Results],
-      contracts: [SyncJobCompletedEvent],
-      handle: (envelope, ctx) => this.handle(envelope as Envelope<SyncJobCompleted>, ctx),
-    });
   }
 
   async handle(envelope: Envelope<SyncJobCompleted>, ctx: HandlerContext): Promise<void> {

@@ -15,7 +15,8 @@ export class AppModule {
       controllers: [EsignCredentialsController],
       sessionClient: {
         provide: EsignAccessService,
-        useFactory: (kit) => new EsignAccessService(kit.access, kit.metrics, settings.credentials.required),
+        useFactory: (kit) =>
+          new EsignAccessService(kit.http, kit.access, kit.metrics, settings.credentials.required),
       },
       fetchers: {
         inject: [ConnectorKitContext, EsignAccessService],

@@ -9,6 +9,7 @@ export * from './core/job-context';
 export * from './core/job-intake';
 export * from './core/job-outcome';
 export * from './core/job-runner';
+export * from './core/job-sessions';
 export * from './core/job-store';
 export * from './core/portal-breaker';
 export * from './core/portal-error';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ClientRecordsChanged, Envelope } from '@practice-sync/contracts';
 import {
   ClientNoticeDetectedEvent,
@@ -18,6 +18,13 @@ import { applyRecords } from './apply-records';
 
 export const RECORDS_GROUP = 'client-master.records';
 
+const SUBSCRIPTION: InboxSubscription = {
+  groupId: RECORDS_GROUP,
+  topics: [Topics.Records],
+  contracts: [ClientRecordsChangedEvent],
+  concurrency: 4,
+};
+
 /**
  * Keeps the records store and the change feed from `client.records.v1`, and the client's notices (one per
  * notice id, whatever period fetched it), announcing a new notice or a notice's new status / due date on
@@ -25,17 +32,10 @@ export const RECORDS_GROUP = 'client-master.records';
  */
 @Injectable()
 export class RecordsConsumer extends InboxConsumer<ClientRecordsChanged> {
-  protected readonly subscription: InboxSubscription = {
-    groupId: RECORDS_GROUP,
-    topics: [Topics.Records],
-    contracts: [ClientRecordsChangedEvent],
-    concurrency: 4,
-  };
-  private readonly logger = new Logger('RecordsConsumer');
   private readonly changes: Counter<'category' | 'change'>;
 
   constructor(messaging: KafkaMessaging, @Inject(METRICS_REGISTRY) registry: Registry) {
-    super(messaging);
+    super(messaging, SUBSCRIPTION);
     this.changes = counter(
       registry,
       'client_master_record_changes_total',

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Envelope, SyncJobCompleted } from '@practice-sync/contracts';
 import {
   ClientStatusChangedEvent,
@@ -6,7 +6,7 @@ import {
   SyncJobCompletedEvent,
   Topics,
 } from '@practice-sync/contracts';
-import type { HandlerContext, InboxSubscription } from '@practice-sync/messaging';
+import type { HandlerContext } from '@practice-sync/messaging';
 import { enqueueEvents, InboxConsumer, KafkaMessaging } from '@practice-sync/messaging';
 import { counter, METRICS_REGISTRY } from '@practice-sync/observability';
 import type { Counter, Registry } from 'prom-client';
@@ -21,16 +21,14 @@ export const RESULTS_GROUP = 'client-master.results';
  */
 @Injectable()
 export class ResultsConsumer extends InboxConsumer<SyncJobCompleted> {
-  protected readonly subscription: InboxSubscription = {
-    groupId: RESULTS_GROUP,
-    topics: [Topics.Results],
-    contracts: [SyncJobCompletedEvent],
-  };
-  private readonly logger = new Logger('ResultsConsumer');
   private readonly results: Counter<'category' | 'outcome'>;
 
   constructor(messaging: KafkaMessaging, @Inject(METRICS_REGISTRY) registry: Registry) {
-    super(messaging);
+    super(messaging, {
+      groupId: RESULTS_GROUP,
+      topics: [Topics.Results],
+      contracts: [SyncJobCompletedEvent],
+    });
     this.results = counter(
       registry,
       'client_master_results_total',

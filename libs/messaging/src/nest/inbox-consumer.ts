@@ -1,4 +1,5 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { Envelope } from '@practice-sync/contracts';
 
 import type { KafkaMessaging } from '../core/kafka-messaging';
@@ -8,14 +9,18 @@ import type { ConsumerSpec, HandlerContext } from '../core/types';
 export type InboxSubscription = Omit<ConsumerSpec, 'handle'>;
 
 /**
- * The shape of a service's consumer: subclass it as an `@Injectable()`, say what it reads in `subscription`
- * and write `handle` (in the inbox transaction, through `ctx.manager`). It starts consuming once every module
- * is ready; MessagingModule stops it before the database closes, so there is nothing to stop here.
+ * The shape of a service's consumer: subclass it as an `@Injectable()`, pass what it reads to `super` and
+ * write `handle` (in the inbox transaction, through `ctx.manager`). It starts consuming once every module is
+ * ready; MessagingModule stops it before the database closes, so there is nothing to stop here.
  */
 export abstract class InboxConsumer<T = unknown> implements OnApplicationBootstrap {
-  protected abstract readonly subscription: InboxSubscription;
+  /** Named after the subclass (`ResultsConsumer`). */
+  protected readonly logger = new Logger(this.constructor.name);
 
-  protected constructor(protected readonly messaging: KafkaMessaging) {}
+  protected constructor(
+    protected readonly messaging: KafkaMessaging,
+    private readonly subscription: InboxSubscription,
+  ) {}
 
   abstract handle(envelope: Envelope<T>, ctx: HandlerContext): Promise<void>;
 

@@ -31,9 +31,6 @@ export const ConnectorGstEnvSchema = connectorEnv(3003, 'http://127.0.0.1:3100/g
 
 export type ConnectorGstConfig = z.output<typeof ConnectorGstEnvSchema>;
 
-export const SERVICE_NAME = 'connector-gst';
-export const DATABASE_SCHEMA = 'connector_gst';
-
 /** Reads and validates the environment once, at boot; throws naming every bad variable. */
 export function loadConnectorGstConfig(env?: Record<string, string | undefined>): ConnectorGstConfig {
   return env ? loadConfig(ConnectorGstEnvSchema, env) : loadConfig(ConnectorGstEnvSchema);
@@ -41,9 +38,9 @@ export function loadConnectorGstConfig(env?: Record<string, string | undefined>)
 
 /** What main.ts, migrate.ts and the database options of connector-gst derive from. */
 export const CONNECTOR_GST: ConnectorDefinition<ConnectorGstConfig> = {
-  service: SERVICE_NAME,
+  service: 'connector-gst',
   portal: 'gst',
-  schema: DATABASE_SCHEMA,
+  schema: 'connector_gst',
   loadConfig: () => loadConnectorGstConfig(),
   secretKeys: ['GST_PUBLIC_KEY_PEM'],
 };

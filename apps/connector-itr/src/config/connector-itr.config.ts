@@ -7,9 +7,6 @@ export const ConnectorItrEnvSchema = connectorEnv(3004, 'http://127.0.0.1:3100/i
 
 export type ConnectorItrConfig = z.output<typeof ConnectorItrEnvSchema>;
 
-export const SERVICE_NAME = 'connector-itr';
-export const DATABASE_SCHEMA = 'connector_itr';
-
 /** Reads and validates the environment once, at boot; throws naming every bad variable. */
 export function loadConnectorItrConfig(env?: Record<string, string | undefined>): ConnectorItrConfig {
   return env ? loadConfig(ConnectorItrEnvSchema, env) : loadConfig(ConnectorItrEnvSchema);
@@ -17,8 +14,8 @@ export function loadConnectorItrConfig(env?: Record<string, string | undefined>)
 
 /** What main.ts, migrate.ts and the database options of connector-itr derive from. */
 export const CONNECTOR_ITR: ConnectorDefinition<ConnectorItrConfig> = {
-  service: SERVICE_NAME,
+  service: 'connector-itr',
   portal: 'itr',
-  schema: DATABASE_SCHEMA,
+  schema: 'connector_itr',
   loadConfig: () => loadConnectorItrConfig(),
 };

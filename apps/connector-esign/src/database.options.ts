@@ -1,17 +1,10 @@
-import { ConnectorKitMigrations } from '@practice-sync/connector-kit';
-import { MessagingMigrations } from '@practice-sync/messaging';
+import { connectorDatabaseOptions } from '@practice-sync/connector-kit';
 import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
 
 import type { ConnectorEsignConfig } from './config/connector-esign.config';
-import { DATABASE_SCHEMA, SERVICE_NAME } from './config/connector-esign.config';
+import { CONNECTOR_ESIGN } from './config/connector-esign.config';
 
+/** For the specs that migrate a scratch database; the connector itself goes through ConnectorKitModule. */
 export function connectorEsignDatabaseOptions(config: ConnectorEsignConfig): ServiceDataSourceOptions {
-  return {
-    url: config.DATABASE_URL,
-    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
-    schema: DATABASE_SCHEMA,
-    entities: [],
-    migrations: [...MessagingMigrations, ...ConnectorKitMigrations],
-    applicationName: SERVICE_NAME,
-  };
+  return connectorDatabaseOptions(CONNECTOR_ESIGN, config);
 }

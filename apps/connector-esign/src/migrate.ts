@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 
-import { migrateAndExit } from '@practice-sync/persistence';
+import { migrateConnector } from '@practice-sync/connector-kit';
 
-import { loadConnectorEsignConfig } from './config/connector-esign.config';
-import { connectorEsignDatabaseOptions } from './database.options';
+import { CONNECTOR_ESIGN } from './config/connector-esign.config';
 
-void migrateAndExit(connectorEsignDatabaseOptions(loadConnectorEsignConfig()));
+void migrateConnector(CONNECTOR_ESIGN);

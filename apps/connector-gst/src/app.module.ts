@@ -1,25 +1,10 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import type { ConnectorSettings } from '@practice-sync/connector-kit';
-import {
-  AccessStore,
-  CONNECTOR_LOGGER,
-  CONNECTOR_SETTINGS,
-  ConnectorKitModule,
-  ConnectorMetrics,
-  connectorSettingsFrom,
-  PortalHttpClient,
-} from '@practice-sync/connector-kit';
-import { Topics } from '@practice-sync/contracts';
-import { messagingConfig, MessagingModule } from '@practice-sync/messaging';
-import { ObservabilityModule } from '@practice-sync/observability';
-import { PersistenceModule } from '@practice-sync/persistence';
-import type { Logger } from 'pino';
+import { ConnectorKitContext, ConnectorKitModule } from '@practice-sync/connector-kit';
 
 import type { ConnectorGstConfig } from './config/connector-gst.config';
-import { SERVICE_NAME } from './config/connector-gst.config';
+import { CONNECTOR_GST } from './config/connector-gst.config';
 import { GstCredentialsController } from './credentials/gst-credentials.controller';
-import { connectorGstDatabaseOptions } from './database.options';
 import { GstApi } from './gst-api/gst-api.client';
 import { GstSessionService } from './gst-api/gst-session.service';
 import { GstSessionRefresher } from './gst-api/gst-session-refresher';
@@ -33,89 +18,62 @@ import { NoticesRegisterFetcher } from './notices-register/notices-register.fetc
 @Module({})
 export class AppModule {
   static forRoot(config: ConnectorGstConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        ObservabilityModule.forRoot({ service: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
-        PersistenceModule.forRoot(connectorGstDatabaseOptions(config)),
-        MessagingModule.forRoot({
-          config: messagingConfig(SERVICE_NAME, config),
-          topics: [Topics.JobsGst, Topics.Results, Topics.Records],
-          logLevel: config.LOG_LEVEL,
-        }),
-        ConnectorKitModule.forRoot({
-          portal: 'gst',
-          settings: connectorSettingsFrom(config),
-          controllers: [GstCredentialsController],
-          providers: [
-            {
-              provide: GstSessionService,
-              inject: [PortalHttpClient, AccessStore, ConnectorMetrics, CONNECTOR_SETTINGS],
-              useFactory: (
-                http: PortalHttpClient,
-                access: AccessStore,
-                metrics: ConnectorMetrics,
-                settings: ConnectorSettings,
-              ) =>
-                new GstSessionService(http, access, metrics, {
-                  authVersion: config.GST_AUTH_API_VERSION,
-                  encryption: config.GST_ENCRYPTION === 'on',
-                  publicKeyPem: config.GST_PUBLIC_KEY_PEM,
-                  publicKeyPath: config.GST_PUBLIC_KEY_PATH,
-                  requireCredentials: settings.credentials.required,
-                  refreshMarginMs: settings.sessionRefreshMarginMs,
-                }),
-            },
-            {
-              provide: GstSessionRefresher,
-              inject: [AccessStore, GstSessionService, CONNECTOR_LOGGER, CONNECTOR_SETTINGS],
-              useFactory: (
-                access: AccessStore,
-                sessions: GstSessionService,
-                logger: Logger,
-                settings: ConnectorSettings,
-              ) => new GstSessionRefresher(access, sessions, logger, settings.sessionRefreshMarginMs),
-            },
-            {
-              provide: GstApi,
-              inject: [PortalHttpClient, GstSessionService, CONNECTOR_SETTINGS],
-              useFactory: (
-                http: PortalHttpClient,
-                sessions: GstSessionService,
-                settings: ConnectorSettings,
-              ) =>
-                new GstApi(http, sessions, {
-                  returnsVersion: config.GST_RETURNS_API_VERSION,
-                  asyncWaitMaxMs: settings.asyncWait.maxMs,
-                  asyncPollIntervalMs: settings.asyncWait.pollIntervalMs,
-                }),
-            },
-          ],
-          fetchers: {
-            inject: [GstApi],
-            useFactory: (api: GstApi) =>
-              [
-                new Gstr2bFetcher(api, { apiVersion: config.GST_GSTR2B_API_VERSION }),
-                new Gstr1Fetcher(api, {
-                  gstr1Version: config.GST_GSTR1_API_VERSION,
-                  gstr1aVersion: config.GST_GSTR1A_API_VERSION,
-                }),
-                new Ims2aFetcher(api, {
-                  imsVersion: config.GST_IMS_API_VERSION,
-                  gstr2aVersion: config.GST_GSTR2A_API_VERSION,
-                }),
-                new Gstr3bLedgersFetcher(api, {
-                  gstr3bVersion: config.GST_GSTR3B_API_VERSION,
-                  ledgerVersion: config.GST_LEDGER_API_VERSION,
-                }),
-                new NoticesRegisterFetcher(api, {
-                  noticesVersion: config.GST_NOTICES_API_VERSION,
-                  commonVersion: config.GST_COMMON_API_VERSION,
-                }),
-              ].map((fetcher) => explainingNoData(fetcher, api)),
-          },
-        }),
+    const module = ConnectorKitModule.forConnector(CONNECTOR_GST, config, (c, settings) => ({
+      controllers: [GstCredentialsController],
+      sessionClient: {
+        provide: GstSessionService,
+        useFactory: (kit) =>
+          new GstSessionService(kit.http, kit.access, kit.metrics, {
+            authVersion: c.GST_AUTH_API_VERSION,
+            encryption: c.GST_ENCRYPTION === 'on',
+            publicKeyPem: c.GST_PUBLIC_KEY_PEM,
+            publicKeyPath: c.GST_PUBLIC_KEY_PATH,
+            requireCredentials: settings.credentials.required,
+            refreshMarginMs: settings.sessionRefreshMarginMs,
+          }),
+      },
+      providers: [
+        {
+          provide: GstSessionRefresher,
+          inject: [ConnectorKitContext, GstSessionService],
+          useFactory: (kit: ConnectorKitContext, sessions: GstSessionService) =>
+            new GstSessionRefresher(kit.access, sessions, kit.logger, settings.sessionRefreshMarginMs),
+        },
+        {
+          provide: GstApi,
+          inject: [ConnectorKitContext, GstSessionService],
+          useFactory: (kit: ConnectorKitContext, sessions: GstSessionService) =>
+            new GstApi(kit.http, sessions, {
+              returnsVersion: c.GST_RETURNS_API_VERSION,
+              asyncWaitMaxMs: settings.asyncWait.maxMs,
+              asyncPollIntervalMs: settings.asyncWait.pollIntervalMs,
+            }),
+        },
       ],
-    };
+      fetchers: {
+        inject: [GstApi],
+        useFactory: (api: GstApi) =>
+          [
+            new Gstr2bFetcher(api, { apiVersion: c.GST_GSTR2B_API_VERSION }),
+            new Gstr1Fetcher(api, {
+              gstr1Version: c.GST_GSTR1_API_VERSION,
+              gstr1aVersion: c.GST_GSTR1A_API_VERSION,
+            }),
+            new Ims2aFetcher(api, {
+              imsVersion: c.GST_IMS_API_VERSION,
+              gstr2aVersion: c.GST_GSTR2A_API_VERSION,
+            }),
+            new Gstr3bLedgersFetcher(api, {
+              gstr3bVersion: c.GST_GSTR3B_API_VERSION,
+              ledgerVersion: c.GST_LEDGER_API_VERSION,
+            }),
+            new NoticesRegisterFetcher(api, {
+              noticesVersion: c.GST_NOTICES_API_VERSION,
+              commonVersion: c.GST_COMMON_API_VERSION,
+            }),
+          ].map((fetcher) => explainingNoData(fetcher, api)),
+      },
+    }));
+    return { module: AppModule, imports: [module] };
   }
 }

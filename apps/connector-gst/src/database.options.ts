@@ -1,17 +1,10 @@
-import { ConnectorKitMigrations } from '@practice-sync/connector-kit';
-import { MessagingMigrations } from '@practice-sync/messaging';
+import { connectorDatabaseOptions } from '@practice-sync/connector-kit';
 import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
 
 import type { ConnectorGstConfig } from './config/connector-gst.config';
-import { DATABASE_SCHEMA, SERVICE_NAME } from './config/connector-gst.config';
+import { CONNECTOR_GST } from './config/connector-gst.config';
 
+/** For the specs that migrate a scratch database; the connector itself goes through ConnectorKitModule. */
 export function connectorGstDatabaseOptions(config: ConnectorGstConfig): ServiceDataSourceOptions {
-  return {
-    url: config.DATABASE_URL,
-    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
-    schema: DATABASE_SCHEMA,
-    entities: [],
-    migrations: [...MessagingMigrations, ...ConnectorKitMigrations],
-    applicationName: SERVICE_NAME,
-  };
+  return connectorDatabaseOptions(CONNECTOR_GST, config);
 }

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 
-import { migrateAndExit } from '@practice-sync/persistence';
+import { migrateConnector } from '@practice-sync/connector-kit';
 
-import { loadConnectorGstConfig } from './config/connector-gst.config';
-import { connectorGstDatabaseOptions } from './database.options';
+import { CONNECTOR_GST } from './config/connector-gst.config';
 
-void migrateAndExit(connectorGstDatabaseOptions(loadConnectorGstConfig()));
+void migrateConnector(CONNECTOR_GST);

@@ -1,17 +1,10 @@
-import { ConnectorKitMigrations } from '@practice-sync/connector-kit';
-import { MessagingMigrations } from '@practice-sync/messaging';
+import { connectorDatabaseOptions } from '@practice-sync/connector-kit';
 import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
 
 import type { ConnectorItrConfig } from './config/connector-itr.config';
-import { DATABASE_SCHEMA, SERVICE_NAME } from './config/connector-itr.config';
+import { CONNECTOR_ITR } from './config/connector-itr.config';
 
+/** For the specs that migrate a scratch database; the connector itself goes through ConnectorKitModule. */
 export function connectorItrDatabaseOptions(config: ConnectorItrConfig): ServiceDataSourceOptions {
-  return {
-    url: config.DATABASE_URL,
-    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
-    schema: DATABASE_SCHEMA,
-    entities: [],
-    migrations: [...MessagingMigrations, ...ConnectorKitMigrations],
-    applicationName: SERVICE_NAME,
-  };
+  return connectorDatabaseOptions(CONNECTOR_ITR, config);
 }

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 
-import { migrateAndExit } from '@practice-sync/persistence';
+import { migrateConnector } from '@practice-sync/connector-kit';
 
-import { loadConnectorItrConfig } from './config/connector-itr.config';
-import { connectorItrDatabaseOptions } from './database.options';
+import { CONNECTOR_ITR } from './config/connector-itr.config';
 
-void migrateAndExit(connectorItrDatabaseOptions(loadConnectorItrConfig()));
+void migrateConnector(CONNECTOR_ITR);

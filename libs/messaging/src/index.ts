@@ -7,4 +7,5 @@ export * from './core/outbox';
 export * from './core/outbox-relay';
 export * from './core/types';
 export * from './migrations/1763769600000-CreateMessagingTables';
+export * from './nest/inbox-consumer';
 export * from './nest/messaging.module';

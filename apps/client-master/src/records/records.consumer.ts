@@ -1,5 +1,4 @@
-import type { OnApplicationBootstrap } from '@nestjs/common';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ClientRecordsChanged, Envelope } from '@practice-sync/contracts';
 import {
   ClientNoticeDetectedEvent,
@@ -8,8 +7,8 @@ import {
   createEnvelope,
   Topics,
 } from '@practice-sync/contracts';
-import type { HandlerContext, OutgoingEvent } from '@practice-sync/messaging';
-import { enqueueEvents, KafkaMessaging } from '@practice-sync/messaging';
+import type { HandlerContext, InboxSubscription, OutgoingEvent } from '@practice-sync/messaging';
+import { enqueueEvents, InboxConsumer, KafkaMessaging } from '@practice-sync/messaging';
 import { counter, METRICS_REGISTRY } from '@practice-sync/observability';
 import type { Counter, Registry } from 'prom-client';
 
@@ -19,36 +18,30 @@ import { applyRecords } from './apply-records';
 
 export const RECORDS_GROUP = 'client-master.records';
 
+const SUBSCRIPTION: InboxSubscription = {
+  groupId: RECORDS_GROUP,
+  topics: [Topics.Records],
+  contracts: [ClientRecordsChangedEvent],
+  concurrency: 4,
+};
+
 /**
  * Keeps the records store and the change feed from `client.records.v1`, and the client's notices (one per
  * notice id, whatever period fetched it), announcing a new notice or a notice's new status / due date on
  * `client.events.v1`, all in the inbox transaction: a redelivered chunk changes nothing and announces nothing.
  */
 @Injectable()
-export class RecordsConsumer implements OnApplicationBootstrap {
-  private readonly logger = new Logger('RecordsConsumer');
+export class RecordsConsumer extends InboxConsumer<ClientRecordsChanged> {
   private readonly changes: Counter<'category' | 'change'>;
 
-  constructor(
-    private readonly messaging: KafkaMessaging,
-    @Inject(METRICS_REGISTRY) registry: Registry,
-  ) {
+  constructor(messaging: KafkaMessaging, @Inject(METRICS_REGISTRY) registry: Registry) {
+    super(messaging, SUBSCRIPTION);
     this.changes = counter(
       registry,
       'client_master_record_changes_total',
       'Record changes entered in the change feed (added, updated, removed)',
       ['category', 'change'],
     );
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.messaging.consume({
-      groupId: RECORDS_GROUP,
-      topics: [Topics.Records],
-      contracts: [ClientRecordsChangedEvent],
-      concurrency: 4,
-      handle: (envelope, ctx) => this.handle(envelope as Envelope<ClientRecordsChanged>, ctx),
-    });
   }
 
   async handle(envelope: Envelope<ClientRecordsChanged>, ctx: HandlerContext): Promise<void> {

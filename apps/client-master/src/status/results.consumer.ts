@@ -1,5 +1,4 @@
-import type { OnApplicationBootstrap } from '@nestjs/common';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Envelope, SyncJobCompleted } from '@practice-sync/contracts';
 import {
   ClientStatusChangedEvent,
@@ -8,7 +7,7 @@ import {
   Topics,
 } from '@practice-sync/contracts';
 import type { HandlerContext } from '@practice-sync/messaging';
-import { enqueueEvents, KafkaMessaging } from '@practice-sync/messaging';
+import { enqueueEvents, InboxConsumer, KafkaMessaging } from '@practice-sync/messaging';
 import { counter, METRICS_REGISTRY } from '@practice-sync/observability';
 import type { Counter, Registry } from 'prom-client';
 
@@ -21,30 +20,21 @@ export const RESULTS_GROUP = 'client-master.results';
  * through the outbox, in the same transaction as the inbox marker: applied exactly once, announced exactly once.
  */
 @Injectable()
-export class ResultsConsumer implements OnApplicationBootstrap {
-  private readonly logger = new Logger('ResultsConsumer');
+export class ResultsConsumer extends InboxConsumer<SyncJobCompleted> {
   private readonly results: Counter<'category' | 'outcome'>;
 
-  constructor(
-    private readonly messaging: KafkaMessaging,
-    @Inject(METRICS_REGISTRY) registry: Registry,
-  ) {
+  constructor(messaging: KafkaMessaging, @Inject(METRICS_REGISTRY) registry: Registry) {
+    super(messaging, {
+      groupId: RESULTS_GROUP,
+      topics: [Topics.Results],
+      contracts: [SyncJobCompletedEvent],
+    });
     this.results = counter(
       registry,
       'client_master_results_total',
       'Job results applied to the status grid',
       ['category', 'outcome'],
     );
-  }
-
-  /** Started after every module is ready; MessagingModule stops it before the database closes. */
-  async onApplicationBootstrap(): Promise<void> {
-    await this.messaging.consume({
-      groupId: RESULTS_GROUP,
-      topics: [Topics.Results],
-      contracts: [SyncJobCompletedEvent],
-      handle: (envelope, ctx) => this.handle(envelope as Envelope<SyncJobCompleted>, ctx),
-    });
   }
 
   async handle(envelope: Envelope<SyncJobCompleted>, ctx: HandlerContext): Promise<void> {

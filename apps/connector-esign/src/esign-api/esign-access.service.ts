@@ -1,5 +1,10 @@
-import type { AccessStatus, AccessStore, ConnectorMetrics } from '@practice-sync/connector-kit';
-import { PortalError } from '@practice-sync/connector-kit';
+import type {
+  AccessStatus,
+  AccessStore,
+  ConnectorMetrics,
+  PortalHttpClient,
+} from '@practice-sync/connector-kit';
+import { PortalError, PortalSessionClient } from '@practice-sync/connector-kit';
 
 interface EsignSecret {
   apiKey: string;
@@ -12,15 +17,18 @@ export const ESIGN_ACCOUNT = 'account';
  * The firm's e-sign portal account (an API key, stored encrypted). A refused key marks the account
  * `failed`: jobs then end `auth_failed` without calling the portal until a person stores a new key.
  */
-export class EsignAccessService {
+export class EsignAccessService extends PortalSessionClient<EsignSecret, never> {
   constructor(
-    private readonly access: AccessStore,
-    private readonly metrics: ConnectorMetrics,
-    private readonly requireCredentials: boolean,
-  ) {}
+    http: PortalHttpClient,
+    access: AccessStore,
+    metrics: ConnectorMetrics,
+    requireCredentials: boolean,
+  ) {
+    super(http, access, metrics, { portal: 'esign', requireCredentials });
+  }
 
   put(firmId: string, apiKey: string): Promise<AccessStatus> {
-    return this.access.put<EsignSecret, never>(firmId, 'esign', ESIGN_ACCOUNT, {
+    return this.save(firmId, ESIGN_ACCOUNT, {
       secret: { apiKey },
       session: null,
       status: 'ok',
@@ -31,14 +39,12 @@ export class EsignAccessService {
 
   /** Headers for a job's calls; throws credentials_missing / auth_failed without calling the portal. */
   async headersFor(firmId: string): Promise<Record<string, string>> {
-    const row = await this.access.get<EsignSecret, never>(firmId, 'esign', ESIGN_ACCOUNT);
+    const row = await this.stored(firmId, ESIGN_ACCOUNT);
     if (!row?.secret) {
-      if (!this.requireCredentials) return {};
-      this.metrics.session('missing');
-      throw new PortalError(
-        'credentials_missing',
+      this.accessMissing(
         "no e-sign portal account is stored for the firm: PUT /v1/credentials/esign with the firm's API key",
       );
+      return {};
     }
     if (row.status === 'failed') {
       throw new PortalError(
@@ -49,15 +55,15 @@ export class EsignAccessService {
     return { 'X-Api-Key': row.secret.apiKey };
   }
 
-  async refused(firmId: string, status: number): Promise<never> {
-    this.metrics.session('lapsed');
-    await this.access.put(firmId, 'esign', ESIGN_ACCOUNT, {
-      status: 'failed',
-      detail: `the portal answered HTTP ${status} to the API key`,
-    });
-    throw new PortalError(
-      'auth_failed',
-      `the e-sign portal refused the firm's API key (HTTP ${status}); store a new one`,
+  refused(firmId: string, status: number): Promise<never> {
+    return this.lapse(
+      firmId,
+      ESIGN_ACCOUNT,
+      { status: 'failed', detail: `the portal answered HTTP ${status} to the API key` },
+      new PortalError(
+        'auth_failed',
+        `the e-sign portal refused the firm's API key (HTTP ${status}); store a new one`,
+      ),
     );
   }
 }

@@ -1,4 +1,5 @@
 import { loadConfig } from '@practice-sync/config';
+import type { ConnectorDefinition } from '@practice-sync/connector-kit';
 import { connectorEnv } from '@practice-sync/connector-kit';
 import { z } from 'zod';
 
@@ -30,10 +31,16 @@ export const ConnectorGstEnvSchema = connectorEnv(3003, 'http://127.0.0.1:3100/g
 
 export type ConnectorGstConfig = z.output<typeof ConnectorGstEnvSchema>;
 
-export const SERVICE_NAME = 'connector-gst';
-export const DATABASE_SCHEMA = 'connector_gst';
-
 /** Reads and validates the environment once, at boot; throws naming every bad variable. */
 export function loadConnectorGstConfig(env?: Record<string, string | undefined>): ConnectorGstConfig {
   return env ? loadConfig(ConnectorGstEnvSchema, env) : loadConfig(ConnectorGstEnvSchema);
 }
+
+/** What main.ts, migrate.ts and the database options of connector-gst derive from. */
+export const CONNECTOR_GST: ConnectorDefinition<ConnectorGstConfig> = {
+  service: 'connector-gst',
+  portal: 'gst',
+  schema: 'connector_gst',
+  loadConfig: () => loadConnectorGstConfig(),
+  secretKeys: ['GST_PUBLIC_KEY_PEM'],
+};

@@ -1,5 +1,11 @@
 import type { ConnectorJob, PortalHttpClient } from '@practice-sync/connector-kit';
-import { abortableSleep, isPortalError, parseShape, PortalError } from '@practice-sync/connector-kit';
+import {
+  abortableSleep,
+  isPortalError,
+  JobSessions,
+  parseShape,
+  PortalError,
+} from '@practice-sync/connector-kit';
 import type { Category } from '@practice-sync/contracts';
 import { z } from 'zod';
 
@@ -45,7 +51,7 @@ export class GstApi {
    * The session a job's reads use: looked up (and refreshed when close to expiry) at the job's first read, not
    * at every one of its calls. A token that dies mid-job is recovered by the read that finds it dead.
    */
-  private readonly jobSessions = new WeakMap<ConnectorJob, GstSessionHandle>();
+  private readonly jobSessions = new JobSessions<GstSessionHandle>();
   /** The "no data" codes a job's reads were answered with (`RET11416 for GSTR-1 B2B 042025`…). */
   private readonly jobNoData = new WeakMap<ConnectorJob, string[]>();
 
@@ -57,17 +63,12 @@ export class GstApi {
 
   async read(job: ConnectorJob, request: GstReadRequest, signal: AbortSignal): Promise<GstRead> {
     const gstin = job.subject.value;
-    let session = this.jobSessions.get(job) ?? (await this.sessions.sessionFor(job.firmId, gstin, signal));
-    this.jobSessions.set(job, session);
-    let answer: GstAnswer;
-    try {
-      answer = await this.once(gstin, session, request, signal);
-    } catch (error) {
-      if (!(isPortalError(error) && error.code === 'otp_required' && session.authToken)) throw error;
-      session = await this.sessions.recover(job.firmId, gstin, session.authToken, signal);
-      this.jobSessions.set(job, session);
-      answer = await this.once(gstin, session, request, signal);
-    }
+    const { answer, session } = await this.jobSessions.call(job, {
+      open: () => this.sessions.sessionFor(job.firmId, gstin, signal),
+      attempt: async (s) => ({ answer: await this.once(gstin, s, request, signal), session: s }),
+      isDead: (error, s) => isPortalError(error) && error.code === 'otp_required' && Boolean(s.authToken),
+      renew: (dead) => this.sessions.recover(job.firmId, gstin, dead.authToken ?? '', signal),
+    });
     if (answer.kind === 'no_data') {
       this.jobNoData.set(job, [...(this.jobNoData.get(job) ?? []), `${answer.code} for ${request.what}`]);
       return answer;

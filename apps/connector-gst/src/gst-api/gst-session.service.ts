@@ -7,7 +7,7 @@ import type {
   ConnectorMetrics,
   PortalHttpClient,
 } from '@practice-sync/connector-kit';
-import { parseShape, PortalError } from '@practice-sync/connector-kit';
+import { parseShape, PortalError, PortalSessionClient } from '@practice-sync/connector-kit';
 import { z } from 'zod';
 
 import { aesDecryptB64, aesEncryptB64, rsaEncryptB64 } from './gst-crypto';
@@ -103,15 +103,18 @@ export class GstAuthRefused extends Error {
  * once the session cannot be refreshed. Token and SEK are stored encrypted (AccessStore); nothing here logs
  * them or puts them in a message.
  */
-export class GstSessionService {
-  private readonly refreshing = new Map<string, Promise<GstSessionHandle>>();
-
+export class GstSessionService extends PortalSessionClient<GstSecret, GstSessionData> {
   constructor(
-    private readonly http: PortalHttpClient,
-    private readonly access: AccessStore,
-    private readonly metrics: ConnectorMetrics,
+    http: PortalHttpClient,
+    access: AccessStore,
+    metrics: ConnectorMetrics,
     private readonly options: GstSessionOptions,
-  ) {}
+  ) {
+    super(http, access, metrics, {
+      portal: 'gst',
+      requireCredentials: options.requireCredentials,
+    });
+  }
 
   /**
    * PUT credentials: stores the username and asks the portal to send the taxpayer an OTP. A session stored
@@ -119,7 +122,7 @@ export class GstSessionService {
    * them, so a session is never dropped without closing it.
    */
   async register(firmId: string, gstin: string, username: string): Promise<AccessStatus> {
-    const row = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
+    const row = await this.stored(firmId, gstin);
     await this.logout(gstin, row?.session ?? null);
     const appKey = randomBytes(32);
     const answer = await this.auth(gstin, {
@@ -128,7 +131,7 @@ export class GstSessionService {
       app_key: await this.sealAppKey(appKey),
     });
     await this.refuseUnlessOk(firmId, gstin, answer, 'requesting an OTP');
-    return this.access.put<GstSecret, GstSessionData>(firmId, 'gst', gstin, {
+    return this.save(firmId, gstin, {
       secret: { username },
       session: null,
       status: 'otp_required',
@@ -139,11 +142,11 @@ export class GstSessionService {
 
   /** POST otp: opens the session with the OTP the taxpayer received, closing the one it replaces first. */
   async submitOtp(firmId: string, gstin: string, otp: string): Promise<AccessStatus | null> {
-    const row = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
+    const row = await this.stored(firmId, gstin);
     if (!row?.secret) return null;
     if (row.session) {
       await this.logout(gstin, row.session);
-      await this.access.put(firmId, 'gst', gstin, {
+      await this.save(firmId, gstin, {
         session: null,
         status: 'otp_required',
         detail: 'the previous session was logged out to open a new one with the OTP',
@@ -158,7 +161,7 @@ export class GstSessionService {
       otp: this.options.encryption ? aesEncryptB64(appKey, Buffer.from(otp, 'utf8')) : otp,
     });
     if (answer.status_cd !== '1' && answer.error?.error_cd !== LOCKED_OUT) {
-      await this.access.put(firmId, 'gst', gstin, {
+      await this.save(firmId, gstin, {
         status: 'otp_required',
         detail: `the portal refused the OTP (${answer.error?.error_cd ?? 'no code'}); request a new one`,
       });
@@ -173,16 +176,12 @@ export class GstSessionService {
    * (lapsed: a person must act) WITHOUT calling the portal; refreshes a session close to expiry.
    */
   async sessionFor(firmId: string, gstin: string, signal: AbortSignal): Promise<GstSessionHandle> {
-    const row = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
+    const row = await this.stored(firmId, gstin);
     if (!row) {
-      if (this.options.requireCredentials) {
-        this.metrics.session('missing');
-        throw new PortalError(
-          'credentials_missing',
-          `no GST portal access is stored for ${gstin}: PUT /v1/credentials/gst/${gstin} with the portal ` +
-            `username, then POST /v1/credentials/gst/${gstin}/otp with the OTP the portal sends`,
-        );
-      }
+      this.accessMissing(
+        `no GST portal access is stored for ${gstin}: PUT /v1/credentials/gst/${gstin} with the portal ` +
+          `username, then POST /v1/credentials/gst/${gstin}/otp with the OTP the portal sends`,
+      );
       return { username: null, authToken: null, sek: null };
     }
     if (row.status === 'failed' && row.detail) {
@@ -211,7 +210,7 @@ export class GstSessionService {
     deadToken: string,
     signal: AbortSignal,
   ): Promise<GstSessionHandle> {
-    const row = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
+    const row = await this.stored(firmId, gstin);
     if (row?.status === 'ok' && row.session && row.secret && row.session.authToken !== deadToken) {
       return handleOf(row);
     }
@@ -229,12 +228,7 @@ export class GstSessionService {
     token: string,
     signal: AbortSignal,
   ): Promise<GstSessionHandle> {
-    const key = `${firmId}|${gstin}`;
-    const running = this.refreshing.get(key);
-    if (running) return running;
-    const done = this.doRefresh(firmId, gstin, token, signal).finally(() => this.refreshing.delete(key));
-    this.refreshing.set(key, done);
-    return done;
+    return this.once(`${firmId}|${gstin}`, () => this.doRefresh(firmId, gstin, token, signal));
   }
 
   private async doRefresh(
@@ -243,8 +237,8 @@ export class GstSessionService {
     token: string,
     signal: AbortSignal,
   ): Promise<GstSessionHandle> {
-    const row = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
-    if (!row?.secret || !row.session) return this.lapse(firmId, gstin, 'no session to refresh');
+    const row = await this.stored(firmId, gstin);
+    if (!row?.secret || !row.session) return this.lapsed(firmId, gstin, 'no session to refresh');
     const appKey = randomBytes(32);
     const sek = Buffer.from(row.session.sek, 'base64');
     const answer = await this.auth(
@@ -260,29 +254,24 @@ export class GstSessionService {
     if (answer.status_cd !== '1') {
       // Another replica may have refreshed this very token a moment ago (the portal then refuses the old one):
       // its new session is stored, and lapsing now would throw a working session away.
-      const now = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
+      const now = await this.stored(firmId, gstin);
       if (now?.status === 'ok' && now.session && now.session.authToken !== token) return handleOf(now);
       const code = answer.error?.error_cd ?? 'no code';
-      return this.lapse(firmId, gstin, `the session could not be refreshed (${code})`);
+      return this.lapsed(firmId, gstin, `the session could not be refreshed (${code})`);
     }
     this.metrics.session('refreshed');
     await this.store(firmId, gstin, answer, appKey);
-    const fresh = await this.access.get<GstSecret, GstSessionData>(firmId, 'gst', gstin);
-    return fresh ? handleOf(fresh) : this.lapse(firmId, gstin, 'session vanished');
+    const fresh = await this.stored(firmId, gstin);
+    return fresh ? handleOf(fresh) : this.lapsed(firmId, gstin, 'session vanished');
   }
 
   /** Marks the GSTIN otp_required: no portal call for it until a person submits an OTP. */
-  private async lapse(firmId: string, gstin: string, why: string): Promise<never> {
-    this.metrics.session('lapsed');
-    await this.access.put(firmId, 'gst', gstin, {
-      session: null,
-      status: 'otp_required',
-      detail: `${why}; enter a new OTP`,
-      expiresAt: null,
-    });
-    throw new PortalError(
-      'otp_required',
-      `the GST session for ${gstin} has lapsed (${why}); enter a new OTP`,
+  private lapsed(firmId: string, gstin: string, why: string): Promise<never> {
+    return this.lapse(
+      firmId,
+      gstin,
+      { session: null, status: 'otp_required', detail: `${why}; enter a new OTP`, expiresAt: null },
+      new PortalError('otp_required', `the GST session for ${gstin} has lapsed (${why}); enter a new OTP`),
     );
   }
 
@@ -299,7 +288,7 @@ export class GstSessionService {
       ? aesDecryptB64(appKey, answer.sek)
       : Buffer.from(answer.sek, 'base64');
     const minutes = answer.expiry ?? 360;
-    return this.access.put<GstSecret, GstSessionData>(firmId, 'gst', gstin, {
+    return this.save(firmId, gstin, {
       session: { authToken: answer.auth_token, sek: sek.toString('base64') },
       status: 'ok',
       detail: null,
@@ -318,7 +307,7 @@ export class GstSessionService {
     if (code === LOCKED_OUT) {
       const detail = lockOutMessage(gstin, answer.error?.message, new Date());
       this.metrics.session('locked');
-      await this.access.put(firmId, 'gst', gstin, {
+      await this.save(firmId, gstin, {
         session: null,
         status: 'failed',
         detail,
@@ -349,14 +338,13 @@ export class GstSessionService {
     signal?: AbortSignal,
   ): Promise<AuthAnswer> {
     const what = `GST ${String(body['action']).toLowerCase()}`;
-    return this.http.request(
+    return this.sessionCall(
       {
-        category: 'session',
         method: 'POST',
         path: `/taxpayerapi/${this.options.authVersion}/authenticate`,
         headers: { gstin, 'state-cd': gstin.slice(0, 2) },
         body,
-        signal: signal ?? AbortSignal.timeout(30_000),
+        signal,
         what,
         account: gstin,
       },
@@ -373,11 +361,9 @@ export class GstSessionService {
     if (this.options.publicKeyPem) return this.options.publicKeyPem;
     // The sandbox makes a new key pair at every start, so it is read each time (logins are rare).
     const what = 'the GST public key';
-    const answer = await this.http.request(
+    const answer = await this.sessionCall(
       {
-        category: 'session',
         path: this.options.publicKeyPath,
-        signal: AbortSignal.timeout(30_000),
         what,
         account: 'public-key',
       },

@@ -1,4 +1,5 @@
 import { loadConfig } from '@practice-sync/config';
+import type { ConnectorDefinition } from '@practice-sync/connector-kit';
 import { connectorEnv } from '@practice-sync/connector-kit';
 import type { z } from 'zod';
 
@@ -6,10 +7,15 @@ export const ConnectorItrEnvSchema = connectorEnv(3004, 'http://127.0.0.1:3100/i
 
 export type ConnectorItrConfig = z.output<typeof ConnectorItrEnvSchema>;
 
-export const SERVICE_NAME = 'connector-itr';
-export const DATABASE_SCHEMA = 'connector_itr';
-
 /** Reads and validates the environment once, at boot; throws naming every bad variable. */
 export function loadConnectorItrConfig(env?: Record<string, string | undefined>): ConnectorItrConfig {
   return env ? loadConfig(ConnectorItrEnvSchema, env) : loadConfig(ConnectorItrEnvSchema);
 }
+
+/** What main.ts, migrate.ts and the database options of connector-itr derive from. */
+export const CONNECTOR_ITR: ConnectorDefinition<ConnectorItrConfig> = {
+  service: 'connector-itr',
+  portal: 'itr',
+  schema: 'connector_itr',
+  loadConfig: () => loadConnectorItrConfig(),
+};

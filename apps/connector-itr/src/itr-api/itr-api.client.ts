@@ -1,5 +1,5 @@
 import type { ConnectorJob, PortalHttpClient, PortalRequest } from '@practice-sync/connector-kit';
-import { parseShape, PortalError } from '@practice-sync/connector-kit';
+import { JobSessions, parseShape, PortalError } from '@practice-sync/connector-kit';
 import type { Category } from '@practice-sync/contracts';
 import { z } from 'zod';
 
@@ -27,7 +27,7 @@ class ConsentMissing extends PortalError {}
  */
 export class ItrApi {
   /** The session a job's calls use, looked up at its first call (a dead one is renewed by the call finding it). */
-  private readonly jobSessions = new WeakMap<ConnectorJob, ItrSessionHandle>();
+  private readonly jobSessions = new JobSessions<ItrSessionHandle>();
 
   constructor(
     private readonly http: PortalHttpClient,
@@ -36,27 +36,26 @@ export class ItrApi {
 
   async call(job: ConnectorJob, call: ItrCall, signal: AbortSignal): Promise<unknown> {
     const pan = job.subject.value;
-    let session = this.jobSessions.get(job) ?? (await this.sessions.sessionFor(job.firmId, pan, signal));
-    this.jobSessions.set(job, session);
+    let renewed = false;
     try {
-      return await this.once(session, call, signal, job.firmId);
+      return await this.jobSessions.call(job, {
+        open: () => this.sessions.sessionFor(job.firmId, pan, signal),
+        attempt: (session) => this.once(session, call, signal, job.firmId),
+        isDead: (error, session) => error instanceof SessionEnded && Boolean(session.authToken),
+        renew: (dead) => {
+          renewed = true;
+          return this.sessions.renew(job.firmId, dead.authToken, signal);
+        },
+      });
     } catch (error) {
       if (error instanceof ConsentMissing) return this.sessions.consentLapsed(job.firmId, pan);
-      if (!(error instanceof SessionEnded) || !session.authToken) throw error;
-      session = await this.sessions.renew(job.firmId, session.authToken, signal);
-      this.jobSessions.set(job, session);
-      try {
-        return await this.once(session, call, signal, job.firmId);
-      } catch (again) {
-        if (again instanceof ConsentMissing) return this.sessions.consentLapsed(job.firmId, pan);
-        if (again instanceof SessionEnded) {
-          throw new PortalError(
-            'auth_failed',
-            'the e-filing portal ended the session again right after a login',
-          );
-        }
-        throw again;
+      if (error instanceof SessionEnded && renewed) {
+        throw new PortalError(
+          'auth_failed',
+          'the e-filing portal ended the session again right after a login',
+        );
       }
+      throw error;
     }
   }
 

@@ -5,7 +5,7 @@ import type {
   PortalHttpClient,
   PortalRequest,
 } from '@practice-sync/connector-kit';
-import { parseShape, PortalError } from '@practice-sync/connector-kit';
+import { parseShape, PortalError, PortalSessionClient } from '@practice-sync/connector-kit';
 import { z } from 'zod';
 
 /** The firm's e-filing intermediary (ERI) account. */
@@ -74,21 +74,25 @@ export interface ItrSessionHandle {
  * with it, a PAN whose consent is the only thing missing is `consent_required` (naming the step); a consent
  * the portal no longer has is `otp_required` and the PAN is not called again until a person renews it.
  */
-export class ItrSessionService {
-  private readonly relogins = new Map<string, Promise<ItrSessionHandle>>();
-
+export class ItrSessionService extends PortalSessionClient<ItrAccountSecret, ItrSessionData> {
   constructor(
-    private readonly http: PortalHttpClient,
-    private readonly access: AccessStore,
-    private readonly metrics: ConnectorMetrics,
-    private readonly options: ItrSessionOptions,
-  ) {}
+    http: PortalHttpClient,
+    access: AccessStore,
+    metrics: ConnectorMetrics,
+    options: ItrSessionOptions,
+  ) {
+    super(http, access, metrics, {
+      portal: 'itr',
+      requireCredentials: options.requireCredentials,
+      sessionCallTimeoutMs: 60_000,
+    });
+  }
 
   async putAccount(firmId: string, secret: ItrAccountSecret): Promise<AccessStatus> {
     try {
       const token = await this.login(secret);
       this.metrics.session('opened');
-      return await this.access.put<ItrAccountSecret, ItrSessionData>(firmId, 'itr', ITR_ACCOUNT, {
+      return await this.save(firmId, ITR_ACCOUNT, {
         secret,
         session: { authToken: token },
         status: 'ok',
@@ -97,7 +101,7 @@ export class ItrSessionService {
       });
     } catch (error) {
       if (!(error instanceof ItrRefused)) throw error;
-      await this.access.put<ItrAccountSecret, ItrSessionData>(firmId, 'itr', ITR_ACCOUNT, {
+      await this.save(firmId, ITR_ACCOUNT, {
         secret,
         session: null,
         status: 'failed',
@@ -123,7 +127,7 @@ export class ItrSessionService {
         path: `/eri/v1/clients/${pan}/consent/otp`,
         body: dob ? { dob } : {},
       });
-      return this.access.put(firmId, 'itr', pan, {
+      return this.save(firmId, pan, {
         status: 'otp_required',
         detail: 'an OTP was sent to the taxpayer; submit it to record the consent',
       });
@@ -133,7 +137,7 @@ export class ItrSessionService {
       path: `/eri/v1/clients/${pan}/consent`,
       body: { otp },
     });
-    return this.access.put(firmId, 'itr', pan, { status: 'ok', detail: 'consent recorded', expiresAt: null });
+    return this.save(firmId, pan, { status: 'ok', detail: 'consent recorded', expiresAt: null });
   }
 
   /**
@@ -141,11 +145,10 @@ export class ItrSessionService {
    * portal when access is missing or needs a person.
    */
   async sessionFor(firmId: string, pan: string, signal: AbortSignal): Promise<ItrSessionHandle> {
-    const account = await this.access.get<ItrAccountSecret, ItrSessionData>(firmId, 'itr', ITR_ACCOUNT);
+    const account = await this.stored(firmId, ITR_ACCOUNT);
     if (!account) {
-      if (!this.options.requireCredentials) return { authToken: null };
-      this.metrics.session('missing');
-      throw new PortalError('credentials_missing', accountMissingMessage(pan));
+      this.accessMissing(accountMissingMessage(pan));
+      return { authToken: null };
     }
     if (account.status === 'failed') {
       throw new PortalError(
@@ -153,7 +156,7 @@ export class ItrSessionService {
         `the e-filing portal refused the firm's account (${account.detail ?? ''})`,
       );
     }
-    const consent = await this.access.get(firmId, 'itr', pan);
+    const consent = await this.stored(firmId, pan);
     if (!consent) {
       this.metrics.session('missing');
       throw new PortalError('consent_required', consentRequiredMessage(pan));
@@ -176,18 +179,16 @@ export class ItrSessionService {
     signal: AbortSignal,
   ): Promise<ItrSessionHandle> {
     const deadToken = typeof dead === 'string' ? dead : dead?.authToken;
-    const row = await this.access.get<ItrAccountSecret, ItrSessionData>(firmId, 'itr', ITR_ACCOUNT);
+    const row = await this.stored(firmId, ITR_ACCOUNT);
     if (row?.session && row.session.authToken !== deadToken) return { authToken: row.session.authToken };
     if (!row?.secret)
       throw new PortalError('credentials_missing', 'no e-filing intermediary account is stored');
     const secret = row.secret;
-    const running = this.relogins.get(firmId);
-    if (running) return running;
-    const relogin = (async () => {
+    return this.once(firmId, async () => {
       try {
         const token = await this.login(secret, signal);
         this.metrics.session('relogin');
-        await this.access.put(firmId, 'itr', ITR_ACCOUNT, {
+        await this.save(firmId, ITR_ACCOUNT, {
           session: { authToken: token },
           status: 'ok',
           detail: `ERI user ${secret.userId}`,
@@ -195,7 +196,7 @@ export class ItrSessionService {
         return { authToken: token };
       } catch (error) {
         if (error instanceof ItrRefused) {
-          await this.access.put(firmId, 'itr', ITR_ACCOUNT, {
+          await this.save(firmId, ITR_ACCOUNT, {
             session: null,
             status: 'failed',
             detail: error.message,
@@ -203,24 +204,20 @@ export class ItrSessionService {
           throw new PortalError('auth_failed', error.message);
         }
         throw error;
-      } finally {
-        this.relogins.delete(firmId);
       }
-    })();
-    this.relogins.set(firmId, relogin);
-    return relogin;
+    });
   }
 
   /** The portal says the PAN's consent is gone: stop calling it until a person renews it. */
-  async consentLapsed(firmId: string, pan: string): Promise<never> {
-    this.metrics.session('lapsed');
-    await this.access.put(firmId, 'itr', pan, {
-      status: 'otp_required',
-      detail: 'the portal has no consent for this PAN',
-    });
-    throw new PortalError(
-      'otp_required',
-      `the e-filing portal has no consent of ${pan}; request and enter a new OTP`,
+  consentLapsed(firmId: string, pan: string): Promise<never> {
+    return this.lapse(
+      firmId,
+      pan,
+      { status: 'otp_required', detail: 'the portal has no consent for this PAN' },
+      new PortalError(
+        'otp_required',
+        `the e-filing portal has no consent of ${pan}; request and enter a new OTP`,
+      ),
     );
   }
 
@@ -229,7 +226,7 @@ export class ItrSessionService {
     signal: AbortSignal,
     required: boolean,
   ): Promise<ItrSessionHandle | null> {
-    const account = await this.access.get<ItrAccountSecret, ItrSessionData>(firmId, 'itr', ITR_ACCOUNT);
+    const account = await this.stored(firmId, ITR_ACCOUNT);
     if (!account?.secret) return required ? null : { authToken: null };
     if (account.session) return { authToken: account.session.authToken };
     return this.renew(firmId, null, signal);
@@ -242,12 +239,10 @@ export class ItrSessionService {
     req: Pick<PortalRequest, 'method' | 'path' | 'body'>,
   ): Promise<void> {
     const attempt = (s: ItrSessionHandle) =>
-      this.http.request(
+      this.sessionCall(
         {
           ...req,
-          category: 'session',
           headers: s.authToken ? { authToken: s.authToken } : {},
-          signal: AbortSignal.timeout(60_000),
           what: doing,
           account: firmId,
           onHttpError: (status, body) => {
@@ -277,15 +272,11 @@ export class ItrSessionService {
     }
   }
 
-  private async login(
-    secret: ItrAccountSecret,
-    signal: AbortSignal = AbortSignal.timeout(60_000),
-  ): Promise<string> {
+  private async login(secret: ItrAccountSecret, signal?: AbortSignal): Promise<string> {
     const what = 'the e-filing intermediary login';
     try {
-      const answer = await this.http.request(
+      const answer = await this.sessionCall(
         {
-          category: 'session',
           method: 'POST',
           path: '/eri/v1/login',
           body: secret,

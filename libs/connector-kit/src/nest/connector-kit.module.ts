@@ -10,18 +10,23 @@ import type {
 } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import type { Portal } from '@practice-sync/contracts';
+import { Topics } from '@practice-sync/contracts';
 import type { RunningConsumer } from '@practice-sync/messaging';
-import { KafkaMessaging } from '@practice-sync/messaging';
-import { createLogger, METRICS_REGISTRY } from '@practice-sync/observability';
+import { KafkaMessaging, messagingConfig, MessagingModule } from '@practice-sync/messaging';
+import { createLogger, METRICS_REGISTRY, ObservabilityModule } from '@practice-sync/observability';
+import { PersistenceModule } from '@practice-sync/persistence';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 
 import { AccessStore } from '../access/access-store';
 import { CredentialCipher } from '../access/credential-cipher';
-import type { ConnectorSettings } from '../core/connector-config';
+import type { ConnectorEnv, ConnectorSettings } from '../core/connector-config';
+import { connectorSettingsFrom } from '../core/connector-config';
+import type { ConnectorDefinition } from '../core/connector-definition';
+import { connectorDatabaseOptions } from '../core/connector-definition';
 import { ConnectorMetrics } from '../core/connector-metrics';
-import { jobIntakeSpec } from '../core/job-intake';
+import { jobIntakeSpec, jobsTopicOf } from '../core/job-intake';
 import { JobRunner } from '../core/job-runner';
 import { JobStore } from '../core/job-store';
 import { PortalBreaker } from '../core/portal-breaker';
@@ -48,6 +53,26 @@ export interface ConnectorKitModuleOptions {
   providers?: Provider[];
   /** The app's controllers (credential endpoints). */
   controllers?: Type[];
+}
+
+/**
+ * The kit's services an app's session client, portal API client or fetchers are built from (inject
+ * `ConnectorKitContext` instead of listing each one).
+ */
+export class ConnectorKitContext {
+  constructor(
+    readonly http: PortalHttpClient,
+    readonly access: AccessStore,
+    readonly metrics: ConnectorMetrics,
+    readonly settings: ConnectorSettings,
+    readonly logger: Logger,
+  ) {}
+}
+
+/** What a connector app adds to the kit: its session client, its other providers, controllers and fetchers. */
+export interface ConnectorWiring extends Omit<ConnectorKitModuleOptions, 'portal' | 'settings'> {
+  /** The portal session client (logins, OTPs, tokens), built from the kit's services. */
+  sessionClient?: { provide: Type; useFactory: (kit: ConnectorKitContext) => unknown };
 }
 
 const OPTIONS = Symbol('CONNECTOR_KIT_OPTIONS');
@@ -86,6 +111,10 @@ class ConnectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
+/** The modules of one connector app, from `ConnectorKitModule.forConnector`. */
+@Module({})
+export class ConnectorAppModule {}
+
 /**
  * The connector machinery for one portal: job intake from `sync.jobs.<portal>.v1`, the worker pool, the
  * circuit breaker, the portal HTTP client and the metrics. Requires ObservabilityModule, PersistenceModule
@@ -93,6 +122,51 @@ class ConnectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
  */
 @Module({})
 export class ConnectorKitModule {
+  /**
+   * A whole connector app: observability, its schema (`connectorDatabaseOptions`), Kafka (its job topic,
+   * results, records) and the kit with the app's wiring. `wiring` gets the loaded config and the kit settings.
+   */
+  static forConnector<C extends ConnectorEnv>(
+    connector: ConnectorDefinition<C>,
+    config: C,
+    wiring: (config: C, settings: ConnectorSettings) => ConnectorWiring,
+  ): DynamicModule {
+    const settings = connectorSettingsFrom(config);
+    const { sessionClient, providers, ...rest } = wiring(config, settings);
+    const kit = ConnectorKitModule.forRoot({
+      ...rest,
+      portal: connector.portal,
+      settings,
+      providers: [
+        ...(sessionClient
+          ? [
+              {
+                provide: sessionClient.provide,
+                inject: [ConnectorKitContext],
+                useFactory: sessionClient.useFactory,
+              },
+            ]
+          : []),
+        ...(providers ?? []),
+      ],
+    });
+    // Siblings, in this order: the kit's shutdown hooks (stop taking jobs, hand unfinished ones back) run
+    // before messaging's only when both sit at the same depth of the module tree.
+    return {
+      module: ConnectorAppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: connector.service, logLevel: config.LOG_LEVEL }),
+        PersistenceModule.forRoot(connectorDatabaseOptions(connector, config)),
+        MessagingModule.forRoot({
+          config: messagingConfig(connector.service, config),
+          topics: [jobsTopicOf(connector.portal), Topics.Results, Topics.Records],
+          logLevel: config.LOG_LEVEL,
+        }),
+        kit,
+      ],
+    };
+  }
+
   static forRoot(options: ConnectorKitModuleOptions): DynamicModule {
     const { settings } = options;
     return {
@@ -157,6 +231,16 @@ export class ConnectorKitModule {
               limiter,
               retry: settings.retry,
             }),
+        },
+        {
+          provide: ConnectorKitContext,
+          inject: [PortalHttpClient, AccessStore, ConnectorMetrics, LOGGER],
+          useFactory: (
+            http: PortalHttpClient,
+            access: AccessStore,
+            metrics: ConnectorMetrics,
+            logger: Logger,
+          ) => new ConnectorKitContext(http, access, metrics, settings, logger),
         },
         {
           provide: JobStore,

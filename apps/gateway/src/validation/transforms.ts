@@ -1,9 +1,7 @@
 import type { TransformFnParams } from 'class-transformer';
 
-/** Trims strings; leaves anything else for the validators to reject with a clear message. */
-export function trimmed({ value }: TransformFnParams): unknown {
-  return typeof value === 'string' ? value.trim() : value;
-}
+// Trimming is shared with the request DTOs of libs/validation.
+export { trimmed, trimmedList } from '@practice-sync/validation';
 
 /** Trims and upper-cases identifiers (PAN, TAN, GSTIN are upper-case on every portal). */
 export function identifier({ value }: TransformFnParams): unknown {
@@ -14,8 +12,4 @@ export function identifierList({ value }: TransformFnParams): unknown {
   return Array.isArray(value)
     ? value.map((v: unknown) => (typeof v === 'string' ? v.trim().toUpperCase() : v))
     : value;
-}
-
-export function trimmedList({ value }: TransformFnParams): unknown {
-  return Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim() : v)) : value;
 }

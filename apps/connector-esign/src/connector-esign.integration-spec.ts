@@ -15,7 +15,9 @@ describe('connector-esign against the sandbox', () => {
   const harness = new ConnectorHarness({
     portal: 'esign',
     migrate: (url) =>
-      runServiceMigrations(connectorDatabaseOptions(CONNECTOR_ESIGN, loadConnectorEsignConfig({ DATABASE_URL: url }))),
+      runServiceMigrations(
+        connectorDatabaseOptions(CONNECTOR_ESIGN, loadConnectorEsignConfig({ DATABASE_URL: url })),
+      ),
     sandboxEnv: { SANDBOX_START_AT: '2025-06-25T10:00:00Z' },
     connectorEnv: { JOB_LEASE_MS: '3000', WORKER_CONCURRENCY: '4' },
   });

@@ -31,7 +31,9 @@ describe('connector-gst against the sandbox', () => {
   const harness = new ConnectorHarness({
     portal: 'gst',
     migrate: (url) =>
-      runServiceMigrations(connectorDatabaseOptions(CONNECTOR_GST, loadConnectorGstConfig({ DATABASE_URL: url }))),
+      runServiceMigrations(
+        connectorDatabaseOptions(CONNECTOR_GST, loadConnectorGstConfig({ DATABASE_URL: url })),
+      ),
     // 25 June 2025: May's 2B (14 June), GSTR-1 and 3B are out; some GSTINs have large (paged / queued) answers.
     sandboxEnv: { SANDBOX_START_AT: '2025-06-25T10:00:00Z', SANDBOX_QUEUE_READY_MS: '300' },
     connectorEnv: {

@@ -18,7 +18,9 @@ describe('connector-itr against the sandbox', () => {
   const harness = new ConnectorHarness({
     portal: 'itr',
     migrate: (url) =>
-      runServiceMigrations(connectorDatabaseOptions(CONNECTOR_ITR, loadConnectorItrConfig({ DATABASE_URL: url }))),
+      runServiceMigrations(
+        connectorDatabaseOptions(CONNECTOR_ITR, loadConnectorItrConfig({ DATABASE_URL: url })),
+      ),
     sandboxEnv: { SANDBOX_START_AT: '2025-06-25T10:00:00Z', SANDBOX_ITR_JOB_READY_MS: '300' },
     connectorEnv: { ASYNC_POLL_INTERVAL_MS: '150' },
   });

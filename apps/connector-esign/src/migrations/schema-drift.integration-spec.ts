@@ -6,7 +6,8 @@ import { CONNECTOR_ESIGN, loadConnectorEsignConfig } from '../config/connector-e
 
 describe('connector-esign schema', () => {
   it('is fully described by its migrations (no drift)', async () => {
-    const options = connectorDatabaseOptions(CONNECTOR_ESIGN, 
+    const options = connectorDatabaseOptions(
+      CONNECTOR_ESIGN,
       loadConnectorEsignConfig({ DATABASE_URL: process.env.DATABASE_URL }),
     );
     const schema = uniqueName('drift_connector_esign').replace(/[^a-z0-9_]/g, '_');

@@ -6,7 +6,8 @@ import { CONNECTOR_GST, loadConnectorGstConfig } from '../config/connector-gst.c
 
 describe('connector-gst schema', () => {
   it('is fully described by its migrations (no drift)', async () => {
-    const options = connectorDatabaseOptions(CONNECTOR_GST, 
+    const options = connectorDatabaseOptions(
+      CONNECTOR_GST,
       loadConnectorGstConfig({ DATABASE_URL: process.env.DATABASE_URL }),
     );
     const schema = uniqueName('drift_connector_gst').replace(/[^a-z0-9_]/g, '_');

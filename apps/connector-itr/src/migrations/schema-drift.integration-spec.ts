@@ -6,7 +6,8 @@ import { CONNECTOR_ITR, loadConnectorItrConfig } from '../config/connector-itr.c
 
 describe('connector-itr schema', () => {
   it('is fully described by its migrations (no drift)', async () => {
-    const options = connectorDatabaseOptions(CONNECTOR_ITR, 
+    const options = connectorDatabaseOptions(
+      CONNECTOR_ITR,
       loadConnectorItrConfig({ DATABASE_URL: process.env.DATABASE_URL }),
     );
     const schema = uniqueName('drift_connector_itr').replace(/[^a-z0-9_]/g, '_');

@@ -19,4 +19,3 @@ export function connectorProblem(
 ): ProblemException {
   return new ProblemException(CODES[status] ?? ProblemType.HttpError, status, title, detail, errors);
 }
-

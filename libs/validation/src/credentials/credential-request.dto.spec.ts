@@ -6,7 +6,10 @@ import { ConsentRequestDto, OtpRequestDto } from './credential-request.dto';
 
 async function errorsFor(metatype: new () => object, body: unknown): Promise<FieldError[]> {
   try {
-    await createValidationPipe((errors) => new ValidationProblem(errors)).transform(body, { type: 'body', metatype });
+    await createValidationPipe((errors) => new ValidationProblem(errors)).transform(body, {
+      type: 'body',
+      metatype,
+    });
     return [];
   } catch (e) {
     if (e instanceof ValidationProblem) return e.errors ?? [];

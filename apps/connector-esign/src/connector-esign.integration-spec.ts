@@ -1,11 +1,11 @@
+import { connectorDatabaseOptions } from '@practice-sync/connector-kit';
 import type { SyncJobRequested } from '@practice-sync/contracts';
 import { runServiceMigrations } from '@practice-sync/persistence';
 import type { ConnectorProcess, KafkaProbe, SandboxProcess } from '@practice-sync/testing';
 import { ConnectorHarness, waitFor } from '@practice-sync/testing';
 import { v7 as uuidv7 } from 'uuid';
 
-import { loadConnectorEsignConfig } from './config/connector-esign.config';
-import { connectorEsignDatabaseOptions } from './database.options';
+import { CONNECTOR_ESIGN, loadConnectorEsignConfig } from './config/connector-esign.config';
 
 /**
  * connector-esign as a process against the sandbox (X-Api-Key required), with real Kafka and PostgreSQL:
@@ -15,7 +15,9 @@ describe('connector-esign against the sandbox', () => {
   const harness = new ConnectorHarness({
     portal: 'esign',
     migrate: (url) =>
-      runServiceMigrations(connectorEsignDatabaseOptions(loadConnectorEsignConfig({ DATABASE_URL: url }))),
+      runServiceMigrations(
+        connectorDatabaseOptions(CONNECTOR_ESIGN, loadConnectorEsignConfig({ DATABASE_URL: url })),
+      ),
     sandboxEnv: { SANDBOX_START_AT: '2025-06-25T10:00:00Z' },
     connectorEnv: { JOB_LEASE_MS: '3000', WORKER_CONCURRENCY: '4' },
   });
@@ -87,6 +89,19 @@ describe('connector-esign against the sandbox', () => {
       for (const t of r.taxpayers?.items ?? []) expect(t.outcome).not.toBe('succeeded');
     }
     for (const j of again) expect(probe.recordsOf(j.jobId)).toEqual([]);
+  });
+
+  it('refuses a bad credentials body with a problem naming each field, and stores nothing', async () => {
+    const bad = await api('PUT', '/credentials/esign', { apiKey: 'short', extra: 1 });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({
+      type: 'https://practice-sync.dev/problems/validation-error',
+      errors: expect.arrayContaining([
+        { field: 'apiKey', message: expect.stringContaining('8') },
+        { field: 'extra', message: 'is not a known field; remove it' },
+      ]),
+    });
+    expect(JSON.stringify(bad.body)).not.toContain('short');
   });
 
   it('loses and duplicates nothing when the connector is killed mid-batch and restarted', async () => {

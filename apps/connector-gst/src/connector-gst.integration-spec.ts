@@ -1,3 +1,4 @@
+import { connectorDatabaseOptions } from '@practice-sync/connector-kit';
 import type { Category, SyncJobRequested } from '@practice-sync/contracts';
 import { gstinCheckCharacter } from '@practice-sync/contracts';
 import { runServiceMigrations } from '@practice-sync/persistence';
@@ -5,8 +6,7 @@ import type { ConnectorProcess, KafkaProbe, SandboxProcess } from '@practice-syn
 import { ConnectorHarness, waitFor } from '@practice-sync/testing';
 import { v7 as uuidv7 } from 'uuid';
 
-import { loadConnectorGstConfig } from './config/connector-gst.config';
-import { connectorGstDatabaseOptions } from './database.options';
+import { CONNECTOR_GST, loadConnectorGstConfig } from './config/connector-gst.config';
 
 const PERIOD = '052025';
 const CATEGORIES: Category[] = [
@@ -31,7 +31,9 @@ describe('connector-gst against the sandbox', () => {
   const harness = new ConnectorHarness({
     portal: 'gst',
     migrate: (url) =>
-      runServiceMigrations(connectorGstDatabaseOptions(loadConnectorGstConfig({ DATABASE_URL: url }))),
+      runServiceMigrations(
+        connectorDatabaseOptions(CONNECTOR_GST, loadConnectorGstConfig({ DATABASE_URL: url })),
+      ),
     // 25 June 2025: May's 2B (14 June), GSTR-1 and 3B are out; some GSTINs have large (paged / queued) answers.
     sandboxEnv: { SANDBOX_START_AT: '2025-06-25T10:00:00Z', SANDBOX_QUEUE_READY_MS: '300' },
     connectorEnv: {

@@ -1,11 +1,11 @@
+import { connectorDatabaseOptions } from '@practice-sync/connector-kit';
 import type { Category, SyncJobRequested } from '@practice-sync/contracts';
 import { runServiceMigrations } from '@practice-sync/persistence';
 import type { KafkaProbe, SandboxProcess } from '@practice-sync/testing';
 import { ConnectorHarness } from '@practice-sync/testing';
 import { v7 as uuidv7 } from 'uuid';
 
-import { loadConnectorItrConfig } from './config/connector-itr.config';
-import { connectorItrDatabaseOptions } from './database.options';
+import { CONNECTOR_ITR, loadConnectorItrConfig } from './config/connector-itr.config';
 
 const CATEGORIES: Category[] = ['itr.filing_status', 'itr.returns', 'itr.notices_orders', 'itr.ais_tis_26as'];
 const PANS = ['AAACR0000K', 'AAAPR0001K'];
@@ -18,7 +18,9 @@ describe('connector-itr against the sandbox', () => {
   const harness = new ConnectorHarness({
     portal: 'itr',
     migrate: (url) =>
-      runServiceMigrations(connectorItrDatabaseOptions(loadConnectorItrConfig({ DATABASE_URL: url }))),
+      runServiceMigrations(
+        connectorDatabaseOptions(CONNECTOR_ITR, loadConnectorItrConfig({ DATABASE_URL: url })),
+      ),
     sandboxEnv: { SANDBOX_START_AT: '2025-06-25T10:00:00Z', SANDBOX_ITR_JOB_READY_MS: '300' },
     connectorEnv: { ASYNC_POLL_INTERVAL_MS: '150' },
   });

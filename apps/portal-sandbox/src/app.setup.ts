@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ProblemFilter } from '@practice-sync/problems';
 import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module';
-import { ProblemFilter } from './common/problem';
 import type { SandboxConfig } from './config/sandbox.config';
 
 /** Builds the sandbox app exactly as `main.ts` runs it; tests call this too and listen on port 0. */

@@ -5,7 +5,17 @@ export function trimmed({ value }: TransformFnParams): unknown {
   return typeof value === 'string' ? value.trim() : value;
 }
 
-/** Trims every string of an array; leaves anything else for the validators. */
+/** Trims and upper-cases identifiers (PAN, TAN, GSTIN are upper-case on every portal). */
+export function identifier({ value }: TransformFnParams): unknown {
+  return typeof value === 'string' ? value.trim().toUpperCase() : value;
+}
+
+export function identifierList({ value }: TransformFnParams): unknown {
+  return Array.isArray(value)
+    ? value.map((v: unknown) => (typeof v === 'string' ? v.trim().toUpperCase() : v))
+    : value;
+}
+
 export function trimmedList({ value }: TransformFnParams): unknown {
   return Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim() : v)) : value;
 }

@@ -38,4 +38,3 @@ function joinPath(parent: string, property: string): string {
   if (!parent) return property;
   return /^\d+$/.test(property) ? `${parent}[${property}]` : `${parent}.${property}`;
 }
-

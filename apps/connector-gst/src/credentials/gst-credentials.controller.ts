@@ -1,32 +1,29 @@
-import { Body, Controller, HttpCode, Param, Post, Put, UseFilters } from '@nestjs/common';
-import { connectorProblem, isPortalError, parseBody } from '@practice-sync/connector-kit';
+import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { connectorProblem, isPortalError } from '@practice-sync/connector-kit';
 import { gstinProblem } from '@practice-sync/contracts';
-import { ProblemFilter } from '@practice-sync/problems';
-import { z } from 'zod';
+import { GstCredentialRequestDto, OtpRequestDto } from '@practice-sync/validation';
 
 import { GstAuthRefused, GstSessionService } from '../gst-api/gst-session.service';
 
-const UsernameBody = z.object({ username: z.string().trim().min(1).max(100) });
-const OtpBody = z.object({ otp: z.string().regex(/^[0-9]{4,8}$/, 'digits only') });
-
 /** Portal access per GSTIN: the username (an OTP is sent), then the OTP (the session opens). */
 @Controller('internal/v1/firms/:firmId/credentials/gst/:gstin')
-@UseFilters(ProblemFilter)
 export class GstCredentialsController {
   constructor(private readonly sessions: GstSessionService) {}
 
   @Put()
-  async put(@Param('firmId') firmId: string, @Param('gstin') gstin: string, @Body() body: unknown) {
+  async put(
+    @Param('firmId') firmId: string,
+    @Param('gstin') gstin: string,
+    @Body() { username }: GstCredentialRequestDto,
+  ) {
     checkGstin(gstin);
-    const { username } = parseBody(UsernameBody, body);
     return portalCall(() => this.sessions.register(firmId, gstin, username));
   }
 
   @Post('otp')
   @HttpCode(200)
-  async otp(@Param('firmId') firmId: string, @Param('gstin') gstin: string, @Body() body: unknown) {
+  async otp(@Param('firmId') firmId: string, @Param('gstin') gstin: string, @Body() { otp }: OtpRequestDto) {
     checkGstin(gstin);
-    const { otp } = parseBody(OtpBody, body);
     const status = await portalCall(
       () => this.sessions.submitOtp(firmId, gstin, otp),
       // An OTP is good once and only after it was requested: say how to get a new one.

@@ -1,48 +1,34 @@
-import { Body, Controller, HttpCode, Param, Post, Put, UseFilters } from '@nestjs/common';
-import { connectorProblem, isPortalError, parseBody } from '@practice-sync/connector-kit';
+import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { connectorProblem, isPortalError } from '@practice-sync/connector-kit';
 import { panProblem } from '@practice-sync/contracts';
-import { ProblemFilter } from '@practice-sync/problems';
-import { z } from 'zod';
+import { ConsentRequestDto, ItrCredentialRequestDto } from '@practice-sync/validation';
 
 import { ItrRefused, ItrSessionService } from '../itr-api/itr-session.service';
 
-const AccountBody = z.object({
-  clientId: z.string().trim().min(1).max(200),
-  clientSecret: z.string().min(1).max(500),
-  userId: z.string().trim().min(1).max(200),
-  password: z.string().min(1).max(500),
-});
-/** Without `otp` the portal is asked to send the taxpayer one; with it the consent is recorded. */
-const ConsentBody = z.object({
-  otp: z
-    .string()
-    .regex(/^[0-9]{4,8}$/, 'digits only')
-    .optional(),
-  dob: z.string().optional(),
-});
-
 /** The firm's e-filing intermediary account and each taxpayer's consent. */
 @Controller('internal/v1/firms/:firmId/credentials/itr')
-@UseFilters(ProblemFilter)
 export class ItrCredentialsController {
   constructor(private readonly sessions: ItrSessionService) {}
 
   @Put()
-  async put(@Param('firmId') firmId: string, @Body() body: unknown) {
-    const account = parseBody(AccountBody, body);
+  async put(@Param('firmId') firmId: string, @Body() account: ItrCredentialRequestDto) {
     return portalCall(() => this.sessions.putAccount(firmId, account));
   }
 
   @Post(':pan/consent')
   @HttpCode(200)
-  async consent(@Param('firmId') firmId: string, @Param('pan') pan: string, @Body() body: unknown) {
+  /** Without `otp` the portal is asked to send the taxpayer one; with it the consent is recorded. */
+  async consent(
+    @Param('firmId') firmId: string,
+    @Param('pan') pan: string,
+    @Body() { otp, dob }: ConsentRequestDto,
+  ) {
     const problem = panProblem(pan);
     if (problem) {
       throw connectorProblem(400, 'Invalid request', 'pan is not valid', [
         { field: 'pan', message: problem },
       ]);
     }
-    const { otp, dob } = parseBody(ConsentBody, body);
     const status = await portalCall(() => this.sessions.consent(firmId, pan, otp, dob));
     if (!status) {
       throw connectorProblem(404, 'No e-filing account', "store the firm's intermediary account (PUT) first");

@@ -1,12 +1,13 @@
+import { connectorDatabaseOptions } from '@practice-sync/connector-kit';
 import { pendingSchemaChanges } from '@practice-sync/persistence';
 import { uniqueName } from '@practice-sync/testing';
 
-import { loadConnectorItrConfig } from '../config/connector-itr.config';
-import { connectorItrDatabaseOptions } from '../database.options';
+import { CONNECTOR_ITR, loadConnectorItrConfig } from '../config/connector-itr.config';
 
 describe('connector-itr schema', () => {
   it('is fully described by its migrations (no drift)', async () => {
-    const options = connectorItrDatabaseOptions(
+    const options = connectorDatabaseOptions(
+      CONNECTOR_ITR,
       loadConnectorItrConfig({ DATABASE_URL: process.env.DATABASE_URL }),
     );
     const schema = uniqueName('drift_connector_itr').replace(/[^a-z0-9_]/g, '_');

@@ -14,6 +14,13 @@ import {
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { gstinProblem, panProblem } from '@practice-sync/contracts';
 import type { ServiceHttpClient } from '@practice-sync/service-http';
+import {
+  ConsentRequestDto,
+  EsignCredentialRequestDto,
+  GstCredentialRequestDto,
+  ItrCredentialRequestDto,
+  OtpRequestDto,
+} from '@practice-sync/validation';
 
 import { Access, CurrentFirmId, WRITE_ROLES } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -26,13 +33,6 @@ import {
   AccessStatusListResponseDto,
   ListCredentialsQueryDto,
 } from './dto/access-status.dto';
-import {
-  ConsentRequestDto,
-  EsignCredentialRequestDto,
-  GstCredentialRequestDto,
-  ItrCredentialRequestDto,
-  OtpRequestDto,
-} from './dto/credential-request.dto';
 import type { FirmIdentifier } from './missing-access';
 import { errorCodeOfStatus, missingAccess } from './missing-access';
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@
 import type { Request } from 'express';
 
 import { firstString } from '../common/portal';
-import { ValidationProblem } from '../common/problem';
+import { invalidRequest } from '../common/sandbox.exception';
 import { parseBody } from '../control/control.dto';
 import type { BooksCompanyResponseDto } from './books.dto';
 import { booksFaultSchema, createCompanySchema, objectActionSchema } from './books.dto';
@@ -42,7 +42,7 @@ export class BooksControlController {
     if (raw === undefined || raw === '') return this.books.list(key, undefined);
     const target = targetOf(raw);
     if (!target || target === 'ALLMASTERS' || target === 'DELETED' || target === 'COMPANY') {
-      throw new ValidationProblem(`Unknown object type "${raw}"`, [
+      throw invalidRequest(`Unknown object type "${raw}"`, [
         { field: 'type', message: `must be one of ${OBJECT_TYPES.map((t) => t.toLowerCase()).join(', ')}` },
       ]);
     }

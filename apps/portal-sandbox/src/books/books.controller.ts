@@ -1,7 +1,8 @@
 import { Controller, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
+import { DomainException } from '@practice-sync/problems';
 import type { Request, Response } from 'express';
 
-import { ProblemException } from '../common/problem';
+import { SandboxProblemCode } from '../common/sandbox.exception';
 import { BooksService } from './books.service';
 import { BooksMetrics } from './books-metrics';
 import { BooksXmlService } from './books-xml.service';
@@ -22,11 +23,12 @@ function readBody(req: Request): Promise<string> {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
         reject(
-          new ProblemException(
-            HttpStatus.PAYLOAD_TOO_LARGE,
-            'Payload Too Large',
-            'Split the import into batches',
-          ),
+          new DomainException({
+            code: SandboxProblemCode.PayloadTooLarge,
+            status: HttpStatus.PAYLOAD_TOO_LARGE,
+            title: 'Payload Too Large',
+            detail: 'Split the import into batches',
+          }),
         );
         req.destroy();
         return;

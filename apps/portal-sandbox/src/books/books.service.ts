@@ -1,7 +1,10 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import type { ValidationProblem } from '@practice-sync/problems';
+import { DomainException, NotFoundProblem } from '@practice-sync/problems';
 import type { ZodError } from 'zod';
 
-import { fieldErrors, ProblemException, ValidationProblem } from '../common/problem';
+import { invalidRequest, SandboxProblemCode } from '../common/sandbox.exception';
+import { fieldErrors } from '../control/control.dto';
 import { rngFor } from '../world/prng';
 import { WorldService } from '../world/world.service';
 import type { ObjectActionRequestDto } from './books.dto';
@@ -20,7 +23,7 @@ function bodyProblem(what: string, error: ZodError): ValidationProblem {
     ...e,
     field: e.field === 'body' ? e.field : `body.${e.field}`,
   }));
-  return new ValidationProblem(`${what} body: invalid`, errors);
+  return invalidRequest(`${what} body: invalid`, errors);
 }
 
 /** The sandbox's books servers: one in-memory company per key, and which of them are offline. */
@@ -33,11 +36,12 @@ export class BooksService {
 
   create(key: string, name: string, vouchers: number): BooksCompany {
     if (this.companies.has(key)) {
-      throw new ProblemException(
-        HttpStatus.CONFLICT,
-        'Company exists',
-        `A books company with key "${key}" exists already`,
-      );
+      throw new DomainException({
+        code: SandboxProblemCode.Conflict,
+        status: HttpStatus.CONFLICT,
+        title: 'Company exists',
+        detail: `A books company with key "${key}" exists already`,
+      });
     }
     const company = seedCompany(this.world.seed, key, name, vouchers, this.world.now());
     this.companies.set(key, company);
@@ -50,8 +54,7 @@ export class BooksService {
 
   get(key: string): BooksCompany {
     const company = this.companies.get(key);
-    if (!company)
-      throw new ProblemException(HttpStatus.NOT_FOUND, 'Not Found', `No books company with key "${key}"`);
+    if (!company) throw new NotFoundProblem(`No books company with key "${key}"`, 'Not Found');
     return company;
   }
 
@@ -86,21 +89,18 @@ export class BooksService {
         ? this.fromBody(type, request.body)
         : staffCreate(company, type, rng, this.world.now());
       if (!made) {
-        throw new ProblemException(
-          HttpStatus.CONFLICT,
-          'Nothing to make it from',
-          'These books lack the voucher type, ledgers or stock items a voucher needs; give a body',
-        );
+        throw new DomainException({
+          code: SandboxProblemCode.Conflict,
+          status: HttpStatus.CONFLICT,
+          title: 'Nothing to make it from',
+          detail: 'These books lack the voucher type, ledgers or stock items a voucher needs; give a body',
+        });
       }
       input = { ...made, guid: request.guid };
     } else {
       const current = company.get(request.guid as string);
       if (!current || current.type !== type) {
-        throw new ProblemException(
-          HttpStatus.NOT_FOUND,
-          'Not Found',
-          `No ${type.toLowerCase()} with GUID "${request.guid}"`,
-        );
+        throw new NotFoundProblem(`No ${type.toLowerCase()} with GUID "${request.guid}"`, 'Not Found');
       }
       if (request.action === 'delete') action = 'Delete';
       input = inputOf(company, current);
@@ -126,7 +126,12 @@ export class BooksService {
 
   private outcome(company: BooksCompany, outcome: ApplyOutcome): ObjectView {
     if (outcome.kind === 'error') {
-      throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, 'Rejected by the books', outcome.error);
+      throw new DomainException({
+        code: SandboxProblemCode.Unprocessable,
+        status: HttpStatus.UNPROCESSABLE_ENTITY,
+        title: 'Rejected by the books',
+        detail: outcome.error,
+      });
     }
     const stored = company.get(outcome.object.guid);
     if (stored) return { ...objectView(company, stored), outcome: outcome.kind };

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/commo
 
 import { BooksService } from '../books/books.service';
 import { isPortal, PORTALS } from '../common/portal';
-import { ValidationProblem } from '../common/problem';
+import { invalidRequest } from '../common/sandbox.exception';
 import { EsignAccessService } from '../esign/esign-access.service';
 import type { FaultSettings } from '../faults/fault-settings';
 import { faultPatchSchema } from '../faults/fault-settings';
@@ -62,7 +62,7 @@ export class ControlController {
   @Put('faults/:portal')
   setFaults(@Param('portal') portal: string, @Body() body: unknown): FaultSettings {
     if (!isPortal(portal)) {
-      throw new ValidationProblem(`Unknown portal "${portal}"`, [
+      throw invalidRequest(`Unknown portal "${portal}"`, [
         { field: 'portal', message: `must be one of ${PORTALS.join(', ')}` },
       ]);
     }

@@ -1,9 +1,19 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { DomainException } from '@practice-sync/problems';
 
 import { firstString } from '../common/portal';
-import { ProblemException } from '../common/problem';
+import { SandboxProblemCode } from '../common/sandbox.exception';
 import type { SandboxConfig } from '../config/sandbox.config';
 import { SANDBOX_CONFIG } from '../config/sandbox.config';
+
+function unauthorized(detail: string): DomainException<SandboxProblemCode> {
+  return new DomainException({
+    code: SandboxProblemCode.Unauthorized,
+    status: HttpStatus.UNAUTHORIZED,
+    title: 'Unauthorized',
+    detail,
+  });
+}
 
 /** Keys the sandbox refuses, to simulate a revoked or mistyped account key. */
 const REFUSED_KEY = /^(invalid|revoked)/i;
@@ -21,11 +31,8 @@ export class EsignAccessService {
   check(headers: Record<string, unknown>): void {
     if (!this.config.SANDBOX_REQUIRE_SESSIONS) return;
     const key = firstString(headers['x-api-key']);
-    if (!key)
-      throw new ProblemException(HttpStatus.UNAUTHORIZED, 'Unauthorized', 'X-Api-Key header is required');
-    if (REFUSED_KEY.test(key)) {
-      throw new ProblemException(HttpStatus.UNAUTHORIZED, 'Unauthorized', 'The account key is not valid');
-    }
+    if (!key) throw unauthorized('X-Api-Key header is required');
+    if (REFUSED_KEY.test(key)) throw unauthorized('The account key is not valid');
   }
 
   throttlePoll(requestId: string, nowMs = Date.now()): void {
@@ -33,14 +40,13 @@ export class EsignAccessService {
     const last = this.lastPoll.get(requestId);
     if (last !== undefined && nowMs - last < interval) {
       const wait = Math.max(1, Math.ceil((last + interval - nowMs) / 1000));
-      throw new ProblemException(
-        HttpStatus.TOO_MANY_REQUESTS,
-        'Too Many Requests',
-        `Polling this signing request too often; retry after ${wait} s`,
-        {
-          'Retry-After': String(wait),
-        },
-      );
+      throw new DomainException({
+        code: SandboxProblemCode.TooManyRequests,
+        status: HttpStatus.TOO_MANY_REQUESTS,
+        title: 'Too Many Requests',
+        detail: `Polling this signing request too often; retry after ${wait} s`,
+        headers: { 'Retry-After': String(wait) },
+      });
     }
     this.lastPoll.set(requestId, nowMs);
   }

@@ -1,8 +1,10 @@
-import { Controller, Get, Headers, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Headers, HttpStatus, Param, Query } from '@nestjs/common';
+import { DomainException, NotFoundProblem } from '@practice-sync/problems';
 import { z } from 'zod';
 
 import { CLIENT_FILE_ID_PATTERN } from '../common/portal';
-import { fieldErrors, ProblemException, ValidationProblem } from '../common/problem';
+import { invalidRequest, SandboxProblemCode } from '../common/sandbox.exception';
+import { fieldErrors } from '../control/control.dto';
 import { sha256Hex } from '../world/checksum';
 import type { SigningRequest } from '../world/signing-requests.generator';
 import { WorldService } from '../world/world.service';
@@ -46,8 +48,7 @@ export class EsignController {
       pageSize: q.pageSize,
       changedSince: q.changedSince,
     });
-    if (!parsed.success)
-      throw new ValidationProblem('Invalid signing-request query', fieldErrors(parsed.error));
+    if (!parsed.success) throw invalidRequest('Invalid signing-request query', fieldErrors(parsed.error));
     this.access.check(h);
     const { page, pageSize, changedSince } = parsed.data;
     const since = changedSince ? Date.parse(changedSince) : undefined;
@@ -86,11 +87,12 @@ export class EsignController {
     this.access.check(h);
     const r = this.find(id, requestId);
     if (r.status !== 'signed' || !r.certificateId || !r.signedAt) {
-      throw new ProblemException(
-        409,
-        'Conflict',
-        `Request ${requestId} is ${r.status}; only signed requests have a certificate`,
-      );
+      throw new DomainException({
+        code: SandboxProblemCode.Conflict,
+        status: HttpStatus.CONFLICT,
+        title: 'Conflict',
+        detail: `Request ${requestId} is ${r.status}; only signed requests have a certificate`,
+      });
     }
     return {
       certificateId: r.certificateId,
@@ -108,13 +110,13 @@ export class EsignController {
 
   private find(id: string, requestId: string): SigningRequest {
     const found = this.world.signingRequests(id).find((r) => r.id === requestId);
-    if (!found) throw new NotFoundException(`No signing request ${requestId} in client file ${id}`);
+    if (!found)
+      throw new NotFoundProblem(`No signing request ${requestId} in client file ${id}`, 'Not Found');
     return found;
   }
 
   private validId(id: string): void {
     const parsed = fileId.safeParse(id);
-    if (!parsed.success)
-      throw new ValidationProblem('Invalid client file id', fieldErrors(parsed.error, 'fileId'));
+    if (!parsed.success) throw invalidRequest('Invalid client file id', fieldErrors(parsed.error, 'fileId'));
   }
 }

@@ -18,7 +18,16 @@ describe('e-sign portal with the account key required (default)', () => {
   afterAll(() => sandbox.close());
 
   it('needs an account key and refuses a revoked one', async () => {
-    expect((await sandbox.get(list('file-1'))).status).toBe(401);
+    const missing = await sandbox.get(list('file-1'));
+    expect(missing.status).toBe(401);
+    // The e-sign portal's own problem types, which connector-esign reads.
+    expect(await missing.json()).toEqual({
+      type: 'https://practice-sync.dev/problems/http-401',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'X-Api-Key header is required',
+      instance: '/esign/api/v1/client-files/file-1/signing-requests',
+    });
     expect((await sandbox.get(list('file-1'), { 'x-api-key': 'revoked-1' })).status).toBe(401);
     expect((await sandbox.get(list('file-1'), KEY)).status).toBe(200);
   });
@@ -42,6 +51,12 @@ describe('e-sign portal with the account key required (default)', () => {
     const throttled = await sandbox.get(one, KEY);
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('1');
+    expect(throttled.headers.get('content-type')).toContain('application/problem+json');
+    expect(await throttled.json()).toMatchObject({
+      type: 'https://practice-sync.dev/problems/http-429',
+      title: 'Too Many Requests',
+      detail: 'Polling this signing request too often; retry after 1 s',
+    });
     await new Promise((r) => setTimeout(r, 450));
     expect((await sandbox.get(one, KEY)).status).toBe(200);
 

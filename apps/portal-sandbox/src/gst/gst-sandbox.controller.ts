@@ -1,7 +1,8 @@
-import { Controller, Get, Header, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query } from '@nestjs/common';
 import { gstinProblem } from '@practice-sync/contracts';
+import { NotFoundProblem } from '@practice-sync/problems';
 
-import { ValidationProblem } from '../common/problem';
+import { invalidRequest } from '../common/sandbox.exception';
 import { accessWindowHours } from '../world/gst-taxpayer.generator';
 import { invoiceCount, isGenerated } from '../world/gstr2b.generator';
 import { WorldService } from '../world/world.service';
@@ -39,11 +40,9 @@ export class GstSandboxController {
     gstr2b?: { period: string; generated: boolean; invoices: number };
   } {
     const problem = gstinProblem(gstin);
-    if (problem) throw new ValidationProblem(`Invalid GSTIN`, [{ field: 'gstin', message: problem }]);
+    if (problem) throw invalidRequest(`Invalid GSTIN`, [{ field: 'gstin', message: problem }]);
     if (period !== undefined && !/^(0[1-9]|1[0-2])\d{4}$/.test(period)) {
-      throw new ValidationProblem('Invalid period', [
-        { field: 'period', message: 'must be MMYYYY, e.g. 042026' },
-      ]);
+      throw invalidRequest('Invalid period', [{ field: 'period', message: 'must be MMYYYY, e.g. 042026' }]);
     }
     return {
       gstin,
@@ -65,7 +64,7 @@ export class GstSandboxController {
   @Header('content-type', 'text/plain; charset=utf-8')
   file(@Param('token') token: string, @Param('n') n: string): string {
     const body = this.queue.file(token, Number(n));
-    if (body === undefined) throw new NotFoundException(`No file ${n} for this token`);
+    if (body === undefined) throw new NotFoundProblem(`No file ${n} for this token`, 'Not Found');
     return body;
   }
 }

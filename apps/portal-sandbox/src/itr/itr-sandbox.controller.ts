@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { panProblem } from '@practice-sync/contracts';
 
-import { ValidationProblem } from '../common/problem';
+import { invalidRequest } from '../common/sandbox.exception';
 import type { StatementKind } from '../world/ais.generator';
 import { statement, STATEMENT_KINDS, statementFails } from '../world/ais.generator';
 import { WorldService } from '../world/world.service';
@@ -25,10 +25,10 @@ export class ItrSandboxController {
     @Query('fy') fy?: string,
   ): { pan: string; statements?: Record<StatementKind, StatementFacts> } {
     const problem = panProblem(pan);
-    if (problem) throw new ValidationProblem('Invalid PAN', [{ field: 'pan', message: problem }]);
+    if (problem) throw invalidRequest('Invalid PAN', [{ field: 'pan', message: problem }]);
     if (fy === undefined) return { pan };
     if (!/^\d{4}-\d{2}$/.test(fy) || (Number(fy.slice(0, 4)) + 1) % 100 !== Number(fy.slice(5))) {
-      throw new ValidationProblem('Invalid financial year', [
+      throw invalidRequest('Invalid financial year', [
         { field: 'fy', message: 'must be YYYY-YY of consecutive years, e.g. 2025-26' },
       ]);
     }

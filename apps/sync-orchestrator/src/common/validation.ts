@@ -17,6 +17,7 @@ const FIRM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The `firmId` path segment, checked before anything is read or stored for it. */
 export function firmIdOf(value: string): string {
-  if (!FIRM_ID.test(value)) throw requestValidationProblem([{ field: '(body)', message: 'must be a firm id' }]);
+  if (!FIRM_ID.test(value))
+    throw requestValidationProblem([{ field: '(body)', message: 'must be a firm id' }]);
   return value;
 }

@@ -9,12 +9,15 @@ import type {
   Type,
 } from '@nestjs/common';
 import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { Portal } from '@practice-sync/contracts';
 import { Topics } from '@practice-sync/contracts';
 import type { RunningConsumer } from '@practice-sync/messaging';
 import { KafkaMessaging, messagingConfig, MessagingModule } from '@practice-sync/messaging';
 import { createLogger, METRICS_REGISTRY, ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
+import { ProblemFilter, ValidationProblem } from '@practice-sync/problems';
+import { createValidationPipe } from '@practice-sync/validation';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -154,6 +157,16 @@ export class ConnectorKitModule {
     // before messaging's only when both sit at the same depth of the module tree.
     return {
       module: ConnectorAppModule,
+      // The one filter and the one request validation of every service (libs/problems, libs/validation).
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        {
+          provide: APP_PIPE,
+          useValue: createValidationPipe(
+            (errors) => new ValidationProblem(errors, 'the request body is invalid', 'Invalid request'),
+          ),
+        },
+      ],
       imports: [
         ObservabilityModule.forRoot({ service: connector.service, logLevel: config.LOG_LEVEL }),
         PersistenceModule.forRoot(connectorDatabaseOptions(connector, config)),

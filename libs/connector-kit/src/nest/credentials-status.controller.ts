@@ -1,6 +1,5 @@
-import { Controller, Get, Inject, Param, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import type { Portal } from '@practice-sync/contracts';
-import { ProblemFilter } from '@practice-sync/problems';
 
 import type { AccessState } from '../access/access-store';
 import { AccessStore } from '../access/access-store';
@@ -11,7 +10,6 @@ const STATES: readonly AccessState[] = ['ok', 'otp_required', 'expiring', 'faile
 
 /** `GET /internal/v1/firms/{firmId}/credentials?status=`: access health per identifier, never a secret. */
 @Controller('internal/v1/firms/:firmId/credentials')
-@UseFilters(ProblemFilter)
 export class CredentialsStatusController {
   constructor(
     private readonly access: AccessStore,

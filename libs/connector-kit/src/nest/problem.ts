@@ -1,5 +1,5 @@
 import type { FieldError } from '@practice-sync/problems';
-import { ProblemException, ProblemType, ValidationProblem } from '@practice-sync/problems';
+import { ProblemException, ProblemType } from '@practice-sync/problems';
 
 /** What a connector's status means in the shared vocabulary (credential endpoints answer only these). */
 const CODES: Partial<Record<number, ProblemType>> = {
@@ -18,24 +18,4 @@ export function connectorProblem(
   errors?: FieldError[],
 ): ProblemException {
   return new ProblemException(CODES[status] ?? ProblemType.HttpError, status, title, detail, errors);
-}
-
-/** Parses a body with a zod-like `safeParse`, or answers 400 naming each bad field. */
-export function parseBody<T>(
-  schema: {
-    safeParse(
-      v: unknown,
-    ):
-      | { success: true; data: T }
-      | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } };
-  },
-  body: unknown,
-): T {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  throw new ValidationProblem(
-    result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
-    'the request body is invalid',
-    'Invalid request',
-  );
 }

@@ -13,7 +13,7 @@ import { startConnectorProcess } from './service-process';
 
 export interface ConnectorHarnessOptions {
   portal: Portal;
-  /** Runs the connector's migrations on its scratch database (the connector's own `database.options`). */
+  /** Runs the connector's migrations on its scratch database (`connectorDatabaseOptions` of the connector's definition). */
   migrate(databaseUrl: string): Promise<unknown>;
   /** The sandbox's variables (its clock, readiness delays). */
   sandboxEnv?: Record<string, string>;

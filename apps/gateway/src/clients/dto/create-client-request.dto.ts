@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { gstinProblem, isTan, panProblem } from '@practice-sync/contracts';
 import type { FieldProblem } from '@practice-sync/validation';
 import { CheckField, eachStringRule, stringRule } from '@practice-sync/validation';
+import { identifier, identifierList, trimmed, trimmedList } from '@practice-sync/validation';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -15,8 +16,6 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-
-import { identifier, identifierList, trimmed, trimmedList } from '../../validation/transforms';
 
 export const ESIGN_FILE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const IDENTIFIER_KEYS = ['pan', 'tan', 'gstins', 'esignClientFileId'] as const;

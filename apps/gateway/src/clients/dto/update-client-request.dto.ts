@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { gstinProblem, panProblem } from '@practice-sync/contracts';
 import { CheckField, eachStringRule, stringRule } from '@practice-sync/validation';
+import { identifier, identifierList, trimmed, trimmedList } from '@practice-sync/validation';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -14,7 +15,6 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-import { identifier, identifierList, trimmed, trimmedList } from '../../validation/transforms';
 import { ESIGN_FILE_ID_PATTERN, tanProblem } from './create-client-request.dto';
 
 /** Present and not an explicit `null` (which clears an optional field). */

@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { trimmed } from '@practice-sync/validation';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsIn, IsString, Length } from 'class-validator';
 
 import type { ApiKeyRole } from '../../auth/api-key';
 import { ApiKeyRoles } from '../../auth/api-key';
-import { trimmed } from '../../validation/transforms';
 
 export class CreateApiKeyRequestDto {
   @ApiProperty({ example: 'ci-pipeline', description: 'What the key is for, to recognise it later.' })

@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { trimmed } from '@practice-sync/validation';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsString, Length } from 'class-validator';
-
-import { trimmed } from '../../validation/transforms';
 
 export class CreateFirmRequestDto {
   @ApiProperty({ example: 'Sharma & Associates', minLength: 1, maxLength: 200 })

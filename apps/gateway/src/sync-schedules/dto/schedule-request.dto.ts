@@ -11,6 +11,7 @@ import type { FieldProblem } from '@practice-sync/validation';
 import { clientSelectionProblems } from '@practice-sync/validation';
 import { ALLOWED_CATEGORIES, categoryProblem, SyncPeriodDto } from '@practice-sync/validation';
 import { CheckField, eachStringRule, stringRule } from '@practice-sync/validation';
+import { trimmed } from '@practice-sync/validation';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -26,8 +27,6 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-
-import { trimmed } from '../../validation/transforms';
 
 const SELECTION_SCHEMA = {
   description: 'Which clients: exactly one of `all`, `ids`, `tags` or `offices` (as for a sync run).',

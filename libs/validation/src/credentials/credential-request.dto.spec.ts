@@ -1,12 +1,15 @@
 import type { FieldError } from '@practice-sync/problems';
 import { ValidationProblem } from '@practice-sync/problems';
 
-import { createValidationPipe } from '../../validation/validation.pipe';
+import { createValidationPipe } from '../validation.pipe';
 import { ConsentRequestDto, OtpRequestDto } from './credential-request.dto';
 
 async function errorsFor(metatype: new () => object, body: unknown): Promise<FieldError[]> {
   try {
-    await createValidationPipe().transform(body, { type: 'body', metatype });
+    await createValidationPipe((errors) => new ValidationProblem(errors)).transform(body, {
+      type: 'body',
+      metatype,
+    });
     return [];
   } catch (e) {
     if (e instanceof ValidationProblem) return e.errors ?? [];

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsOptional, IsString, Length, Matches } from 'class-validator';
 
-import { trimmed } from '../../validation/transforms';
+import { trimmed } from '../transforms';
 
 export class GstCredentialRequestDto {
   @ApiProperty({ example: 'reliance_gst', description: "The taxpayer's GST portal username for this GSTIN." })

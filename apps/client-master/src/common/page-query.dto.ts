@@ -25,16 +25,7 @@ export class SelectionRequestDto {
 }
 
 /** `{ selection, limit, cursor }`: a page of what a selection selects (the orchestrator pages through it). */
-export class SelectionPageRequestDto extends SelectionRequestDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string | null;
+export class SelectionPageRequestDto extends PageQueryDto {
+  @IsObject()
+  selection!: Record<string, unknown>;
 }

@@ -6,8 +6,10 @@ import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
 import { storableTextMiddleware } from '@practice-sync/problems';
 
+import { BranchLinksModule } from './branch-links/branch-links.module';
 import { clientMasterDataSourceOptions } from './client-master-data-source';
 import { ClientsModule } from './clients/clients.module';
+import { CompaniesModule } from './companies/companies.module';
 import type { ClientMasterConfig } from './config/client-master.config';
 import { NoticesModule } from './notices/notices.module';
 import { RecordsModule } from './records/records.module';
@@ -30,6 +32,8 @@ export class AppModule implements NestModule {
         StatusModule,
         RecordsModule,
         NoticesModule,
+        CompaniesModule,
+        BranchLinksModule,
       ],
     };
   }

@@ -1,13 +1,16 @@
 import { MessagingMigrations } from '@practice-sync/messaging';
 import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
 
+import { BranchLinkEntity, BranchRuleEntity } from './branch-links/branch-link.entity';
 import { ClientEntity } from './clients/client.entity';
+import { CompanyEntity } from './companies/company.entity';
 import type { ClientMasterConfig } from './config/client-master.config';
 import { CreateClients1763856100000 } from './migrations/1763856100000-CreateClients';
 import { CreateStatusCells1763856200000 } from './migrations/1763856200000-CreateStatusCells';
 import { CreateRecordsAndChanges1763856300000 } from './migrations/1763856300000-CreateRecordsAndChanges';
 import { CaseInsensitiveSelection1763856450000 } from './migrations/1763856450000-CaseInsensitiveSelection';
 import { CreateNotices1765019000000 } from './migrations/1765019000000-CreateNotices';
+import { CreateCompaniesAndBranchLinks1765300000000 } from './migrations/1765300000000-CreateCompaniesAndBranchLinks';
 import { NoticeEntity } from './notices/notice.entity';
 import { RecordChangeEntity, RecordEntity } from './records/record.entity';
 import { StatusCellEntity } from './status/status-cell.entity';
@@ -21,7 +24,16 @@ export function clientMasterDataSourceOptions(
     url: config.DATABASE_URL,
     preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
     schema: 'client_master',
-    entities: [ClientEntity, StatusCellEntity, RecordEntity, RecordChangeEntity, NoticeEntity],
+    entities: [
+      ClientEntity,
+      StatusCellEntity,
+      RecordEntity,
+      RecordChangeEntity,
+      NoticeEntity,
+      CompanyEntity,
+      BranchLinkEntity,
+      BranchRuleEntity,
+    ],
     migrations: [
       ...MessagingMigrations,
       CreateClients1763856100000,
@@ -29,6 +41,7 @@ export function clientMasterDataSourceOptions(
       CreateRecordsAndChanges1763856300000,
       CaseInsensitiveSelection1763856450000,
       CreateNotices1765019000000,
+      CreateCompaniesAndBranchLinks1765300000000,
     ],
     applicationName: 'client-master',
   };

@@ -4,8 +4,10 @@ import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
 
 import { AuthModule } from './auth/auth.module';
+import { BranchLinksModule } from './branch-links/branch-links.module';
 import { CategoriesModule } from './categories/categories.module';
 import { ClientsModule } from './clients/clients.module';
+import { CompaniesModule } from './companies/companies.module';
 import type { GatewayConfig } from './config/gateway.config';
 import { GATEWAY_CONFIG } from './config/gateway.config';
 import { CredentialsModule } from './credentials/credentials.module';
@@ -38,6 +40,8 @@ export class AppModule {
         NoticesModule,
         CategoriesModule,
         StatusModule,
+        CompaniesModule,
+        BranchLinksModule,
       ],
     };
   }

@@ -1,3 +1,4 @@
+export * from './branch-sync';
 export * from './categories';
 export * from './create-envelope';
 export * from './envelope';

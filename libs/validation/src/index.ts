@@ -1,3 +1,5 @@
+export * from './branch-sync/branch-link-request.dto';
+export * from './branch-sync/company-request.dto';
 export * from './credentials/credential-request.dto';
 export * from './field-check';
 export * from './sync-runs/client-selection';

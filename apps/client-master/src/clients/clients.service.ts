@@ -14,8 +14,8 @@ import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
-import type { Page } from '../common/cursor';
-import { decodeCursor, DEFAULT_LIMIT, toPage } from '../common/cursor';
+import type { Page, PageRequest } from '../common/cursor';
+import { keysetPage } from '../common/cursor';
 import type { ClientDto } from './client.entity';
 import { ClientEntity, toClientDto } from './client.entity';
 import type { BulkClientRowDto, BulkRowResult } from './dto/bulk-clients.dto';
@@ -23,11 +23,6 @@ import type { CreateClientDto } from './dto/create-client.dto';
 import type { ListClientsQueryDto } from './dto/list-clients.dto';
 import type { ClientSelection } from './dto/select-clients.dto';
 import type { UpdateClientDto } from './dto/update-client.dto';
-
-export interface PageRequest {
-  limit?: number;
-  cursor?: string | null;
-}
 
 @Injectable()
 export class ClientsService {
@@ -345,15 +340,8 @@ export class ClientsService {
       .andWhere('c.deletedAt IS NULL');
   }
 
-  private async page(qb: SelectQueryBuilder<ClientEntity>, page: PageRequest): Promise<Page<ClientDto>> {
-    const limit = page.limit ?? DEFAULT_LIMIT;
-    if (page.cursor) qb.andWhere('c.id > :after', { after: decodeCursor(page.cursor) });
-    const rows = await qb
-      .orderBy('c.id', 'ASC')
-      .take(limit + 1)
-      .getMany();
-    const result = toPage(rows, limit, (c) => c.id);
-    return { items: result.items.map(toClientDto), nextCursor: result.nextCursor };
+  private page(qb: SelectQueryBuilder<ClientEntity>, page: PageRequest): Promise<Page<ClientDto>> {
+    return keysetPage(qb, 'c', page, toClientDto);
   }
 }
 

@@ -1,4 +1,5 @@
 import { ValidationProblem } from '@practice-sync/problems';
+import type { SelectQueryBuilder } from 'typeorm';
 
 /**
  * Keyset pagination over `id` (UUIDv7, so id order is creation order). The cursor is opaque to callers:
@@ -38,3 +39,25 @@ export function toPage<T>(rows: T[], limit: number, idOf: (row: T) => string): P
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
+
+export interface PageRequest {
+  limit?: number;
+  cursor?: string | null;
+}
+
+/** One page of `qb` (rows of `alias`, keyed by an `id` column) in id order, mapped to its resource. */
+export async function keysetPage<E extends { id: string }, T>(
+  qb: SelectQueryBuilder<E>,
+  alias: string,
+  page: PageRequest,
+  map: (row: E) => T,
+): Promise<Page<T>> {
+  const limit = page.limit ?? DEFAULT_LIMIT;
+  if (page.cursor) qb.andWhere(`${alias}.id > :after`, { after: decodeCursor(page.cursor) });
+  const rows = await qb
+    .orderBy(`${alias}.id`, 'ASC')
+    .take(limit + 1)
+    .getMany();
+  const result = toPage(rows, limit, (r) => r.id);
+  return { items: result.items.map(map), nextCursor: result.nextCursor };
+}

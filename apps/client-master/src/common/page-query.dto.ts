@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 import { MAX_LIMIT } from './cursor';
 
@@ -16,4 +16,16 @@ export class PageQueryDto {
   @IsString()
   @MaxLength(512)
   cursor?: string;
+}
+
+/** `{ selection }` of the internal selection endpoints (clients, branch links); each feature parses it. */
+export class SelectionRequestDto {
+  @IsObject()
+  selection!: Record<string, unknown>;
+}
+
+/** `{ selection, limit, cursor }`: a page of what a selection selects (the orchestrator pages through it). */
+export class SelectionPageRequestDto extends PageQueryDto {
+  @IsObject()
+  selection!: Record<string, unknown>;
 }

@@ -2,8 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
+import { BranchLinksModule } from '../branch-links/branch-links.module';
 import { CategoriesModule } from '../categories/categories.module';
 import { ClientsModule } from '../clients/clients.module';
+import { CompaniesModule } from '../companies/companies.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { FirmsModule } from '../firms/firms.module';
 import { NoticesModule } from '../notices/notices.module';
@@ -43,6 +45,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       SyncSchedulesModule,
       NoticesModule,
       CategoriesModule,
+      CompaniesModule,
+      BranchLinksModule,
     ],
     extraModels: [ProblemDto, FieldErrorDto],
   });

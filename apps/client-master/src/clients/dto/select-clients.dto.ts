@@ -1,34 +1,13 @@
 import { ValidationProblem } from '@practice-sync/problems';
-import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-import { MAX_LIMIT } from '../../common/cursor';
+import { SelectionPageRequestDto, SelectionRequestDto } from '../../common/page-query.dto';
 
 export type ClientSelection = { all: true } | { ids: string[] } | { tags: string[] } | { offices: string[] };
 
-export class SelectClientsDto {
-  /** Shape checked by `parseSelection` (exactly one of all / ids / tags / offices). */
-  @IsObject()
-  selection!: Record<string, unknown>;
+/** Shape of `selection` checked by `parseSelection` (exactly one of all / ids / tags / offices). */
+export class SelectClientsDto extends SelectionPageRequestDto {}
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string | null;
-}
-
-export class UnmatchedSelectionDto {
-  /** Shape checked by `parseSelection`. */
-  @IsObject()
-  selection!: Record<string, unknown>;
-}
+export class UnmatchedSelectionDto extends SelectionRequestDto {}
 
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 

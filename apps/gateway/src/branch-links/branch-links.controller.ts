@@ -1,0 +1,179 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { ServiceHttpClient } from '@practice-sync/service-http';
+import {
+  CreateBranchLinkRequestDto,
+  RejectRuleRequestDto,
+  UpdateBranchLinkRequestDto,
+} from '@practice-sync/validation';
+
+import { Access, ADMIN_ONLY, CurrentFirmId } from '../auth/access.decorator';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { PaginationQueryDto } from '../common/pagination.dto';
+import { sentFields } from '../common/sent-fields';
+import { Idempotent } from '../idempotency/idempotent.decorator';
+import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
+import { CLIENT_MASTER } from '../upstream/upstream.module';
+import { UuidParamPipe } from '../validation/uuid-param.pipe';
+import { BranchLinkListResponseDto, BranchLinkResponseDto } from './dto/branch-link-response.dto';
+
+const RULE_DECISIONS =
+  'The server side may change its mind: an active rule may be rejected and a rejected one activated; ' +
+  'deciding what already holds changes nothing (rejecting again replaces the reason).';
+
+/**
+ * Links between two of the firm's companies and their rules; stored by client-master. Admin keys define,
+ * change and delete them and decide rules; every key reads them.
+ */
+@ApiTags('Branch sync')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('branch-links')
+export class BranchLinksController {
+  constructor(@Inject(CLIENT_MASTER) private readonly clientMaster: ServiceHttpClient) {}
+
+  @Post()
+  @Access({ firmRoles: ADMIN_ONLY })
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Link a client company to a server company (admin keys only)',
+    description:
+      "Tally's client/server model: rules are proposed by the client company's side and created `proposed`; " +
+      'they move nothing until the server side activates them. The link starts `online` with nothing held. ' +
+      "A company id that is not one of the firm's is a 422 `unknown-reference` naming the field; the same " +
+      'pair linked again is a 409 `duplicate-link` whose `linkId` is the existing link.',
+  })
+  @ApiCreatedResponse({ type: BranchLinkResponseDto, description: 'The link as stored.' })
+  @ApiProblemResponses(400, 401, 403, 409, 413, 415, 422, 429, 503, 504)
+  create(
+    @CurrentFirmId() firmId: string,
+    @Body() body: CreateBranchLinkRequestDto,
+  ): Promise<BranchLinkResponseDto> {
+    return this.clientMaster.request({ method: 'POST', path: base(firmId), body });
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List branch links',
+    description: 'Ordered by id (creation order), with their rules.',
+  })
+  @ApiOkResponse({ type: BranchLinkListResponseDto })
+  @ApiProblemResponses(400, 401, 429, 503, 504)
+  list(
+    @CurrentFirmId() firmId: string,
+    @Query() query: PaginationQueryDto,
+  ): Promise<BranchLinkListResponseDto> {
+    const { limit, cursor } = query;
+    return this.clientMaster.request({ method: 'GET', path: base(firmId), query: { limit, cursor } });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a branch link with its rules and state' })
+  @ApiOkResponse({ type: BranchLinkResponseDto })
+  @ApiProblemResponses(400, 401, 404, 429, 503, 504)
+  get(
+    @CurrentFirmId() firmId: string,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<BranchLinkResponseDto> {
+    return this.clientMaster.request({ method: 'GET', path: `${base(firmId)}/${id}` });
+  }
+
+  @Patch(':id')
+  @Access({ firmRoles: ADMIN_ONLY })
+  @ApiOperation({
+    summary: 'Change the mode, add or remove rules (admin keys only)',
+    description:
+      'Added rules are created `proposed`; a rule is never edited in place (remove it and add the new one, ' +
+      'which the server side decides again). A `removeRuleIds` entry that is not a rule of this link is a ' +
+      '422 `unknown-reference` naming it.',
+  })
+  @ApiOkResponse({ type: BranchLinkResponseDto })
+  @ApiProblemResponses(400, 401, 403, 404, 413, 415, 422, 429, 503, 504)
+  update(
+    @CurrentFirmId() firmId: string,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() body: UpdateBranchLinkRequestDto,
+  ): Promise<BranchLinkResponseDto> {
+    return this.clientMaster.request({
+      method: 'PATCH',
+      path: `${base(firmId)}/${id}`,
+      body: sentFields(body),
+    });
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @Access({ firmRoles: ADMIN_ONLY })
+  @ApiOperation({ summary: 'Delete a branch link and its rules (admin keys only)' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiProblemResponses(400, 401, 403, 404, 429, 503, 504)
+  async remove(@CurrentFirmId() firmId: string, @Param('id', UuidParamPipe) id: string): Promise<void> {
+    await this.clientMaster.request({ method: 'DELETE', path: `${base(firmId)}/${id}` });
+  }
+
+  @Post(':id/rules/:ruleId/activate')
+  @HttpCode(HttpStatus.OK)
+  @Access({ firmRoles: ADMIN_ONLY })
+  @ApiOperation({
+    summary: 'The server side activates a rule (admin keys only)',
+    description: `The rule becomes \`active\`: the next runs move what it covers. ${RULE_DECISIONS}`,
+  })
+  @ApiOkResponse({ type: BranchLinkResponseDto, description: 'The link with the rule decided.' })
+  @ApiProblemResponses(400, 401, 403, 404, 429, 503, 504)
+  activate(
+    @CurrentFirmId() firmId: string,
+    @Param('id', UuidParamPipe) id: string,
+    @Param('ruleId', UuidParamPipe) ruleId: string,
+  ): Promise<BranchLinkResponseDto> {
+    return this.clientMaster.request({
+      method: 'POST',
+      path: `${base(firmId)}/${id}/rules/${ruleId}/activate`,
+    });
+  }
+
+  @Post(':id/rules/:ruleId/reject')
+  @HttpCode(HttpStatus.OK)
+  @Access({ firmRoles: ADMIN_ONLY })
+  @ApiOperation({
+    summary: 'The server side rejects a rule, saying why (admin keys only)',
+    description: `The rule becomes \`rejected\` with the reason and moves nothing. ${RULE_DECISIONS}`,
+  })
+  @ApiOkResponse({ type: BranchLinkResponseDto, description: 'The link with the rule decided.' })
+  @ApiProblemResponses(400, 401, 403, 404, 413, 415, 429, 503, 504)
+  reject(
+    @CurrentFirmId() firmId: string,
+    @Param('id', UuidParamPipe) id: string,
+    @Param('ruleId', UuidParamPipe) ruleId: string,
+    @Body() body: RejectRuleRequestDto,
+  ): Promise<BranchLinkResponseDto> {
+    return this.clientMaster.request({
+      method: 'POST',
+      path: `${base(firmId)}/${id}/rules/${ruleId}/reject`,
+      body,
+    });
+  }
+}
+
+function base(firmId: string): string {
+  return `/internal/v1/firms/${firmId}/branch-links`;
+}

@@ -27,7 +27,7 @@ const voucher = (ledgers: string[], fields: Record<string, unknown> = {}): Books
 });
 const receiverWith = (...objects: BooksObject[]): ReceiverMasters => {
   const names = new Set(objects.map((o) => refKey(o.tag, o.name)));
-  return { hasName: (tag, name) => names.has(refKey(tag, name)), hasGuid: () => false };
+  return { hasName: (tag, name) => names.has(refKey(tag, name)) };
 };
 
 describe('completeness', () => {

@@ -1,10 +1,9 @@
 import type { BooksObject, MasterRef, MasterTag } from '../tally/books-objects';
 import { MASTER_ORDER, parentOf, refKey, refsOf } from '../tally/books-objects';
 
-/** What the receiver holds (its masters by type and name, and every GUID it holds). */
+/** What the receiver holds: its masters by type and name (Tally refers by name). */
 export interface ReceiverMasters {
   hasName(tag: MasterTag, name: string): boolean;
-  hasGuid(guid: string): boolean;
 }
 
 /** The sender's masters by type and name, to bring along the ones the receiver lacks. */
@@ -19,11 +18,7 @@ export interface Completed {
   unresolved: MasterRef[];
 }
 
-/**
- * Every master a change refers to that the receiver lacks travels with it: found at the sender by name, with
- * its own references in turn (a ledger's group chain, a stock item's unit). `senderMasters` is asked only when
- * something is missing (null: not needed / not loaded).
- */
+/** References of the changes the receiver lacks and that do not travel with them (the sender's masters are read only then). */
 export function missingRefs(changes: readonly BooksObject[], receiver: ReceiverMasters): MasterRef[] {
   const travelling = new Set(changes.filter((c) => c.tag !== 'VOUCHER').map((c) => refKey(c.tag, c.name)));
   const seen = new Set<string>();
@@ -39,6 +34,10 @@ export function missingRefs(changes: readonly BooksObject[], receiver: ReceiverM
   return out;
 }
 
+/**
+ * Every master a change refers to that the receiver lacks travels with it: found at the sender by name, with
+ * its own references in turn (a ledger's group chain, a stock item's unit), in import order.
+ */
 export function complete(
   changes: readonly BooksObject[],
   receiver: ReceiverMasters,

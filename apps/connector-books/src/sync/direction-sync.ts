@@ -133,10 +133,8 @@ export class DirectionSync {
     if (changes.length) {
       const held = await this.mastersOf(receiver, category, signal);
       const names = new Set(held.map((o) => refKey(o.tag, o.name)));
-      const guids = new Set(held.map((o) => o.guid));
       const receiverHas: ReceiverMasters = {
         hasName: (tag, name) => names.has(refKey(tag, name)),
-        hasGuid: (guid) => guids.has(guid),
       };
       if (missingRefs(changes, receiverHas).length) {
         const senderMasters = mastersByName(await this.mastersOf(sender, category, signal));

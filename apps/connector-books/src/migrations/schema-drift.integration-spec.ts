@@ -1,0 +1,15 @@
+import { pendingSchemaChanges } from '@practice-sync/persistence';
+import { uniqueName } from '@practice-sync/testing';
+
+import { loadConnectorBooksConfig } from '../config/connector-books.config';
+import { connectorBooksDatabaseOptions } from '../database.options';
+
+describe('connector-books schema', () => {
+  it('is fully described by its migrations (no drift)', async () => {
+    const options = connectorBooksDatabaseOptions(
+      loadConnectorBooksConfig({ DATABASE_URL: process.env.DATABASE_URL }),
+    );
+    const schema = uniqueName('drift_connector_books').replace(/[^a-z0-9_]/g, '_');
+    expect(await pendingSchemaChanges({ ...options, schema })).toEqual([]);
+  });
+});

@@ -7,11 +7,11 @@ import type {
 import { BooksJobRequestedEvent, createEnvelope, Topics } from '@practice-sync/contracts';
 import { encodeEvent } from '@practice-sync/messaging';
 import type { Consumer, Producer } from 'kafkajs';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 
 import { testInfra } from '../test-infra';
 import { uniqueName } from '../unique-name';
+import { openProbeKafka } from './probe-kafka';
 import type { SandboxProcess } from './sandbox-process';
 import { startSandboxProcess } from './sandbox-process';
 import type { ScratchDatabase } from './scratch-database';
@@ -70,46 +70,29 @@ export class SandboxBooks {
 
 /** Publishes books jobs as the orchestrator will, and collects their results and applied batches. */
 export class BooksProbe {
-  readonly results: Envelope<BooksJobCompleted>[] = [];
-  readonly applied: Envelope<BooksChangesApplied>[] = [];
-
   private constructor(
     private readonly producer: Producer,
     private readonly consumer: Consumer,
     private readonly prefix: string,
+    readonly results: Envelope<BooksJobCompleted>[],
+    readonly applied: Envelope<BooksChangesApplied>[],
   ) {}
 
   static async start(brokers: string[], prefix: string): Promise<BooksProbe> {
-    const kafka = new Kafka({ clientId: 'books-probe', brokers, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    const topics = [Topics.JobsBooks, Topics.BooksResults, Topics.BooksChanges].map((t) => `${prefix}${t}`);
-    const existing = new Set(await admin.listTopics());
-    await admin.createTopics({
-      topics: topics.filter((t) => !existing.has(t)).map((topic) => ({ topic, numPartitions: 2 })),
-      waitForLeaders: true,
-    });
-    await admin.disconnect();
-    const producer = kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-    });
-    await producer.connect();
-    const consumer = kafka.consumer({ groupId: `${prefix}books-probe` });
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: [`${prefix}${Topics.BooksResults}`, `${prefix}${Topics.BooksChanges}`],
-      fromBeginning: true,
-    });
-    const probe = new BooksProbe(producer, consumer, prefix);
-    await consumer.run({
-      eachMessage: async ({ topic, message }) => {
-        const envelope = JSON.parse(message.value?.toString('utf8') ?? '{}') as Envelope<unknown>;
-        if (topic.endsWith(Topics.BooksResults)) probe.results.push(envelope as Envelope<BooksJobCompleted>);
-        else probe.applied.push(envelope as Envelope<BooksChangesApplied>);
+    const results: Envelope<BooksJobCompleted>[] = [];
+    const applied: Envelope<BooksChangesApplied>[] = [];
+    const { producer, consumer } = await openProbeKafka({
+      brokers,
+      prefix,
+      groupId: 'books-probe',
+      topics: [Topics.JobsBooks, Topics.BooksResults, Topics.BooksChanges],
+      consumed: [Topics.BooksResults, Topics.BooksChanges],
+      onEnvelope: (topic, envelope) => {
+        if (topic === Topics.BooksResults) results.push(envelope as Envelope<BooksJobCompleted>);
+        else applied.push(envelope as Envelope<BooksChangesApplied>);
       },
     });
-    return probe;
+    return new BooksProbe(producer, consumer, prefix, results, applied);
   }
 
   async publish(firmId: string, jobs: BooksJobRequested[]): Promise<void> {

@@ -13,13 +13,6 @@ export type LinkMode = (typeof LinkModes)[number];
 export const LinkStates = ['online', 'offline', 'syncing', 'failed'] as const;
 export type LinkState = (typeof LinkStates)[number];
 
-export const RuleClasses = ['masters', 'transactions'] as const;
-export type RuleClass = (typeof RuleClasses)[number];
-
-/** Seen from the link's client company: `send` moves its objects to the server company, `receive` back. */
-export const RuleDirections = ['send', 'receive', 'both'] as const;
-export type RuleDirection = (typeof RuleDirections)[number];
-
 /** A rule is proposed by the client side; only the server side's activation makes it move anything. */
 export const RuleStatuses = ['proposed', 'active', 'rejected'] as const;
 export type RuleStatus = (typeof RuleStatuses)[number];
@@ -41,3 +34,53 @@ export type BooksMasterType = (typeof BooksMasterTypes)[number];
 
 /** Longest voucher type name accepted (Tally's names are far shorter; this only bounds storage). */
 export const MAX_VOUCHER_TYPE_NAME = 100;
+
+/* Jobs: books categories are kept apart from the portal catalogue (`categories.ts`): they are not in `all` or
+ * GET /v1/categories, and their jobs run per link, not per client identifier. */
+export const BooksCategories = ['books.masters', 'books.transactions'] as const;
+export type BooksCategory = (typeof BooksCategories)[number];
+
+/** The object class a rule (and a job) moves. */
+export const BooksClasses = ['masters', 'transactions'] as const;
+export type BooksClass = (typeof BooksClasses)[number];
+
+/**
+ * A rule's direction, from the link's CLIENT side (Tally's client rule): `send` = client → server,
+ * `receive` = server → client, `both`.
+ */
+export const BooksRuleDirections = ['send', 'receive', 'both'] as const;
+export type BooksRuleDirection = (typeof BooksRuleDirections)[number];
+
+/** The direction one exchange of a job runs in: `send` (client → server) or `receive` (server → client). */
+export const BooksDirections = ['send', 'receive'] as const;
+export type BooksDirection = (typeof BooksDirections)[number];
+
+export function booksClassOf(category: BooksCategory): BooksClass {
+  return category === 'books.masters' ? 'masters' : 'transactions';
+}
+
+export function isBooksCategory(value: string): value is BooksCategory {
+  return (BooksCategories as readonly string[]).includes(value);
+}
+
+/**
+ * Why one object failed to import, as a code (the Tally error text names ledgers and amounts: it stays in
+ * connector-books' own tables and never travels on Kafka).
+ */
+export const BooksObjectErrorCodes = [
+  'missing_master',
+  'totals_mismatch',
+  'invalid_date',
+  'no_entries',
+  'invalid_amount',
+  'duplicate_name',
+  'missing_group',
+  'invalid_gstin',
+  'in_use',
+  'guid_missing',
+  'guid_conflict',
+  'invalid_parent',
+  'unknown_object',
+  'rejected',
+] as const;
+export type BooksObjectErrorCode = (typeof BooksObjectErrorCodes)[number];

@@ -3,6 +3,9 @@ export * from './categories';
 export * from './create-envelope';
 export * from './envelope';
 export * from './event-contract';
+export * from './events/books-changes-applied/books-changes-applied.event';
+export * from './events/books-job-completed/books-job-completed.event';
+export * from './events/books-job-requested/books-job-requested.event';
 export * from './events/client-records-changed/client-records-changed.event';
 export * from './events/client-status-changed/client-status-changed.event';
 export * from './events/shared.schema';
@@ -17,6 +20,9 @@ export * from './portal-dates';
 export * from './schedule-timing';
 export * from './topics';
 
+import { BooksChangesAppliedEvent } from './events/books-changes-applied/books-changes-applied.event';
+import { BooksJobCompletedEvent } from './events/books-job-completed/books-job-completed.event';
+import { BooksJobRequestedEvent } from './events/books-job-requested/books-job-requested.event';
 import {
   ClientCreatedEvent,
   ClientDeletedEvent,
@@ -42,6 +48,9 @@ export const ALL_EVENTS = [
   ClientDeletedEvent,
   ClientNoticeDetectedEvent,
   ClientNoticeUpdatedEvent,
+  BooksJobRequestedEvent,
+  BooksJobCompletedEvent,
+  BooksChangesAppliedEvent,
 ] as const;
 export * from './asyncapi/build-asyncapi';
 export * from './events/client-lifecycle/client-lifecycle.event';

@@ -8,10 +8,16 @@ export const Topics = {
   JobsGst: 'sync.jobs.gst.v1',
   JobsItr: 'sync.jobs.itr.v1',
   JobsEsign: 'sync.jobs.esign.v1',
+  /** Branch sync: one job per link and class (books.job.requested). */
+  JobsBooks: 'sync.jobs.books.v1',
   Results: 'sync.results.v1',
   Records: 'client.records.v1',
   Runs: 'sync.runs.v1',
   ClientEvents: 'client.events.v1',
+  /** Branch-sync job results (books.job.completed); sync.job.completed needs a client and a portal category. */
+  BooksResults: 'sync.results.books.v1',
+  /** Each applied batch of a branch sync, identities only (books.changes.applied). */
+  BooksChanges: 'books.changes.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

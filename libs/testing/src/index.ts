@@ -1,3 +1,5 @@
+export type { BooksHarnessOptions, SandboxBooksObject } from './connector/books-harness';
+export { BooksHarness, BooksProbe, SandboxBooks } from './connector/books-harness';
 export type { ApiAnswer, ConnectorHarnessOptions, ConnectorUnderTest } from './connector/connector-harness';
 export { ConnectorHarness } from './connector/connector-harness';
 export { KafkaProbe } from './connector/kafka-probe';

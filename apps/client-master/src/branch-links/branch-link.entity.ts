@@ -1,4 +1,10 @@
-import type { LinkMode, LinkState, RuleClass, RuleDirection, RuleStatus } from '@practice-sync/contracts';
+import type {
+  BooksClass,
+  BooksRuleDirection,
+  LinkMode,
+  LinkState,
+  RuleStatus,
+} from '@practice-sync/contracts';
 import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, Unique } from 'typeorm';
 
 import { CompanyEntity } from '../companies/company.entity';
@@ -77,14 +83,14 @@ export class BranchRuleEntity {
 
   /** masters | transactions (`class` is a reserved word in TypeScript's value space, not as a column). */
   @Column('text', { name: 'class' })
-  ruleClass!: RuleClass;
+  ruleClass!: BooksClass;
 
   /** Master type names or voucher type names; empty: every type of the class. */
   @Column('text', { array: true, default: () => "'{}'" })
   types!: string[];
 
   @Column('text')
-  direction!: RuleDirection;
+  direction!: BooksRuleDirection;
 
   @Column('date', { name: 'from_date', nullable: true })
   fromDate!: string | null;

@@ -1,13 +1,13 @@
-import type { Portal } from '@practice-sync/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 
+import type { ConnectorFamily } from '../core/connector-family';
 import type { CredentialCipher } from './credential-cipher';
 
 export type AccessState = 'ok' | 'otp_required' | 'expiring' | 'failed';
 
 /** What `GET …/credentials` answers per identifier: health only, never a secret. */
 export interface AccessStatus {
-  portal: Portal;
+  portal: ConnectorFamily;
   identifier: string;
   status: AccessState;
   detail: string | null;
@@ -18,7 +18,7 @@ export interface AccessStatus {
 /** A stored access with its secret and session decrypted (in memory only). */
 export interface AccessRecord<S = unknown, T = unknown> {
   firmId: string;
-  portal: Portal;
+  portal: ConnectorFamily;
   identifier: string;
   secret: S | null;
   session: T | null;
@@ -39,7 +39,7 @@ export interface AccessUpdate<S = unknown, T = unknown> {
 
 interface Row {
   firm_id: string;
-  portal: Portal;
+  portal: ConnectorFamily;
   identifier: string;
   secret: string | null;
   session: string | null;
@@ -65,7 +65,7 @@ export class AccessStore {
 
   async get<S, T>(
     firmId: string,
-    portal: Portal,
+    portal: ConnectorFamily,
     identifier: string,
     db: Db = this.dataSource,
   ): Promise<AccessRecord<S, T> | null> {
@@ -78,7 +78,7 @@ export class AccessStore {
 
   async put<S, T>(
     firmId: string,
-    portal: Portal,
+    portal: ConnectorFamily,
     identifier: string,
     update: AccessUpdate<S, T>,
     db: Db = this.dataSource,
@@ -118,7 +118,7 @@ export class AccessStore {
     return this.statusOf(rows[0]);
   }
 
-  async list(firmId: string, portal: Portal, status?: AccessState): Promise<AccessStatus[]> {
+  async list(firmId: string, portal: ConnectorFamily, status?: AccessState): Promise<AccessStatus[]> {
     const rows: Row[] = await this.dataSource.query(
       `SELECT * FROM portal_access WHERE firm_id = $1 AND portal = $2 ORDER BY identifier`,
       [firmId, portal],
@@ -127,7 +127,10 @@ export class AccessStore {
   }
 
   /** Identifiers whose `ok` session ends within `withinMs` (for refreshing idle sessions in time). */
-  async expiring(portal: Portal, withinMs: number): Promise<{ firmId: string; identifier: string }[]> {
+  async expiring(
+    portal: ConnectorFamily,
+    withinMs: number,
+  ): Promise<{ firmId: string; identifier: string }[]> {
     const rows: { firm_id: string; identifier: string }[] = await this.dataSource.query(
       `SELECT firm_id, identifier FROM portal_access
         WHERE portal = $1 AND status = 'ok' AND expires_at IS NOT NULL

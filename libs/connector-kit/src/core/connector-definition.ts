@@ -1,10 +1,10 @@
-import type { Portal } from '@practice-sync/contracts';
 import { MessagingMigrations } from '@practice-sync/messaging';
 import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
 import { migrateAndExit } from '@practice-sync/persistence';
 
 import { ConnectorKitMigrations } from '../migrations/1763769700000-CreateConnectorTables';
 import type { ConnectorEnv } from './connector-config';
+import type { ConnectorFamily } from './connector-family';
 
 /**
  * Who a connector is: what its `main.ts`, `migrate.ts`, database options and module wiring all derive from,
@@ -13,7 +13,7 @@ import type { ConnectorEnv } from './connector-config';
 export interface ConnectorDefinition<C extends ConnectorEnv = ConnectorEnv> {
   /** Service name: the logger's, the Kafka client id, the database application name (`connector-gst`). */
   service: string;
-  portal: Portal;
+  portal: ConnectorFamily;
   /** The PostgreSQL schema the connector owns (`connector_gst`). */
   schema: string;
   /** Reads and validates the environment once, at boot. */

@@ -1,6 +1,8 @@
-import type { Category, JobOutcome, Portal } from '@practice-sync/contracts';
+import type { JobOutcome } from '@practice-sync/contracts';
 import { counter, gauge, histogram } from '@practice-sync/observability';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+import type { ConnectorFamily, JobCategory } from './connector-family';
 
 export type BreakerState = 'closed' | 'half_open' | 'open';
 
@@ -22,7 +24,7 @@ export class ConnectorMetrics {
 
   constructor(
     registry: Registry,
-    private readonly portal: Portal,
+    private readonly portal: ConnectorFamily,
   ) {
     this.jobs = counter(registry, 'connector_jobs_total', 'Jobs finished, by outcome', [
       'portal',
@@ -92,7 +94,7 @@ export class ConnectorMetrics {
     );
   }
 
-  portalError(category: Category | 'session', code: string): void {
+  portalError(category: JobCategory | 'session', code: string): void {
     this.errors.inc({ portal: this.portal, category, code });
   }
 
@@ -100,7 +102,7 @@ export class ConnectorMetrics {
     this.limiterWait.observe({ portal: this.portal }, seconds);
   }
 
-  retried(category: Category | 'session', code: string): void {
+  retried(category: JobCategory | 'session', code: string): void {
     this.retries.inc({ portal: this.portal, category, code });
   }
 
@@ -108,7 +110,7 @@ export class ConnectorMetrics {
     this.rateLimitWait.observe({ portal: this.portal }, seconds);
   }
 
-  rateLimitedJob(category: Category): void {
+  rateLimitedJob(category: JobCategory): void {
     this.rateLimitedJobs.inc({ portal: this.portal, category });
   }
 
@@ -116,15 +118,15 @@ export class ConnectorMetrics {
     this.sessions.inc({ portal: this.portal, event });
   }
 
-  recordsPublished(category: Category, change: 'added' | 'updated' | 'removed', n: number): void {
+  recordsPublished(category: JobCategory, change: 'added' | 'updated' | 'removed', n: number): void {
     if (n > 0) this.records.inc({ portal: this.portal, category, change }, n);
   }
 
-  jobFinished(category: Category, outcome: JobOutcome): void {
+  jobFinished(category: JobCategory, outcome: JobOutcome): void {
     this.jobs.inc({ portal: this.portal, category, outcome });
   }
 
-  portalRequest(category: Category | 'session', status: string, seconds?: number): void {
+  portalRequest(category: JobCategory | 'session', status: string, seconds?: number): void {
     this.requests.inc({ portal: this.portal, category, status });
     if (seconds !== undefined) this.requestSeconds.observe({ portal: this.portal, category }, seconds);
   }

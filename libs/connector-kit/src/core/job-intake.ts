@@ -1,21 +1,25 @@
-import type { Portal } from '@practice-sync/contracts';
 import { SyncJobRequestedEvent, SyncJobRequestedSchema, Topics } from '@practice-sync/contracts';
 import type { ConsumerSpec } from '@practice-sync/messaging';
 
+import type { ConnectorFamily } from './connector-family';
+import type { JobHandler } from './job-handler';
 import { recordJob } from './job-store';
 
-const JOB_TOPICS: Record<Portal, string> = {
+const JOB_TOPICS: Record<ConnectorFamily, string> = {
   gst: Topics.JobsGst,
   itr: Topics.JobsItr,
   esign: Topics.JobsEsign,
+  books: Topics.JobsBooks,
 };
 
-export function jobsTopicOf(portal: Portal): string {
+export function jobsTopicOf(portal: ConnectorFamily): string {
   return JOB_TOPICS[portal];
 }
 
 export interface JobIntakeOptions {
-  portal: Portal;
+  portal: ConnectorFamily;
+  /** A connector whose jobs a JobHandler runs: its request contract and how a request is recorded. */
+  handler?: JobHandler;
   /** Called once a new job's recording has committed (wakes the worker pool). */
   onRecorded(): void;
 }
@@ -28,8 +32,15 @@ export function jobIntakeSpec(options: JobIntakeOptions): ConsumerSpec {
   return {
     groupId: `connector-${options.portal}.jobs`,
     topics: [jobsTopicOf(options.portal)],
-    contracts: [SyncJobRequestedEvent],
+    contracts: [options.handler ? options.handler.intake.contract : SyncJobRequestedEvent],
     async handle(envelope, ctx) {
+      if (options.handler) {
+        const { contract, record } = options.handler.intake;
+        const { job, payload } = record(contract.schema.parse(envelope.data), envelope.firmId);
+        const recorded = await recordJob(ctx.manager, job, envelope.id, payload);
+        if (recorded) ctx.afterCommit(() => options.onRecorded());
+        return;
+      }
       const data = SyncJobRequestedSchema.parse(envelope.data);
       const recorded = await recordJob(ctx.manager, { ...data, firmId: envelope.firmId }, envelope.id);
       // After the commit: woken earlier, a worker could look before the job row is visible.

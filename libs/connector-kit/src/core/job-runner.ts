@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import { outcomeOfFetch, toHashMap } from './change-detection';
 import type { ConnectorMetrics } from './connector-metrics';
 import { runInJobContext } from './job-context';
+import type { HandledJob, HandledResult, JobHandler } from './job-handler';
 import type { JobResult } from './job-outcome';
 import {
   completedEventData,
@@ -29,6 +30,8 @@ export interface JobRunnerOptions {
   dataSource: DataSource;
   store: JobStore;
   fetchers: readonly PortalFetcher[];
+  /** Runs the jobs of its categories instead of a fetcher (see `JobHandler`). */
+  handler?: JobHandler;
   metrics: ConnectorMetrics;
   logger: Logger;
   /** Limit for one whole fetch (every page). */
@@ -56,7 +59,8 @@ class LeaseLost extends Error {
   }
 }
 
-type Fetched = { ok: true; result: FetchResult } | { ok: false; error: PortalError } | { ok: 'released' };
+type Bounded<T> = { ok: true; result: T } | { ok: false; error: PortalError } | { ok: 'released' };
+type Fetched = Bounded<FetchResult>;
 
 /** Runs one claimed job: fetch, compare with the last snapshot, and finish it in one transaction. */
 export class JobRunner {
@@ -68,12 +72,14 @@ export class JobRunner {
     this.now = options.now ?? (() => new Date());
   }
 
-  get categories(): Category[] {
-    return [...this.fetchers.keys()];
+  get categories(): string[] {
+    return [...this.fetchers.keys(), ...(this.options.handler?.categories ?? [])];
   }
 
   async run(claimed: ClaimedJob, shutdown: AbortSignal): Promise<void> {
     const { job } = claimed;
+    const { handler } = this.options;
+    if (handler?.categories.includes(job.category)) return this.runHandled(handler, claimed, shutdown);
     const log = this.options.logger.child({
       firmId: job.firmId,
       runId: job.runId,
@@ -105,20 +111,33 @@ export class JobRunner {
 
   private async fetch(claimed: ClaimedJob, shutdown: AbortSignal): Promise<Fetched> {
     const { job } = claimed;
-    if (claimed.claimCount > this.options.maxClaims) {
-      const message = `the job was started ${claimed.claimCount - 1} times without finishing (the connector stopped each time); giving up`;
-      return { ok: false, error: new PortalError('internal', message, { retryable: false }) };
-    }
+    const tooMany = this.tooManyClaims(claimed);
+    if (tooMany) return { ok: false, error: tooMany };
     const fetcher = this.fetchers.get(job.category);
     if (!fetcher) return { ok: false, error: unsupportedCategory(job.category) };
+    return this.bounded(claimed, shutdown, `fetching ${job.category}`, (signal) =>
+      fetcher.fetch(job, signal),
+    );
+  }
 
+  private tooManyClaims(claimed: ClaimedJob): PortalError | null {
+    if (claimed.claimCount <= this.options.maxClaims) return null;
+    const message = `the job was started ${claimed.claimCount - 1} times without finishing (the connector stopped each time); giving up`;
+    return new PortalError('internal', message, { retryable: false });
+  }
+
+  /** Runs a job's work within `fetchTimeoutMs`, in the job's context; a shutdown releases the job. */
+  private async bounded<T>(
+    claimed: ClaimedJob,
+    shutdown: AbortSignal,
+    what: string,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<Bounded<T>> {
+    const { job } = claimed;
     const controller = new AbortController();
     const seconds = Math.round(this.options.fetchTimeoutMs / 1000);
     const timer = setTimeout(
-      () =>
-        controller.abort(
-          new PortalError('timeout', `fetching ${job.category} took longer than ${seconds} s`),
-        ),
+      () => controller.abort(new PortalError('timeout', `${what} took longer than ${seconds} s`)),
       this.options.fetchTimeoutMs,
     );
     const onShutdown = () => controller.abort(new ShutdownAbort());
@@ -127,7 +146,7 @@ export class JobRunner {
     try {
       // The race ends the job on time even if a fetcher ignores its signal.
       const result = await Promise.race([
-        runInJobContext({ firmId: job.firmId }, () => fetcher.fetch(job, controller.signal)),
+        runInJobContext({ firmId: job.firmId }, () => work(controller.signal)),
         rejectOnAbort(controller.signal),
       ]);
       return { ok: true, result };
@@ -205,6 +224,47 @@ export class JobRunner {
       await enqueueEvents(manager, events);
       return result;
     });
+  }
+
+  /** A `JobHandler`'s job: its work bounded like a fetch, then its writes and events in the fenced finish. */
+  private async runHandled(handler: JobHandler, claimed: ClaimedJob, shutdown: AbortSignal): Promise<void> {
+    const { job } = claimed;
+    const handled: HandledJob = {
+      jobId: job.jobId,
+      attempt: job.attempt,
+      runId: job.runId,
+      firmId: job.firmId,
+      category: job.category,
+      requestEventId: claimed.requestEventId,
+      startedAt: claimed.startedAt,
+      payload: claimed.payload,
+    };
+    const tooMany = this.tooManyClaims(claimed);
+    const done: Bounded<HandledResult> = tooMany
+      ? { ok: false, error: tooMany }
+      : await this.bounded(claimed, shutdown, `the ${job.category} job`, (signal) =>
+          handler.handle(handled, signal),
+        );
+    if (done.ok === 'released') return;
+    const result = done.ok ? done.result : handler.failed(handled, done.error);
+    const log = this.options.logger.child({ firmId: job.firmId, runId: job.runId, jobId: job.jobId });
+    try {
+      await this.options.dataSource.transaction(async (manager) => {
+        const completion = { ...result.completion, finishedAt: this.now() };
+        const events = await result.persist(manager, completion.finishedAt);
+        if (!(await this.options.store.markDone(manager, claimed, completion))) throw new LeaseLost();
+        await enqueueEvents(manager, events);
+      });
+    } catch (error) {
+      if (!(error instanceof LeaseLost)) throw error;
+      log.warn('lease on the job was lost to another worker; its result is theirs to report');
+      return;
+    }
+    this.options.metrics.jobFinished(job.category, result.completion.outcome);
+    log.info(
+      { category: job.category, outcome: result.completion.outcome, errorCode: result.completion.errorCode },
+      result.completion.errorMessage ?? `job ${result.completion.outcome}`,
+    );
   }
 
   private recordEvents(claimed: ClaimedJob, changes: RecordChange[]): OutgoingEvent[] {

@@ -12,6 +12,8 @@ export interface ClaimedJob {
   requestEventId: string;
   claimCount: number;
   startedAt: Date;
+  /** The job request as received, for jobs a `JobHandler` runs (null for portal jobs). */
+  payload: unknown;
 }
 
 export interface JobCompletion {
@@ -36,20 +38,38 @@ interface JobRow {
   subject_kind: Subject['kind'];
   subject_value: string;
   period: string | null;
+  payload: unknown;
   claim_count: number;
   started_at: Date;
+}
+
+/**
+ * A job row's identity: a portal job (ConnectorJob) or, for a `JobHandler`'s jobs, what stands for its client,
+ * subject and category (connector-books: the link).
+ */
+export interface RecordedJob {
+  jobId: string;
+  attempt: number;
+  runId: string;
+  clientId: string;
+  firmId: string;
+  category: string;
+  subject: { kind: string; value: string };
+  period: string | null;
 }
 
 /** Records a job from the job topic in the consumer's transaction. False when it was already recorded. */
 export async function recordJob(
   manager: EntityManager,
-  job: ConnectorJob,
+  job: RecordedJob,
   requestEventId: string,
+  payload: unknown = null,
 ): Promise<boolean> {
   const rows: unknown[] = await manager.query(
     `INSERT INTO connector_jobs
-       (job_id, attempt, run_id, client_id, firm_id, request_event_id, category, subject_kind, subject_value, period)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       (job_id, attempt, run_id, client_id, firm_id, request_event_id, category, subject_kind, subject_value, period,
+        payload)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
      ON CONFLICT (job_id, attempt) DO NOTHING
      RETURNING id`,
     [
@@ -63,6 +83,7 @@ export async function recordJob(
       job.subject.kind,
       job.subject.value,
       job.period,
+      payload === null ? null : JSON.stringify(payload),
     ],
   );
   return rows.length > 0;
@@ -74,6 +95,7 @@ function toClaimed(row: JobRow): ClaimedJob {
     requestEventId: row.request_event_id,
     claimCount: row.claim_count,
     startedAt: row.started_at,
+    payload: row.payload ?? null,
     job: {
       jobId: row.job_id,
       attempt: row.attempt,

@@ -1,6 +1,5 @@
-import type { Category } from '@practice-sync/contracts';
-
 import type { RetryOptions } from './connector-config';
+import type { JobCategory } from './connector-family';
 import type { ConnectorMetrics } from './connector-metrics';
 import { errorForFetchFailure, errorForHttpStatus, parseJsonBody } from './http-error-mapping';
 import { currentJobFirm } from './job-context';
@@ -13,7 +12,7 @@ import { undiciTransport } from './portal-transport';
 
 export interface PortalGetRequest {
   /** For metrics labels (`session` for login / token calls outside a category). */
-  category: Category | 'session';
+  category: JobCategory | 'session';
   /** Relative to the portal base URL, e.g. `/taxpayerapi/v4.0/returns/gstr2b`. */
   path: string;
   query?: Record<string, string | number | undefined>;
@@ -32,6 +31,8 @@ export interface PortalRequest extends PortalGetRequest {
   method?: 'GET' | 'POST';
   /** JSON body (POST). */
   body?: unknown;
+  /** A body sent as it is instead of JSON (Tally's XML), with its content type. */
+  rawBody?: { contentType: string; text: string };
   /** `text`: the decoder gets the raw body (e.g. encrypted GST files); default JSON. */
   responseType?: 'json' | 'text';
   /**
@@ -167,11 +168,16 @@ export class PortalHttpClient {
       const method = request.method ?? 'GET';
       const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
       if (request.body !== undefined) headers['content-type'] = 'application/json';
+      if (request.rawBody) headers['content-type'] = request.rawBody.contentType;
       const response = await this.transport({
         url: this.urlFor(request.path, request.query),
         method,
         headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        body: request.rawBody
+          ? request.rawBody.text
+          : request.body === undefined
+            ? undefined
+            : JSON.stringify(request.body),
         signal: AbortSignal.any([request.signal, AbortSignal.timeout(requestTimeoutMs)]),
       });
       status = String(response.status);

@@ -63,5 +63,10 @@ export class CreateConnectorTables1763769700000 implements MigrationInterface {
 }
 
 import { CreatePortalAccess1763900000000 } from './1763900000000-CreatePortalAccess';
+import { AddConnectorJobPayload1765000000000 } from './1765000000000-AddConnectorJobPayload';
 
-export const ConnectorKitMigrations = [CreateConnectorTables1763769700000, CreatePortalAccess1763900000000];
+export const ConnectorKitMigrations = [
+  CreateConnectorTables1763769700000,
+  CreatePortalAccess1763900000000,
+  AddConnectorJobPayload1765000000000,
+];

@@ -10,7 +10,7 @@ import type {
 } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import type { Portal } from '@practice-sync/contracts';
+import type { TopicName } from '@practice-sync/contracts';
 import { Topics } from '@practice-sync/contracts';
 import type { RunningConsumer } from '@practice-sync/messaging';
 import { KafkaMessaging, messagingConfig, MessagingModule } from '@practice-sync/messaging';
@@ -28,7 +28,9 @@ import type { ConnectorEnv, ConnectorSettings } from '../core/connector-config';
 import { connectorSettingsFrom } from '../core/connector-config';
 import type { ConnectorDefinition } from '../core/connector-definition';
 import { connectorDatabaseOptions } from '../core/connector-definition';
+import type { ConnectorFamily } from '../core/connector-family';
 import { ConnectorMetrics } from '../core/connector-metrics';
+import type { JobHandler } from '../core/job-handler';
 import { jobIntakeSpec, jobsTopicOf } from '../core/job-intake';
 import { JobRunner } from '../core/job-runner';
 import { JobStore } from '../core/job-store';
@@ -41,17 +43,27 @@ import { CredentialsStatusController } from './credentials-status.controller';
 import { CONNECTOR_LOGGER, CONNECTOR_PORTAL, CONNECTOR_SETTINGS } from './tokens';
 
 export interface ConnectorKitModuleOptions {
-  portal: Portal;
+  portal: ConnectorFamily;
   settings: ConnectorSettings;
   /**
    * The implemented categories; a job for any other category fails as not supported yet. `inject` may name
    * the kit's providers (PortalHttpClient, AccessStore, ConnectorMetrics, CONNECTOR_SETTINGS, CONNECTOR_LOGGER)
    * and the app's own `providers`.
    */
-  fetchers: {
+  fetchers?: {
     inject: InjectionToken[];
     useFactory: (...deps: never[]) => PortalFetcher[];
   };
+  /**
+   * For jobs that are not fetches (connector-books): the job handler (`JobHandler`), built like the fetchers.
+   * Its intake contract replaces SyncJobRequested on the job topic.
+   */
+  handler?: {
+    inject: InjectionToken[];
+    useFactory: (...deps: never[]) => JobHandler;
+  };
+  /** Topics the app produces to; default `sync.results.v1` and `client.records.v1`. */
+  produces?: TopicName[];
   /** The app's providers (session managers, portal API clients), in the kit's scope. */
   providers?: Provider[];
   /** The app's controllers (credential endpoints). */
@@ -81,6 +93,7 @@ export interface ConnectorWiring extends Omit<ConnectorKitModuleOptions, 'portal
 const OPTIONS = Symbol('CONNECTOR_KIT_OPTIONS');
 const LOGGER = CONNECTOR_LOGGER;
 const FETCHERS = Symbol('CONNECTOR_FETCHERS');
+const HANDLER = Symbol('CONNECTOR_JOB_HANDLER');
 
 class ConnectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer: RunningConsumer | null = null;
@@ -93,12 +106,17 @@ class ConnectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly runner: JobRunner,
     private readonly options: ConnectorKitModuleOptions,
     private readonly logger: Logger,
+    private readonly handler: JobHandler | null,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.pool.start();
     this.consumer = await this.messaging.consume(
-      jobIntakeSpec({ portal: this.options.portal, onRecorded: () => this.pool.wakeSoon() }),
+      jobIntakeSpec({
+        portal: this.options.portal,
+        handler: this.handler ?? undefined,
+        onRecorded: () => this.pool.wakeSoon(),
+      }),
     );
     this.logger.info(
       { categories: this.runner.categories, concurrency: this.options.settings.concurrency },
@@ -172,7 +190,7 @@ export class ConnectorKitModule {
         PersistenceModule.forRoot(connectorDatabaseOptions(connector, config)),
         MessagingModule.forRoot({
           config: messagingConfig(connector.service, config),
-          topics: [jobsTopicOf(connector.portal), Topics.Results, Topics.Records],
+          topics: [jobsTopicOf(connector.portal), ...(rest.produces ?? [Topics.Results, Topics.Records])],
           logLevel: config.LOG_LEVEL,
         }),
         kit,
@@ -211,8 +229,15 @@ export class ConnectorKitModule {
         },
         {
           provide: FETCHERS,
-          inject: options.fetchers.inject,
-          useFactory: options.fetchers.useFactory as (...deps: unknown[]) => PortalFetcher[],
+          inject: options.fetchers?.inject ?? [],
+          useFactory: (options.fetchers?.useFactory ?? (() => [])) as (...deps: unknown[]) => PortalFetcher[],
+        },
+        {
+          provide: HANDLER,
+          inject: options.handler?.inject ?? [],
+          useFactory: (options.handler?.useFactory ?? (() => null)) as (
+            ...deps: unknown[]
+          ) => JobHandler | null,
         },
         {
           provide: LOGGER,
@@ -262,11 +287,12 @@ export class ConnectorKitModule {
         },
         {
           provide: JobRunner,
-          inject: [DataSource, JobStore, FETCHERS, ConnectorMetrics, LOGGER],
+          inject: [DataSource, JobStore, FETCHERS, HANDLER, ConnectorMetrics, LOGGER],
           useFactory: (
             dataSource: DataSource,
             store: JobStore,
             fetchers: PortalFetcher[],
+            handler: JobHandler | null,
             metrics: ConnectorMetrics,
             logger: Logger,
           ) =>
@@ -274,6 +300,7 @@ export class ConnectorKitModule {
               dataSource,
               store,
               fetchers,
+              handler: handler ?? undefined,
               metrics,
               logger,
               fetchTimeoutMs: settings.fetchTimeoutMs,
@@ -296,7 +323,16 @@ export class ConnectorKitModule {
         },
         {
           provide: ConnectorLifecycle,
-          inject: [KafkaMessaging, WorkerPool, PortalBreaker, PortalLimiter, JobRunner, OPTIONS, LOGGER],
+          inject: [
+            KafkaMessaging,
+            WorkerPool,
+            PortalBreaker,
+            PortalLimiter,
+            JobRunner,
+            OPTIONS,
+            LOGGER,
+            HANDLER,
+          ],
           useFactory: (
             messaging: KafkaMessaging,
             pool: WorkerPool,
@@ -305,7 +341,8 @@ export class ConnectorKitModule {
             runner: JobRunner,
             opts: ConnectorKitModuleOptions,
             logger: Logger,
-          ) => new ConnectorLifecycle(messaging, pool, breaker, limiter, runner, opts, logger),
+            handler: JobHandler | null,
+          ) => new ConnectorLifecycle(messaging, pool, breaker, limiter, runner, opts, logger, handler),
         },
       ],
       exports: [PortalHttpClient, ConnectorMetrics, WorkerPool, AccessStore, PortalBreaker],

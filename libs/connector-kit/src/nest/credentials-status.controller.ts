@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import type { Portal } from '@practice-sync/contracts';
 
 import type { AccessState } from '../access/access-store';
 import { AccessStore } from '../access/access-store';
+import type { ConnectorFamily } from '../core/connector-family';
 import { connectorProblem } from './problem';
 import { CONNECTOR_PORTAL } from './tokens';
 
@@ -13,7 +13,7 @@ const STATES: readonly AccessState[] = ['ok', 'otp_required', 'expiring', 'faile
 export class CredentialsStatusController {
   constructor(
     private readonly access: AccessStore,
-    @Inject(CONNECTOR_PORTAL) private readonly portal: Portal,
+    @Inject(CONNECTOR_PORTAL) private readonly portal: ConnectorFamily,
   ) {}
 
   @Get()

@@ -8,7 +8,8 @@ import type {
 import { createEnvelope, SyncJobRequestedEvent, Topics } from '@practice-sync/contracts';
 import { encodeEvent } from '@practice-sync/messaging';
 import type { Consumer, Producer } from 'kafkajs';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+
+import { openProbeKafka } from './probe-kafka';
 
 // The orchestrator's topic per portal (connector-kit's job intake reads the same ones).
 const JOB_TOPICS: Record<Portal, string> = {
@@ -23,48 +24,29 @@ const jobsTopicOf = (portal: Portal): string => JOB_TOPICS[portal];
  * collects every SyncJobCompleted and ClientRecordsChanged (duplicates included, to prove there are none).
  */
 export class KafkaProbe {
-  readonly results: Envelope<SyncJobCompleted>[] = [];
-  readonly records: Envelope<ClientRecordsChanged>[] = [];
-
   private constructor(
     private readonly producer: Producer,
     private readonly consumer: Consumer,
     private readonly prefix: string,
+    readonly results: Envelope<SyncJobCompleted>[],
+    readonly records: Envelope<ClientRecordsChanged>[],
   ) {}
 
   static async start(brokers: string[], prefix: string, groupId: string): Promise<KafkaProbe> {
-    const kafka = new Kafka({ clientId: groupId, brokers, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    const topics = [Topics.Results, Topics.Records, Topics.JobsGst, Topics.JobsItr, Topics.JobsEsign].map(
-      (t) => `${prefix}${t}`,
-    );
-    const existing = new Set(await admin.listTopics());
-    await admin.createTopics({
-      topics: topics.filter((t) => !existing.has(t)).map((topic) => ({ topic, numPartitions: 2 })),
-      waitForLeaders: true,
-    });
-    await admin.disconnect();
-    const producer = kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-    });
-    await producer.connect();
-    const consumer = kafka.consumer({ groupId: `${prefix}${groupId}` });
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: [`${prefix}${Topics.Results}`, `${prefix}${Topics.Records}`],
-      fromBeginning: true,
-    });
-    const probe = new KafkaProbe(producer, consumer, prefix);
-    await consumer.run({
-      eachMessage: async ({ topic, message }) => {
-        const envelope = JSON.parse(message.value?.toString('utf8') ?? '{}') as Envelope<unknown>;
-        if (topic.endsWith(Topics.Results)) probe.results.push(envelope as Envelope<SyncJobCompleted>);
-        else probe.records.push(envelope as Envelope<ClientRecordsChanged>);
+    const results: Envelope<SyncJobCompleted>[] = [];
+    const records: Envelope<ClientRecordsChanged>[] = [];
+    const { producer, consumer } = await openProbeKafka({
+      brokers,
+      prefix,
+      groupId,
+      topics: [Topics.Results, Topics.Records, Topics.JobsGst, Topics.JobsItr, Topics.JobsEsign],
+      consumed: [Topics.Results, Topics.Records],
+      onEnvelope: (topic, envelope) => {
+        if (topic === Topics.Results) results.push(envelope as Envelope<SyncJobCompleted>);
+        else records.push(envelope as Envelope<ClientRecordsChanged>);
       },
     });
-    return probe;
+    return new KafkaProbe(producer, consumer, prefix, results, records);
   }
 
   async publishJobs(portal: Portal, firmId: string, jobs: SyncJobRequested[]): Promise<void> {

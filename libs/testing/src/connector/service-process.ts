@@ -76,7 +76,7 @@ export async function startServiceProcess(
   };
 }
 
-export type ConnectorApp = 'connector-gst' | 'connector-itr' | 'connector-esign';
+export type ConnectorApp = 'connector-gst' | 'connector-itr' | 'connector-esign' | 'connector-books';
 export type ConnectorProcess = ServiceProcess;
 
 /** Starts a connector's real main.ts as a child process on a free port and waits for /health/ready. */

@@ -6,6 +6,7 @@ export const SERVICE_NAMES = [
   'connector-gst',
   'connector-itr',
   'connector-esign',
+  'connector-books',
   'gateway',
 ] as const;
 
@@ -42,6 +43,13 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
     defaultPort: 3005,
     migrates: true,
     urlVar: 'CONNECTOR_ESIGN_URL',
+  },
+  // Jobs carry each company's books URL (the sandbox's /books/{key} in the stack): no PORTAL_BASE_URL.
+  'connector-books': {
+    name: 'connector-books',
+    defaultPort: 3006,
+    migrates: true,
+    urlVar: 'CONNECTOR_BOOKS_URL',
   },
   gateway: { name: 'gateway', defaultPort: 3000, migrates: true, urlVar: 'GATEWAY_URL' },
 };

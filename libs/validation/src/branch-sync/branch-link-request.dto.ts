@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { LinkMode, RuleClass, RuleDirection } from '@practice-sync/contracts';
+import type { BooksClass, BooksRuleDirection, LinkMode } from '@practice-sync/contracts';
 import {
+  BooksClasses,
   BooksMasterTypes,
+  BooksRuleDirections,
   ISO_DATE_PATTERN,
   LinkModes,
   MAX_VOUCHER_TYPE_NAME,
-  RuleClasses,
-  RuleDirections,
   toIsoDate,
 } from '@practice-sync/contracts';
 import { Transform, Type } from 'class-transformer';
@@ -71,10 +71,10 @@ export function ruleTypesProblems(value: unknown, rule: object): FieldProblem[] 
 
 /** A link's rule as its client side proposes it (DESIGN.md: `{ class, types?, direction, fromDate? }`). */
 export class BranchRuleRequestDto {
-  @ApiProperty({ enum: RuleClasses, example: 'masters' })
-  @IsDefined({ message: `is required: one of ${RuleClasses.join(', ')}` })
-  @IsIn(RuleClasses, { message: `must be one of ${RuleClasses.join(', ')}` })
-  class!: RuleClass;
+  @ApiProperty({ enum: BooksClasses, example: 'masters' })
+  @IsDefined({ message: `is required: one of ${BooksClasses.join(', ')}` })
+  @IsIn(BooksClasses, { message: `must be one of ${BooksClasses.join(', ')}` })
+  class!: BooksClass;
 
   @ApiPropertyOptional({
     type: [String],
@@ -93,13 +93,13 @@ export class BranchRuleRequestDto {
   types?: string[];
 
   @ApiProperty({
-    enum: RuleDirections,
+    enum: BooksRuleDirections,
     example: 'send',
     description: "Seen from the link's client company: send to the server company, receive from it, or both.",
   })
-  @IsDefined({ message: `is required: one of ${RuleDirections.join(', ')}` })
-  @IsIn(RuleDirections, { message: `must be one of ${RuleDirections.join(', ')}` })
-  direction!: RuleDirection;
+  @IsDefined({ message: `is required: one of ${BooksRuleDirections.join(', ')}` })
+  @IsIn(BooksRuleDirections, { message: `must be one of ${BooksRuleDirections.join(', ')}` })
+  direction!: BooksRuleDirection;
 
   @ApiPropertyOptional({
     format: 'date',

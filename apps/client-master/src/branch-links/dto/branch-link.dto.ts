@@ -1,9 +1,9 @@
 import type {
+  BooksClass,
+  BooksRuleDirection,
   CompanyRole,
   LinkMode,
   LinkState,
-  RuleClass,
-  RuleDirection,
   RuleStatus,
 } from '@practice-sync/contracts';
 
@@ -13,9 +13,9 @@ import type { BranchLinkEntity, BranchRuleEntity } from '../branch-link.entity';
 /** A rule as the Link resource shows it (DESIGN.md "Branch sync"). */
 export interface BranchRuleDto {
   id: string;
-  class: RuleClass;
+  class: BooksClass;
   types: string[];
-  direction: RuleDirection;
+  direction: BooksRuleDirection;
   fromDate: string | null;
   status: RuleStatus;
   reason: string | null;

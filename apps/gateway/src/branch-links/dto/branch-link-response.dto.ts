@@ -1,11 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { LinkModes, LinkStates, RuleClasses, RuleDirections, RuleStatuses } from '@practice-sync/contracts';
+import {
+  BooksClasses,
+  BooksRuleDirections,
+  LinkModes,
+  LinkStates,
+  RuleStatuses,
+} from '@practice-sync/contracts';
 
 export class BranchRuleResponseDto {
   @ApiProperty({ format: 'uuid', example: '0193a8f4-5555-7abc-8def-0123456789ab' })
   id!: string;
 
-  @ApiProperty({ enum: RuleClasses, example: 'masters' })
+  @ApiProperty({ enum: BooksClasses, example: 'masters' })
   class!: string;
 
   @ApiProperty({
@@ -15,7 +21,7 @@ export class BranchRuleResponseDto {
   })
   types!: string[];
 
-  @ApiProperty({ enum: RuleDirections, example: 'receive' })
+  @ApiProperty({ enum: BooksRuleDirections, example: 'receive' })
   direction!: string;
 
   @ApiProperty({ format: 'date', nullable: true, type: String, example: null })

@@ -1,0 +1,218 @@
+import type {
+  HandledJob,
+  HandledResult,
+  JobCompletion,
+  JobHandler,
+  PortalError,
+} from '@practice-sync/connector-kit';
+import type { BooksCounts, BooksJobCompleted, BooksJobRequested } from '@practice-sync/contracts';
+import {
+  BooksCategories,
+  BooksChangesAppliedEvent,
+  booksClassOf,
+  BooksJobCompletedEvent,
+  BooksJobRequestedEvent,
+  BooksJobRequestedSchema,
+  createEnvelope,
+} from '@practice-sync/contracts';
+import type { OutgoingEvent } from '@practice-sync/messaging';
+
+import type { BooksServerClient } from '../tally/books-server.client';
+import { directionsFor, rulesFor } from './books-rules';
+import type { BooksStore } from './books-store';
+import type { DirectionResult } from './direction-sync';
+import { DirectionSync, zeroCounts } from './direction-sync';
+import { errorCodeOf } from './object-results';
+
+const add = (a: BooksCounts, b: BooksCounts): BooksCounts => ({
+  created: a.created + b.created,
+  altered: a.altered + b.altered,
+  deleted: a.deleted + b.deleted,
+  unchanged: a.unchanged + b.unchanged,
+  errors: a.errors + b.errors,
+});
+
+/** The job's outcome as the run log reads it; names companies by id only, nothing from the books. */
+function judge(
+  job: BooksJobRequested,
+  counts: BooksCounts,
+  error: PortalError | null,
+  directions: number,
+): Pick<BooksJobCompleted, 'errorCode' | 'errorMessage' | 'retryable'> & {
+  outcome: JobCompletion['outcome'];
+} {
+  if (error)
+    return {
+      outcome: 'failed',
+      errorCode: error.code,
+      errorMessage: error.message,
+      retryable: error.retryable,
+    };
+  if (!directions) {
+    return {
+      outcome: 'no_change',
+      errorCode: null,
+      errorMessage: `no active rule of link ${job.linkId} moves ${booksClassOf(job.category)}: nothing moved`,
+      retryable: false,
+    };
+  }
+  if (counts.errors > 0) {
+    return {
+      outcome: 'partial',
+      errorCode: null,
+      errorMessage: `${counts.errors} object(s) refused by the receiving books (see the job's object errors); they are tried again next run`,
+      retryable: false,
+    };
+  }
+  const moved = counts.created + counts.altered + counts.deleted;
+  return {
+    outcome: moved ? 'succeeded' : 'no_change',
+    errorCode: null,
+    errorMessage: null,
+    retryable: false,
+  };
+}
+
+/**
+ * A books job through the kit's JobHandler seam: each direction the link's active rules allow for the class
+ * (send: client → server first, then receive), then, in the kit's fenced finishing transaction, the
+ * watermarks, the refused objects' Tally errors, one books.changes.applied per applied batch and the result.
+ */
+export class BooksJobHandler implements JobHandler<BooksJobRequested> {
+  readonly categories = BooksCategories;
+  readonly intake = {
+    contract: BooksJobRequestedEvent,
+    record: (data: BooksJobRequested, firmId: string) => ({
+      job: {
+        jobId: data.jobId,
+        attempt: data.attempt,
+        runId: data.runId,
+        // A link stands where a portal job has its client and identifier.
+        clientId: data.linkId,
+        firmId,
+        category: data.category,
+        subject: { kind: 'link', value: data.linkId },
+        period: null,
+      },
+      payload: data,
+    }),
+  };
+
+  constructor(
+    private readonly client: BooksServerClient,
+    private readonly store: BooksStore,
+    private readonly batchSize: number,
+  ) {}
+
+  async handle(job: HandledJob, signal: AbortSignal): Promise<HandledResult> {
+    const request = BooksJobRequestedSchema.parse(job.payload);
+    const cls = booksClassOf(request.category);
+    const directions = directionsFor(request.rules, cls);
+    const sync = new DirectionSync(this.client, this.batchSize);
+    const results: DirectionResult[] = [];
+    const echoes = new Set<string>();
+    for (const direction of directions) {
+      const [sender, receiver] =
+        direction === 'send' ? [request.client, request.server] : [request.server, request.client];
+      const watermark = await this.store.watermark({ linkId: request.linkId, cls, direction });
+      const result = await sync.run({
+        category: request.category,
+        direction,
+        sender,
+        receiver,
+        rules: rulesFor(request.rules, cls, direction),
+        watermark,
+        echoes,
+        signal,
+      });
+      results.push(result);
+      for (const batch of result.batches) for (const o of batch) echoes.add(o.guid);
+      if (result.error) break;
+    }
+    return this.result(job, request, results, directions.length);
+  }
+
+  failed(job: HandledJob, error: PortalError): HandledResult {
+    const parsed = BooksJobRequestedSchema.safeParse(job.payload);
+    if (!parsed.success) throw error;
+    return this.result(job, parsed.data, [], 1, error);
+  }
+
+  private result(
+    job: HandledJob,
+    request: BooksJobRequested,
+    results: DirectionResult[],
+    directions: number,
+    failure: PortalError | null = null,
+  ): HandledResult {
+    const counts = results.reduce((sum, r) => add(sum, r.counts), zeroCounts());
+    const error = failure ?? results.find((r) => r.error)?.error ?? null;
+    const verdict = judge(request, counts, error, directions);
+    const cls = booksClassOf(request.category);
+    return {
+      completion: {
+        outcome: verdict.outcome,
+        errorCode: verdict.errorCode,
+        errorMessage: verdict.errorMessage,
+        counts: {
+          added: counts.created,
+          updated: counts.altered,
+          removed: counts.deleted,
+          unchanged: counts.unchanged,
+        },
+        parts: null,
+      },
+      retryable: verdict.retryable,
+      persist: async (manager, finishedAt) => {
+        const events: OutgoingEvent[] = [];
+        const meta = { firmId: job.firmId, correlationId: job.runId, causationId: job.requestEventId };
+        for (const r of results) {
+          const key = { linkId: request.linkId, cls, direction: r.direction };
+          if (r.watermark > r.previousWatermark) {
+            await this.store.saveWatermark(manager, key, job.firmId, r.watermark, job.jobId, finishedAt);
+          }
+          await this.store.saveErrors(
+            manager,
+            { ...job, linkId: request.linkId },
+            r.direction,
+            r.failed,
+            finishedAt,
+          );
+          for (const objects of r.batches) {
+            const data = {
+              linkId: request.linkId,
+              runId: job.runId,
+              jobId: job.jobId,
+              direction: r.direction,
+              objects,
+            };
+            events.push({
+              contract: BooksChangesAppliedEvent,
+              envelope: createEnvelope(BooksChangesAppliedEvent, data, meta),
+            });
+          }
+        }
+        const completed: BooksJobCompleted = {
+          jobId: job.jobId,
+          runId: job.runId,
+          linkId: request.linkId,
+          category: request.category,
+          attempt: job.attempt,
+          ...verdict,
+          counts,
+          failedObjects: results.flatMap((r) =>
+            r.failed.map((f) => ({ guid: f.guid, type: f.type, errorCode: errorCodeOf(f.message) })),
+          ),
+          startedAt: job.startedAt.toISOString(),
+          finishedAt: finishedAt.toISOString(),
+        };
+        // The applied batches first, then the result: same key (the link), so consumers see them in order.
+        events.push({
+          contract: BooksJobCompletedEvent,
+          envelope: createEnvelope(BooksJobCompletedEvent, completed, meta),
+        });
+        return events;
+      },
+    };
+  }
+}

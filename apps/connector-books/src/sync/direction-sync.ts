@@ -1,0 +1,245 @@
+import type { PortalError } from '@practice-sync/connector-kit';
+import { toPortalError } from '@practice-sync/connector-kit';
+import type { BooksCategory, BooksCounts, BooksDirection, BooksRule } from '@practice-sync/contracts';
+import { booksClassOf } from '@practice-sync/contracts';
+
+import type { BooksObject, DeletedObject, ObjectTag } from '../tally/books-objects';
+import { MASTER_ORDER, refKey } from '../tally/books-objects';
+import type { BooksServer, BooksServerClient } from '../tally/books-server.client';
+import type { ImportObject } from '../tally/tally-xml';
+import { allowed, deletionAllowed } from './books-rules';
+import type { ReceiverMasters } from './completeness';
+import { complete, importOrder, mastersByName, missingRefs } from './completeness';
+import type { ObjectResult } from './object-results';
+import { isAbsentOnDelete, objectResults } from './object-results';
+import type { WindowChange } from './watermark';
+import { nextWatermark } from './watermark';
+
+export interface AppliedObject {
+  guid: string;
+  type: ObjectTag;
+  action: 'upsert' | 'delete';
+  alterId: number;
+}
+
+export interface FailedObject {
+  guid: string;
+  type: ObjectTag;
+  /** Tally's text: stays in connector-books (it names ledgers and amounts). */
+  message: string;
+}
+
+/** What one direction of a job did. */
+export interface DirectionResult {
+  direction: BooksDirection;
+  counts: BooksCounts;
+  failed: FailedObject[];
+  /** Each import batch's applied objects (one books.changes.applied each). */
+  batches: AppliedObject[][];
+  watermark: number;
+  previousWatermark: number;
+  /** Why it stopped early (a books server unreachable or answering garbage); null when it ran through. */
+  error: PortalError | null;
+}
+
+export interface DirectionInput {
+  category: BooksCategory;
+  direction: BooksDirection;
+  sender: BooksServer;
+  receiver: BooksServer;
+  rules: readonly BooksRule[];
+  watermark: number;
+  /** GUIDs this job already applied the other way: their echo is not sent back. */
+  echoes: ReadonlySet<string>;
+  signal: AbortSignal;
+}
+
+type Planned = ImportObject & { guid: string; alterId: number };
+
+export const zeroCounts = (): BooksCounts => ({
+  created: 0,
+  altered: 0,
+  deleted: 0,
+  unchanged: 0,
+  errors: 0,
+});
+
+/**
+ * One direction of a job: export what the sender changed since the watermark (ALTERID windows and
+ * deletions), keep what the rules allow, bring along the masters the receiver lacks, import in batches, read
+ * the RESPONSE per object, and move the watermark only past what was applied.
+ */
+export class DirectionSync {
+  /** Masters per books URL, read once per job. */
+  private readonly masters = new Map<string, Promise<BooksObject[]>>();
+
+  constructor(
+    private readonly client: BooksServerClient,
+    private readonly batchSize: number,
+  ) {}
+
+  async run(input: DirectionInput): Promise<DirectionResult> {
+    const result: DirectionResult = {
+      direction: input.direction,
+      counts: zeroCounts(),
+      failed: [],
+      batches: [],
+      watermark: input.watermark,
+      previousWatermark: input.watermark,
+      error: null,
+    };
+    // The window's changes the rules let through (by GUID); null until the export was read completely.
+    let window: { guid: string; alterId: number }[] | null = null;
+    let top = input.watermark;
+    const outcomes = new Map<string, boolean>();
+    try {
+      const { category, sender, signal } = input;
+      top = await this.client.lastAlterId(sender, category, signal);
+      if (top <= input.watermark) return result;
+      const range = { after: input.watermark, upTo: top };
+      const cls = booksClassOf(category);
+      const type = cls === 'masters' ? 'All Masters' : 'Voucher';
+      const exported = await this.client.changed(sender, category, type, range, signal);
+      const deletions = (await this.client.deleted(sender, category, range, signal)).filter(
+        (d) => (cls === 'masters') === (d.tag !== 'VOUCHER'),
+      );
+      const changes = exported.filter(
+        (o) => !o.reserved && !input.echoes.has(o.guid) && allowed(input.rules, o),
+      );
+      const removals = deletions.filter((d) => !input.echoes.has(d.guid) && deletionAllowed(input.rules, d));
+      window = [...changes, ...removals].map((c) => ({ guid: c.guid, alterId: c.alterId }));
+      await this.apply(input, await this.plan(input, changes, removals), result, outcomes);
+    } catch (error) {
+      result.error = toPortalError(error);
+    }
+    // Not read completely: the watermark stays. Else it moves past what was applied (or filtered out).
+    if (window) {
+      const judged: WindowChange[] = window.map((c) => ({
+        alterId: c.alterId,
+        applied: outcomes.get(c.guid) === true,
+      }));
+      result.watermark = nextWatermark(input.watermark, top, judged);
+    }
+    return result;
+  }
+
+  private async plan(
+    input: DirectionInput,
+    changes: BooksObject[],
+    removals: DeletedObject[],
+  ): Promise<Planned[]> {
+    const { category, receiver, sender, signal } = input;
+    let ordered = importOrder(changes);
+    if (changes.length) {
+      const held = await this.mastersOf(receiver, category, signal);
+      const names = new Set(held.map((o) => refKey(o.tag, o.name)));
+      const receiverHas: ReceiverMasters = {
+        hasName: (tag, name) => names.has(refKey(tag, name)),
+      };
+      if (missingRefs(changes, receiverHas).length) {
+        const senderMasters = mastersByName(await this.mastersOf(sender, category, signal));
+        ordered = complete(changes, receiverHas, senderMasters).objects;
+      }
+    }
+    const upserts: Planned[] = ordered.map((o) => ({
+      tag: o.tag,
+      node: o.node,
+      action: 'Create',
+      guid: o.guid,
+      alterId: o.alterId,
+    }));
+    // Vouchers go before the masters they use; masters in reverse dependency order.
+    const rank = (tag: ObjectTag): number => (tag === 'VOUCHER' ? -1 : MASTER_ORDER.indexOf(tag));
+    const deletes: Planned[] = [...removals]
+      .sort((a, b) => rank(b.tag) - rank(a.tag) || a.alterId - b.alterId)
+      .map((d) => ({
+        tag: d.tag,
+        node: { GUID: d.guid },
+        action: 'Delete',
+        guid: d.guid,
+        alterId: d.alterId,
+      }));
+    return [...upserts, ...deletes];
+  }
+
+  private mastersOf(
+    server: BooksServer,
+    category: BooksCategory,
+    signal: AbortSignal,
+  ): Promise<BooksObject[]> {
+    const cached = this.masters.get(server.booksUrl);
+    if (cached) return cached;
+    const loading = this.client.masters(server, category, signal);
+    this.masters.set(server.booksUrl, loading);
+    loading.catch(() => this.masters.delete(server.booksUrl));
+    return loading;
+  }
+
+  /** Imports in batches; a failure to reach the receiver stops here (what follows stays unapplied). */
+  private async apply(
+    input: DirectionInput,
+    plan: Planned[],
+    result: DirectionResult,
+    outcomes: Map<string, boolean>,
+  ): Promise<void> {
+    for (let start = 0; start < plan.length; start += this.batchSize) {
+      const batch = plan.slice(start, start + this.batchSize);
+      const perObject = await this.importBatch(input, batch, result.counts);
+      const applied: AppliedObject[] = [];
+      batch.forEach((item, i) => {
+        const outcome = perObject[i];
+        if (outcome.ok) {
+          applied.push({
+            guid: item.guid,
+            type: item.tag as ObjectTag,
+            action: item.action === 'Delete' ? 'delete' : 'upsert',
+            alterId: item.alterId,
+          });
+        } else {
+          result.failed.push({ guid: item.guid, type: item.tag as ObjectTag, message: outcome.message });
+        }
+        outcomes.set(item.guid, outcome.ok);
+      });
+      if (applied.length) result.batches.push(applied);
+    }
+  }
+
+  /** One batch, its counters added to `counts`; per object from LINEERROR, or one import per object. */
+  private async importBatch(
+    input: DirectionInput,
+    batch: Planned[],
+    counts: BooksCounts,
+  ): Promise<ObjectResult[]> {
+    const { receiver, category, signal } = input;
+    const response = await this.client.import(receiver, category, batch, signal);
+    let results = objectResults(
+      batch.map((b) => b.guid),
+      response,
+    );
+    let responses = [response];
+    if (!results) {
+      // A real Tally places no LINEERROR: import the batch again one object at a time (applied ones are IGNORED).
+      responses = [];
+      results = [];
+      for (const item of batch) {
+        const single = await this.client.import(receiver, category, [item], signal);
+        responses.push(single);
+        results.push(objectResults([item.guid], single)?.[0] ?? { ok: false, message: 'refused' });
+      }
+    }
+    for (const r of responses) {
+      counts.created += r.created;
+      counts.altered += r.altered;
+      counts.deleted += r.deleted;
+      counts.unchanged += r.ignored;
+      counts.errors += r.errors;
+    }
+    // Deleting what the receiver never held (or already deleted) is done, not an error.
+    return results.map((r, i) => {
+      if (r.ok || batch[i].action !== 'Delete' || !isAbsentOnDelete(r.message)) return r;
+      counts.errors -= 1;
+      counts.unchanged += 1;
+      return { ok: true };
+    });
+  }
+}

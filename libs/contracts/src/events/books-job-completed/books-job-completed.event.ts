@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+import { BooksCategories, BooksObjectErrorCodes } from '../../branch-sync';
+import { defineEvent } from '../../event-contract';
+import { Topics } from '../../topics';
+import { FailureCodeSchema, OutcomeSchema } from '../shared.schema';
+
+const count = z.number().int().nonnegative();
+
+export const BooksCountsSchema = z.object({
+  created: count,
+  altered: count,
+  deleted: count,
+  /** Sent and found identical at the receiver (Tally's IGNORED), e.g. re-applied after a crash. */
+  unchanged: count,
+  /** Objects the receiver refused (listed in `failedObjects`). */
+  errors: count,
+});
+export type BooksCounts = z.infer<typeof BooksCountsSchema>;
+
+/** Identity only: the Tally error text names ledgers and amounts and stays in connector-books. */
+export const BooksFailedObjectSchema = z.object({
+  guid: z.string().min(1),
+  /** Tally's object tag: LEDGER, GROUP, VOUCHER… */
+  type: z.string().min(1),
+  errorCode: z.enum(BooksObjectErrorCodes),
+});
+
+export const BooksJobCompletedSchema = z.object({
+  jobId: z.string().uuid(),
+  runId: z.string().uuid(),
+  linkId: z.string().uuid(),
+  category: z.enum(BooksCategories),
+  attempt: z.number().int().positive(),
+  /**
+   * `succeeded` (something moved), `no_change`, `partial` (some objects refused: `failedObjects`; they are
+   * tried again next run), `failed` (`errorCode`: `portal_unavailable` when a books server did not answer,
+   * `invalid_response` when it answered something that is not Tally's XML).
+   */
+  outcome: OutcomeSchema,
+  errorCode: FailureCodeSchema.nullable(),
+  /** For the run log: what happened, naming companies by id only, never anything from the books. */
+  errorMessage: z.string().nullable(),
+  retryable: z.boolean(),
+  counts: BooksCountsSchema,
+  failedObjects: z.array(BooksFailedObjectSchema),
+  startedAt: z.string().datetime({ offset: true }),
+  finishedAt: z.string().datetime({ offset: true }),
+});
+export type BooksJobCompleted = z.infer<typeof BooksJobCompletedSchema>;
+
+/**
+ * connector-books reports one job attempt. A new event on its own topic rather than `sync.job.completed`:
+ * that one requires `clientId`, `subject`, `period` and a portal category, which a link's job does not have,
+ * so books results there would be refused by its current consumers.
+ */
+export const BooksJobCompletedEvent = defineEvent<BooksJobCompleted>({
+  type: 'books.job.completed',
+  version: 1,
+  topics: [Topics.BooksResults],
+  schema: BooksJobCompletedSchema,
+  key: (d) => d.linkId,
+  description:
+    'The outcome of one branch-sync job attempt: counts created/altered/deleted/unchanged/errors and, per refused object, only its GUID, type and an error code (the full Tally error is served by connector-books).',
+});

@@ -59,6 +59,8 @@ step() {
   fi
 }
 
+# promtool for the Prometheus rule tests (deploy/prometheus/rules.integration-spec.ts): apt-get when missing.
+step promtool bash scripts/ensure-promtool.sh
 step lint npm run lint
 step typecheck npm run typecheck
 for suite in unit integration e2e; do

@@ -1,6 +1,7 @@
 export * from './data-source';
 export * from './migrate-cli';
 export * from './persistence.module';
+export * from './pool-metrics';
 export * from './prepared-statements';
 export * from './returned-rows';
 export * from './schema-drift';

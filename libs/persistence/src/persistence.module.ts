@@ -1,17 +1,20 @@
 import type { DynamicModule, OnModuleInit } from '@nestjs/common';
-import { Module } from '@nestjs/common';
+import { Inject, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { HealthRegistry } from '@practice-sync/observability';
+import { HealthRegistry, METRICS_REGISTRY } from '@practice-sync/observability';
+import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 
 import type { ServiceDataSourceOptions } from './data-source';
 import { serviceDataSourceOptions } from './data-source';
+import { poolOf, registerPoolMetrics } from './pool-metrics';
 
 @Module({})
 class DatabaseHealthRegistration implements OnModuleInit {
   constructor(
     private readonly health: HealthRegistry,
     private readonly dataSource: DataSource,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
   ) {}
 
   onModuleInit(): void {
@@ -19,11 +22,13 @@ class DatabaseHealthRegistration implements OnModuleInit {
       name: 'database',
       check: async () => void (await this.dataSource.query('SELECT 1')),
     });
+    registerPoolMetrics(this.registry, () => poolOf(this.dataSource));
   }
 }
 
 /**
- * TypeORM for one service (its own schema, `synchronize: false`) plus a `database` readiness check.
+ * TypeORM for one service (its own schema, `synchronize: false`) plus a `database` readiness check and the
+ * pool gauges (`db_pool_connections`, `db_pool_waiting`).
  * Use `TypeOrmModule.forFeature([...])` in feature modules and `@InjectRepository` / `DataSource` as usual.
  */
 @Module({})

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { OrchestratorMetrics } from './orchestrator.metrics';
+import { RunGauges } from './run-gauges';
 
-@Module({ providers: [OrchestratorMetrics], exports: [OrchestratorMetrics] })
+@Module({ providers: [OrchestratorMetrics, RunGauges], exports: [OrchestratorMetrics] })
 export class MetricsModule {}

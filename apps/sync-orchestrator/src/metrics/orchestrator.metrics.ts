@@ -13,6 +13,8 @@ export class OrchestratorMetrics {
   private readonly dispatchSeconds: Histogram<string>;
   private readonly deferred: Counter<'portal'>;
   private readonly deferredWait: Histogram<'portal'>;
+  private readonly jobSeconds: Histogram<'portal' | 'outcome'>;
+  private readonly failures: Counter<'portal' | 'code'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.jobsCompleted = counter(
@@ -47,6 +49,19 @@ export class OrchestratorMetrics {
       ['portal'],
       [1, 5, 15, 30, 60, 120, 300, 600, 900],
     );
+    this.jobSeconds = histogram(
+      registry,
+      'sync_job_duration_seconds',
+      'From a job planned at fan-out to its terminal result (what the firm waits for one job, queueing and retries included)',
+      ['portal', 'outcome'],
+      [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200],
+    );
+    this.failures = counter(
+      registry,
+      'sync_jobs_failed_total',
+      'Jobs that ended failed or partial, by failure code of the taxonomy',
+      ['portal', 'code'],
+    );
     this.dispatchSeconds = histogram(
       registry,
       'sync_dispatch_pass_seconds',
@@ -72,6 +87,13 @@ export class OrchestratorMetrics {
 
   jobCompleted(portal: Portal, category: string, outcome: JobOutcome, count = 1): void {
     if (count > 0) this.jobsCompleted.inc({ portal, category, outcome }, count);
+  }
+
+  /** A job's terminal result: how long it took since it was planned, and its failure code if any. */
+  jobFinished(portal: Portal, outcome: JobOutcome, seconds: number, errorCode: string | null): void {
+    this.jobSeconds.observe({ portal, outcome }, Math.max(0, seconds));
+    if (errorCode !== null && (outcome === 'failed' || outcome === 'partial'))
+      this.failures.inc({ portal, code: errorCode });
   }
 
   jobsDispatchedTo(portal: Portal, count: number): void {

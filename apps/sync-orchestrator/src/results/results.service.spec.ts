@@ -65,6 +65,7 @@ function jobRow(): SyncJobEntity {
     status: 'running',
     outcome: null,
     attempts: 1,
+    createdAt: NOW,
   });
 }
 

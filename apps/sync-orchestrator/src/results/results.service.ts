@@ -114,6 +114,12 @@ export class ResultsService {
     const terminal = await saveRunAndAnnounce(manager, run, this.announceOptions(now, envelope.id));
     ctx.afterCommit(() => {
       this.metrics.jobCompleted(portalOf(result.category), result.category, result.outcome);
+      this.metrics.jobFinished(
+        portalOf(result.category),
+        result.outcome,
+        (now.getTime() - job.createdAt.getTime()) / 1000,
+        result.errorCode,
+      );
       if (terminal) this.metrics.runEntered(terminal);
       // Jobs of other runs waiting for this one take its result on the dispatcher's next pass (which must
       // see it committed).

@@ -141,6 +141,20 @@ export class AccessStore {
     return rows.map((r) => ({ firmId: r.firm_id, identifier: r.identifier }));
   }
 
+  /** Identifiers of this portal by access status as `GET …/credentials` shows it (`expiring` computed), every firm. */
+  async countByStatus(portal: ConnectorFamily): Promise<Record<AccessState, number>> {
+    const rows: { status: AccessState; n: number }[] = await this.dataSource.query(
+      `SELECT CASE WHEN status = 'ok' AND expires_at IS NOT NULL
+                    AND expires_at < now() + make_interval(secs => $2::double precision / 1000)
+                   THEN 'expiring' ELSE status END AS status, count(*)::int AS n
+         FROM portal_access WHERE portal = $1 GROUP BY 1`,
+      [portal, this.expiringWithinMs],
+    );
+    const counts: Record<AccessState, number> = { ok: 0, otp_required: 0, expiring: 0, failed: 0 };
+    for (const r of rows) counts[r.status] += Number(r.n);
+    return counts;
+  }
+
   /** Rows still sealed with another key than the active one (for a rotation job or a check). */
   async countSealedWithOtherKeys(activeKeyId: string): Promise<number> {
     const rows: { n: string }[] = await this.dataSource.query(

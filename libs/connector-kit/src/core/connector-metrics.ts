@@ -1,5 +1,5 @@
 import type { JobOutcome } from '@practice-sync/contracts';
-import { counter, gauge, histogram } from '@practice-sync/observability';
+import { counter, gauge, histogram, onScrape } from '@practice-sync/observability';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 import type { ConnectorFamily, JobCategory } from './connector-family';
@@ -23,7 +23,7 @@ export class ConnectorMetrics {
   private readonly records: Counter<'portal' | 'category' | 'change'>;
 
   constructor(
-    registry: Registry,
+    private readonly registry: Registry,
     private readonly portal: ConnectorFamily,
   ) {
     this.jobs = counter(registry, 'connector_jobs_total', 'Jobs finished, by outcome', [
@@ -129,6 +129,28 @@ export class ConnectorMetrics {
   portalRequest(category: JobCategory | 'session', status: string, seconds?: number): void {
     this.requests.inc({ portal: this.portal, category, status });
     if (seconds !== undefined) this.requestSeconds.observe({ portal: this.portal, category }, seconds);
+  }
+
+  /**
+   * `connector_portal_access{status}`: identifiers by access status, read on scrape (one grouped count):
+   * `otp_required` are sessions waiting for a person's OTP, `expiring` access about to lapse.
+   */
+  watchAccess(count: () => Promise<Record<string, number>>): void {
+    const access = gauge(
+      this.registry,
+      'connector_portal_access',
+      'Identifiers with stored portal access, by status (ok, otp_required: needs an OTP from a person, expiring, failed)',
+      ['portal', 'status'],
+    );
+    onScrape(access, async () => {
+      try {
+        const counts = await count();
+        access.reset();
+        for (const [status, n] of Object.entries(counts)) access.set({ portal: this.portal, status }, n);
+      } catch {
+        access.reset(); // database unreachable: readiness says so; no stale figures
+      }
+    });
   }
 
   breakerState(state: BreakerState): void {

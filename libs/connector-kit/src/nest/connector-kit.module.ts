@@ -214,9 +214,12 @@ export class ConnectorKitModule {
         },
         {
           provide: AccessStore,
-          inject: [DataSource, CredentialCipher],
-          useFactory: (dataSource: DataSource, cipher: CredentialCipher) =>
-            new AccessStore(dataSource, cipher, settings.sessionRefreshMarginMs),
+          inject: [DataSource, CredentialCipher, ConnectorMetrics],
+          useFactory: (dataSource: DataSource, cipher: CredentialCipher, metrics: ConnectorMetrics) => {
+            const store = new AccessStore(dataSource, cipher, settings.sessionRefreshMarginMs);
+            metrics.watchAccess(() => store.countByStatus(options.portal));
+            return store;
+          },
         },
         {
           provide: PortalLimiter,

@@ -10,6 +10,7 @@ import { InboxConsumer } from './inbox-consumer';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 import type { MessagingLogger } from './logger';
 import { silentLogger } from './logger';
+import { registerMessagingGauges } from './messaging-gauges';
 import { OffsetCommitter } from './offset-committer';
 import { handOffOnCommit } from './outbox';
 import type { OutboxRelayOptions } from './outbox-relay';
@@ -43,6 +44,8 @@ export class KafkaMessaging {
   private readonly admin: Admin;
   private readonly logger: MessagingLogger;
   private readonly consumers: RunningGroup[] = [];
+  /** Consumer groups this process runs and their topics (as on the broker), for the lag and DLQ gauges. */
+  private readonly groups = new Map<string, readonly string[]>();
   private relay: OutboxRelay | null = null;
   private stopHandOff: (() => void) | null = null;
   private readonly consumed;
@@ -122,6 +125,14 @@ export class KafkaMessaging {
     this.producer.on(this.producer.events.REQUEST, this.requestCounter('producer'));
     this.admin.on(this.admin.events.REQUEST, this.requestCounter('admin'));
     this.publisher = { publish: (events) => this.publish(events) };
+    if (registry) {
+      registerMessagingGauges(registry, {
+        admin: this.admin,
+        groups: () => this.groups,
+        outbox: () => (this.relay ? (sql) => this.deps.dataSource.query(sql) : null),
+        onError: (err) => this.logger.warn({ err }, 'messaging gauges: a source did not answer this scrape'),
+      });
+    }
   }
 
   private requestCounter(client: string): (event: RequestEvent) => void {
@@ -228,6 +239,10 @@ export class KafkaMessaging {
     this.consumers.push(entry);
     consumer.on(consumer.events.REQUEST, this.requestCounter(groupId));
     await consumer.connect();
+    this.groups.set(
+      groupId,
+      spec.topics.map((t) => this.topic(t)),
+    );
     await consumer.subscribe({
       topics: spec.topics.map((t) => this.topic(t)),
       fromBeginning: spec.fromBeginning ?? true,
@@ -249,6 +264,7 @@ export class KafkaMessaging {
       stop: async () => {
         await this.stopConsumer(entry);
         this.consumers.splice(this.consumers.indexOf(entry), 1);
+        this.groups.delete(groupId);
       },
     };
   }
@@ -265,6 +281,7 @@ export class KafkaMessaging {
     this.relay = null;
     await Promise.allSettled(this.consumers.map((c) => this.stopConsumer(c)));
     this.consumers.length = 0;
+    this.groups.clear();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
   }
 

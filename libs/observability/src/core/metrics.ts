@@ -42,3 +42,13 @@ export function histogram<L extends string>(
   if (existing) return existing as Histogram<L>;
   return new Histogram({ name, help, labelNames, buckets, registers: [registry] });
 }
+
+/**
+ * Has `metric` compute its value when Prometheus scrapes (prom-client's `collect`), for a figure that is cheap
+ * to read on demand (a pool counter, one grouped query, a few Kafka offsets) rather than kept up to date.
+ * A `collect` that throws fails the whole scrape: catch and reset inside it instead.
+ */
+export function onScrape<L extends string>(metric: Gauge<L>, collect: () => void | Promise<void>): Gauge<L> {
+  (metric as Gauge<L> & { collect?: () => void | Promise<void> }).collect = collect;
+  return metric;
+}

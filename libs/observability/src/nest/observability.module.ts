@@ -1,10 +1,11 @@
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { Controller, Get, Header, HttpStatus, Inject, Module, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import type { Registry } from 'prom-client';
 
 import { HealthRegistry } from '../core/health';
+import { httpServerMetrics } from '../core/http-metrics';
 import { loggerOptions } from '../core/logger';
 import { createMetricsRegistry } from '../core/metrics';
 
@@ -42,11 +43,17 @@ class ObservabilityController {
 }
 
 /**
- * Metrics registry (with a `service` label), `/metrics`, `/health/live`, `/health/ready` and pino JSON logs.
+ * Metrics registry (with a `service` label), HTTP answer metrics for every route, `/metrics`, `/health/live`, `/health/ready` and pino JSON logs.
  * Modules that own a dependency register a readiness check on the injected HealthRegistry.
  */
 @Module({})
-export class ObservabilityModule {
+export class ObservabilityModule implements NestModule {
+  constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(httpServerMetrics(this.registry)).forRoutes('*');
+  }
+
   static forRoot(options: ObservabilityOptions): DynamicModule {
     const registry = createMetricsRegistry(options.service);
     return {

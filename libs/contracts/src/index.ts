@@ -1,6 +1,7 @@
 export * from './branch-sync';
 export * from './categories';
 export * from './create-envelope';
+export * from './dead-letters';
 export * from './envelope';
 export * from './event-contract';
 export * from './events/books-changes-applied/books-changes-applied.event';
@@ -18,6 +19,7 @@ export * from './outcomes';
 export * from './periods';
 export * from './portal-dates';
 export * from './schedule-timing';
+export * from './topic-roles';
 export * from './topics';
 
 import { BooksChangesAppliedEvent } from './events/books-changes-applied/books-changes-applied.event';

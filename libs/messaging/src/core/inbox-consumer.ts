@@ -1,4 +1,4 @@
-import type { Envelope } from '@practice-sync/contracts';
+import type { DlqHeaderName, DlqReason, Envelope } from '@practice-sync/contracts';
 import { dlqTopicOf } from '@practice-sync/contracts';
 import type { EachBatchPayload, EachMessagePayload, KafkaMessage, Producer } from 'kafkajs';
 import type { Counter, Histogram } from 'prom-client';
@@ -338,10 +338,20 @@ export class InboxConsumer {
 
   private async toDlq(
     { topic, partition, message }: Located,
-    reason: string,
+    reason: DlqReason,
     error: string,
     attempts: number,
   ): Promise<void> {
+    // Typed against the contract: the AsyncAPI document lists exactly these on every DLQ channel.
+    const dlqHeaders: Record<DlqHeaderName, string> = {
+      'x-dlq-reason': reason,
+      'x-dlq-error': error.slice(0, 1000),
+      'x-dlq-source-topic': topic,
+      'x-dlq-source-partition': String(partition),
+      'x-dlq-source-offset': message.offset,
+      'x-dlq-consumer-group': this.groupId,
+      'x-dlq-attempts': String(attempts),
+    };
     await this.deps.producer.send({
       topic: dlqTopicOf(topic),
       acks: -1,
@@ -349,16 +359,7 @@ export class InboxConsumer {
         {
           key: message.key,
           value: message.value,
-          headers: {
-            ...message.headers,
-            'x-dlq-reason': reason,
-            'x-dlq-error': error.slice(0, 1000),
-            'x-dlq-source-topic': topic,
-            'x-dlq-source-partition': String(partition),
-            'x-dlq-source-offset': message.offset,
-            'x-dlq-consumer-group': this.groupId,
-            'x-dlq-attempts': String(attempts),
-          },
+          headers: { ...message.headers, ...dlqHeaders },
         },
       ],
     });

@@ -208,3 +208,51 @@ describe('ResultsService metrics', () => {
     expect(holds[0].untilMs - Date.now()).toBeGreaterThan(85_000);
   });
 });
+
+describe('ResultsService progress log', () => {
+  const lines: { message: unknown; fields: unknown; context: unknown }[] = [];
+  const capture = (fields: unknown, message?: unknown, context?: unknown) =>
+    void lines.push({ fields, message, context });
+
+  beforeAll(() =>
+    Logger.overrideLogger({
+      log: capture,
+      error: () => {},
+      warn: () => {},
+      debug: () => {},
+      verbose: () => {},
+    }),
+  );
+  afterAll(() => Logger.overrideLogger(false));
+
+  it("writes the run's progress lines once its result commits, none for a rolled-back try", async () => {
+    const service = new ResultsService(
+      new OrchestratorMetrics(new Registry()),
+      { nudge: () => {}, holdPortal: () => {} } as unknown as DispatchWorker,
+      loadOrchestratorConfig({ JOB_MAX_ATTEMPTS: '3' }),
+      { now: () => NOW },
+    );
+    const envelope = completed();
+    const tryOnce = async (commit: boolean) => {
+      const hooks: (() => void)[] = [];
+      await service.apply(envelope, { manager, afterCommit: (fn) => void hooks.push(fn) });
+      if (commit) for (const hook of hooks) hook();
+    };
+    await tryOnce(false);
+    expect(lines.filter((l) => l.context === 'RunProgress')).toEqual([]);
+    await tryOnce(true);
+    // The run's only job: its first finished job and its end.
+    expect(lines.filter((l) => l.context === 'RunProgress')).toEqual([
+      {
+        context: 'RunProgress',
+        message: 'run progress: first job finished',
+        fields: expect.objectContaining({ runId: RUN_ID, firmId: FIRM, done: 1, total: 1 }),
+      },
+      {
+        context: 'RunProgress',
+        message: 'run progress: all work finished',
+        fields: expect.objectContaining({ runId: RUN_ID, percent: 100, succeeded: 1 }),
+      },
+    ]);
+  });
+});

@@ -12,6 +12,7 @@ import { DispatchWorker } from '../dispatch/dispatch.worker';
 import { backoffMs, spentAttempts } from '../dispatch/dispatch-policy';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
 import { saveRunAndAnnounce } from '../runs/run-announcer';
+import { RunProgressLog } from '../runs/run-progress-log';
 import { moveJob } from '../runs/run-totals';
 import { totalsColumns, totalsOf } from '../runs/run-totals';
 import { SyncJobEntity } from '../runs/sync-job.entity';
@@ -30,6 +31,7 @@ export type ResultContext = Pick<HandlerContext, 'manager' | 'afterCommit'>;
 @Injectable()
 export class ResultsService {
   private readonly logger = new Logger(ResultsService.name);
+  private readonly progressLog = new RunProgressLog(new Logger('RunProgress'));
 
   constructor(
     private readonly metrics: OrchestratorMetrics,
@@ -110,9 +112,11 @@ export class ResultsService {
       return;
     }
     await manager.update(SyncJobEntity, job.id, { ...decision.patch, deadlineAt: null, updatedAt: now });
-    Object.assign(run, totalsColumns(moveJob(totalsOf(run), decision.from, decision.to)));
+    const before = totalsOf(run);
+    Object.assign(run, totalsColumns(moveJob(before, decision.from, decision.to)));
     const terminal = await saveRunAndAnnounce(manager, run, this.announceOptions(now, envelope.id));
     ctx.afterCommit(() => {
+      this.progressLog.moved(run, before, totalsOf(run));
       this.metrics.jobCompleted(portalOf(result.category), result.category, result.outcome);
       this.metrics.jobFinished(
         portalOf(result.category),

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { gstinCheckCharacter } from '@practice-sync/contracts';
+import { gstinCheckCharacter, TOPIC_ROLES } from '@practice-sync/contracts';
 import type { StackHandle } from '@practice-sync/testing';
 import { startStack, waitFor } from '@practice-sync/testing';
+import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 
 import { ApiClient } from './api-client';
 import { dashboardQueries, exportedNamesNeeded, exposedNames, readRules } from './promql-metrics';
@@ -105,5 +106,45 @@ describe('SRE dashboards and rules use only exported metrics', () => {
       has('connector-itr', /^db_pool_connections\{[^}]*state="idle"/m),
     ];
     expect(expectations.filter((e) => !e.found)).toEqual([]);
+  });
+
+  // The AsyncAPI document's receive operations come from TOPIC_ROLES: the live consumer groups of a whole
+  // stack must be exactly the table's, each reading exactly the topics the table gives it.
+  it('the consumer groups of a running stack read exactly the topics TOPIC_ROLES says', async () => {
+    const expected: Record<string, string[]> = {};
+    for (const [topic, { consumers }] of Object.entries(TOPIC_ROLES)) {
+      for (const { group } of consumers) {
+        (expected[stack.topicPrefix + group] ??= []).push(stack.topicPrefix + topic);
+      }
+    }
+    const admin = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const live = await waitFor(
+        async () => {
+          const ids = (await admin.listGroups()).groups
+            .map((g) => g.groupId)
+            .filter((id) => id.startsWith(stack.topicPrefix));
+          const { groups } = await admin.describeGroups(ids);
+          if (groups.some((g) => g.state !== 'Stable')) return undefined;
+          return Object.fromEntries(
+            groups.map((g) => [
+              g.groupId,
+              [
+                ...new Set(
+                  g.members.flatMap(
+                    (m) => AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.topics ?? [],
+                  ),
+                ),
+              ].sort(),
+            ]),
+          );
+        },
+        { timeoutMs: 30_000, intervalMs: 500, description: 'every consumer group stable' },
+      );
+      expect(live).toEqual(Object.fromEntries(Object.entries(expected).map(([g, t]) => [g, t.sort()])));
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

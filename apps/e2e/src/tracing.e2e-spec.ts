@@ -114,6 +114,21 @@ describe('tracing: one trace per job, end to end', () => {
       (s) => s.service === 'sync-orchestrator' && s.kind === SERVER,
     );
     expect(parentOf(create)).toBe(forward);
+    // the fan-out (a poller) continues the run's request trace, and asks client-master for the selection in it
+    const fanOut = one(
+      'fan-out page span',
+      (s) => s.name === 'fan out page' && s.attributes['run.id'] === run.id,
+    );
+    expect(parentOf(fanOut)).toBe(create);
+    const selection = one(
+      'client-master selection request',
+      (s) =>
+        s.service === 'client-master' &&
+        s.kind === SERVER &&
+        parentOf(s)?.service === 'sync-orchestrator' &&
+        parentOf(parentOf(s) as CollectedSpan) === fanOut,
+    );
+    expect(selection.name).toMatch(/^POST /);
     // the dispatcher (a poller) continues the run's request trace
     const dispatch = one(
       'dispatch job span',

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { describeConfig } from '@practice-sync/config';
+import { startTracing } from '@practice-sync/observability';
 import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module';
@@ -10,6 +11,7 @@ import { CLIENT_MASTER_SECRETS, loadClientMasterConfig } from './config/client-m
 import { configureApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
+  startTracing('client-master');
   const config = loadClientMasterConfig();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { describeConfig } from '@practice-sync/config';
+import { startTracing } from '@practice-sync/observability';
 import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module';
@@ -10,6 +11,7 @@ import { GATEWAY_SECRETS, loadGatewayConfig } from './config/gateway.config';
 import { configureApp } from './http/configure-app';
 
 async function bootstrap(): Promise<void> {
+  startTracing('gateway');
   const config = loadGatewayConfig();
   // Our own JSON parser (configureApp) sets the body limit and answers parse errors as problem+json.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {

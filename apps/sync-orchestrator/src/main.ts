@@ -2,12 +2,14 @@ import 'reflect-metadata';
 
 import { NestFactory } from '@nestjs/core';
 import { describeConfig } from '@practice-sync/config';
+import { startTracing } from '@practice-sync/observability';
 import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module';
 import { loadOrchestratorConfig } from './config/orchestrator.config';
 
 async function bootstrap(): Promise<void> {
+  startTracing('sync-orchestrator');
   const config = loadOrchestratorConfig();
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
   const logger = app.get(Logger);

@@ -28,6 +28,7 @@ export * from './core/worker-pool';
 export * from './migrations/1763769700000-CreateConnectorTables';
 export * from './migrations/1763900000000-CreatePortalAccess';
 export * from './migrations/1765000000000-AddConnectorJobPayload';
+export * from './migrations/1765100000000-AddConnectorJobTraceParent';
 export * from './nest/bootstrap-connector';
 export * from './nest/connector-kit.module';
 export * from './nest/problem';

@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import { inSpan, SpanKind, SpanStatusCode, traceHeaders } from '@practice-sync/observability';
 import {
   isProblem,
   ProblemException,
@@ -115,16 +116,31 @@ export class ServiceHttpClient {
     }
   }
 
+  /** One attempt, in a client span whose `traceparent` it sends (tracing off: the incoming trace headers). */
   private send(req: ServiceRequest, signal: AbortSignal, accept: string): Promise<ServiceResponse> {
-    const trace = (this.options.traceHeaders ?? currentTraceHeaders)();
-    const headers: Record<string, string> = { ...trace, accept };
-    if (req.body !== undefined) headers['content-type'] = 'application/json';
-    return this.transport(this.url(req.path, req.query), {
-      method: req.method,
-      headers,
-      body: req.body === undefined ? undefined : JSON.stringify(req.body),
-      signal,
-    });
+    const attributes = {
+      'http.request.method': req.method,
+      'server.address': this.options.name,
+      'url.path': req.path,
+    };
+    return inSpan(
+      `${req.method} ${this.options.name}`,
+      { kind: SpanKind.CLIENT, attributes },
+      async (span) => {
+        const trace = (this.options.traceHeaders ?? currentTraceHeaders)();
+        const headers: Record<string, string> = { ...trace, ...traceHeaders(), accept };
+        if (req.body !== undefined) headers['content-type'] = 'application/json';
+        const response = await this.transport(this.url(req.path, req.query), {
+          method: req.method,
+          headers,
+          body: req.body === undefined ? undefined : JSON.stringify(req.body),
+          signal,
+        });
+        span.setAttribute('http.response.status_code', response.status);
+        if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        return response;
+      },
+    );
   }
 
   private async pause(attempt: number, signal: AbortSignal): Promise<void> {

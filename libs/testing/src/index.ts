@@ -15,6 +15,8 @@ export type { PortalAccessGranted, PortalAccessRequest } from './stack/access';
 export { grantPortalAccess, SANDBOX_OTP } from './stack/access';
 export type { FirmWithAdmin } from './stack/firm';
 export { apiKeyWorks, createFirmWithAdmin } from './stack/firm';
+export type { CollectedSpan, OtlpCollector } from './stack/otlp-collector';
+export { startOtlpCollector } from './stack/otlp-collector';
 export { freePort } from './stack/processes';
 export type { ServiceName, StackAccess } from './stack/services';
 export { SERVICE_NAMES } from './stack/services';

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Portal } from '@practice-sync/contracts';
 import { enqueueEvents } from '@practice-sync/messaging';
+import { handOffSpan } from '@practice-sync/observability';
 import { returnedRows } from '@practice-sync/persistence';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
@@ -175,7 +176,12 @@ export class PendingJobsStep {
       manager,
       sent.map((c) => {
         const run = runs.get(c.run_id) as SyncRunEntity;
-        return jobRequestedEvent(
+        // A `dispatch job` span in the trace of the request that created the run; the job message carries it.
+        const traceHeaders = handOffSpan('dispatch job', run.traceParent, {
+          'job.id': c.id,
+          'run.id': run.id,
+        });
+        const event = jobRequestedEvent(
           {
             id: c.id,
             clientId: c.client_id,
@@ -188,6 +194,7 @@ export class PendingJobsStep {
           run,
           attemptOf.get(c.id),
         );
+        return { ...event, traceHeaders };
       }),
     );
     for (const run of runs.values()) {

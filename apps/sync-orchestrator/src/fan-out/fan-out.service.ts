@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { portalOf } from '@practice-sync/contracts';
 import { enqueueEvents } from '@practice-sync/messaging';
+import { contextFromTraceparent, inSpan } from '@practice-sync/observability';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
@@ -95,7 +96,9 @@ export class FanOutService {
         await this.start(runId);
         continue;
       }
-      const result = await this.applyNextPage(run);
+      // In the trace of the request that created the run, like the dispatch of its jobs.
+      const trace = { parent: contextFromTraceparent(run.traceParent), attributes: { 'run.id': run.id } };
+      const result = await inSpan('fan out page', trace, () => this.applyNextPage(run));
       if (result.state !== 'more') return;
     }
   }

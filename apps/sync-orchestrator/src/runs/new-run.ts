@@ -1,5 +1,6 @@
 import type { Category } from '@practice-sync/contracts';
 import { enqueueEvents } from '@practice-sync/messaging';
+import { currentTraceparent } from '@practice-sync/observability';
 import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -32,6 +33,7 @@ export async function insertRun(manager: EntityManager, input: NewRun, now: Date
     period: input.period,
     scheduleId: input.scheduleId ?? null,
     retryOf: input.retryOf ?? null,
+    traceParent: currentTraceparent(),
     cancelledAt: null,
     progressEmittedAt: null,
     progressDirty: false,

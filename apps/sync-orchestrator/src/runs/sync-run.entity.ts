@@ -38,6 +38,10 @@ export class SyncRunEntity {
   @Column('uuid', { name: 'retry_of', nullable: true })
   retryOf!: string | null;
 
+  /** The `traceparent` of the request that created the run: its jobs' dispatch continues that trace. */
+  @Column('text', { name: 'trace_parent', nullable: true })
+  traceParent!: string | null;
+
   @ManyToOne(() => SyncRunEntity, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'retry_of', foreignKeyConstraintName: 'sync_runs_retry_of_fkey' })
   retryOfRun?: SyncRunEntity;

@@ -2,6 +2,7 @@ import type { Category, RecordChange } from '@practice-sync/contracts';
 import { ClientRecordsChangedEvent, createEnvelope, SyncJobCompletedEvent } from '@practice-sync/contracts';
 import type { OutgoingEvent } from '@practice-sync/messaging';
 import { enqueueEvents } from '@practice-sync/messaging';
+import { contextFromTraceparent, inSpan } from '@practice-sync/observability';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 
@@ -76,7 +77,18 @@ export class JobRunner {
     return [...this.fetchers.keys(), ...(this.options.handler?.categories ?? [])];
   }
 
-  async run(claimed: ClaimedJob, shutdown: AbortSignal): Promise<void> {
+  /**
+   * Runs the job in a `run job` span, child of the consumer span that recorded it, so its portal calls and
+   * the result and records it enqueues are in the job's trace.
+   */
+  run(claimed: ClaimedJob, shutdown: AbortSignal): Promise<void> {
+    const { job } = claimed;
+    const attributes = { 'job.id': job.jobId, 'job.attempt': job.attempt, 'job.category': job.category };
+    const parent = contextFromTraceparent(claimed.traceParent);
+    return inSpan('run job', { attributes, parent }, () => this.runClaimed(claimed, shutdown));
+  }
+
+  private async runClaimed(claimed: ClaimedJob, shutdown: AbortSignal): Promise<void> {
     const { job } = claimed;
     const { handler } = this.options;
     if (handler?.categories.includes(job.category)) return this.runHandled(handler, claimed, shutdown);

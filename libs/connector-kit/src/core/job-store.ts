@@ -1,4 +1,5 @@
 import type { Category, FailureCode, JobPart, RecordCounts, Subject } from '@practice-sync/contracts';
+import { currentTraceparent } from '@practice-sync/observability';
 import { returnedRows } from '@practice-sync/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -14,6 +15,8 @@ export interface ClaimedJob {
   startedAt: Date;
   /** The job request as received, for jobs a `JobHandler` runs (null for portal jobs). */
   payload: unknown;
+  /** The `traceparent` of the consumer span that recorded the job: its run continues that trace. */
+  traceParent: string | null;
 }
 
 export interface JobCompletion {
@@ -39,6 +42,7 @@ interface JobRow {
   subject_value: string;
   period: string | null;
   payload: unknown;
+  trace_parent: string | null;
   claim_count: number;
   started_at: Date;
 }
@@ -58,7 +62,10 @@ export interface RecordedJob {
   period: string | null;
 }
 
-/** Records a job from the job topic in the consumer's transaction. False when it was already recorded. */
+/**
+ * Records a job from the job topic in the consumer's transaction, with the consumer span's `traceparent`. False
+ * when it was already recorded.
+ */
 export async function recordJob(
   manager: EntityManager,
   job: RecordedJob,
@@ -68,8 +75,8 @@ export async function recordJob(
   const rows: unknown[] = await manager.query(
     `INSERT INTO connector_jobs
        (job_id, attempt, run_id, client_id, firm_id, request_event_id, category, subject_kind, subject_value, period,
-        payload)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
+        payload, trace_parent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)
      ON CONFLICT (job_id, attempt) DO NOTHING
      RETURNING id`,
     [
@@ -84,6 +91,7 @@ export async function recordJob(
       job.subject.value,
       job.period,
       payload === null ? null : JSON.stringify(payload),
+      currentTraceparent(),
     ],
   );
   return rows.length > 0;
@@ -96,6 +104,7 @@ function toClaimed(row: JobRow): ClaimedJob {
     claimCount: row.claim_count,
     startedAt: row.started_at,
     payload: row.payload ?? null,
+    traceParent: row.trace_parent ?? null,
     job: {
       jobId: row.job_id,
       attempt: row.attempt,

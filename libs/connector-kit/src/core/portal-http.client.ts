@@ -1,3 +1,5 @@
+import { bindToCurrentContext, inSpan, SpanKind, SpanStatusCode } from '@practice-sync/observability';
+
 import type { RetryOptions } from './connector-config';
 import type { JobCategory } from './connector-family';
 import type { ConnectorMetrics } from './connector-metrics';
@@ -133,7 +135,8 @@ export class PortalHttpClient {
 
   private async once<T>(request: PortalRequest, decode: (body: unknown) => T): Promise<T> {
     const limiter = this.options.limiter;
-    const guarded = () => {
+    // Bound to the caller's context: the limiter may start the call from another job's continuation.
+    const guarded = bindToCurrentContext(() => {
       const paused = limiter?.pausedForMs() ?? 0;
       if (paused > 0) {
         const seconds = Math.ceil(paused / 1000);
@@ -145,8 +148,8 @@ export class PortalHttpClient {
           ),
         );
       }
-      return this.options.breaker.run(() => this.call(request, decode));
-    };
+      return this.options.breaker.run(() => this.traced(request, decode));
+    });
     try {
       const key = { firm: request.firm ?? currentJobFirm() ?? '', account: request.account ?? 'default' };
       return await (limiter ? limiter.schedule(key, guarded) : guarded());
@@ -158,7 +161,28 @@ export class PortalHttpClient {
     }
   }
 
-  private async call<T>(request: PortalRequest, decode: (body: unknown) => T): Promise<T> {
+  /** One portal call in a client span (method, category, host, status; never the query or the body). */
+  private traced<T>(request: PortalRequest, decode: (body: unknown) => T): Promise<T> {
+    const method = request.method ?? 'GET';
+    const attributes = {
+      'http.request.method': method,
+      'server.address': new URL(this.baseUrl).host,
+      'portal.category': request.category,
+      'portal.what': request.what,
+    };
+    return inSpan(`portal ${method} ${request.category}`, { kind: SpanKind.CLIENT, attributes }, (span) =>
+      this.call(request, decode, (status) => {
+        span.setAttribute('http.response.status_code', status);
+        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      }),
+    );
+  }
+
+  private async call<T>(
+    request: PortalRequest,
+    decode: (body: unknown) => T,
+    answered: (status: number) => void = () => undefined,
+  ): Promise<T> {
     const { requestTimeoutMs, metrics } = this.options;
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -181,6 +205,7 @@ export class PortalHttpClient {
         signal: AbortSignal.any([request.signal, AbortSignal.timeout(requestTimeoutMs)]),
       });
       status = String(response.status);
+      answered(response.status);
       const text = response.text;
       if (response.status < 200 || response.status >= 300) {
         const specific = request.onHttpError?.(response.status, safeJson(text));

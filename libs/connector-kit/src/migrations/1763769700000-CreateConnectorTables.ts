@@ -64,9 +64,11 @@ export class CreateConnectorTables1763769700000 implements MigrationInterface {
 
 import { CreatePortalAccess1763900000000 } from './1763900000000-CreatePortalAccess';
 import { AddConnectorJobPayload1765000000000 } from './1765000000000-AddConnectorJobPayload';
+import { AddConnectorJobTraceParent1765100000000 } from './1765100000000-AddConnectorJobTraceParent';
 
 export const ConnectorKitMigrations = [
   CreateConnectorTables1763769700000,
   CreatePortalAccess1763900000000,
   AddConnectorJobPayload1765000000000,
+  AddConnectorJobTraceParent1765100000000,
 ];

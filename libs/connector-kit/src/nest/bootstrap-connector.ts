@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { describeConfig } from '@practice-sync/config';
+import { startTracing } from '@practice-sync/observability';
 import { Logger } from 'nestjs-pino';
 
 import type { ConnectorEnv } from '../core/connector-config';
@@ -8,7 +9,7 @@ import { CONNECTOR_SECRET_KEYS } from '../core/connector-config';
 import type { ConnectorDefinition } from '../core/connector-definition';
 
 /**
- * The body of a connector's `src/main.ts`: loads the config, starts the app on `PORT` with the pino logger
+ * The body of a connector's `src/main.ts`: starts tracing (`startTracing`), loads the config, starts the app on `PORT` with the pino logger
  * and shutdown hooks, logs the config with its secrets masked; exits 1 naming the cause if anything fails.
  */
 export async function bootstrapConnector<C extends ConnectorEnv>(
@@ -16,6 +17,7 @@ export async function bootstrapConnector<C extends ConnectorEnv>(
   appModule: (config: C) => DynamicModule,
 ): Promise<void> {
   try {
+    startTracing(connector.service);
     const config = connector.loadConfig();
     const app = await NestFactory.create(appModule(config), { bufferLogs: true });
     const logger = app.get(Logger);

@@ -1,5 +1,6 @@
 import type { Envelope } from '@practice-sync/contracts';
 import { EnvelopeSchema } from '@practice-sync/contracts';
+import { traceHeaders } from '@practice-sync/observability';
 
 import type { AnyContract, OutgoingEvent } from './types';
 
@@ -11,7 +12,10 @@ export interface EncodedMessage {
   headers: Record<string, string>;
 }
 
-/** Resolves the topic of an outgoing event and serialises it; rejects a topic the contract does not allow. */
+/**
+ * Resolves the topic of an outgoing event and serialises it; rejects a topic the contract does not allow. The
+ * message carries the trace context it was produced in (`traceparent`), so its consumer continues the trace.
+ */
 export function encodeEvent(event: OutgoingEvent): EncodedMessage {
   const { contract, envelope } = event;
   const topic = event.topic ?? (contract.topics.length === 1 ? contract.topics[0] : undefined);
@@ -31,6 +35,7 @@ export function encodeEvent(event: OutgoingEvent): EncodedMessage {
     key: contract.key(envelope.data),
     value: JSON.stringify(envelope),
     headers: {
+      ...(event.traceHeaders ?? traceHeaders()),
       'event-id': envelope.id,
       'event-type': envelope.type,
       'event-version': String(envelope.version),

@@ -1,6 +1,7 @@
 import type { DlqHeaderName, DlqReason, Envelope } from '@practice-sync/contracts';
 import { dlqTopicOf } from '@practice-sync/contracts';
-import type { EachBatchPayload, EachMessagePayload, KafkaMessage, Producer } from 'kafkajs';
+import { contextFromHeaders, inSpan, SpanKind, tracingEnabled } from '@practice-sync/observability';
+import type { EachBatchPayload, EachMessagePayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import type { Counter, Histogram } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -199,7 +200,7 @@ export class InboxConsumer {
           const fresh = await this.insertInbox(manager, envelope);
           if (fresh) {
             try {
-              await this.runHandler(manager, envelope, where, 1, mine);
+              await this.runHandler(manager, envelope, where, 1, mine, messages[index].headers);
             } catch (e) {
               // Only a throwing handler is blamed (and counts a try); an inbox insert or commit failure is not.
               failedAt = k;
@@ -268,7 +269,7 @@ export class InboxConsumer {
       const afterCommit: (() => void)[] = [];
       try {
         const applied = await this.deps.dataSource.transaction((manager) =>
-          this.applyInTransaction(manager, envelope, where, attempt, afterCommit),
+          this.applyInTransaction(manager, envelope, where, attempt, afterCommit, message.headers),
         );
         this.deps.consumed?.inc({ topic, group: this.groupId, result: applied ? 'handled' : 'duplicate' });
         this.deps.batchSizes?.observe({ group: this.groupId }, 1);
@@ -288,10 +289,11 @@ export class InboxConsumer {
     where: Where,
     attempt: number,
     afterCommit: (() => void)[],
+    headers?: IHeaders,
   ): Promise<boolean> {
     followTransactionStatus(manager);
     if (!(await this.insertInbox(manager, envelope))) return false;
-    await this.runHandler(manager, envelope, where, attempt, afterCommit);
+    await this.runHandler(manager, envelope, where, attempt, afterCommit, headers);
     // As in a group: a caught database error would make the commit a silent rollback of this message.
     await assertTransactionUsable(manager);
     return true;
@@ -303,19 +305,39 @@ export class InboxConsumer {
     return inserted.length > 0;
   }
 
+  /**
+   * The handler, in a consumer span continuing the message's `traceparent` (tracing on), so what it logs and
+   * enqueues carries the message's trace on.
+   */
   private runHandler(
     manager: EntityManager,
     envelope: Envelope<unknown>,
     where: Where,
     attempt: number,
     afterCommit: (() => void)[],
+    headers?: IHeaders,
   ): Promise<void> {
-    return this.spec.handle(envelope, {
-      manager,
-      ...where,
+    const handle = () =>
+      this.spec.handle(envelope, {
+        manager,
+        ...where,
+        attempt,
+        afterCommit: (fn) => void afterCommit.push(fn),
+      });
+    if (!tracingEnabled()) return handle();
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': where.topic,
+      'messaging.destination.partition.id': String(where.partition),
+      'messaging.kafka.offset': Number(where.offset),
+      'messaging.consumer.group.name': this.spec.groupId,
+      'messaging.message.id': envelope.id,
+      'event.type': envelope.type,
       attempt,
-      afterCommit: (fn) => void afterCommit.push(fn),
-    });
+    };
+    const parent = contextFromHeaders(headers);
+    return inSpan(`process ${where.topic}`, { kind: SpanKind.CONSUMER, attributes, parent }, handle);
   }
 
   private logHandlerFailure(where: Where, envelope: Envelope<unknown>, attempt: number, e: unknown): void {

@@ -25,6 +25,11 @@ export interface OutgoingEvent<T = unknown> {
   envelope: Envelope<T>;
   /** Needed only when a contract may travel on several topics (e.g. the per-portal job topics). */
   topic?: string;
+  /**
+   * The trace context headers (`traceparent`) the message carries on; default those of the current span. A
+   * poller sets them for work an earlier request asked for (`handOffSpan`).
+   */
+  traceHeaders?: Record<string, string>;
 }
 
 /** Publishes straight to Kafka (acks=all, idempotent producer). Prefer the outbox for state changes. */

@@ -1,6 +1,8 @@
 import type { Logger, LoggerOptions } from 'pino';
 import pino from 'pino';
 
+import { traceLogFields } from './trace-spans';
+
 /** Field names whose values are never written to logs. */
 export const REDACTED_PATHS = [
   'password',
@@ -27,6 +29,8 @@ export function loggerOptions(service: string, level: string): LoggerOptions {
     base: { service },
     redact: { paths: REDACTED_PATHS, censor: '***' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // `trace_id`/`span_id` of the active span on every line (nothing while tracing is off).
+    mixin: traceLogFields,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { DynamicModule, MiddlewareConsumer, NestModule } from '@nestjs/common';
+import type { DynamicModule, MiddlewareConsumer, NestModule, OnApplicationShutdown } from '@nestjs/common';
 import { Controller, Get, Header, HttpStatus, Inject, Module, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { LoggerModule } from 'nestjs-pino';
@@ -6,8 +6,10 @@ import type { Registry } from 'prom-client';
 
 import { HealthRegistry } from '../core/health';
 import { httpServerMetrics } from '../core/http-metrics';
+import { httpServerTracing } from '../core/http-tracing';
 import { loggerOptions } from '../core/logger';
 import { createMetricsRegistry } from '../core/metrics';
+import { stopTracing } from '../core/tracing';
 
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 
@@ -43,15 +45,20 @@ class ObservabilityController {
 }
 
 /**
- * Metrics registry (with a `service` label), HTTP answer metrics for every route, `/metrics`, `/health/live`, `/health/ready` and pino JSON logs.
+ * Metrics registry (with a `service` label), a server span (tracing on) and HTTP answer metrics for every route, `/metrics`, `/health/live`, `/health/ready` and pino JSON logs.
  * Modules that own a dependency register a readiness check on the injected HealthRegistry.
  */
 @Module({})
-export class ObservabilityModule implements NestModule {
+export class ObservabilityModule implements NestModule, OnApplicationShutdown {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(httpServerMetrics(this.registry)).forRoutes('*');
+    consumer.apply(httpServerTracing(), httpServerMetrics(this.registry)).forRoutes('*');
+  }
+
+  /** Exports the spans still batched (startTracing) before the process exits. */
+  async onApplicationShutdown(): Promise<void> {
+    await stopTracing();
   }
 
   static forRoot(options: ObservabilityOptions): DynamicModule {

@@ -10,6 +10,7 @@ import { NoDataAndPartialOutcomes1795560000000 } from './migrations/179556000000
 import { RateLimitDeferrals1795563000000 } from './migrations/1795563000000-RateLimitDeferrals';
 import { ScheduleTimeZone1795566000000 } from './migrations/1795566000000-ScheduleTimeZone';
 import { JobClientNamesAndTaxpayers1795570019000 } from './migrations/1795570019000-JobClientNamesAndTaxpayers';
+import { BranchSyncRuns1795600000000 } from './migrations/1795600000000-BranchSyncRuns';
 import { SyncJobEntity } from './runs/sync-job.entity';
 import { SyncRunEntity } from './runs/sync-run.entity';
 import { SyncScheduleEntity } from './schedules/sync-schedule.entity';
@@ -30,6 +31,7 @@ export function orchestratorDatabaseOptions(config: OrchestratorConfig): Service
       RateLimitDeferrals1795563000000,
       ScheduleTimeZone1795566000000,
       JobClientNamesAndTaxpayers1795570019000,
+      BranchSyncRuns1795600000000,
     ],
     applicationName: SERVICE_NAME,
   };

@@ -107,6 +107,7 @@ describe('sync-orchestrator: runs over branch links', () => {
       JOB_RETRY_MAX_MS: '400',
       JOB_RESULT_DEADLINE_MS: '20000',
       PROGRESS_INTERVAL_MS: '200',
+      BOOKS_LINK_MAX_AGE_MS: '400',
       SSE_POLL_MS: '100',
     });
     await runServiceMigrations(orchestratorDatabaseOptions(config));
@@ -330,6 +331,35 @@ describe('sync-orchestrator: runs over branch links', () => {
       a.id,
       a.id,
     ]);
+  });
+
+  it('honours a rule rejected after fan-out: a job still waiting for a slot is skipped, never sent', async () => {
+    const firmId = uuidv7();
+    const links = Array.from({ length: 4 }, () => makeLink());
+    clientMaster.links.set(firmId, links);
+    books.delayMs = 1200;
+    const run = await startRun(firmId, { all: true }, ['books.masters']);
+    // Two are out (the firm's cap); the last link (jobs go in link id order) waits at least one round.
+    await waitFor(
+      async () => (books.received.filter((r) => r.job.runId === run.id).length >= 1 ? true : undefined),
+      { timeoutMs: 20_000, description: 'the first books job to be dispatched' },
+    );
+    const last = links.slice().sort((a, b) => a.id.localeCompare(b.id))[3];
+    last.rules[0].status = 'rejected';
+    last.rules[0].reason = 'the HO stopped sharing masters';
+    // And a rule changed meanwhile is sent as it is now: the third link’s masters rule gains a type filter.
+    const third = links.slice().sort((a, b) => a.id.localeCompare(b.id))[2];
+    third.rules[0].types = ['Ledger'];
+    const done = await finished(firmId, run.id);
+    expect(done.totals).toMatchObject({ jobs: 4, succeeded: 3, skipped: 1 });
+    const sent = books.received.filter((r) => r.job.runId === run.id);
+    expect(sent.map((r) => r.job.linkId)).not.toContain(last.id);
+    expect(sent.find((r) => r.job.linkId === third.id)?.job.rules[0].types).toEqual(['Ledger']);
+    const skipped = (await jobsOf(firmId, run.id)).find((j) => j.linkId === last.id) as Job;
+    expect(skipped).toMatchObject({ outcome: 'skipped', attempts: 0 });
+    expect(skipped.errorMessage).toContain(
+      `rule ${last.rules[0].id} rejected: the HO stopped sharing masters`,
+    );
   });
 
   it('cancels a books run: jobs not yet sent are cancelled and never sent', async () => {

@@ -39,6 +39,8 @@ export const CANDIDATES_SQL = `SELECT c.*, p.portal FROM sync_runs r
         WHERE j.run_id = r.id AND j.status = 'pending' AND j.waiting_for_job_id IS NULL
           AND split_part(j.category, '.', 1) = p.portal
           AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= now())
+          -- A books job goes only with a fresh read of its link (the link refresh worker re-reads stale ones).
+          AND (j.link_id IS NULL OR j.link_checked_at >= now() - $7 * interval '1 millisecond')
         ORDER BY j.id LIMIT least(p.max_jobs, coalesce(f.free, $6))) c
     WHERE r.status = 'running' AND r.pending > 0 AND coalesce(f.free, $6) > 0`;
 
@@ -112,6 +114,7 @@ export class PendingJobsStep {
         limits.firmPortals,
         limits.firmFree,
         limits.idleFirmLimit,
+        this.config.BOOKS_LINK_MAX_AGE_MS,
       ]);
       if (candidates.length === 0) return false;
       // Lock the runs first (in id order, like every other writer of several runs) so a concurrent cancel

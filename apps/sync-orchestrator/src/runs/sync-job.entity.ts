@@ -52,6 +52,10 @@ export class SyncJobEntity {
   @Column('jsonb', { nullable: true })
   books!: BooksJobSnapshot | null;
 
+  /** When `books` was read from client-master; dispatch sends only a fresh one (BOOKS_LINK_MAX_AGE_MS). */
+  @Column('timestamptz', { name: 'link_checked_at', nullable: true })
+  linkCheckedAt!: Date | null;
+
   /** The client's name when the run was fanned out: the log stays readable after a rename or deletion. */
   @Column('text', { name: 'client_name', nullable: true })
   clientName!: string | null;

@@ -28,7 +28,15 @@ export class AppModule implements NestModule {
         PersistenceModule.forRoot(orchestratorDatabaseOptions(config)),
         MessagingModule.forRoot({
           config: messagingConfig(SERVICE_NAME, config),
-          topics: [Topics.JobsGst, Topics.JobsItr, Topics.JobsEsign, Topics.Results, Topics.Runs],
+          topics: [
+            Topics.JobsGst,
+            Topics.JobsItr,
+            Topics.JobsEsign,
+            Topics.JobsBooks,
+            Topics.Results,
+            Topics.BooksResults,
+            Topics.Runs,
+          ],
           logLevel: config.LOG_LEVEL,
         }),
         SyncRunsModule,

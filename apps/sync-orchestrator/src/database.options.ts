@@ -10,7 +10,8 @@ import { NoDataAndPartialOutcomes1795560000000 } from './migrations/179556000000
 import { RateLimitDeferrals1795563000000 } from './migrations/1795563000000-RateLimitDeferrals';
 import { ScheduleTimeZone1795566000000 } from './migrations/1795566000000-ScheduleTimeZone';
 import { JobClientNamesAndTaxpayers1795570019000 } from './migrations/1795570019000-JobClientNamesAndTaxpayers';
-import { RunTraceParent1795600000000 } from './migrations/1795600000000-RunTraceParent';
+import { BranchSyncRuns1795600000000 } from './migrations/1795600000000-BranchSyncRuns';
+import { RunTraceParent1795610000000 } from './migrations/1795610000000-RunTraceParent';
 import { SyncJobEntity } from './runs/sync-job.entity';
 import { SyncRunEntity } from './runs/sync-run.entity';
 import { SyncScheduleEntity } from './schedules/sync-schedule.entity';
@@ -31,7 +32,8 @@ export function orchestratorDatabaseOptions(config: OrchestratorConfig): Service
       RateLimitDeferrals1795563000000,
       ScheduleTimeZone1795566000000,
       JobClientNamesAndTaxpayers1795570019000,
-      RunTraceParent1795600000000,
+      BranchSyncRuns1795600000000,
+      RunTraceParent1795610000000,
     ],
     applicationName: SERVICE_NAME,
   };

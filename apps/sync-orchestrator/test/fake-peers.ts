@@ -1,9 +1,22 @@
 import type { Server } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { Envelope, FailureCode, SyncJobCompleted, SyncJobRequested } from '@practice-sync/contracts';
+import type {
+  BooksCounts,
+  BooksJobCompleted,
+  BooksJobRequested,
+  BooksRule,
+  Envelope,
+  FailureCode,
+  RuleStatus,
+  SyncJobCompleted,
+  SyncJobRequested,
+} from '@practice-sync/contracts';
 import {
+  BooksJobCompletedEvent,
+  BooksJobRequestedEvent,
   createEnvelope,
   SyncJobCompletedEvent,
   SyncJobRequestedEvent,
@@ -21,17 +34,31 @@ export interface FakeClient {
   tags: string[];
 }
 
-/** client-master's `POST …/clients/select` over real HTTP, from memory (tests only). */
+/** A branch link as client-master's `…/branch-links/select` answers it (active rules apart from the rest). */
+export interface FakeLink {
+  id: string;
+  clientCompany: { id: string; booksUrl: string };
+  serverCompany: { id: string; booksUrl: string };
+  rules: (BooksRule & { status: RuleStatus; reason: string | null })[];
+}
+
+/** client-master's `POST …/clients/select` and `…/branch-links/select` over real HTTP, from memory (tests only). */
 export class FakeClientMaster {
   readonly clients = new Map<string, FakeClient[]>();
+  readonly links = new Map<string, FakeLink[]>();
   private server: Server | null = null;
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       const m = /^\/internal\/v1\/firms\/([^/]+)\/clients\/select(\/unmatched)?$/.exec(req.url ?? '');
+      const l = /^\/internal\/v1\/firms\/([^/]+)\/branch-links\/select(\/unmatched)?$/.exec(req.url ?? '');
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
+        if (l && req.method === 'POST') {
+          this.answerLinks(l[1], Boolean(l[2]), raw, res);
+          return;
+        }
         if (!m || req.method !== 'POST') {
           res.writeHead(404).end();
           return;
@@ -69,6 +96,106 @@ export class FakeClientMaster {
 
   async stop(): Promise<void> {
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  private answerLinks(firmId: string, unmatchedOnly: boolean, raw: string, res: ServerResponse): void {
+    const body = JSON.parse(raw) as {
+      selection: { all?: true; ids?: string[] };
+      limit: number;
+      cursor: string | null;
+    };
+    const all = (this.links.get(firmId) ?? []).slice().sort((a, b) => a.id.localeCompare(b.id));
+    const s = body.selection;
+    const json = (v: unknown) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(v));
+    if (unmatchedOnly) {
+      json({ unmatched: (s.ids ?? []).filter((id) => !all.some((x) => x.id === id)) });
+      return;
+    }
+    const chosen = all.filter((x) => s.all === true || (s.ids?.includes(x.id) ?? false));
+    const after = body.cursor ? chosen.filter((x) => x.id > (body.cursor as string)) : chosen;
+    const items = after.slice(0, body.limit).map((x) => ({
+      id: x.id,
+      clientCompany: x.clientCompany,
+      serverCompany: x.serverCompany,
+      rules: x.rules
+        .filter((r) => r.status === 'active')
+        .map((r) => ({
+          id: r.id,
+          class: r.class,
+          types: r.types,
+          direction: r.direction,
+          fromDate: r.fromDate,
+        })),
+      inactiveRules: x.rules
+        .filter((r) => r.status !== 'active')
+        .map((r) => ({ id: r.id, class: r.class, status: r.status, reason: r.reason })),
+    }));
+    json({ items, nextCursor: after.length > body.limit ? items[items.length - 1].id : null });
+  }
+}
+
+export type FakeBooksAnswer =
+  | { outcome: 'succeeded' | 'no_change' | 'partial'; counts?: Partial<BooksCounts>; failed?: number }
+  | { outcome: 'failed'; errorCode: FailureCode; retryable: boolean }
+  | { outcome: 'lost' };
+
+/** Stands in for connector-books: consumes `sync.jobs.books.v1`, answers each job on `sync.results.books.v1`. */
+export class FakeBooksConnector {
+  readonly received: { job: BooksJobRequested; firmId: string }[] = [];
+  answer: (job: BooksJobRequested) => FakeBooksAnswer = () => ({ outcome: 'succeeded' });
+  delayMs = 20;
+
+  constructor(private readonly messaging: KafkaMessaging) {}
+
+  async start(groupId: string): Promise<void> {
+    await this.messaging.consume({
+      groupId,
+      topics: [Topics.JobsBooks],
+      contracts: [BooksJobRequestedEvent],
+      concurrency: 3,
+      handle: async (e) => {
+        const envelope = e as Envelope<BooksJobRequested>;
+        this.received.push({ job: envelope.data, firmId: envelope.firmId });
+        void this.work(envelope.data, envelope.firmId);
+      },
+    });
+  }
+
+  private async work(job: BooksJobRequested, firmId: string): Promise<void> {
+    const startedAt = new Date();
+    await new Promise((res) => setTimeout(res, this.delayMs));
+    const a = this.answer(job);
+    if (a.outcome === 'lost') return;
+    const failed = a.outcome === 'failed' ? 0 : (a.failed ?? 0);
+    const data: BooksJobCompleted = {
+      jobId: job.jobId,
+      runId: job.runId,
+      linkId: job.linkId,
+      category: job.category,
+      attempt: job.attempt,
+      outcome: a.outcome,
+      errorCode: a.outcome === 'failed' ? a.errorCode : null,
+      errorMessage: a.outcome === 'failed' ? `fake ${a.errorCode}` : null,
+      retryable: a.outcome === 'failed' ? a.retryable : false,
+      counts: {
+        created: 0,
+        altered: 0,
+        deleted: 0,
+        unchanged: 0,
+        errors: failed,
+        ...(a.outcome === 'failed' ? {} : a.counts),
+      },
+      failedObjects: Array.from({ length: failed }, (_, i) => ({
+        guid: `guid-${i}`,
+        type: 'VOUCHER',
+        errorCode: 'missing_master' as const,
+      })),
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+    };
+    const envelope = createEnvelope(BooksJobCompletedEvent, data, { firmId, correlationId: job.runId });
+    await this.messaging.publisher.publish([{ contract: BooksJobCompletedEvent, envelope }]);
   }
 }
 

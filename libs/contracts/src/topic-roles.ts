@@ -49,9 +49,8 @@ export const TOPIC_ROLES: Readonly<Record<TopicName, TopicRoles>> = {
     consumers: [{ service: 'connector-esign', group: 'connector-esign.jobs' }],
   },
   [Topics.JobsBooks]: {
-    producers: [],
+    producers: ['sync-orchestrator'],
     consumers: [{ service: 'connector-books', group: 'connector-books.jobs' }],
-    note: 'No service sends it yet: runs over branch links in the sync-orchestrator are being built (issue 21).',
   },
   [Topics.Results]: {
     producers: [...CONNECTORS],
@@ -78,8 +77,7 @@ export const TOPIC_ROLES: Readonly<Record<TopicName, TopicRoles>> = {
   },
   [Topics.BooksResults]: {
     producers: ['connector-books'],
-    consumers: [],
-    note: 'Nothing reads it yet: the sync-orchestrator will, once runs over branch links land (issue 21).',
+    consumers: [{ service: 'sync-orchestrator', group: 'sync-orchestrator.results' }],
   },
   [Topics.BooksChanges]: {
     producers: ['connector-books'],

@@ -4,6 +4,7 @@ export * from './credentials/credential-request.dto';
 export * from './field-check';
 export * from './sync-runs/client-selection';
 export * from './sync-runs/create-sync-run-request.dto';
+export * from './sync-runs/link-selection';
 export * from './transforms';
 export * from './validation.pipe';
 export * from './validation-errors';

@@ -276,6 +276,10 @@ describe('client-master companies and branch links', () => {
               fromDate: null,
             },
           ],
+          // What moves nothing, so a run can say why a class was skipped.
+          inactiveRules: [
+            { id: patched.body.rules[1].id, class: 'transactions', status: 'proposed', reason: null },
+          ],
         },
       ],
       nextCursor: null,

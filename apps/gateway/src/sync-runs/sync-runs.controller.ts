@@ -54,8 +54,10 @@ export class SyncRunsController {
   @ApiOperation({
     summary: 'Start a sync',
     description:
-      'Selected clients × categories (× period). Answers at once with the queued run; follow it with ' +
-      '`GET /v1/sync-runs/{id}`, its `/events` stream or its `/summary`.',
+      'Selected clients × categories (× period), or, for branch sync, selected `links` × `books.*` ' +
+      'categories (no period). Answers at once with the queued run; follow it with ' +
+      "`GET /v1/sync-runs/{id}`, its `/events` stream or its `/summary`. Link ids that are not the firm's " +
+      '(or `links: { all: true }` in a firm without links) are a 422 naming each.',
   })
   @ApiAcceptedResponse({ type: SyncRunResponseDto })
   @ApiProblemResponses(400, 401, 403, 413, 415, 422, 429, 503, 504)
@@ -87,7 +89,9 @@ export class SyncRunsController {
   }
 
   @Get(':id/jobs')
-  @ApiOperation({ summary: "A run's jobs (the per-client log), filterable by outcome and client" })
+  @ApiOperation({
+    summary: "A run's jobs (the per-client or per-link log), filterable by outcome, client and link",
+  })
   @ApiOkResponse({ type: SyncJobListResponseDto })
   @ApiProblemResponses(400, 401, 404, 429, 503, 504)
   jobs(
@@ -95,18 +99,20 @@ export class SyncRunsController {
     @Param('id', UuidParamPipe) id: string,
     @Query() query: ListSyncJobsQueryDto,
   ): Promise<SyncJobListResponseDto> {
-    const { outcome, clientId, limit, cursor } = query;
+    const { outcome, clientId, linkId, limit, cursor } = query;
     return this.orchestrator.request({
       method: 'GET',
       path: `${base(firmId)}/${id}/jobs`,
-      query: { outcome, clientId, limit, cursor },
+      query: { outcome, clientId, linkId, limit, cursor },
     });
   }
 
   @Get(':id/summary')
   @ApiOperation({
-    summary: "A run's log grouped by client",
-    description: 'Per client: counts by outcome and its jobs, like a sync log grouped by client.',
+    summary: "A run's log grouped by client (or by link)",
+    description:
+      'Per client: counts by outcome and its jobs, like a sync log grouped by client. For a run over branch ' +
+      'links, per link: counts by outcome, the objects moved and its jobs (one per class).',
   })
   @ApiOkResponse({ type: SyncRunSummaryResponseDto })
   @ApiProblemResponses(400, 401, 404, 429, 503, 504)

@@ -30,6 +30,12 @@ export const OrchestratorEnvSchema = baseServiceEnv(3002).extend({
   JOB_RATE_LIMIT_MAX_WAIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
   /** A dispatched job without a result after this is lost: it expires and is re-dispatched. */
   JOB_RESULT_DEADLINE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
+  /**
+   * Branch sync: a books job is dispatched only with its link's books servers and rules read from client-master
+   * within this long; an older read (a job queued behind the caps or in back-off) is re-read first, so a rule
+   * the server side rejected meanwhile moves nothing (the job ends skipped saying so).
+   */
+  BOOKS_LINK_MAX_AGE_MS: z.coerce.number().int().min(100).max(86_400_000).default(30_000),
   /** At most one `progress` event per run per interval (results in between are coalesced). */
   PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
   /** How often an SSE stream looks at its run. */

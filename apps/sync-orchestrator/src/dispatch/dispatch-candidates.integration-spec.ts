@@ -87,7 +87,7 @@ describe('dispatch candidates', () => {
   });
 
   it("reads only the pending jobs it returns, however many of the run's other portals are pending", async () => {
-    const params = [['gst', 'itr', 'esign'], [8, 8, 8], [], [], [], 8];
+    const params = [['gst', 'itr', 'esign'], [8, 8, 8], [], [], [], 8, 30_000];
     const candidates: { category: string }[] = await ds.query(CANDIDATES_SQL, params);
     expect(candidates.filter((c) => c.category === 'gst.gstr1')).toHaveLength(8);
     expect(candidates.filter((c) => c.category === 'itr.filing_status')).toHaveLength(2);
@@ -103,12 +103,12 @@ describe('dispatch candidates', () => {
     await ds.transaction(async (manager) => {
       await manager.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
       await manager.query(
-        `PREPARE candidates(text[], int[], text[], text[], int[], int) AS ${CANDIDATES_SQL}`,
+        `PREPARE candidates(text[], int[], text[], text[], int[], int, int) AS ${CANDIDATES_SQL}`,
       );
       try {
         const plan = await planOf(
           manager,
-          `EXECUTE candidates('{gst,itr,esign}', '{8,8,8}', '{}', '{}', '{}', 8)`,
+          `EXECUTE candidates('{gst,itr,esign}', '{8,8,8}', '{}', '{}', '{}', 8, 30000)`,
         );
         expect(rowsRead(plan, 'sync_jobs')).toBeLessThanOrEqual(10);
         expect(plan['Actual Rows']).toBe(10);

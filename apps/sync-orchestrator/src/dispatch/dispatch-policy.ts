@@ -1,4 +1,4 @@
-import type { Portal } from '@practice-sync/contracts';
+import type { JobPortal as Portal } from '../runs/job-kind';
 
 /** Dispatch candidates of one run for one portal family, oldest first. */
 export interface CandidateGroup<J> {
@@ -144,10 +144,11 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
  */
 export function sameDataKey(j: {
   firmId: string;
-  clientId: string;
+  /** Null for a link's job, whose link id is its subject value. */
+  clientId: string | null;
   category: string;
   subjectValue: string;
   period: string | null;
 }): string {
-  return `${j.firmId}|${j.clientId}|${j.category}|${j.subjectValue}|${j.period ?? ''}`;
+  return `${j.firmId}|${j.clientId ?? ''}|${j.category}|${j.subjectValue}|${j.period ?? ''}`;
 }

@@ -1,10 +1,10 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Portal } from '@practice-sync/contracts';
 
 import { PollingLoop } from '../common/polling-loop';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
+import type { JobPortal as Portal } from '../runs/job-kind';
 import { DispatcherService } from './dispatcher.service';
 
 /**

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Portal } from '@practice-sync/contracts';
 
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import type { JobPortal as Portal } from '../runs/job-kind';
 import { LostJobsStep } from './lost-jobs.step';
 import { PendingJobsStep } from './pending-jobs.step';
 import { ProgressFlushStep } from './progress-flush.step';

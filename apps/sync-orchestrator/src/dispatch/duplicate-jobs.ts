@@ -18,7 +18,7 @@ export async function divertDuplicates(
     id: string;
     run_id: string;
     firm_id: string;
-    client_id: string;
+    client_id: string | null;
     category: string;
     subject_value: string;
     period: string | null;
@@ -28,7 +28,7 @@ export async function divertDuplicates(
            JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[])
                   AS k(firm_id, category, subject_value, period, client_id)
              ON a.firm_id = k.firm_id AND a.category = k.category AND a.subject_value = k.subject_value
-            AND a.period IS NOT DISTINCT FROM k.period AND a.client_id = k.client_id
+            AND a.period IS NOT DISTINCT FROM k.period AND a.client_id IS NOT DISTINCT FROM k.client_id
           WHERE a.status <> 'done' AND a.attempts > 0`,
     [
       candidates.map((c) => c.firm_id),
@@ -69,7 +69,7 @@ export async function divertDuplicates(
 
 function keyOf(j: {
   firm_id: string;
-  client_id: string;
+  client_id: string | null;
   category: string;
   subject_value: string;
   period: string | null;

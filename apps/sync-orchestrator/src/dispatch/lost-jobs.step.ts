@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { portalOf } from '@practice-sync/contracts';
 import { DataSource } from 'typeorm';
 
 import type { Clock } from '../common/clock';
@@ -8,6 +7,7 @@ import { CLOCK } from '../common/clock';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import { jobPortalOf } from '../runs/job-kind';
 import { lockRun, saveRunAndAnnounce } from '../runs/run-announcer';
 import { moveJob, totalsColumns, totalsOf } from '../runs/run-totals';
 import { SyncJobEntity } from '../runs/sync-job.entity';
@@ -64,7 +64,7 @@ export class LostJobsStep {
               updatedAt: now,
             });
             totals = moveJob(totals, 'running', 'pending');
-            this.metrics.jobRetried(portalOf(job.category), 'lost');
+            this.metrics.jobRetried(jobPortalOf(job.category), 'lost');
           } else {
             const outcome = run.status === 'running' ? 'failed' : 'cancelled';
             await manager.update(SyncJobEntity, job.id, {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Portal } from '@practice-sync/contracts';
+import { isBooksCategory } from '@practice-sync/contracts';
 import { enqueueEvents } from '@practice-sync/messaging';
 import { handOffSpan } from '@practice-sync/observability';
 import { returnedRows } from '@practice-sync/persistence';
@@ -12,7 +12,8 @@ import { CLOCK } from '../common/clock';
 import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
-import { jobRequestedEvent } from '../runs/job-events';
+import { booksJobRequestedEvent, jobRequestedEvent } from '../runs/job-events';
+import type { JobPortal } from '../runs/job-kind';
 import { lockRun, saveRunAndAnnounce } from '../runs/run-announcer';
 import { moveJob, totalsColumns, totalsOf } from '../runs/run-totals';
 import type { SyncRunEntity } from '../runs/sync-run.entity';
@@ -33,11 +34,14 @@ export const CANDIDATES_SQL = `SELECT c.*, p.portal FROM sync_runs r
      LEFT JOIN unnest($3::text[], $4::text[], $5::int[]) AS f(firm_id, portal, free)
             ON f.firm_id = r.firm_id AND f.portal = p.portal
      CROSS JOIN LATERAL (
-       SELECT j.id, j.run_id, j.firm_id, j.client_id, j.category, j.subject_kind, j.subject_value, j.period
+       SELECT j.id, j.run_id, j.firm_id, j.client_id, j.category, j.subject_kind, j.subject_value, j.period,
+              j.link_id, j.books
          FROM sync_jobs j
         WHERE j.run_id = r.id AND j.status = 'pending' AND j.waiting_for_job_id IS NULL
           AND split_part(j.category, '.', 1) = p.portal
           AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= now())
+          -- A books job goes only with a fresh read of its link (the link refresh worker re-reads stale ones).
+          AND (j.link_id IS NULL OR j.link_checked_at >= now() - $7 * interval '1 millisecond')
         ORDER BY j.id LIMIT least(p.max_jobs, coalesce(f.free, $6))) c
     WHERE r.status = 'running' AND r.pending > 0 AND coalesce(f.free, $6) > 0`;
 
@@ -56,7 +60,8 @@ export const IN_FLIGHT_SQL = `SELECT firm_id, run_id, split_part(category, '.', 
 export const DISPATCH_LOCK_SQL = `SELECT pg_try_advisory_xact_lock(hashtext('sync_orchestrator.dispatch')) AS locked,
          set_config('enable_bitmapscan', 'off', true)`;
 
-const PORTALS: readonly Portal[] = ['gst', 'itr', 'esign'];
+/** Job topic families, each with its own caps: the portals and connector-books (`books`). */
+const PORTALS: readonly JobPortal[] = ['gst', 'itr', 'esign', 'books'];
 
 /** Dispatch pass, every pass: pending jobs to their connectors' topics (outbox), within the caps. */
 @Injectable()
@@ -69,14 +74,14 @@ export class PendingJobsStep {
   ) {}
 
   /** Per portal, when it allows calls again (Date.now() ms), from throttled jobs' Retry-After. */
-  private readonly portalNotBefore = new Map<Portal, number>();
+  private readonly portalNotBefore = new Map<JobPortal, number>();
 
   /**
    * A job of `portal` was throttled and re-queued for `untilMs` (Date.now() ms): no job of that portal is
    * dispatched before then. Held in this process only; another orchestrator instance learns it from its own
    * throttled results (meanwhile the connectors hold their calls for the same Retry-After).
    */
-  holdPortal(portal: Portal, untilMs: number): void {
+  holdPortal(portal: JobPortal, untilMs: number): void {
     this.portalNotBefore.set(portal, Math.max(this.portalNotBefore.get(portal) ?? 0, untilMs));
   }
 
@@ -110,6 +115,7 @@ export class PendingJobsStep {
         limits.firmPortals,
         limits.firmFree,
         limits.idleFirmLimit,
+        this.config.BOOKS_LINK_MAX_AGE_MS,
       ]);
       if (candidates.length === 0) return false;
       // Lock the runs first (in id order, like every other writer of several runs) so a concurrent cancel
@@ -132,14 +138,14 @@ export class PendingJobsStep {
       if (chosen.length > 0) dispatched = await this.markDispatched(manager, runs, chosen);
       return free.length < eligible.length || dispatched.length < chosen.length;
     });
-    const byPortal = new Map<Portal, number>();
+    const byPortal = new Map<JobPortal, number>();
     for (const j of dispatched) byPortal.set(j.portal, (byPortal.get(j.portal) ?? 0) + 1);
     for (const [portal, n] of byPortal) this.metrics.jobsDispatchedTo(portal, n);
     return { dispatched: dispatched.length, more };
   }
 
   private async inFlight(manager: EntityManager): Promise<InFlight> {
-    const rows: { firm_id: string; run_id: string; portal: Portal; n: string }[] =
+    const rows: { firm_id: string; run_id: string; portal: JobPortal; n: string }[] =
       await manager.query(IN_FLIGHT_SQL);
     const inFlight: InFlight = { byFirmPortal: new Map(), byPortal: new Map(), byRunPortal: new Map() };
     for (const r of rows) {
@@ -181,20 +187,7 @@ export class PendingJobsStep {
           'job.id': c.id,
           'run.id': run.id,
         });
-        const event = jobRequestedEvent(
-          {
-            id: c.id,
-            clientId: c.client_id,
-            category: c.category,
-            portal: c.portal,
-            subject: { kind: c.subject_kind, value: c.subject_value },
-            period: c.period,
-            skipReason: null,
-          },
-          run,
-          attemptOf.get(c.id),
-        );
-        return { ...event, traceHeaders };
+        return { ...jobRequestedEventOf(c, run, attemptOf.get(c.id)), traceHeaders };
       }),
     );
     for (const run of runs.values()) {
@@ -207,4 +200,33 @@ export class PendingJobsStep {
     }
     return sent;
   }
+}
+
+/** The job's request on its topic: a link's job to connector-books, a client's job to its portal's connector. */
+function jobRequestedEventOf(c: CandidateRow, run: SyncRunEntity, attempt: number | undefined) {
+  if (c.portal === 'books') {
+    if (c.link_id === null || c.books === null || !isBooksCategory(c.category)) {
+      throw new Error(`books job ${c.id} has no link or books servers to send`);
+    }
+    return booksJobRequestedEvent(
+      { id: c.id, linkId: c.link_id, category: c.category, books: c.books },
+      run,
+      attempt,
+    );
+  }
+  if (c.client_id === null || isBooksCategory(c.category) || c.subject_kind === 'link') {
+    throw new Error(`job ${c.id} has no client subject to send`);
+  }
+  return jobRequestedEvent(
+    {
+      id: c.id,
+      clientId: c.client_id,
+      category: c.category,
+      portal: c.portal,
+      subject: { kind: c.subject_kind, value: c.subject_value },
+      period: c.period,
+    },
+    run,
+    attempt,
+  );
 }

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { portalOf } from '@practice-sync/contracts';
+import type { BooksCategory } from '@practice-sync/contracts';
+import { isBooksCategory, isCategory } from '@practice-sync/contracts';
 import { enqueueEvents } from '@practice-sync/messaging';
 import { contextFromTraceparent, inSpan } from '@practice-sync/observability';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
-import type { ClientDirectory, ClientPage } from '../client-master/client-master.client';
+import type { ClientDirectory, ClientPage, LinkPage } from '../client-master/client-master.client';
 import { CLIENT_DIRECTORY, ClientMasterError } from '../client-master/client-master.client';
 import type { Clock } from '../common/clock';
 import { CLOCK } from '../common/clock';
@@ -15,9 +16,11 @@ import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { DispatchWorker } from '../dispatch/dispatch.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import { jobPortalOf } from '../runs/job-kind';
 import type { PlannedJob } from '../runs/planned-job';
 import { saveRunAndAnnounce } from '../runs/run-announcer';
 import { runChangedEvent } from '../runs/run-events';
+import type { ClientSelection, LinkSelection } from '../runs/run-scope';
 import { isRetrySelection } from '../runs/run-scope';
 import { addJobs } from '../runs/run-totals';
 import { totalsColumns, totalsOf } from '../runs/run-totals';
@@ -25,6 +28,8 @@ import { SyncJobEntity } from '../runs/sync-job.entity';
 import { SyncRunEntity } from '../runs/sync-run.entity';
 import { planJobs } from './job-planner';
 import { insertJobs } from './job-rows';
+import type { SelectedLink } from './link-job-planner';
+import { planLinkJobs } from './link-job-planner';
 
 /** How long a worker owns a run's fan-out without renewing; after that another instance may resume it. */
 const LEASE_SQL = `now() + interval '30 seconds'`;
@@ -107,13 +112,29 @@ export class FanOutService {
     if (isRetrySelection(run.selection)) return this.applyRetryPage(run, run.selection.retryOf);
     // Retry runs stored before `{ retryOf }` selections list their clients' ids, and have `retryOf` too.
     if (run.retryOf) return this.applyRetryPage(run, run.retryOf);
+    if (run.subjectKind === 'links') {
+      const links = await this.directory.selectLinks(
+        run.firmId,
+        run.selection as LinkSelection,
+        run.fanOutCursor,
+        this.config.FAN_OUT_PAGE_SIZE,
+      );
+      return this.applyLinkPage(run.id, run.fanOutPage, links);
+    }
     const page = await this.directory.selectClients(
       run.firmId,
-      run.selection,
+      run.selection as ClientSelection,
       run.fanOutCursor,
       this.config.FAN_OUT_PAGE_SIZE,
     );
     return this.applyPage(run.id, run.fanOutPage, page);
+  }
+
+  /** One job per link × books category, with the link's books servers and active rules (see link-job-planner). */
+  private async applyLinkPage(runId: string, expectedPage: number, page: LinkPage): Promise<PageResult> {
+    return this.applyPlanned(runId, expectedPage, page.nextCursor, (run) =>
+      planLinkJobs(page.items, run.categories.filter(isBooksCategory), uuidv7),
+    );
   }
 
   /** queued → running, announced with a `started` event. */
@@ -137,7 +158,7 @@ export class FanOutService {
 
   private async applyPage(runId: string, expectedPage: number, page: ClientPage): Promise<PageResult> {
     return this.applyPlanned(runId, expectedPage, page.nextCursor, (run) =>
-      planJobs(page.items, run.categories, run.period, uuidv7),
+      planJobs(page.items, run.categories.filter(isCategory), run.period, uuidv7),
     );
   }
 
@@ -157,17 +178,67 @@ export class FanOutService {
       .getMany();
     const page = failed.slice(0, size);
     const nextCursor = failed.length > size ? page[page.length - 1].id : null;
+    if (run.subjectKind === 'links') return this.applyLinkRetryPage(run, page, nextCursor);
     return this.applyPlanned(run.id, run.fanOutPage, nextCursor, () =>
       page.map((j) => ({
         id: uuidv7(),
         clientId: j.clientId,
         clientName: j.clientName,
+        linkId: null,
+        books: null,
         category: j.category,
-        portal: portalOf(j.category),
+        portal: jobPortalOf(j.category),
         subject: { kind: j.subjectKind, value: j.subjectValue },
         period: j.period,
         skipReason: null,
       })),
+    );
+  }
+
+  /**
+   * A retry of a branch sync run re-reads its failed jobs' links from client-master rather than copying the
+   * source jobs' books servers and rules: a rule rejected (or a link deleted) since the source run is
+   * honoured, so a retry never moves what the server side has refused meanwhile.
+   */
+  private async applyLinkRetryPage(
+    run: SyncRunEntity,
+    page: SyncJobEntity[],
+    nextCursor: string | null,
+  ): Promise<PageResult> {
+    const ids = [...new Set(page.map((j) => j.linkId).filter((id): id is string => id !== null))];
+    const found = new Map<string, SelectedLink>();
+    let cursor: string | null = null;
+    do {
+      if (ids.length === 0) break;
+      const links = await this.directory.selectLinks(
+        run.firmId,
+        { ids },
+        cursor,
+        this.config.FAN_OUT_PAGE_SIZE,
+      );
+      for (const l of links.items) found.set(l.id, l);
+      cursor = links.nextCursor;
+    } while (cursor !== null);
+    return this.applyPlanned(run.id, run.fanOutPage, nextCursor, () =>
+      page.flatMap((j): PlannedJob[] => {
+        if (j.linkId === null || !isBooksCategory(j.category)) return [];
+        const link = found.get(j.linkId);
+        if (link) return planLinkJobs([link], [j.category as BooksCategory], uuidv7);
+        return [
+          {
+            id: uuidv7(),
+            clientId: null,
+            clientName: null,
+            linkId: j.linkId,
+            books: null,
+            category: j.category,
+            portal: 'books',
+            subject: { kind: 'link', value: j.linkId },
+            period: null,
+            skipReason: `branch link ${j.linkId} no longer exists in this firm; nothing moved`,
+          },
+        ];
+      }),
     );
   }
 

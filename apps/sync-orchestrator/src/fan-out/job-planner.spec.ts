@@ -31,6 +31,8 @@ describe('planJobs', () => {
         id: 'job-1',
         clientId: 'a',
         clientName: 'Rao Textiles',
+        linkId: null,
+        books: null,
         category: 'gst.gstr2b',
         portal: 'gst',
         subject: { kind: 'gstin', value: '27AAACR5055K1Z5' },

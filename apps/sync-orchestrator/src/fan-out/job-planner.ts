@@ -42,6 +42,8 @@ export function planJobs(
       const base = {
         clientId: client.id,
         clientName: client.name ?? null,
+        linkId: null,
+        books: null,
         category,
         portal: portalOf(category),
         period: periodFor(category, periods),

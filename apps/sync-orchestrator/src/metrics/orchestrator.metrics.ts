@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { JobOutcome, Portal, RunStatus } from '@practice-sync/contracts';
+import type { JobOutcome, RunStatus } from '@practice-sync/contracts';
 import { counter, histogram, METRICS_REGISTRY } from '@practice-sync/observability';
 import type { Counter, Histogram, Registry } from 'prom-client';
+
+import type { JobPortal as Portal } from '../runs/job-kind';
 
 /** The orchestrator's Prometheus series (registered once on the service registry). */
 @Injectable()

@@ -1,4 +1,4 @@
-import type { SyncJobCompleted } from '@practice-sync/contracts';
+import type { BooksJobCompleted, SyncJobCompleted } from '@practice-sync/contracts';
 
 import { spentAttempts } from '../dispatch/dispatch-policy';
 import type { JobBucket } from '../runs/run-totals';
@@ -23,6 +23,46 @@ export type JobResultPatch = Pick<
   | 'finishedAt'
 >;
 
+/**
+ * What one attempt's result says, whichever connector sent it: a portal connector's SyncJobCompleted as it
+ * is, or connector-books' BooksJobCompleted through `fromBooksResult`. Every decision below is taken on this.
+ */
+export type JobResult = Pick<
+  SyncJobCompleted,
+  'attempt' | 'outcome' | 'errorCode' | 'errorMessage' | 'retryable' | 'counts' | 'startedAt' | 'finishedAt'
+> &
+  Partial<Pick<SyncJobCompleted, 'retryAfterMs' | 'parts' | 'taxpayers'>>;
+
+/**
+ * A books result in the orchestrator's terms: created/altered/deleted/unchanged are what the job's
+ * added/updated/removed/unchanged columns hold for a link (the refused objects are counted apart, see
+ * `booksCountsPatch`). Books results have no parts, taxpayers or Retry-After.
+ */
+export function fromBooksResult(result: BooksJobCompleted): JobResult {
+  return {
+    attempt: result.attempt,
+    outcome: result.outcome,
+    errorCode: result.errorCode,
+    errorMessage: result.errorMessage,
+    retryable: result.retryable,
+    counts: {
+      added: result.counts.created,
+      updated: result.counts.altered,
+      removed: result.counts.deleted,
+      unchanged: result.counts.unchanged,
+    },
+    startedAt: result.startedAt,
+    finishedAt: result.finishedAt,
+  };
+}
+
+/** The books-only counts of an attempt: objects the receiver refused, and how many of them were listed. */
+export function booksCountsPatch(
+  result: BooksJobCompleted,
+): Pick<SyncJobEntity, 'objectErrors' | 'failedObjects'> {
+  return { objectErrors: result.counts.errors, failedObjects: result.failedObjects.length };
+}
+
 export type RetryPatch = Pick<
   SyncJobEntity,
   'status' | 'errorCode' | 'errorMessage' | 'retryable' | 'startedAt' | JobCountColumn
@@ -37,7 +77,7 @@ type JobCounts = Pick<SyncJobEntity, JobCountColumn>;
  * unchanged, so they move from its `unchanged` to the job's earlier counts. Jobs start at zero and a failed
  * attempt reports zero, so for every other job this is the attempt's own counts.
  */
-export function accumulatedCounts(job: Partial<JobCounts>, result: SyncJobCompleted): JobCounts {
+export function accumulatedCounts(job: Partial<JobCounts>, result: JobResult): JobCounts {
   const before = { added: job.added ?? 0, updated: job.updated ?? 0, removed: job.removed ?? 0 };
   const now = result.counts;
   return {
@@ -85,7 +125,7 @@ export function decideResult(
   job: Pick<SyncJobEntity, 'status' | 'outcome' | 'attempts'> &
     Partial<JobCounts> &
     Partial<Pick<SyncJobEntity, 'deferrals'>>,
-  result: SyncJobCompleted,
+  result: JobResult,
   ctx: DecisionContext = { maxAttempts: 1, mayRetry: false },
 ): ResultDecision {
   if (job.outcome === 'skipped' || job.outcome === 'cancelled') {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Envelope, SyncJobCompleted } from '@practice-sync/contracts';
-import { createEnvelope, SyncJobCompletedEvent } from '@practice-sync/contracts';
+import { BooksJobCompletedEvent, createEnvelope, SyncJobCompletedEvent } from '@practice-sync/contracts';
 import { Registry } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 
@@ -65,6 +65,7 @@ function jobRow(): SyncJobEntity {
     status: 'running',
     outcome: null,
     attempts: 1,
+    deferrals: 0,
     createdAt: NOW,
   });
 }
@@ -206,6 +207,79 @@ describe('ResultsService metrics', () => {
     // The dispatcher holds the portal's other jobs for the same time.
     expect(holds).toEqual([{ portal: 'gst', untilMs: expect.any(Number) }]);
     expect(holds[0].untilMs - Date.now()).toBeGreaterThan(85_000);
+  });
+
+  it('records a books result through the same path: created/altered/deleted/unchanged, refused objects, metrics', async () => {
+    const envelope = createEnvelope(
+      BooksJobCompletedEvent,
+      {
+        jobId: JOB_ID,
+        runId: RUN_ID,
+        linkId: '01936f6e-0000-7000-8000-0000000000bb',
+        category: 'books.transactions',
+        attempt: 1,
+        outcome: 'partial',
+        errorCode: null,
+        errorMessage: '2 objects refused by the receiver',
+        retryable: false,
+        counts: { created: 5, altered: 1, deleted: 2, unchanged: 3, errors: 2 },
+        failedObjects: [
+          { guid: 'g-1', type: 'VOUCHER', errorCode: 'missing_master' },
+          { guid: 'g-2', type: 'VOUCHER', errorCode: 'totals_mismatch' },
+        ],
+        startedAt: '2026-11-22T10:00:02.000Z',
+        finishedAt: '2026-11-22T10:00:05.000Z',
+      },
+      { firmId: FIRM, correlationId: RUN_ID },
+    );
+    updates.length = 0;
+    await handle(envelope, 'commit');
+    expect(updates[0]).toMatchObject({
+      status: 'done',
+      outcome: 'partial',
+      added: 5,
+      updated: 1,
+      removed: 2,
+      unchanged: 3,
+      objectErrors: 2,
+      failedObjects: 2,
+    });
+    // The run's totals moved like any job's: running → partial, and the run completed.
+    expect(updates[1]).toMatchObject({ running: 0, partial: 1, status: 'completed' });
+    expect(
+      await value('sync_jobs_completed_total', {
+        portal: 'books',
+        category: 'books.transactions',
+        outcome: 'partial',
+      }),
+    ).toBe(1);
+  });
+
+  it('sends a retryable books failure back to pending with the back-off', async () => {
+    const envelope = createEnvelope(
+      BooksJobCompletedEvent,
+      {
+        jobId: JOB_ID,
+        runId: RUN_ID,
+        linkId: '01936f6e-0000-7000-8000-0000000000bb',
+        category: 'books.masters',
+        attempt: 1,
+        outcome: 'failed',
+        errorCode: 'portal_unavailable',
+        errorMessage: 'the books server of company … did not answer',
+        retryable: true,
+        counts: { created: 0, altered: 0, deleted: 0, unchanged: 0, errors: 0 },
+        failedObjects: [],
+        startedAt: '2026-11-22T10:00:02.000Z',
+        finishedAt: '2026-11-22T10:00:05.000Z',
+      },
+      { firmId: FIRM, correlationId: RUN_ID },
+    );
+    updates.length = 0;
+    await handle(envelope, 'commit');
+    expect(updates[0]).toMatchObject({ status: 'pending', errorCode: 'portal_unavailable', retryable: true });
+    expect((updates[0].nextAttemptAt as Date).getTime()).toBeGreaterThan(NOW.getTime());
+    expect(await value('sync_jobs_retried_total', { portal: 'books', reason: 'portal_unavailable' })).toBe(1);
   });
 });
 

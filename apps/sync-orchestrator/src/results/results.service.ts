@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Envelope, SyncJobCompleted } from '@practice-sync/contracts';
-import { portalOf, SyncJobCompletedEvent } from '@practice-sync/contracts';
+import type { Envelope } from '@practice-sync/contracts';
+import { BooksJobCompletedEvent, SyncJobCompletedEvent } from '@practice-sync/contracts';
 import type { HandlerContext } from '@practice-sync/messaging';
 import type { EntityManager } from 'typeorm';
 
@@ -11,17 +11,48 @@ import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { DispatchWorker } from '../dispatch/dispatch.worker';
 import { backoffMs, spentAttempts } from '../dispatch/dispatch-policy';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import type { JobCategory } from '../runs/job-kind';
+import { jobPortalOf } from '../runs/job-kind';
 import { saveRunAndAnnounce } from '../runs/run-announcer';
 import { RunProgressLog } from '../runs/run-progress-log';
 import { moveJob } from '../runs/run-totals';
 import { totalsColumns, totalsOf } from '../runs/run-totals';
 import { SyncJobEntity } from '../runs/sync-job.entity';
 import { SyncRunEntity } from '../runs/sync-run.entity';
-import type { ResultDecision } from './result-decision';
-import { decideResult } from './result-decision';
+import type { JobResult, ResultDecision } from './result-decision';
+import { booksCountsPatch, decideResult, fromBooksResult } from './result-decision';
 
 /** What the results handler needs of the consumer's context: its transaction and its after-commit hook. */
 export type ResultContext = Pick<HandlerContext, 'manager' | 'afterCommit'>;
+
+/** A result of either connector family, in the terms the one code path below takes. */
+interface IncomingResult {
+  runId: string;
+  jobId: string;
+  category: JobCategory;
+  result: JobResult;
+  /** Columns only a books job has (refused objects), written with whatever the decision writes. */
+  extra: Partial<SyncJobEntity>;
+}
+
+/** A portal connector's SyncJobCompleted or connector-books' BooksJobCompleted; null for any other event. */
+export function incomingResult(envelope: Envelope<unknown>): IncomingResult | null {
+  if (envelope.type === SyncJobCompletedEvent.type) {
+    const r = SyncJobCompletedEvent.schema.parse(envelope.data);
+    return { runId: r.runId, jobId: r.jobId, category: r.category, result: r, extra: {} };
+  }
+  if (envelope.type === BooksJobCompletedEvent.type) {
+    const r = BooksJobCompletedEvent.schema.parse(envelope.data);
+    return {
+      runId: r.runId,
+      jobId: r.jobId,
+      category: r.category,
+      result: fromBooksResult(r),
+      extra: booksCountsPatch(r),
+    };
+  }
+  return null;
+}
 
 /**
  * Records a connector's job result and moves the run's totals, completing the run when nothing is open.
@@ -43,9 +74,16 @@ export class ResultsService {
   /** Runs inside the consumer's transaction (`ctx.manager`), atomically with its inbox marker. */
   async apply(envelope: Envelope<unknown>, ctx: ResultContext): Promise<void> {
     const { manager } = ctx;
-    if (envelope.type !== SyncJobCompletedEvent.type) return;
-    const result: SyncJobCompleted = SyncJobCompletedEvent.schema.parse(envelope.data);
-    const log = { firmId: envelope.firmId, runId: result.runId, jobId: result.jobId, eventId: envelope.id };
+    const incoming = incomingResult(envelope);
+    if (!incoming) return;
+    const { result, extra } = incoming;
+    const portal = jobPortalOf(incoming.category);
+    const log = {
+      firmId: envelope.firmId,
+      runId: incoming.runId,
+      jobId: incoming.jobId,
+      eventId: envelope.id,
+    };
 
     // Lock the run: every change to a run's totals (fan-out pages, dispatch, results from any partition) goes
     // through this row lock, so concurrent handlers never lose an update. The job is read in the same statement.
@@ -57,10 +95,10 @@ export class ResultsService {
         'j',
         'j.id = :jobId AND j.runId = r.id AND j.firmId = r.firmId',
         {
-          jobId: result.jobId,
+          jobId: incoming.jobId,
         },
       )
-      .where('r.id = :runId AND r.firmId = :firmId', { runId: result.runId, firmId: envelope.firmId })
+      .where('r.id = :runId AND r.firmId = :firmId', { runId: incoming.runId, firmId: envelope.firmId })
       .setLock('pessimistic_write', undefined, ['r'])
       .getOne();
     const run = found ? (found as SyncRunEntity & { resultJob?: SyncJobEntity }) : null;
@@ -85,11 +123,11 @@ export class ResultsService {
       // No jitter: the portal named the moment, and the connector lines up the calls that come back then in its
       // fair (per-firm) queue, holding any that arrive early until the portal's time.
       const delay = decision.delayMs;
-      await this.requeue(manager, run, job.id, decision, delay, now, envelope.id);
+      await this.requeue(manager, run, job.id, decision, delay, now, envelope.id, extra);
       ctx.afterCommit(() => {
-        this.metrics.jobDeferred(portalOf(result.category), delay / 1000);
+        this.metrics.jobDeferred(portal, delay / 1000);
         // The portal is throttled for everyone until then: none of its jobs is sent meanwhile.
-        this.dispatcher.holdPortal(portalOf(result.category), Date.now() + delay);
+        this.dispatcher.holdPortal(portal, Date.now() + delay);
         // Its slot is free for other jobs now; the dispatcher's poll finds this one again once the wait is over.
         this.dispatcher.nudge();
       });
@@ -101,9 +139,9 @@ export class ResultsService {
     }
     if (decision.kind === 'retry') {
       const delay = backoffMs(spentAttempts(result.attempt, job.deferrals), this.retryPolicy());
-      await this.requeue(manager, run, job.id, decision, delay, now, envelope.id);
+      await this.requeue(manager, run, job.id, decision, delay, now, envelope.id, extra);
       ctx.afterCommit(() => {
-        this.metrics.jobRetried(portalOf(result.category), result.errorCode ?? 'internal');
+        this.metrics.jobRetried(portal, result.errorCode ?? 'internal');
       });
       this.logger.log(
         { ...log, attempt: result.attempt, delayMs: delay },
@@ -111,15 +149,20 @@ export class ResultsService {
       );
       return;
     }
-    await manager.update(SyncJobEntity, job.id, { ...decision.patch, deadlineAt: null, updatedAt: now });
+    await manager.update(SyncJobEntity, job.id, {
+      ...decision.patch,
+      ...extra,
+      deadlineAt: null,
+      updatedAt: now,
+    });
     const before = totalsOf(run);
     Object.assign(run, totalsColumns(moveJob(before, decision.from, decision.to)));
     const terminal = await saveRunAndAnnounce(manager, run, this.announceOptions(now, envelope.id));
     ctx.afterCommit(() => {
       this.progressLog.moved(run, before, totalsOf(run));
-      this.metrics.jobCompleted(portalOf(result.category), result.category, result.outcome);
+      this.metrics.jobCompleted(portal, incoming.category, result.outcome);
       this.metrics.jobFinished(
-        portalOf(result.category),
+        portal,
         result.outcome,
         (now.getTime() - job.createdAt.getTime()) / 1000,
         result.errorCode,
@@ -140,9 +183,11 @@ export class ResultsService {
     delayMs: number,
     now: Date,
     causationId: string,
+    extra: Partial<SyncJobEntity>,
   ): Promise<void> {
     await manager.update(SyncJobEntity, jobId, {
       ...decision.patch,
+      ...extra,
       deadlineAt: null,
       nextAttemptAt: new Date(now.getTime() + delayMs),
       updatedAt: now,

@@ -1,18 +1,17 @@
-import { SyncJobRequestedEvent, Topics } from '@practice-sync/contracts';
+import { BooksJobRequestedEvent, SyncJobRequestedEvent, Topics } from '@practice-sync/contracts';
 
-import { jobRequestedEvent } from './job-events';
-import type { PlannedJob } from './planned-job';
+import type { PortalJobToSend } from './job-events';
+import { booksJobRequestedEvent, jobRequestedEvent } from './job-events';
 
 describe('jobRequestedEvent', () => {
   const run = { id: '01936f6e-0000-7000-8000-000000000001', firmId: 'firm-1' };
-  const job = (over: Partial<PlannedJob>): Omit<PlannedJob, 'clientName'> => ({
+  const job = (over: Partial<PortalJobToSend>): PortalJobToSend => ({
     id: '01936f6e-0000-7000-8000-0000000000aa',
     clientId: 'c0000000-0000-4000-8000-000000000001',
     category: 'gst.gstr2b',
     portal: 'gst',
     subject: { kind: 'gstin', value: '27AAACR5055K1Z5' },
     period: '102026',
-    skipReason: null,
     ...over,
   });
 
@@ -43,5 +42,43 @@ describe('jobRequestedEvent', () => {
     });
     expect(jobRequestedEvent(itr, run).topic).toBe(Topics.JobsItr);
     expect(jobRequestedEvent(esign, run).topic).toBe(Topics.JobsEsign);
+  });
+
+  it('sends a link job to connector-books with its books servers and rules, keyed by link, schema-valid', () => {
+    const linkId = '01936f6e-0000-7000-8000-0000000000bb';
+    const books = {
+      client: {
+        companyId: '01936f6e-0000-7000-8000-0000000000c1',
+        booksUrl: 'http://127.0.0.1:1/books/pune',
+      },
+      server: { companyId: '01936f6e-0000-7000-8000-0000000000c2', booksUrl: 'http://127.0.0.1:1/books/ho' },
+      rules: [
+        {
+          id: '01936f6e-0000-7000-8000-0000000000d1',
+          class: 'masters' as const,
+          types: [],
+          direction: 'receive' as const,
+          fromDate: null,
+        },
+      ],
+    };
+    const event = booksJobRequestedEvent(
+      { id: job({}).id, linkId, category: 'books.masters', books },
+      run,
+      3,
+    );
+    expect(event.topic).toBe(Topics.JobsBooks);
+    expect(BooksJobRequestedEvent.key(event.envelope.data)).toBe(linkId);
+    expect(BooksJobRequestedEvent.schema.parse(event.envelope.data)).toEqual({
+      jobId: job({}).id,
+      runId: run.id,
+      firmId: 'firm-1',
+      linkId,
+      category: 'books.masters',
+      client: books.client,
+      server: books.server,
+      rules: books.rules,
+      attempt: 3,
+    });
   });
 });

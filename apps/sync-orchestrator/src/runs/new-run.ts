@@ -1,9 +1,9 @@
-import type { Category } from '@practice-sync/contracts';
 import { enqueueEvents } from '@practice-sync/messaging';
 import { currentTraceparent } from '@practice-sync/observability';
 import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
+import type { JobCategory, RunSubjectKind } from './job-kind';
 import { runChangedEvent } from './run-events';
 import type { RunPeriods, RunSelection } from './run-scope';
 import { emptyTotals } from './run-totals';
@@ -12,8 +12,10 @@ import { SyncRunEntity } from './sync-run.entity';
 
 export interface NewRun {
   firmId: string;
+  /** `clients` unless said otherwise. */
+  subjectKind?: RunSubjectKind;
   selection: RunSelection;
-  categories: Category[];
+  categories: JobCategory[];
   period: RunPeriods;
   scheduleId?: string | null;
   retryOf?: string | null;
@@ -28,6 +30,7 @@ export async function insertRun(manager: EntityManager, input: NewRun, now: Date
     id: uuidv7(),
     firmId: input.firmId,
     status: 'queued',
+    subjectKind: input.subjectKind ?? 'clients',
     selection: input.selection,
     categories: input.categories,
     period: input.period,

@@ -1,4 +1,4 @@
-import type { Category, Portal, SubjectKind } from '@practice-sync/contracts';
+import type { BooksJobSnapshot, JobCategory, JobPortal, JobSubjectKind } from './job-kind';
 
 /** The part of a client-master Client the fan-out needs. */
 export interface ClientIdentifiers {
@@ -12,12 +12,16 @@ export interface ClientIdentifiers {
 
 export interface PlannedJob {
   id: string;
-  clientId: string;
+  /** Null for a branch sync job, whose subject is `linkId`. */
+  clientId: string | null;
   clientName: string | null;
-  category: Category;
-  portal: Portal;
-  subject: { kind: SubjectKind; value: string };
+  linkId: string | null;
+  /** A branch sync job's link as dispatch sends it; null for a client's job. */
+  books: BooksJobSnapshot | null;
+  category: JobCategory;
+  portal: JobPortal;
+  subject: { kind: JobSubjectKind; value: string };
   period: string | null;
-  /** Set when the client lacks the identifier: the job is stored done/skipped and never dispatched. */
+  /** Set when the client lacks the identifier (or the link has no active rule for the class): stored done/skipped, never dispatched. */
   skipReason: string | null;
 }

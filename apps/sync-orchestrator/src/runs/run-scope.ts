@@ -1,8 +1,8 @@
 import type { Category } from '@practice-sync/contracts';
-import type { ClientSelection } from '@practice-sync/validation';
+import type { ClientSelection, LinkSelection } from '@practice-sync/validation';
 
 /** Which clients a run covers; exactly one form (DESIGN.md, "Sync runs"), as the request validation has it. */
-export type { ClientSelection };
+export type { ClientSelection, LinkSelection };
 
 /**
  * The clients of a retry run (POST …/retry): those with a failed job in run `retryOf`. Kept as a reference to
@@ -14,7 +14,7 @@ export interface RetrySelection {
 }
 
 /** What a run covers: a requested selection, or a retry's source run. */
-export type RunSelection = ClientSelection | RetrySelection;
+export type RunSelection = ClientSelection | LinkSelection | RetrySelection;
 
 export function isRetrySelection(selection: RunSelection): selection is RetrySelection {
   return typeof (selection as Partial<RetrySelection>).retryOf === 'string';

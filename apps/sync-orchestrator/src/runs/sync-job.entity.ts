@@ -1,20 +1,15 @@
-import type {
-  Category,
-  FailureCode,
-  JobOutcome,
-  JobPart,
-  JobStatus,
-  SubjectKind,
-  TaxpayerResults,
-} from '@practice-sync/contracts';
+import type { FailureCode, JobOutcome, JobPart, JobStatus, TaxpayerResults } from '@practice-sync/contracts';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 
+import type { BooksJobSnapshot, JobCategory, JobSubjectKind } from './job-kind';
 import { SyncRunEntity } from './sync-run.entity';
 
 // The migrations own the schema; these describe what they create so the drift check sees no difference.
 @Entity({ name: 'sync_jobs' })
 @Unique('sync_jobs_natural_key', ['runId', 'clientId', 'category', 'subjectValue'])
-@Check('sync_jobs_subject_kind_check', `subject_kind IN ('gstin', 'pan', 'esignClientFileId')`)
+@Check('sync_jobs_subject_kind_check', `subject_kind IN ('gstin', 'pan', 'esignClientFileId', 'link')`)
+@Check('sync_jobs_one_subject_check', `(client_id IS NULL) <> (link_id IS NULL)`)
+@Index('sync_jobs_link_key', ['runId', 'linkId', 'category'], { unique: true, where: 'link_id IS NOT NULL' })
 @Check('sync_jobs_status_check', `status IN ('pending', 'running', 'done')`)
 @Check(
   'sync_jobs_outcome_check',
@@ -45,18 +40,31 @@ export class SyncJobEntity {
   @Column('text', { name: 'firm_id' })
   firmId!: string;
 
-  @Column('uuid', { name: 'client_id' })
-  clientId!: string;
+  /** Null for a branch sync job (its subject is a link). */
+  @Column('uuid', { name: 'client_id', nullable: true })
+  clientId!: string | null;
+
+  /** The branch link a books job syncs (null for a client's job). */
+  @Column('uuid', { name: 'link_id', nullable: true })
+  linkId!: string | null;
+
+  /** A books job: both books servers and the class's active rules as the fan-out read them (what dispatch sends). */
+  @Column('jsonb', { nullable: true })
+  books!: BooksJobSnapshot | null;
+
+  /** When `books` was read from client-master; dispatch sends only a fresh one (BOOKS_LINK_MAX_AGE_MS). */
+  @Column('timestamptz', { name: 'link_checked_at', nullable: true })
+  linkCheckedAt!: Date | null;
 
   /** The client's name when the run was fanned out: the log stays readable after a rename or deletion. */
   @Column('text', { name: 'client_name', nullable: true })
   clientName!: string | null;
 
   @Column('text')
-  category!: Category;
+  category!: JobCategory;
 
   @Column('text', { name: 'subject_kind' })
-  subjectKind!: SubjectKind;
+  subjectKind!: JobSubjectKind;
 
   /** The GSTIN, PAN or e-sign client file; '' for a job skipped because the client has none. */
   @Column('text', { name: 'subject_value' })
@@ -102,6 +110,14 @@ export class SyncJobEntity {
 
   @Column('integer', { default: 0 })
   unchanged!: number;
+
+  /** A books job: objects the receiver refused (its result's `counts.errors`). */
+  @Column('integer', { name: 'object_errors', default: 0 })
+  objectErrors!: number;
+
+  /** A books job: how many refused objects its result listed (their Tally errors stay in connector-books). */
+  @Column('integer', { name: 'failed_objects', default: 0 })
+  failedObjects!: number;
 
   /** e-sign: what the job did per taxpayer of the client file (from its result). */
   @Column('jsonb', { nullable: true })

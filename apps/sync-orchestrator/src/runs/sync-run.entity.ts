@@ -1,11 +1,13 @@
-import type { Category, RunStatus } from '@practice-sync/contracts';
+import type { RunStatus } from '@practice-sync/contracts';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
+import type { JobCategory, RunSubjectKind } from './job-kind';
 import type { RunPeriods, RunSelection } from './run-scope';
 
 // The migrations own the schema; these describe what they create so the drift check sees no difference.
 @Entity({ name: 'sync_runs' })
 @Check('sync_runs_status_check', `status IN ('queued', 'running', 'completed', 'cancelled')`)
+@Check('sync_runs_subject_kind_check', `subject_kind IN ('clients', 'links')`)
 // (firm_id, id DESC), which TypeORM cannot describe: the migration owns it.
 @Index('sync_runs_firm_idx', { synchronize: false })
 @Index('sync_runs_fan_out_idx', ['id'], { where: 'fan_out_done_at IS NULL' })
@@ -25,8 +27,12 @@ export class SyncRunEntity {
   @Column('jsonb')
   selection!: RunSelection;
 
+  /** What the selection selects: clients (portal categories) or branch links (`books.*`). */
+  @Column('text', { name: 'subject_kind', default: 'clients' })
+  subjectKind!: RunSubjectKind;
+
   @Column('text', { array: true })
-  categories!: Category[];
+  categories!: JobCategory[];
 
   @Column('jsonb')
   period!: RunPeriods;

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Category } from '@practice-sync/contracts';
 import { ConflictProblem, NotFoundProblem } from '@practice-sync/problems';
 import { DataSource } from 'typeorm';
 
@@ -8,6 +7,7 @@ import type { Clock } from '../common/clock';
 import { CLOCK } from '../common/clock';
 import { FanOutWorker } from '../fan-out/fan-out.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import type { JobCategory } from '../runs/job-kind';
 import { insertRun } from '../runs/new-run';
 import { saveRunAndAnnounce } from '../runs/run-announcer';
 import { SyncRunEntity } from '../runs/sync-run.entity';
@@ -83,7 +83,7 @@ export class RunCommandsService {
       : null;
     if (!source) throw new NotFoundProblem(`sync run ${runId} does not exist in this firm`, 'Not Found');
     // At most one row per category of the catalogue, however many jobs failed.
-    const failed: { category: Category }[] = await this.dataSource.query(
+    const failed: { category: JobCategory }[] = await this.dataSource.query(
       `SELECT DISTINCT category FROM sync_jobs
         WHERE run_id = $1 AND outcome IN ('failed', 'partial') ORDER BY category`,
       [source.id],
@@ -97,6 +97,7 @@ export class RunCommandsService {
         manager,
         {
           firmId,
+          subjectKind: source.subjectKind,
           selection: { retryOf: source.id },
           categories: failed.map((f) => f.category),
           period: source.period,

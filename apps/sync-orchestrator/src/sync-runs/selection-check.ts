@@ -3,7 +3,7 @@ import { ProblemException, ProblemType } from '@practice-sync/problems';
 
 import type { ClientDirectory } from '../client-master/client-master.client';
 import { CLIENT_DIRECTORY, ClientMasterError } from '../client-master/client-master.client';
-import type { ClientSelection } from '../runs/run-scope';
+import type { ClientSelection, LinkSelection } from '../runs/run-scope';
 
 type ListKey = 'ids' | 'tags' | 'offices';
 
@@ -35,19 +35,7 @@ export class SelectionCheck {
     const key: ListKey = 'ids' in selection ? 'ids' : 'tags' in selection ? 'tags' : 'offices';
     if (scope === 'schedule' && key !== 'ids') return;
     const values: string[] = (selection as Record<ListKey, string[]>)[key];
-    let unmatched: string[];
-    try {
-      unmatched = await this.directory.unmatched(firmId, selection);
-    } catch (e) {
-      if (e instanceof ClientMasterError)
-        throw new ProblemException(
-          ProblemType.UpstreamUnavailable,
-          HttpStatus.SERVICE_UNAVAILABLE,
-          'Service Unavailable',
-          'client-master could not check the selection; try again',
-        );
-      throw e;
-    }
+    const unmatched = await asked(() => this.directory.unmatched(firmId, selection));
     if (unmatched.length === 0) return;
     const errors = unmatched.map((v) => ({
       field: `${prefix}.${key}[${values.indexOf(v)}]`,
@@ -63,5 +51,54 @@ export class SelectionCheck {
         `correct or remove ${one ? 'it' : 'them'}`,
       errors,
     );
+  }
+
+  /**
+   * Refuses a branch sync selection that selects no link: ids that are no link of this firm (unknown and
+   * foreign alike, named each by index), or `all` in a firm with no link yet. Same problem as for clients.
+   */
+  async assertLinksMatch(firmId: string, selection: LinkSelection): Promise<void> {
+    if ('all' in selection) {
+      const page = await asked(() => this.directory.selectLinks(firmId, selection, null, 1));
+      if (page.items.length > 0) return;
+      throw new ProblemException(
+        ProblemType.SelectionMatchesNothing,
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'Selection matches no branch link',
+        'links.all: this firm has no branch link yet; create one with POST /v1/branch-links and have the ' +
+          'server side activate its rules',
+        [{ field: 'links.all', message: 'this firm has no branch link yet' }],
+      );
+    }
+    const unmatched = await asked(() => this.directory.unmatchedLinks(firmId, selection));
+    if (unmatched.length === 0) return;
+    const one = unmatched.length === 1;
+    throw new ProblemException(
+      ProblemType.SelectionMatchesNothing,
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      'Selection matches no branch link',
+      `links.ids: ${unmatched.map((v) => `"${v}"`).join(', ')} ${one ? 'is' : 'are'} no branch link of this ` +
+        `firm; correct or remove ${one ? 'it' : 'them'} (GET /v1/branch-links lists the firm's links)`,
+      unmatched.map((v) => ({
+        field: `links.ids[${selection.ids.indexOf(v)}]`,
+        message: `no branch link of this firm has the id ${v}`,
+      })),
+    );
+  }
+}
+
+/** A client-master question; unreachable or failing is a 503 saying to try again, never a 500. */
+async function asked<T>(question: () => Promise<T>): Promise<T> {
+  try {
+    return await question();
+  } catch (e) {
+    if (e instanceof ClientMasterError)
+      throw new ProblemException(
+        ProblemType.UpstreamUnavailable,
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'Service Unavailable',
+        'client-master could not check the selection; try again',
+      );
+    throw e;
   }
 }

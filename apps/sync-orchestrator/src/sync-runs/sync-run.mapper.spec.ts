@@ -8,6 +8,7 @@ function run(over: Partial<SyncRunEntity> = {}): SyncRunEntity {
     id: '01936f6e-0000-7000-8000-000000000001',
     firmId: 'firm-1',
     status: 'running',
+    subjectKind: 'clients',
     selection: { tags: ['audit'] },
     categories: ['gst.gstr2b', 'itr.returns'],
     period: { gst: '102026', itr: '2027-28' },
@@ -41,7 +42,9 @@ describe('SyncRun mapping', () => {
     expect(dto).toEqual({
       id: '01936f6e-0000-7000-8000-000000000001',
       status: 'running',
+      subjectKind: 'clients',
       clients: { tags: ['audit'] },
+      links: null,
       categories: ['gst.gstr2b', 'itr.returns'],
       period: { gst: '102026', itr: '2027-28' },
       totals: {
@@ -80,6 +83,7 @@ describe('SyncJob mapping', () => {
       runId: '01936f6e-0000-7000-8000-000000000001',
       firmId: 'firm-1',
       clientId: 'c0000000-0000-4000-8000-000000000001',
+      linkId: null,
       category: 'gst.gstr2b',
       subjectKind: 'gstin',
       subjectValue: '27AAACR5055K1Z5',
@@ -107,6 +111,7 @@ describe('SyncJob mapping', () => {
       id: '01936f6e-0000-7000-8000-0000000000aa',
       runId: '01936f6e-0000-7000-8000-000000000001',
       clientId: 'c0000000-0000-4000-8000-000000000001',
+      linkId: null,
       category: 'gst.gstr2b',
       subject: { kind: 'gstin', value: '27AAACR5055K1Z5' },
       period: '102026',
@@ -117,6 +122,7 @@ describe('SyncJob mapping', () => {
       retryable: false,
       attempts: 1,
       counts: { added: 0, updated: 0, removed: 0, unchanged: 0 },
+      failedObjects: null,
       parts: null,
       startedAt: '2026-11-22T10:00:02.000Z',
       finishedAt: '2026-11-22T10:00:03.000Z',
@@ -127,5 +133,44 @@ describe('SyncJob mapping', () => {
     const dto = toSyncJobDto(job({ subjectValue: '', outcome: 'skipped', errorCode: null, startedAt: null }));
     expect(dto.subject).toEqual({ kind: 'gstin', value: null });
     expect(dto.startedAt).toBeNull();
+  });
+
+  it('shows a branch sync job by its link, with the books counts (created, altered, … errors)', () => {
+    const linkId = '01936f6e-0000-7000-8000-0000000000bb';
+    const dto = toSyncJobDto(
+      job({
+        clientId: null,
+        linkId,
+        category: 'books.transactions',
+        subjectKind: 'link',
+        subjectValue: linkId,
+        period: null,
+        outcome: 'partial',
+        errorCode: null,
+        added: 4,
+        updated: 2,
+        removed: 1,
+        unchanged: 3,
+        objectErrors: 2,
+        failedObjects: 2,
+      }),
+    );
+    expect(dto).toMatchObject({
+      clientId: null,
+      linkId,
+      category: 'books.transactions',
+      subject: { kind: 'link', value: linkId },
+      counts: { created: 4, altered: 2, deleted: 1, unchanged: 3, held: 0, conflicts: 0, errors: 2 },
+      failedObjects: 2,
+    });
+  });
+});
+
+describe('SyncRun mapping of a branch sync run', () => {
+  it('shows its links selection and no clients', () => {
+    const dto = toSyncRunDto(
+      run({ subjectKind: 'links', selection: { all: true }, categories: ['books.masters'], period: {} }),
+    );
+    expect(dto).toMatchObject({ subjectKind: 'links', clients: null, links: { all: true } });
   });
 });

@@ -3,7 +3,12 @@ import type { TaxpayerCounts } from '@practice-sync/contracts';
 import { totalsOf } from '../runs/run-totals';
 import type { SyncJobEntity } from '../runs/sync-job.entity';
 import type { SyncRunEntity } from '../runs/sync-run.entity';
-import type { SyncJobResponseDto, SyncRunResponseDto } from './sync-runs.dto';
+import type {
+  BooksJobCountsDto,
+  OutcomeCountsDto,
+  SyncJobResponseDto,
+  SyncRunResponseDto,
+} from './sync-runs.dto';
 
 /** The taxpayer counts over a client's jobs that have a per-taxpayer breakdown; null when none has. */
 export function taxpayerCountsOf(jobs: readonly Pick<SyncJobEntity, 'taxpayers'>[]): TaxpayerCounts | null {
@@ -24,7 +29,9 @@ export function toSyncRunDto(run: SyncRunEntity): SyncRunResponseDto {
   return {
     id: run.id,
     status: run.status,
-    clients: run.selection,
+    subjectKind: run.subjectKind,
+    clients: run.subjectKind === 'links' ? null : run.selection,
+    links: run.subjectKind === 'links' ? run.selection : null,
     categories: run.categories,
     period: run.period,
     totals: totalsOf(run),
@@ -41,6 +48,7 @@ export function toSyncJobDto(job: SyncJobEntity): SyncJobResponseDto {
     runId: job.runId,
     clientId: job.clientId,
     clientName: job.clientName,
+    linkId: job.linkId,
     category: job.category,
     subject: { kind: job.subjectKind, value: job.subjectValue === '' ? null : job.subjectValue },
     period: job.period,
@@ -51,10 +59,52 @@ export function toSyncJobDto(job: SyncJobEntity): SyncJobResponseDto {
     retryable: job.retryable,
     // Re-queues the portal's throttling asked for are not attempts the job spent.
     attempts: Math.max(0, job.attempts - (job.deferrals ?? 0)),
-    counts: { added: job.added, updated: job.updated, removed: job.removed, unchanged: job.unchanged },
+    counts: job.linkId
+      ? booksCountsOf(job)
+      : { added: job.added, updated: job.updated, removed: job.removed, unchanged: job.unchanged },
+    failedObjects: job.linkId ? job.failedObjects : null,
     parts: job.parts ?? null,
     taxpayers: job.taxpayers,
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),
   };
+}
+
+/** A books job's counts from the columns it shares with client jobs (created = added, …) and its own. */
+export function booksCountsOf(
+  job: Pick<SyncJobEntity, 'added' | 'updated' | 'removed' | 'unchanged' | 'objectErrors'>,
+): BooksJobCountsDto {
+  return {
+    created: job.added,
+    altered: job.updated,
+    deleted: job.removed,
+    unchanged: job.unchanged,
+    held: 0,
+    conflicts: 0,
+    errors: job.objectErrors,
+  };
+}
+
+/** How many of these jobs ended in each outcome. */
+export function outcomeCountsOf(jobs: readonly Pick<SyncJobEntity, 'outcome'>[]): OutcomeCountsDto {
+  const count = (outcome: string) => jobs.filter((j) => j.outcome === outcome).length;
+  return {
+    succeeded: count('succeeded'),
+    noChange: count('no_change'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    cancelled: count('cancelled'),
+    noData: count('no_data'),
+    partial: count('partial'),
+  };
+}
+
+/** The objects a link's jobs moved, summed over its classes. */
+export function linkObjectsOf(jobs: readonly SyncJobEntity[]): BooksJobCountsDto {
+  const total = booksCountsOf({ added: 0, updated: 0, removed: 0, unchanged: 0, objectErrors: 0 });
+  for (const job of jobs) {
+    const c = booksCountsOf(job);
+    for (const k of Object.keys(total) as (keyof BooksJobCountsDto)[]) total[k] += c[k];
+  }
+  return total;
 }

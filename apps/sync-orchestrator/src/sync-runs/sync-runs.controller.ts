@@ -5,7 +5,13 @@ import type { Request, Response } from 'express';
 import { firmIdOf, validBody, validQuery } from '../common/validation';
 import { RunCommandsService } from './run-commands.service';
 import { RunStreamService } from './run-stream.service';
-import type { ClientSummaryDto, PageDto, SyncJobResponseDto, SyncRunResponseDto } from './sync-runs.dto';
+import type {
+  ClientSummaryDto,
+  LinkSummaryDto,
+  PageDto,
+  SyncJobResponseDto,
+  SyncRunResponseDto,
+} from './sync-runs.dto';
 import { ListSyncJobsQueryDto, ListSyncRunsQueryDto } from './sync-runs.dto';
 import { SyncRunsService } from './sync-runs.service';
 
@@ -54,7 +60,7 @@ export class SyncRunsController {
     @Param('firmId') firmId: string,
     @Param('runId') runId: string,
     @Query(validQuery) query: ListSyncRunsQueryDto,
-  ): Promise<PageDto<ClientSummaryDto>> {
+  ): Promise<PageDto<ClientSummaryDto | LinkSummaryDto>> {
     return this.runs.summary(firmIdOf(firmId), runId, query);
   }
 

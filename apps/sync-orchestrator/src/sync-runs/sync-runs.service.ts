@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { expandCategories } from '@practice-sync/contracts';
+import { BooksCategories, expandCategories } from '@practice-sync/contracts';
 import { NotFoundProblem } from '@practice-sync/problems';
 import type { CreateSyncRunRequestDto } from '@practice-sync/validation';
 import type { FindOptionsWhere } from 'typeorm';
@@ -12,13 +12,22 @@ import { decodeCursor, pageOf } from '../common/cursor';
 import { assertPeriodsAvailable, resolveRunPeriods } from '../fan-out/default-period';
 import { FanOutWorker } from '../fan-out/fan-out.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import type { NewRun } from '../runs/new-run';
 import { insertRun } from '../runs/new-run';
+import type { ClientSelection, LinkSelection } from '../runs/run-scope';
 import { SyncJobEntity } from '../runs/sync-job.entity';
 import { SyncRunEntity } from '../runs/sync-run.entity';
 import { SelectionCheck } from './selection-check';
-import { taxpayerCountsOf, toSyncJobDto, toSyncRunDto } from './sync-run.mapper';
+import {
+  linkObjectsOf,
+  outcomeCountsOf,
+  taxpayerCountsOf,
+  toSyncJobDto,
+  toSyncRunDto,
+} from './sync-run.mapper';
 import type {
   ClientSummaryDto,
+  LinkSummaryDto,
   ListSyncJobsQueryDto,
   ListSyncRunsQueryDto,
   PageDto,
@@ -44,24 +53,39 @@ export class SyncRunsService {
    */
   async create(firmId: string, request: CreateSyncRunRequestDto): Promise<SyncRunResponseDto> {
     const now = this.clock.now();
-    assertPeriodsAvailable(request.period, now);
-    await this.selections.assertMatches(firmId, request.clients, 'run');
-    const categories = expandCategories(request.categories);
-    const run = await this.dataSource.transaction((manager) =>
-      insertRun(
-        manager,
-        {
-          firmId,
-          selection: request.clients,
-          categories,
-          period: resolveRunPeriods(categories, request.period, now),
-        },
-        now,
-      ),
-    );
+    const input = request.links
+      ? await this.linksRun(firmId, request.links, request.categories)
+      : await this.clientsRun(firmId, request, now);
+    const run = await this.dataSource.transaction((manager) => insertRun(manager, input, now));
     this.metrics.runEntered('queued');
     this.fanOut.nudge();
     return toSyncRunDto(run);
+  }
+
+  private async clientsRun(firmId: string, request: CreateSyncRunRequestDto, now: Date): Promise<NewRun> {
+    // The validation (the same DTO in the gateway and here) guarantees exactly one of clients / links.
+    const clients = request.clients as ClientSelection;
+    assertPeriodsAvailable(request.period, now);
+    await this.selections.assertMatches(firmId, clients, 'run');
+    const categories = expandCategories(request.categories);
+    return {
+      firmId,
+      selection: clients,
+      categories,
+      period: resolveRunPeriods(categories, request.period, now),
+    };
+  }
+
+  /** A branch sync run: its links × books categories (catalogue order, no duplicates), no period. */
+  private async linksRun(firmId: string, links: LinkSelection, requested: string[]): Promise<NewRun> {
+    await this.selections.assertLinksMatch(firmId, links);
+    return {
+      firmId,
+      subjectKind: 'links',
+      selection: links,
+      categories: BooksCategories.filter((c) => requested.includes(c)),
+      period: {},
+    };
   }
 
   async list(firmId: string, query: ListSyncRunsQueryDto): Promise<PageDto<SyncRunResponseDto>> {
@@ -89,6 +113,7 @@ export class SyncRunsService {
     const where: FindOptionsWhere<SyncJobEntity> = { runId: run.id, firmId };
     if (query.outcome) where.outcome = query.outcome;
     if (query.clientId) where.clientId = query.clientId;
+    if (query.linkId) where.linkId = query.linkId;
     if (query.cursor) where.id = MoreThan(decodeCursor(query.cursor));
     const rows = await this.dataSource.manager.find(SyncJobEntity, {
       where,
@@ -99,13 +124,17 @@ export class SyncRunsService {
     return { items: page.rows.map(toSyncJobDto), nextCursor: page.nextCursor };
   }
 
-  /** Per client of the run (ordered by client id): its jobs and how many ended in each outcome. */
+  /**
+   * Per client of the run (ordered by client id): its jobs and how many ended in each outcome; for a branch
+   * sync run, per link (ordered by link id), with the objects its jobs moved.
+   */
   async summary(
     firmId: string,
     runId: string,
     query: ListSyncRunsQueryDto,
-  ): Promise<PageDto<ClientSummaryDto>> {
+  ): Promise<PageDto<ClientSummaryDto | LinkSummaryDto>> {
     const run = await this.findRun(firmId, runId);
+    if (run.subjectKind === 'links') return this.linkSummary(run, query);
     const after = query.cursor ? decodeCursor(query.cursor) : null;
     const clients: { client_id: string }[] = await this.dataSource.query(
       `SELECT DISTINCT client_id FROM sync_jobs
@@ -126,20 +155,46 @@ export class SyncRunsService {
       : [];
     const items = ids.map((clientId) => {
       const own = jobs.filter((j) => j.clientId === clientId);
-      const count = (outcome: string) => own.filter((j) => j.outcome === outcome).length;
       return {
         clientId,
         clientName: own.find((j) => j.clientName !== null)?.clientName ?? null,
-        counts: {
-          succeeded: count('succeeded'),
-          noChange: count('no_change'),
-          failed: count('failed'),
-          skipped: count('skipped'),
-          cancelled: count('cancelled'),
-          noData: count('no_data'),
-          partial: count('partial'),
-        },
+        counts: outcomeCountsOf(own),
         taxpayers: taxpayerCountsOf(own),
+        jobs: own.map(toSyncJobDto),
+      };
+    });
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  /** A branch sync run's log grouped by link: each link's jobs (one per class), outcomes and objects moved. */
+  private async linkSummary(
+    run: SyncRunEntity,
+    query: ListSyncRunsQueryDto,
+  ): Promise<PageDto<LinkSummaryDto>> {
+    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const links: { link_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT link_id FROM sync_jobs
+        WHERE run_id = $1 AND link_id IS NOT NULL AND ($2::uuid IS NULL OR link_id > $2::uuid)
+        ORDER BY link_id LIMIT $3`,
+      [run.id, after, query.limit + 1],
+    );
+    const page = pageOf(
+      links.map((l) => ({ id: l.link_id })),
+      query.limit,
+    );
+    const ids = page.rows.map((r) => r.id);
+    const jobs = ids.length
+      ? await this.dataSource.manager.find(SyncJobEntity, {
+          where: { runId: run.id, linkId: In(ids) },
+          order: { linkId: 'ASC', category: 'ASC' },
+        })
+      : [];
+    const items = ids.map((linkId) => {
+      const own = jobs.filter((j) => j.linkId === linkId);
+      return {
+        linkId,
+        counts: outcomeCountsOf(own),
+        objects: linkObjectsOf(own),
         jobs: own.map(toSyncJobDto),
       };
     });

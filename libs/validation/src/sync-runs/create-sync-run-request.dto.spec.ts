@@ -102,4 +102,61 @@ describe('CreateSyncRunRequestDto', () => {
   it('accepts the `all` alias', async () => {
     expect(await errorsFor({ clients: { all: true }, categories: ['all'] })).toEqual([]);
   });
+
+  describe('runs over branch links', () => {
+    it.each([
+      { links: { all: true }, categories: ['books.masters', 'books.transactions'] },
+      { links: { ids: [ID] }, categories: ['books.transactions'] },
+    ])('accepts %j', async (body) => {
+      expect(await errorsFor(body)).toEqual([]);
+    });
+
+    it('refuses clients and links together, naming links', async () => {
+      const errors = await errorsFor({
+        clients: { all: true },
+        links: { all: true },
+        categories: ['books.masters'],
+      });
+      expect(errors).toEqual(
+        expect.arrayContaining([{ field: 'links', message: expect.stringContaining('not both') }]),
+      );
+    });
+
+    it('asks for clients or links when neither is sent', async () => {
+      expect(await errorsFor({ categories: ['books.masters'] })).toEqual([
+        { field: 'clients', message: expect.stringContaining('or send `links` instead') },
+        { field: 'categories[0]', message: expect.stringContaining('send `links`') },
+      ]);
+    });
+
+    it('takes only books.* categories with links, saying what to do', async () => {
+      expect(await errorsFor({ links: { all: true }, categories: ['books.masters', 'gst.gstr2b'] })).toEqual([
+        { field: 'categories[1]', message: expect.stringContaining('separate run over `clients`') },
+      ]);
+    });
+
+    it('takes books.* categories only with links', async () => {
+      expect(await errorsFor({ clients: { all: true }, categories: ['gst.all', 'books.masters'] })).toEqual([
+        { field: 'categories[1]', message: expect.stringContaining('send `links`') },
+      ]);
+    });
+
+    it('refuses a period with links', async () => {
+      expect(
+        await errorsFor({ links: { all: true }, categories: ['books.masters'], period: { gst: '042025' } }),
+      ).toEqual([{ field: 'period', message: expect.stringContaining('branch sync has no period') }]);
+    });
+
+    it('names bad link ids by index and unknown selection keys', async () => {
+      expect(await errorsFor({ links: { ids: [ID, 'x'] }, categories: ['books.masters'] })).toEqual([
+        { field: 'links.ids[1]', message: expect.stringContaining('branch link id') },
+      ]);
+      expect(await errorsFor({ links: { tags: ['a'] }, categories: ['books.masters'] })).toEqual([
+        { field: 'links.tags', message: expect.stringContaining('no tags or offices') },
+      ]);
+      expect(await errorsFor({ links: { ids: [] }, categories: ['books.masters'] })).toEqual([
+        { field: 'links.ids', message: expect.stringContaining('must not be empty') },
+      ]);
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  BooksCategories,
   Categories,
   CategoryAliases,
   isCategoryOrAlias,
@@ -18,9 +19,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { CheckField, eachStringRule, stringRule } from '../field-check';
+import { CheckField, stringRule } from '../field-check';
 import type { ClientSelection } from './client-selection';
 import { clientSelectionProblems } from './client-selection';
+import type { LinkSelection } from './link-selection';
+import { linkSelectionProblems, runCategoriesProblems, runPeriodProblems } from './link-selection';
 
 export const ALLOWED_CATEGORIES = [...Categories, ...CategoryAliases];
 
@@ -64,8 +67,10 @@ export class SyncPeriodDto {
 }
 
 export class CreateSyncRunRequestDto {
-  @ApiProperty({
-    description: 'Which clients: exactly one of `all`, `ids`, `tags` or `offices`.',
+  @ApiPropertyOptional({
+    description:
+      'Which clients: exactly one of `all`, `ids`, `tags` or `offices`. A run selects either `clients` ' +
+      '(portal categories) or `links` (branch sync, `books.*` categories), never both.',
     oneOf: [
       { type: 'object', properties: { all: { type: 'boolean', enum: [true] } }, required: ['all'] },
       {
@@ -86,26 +91,51 @@ export class CreateSyncRunRequestDto {
     ],
     example: { tags: ['gst-monthly'] },
   })
+  // Absent is fine when the run selects `links` (the `links` check says when both or neither are sent).
+  @ValidateIf((o: CreateSyncRunRequestDto) => o.links === undefined || o.clients !== undefined)
   @IsDefined({
-    message: 'is required: one of { all: true }, { ids: [...] }, { tags: [...] }, { offices: [...] }',
+    message:
+      'is required: one of { all: true }, { ids: [...] }, { tags: [...] }, { offices: [...] } ' +
+      '(or send `links` instead to sync branch links with books.* categories)',
   })
   @CheckField('syncRun.clients', clientSelectionProblems)
-  clients!: ClientSelection;
+  clients?: ClientSelection;
+
+  @ApiPropertyOptional({
+    description:
+      'Branch sync: which branch links, `{ all: true }` or `{ ids: [...] }` (link ids). Only with `books.*` ' +
+      'categories and without `period`; exactly one of `clients` or `links`.',
+    oneOf: [
+      { type: 'object', properties: { all: { type: 'boolean', enum: [true] } }, required: ['all'] },
+      {
+        type: 'object',
+        properties: { ids: { type: 'array', items: { type: 'string', format: 'uuid' } } },
+        required: ['ids'],
+      },
+    ],
+    example: { all: true },
+  })
+  @ValidateIf((o: CreateSyncRunRequestDto) => o.links !== undefined)
+  @CheckField('syncRun.links', linkSelectionProblems)
+  links?: LinkSelection;
 
   @ApiProperty({
     type: [String],
     example: ['gst.gstr2b', 'itr.all'],
-    description: `Categories from the catalogue, or the aliases ${CategoryAliases.join(', ')}.`,
+    description:
+      `Categories from the catalogue, or the aliases ${CategoryAliases.join(', ')}; for a run over ` +
+      `\`links\`: ${BooksCategories.join(', ')}.`,
   })
   @IsArray()
   @ArrayNotEmpty({ message: 'must list at least one category' })
   @ArrayMaxSize(ALLOWED_CATEGORIES.length * 2)
-  @CheckField('syncRun.categories', eachStringRule(categoryProblem))
+  @CheckField('syncRun.categories', runCategoriesProblems)
   categories!: string[];
 
   @ApiPropertyOptional({ type: SyncPeriodDto })
   @IsOptional()
   @IsObject()
+  @CheckField('syncRun.period', runPeriodProblems)
   @ValidateNested()
   @Type(() => SyncPeriodDto)
   period?: SyncPeriodDto;

@@ -84,6 +84,11 @@ export interface SelectedBranchLinkDto {
   clientCompany: SelectedCompanyDto;
   serverCompany: SelectedCompanyDto;
   rules: Omit<BranchRuleDto, 'status' | 'reason'>[];
+  /**
+   * The rules that move nothing (proposed, or rejected with the server side's reason): the run log says why a
+   * class of the link was skipped.
+   */
+  inactiveRules: Pick<BranchRuleDto, 'id' | 'class' | 'status' | 'reason'>[];
 }
 
 function toSelectedCompany(c: CompanyEntity): SelectedCompanyDto {
@@ -109,5 +114,8 @@ export function toSelectedBranchLinkDto(
         direction: r.direction,
         fromDate: r.fromDate,
       })),
+    inactiveRules: rules
+      .filter((r) => r.status !== 'active')
+      .map((r) => ({ id: r.id, class: r.ruleClass, status: r.status, reason: r.reason })),
   };
 }

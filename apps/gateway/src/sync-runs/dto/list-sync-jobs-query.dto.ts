@@ -15,4 +15,9 @@ export class ListSyncJobsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsUUID(undefined, { message: 'must be a UUID' })
   clientId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'A branch sync run: the jobs of one link.' })
+  @IsOptional()
+  @IsUUID(undefined, { message: 'must be a branch link id (UUID)' })
+  linkId?: string;
 }

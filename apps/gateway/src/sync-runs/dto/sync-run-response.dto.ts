@@ -40,12 +40,31 @@ export class SyncRunResponseDto {
   status!: string;
 
   @ApiProperty({
+    enum: ['clients', 'links'],
+    example: 'clients',
+    description: 'What the run is over: clients (portal categories) or branch links (`books.*` categories).',
+  })
+  subjectKind!: string;
+
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
     example: { tags: ['gst-monthly'] },
     description:
-      'The client selection as requested; a run made by `POST /v1/sync-runs/{id}/retry` has ' +
-      '`{ "retryOf": "<source run id>" }` (it covers that run\'s failed jobs).',
+      'The client selection as requested (null for a run over links); a run made by ' +
+      '`POST /v1/sync-runs/{id}/retry` has `{ "retryOf": "<source run id>" }` (it covers that run\'s failed jobs).',
   })
-  clients!: Record<string, unknown>;
+  clients!: Record<string, unknown> | null;
+
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    example: null,
+    description:
+      'Branch sync: the link selection as requested (`{ all: true }` or `{ ids }`; `{ retryOf }` for a retry); ' +
+      'null for a run over clients.',
+  })
+  links!: Record<string, unknown> | null;
 
   @ApiProperty({ type: [String], example: ['gst.gstr2b'] })
   categories!: string[];
@@ -102,7 +121,7 @@ class JobPartDto {
 }
 
 class JobSubjectDto {
-  @ApiProperty({ enum: ['gstin', 'pan', 'esignClientFileId'], example: 'gstin' })
+  @ApiProperty({ enum: ['gstin', 'pan', 'esignClientFileId', 'link'], example: 'gstin' })
   kind!: string;
 
   @ApiProperty({ example: '27AAACR5055K1Z5' })
@@ -146,11 +165,22 @@ interface TaxpayerResultsDto {
   items: TaxpayerResultDto[];
 }
 
-@ApiExtraModels(TaxpayerResultDto)
+class BooksCountsDto {
+  @ApiProperty({ example: 3 }) created!: number;
+  @ApiProperty({ example: 1 }) altered!: number;
+  @ApiProperty({ example: 0 }) deleted!: number;
+  @ApiProperty({ example: 40 }) unchanged!: number;
+  @ApiProperty({ example: 0 }) held!: number;
+  @ApiProperty({ example: 0 }) conflicts!: number;
+  @ApiProperty({ example: 0 }) errors!: number;
+}
+
+@ApiExtraModels(TaxpayerResultDto, BooksCountsDto)
 export class SyncJobResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) runId!: string;
-  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null for a branch sync job.' })
+  clientId!: string | null;
   @ApiProperty({
     nullable: true,
     type: String,
@@ -158,6 +188,13 @@ export class SyncJobResponseDto {
     description: "The client's name when the run started (kept after a rename or deletion).",
   })
   clientName!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: "Branch sync: the link the job synced (its subject); null for a client's job.",
+  })
+  linkId!: string | null;
   @ApiProperty({ example: 'gst.gstr2b' }) category!: string;
   @ApiProperty({ type: JobSubjectDto }) subject!: JobSubjectDto;
   @ApiProperty({ nullable: true, type: String, example: '042025' }) period!: string | null;
@@ -177,17 +214,34 @@ export class SyncJobResponseDto {
   @ApiProperty({ nullable: true, type: Boolean }) retryable!: boolean | null;
   @ApiProperty({ example: 1 }) attempts!: number;
   @ApiProperty({
-    type: 'object',
     nullable: true,
-    description: 'Records added, updated, removed and unchanged by the job; null until it has fetched.',
-    properties: {
-      added: { type: 'integer', example: 12 },
-      updated: { type: 'integer', example: 0 },
-      removed: { type: 'integer', example: 0 },
-      unchanged: { type: 'integer', example: 0 },
-    },
+    description:
+      "A client's job: records added, updated, removed and unchanged. A branch sync job: objects created, " +
+      'altered, deleted, unchanged, held, in conflict (`held` and `conflicts` are 0 for online links) and ' +
+      'refused by the receiver (`errors`).',
+    oneOf: [
+      {
+        type: 'object',
+        properties: {
+          added: { type: 'integer', example: 12 },
+          updated: { type: 'integer', example: 0 },
+          removed: { type: 'integer', example: 0 },
+          unchanged: { type: 'integer', example: 0 },
+        },
+      },
+      { $ref: getSchemaPath(BooksCountsDto) },
+    ],
   })
-  counts!: JobCountsDto | null;
+  counts!: JobCountsDto | BooksCountsDto | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: null,
+    description:
+      'Branch sync: how many objects the receiver refused (their Tally errors are kept by connector-books); ' +
+      "null for a client's job.",
+  })
+  failedObjects!: number | null;
   @ApiProperty({
     type: [JobPartDto],
     nullable: true,
@@ -254,9 +308,31 @@ export class ClientRunSummaryDto {
   jobs!: SyncJobResponseDto[];
 }
 
+export class LinkRunSummaryDto {
+  @ApiProperty({ format: 'uuid' })
+  linkId!: string;
+
+  @ApiProperty({ type: ClientOutcomeCountsDto })
+  counts!: ClientOutcomeCountsDto;
+
+  @ApiProperty({ type: BooksCountsDto, description: "The objects the link's jobs moved, over its classes." })
+  objects!: BooksCountsDto;
+
+  @ApiProperty({ type: [SyncJobResponseDto] })
+  jobs!: SyncJobResponseDto[];
+}
+
+@ApiExtraModels(ClientRunSummaryDto, LinkRunSummaryDto)
 export class SyncRunSummaryResponseDto {
-  @ApiProperty({ type: [ClientRunSummaryDto] })
-  items!: ClientRunSummaryDto[];
+  @ApiProperty({
+    type: 'array',
+    description:
+      'Per client (ordered by client id); for a run over branch links, per link (ordered by link id).',
+    items: {
+      oneOf: [{ $ref: getSchemaPath(ClientRunSummaryDto) }, { $ref: getSchemaPath(LinkRunSummaryDto) }],
+    },
+  })
+  items!: (ClientRunSummaryDto | LinkRunSummaryDto)[];
 
   @ApiProperty({ nullable: true, type: String })
   nextCursor!: string | null;

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * dispatcher sends later (a poller, outside that request) continue its trace. Null with tracing off, for runs
  * a schedule started, and for older rows.
  */
-export class RunTraceParent1795600000000 implements MigrationInterface {
-  name = 'RunTraceParent1795600000000';
+export class RunTraceParent1795610000000 implements MigrationInterface {
+  name = 'RunTraceParent1795610000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE sync_runs ADD COLUMN trace_parent text NULL`);

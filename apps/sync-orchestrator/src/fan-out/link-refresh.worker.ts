@@ -1,0 +1,41 @@
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+
+import { PollingLoop } from '../common/polling-loop';
+import type { OrchestratorConfig } from '../config/orchestrator.config';
+import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
+import { LinkRefreshService } from './link-refresh.service';
+
+/**
+ * Re-reads the links of pending books jobs whose snapshot is getting old (LinkRefreshService), every
+ * FAN_OUT_POLL_MS, in its own loop: its client-master calls never hold the dispatcher or the fan-out.
+ */
+@Injectable()
+export class LinkRefreshWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(LinkRefreshWorker.name);
+  private readonly loop: PollingLoop;
+
+  constructor(
+    private readonly refresh: LinkRefreshService,
+    @Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig,
+  ) {
+    this.loop = new PollingLoop(
+      config.FAN_OUT_POLL_MS,
+      // A full batch may have left more behind: go again at once.
+      async () => (await this.refresh.run()) >= 500,
+      (e) =>
+        this.logger.warn(
+          { err: e instanceof Error ? e.message : String(e) },
+          'link refresh failed; stale books jobs wait for the next pass',
+        ),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
+  }
+}

@@ -1,0 +1,115 @@
+import {
+  BooksCategories,
+  Categories,
+  CategoryAliases,
+  isBooksCategory,
+  isCategoryOrAlias,
+} from '@practice-sync/contracts';
+import { isUUID } from 'class-validator';
+
+import type { FieldProblem } from '../field-check';
+
+/** The branch links a run syncs (DESIGN.md "Branch sync"): every link of the firm, or these. */
+export type LinkSelection = { all: true } | { ids: string[] };
+
+const MAX_IDS = 10_000;
+const SHAPES = '{ all: true } or { ids: [...] } (branch link ids)';
+const BOOKS = BooksCategories.join(', ');
+
+const hasLinks = (object: object): boolean => (object as { links?: unknown }).links !== undefined;
+const hasClients = (object: object): boolean => (object as { clients?: unknown }).clients !== undefined;
+
+/** `links`: exactly one of `all` / `ids`, and never together with `clients`. */
+export function linkSelectionProblems(value: unknown, object: object): FieldProblem[] {
+  if (hasClients(object)) {
+    return [
+      {
+        path: '',
+        message:
+          'a run selects either `clients` (portal categories) or `links` (books.* categories), not both; ' +
+          'remove one and start a second run for the other',
+      },
+    ];
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return [{ path: '', message: `must be one of ${SHAPES}` }];
+  }
+  const record = value as Record<string, unknown>;
+  const unknown = Object.keys(record).filter((k) => k !== 'all' && k !== 'ids');
+  if (unknown.length > 0) {
+    return unknown.map((k) => ({
+      path: `.${k}`,
+      message: `is not a known link selection; use ${SHAPES} (links have no tags or offices)`,
+    }));
+  }
+  const present = (['all', 'ids'] as const).filter((k) => record[k] !== undefined);
+  if (present.length !== 1) {
+    return [
+      {
+        path: '',
+        message:
+          present.length === 0
+            ? `must be one of ${SHAPES}`
+            : 'must choose exactly one of all, ids (got all, ids)',
+      },
+    ];
+  }
+  if (present[0] === 'all') return record.all === true ? [] : [{ path: '.all', message: 'must be true' }];
+  const ids = record.ids;
+  if (!Array.isArray(ids)) return [{ path: '.ids', message: 'must be an array of branch link ids' }];
+  if (ids.length === 0)
+    return [{ path: '.ids', message: 'must not be empty; use { all: true } for every link' }];
+  if (ids.length > MAX_IDS) return [{ path: '.ids', message: `must have at most ${MAX_IDS} entries` }];
+  return ids.flatMap((id: unknown, i) =>
+    typeof id === 'string' && isUUID(id)
+      ? []
+      : [
+          {
+            path: `.ids[${i}]`,
+            message: 'must be a branch link id (UUID, as GET /v1/branch-links lists them)',
+          },
+        ],
+  );
+}
+
+/**
+ * A run's categories: portal categories (and aliases) with `clients`, `books.*` only with `links`. Each bad
+ * element is named by index with what to send instead.
+ */
+export function runCategoriesProblems(value: unknown, object: object): FieldProblem[] {
+  if (!Array.isArray(value)) return [{ path: '', message: 'must be an array' }];
+  const links = hasLinks(object);
+  return value.flatMap((item: unknown, i) => {
+    if (typeof item !== 'string') return [{ path: `[${i}]`, message: 'must be a string' }];
+    const problem = links ? booksProblem(item) : clientCategoryProblem(item);
+    return problem ? [{ path: `[${i}]`, message: problem }] : [];
+  });
+}
+
+function booksProblem(v: string): string | null {
+  if (isBooksCategory(v)) return null;
+  return (
+    `"${v}" cannot run over branch links; a run over \`links\` syncs ${BOOKS} ` +
+    '(start a separate run over `clients` for portal categories)'
+  );
+}
+
+function clientCategoryProblem(v: string): string | null {
+  if (isBooksCategory(v)) {
+    return `"${v}" syncs branch links, not clients: send \`links\` ({ all: true } or { ids: [...] }) instead of \`clients\``;
+  }
+  if (isCategoryOrAlias(v)) return null;
+  return `unknown category "${v}"; use one of ${[...Categories, ...CategoryAliases].join(', ')} (or ${BOOKS} with \`links\`)`;
+}
+
+/** A branch sync has no period: its jobs move what changed since the link's last sync. */
+export function runPeriodProblems(_value: unknown, object: object): FieldProblem[] {
+  if (!hasLinks(object)) return [];
+  return [
+    {
+      path: '',
+      message:
+        'must be omitted for a run over `links`: branch sync has no period (each link moves what changed since its last sync)',
+    },
+  ];
+}

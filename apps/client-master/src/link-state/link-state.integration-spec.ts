@@ -176,7 +176,8 @@ describe('client-master branch link state from job events', () => {
   const offline = {
     outcome: 'failed' as const,
     errorCode: 'portal_unavailable' as const,
-    errorMessage: 'the books server of company 0193 did not answer (connection reset)',
+    errorMessage:
+      'the portal could not be reached for export of masters (books of company 0193): connection failed',
     retryable: true,
   };
 
@@ -191,7 +192,7 @@ describe('client-master branch link state from job events', () => {
     await publish([completed(link.id, job, 1, new Date(now + 1000).toISOString(), offline)]);
     const failed = await untilState(link.id, 'failed');
     expect(failed.error).toBe(
-      'masters: the books server of company 0193 did not answer (connection reset) (portal_unavailable)',
+      'masters: a books server did not answer (portal_unavailable): the portal could not be reached for export of masters (books of company 0193): connection failed',
     );
     expect(failed.lastSyncAt).toBeNull();
 

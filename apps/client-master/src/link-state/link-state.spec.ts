@@ -91,7 +91,7 @@ describe('errorOf', () => {
       errorMessage: 'the books server of company X did not answer',
     });
     expect(errorOf(failed)).toBe(
-      'transactions: the books server of company X did not answer (portal_unavailable)',
+      'transactions: a books server did not answer (portal_unavailable): the books server of company X did not answer',
     );
     expect(errorOf(result())).toBeNull();
   });
@@ -105,9 +105,10 @@ describe('nextClassJob and linkStatus', () => {
       ev({ phase: 'completed', at: at(5) }),
       result({ outcome: 'failed', errorCode: 'timeout', errorMessage: 'slow' }),
     );
-    expect(linkStatus([failed])).toEqual({ state: 'failed', error: 'masters: slow (timeout)' });
+    const slow = 'masters: a books server did not answer in time (timeout): slow';
+    expect(linkStatus([failed])).toEqual({ state: 'failed', error: slow });
     const retrying = nextClassJob(failed, 'books.masters', ev({ attempt: 2, at: at(6) }), null);
-    expect(linkStatus([retrying])).toEqual({ state: 'syncing', error: 'masters: slow (timeout)' });
+    expect(linkStatus([retrying])).toEqual({ state: 'syncing', error: slow });
     const ok = nextClassJob(
       retrying,
       'books.masters',

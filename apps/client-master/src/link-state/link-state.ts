@@ -73,6 +73,13 @@ export function nextClassJob(
   };
 }
 
+/** What a failure means for a branch link, in words a person reads before the connector's own message. */
+const FAILURE_LEADS: Partial<Record<string, string>> = {
+  portal_unavailable: 'a books server did not answer',
+  timeout: 'a books server did not answer in time',
+  invalid_response: "a books server answered something that is not Tally's XML",
+};
+
 /**
  * What a person reads about a class's last result, prefixed by its class: a failure's message and code
  * (e.g. the books server did not answer), or how many objects the receiver refused, by code. Null when it
@@ -82,7 +89,9 @@ export function errorOf(result: BooksJobCompleted): string | null {
   const cls = booksClassOf(result.category);
   if (result.outcome === 'failed') {
     const code = result.errorCode ?? 'internal';
-    return `${cls}: ${result.errorMessage ?? 'the job failed'} (${code})`;
+    const lead = FAILURE_LEADS[code];
+    const message = result.errorMessage ?? 'the job failed';
+    return `${cls}: ${lead ? `${lead} (${code}): ${message}` : `${message} (${code})`}`;
   }
   if (result.outcome === 'partial') {
     const refused = result.failedObjects.length || result.counts.errors;

@@ -11,6 +11,7 @@ import { clientMasterDataSourceOptions } from './client-master-data-source';
 import { ClientsModule } from './clients/clients.module';
 import { CompaniesModule } from './companies/companies.module';
 import type { ClientMasterConfig } from './config/client-master.config';
+import { LinkStateModule } from './link-state/link-state.module';
 import { NoticesModule } from './notices/notices.module';
 import { RecordsModule } from './records/records.module';
 import { StatusModule } from './status/status.module';
@@ -25,7 +26,14 @@ export class AppModule implements NestModule {
         PersistenceModule.forRoot(clientMasterDataSourceOptions(config)),
         MessagingModule.forRoot({
           config: messagingConfig('client-master', config),
-          topics: [Topics.Results, Topics.Records, Topics.ClientEvents],
+          topics: [
+            Topics.Results,
+            Topics.Records,
+            Topics.ClientEvents,
+            Topics.JobsBooks,
+            Topics.BooksResults,
+            Topics.BooksLinks,
+          ],
           logLevel: config.LOG_LEVEL,
         }),
         ClientsModule,
@@ -34,6 +42,7 @@ export class AppModule implements NestModule {
         NoticesModule,
         CompaniesModule,
         BranchLinksModule,
+        LinkStateModule,
       ],
     };
   }

@@ -5,12 +5,14 @@ import { BranchLinkEntity, BranchRuleEntity } from './branch-links/branch-link.e
 import { ClientEntity } from './clients/client.entity';
 import { CompanyEntity } from './companies/company.entity';
 import type { ClientMasterConfig } from './config/client-master.config';
+import { BranchLinkJobEntity } from './link-state/branch-link-job.entity';
 import { CreateClients1763856100000 } from './migrations/1763856100000-CreateClients';
 import { CreateStatusCells1763856200000 } from './migrations/1763856200000-CreateStatusCells';
 import { CreateRecordsAndChanges1763856300000 } from './migrations/1763856300000-CreateRecordsAndChanges';
 import { CaseInsensitiveSelection1763856450000 } from './migrations/1763856450000-CaseInsensitiveSelection';
 import { CreateNotices1765019000000 } from './migrations/1765019000000-CreateNotices';
 import { CreateCompaniesAndBranchLinks1765300000000 } from './migrations/1765300000000-CreateCompaniesAndBranchLinks';
+import { CreateBranchLinkJobs1765400000000 } from './migrations/1765400000000-CreateBranchLinkJobs';
 import { NoticeEntity } from './notices/notice.entity';
 import { RecordChangeEntity, RecordEntity } from './records/record.entity';
 import { StatusCellEntity } from './status/status-cell.entity';
@@ -33,6 +35,7 @@ export function clientMasterDataSourceOptions(
       CompanyEntity,
       BranchLinkEntity,
       BranchRuleEntity,
+      BranchLinkJobEntity,
     ],
     migrations: [
       ...MessagingMigrations,
@@ -42,6 +45,7 @@ export function clientMasterDataSourceOptions(
       CaseInsensitiveSelection1763856450000,
       CreateNotices1765019000000,
       CreateCompaniesAndBranchLinks1765300000000,
+      CreateBranchLinkJobs1765400000000,
     ],
     applicationName: 'client-master',
   };

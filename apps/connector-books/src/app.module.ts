@@ -17,6 +17,8 @@ export class AppModule {
     const module = ConnectorKitModule.forConnector(CONNECTOR_BOOKS, config, () => ({
       controllers: [ObjectErrorsController],
       produces: [Topics.BooksResults, Topics.BooksChanges],
+      // Each company has its own books server: one offline branch must not pause every link.
+      breakerPer: 'origin',
       providers: [
         { provide: BooksStore, inject: [DataSource], useFactory: (ds: DataSource) => new BooksStore(ds) },
       ],

@@ -214,3 +214,98 @@ describe('connector-books against the sandbox books servers', () => {
     expect(again.failedObjects).toEqual(result.failedObjects);
   });
 });
+
+/**
+ * One circuit breaker per books server origin: a branch whose books server is offline trips its own breaker,
+ * and the links of companies on another server keep syncing in the same window. Each company's "server" is the
+ * sandbox reached under its own host (four URL origins), as each branch's Tally has its own address.
+ */
+describe('connector-books with one branch offline', () => {
+  const harness = new BooksHarness({
+    migrate: (url) =>
+      runServiceMigrations(
+        connectorDatabaseOptions(CONNECTOR_BOOKS, loadConnectorBooksConfig({ DATABASE_URL: url })),
+      ),
+    connectorEnv: {
+      RETRY_BASE_DELAY_MS: '20',
+      BREAKER_VOLUME_THRESHOLD: '2',
+      BREAKER_RESET_TIMEOUT_MS: '120000',
+    },
+  });
+  const { run, firmId } = harness;
+  let books: SandboxBooks;
+  let connectorUrl = '';
+  const key = (p: string) =>
+    uniqueName(p)
+      .replace(/[^A-Za-z0-9_-]/g, '-')
+      .slice(0, 60);
+  const [hoA, brA, hoB, brB] = [key('hoa'), key('bra'), key('hob'), key('brb')];
+  const urls = new Map<string, string>();
+  const rules: BooksRule[] = [
+    { id: uuidv7(), class: 'masters', types: [], direction: 'send', fromDate: null },
+  ];
+  const links = { a: uuidv7(), b: uuidv7() };
+  /**
+   * Each company's books server at its own URL origin: the sandbox under another loopback address or host
+   * name (it listens on every address), as each branch's Tally has its own.
+   */
+  const HOSTS = ['127.0.0.1', '127.0.0.2', 'localhost', '127.0.0.3'];
+  const ownOrigin = (booksUrl: string, i: number): string => {
+    const url = new URL(booksUrl);
+    url.hostname = HOSTS[i];
+    return url.toString();
+  };
+  const job = (link: 'a' | 'b'): BooksJobRequested => ({
+    jobId: uuidv7(),
+    runId: uuidv7(),
+    firmId,
+    linkId: links[link],
+    category: 'books.masters',
+    client: { companyId: uuidv7(), booksUrl: String(urls.get(link === 'a' ? hoA : hoB)) },
+    server: { companyId: uuidv7(), booksUrl: String(urls.get(link === 'a' ? brA : brB)) },
+    rules,
+    attempt: 1,
+  });
+  const breakerGauges = async (): Promise<string> =>
+    (await (await fetch(`${connectorUrl}/metrics`)).text())
+      .split('\n')
+      .filter((l) => l.startsWith('connector_breaker'))
+      .join('\n');
+
+  beforeAll(async () => {
+    let connector: { url: string };
+    ({ books, connector } = await harness.start());
+    connectorUrl = connector.url;
+    for (const [i, k] of [hoA, brA, hoB, brB].entries()) {
+      const { booksUrl } = await books.company(k, `Books ${k}`, i % 2 === 0 ? 5 : 0);
+      urls.set(k, ownOrigin(booksUrl, i));
+    }
+    expect(new Set([...urls.values()].map((u) => new URL(u).origin)).size).toBe(4);
+  });
+  afterAll(() => harness.stop());
+
+  it("an offline branch's jobs fail and open only its server's breaker; another server's links still sync", async () => {
+    await books.offline(brA, true);
+    const first = await run([job('a'), job('a'), job('a'), job('b')]);
+    for (const r of first.slice(0, 3)) {
+      expect(r).toMatchObject({ outcome: 'failed', errorCode: 'portal_unavailable', retryable: true });
+    }
+    expect(first[3]).toMatchObject({ outcome: 'succeeded', errorCode: null });
+    expect(await breakerGauges()).toMatch(/connector_breakers\{portal="books",state="open"[^}]*\} 1/);
+
+    // In the same window, with A's circuit open: A fails fast, B keeps syncing (a change made meanwhile).
+    await books.change(hoB, {
+      action: 'create',
+      type: 'ledger',
+      body: { name: 'Nagpur Agencies', parent: 'Sundry Debtors' },
+    });
+    const [a, b] = await run([job('a'), job('b')]);
+    expect(a).toMatchObject({ outcome: 'failed', errorCode: 'portal_unavailable' });
+    expect(a.errorMessage).toContain('circuit open');
+    expect(b).toMatchObject({ outcome: 'succeeded', counts: { created: 1, errors: 0 } });
+    const gauges = await breakerGauges();
+    expect(gauges).toMatch(/connector_breakers\{portal="books",state="open"[^}]*\} 1/);
+    expect(gauges).toMatch(/connector_breakers\{portal="books",state="closed"[^}]*\} 3/);
+    expect(gauges).not.toMatch(/127\.0\.0\.1|localhost/);
+  });
+});

@@ -7,6 +7,7 @@ export * from './event-contract';
 export * from './events/books-changes-applied/books-changes-applied.event';
 export * from './events/books-job-completed/books-job-completed.event';
 export * from './events/books-job-requested/books-job-requested.event';
+export * from './events/books-link-changed/books-link-changed.event';
 export * from './events/client-records-changed/client-records-changed.event';
 export * from './events/client-status-changed/client-status-changed.event';
 export * from './events/shared.schema';
@@ -25,6 +26,7 @@ export * from './topics';
 import { BooksChangesAppliedEvent } from './events/books-changes-applied/books-changes-applied.event';
 import { BooksJobCompletedEvent } from './events/books-job-completed/books-job-completed.event';
 import { BooksJobRequestedEvent } from './events/books-job-requested/books-job-requested.event';
+import { BooksLinkChangedEvent } from './events/books-link-changed/books-link-changed.event';
 import {
   ClientCreatedEvent,
   ClientDeletedEvent,
@@ -53,6 +55,7 @@ export const ALL_EVENTS = [
   BooksJobRequestedEvent,
   BooksJobCompletedEvent,
   BooksChangesAppliedEvent,
+  BooksLinkChangedEvent,
 ] as const;
 export * from './asyncapi/build-asyncapi';
 export * from './events/client-lifecycle/client-lifecycle.event';

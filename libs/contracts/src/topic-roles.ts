@@ -50,7 +50,11 @@ export const TOPIC_ROLES: Readonly<Record<TopicName, TopicRoles>> = {
   },
   [Topics.JobsBooks]: {
     producers: ['sync-orchestrator'],
-    consumers: [{ service: 'connector-books', group: 'connector-books.jobs' }],
+    consumers: [
+      { service: 'connector-books', group: 'connector-books.jobs' },
+      // A link reads `syncing` from the moment its job is sent.
+      { service: 'client-master', group: 'client-master.link-state' },
+    ],
   },
   [Topics.Results]: {
     producers: [...CONNECTORS],
@@ -77,11 +81,19 @@ export const TOPIC_ROLES: Readonly<Record<TopicName, TopicRoles>> = {
   },
   [Topics.BooksResults]: {
     producers: ['connector-books'],
-    consumers: [{ service: 'sync-orchestrator', group: 'sync-orchestrator.results' }],
+    consumers: [
+      { service: 'sync-orchestrator', group: 'sync-orchestrator.results' },
+      { service: 'client-master', group: 'client-master.link-state' },
+    ],
   },
   [Topics.BooksChanges]: {
     producers: ['connector-books'],
     consumers: [],
     note: 'For systems outside practice-sync.',
+  },
+  [Topics.BooksLinks]: {
+    producers: ['client-master'],
+    consumers: [],
+    note: 'For systems outside practice-sync: links created, rules proposed/activated/rejected, state changes.',
   },
 };

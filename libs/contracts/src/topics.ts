@@ -18,6 +18,8 @@ export const Topics = {
   BooksResults: 'sync.results.books.v1',
   /** Each applied batch of a branch sync, identities only (books.changes.applied). */
   BooksChanges: 'books.changes.v1',
+  /** Branch links' lifecycle for other systems, identities and states only (books.link.changed), key linkId. */
+  BooksLinks: 'books.links.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

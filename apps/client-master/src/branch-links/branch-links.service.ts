@@ -20,6 +20,7 @@ import { BranchLinkEntity, BranchRuleEntity } from './branch-link.entity';
 import type { BranchLinkDto, SelectedBranchLinkDto } from './dto/branch-link.dto';
 import { toBranchLinkDto, toSelectedBranchLinkDto } from './dto/branch-link.dto';
 import type { BranchLinkSelection } from './dto/select-branch-links.dto';
+import { enqueueLinkChanges } from './link-events';
 import type { RuleDecision } from './rule-decision';
 import { decideRule } from './rule-decision';
 
@@ -78,7 +79,12 @@ export class BranchLinksService {
         throw new DuplicateLinkProblem(existing.id);
       }
       const rules = await this.insertRules(manager, link.id, input.rules, now);
-      return toBranchLinkDto(link, rules);
+      const dto = toBranchLinkDto(link, rules);
+      await enqueueLinkChanges(manager, dto, [{ change: 'created', ruleIds: rules.map((r) => r.id) }], {
+        firmId,
+        now,
+      });
+      return dto;
     });
   }
 
@@ -140,17 +146,36 @@ export class BranchLinksService {
           BranchRuleEntity,
           remove.map((ruleId) => ({ id: ruleId, linkId: id })),
         );
-      if (patch.addRules) await this.insertRules(manager, id, patch.addRules, now);
+      const added = patch.addRules ? await this.insertRules(manager, id, patch.addRules, now) : [];
+      const modeChanged = patch.mode !== undefined && patch.mode !== link.mode;
       if (patch.mode !== undefined) link.mode = patch.mode;
       link.updatedAt = now;
       await manager.update(BranchLinkEntity, { id }, { mode: link.mode, updatedAt: now });
-      return this.withRules(manager, link);
+      const dto = await this.withRules(manager, link);
+      await enqueueLinkChanges(
+        manager,
+        dto,
+        [
+          ...(modeChanged ? [{ change: 'mode_changed' as const }] : []),
+          ...(remove.length > 0 ? [{ change: 'rules_removed' as const, ruleIds: [...new Set(remove)] }] : []),
+          ...(added.length > 0
+            ? [{ change: 'rules_proposed' as const, ruleIds: added.map((r) => r.id) }]
+            : []),
+        ],
+        { firmId, now },
+      );
+      return dto;
     });
   }
 
-  async remove(firmId: string, id: string): Promise<void> {
-    const result = await this.links.delete({ firmId, id });
-    if (!result.affected) throw new NotFoundProblem(`There is no branch link ${id}.`);
+  /** Deletes the link with its rules, and announces it, in one transaction. */
+  async remove(firmId: string, id: string, now = new Date()): Promise<void> {
+    await this.links.manager.transaction(async (manager) => {
+      const link = await this.locked(manager, firmId, id);
+      const dto = await this.withRules(manager, link);
+      await manager.delete(BranchLinkEntity, { firmId, id });
+      await enqueueLinkChanges(manager, dto, [{ change: 'deleted' }], { firmId, now });
+    });
   }
 
   /** The server side activates or rejects one of the link's rules (see `decideRule` for re-decisions). */
@@ -173,7 +198,13 @@ export class BranchLinksService {
           { status: verdict.status, reason: verdict.reason, updatedAt: now },
         );
       }
-      return this.withRules(manager, link);
+      const dto = await this.withRules(manager, link);
+      // Announced when the status moves (a new rejection reason alone is not: events carry no reasons).
+      if (verdict.status !== rule.status) {
+        const change = decision.kind === 'activate' ? 'rule_activated' : 'rule_rejected';
+        await enqueueLinkChanges(manager, dto, [{ change, ruleIds: [ruleId] }], { firmId, now });
+      }
+      return dto;
     });
   }
 

@@ -41,6 +41,8 @@ export function connectorEnv(defaultPort: number, defaultBaseUrl: string) {
     BREAKER_VOLUME_THRESHOLD: positiveInt(10),
     /** The window the failure percentage is measured over (10 buckets). */
     BREAKER_ROLLING_WINDOW_MS: z.coerce.number().int().min(1000).multipleOf(10).default(10_000),
+    /** Breakers kept at most when there is one per upstream (connector-books: per books server). */
+    BREAKER_MAX_KEYS: positiveInt(1000),
     /** A job whose process stops heartbeating is claimed again after this long. */
     JOB_LEASE_MS: positiveInt(60_000),
     JOB_POLL_INTERVAL_MS: positiveInt(1000),
@@ -148,6 +150,7 @@ export function connectorSettingsFrom(env: ConnectorEnv): ConnectorSettings {
       resetTimeoutMs: env.BREAKER_RESET_TIMEOUT_MS,
       volumeThreshold: env.BREAKER_VOLUME_THRESHOLD,
       rollingWindowMs: env.BREAKER_ROLLING_WINDOW_MS,
+      maxKeys: env.BREAKER_MAX_KEYS,
     },
     leaseMs: env.JOB_LEASE_MS,
     pollIntervalMs: env.JOB_POLL_INTERVAL_MS,

@@ -14,6 +14,7 @@ export class ConnectorMetrics {
   private readonly requests: Counter<'portal' | 'category' | 'status'>;
   private readonly requestSeconds: Histogram<'portal' | 'category'>;
   private readonly breaker: Gauge<'portal'>;
+  private readonly breakers: Gauge<'portal' | 'state'>;
   private readonly errors: Counter<'portal' | 'category' | 'code'>;
   private readonly limiterWait: Histogram<'portal'>;
   private readonly retries: Counter<'portal' | 'category' | 'code'>;
@@ -50,6 +51,15 @@ export class ConnectorMetrics {
       ['portal'],
     );
     this.breaker.set({ portal }, 0);
+    // Per upstream (connector-books: one breaker per books server) the labels would be unbounded, so only
+    // how many breakers are in each state is exported; which server is in the logs (by a hash of its origin).
+    this.breakers = gauge(
+      registry,
+      'connector_breakers',
+      'Circuit breakers kept, by state (one for a portal; one per books server origin for connector-books)',
+      ['portal', 'state'],
+    );
+    for (const state of Object.keys(BREAKER_STATE_VALUE)) this.breakers.set({ portal, state }, 0);
     this.errors = counter(
       registry,
       'connector_portal_errors_total',
@@ -153,7 +163,21 @@ export class ConnectorMetrics {
     });
   }
 
-  breakerState(state: BreakerState): void {
-    this.breaker.set({ portal: this.portal }, BREAKER_STATE_VALUE[state]);
+  /**
+   * `connector_breaker_state` is the worst state over the connector's breakers (its only one for a portal
+   * connector, as before), `connector_breakers{state}` how many there are in each state.
+   */
+  breakerState(change: { worst: BreakerState; counts: Record<BreakerState, number> }): void {
+    this.breaker.set({ portal: this.portal }, BREAKER_STATE_VALUE[change.worst]);
+    this.setBreakerCounts(change.counts);
+  }
+
+  /** Reads the breakers' counts at each scrape too (breakers are created and evicted without a transition). */
+  watchBreakers(counts: () => Record<BreakerState, number>): void {
+    onScrape(this.breakers, () => this.setBreakerCounts(counts()));
+  }
+
+  private setBreakerCounts(counts: Record<BreakerState, number>): void {
+    for (const [state, n] of Object.entries(counts)) this.breakers.set({ portal: this.portal, state }, n);
   }
 }

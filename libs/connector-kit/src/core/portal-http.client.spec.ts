@@ -16,7 +16,7 @@ const breakerOptions = {
 function client(fetchImpl: typeof fetch) {
   const registry = new Registry();
   const metrics = new ConnectorMetrics(registry, 'gst');
-  const breaker = new PortalBreaker('gst', breakerOptions, (state) => metrics.breakerState(state));
+  const breaker = new PortalBreaker('gst', breakerOptions, (change) => metrics.breakerState(change));
   const http = new PortalHttpClient({
     baseUrl: 'http://portal/gst/',
     requestTimeoutMs: 1000,

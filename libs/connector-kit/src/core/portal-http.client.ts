@@ -6,7 +6,7 @@ import type { ConnectorMetrics } from './connector-metrics';
 import { errorForFetchFailure, errorForHttpStatus, parseJsonBody } from './http-error-mapping';
 import { currentJobFirm } from './job-context';
 import type { PortalBreaker } from './portal-breaker';
-import { CircuitOpenError } from './portal-breaker';
+import { CircuitOpenError, PORTAL_BREAKER_KEY } from './portal-breaker';
 import { isPortalError, PortalError } from './portal-error';
 import type { PortalLimiter } from './portal-limiter';
 import type { PortalTransport } from './portal-transport';
@@ -49,6 +49,8 @@ export interface PortalHttpOptions {
   /** Per call; the breaker uses the same limit. */
   requestTimeoutMs: number;
   breaker: PortalBreaker;
+  /** Which breaker a call goes through, from its URL; default the one key of the portal. */
+  breakerKey?: (url: URL) => string;
   metrics: ConnectorMetrics;
   limiter?: PortalLimiter;
   retry?: RetryOptions;
@@ -61,6 +63,11 @@ const NO_RETRY: RetryOptions = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 }
 
 /** A call held back by this process because the portal's last Retry-After has not passed (no portal call made). */
 class PortalPaused extends PortalError {}
+
+/** One breaker per upstream origin (scheme, host and port): each books server fails on its own. */
+export function originBreakerKey(url: URL): string {
+  return url.origin;
+}
 
 /** Transient failures worth another attempt of the same call; an open circuit is not (it fails fast). */
 function isTransient(error: unknown): error is PortalError {
@@ -148,7 +155,8 @@ export class PortalHttpClient {
           ),
         );
       }
-      return this.options.breaker.run(() => this.traced(request, decode));
+      const key = this.options.breakerKey?.(new URL(this.urlFor(request.path))) ?? PORTAL_BREAKER_KEY;
+      return this.options.breaker.run(() => this.traced(request, decode), key);
     });
     try {
       const key = { firm: request.firm ?? currentJobFirm() ?? '', account: request.account ?? 'default' };

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import type {
   BeforeApplicationShutdown,
@@ -34,9 +34,9 @@ import type { JobHandler } from '../core/job-handler';
 import { jobIntakeSpec, jobsTopicOf } from '../core/job-intake';
 import { JobRunner } from '../core/job-runner';
 import { JobStore } from '../core/job-store';
-import { PortalBreaker } from '../core/portal-breaker';
+import { PORTAL_BREAKER_KEY, PortalBreaker } from '../core/portal-breaker';
 import type { PortalFetcher } from '../core/portal-fetcher';
-import { PortalHttpClient } from '../core/portal-http.client';
+import { originBreakerKey, PortalHttpClient } from '../core/portal-http.client';
 import { PortalLimiter } from '../core/portal-limiter';
 import { WorkerPool } from '../core/worker-pool';
 import { CredentialsStatusController } from './credentials-status.controller';
@@ -68,6 +68,11 @@ export interface ConnectorKitModuleOptions {
   providers?: Provider[];
   /** The app's controllers (credential endpoints). */
   controllers?: Type[];
+  /**
+   * What one circuit breaker guards: `portal` (default: every call of the connector goes to one portal) or
+   * `origin` (one per upstream URL origin: connector-books, where each company has its own books server).
+   */
+  breakerPer?: 'portal' | 'origin';
 }
 
 /**
@@ -256,9 +261,24 @@ export class ConnectorKitModule {
         },
         {
           provide: PortalBreaker,
-          inject: [ConnectorMetrics],
-          useFactory: (metrics: ConnectorMetrics) =>
-            new PortalBreaker(options.portal, settings.breaker, (state) => metrics.breakerState(state)),
+          inject: [ConnectorMetrics, LOGGER],
+          useFactory: (metrics: ConnectorMetrics, logger: Logger) => {
+            const breaker = new PortalBreaker(options.portal, settings.breaker, (change) => {
+              metrics.breakerState(change);
+              // Per origin, the upstream is named by a hash of its origin (a private address stays out of
+              // logs and metric labels); the jobs that failed name their companies.
+              const upstream =
+                change.key === PORTAL_BREAKER_KEY
+                  ? options.portal
+                  : createHash('sha256').update(change.key).digest('hex').slice(0, 12);
+              logger[change.state === 'open' ? 'warn' : 'info'](
+                { upstream, breaker: change.state, breakers: change.counts },
+                'circuit breaker moved',
+              );
+            });
+            metrics.watchBreakers(() => breaker.counts());
+            return breaker;
+          },
         },
         {
           provide: PortalHttpClient,
@@ -268,6 +288,7 @@ export class ConnectorKitModule {
               baseUrl: settings.baseUrl,
               requestTimeoutMs: settings.breaker.timeoutMs,
               breaker,
+              breakerKey: options.breakerPer === 'origin' ? originBreakerKey : undefined,
               metrics,
               limiter,
               retry: settings.retry,

@@ -1,5 +1,6 @@
 // `npm run demo`: after `stack:up`, creates demo clients, runs one multi-client sync with live progress and
-// prints the per-client summary, then where to look next.
+// prints the per-client summary; then branch sync between a head office and two branches (scripts/demo-books.ts);
+// then where to look next.
 import 'reflect-metadata';
 
 import { gstinCheckCharacter, OUTCOME_LABELS } from '@practice-sync/contracts';
@@ -7,6 +8,8 @@ import { grantPortalAccess } from '@practice-sync/testing';
 import { MultiBar, Presets } from 'cli-progress';
 import { readFileSync } from 'fs';
 import { join } from 'path';
+
+import { branchSyncAct } from './demo-books';
 
 interface Client {
   id: string;
@@ -263,6 +266,8 @@ async function main(): Promise<void> {
       }
     }
   }
+  await branchSyncAct(api, e.PORTAL_SANDBOX_URL);
+
   console.log(`
 Where to look next:
   Swagger UI      ${e.GATEWAY_URL}/docs   (API key in .stack/env: ADMIN_API_KEY)

@@ -11,6 +11,9 @@ import {
 import { loadConfig } from '@practice-sync/config';
 import { z } from 'zod';
 
+import { createLogger } from './logger';
+import { ReportingExporter } from './reporting-exporter';
+
 /** What tracing reads from the environment (once, at boot). */
 export const TracingEnvSchema = z.object({
   /** The OTLP/HTTP collector (`http://otel-collector:4318`); spans go to `<it>/v1/traces`. Unset: tracing off. */
@@ -47,8 +50,14 @@ export function startTracing(service: string, env?: Record<string, string | unde
   const config: TracingEnv = loadConfig(TracingEnvSchema, env);
   const endpoint = config.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (!endpoint) return false;
-  const exporter = new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` });
-  register(config.OTEL_SERVICE_NAME ?? service, new BatchSpanProcessor(exporter as unknown as SpanExporter));
+  const url = `${endpoint.replace(/\/+$/, '')}/v1/traces`;
+  const otlp = new OTLPTraceExporter({ url }) as unknown as SpanExporter;
+  // A collector that cannot be reached is said in the log (at most once a minute), never silently.
+  const log = createLogger(service).child({ context: 'Tracing' });
+  const exporter = new ReportingExporter(otlp, (failure) =>
+    log.warn({ ...failure, endpoint: url }, 'spans could not be exported; the collector did not take them'),
+  );
+  register(config.OTEL_SERVICE_NAME ?? service, new BatchSpanProcessor(exporter));
   return true;
 }
 

@@ -31,6 +31,8 @@ const VOUCHERS = Number(process.env['BENCH_BOOKS_VOUCHERS'] ?? 20_000);
 /** The connector's default export window, used by the baseline too. */
 const WINDOW = 1000;
 const JOB_TIMEOUT_MS = 30 * 60_000;
+/** `BENCH_CPU_PROFILE=<dir>`: a V8 CPU profile of connector-books (`lib/cpu-profile.js`), written at the end. */
+const PROFILE_DIR = process.env['BENCH_CPU_PROFILE'];
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -58,6 +60,30 @@ function sampleRss(pids: Record<string, number>): { stop(): Record<string, numbe
       return Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v)]));
     },
   };
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    return !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+/** Waits for a promise unless one of the processes is gone first (e.g. out of memory): then it throws. */
+async function unlessDead<T>(work: Promise<T>, pids: Record<string, number>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const dead = new Promise<never>((_, reject) => {
+    timer = setInterval(() => {
+      const gone = Object.entries(pids).find(([, pid]) => !alive(pid));
+      if (gone) reject(new Error(`${gone[0]} (pid ${gone[1]}) exited before the job finished`));
+    }, 500);
+  });
+  try {
+    return await Promise.race([work, dead]);
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** The company's voucher GUIDs as the sandbox's control API lists them. */
@@ -105,6 +131,9 @@ export async function run() {
       LOG_LEVEL: 'error',
       JOB_POLL_INTERVAL_MS: '200',
       PORTAL_RATE_LIMIT_PER_MINUTE: '0',
+      ...(PROFILE_DIR
+        ? { NODE_OPTIONS: `--require ${join(__dirname, 'lib/cpu-profile.js')}`, CPU_PROFILE_DIR: PROFILE_DIR }
+        : {}),
       ...(process.env['BENCH_BOOKS_CONNECTOR_ENV']
         ? (JSON.parse(process.env['BENCH_BOOKS_CONNECTOR_ENV']) as Record<string, string>)
         : {}),
@@ -142,7 +171,10 @@ export async function run() {
     let rss = sampleRss(pids);
     const started = process.hrtime.bigint();
     await probe.publish(firmId, [job]);
-    const [result] = await probe.waitForResults([job], JOB_TIMEOUT_MS);
+    const [result] = await unlessDead(probe.waitForResults([job], JOB_TIMEOUT_MS), {
+      'connector-books': connector.pid,
+      sandbox: sandbox.pid,
+    });
     const pipelineSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const pipelinePeak = rss.stop();
     const pipelineCpu = {
@@ -219,6 +251,10 @@ export async function run() {
       },
     ];
   } finally {
+    if (PROFILE_DIR && connector) {
+      process.kill(connector.pid, 'SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
     await connector?.stop();
     await probe?.stop();
     await sandbox?.stop();

@@ -6,7 +6,7 @@ import { booksClassOf } from '@practice-sync/contracts';
 import type { BooksObject, DeletedObject, ObjectTag } from '../tally/books-objects';
 import { MASTER_ORDER, refKey } from '../tally/books-objects';
 import type { BooksServer, BooksServerClient } from '../tally/books-server.client';
-import type { ImportObject } from '../tally/tally-xml';
+import type { AlterWindow, ImportObject } from '../tally/tally-xml';
 import { allowed, deletionAllowed } from './books-rules';
 import type { ReceiverMasters } from './completeness';
 import { complete, importOrder, mastersByName, missingRefs } from './completeness';
@@ -56,6 +56,20 @@ export interface DirectionInput {
 
 type Planned = ImportObject & { guid: string; alterId: number };
 
+/** Deletions after every upsert: vouchers before the masters they use, masters in reverse dependency order. */
+function planDeletes(removals: readonly DeletedObject[]): Planned[] {
+  const rank = (tag: ObjectTag): number => (tag === 'VOUCHER' ? -1 : MASTER_ORDER.indexOf(tag));
+  return [...removals]
+    .sort((a, b) => rank(b.tag) - rank(a.tag) || a.alterId - b.alterId)
+    .map((d) => ({
+      tag: d.tag,
+      node: { GUID: d.guid },
+      action: 'Delete',
+      guid: d.guid,
+      alterId: d.alterId,
+    }));
+}
+
 export const zeroCounts = (): BooksCounts => ({
   created: 0,
   altered: 0,
@@ -88,45 +102,66 @@ export class DirectionSync {
       previousWatermark: input.watermark,
       error: null,
     };
-    // The window's changes the rules let through (by GUID); null until the export was read completely.
-    let window: { guid: string; alterId: number }[] | null = null;
-    let top = input.watermark;
+    // Each change read and let through by the rules, and whether the receiver now holds it.
+    const judged: WindowChange[] = [];
+    // Everything up to here was read (and judged); the watermark never passes it.
+    let reached = input.watermark;
+    let removals: DeletedObject[] = [];
     const outcomes = new Map<string, boolean>();
     try {
       const { category, sender, signal } = input;
-      top = await this.client.lastAlterId(sender, category, signal);
+      const top = await this.client.lastAlterId(sender, category, signal);
       if (top <= input.watermark) return result;
       const range = { after: input.watermark, upTo: top };
-      const cls = booksClassOf(category);
-      const type = cls === 'masters' ? 'All Masters' : 'Voucher';
-      const exported = await this.client.changed(sender, category, type, range, signal);
+      const masters = booksClassOf(category) === 'masters';
       const deletions = (await this.client.deleted(sender, category, range, signal)).filter(
-        (d) => (cls === 'masters') === (d.tag !== 'VOUCHER'),
+        (d) => masters === (d.tag !== 'VOUCHER'),
       );
-      const changes = exported.filter(
-        (o) => !o.reserved && !input.echoes.has(o.guid) && allowed(input.rules, o),
-      );
-      const removals = deletions.filter((d) => !input.echoes.has(d.guid) && deletionAllowed(input.rules, d));
-      window = [...changes, ...removals].map((c) => ({ guid: c.guid, alterId: c.alterId }));
-      await this.apply(input, await this.plan(input, changes, removals), result, outcomes);
+      removals = deletions.filter((d) => !input.echoes.has(d.guid) && deletionAllowed(input.rules, d));
+      // Masters (a few thousand at most) in one piece, so groups go parents first across the whole window;
+      // vouchers page by page (BOOKS_EXPORT_WINDOW ALTERIDs), so a job holds one page and the next, not the
+      // whole window, and the next page is read while this one is imported.
+      const pages = masters ? [range] : this.client.pages(range);
+      const read = (page: AlterWindow): Promise<BooksObject[]> => {
+        const loading = masters
+          ? this.client.changed(sender, category, 'All Masters', page, signal)
+          : this.client.changedPage(sender, category, 'Voucher', page, signal);
+        loading.catch(() => undefined); // awaited below; a page read ahead of a failure is dropped
+        return loading;
+      };
+      // Masters this job already sent to the receiver (brought along for an earlier page's vouchers).
+      const sent = new Set<string>();
+      let next = pages.length ? read(pages[0]) : null;
+      for (let i = 0; next; i++) {
+        const exported = await next;
+        next = i + 1 < pages.length ? read(pages[i + 1]) : null;
+        const changes = exported.filter(
+          (o) => !o.reserved && !input.echoes.has(o.guid) && allowed(input.rules, o),
+        );
+        try {
+          await this.apply(input, await this.planUpserts(input, changes, sent), result, outcomes);
+        } finally {
+          for (const c of changes)
+            judged.push({ alterId: c.alterId, applied: outcomes.get(c.guid) === true });
+          outcomes.clear();
+          reached = pages[i].upTo;
+        }
+      }
+      await this.apply(input, planDeletes(removals), result, outcomes);
     } catch (error) {
       result.error = toPortalError(error);
     }
-    // Not read completely: the watermark stays. Else it moves past what was applied (or filtered out).
-    if (window) {
-      const judged: WindowChange[] = window.map((c) => ({
-        alterId: c.alterId,
-        applied: outcomes.get(c.guid) === true,
-      }));
-      result.watermark = nextWatermark(input.watermark, top, judged);
-    }
+    // Deletions are read up front over the whole window: one not applied holds the watermark below it.
+    for (const d of removals) judged.push({ alterId: d.alterId, applied: outcomes.get(d.guid) === true });
+    result.watermark = nextWatermark(input.watermark, reached, judged);
     return result;
   }
 
-  private async plan(
+  /** The page's changes in import order, with the masters the receiver lacks (once per job) before them. */
+  private async planUpserts(
     input: DirectionInput,
     changes: BooksObject[],
-    removals: DeletedObject[],
+    sent: Set<string>,
   ): Promise<Planned[]> {
     const { category, receiver, sender, signal } = input;
     let ordered = importOrder(changes);
@@ -134,32 +169,21 @@ export class DirectionSync {
       const held = await this.mastersOf(receiver, category, signal);
       const names = new Set(held.map((o) => refKey(o.tag, o.name)));
       const receiverHas: ReceiverMasters = {
-        hasName: (tag, name) => names.has(refKey(tag, name)),
+        hasName: (tag, name) => names.has(refKey(tag, name)) || sent.has(refKey(tag, name)),
       };
       if (missingRefs(changes, receiverHas).length) {
         const senderMasters = mastersByName(await this.mastersOf(sender, category, signal));
         ordered = complete(changes, receiverHas, senderMasters).objects;
       }
     }
-    const upserts: Planned[] = ordered.map((o) => ({
+    for (const o of ordered) if (o.tag !== 'VOUCHER') sent.add(refKey(o.tag, o.name));
+    return ordered.map((o) => ({
       tag: o.tag,
       node: o.node,
       action: 'Create',
       guid: o.guid,
       alterId: o.alterId,
     }));
-    // Vouchers go before the masters they use; masters in reverse dependency order.
-    const rank = (tag: ObjectTag): number => (tag === 'VOUCHER' ? -1 : MASTER_ORDER.indexOf(tag));
-    const deletes: Planned[] = [...removals]
-      .sort((a, b) => rank(b.tag) - rank(a.tag) || a.alterId - b.alterId)
-      .map((d) => ({
-        tag: d.tag,
-        node: { GUID: d.guid },
-        action: 'Delete',
-        guid: d.guid,
-        alterId: d.alterId,
-      }));
-    return [...upserts, ...deletes];
   }
 
   private mastersOf(

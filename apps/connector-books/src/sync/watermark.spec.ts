@@ -25,4 +25,20 @@ describe('nextWatermark', () => {
     expect(nextWatermark(100, 180, [{ alterId: 101, applied: false }])).toBe(100);
     expect(nextWatermark(100, 90, [])).toBe(100);
   });
+
+  it('never passes the end of what was read, even when the only changes not applied lie beyond it', () => {
+    // A job that read its pages up to 150 and stopped: a deletion at 170 (read up front) was not applied.
+    expect(
+      nextWatermark(100, 150, [
+        { alterId: 120, applied: true },
+        { alterId: 170, applied: false },
+      ]),
+    ).toBe(150);
+    expect(
+      nextWatermark(100, 150, [
+        { alterId: 140, applied: false },
+        { alterId: 170, applied: false },
+      ]),
+    ).toBe(139);
+  });
 });

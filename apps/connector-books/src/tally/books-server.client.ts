@@ -85,7 +85,30 @@ export class BooksServerClient {
     );
   }
 
-  /** Objects of a type changed in (after, upTo], read in ALTERID pages. */
+  /** The ALTERID pages (`BOOKS_EXPORT_WINDOW` wide) that cover a window, oldest first. */
+  pages(window: AlterWindow): AlterWindow[] {
+    const out: AlterWindow[] = [];
+    for (let after = window.after; after < window.upTo; after += this.windowSize) {
+      out.push({ after, upTo: Math.min(window.upTo, after + this.windowSize) });
+    }
+    return out;
+  }
+
+  /** Objects of a type changed in one page (after, upTo]: one export request. */
+  changedPage(
+    server: BooksServer,
+    category: BooksCategory,
+    type: 'All Masters' | 'Voucher',
+    page: AlterWindow,
+    signal: AbortSignal,
+  ): Promise<BooksObject[]> {
+    const xml = exportRequestXml(type, page);
+    return this.post(server, category, xml, `export of ${type}`, signal, (body, what) =>
+      objectsOf(collectionOf(body, what)),
+    );
+  }
+
+  /** Objects of a type changed in (after, upTo], read in ALTERID pages and returned together. */
   async changed(
     server: BooksServer,
     category: BooksCategory,
@@ -94,14 +117,8 @@ export class BooksServerClient {
     signal: AbortSignal,
   ): Promise<BooksObject[]> {
     const out: BooksObject[] = [];
-    for (let after = window.after; after < window.upTo; after += this.windowSize) {
-      const page = { after, upTo: Math.min(window.upTo, after + this.windowSize) };
-      const xml = exportRequestXml(type, page);
-      out.push(
-        ...(await this.post(server, category, xml, `export of ${type}`, signal, (body, what) =>
-          objectsOf(collectionOf(body, what)),
-        )),
-      );
+    for (const page of this.pages(window)) {
+      for (const o of await this.changedPage(server, category, type, page, signal)) out.push(o);
     }
     return out;
   }

@@ -9,6 +9,8 @@ import { freePort } from '../stack/processes';
 export interface ServiceProcess {
   url: string;
   port: number;
+  /** The child's process id (for /proc figures in benchmarks). */
+  pid: number;
   /** SIGKILL: the process dies mid-work, as on a crash. */
   kill(): Promise<void>;
   /** SIGTERM (graceful shutdown), SIGKILL after the grace period. */
@@ -67,6 +69,7 @@ export async function startServiceProcess(
   return {
     url,
     port,
+    pid: child.pid ?? 0,
     kill: () => signal('SIGKILL'),
     stop: async () => {
       const timer = setTimeout(() => child.kill('SIGKILL'), options.stopGraceMs);

@@ -270,7 +270,7 @@ export function SyncBucket({ me }: { me: Me }) {
           {portals.map((portal) => {
             const items = catalogue.filter((c) => c.portal === portal);
             const chosen = items.filter((c) => cats.has(c.id)).length;
-            const period = items.find((c) => c.defaultPeriod)?.defaultPeriod;
+            const hasPeriods = items.some((c) => c.defaultPeriod);
             return (
               <fieldset key={portal}>
                 <legend>{PORTAL_NAMES[portal] ?? portal}</legend>
@@ -288,10 +288,16 @@ export function SyncBucket({ me }: { me: Me }) {
                 {items.map((c) => (
                   <label key={c.id}>
                     <input type="checkbox" checked={cats.has(c.id)} onChange={() => toggleCategory(c.id)} />
-                    {c.description} <span className="muted mono">{c.id}</span>
+                    <span>
+                      {c.description}
+                      <span className="category-meta muted">
+                        <span className="mono">{c.id}</span>
+                        {c.defaultPeriod ? ` · period ${formatPeriod(c.defaultPeriod)}` : ''}
+                      </span>
+                    </span>
                   </label>
                 ))}
-                {period && <p className="muted">Period: the latest with data ({formatPeriod(period)}).</p>}
+                {hasPeriods && <p className="muted">Each category syncs its latest period that has data.</p>}
               </fieldset>
             );
           })}

@@ -1,5 +1,15 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, relative } from 'node:path';
 
 import { runLogged, tail } from './processes';
 
@@ -8,21 +18,36 @@ export function consoleDist(root: string): string {
   return join(root, 'apps', 'console', 'dist');
 }
 
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((max, name) => Math.max(max, newestMtime(join(path, name))), stat.mtimeMs);
+function sourceFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => sourceFiles(join(path, name)));
 }
 
-/** Whether dist is missing or older than any source of the console. */
-export function consoleBuildStale(root: string): boolean {
-  const index = join(consoleDist(root), 'index.html');
-  if (!existsSync(index)) return true;
+/** SHA-256 over the console's sources (paths and contents): what a build was made from. */
+export function consoleSourceHash(root: string): string {
   const app = join(root, 'apps', 'console');
-  const sources = ['src', 'index.html', 'vite.config.ts']
-    .map((p) => join(app, p))
-    .filter((p) => existsSync(p));
-  return Math.max(...sources.map(newestMtime)) > statSync(index).mtimeMs;
+  const hash = createHash('sha256');
+  for (const top of ['src', 'index.html', 'vite.config.ts', 'tsconfig.json']) {
+    const path = join(app, top);
+    if (!existsSync(path)) continue;
+    for (const file of sourceFiles(path))
+      hash.update(relative(app, file)).update('\0').update(readFileSync(file));
+  }
+  return hash.digest('hex');
+}
+
+const HASH_FILE = '.source-hash';
+
+/**
+ * Whether dist is missing or was built from other sources. By content, not by time: a file restored or checked
+ * out with an older time than the build still counts as changed.
+ */
+export function consoleBuildStale(root: string): boolean {
+  const stamp = join(consoleDist(root), HASH_FILE);
+  if (!existsSync(join(consoleDist(root), 'index.html')) || !existsSync(stamp)) return true;
+  return readFileSync(stamp, 'utf8').trim() !== consoleSourceHash(root);
 }
 
 /**
@@ -37,6 +62,8 @@ export async function ensureConsoleBuilt(
 ): Promise<void> {
   if (!consoleBuildStale(root)) return;
   progress('console: building (vite)');
+  // Hashed before the build: a source edited while Vite runs makes the next start build again.
+  const hash = consoleSourceHash(root);
   const dist = consoleDist(root);
   const scratch = `${dist}.build-${process.pid}`;
   mkdirSync(join(logFile, '..'), { recursive: true });
@@ -51,6 +78,7 @@ export async function ensureConsoleBuilt(
     rmSync(scratch, { recursive: true, force: true });
     throw new Error(`console: vite build failed (exit ${code}); ${logFile}:\n${tail(logFile)}`);
   }
+  writeFileSync(join(scratch, HASH_FILE), `${hash}\n`);
   rmSync(dist, { recursive: true, force: true });
   renameSync(scratch, dist);
   progress('console: built');

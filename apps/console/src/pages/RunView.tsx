@@ -77,12 +77,12 @@ export function RunView({ runId, me }: { runId: string; me: Me }) {
           </span>
         </div>
         <p className="muted">
-          {run.totals.workFinished} of {run.totals.work} jobs finished · categories{' '}
-          {run.categories.join(', ')}
+          {run.totals.workFinished} of {run.totals.work} jobs finished · clients:{' '}
+          {describeSelection(run.clients)} · categories: {run.categories.join(', ')}
         </p>
         <dl className="counters">
           {COUNTERS.map(([key, label]) => (
-            <div key={key} className={`counter ${key}`}>
+            <div key={key} className={`counter ${key}${run.totals[key] > 0 ? ' nonzero' : ''}`}>
               <dt>{label}</dt>
               <dd data-testid={`count-${key}`}>{run.totals[key]}</dd>
             </div>
@@ -200,4 +200,17 @@ function RunLog({ runId }: { runId: string }) {
 function labelOfCount(key: string): string {
   const outcome = key.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
   return (OUTCOME_LABELS[outcome] ?? key).toLowerCase();
+}
+
+/** A run's client selection in words (`{ tags: ["gst-monthly"] }` → "tag gst-monthly"). */
+function describeSelection(clients: Record<string, unknown>): string {
+  if (clients['all'] === true) return 'all';
+  const [key, value] = Object.entries(clients)[0] ?? [];
+  if (Array.isArray(value)) {
+    if (key === 'ids') return `${value.length} picked`;
+    const noun = key === 'tags' ? 'tag' : key === 'offices' ? 'office' : key;
+    return `${noun} ${value.join(', ')}`;
+  }
+  if (key === 'retryOf') return 'the failures of an earlier run';
+  return key ?? '—';
 }

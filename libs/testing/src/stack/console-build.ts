@@ -72,7 +72,8 @@ export async function ensureConsoleBuilt(
   const code = await runLogged(
     process.execPath,
     [vite, 'build', 'apps/console', '--outDir', scratch, '--emptyOutDir', '--logLevel', 'warn'],
-    { cwd: root, env: process.env, logFile },
+    // jest sets NODE_ENV=test, which would bundle React's development build (twice the size, slower).
+    { cwd: root, env: { ...process.env, NODE_ENV: 'production' }, logFile },
   );
   if (code !== 0) {
     rmSync(scratch, { recursive: true, force: true });

@@ -142,6 +142,8 @@ function RunLog({ runId }: { runId: string }) {
         <input type="checkbox" checked={onlyFailed} onChange={(e) => setOnlyFailed(e.target.checked)} /> Only
         clients with failures
       </label>
+      {next === undefined && <p className="muted">Loading the log…</p>}
+      {next !== undefined && items.length === 0 && <p className="muted">No client had work in this run.</p>}
       <ul className="log">
         {shown.map((c) => (
           <li key={c.clientId}>

@@ -270,6 +270,7 @@ async function main(): Promise<void> {
 
   console.log(`
 Where to look next:
+  Console         ${e.CONSOLE_URL ?? `${e.GATEWAY_URL}/`}   sign in as ${e.CONSOLE_DEMO_EMAIL ?? '(see .stack/env)'}, password ${e.CONSOLE_DEMO_PASSWORD ?? '(see .stack/env)'}
   Swagger UI      ${e.GATEWAY_URL}/docs   (API key in .stack/env: ADMIN_API_KEY)
   This run        curl -H "Authorization: Bearer $ADMIN_API_KEY" ${e.GATEWAY_URL}/v1/sync-runs/${runId}/jobs
   Metrics         ${e.SYNC_ORCHESTRATOR_URL}/metrics  ${e.CONNECTOR_GST_URL}/metrics  …

@@ -61,6 +61,8 @@ step() {
 
 # promtool for the Prometheus rule tests (deploy/prometheus/rules.integration-spec.ts): apt-get when missing.
 step promtool bash scripts/ensure-promtool.sh
+# Chromium for the console's browser test (apps/e2e/src/console.e2e-spec.ts): apt-get when missing.
+step chromium bash scripts/ensure-chromium.sh
 step lint npm run lint
 step typecheck npm run typecheck
 for suite in unit integration e2e; do

@@ -19,6 +19,7 @@ import { StatusModule } from './status/status.module';
 import { SyncRunsModule } from './sync-runs/sync-runs.module';
 import { SyncSchedulesModule } from './sync-schedules/sync-schedules.module';
 import { UpstreamModule } from './upstream/upstream.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
@@ -42,6 +43,7 @@ export class AppModule {
         StatusModule,
         CompaniesModule,
         BranchLinksModule,
+        UsersModule,
       ],
     };
   }

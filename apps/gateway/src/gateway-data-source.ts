@@ -6,6 +6,9 @@ import { FirmEntity } from './firms/firm.entity';
 import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
 import { CreateFirmsAndApiKeys1763856000000 } from './migrations/1763856000000-CreateFirmsAndApiKeys';
 import { IdempotencyAndRateLimits1764000000000 } from './migrations/1764000000000-IdempotencyAndRateLimits';
+import { UsersAndSessions1765000000000 } from './migrations/1765000000000-UsersAndSessions';
+import { SessionEntity } from './users/session.entity';
+import { UserEntity } from './users/user.entity';
 
 /** The gateway's schema, entities and migrations, shared by the app and `migrate.ts`. */
 export function gatewayDataSourceOptions(
@@ -15,8 +18,12 @@ export function gatewayDataSourceOptions(
     url: config.DATABASE_URL,
     preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
     schema: 'gateway',
-    entities: [FirmEntity, ApiKeyEntity, IdempotencyKeyEntity],
-    migrations: [CreateFirmsAndApiKeys1763856000000, IdempotencyAndRateLimits1764000000000],
+    entities: [FirmEntity, ApiKeyEntity, IdempotencyKeyEntity, UserEntity, SessionEntity],
+    migrations: [
+      CreateFirmsAndApiKeys1763856000000,
+      IdempotencyAndRateLimits1764000000000,
+      UsersAndSessions1765000000000,
+    ],
     applicationName: 'gateway',
   };
 }

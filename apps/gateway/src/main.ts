@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module';
 import { GATEWAY_SECRETS, loadGatewayConfig } from './config/gateway.config';
+import { serveConsole } from './console/serve-console';
 import { configureApp } from './http/configure-app';
 
 async function bootstrap(): Promise<void> {
@@ -22,8 +23,12 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   app.enableShutdownHooks();
   configureApp(app, config);
+  const hasConsole = serveConsole(app, config.CONSOLE_DIR);
   await app.listen(config.PORT);
-  logger.log({ msg: `gateway listening on ${config.PORT}`, config: describeConfig(config, GATEWAY_SECRETS) });
+  logger.log({
+    msg: `gateway listening on ${config.PORT}${hasConsole ? ' (console at /)' : ''}`,
+    config: describeConfig(config, GATEWAY_SECRETS),
+  });
 }
 
 bootstrap().catch((e: unknown) => {

@@ -11,10 +11,11 @@ export type { ConnectorApp, ConnectorProcess, ServiceProcess } from './connector
 export { startConnectorProcess, startServiceProcess } from './connector/service-process';
 export { kafkaAnswers } from './infra/kafka';
 export { postgresAnswers, withDatabase } from './infra/postgres';
+export { repoRoot, stackDir } from './infra/repo-root';
 export type { PortalAccessGranted, PortalAccessRequest } from './stack/access';
 export { grantPortalAccess, SANDBOX_OTP } from './stack/access';
-export type { FirmWithAdmin } from './stack/firm';
-export { apiKeyWorks, createFirmWithAdmin } from './stack/firm';
+export type { ConsoleUser, FirmWithAdmin } from './stack/firm';
+export { apiKeyWorks, createConsoleUser, createFirmWithAdmin, signInWorks } from './stack/firm';
 export type { CollectedSpan, OtlpCollector } from './stack/otlp-collector';
 export { startOtlpCollector } from './stack/otlp-collector';
 export { freePort } from './stack/processes';

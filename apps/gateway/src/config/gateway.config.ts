@@ -33,6 +33,30 @@ export const GatewayConfigSchema = baseServiceEnv(3000).extend({
     .min(1)
     .max(24 * 30)
     .default(24),
+  /** How long a console sign-in lasts before the person signs in again (absolute, not sliding). */
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
+  /** `Secure` on the session cookies; only a plain-HTTP local stack turns it off. */
+  SESSION_COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Failed sign-ins in a row that lock a user out, and for how long. */
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** How long an invitation to set a password stays valid. */
+  INVITE_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
+  /** The built console (apps/console/dist) served under `/`; unset: no console. */
+  CONSOLE_DIR: z.string().min(1).optional(),
 });
 
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;

@@ -10,5 +10,6 @@ import { FirmsService } from './firms.service';
   imports: [TypeOrmModule.forFeature([FirmEntity, ApiKeyEntity])],
   controllers: [FirmsController],
   providers: [FirmsService],
+  exports: [FirmsService],
 })
 export class FirmsModule {}

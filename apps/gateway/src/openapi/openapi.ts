@@ -12,10 +12,12 @@ import { NoticesModule } from '../notices/notices.module';
 import { FieldErrorDto, ProblemDto } from '../problems/problem.dto';
 import { SyncRunsModule } from '../sync-runs/sync-runs.module';
 import { SyncSchedulesModule } from '../sync-schedules/sync-schedules.module';
+import { UsersModule } from '../users/users.module';
 
 const DESCRIPTION = `Keep client records current with the GST, Income Tax and e-sign portals in one operation.
 
-Authenticate with \`Authorization: Bearer <api key>\`. Errors are RFC 9457 \`application/problem+json\`;
+Authenticate with \`Authorization: Bearer <api key>\` (machines), or sign in as a person (\`POST /v1/sessions\`,
+an HttpOnly session cookie; writes then send \`X-CSRF-Token\`). Errors are RFC 9457 \`application/problem+json\`;
 validation errors name each bad field in \`errors[]\`; every \`type\` is one of ours
 (\`https://practice-sync.dev/problems/…\`). Text PostgreSQL cannot store (a NUL character, an unpaired
 surrogate) anywhere in a request — body, query, path, CSV cells, Idempotency-Key — is a 422 \`unstorable-text\`
@@ -34,6 +36,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       scheme: 'bearer',
       description: 'A firm API key, or the platform key for firms.',
     })
+    .addCookieAuth('ps_session', {
+      type: 'apiKey',
+      in: 'cookie',
+      description:
+        'A console session (`POST /v1/sessions`); writes made with it also need the `X-CSRF-Token` header.',
+    })
     .build();
   // Only the public API; health and metrics are for probes and Prometheus, not for firms.
   return SwaggerModule.createDocument(app, config, {
@@ -47,6 +55,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       CategoriesModule,
       CompaniesModule,
       BranchLinksModule,
+      UsersModule,
     ],
     extraModels: [ProblemDto, FieldErrorDto],
   });

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 
 import { stackDir } from '../infra/repo-root';
 import { readEnvFile, writeEnvFile } from '../stack/env-file';
-import { apiKeyWorks, createFirmWithAdmin } from '../stack/firm';
+import { apiKeyWorks, createConsoleUser, createFirmWithAdmin, signInWorks } from '../stack/firm';
+import { requestJson } from '../stack/http';
 import { stopPidFile } from '../stack/processes';
 import type { StackAccess } from '../stack/services';
 import { SERVICE_NAMES, SERVICES } from '../stack/services';
@@ -65,8 +66,13 @@ async function up(): Promise<void> {
     say(`created firm "${firm.firmName}" (${firmId}) with an admin API key`);
   }
 
+  const demo = await demoUser(stack.gatewayUrl, adminKey, previous);
+
   const env: Record<string, string> = {
     GATEWAY_URL: stack.gatewayUrl,
+    CONSOLE_URL: `${stack.gatewayUrl}/`,
+    CONSOLE_DEMO_EMAIL: demo.email,
+    CONSOLE_DEMO_PASSWORD: demo.password,
     PLATFORM_API_KEY: stack.platformApiKey,
     ADMIN_API_KEY: adminKey,
     FIRM_ID: firmId,
@@ -79,7 +85,28 @@ async function up(): Promise<void> {
   say(
     `ready: gateway ${stack.gatewayUrl} (Swagger UI ${stack.gatewayUrl}/docs), sandbox ${stack.sandboxUrl}`,
   );
+  say(`console ${stack.gatewayUrl}/ — sign in as ${demo.email} with the password in CONSOLE_DEMO_PASSWORD`);
   say(`wrote ${envFile} (source it: set -a; . ${envFile}; set +a); logs in ${join(dir, 'logs')}`);
+}
+
+/** The ready-made firm's console user (an admin): reused while its password works, else a new one. */
+async function demoUser(
+  gatewayUrl: string,
+  adminKey: string,
+  previous: Record<string, string>,
+): Promise<{ email: string; password: string }> {
+  const email = previous['CONSOLE_DEMO_EMAIL'];
+  const password = previous['CONSOLE_DEMO_PASSWORD'];
+  if (email && password && (await signInWorks(gatewayUrl, email, password))) return { email, password };
+  const me = await requestJson<{ firmId: string }>('GET', `${gatewayUrl}/v1/me`, { bearer: adminKey });
+  const user = {
+    email: `demo-${randomBytes(3).toString('hex')}@demo-and-co.example`,
+    password: randomBytes(12).toString('base64url'),
+    role: 'admin' as const,
+  };
+  await createConsoleUser(gatewayUrl, adminKey, me.firmId, user);
+  say(`created console user ${user.email} (admin)`);
+  return { email: user.email, password: user.password };
 }
 
 async function down(): Promise<void> {

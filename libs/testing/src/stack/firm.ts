@@ -34,3 +34,36 @@ export async function apiKeyWorks(gatewayUrl: string, apiKey: string): Promise<b
     return false;
   }
 }
+
+export interface ConsoleUser {
+  email: string;
+  password: string;
+  role: 'admin' | 'operator' | 'viewer';
+}
+
+/** Invites a user into the firm (admin API key or platform key) and sets the password with the invitation. */
+export async function createConsoleUser(
+  gatewayUrl: string,
+  bearer: string,
+  firmId: string,
+  user: ConsoleUser,
+): Promise<void> {
+  const invited = await requestJson<{ inviteToken: string }>(
+    'POST',
+    `${gatewayUrl}/v1/firms/${encodeURIComponent(firmId)}/users`,
+    { bearer, body: { email: user.email, role: user.role } },
+  );
+  await requestJson('POST', `${gatewayUrl}/v1/invitations/accept`, {
+    body: { token: invited.inviteToken, password: user.password },
+  });
+}
+
+/** True when the console accepts `email` and `password` (a real sign-in; the session is left to expire). */
+export async function signInWorks(gatewayUrl: string, email: string, password: string): Promise<boolean> {
+  try {
+    await requestJson('POST', `${gatewayUrl}/v1/sessions`, { body: { email, password }, timeoutMs: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}

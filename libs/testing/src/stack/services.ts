@@ -77,6 +77,8 @@ export interface StackSettings {
   platformApiKey: string;
   logLevel: string;
   urls: Record<ServiceName, string>;
+  /** The built console the gateway serves under `/` (none when unset). */
+  consoleDir?: string;
 }
 
 /** The environment one service is started with (the variables its config schema reads). */
@@ -104,6 +106,9 @@ export function serviceEnv(name: ServiceName, s: StackSettings): Record<string, 
     env['SYNC_ORCHESTRATOR_URL'] = s.urls['sync-orchestrator'];
     for (const c of ['connector-gst', 'connector-itr', 'connector-esign'] as const)
       env[SERVICES[c].urlVar] = s.urls[c];
+    if (s.consoleDir) env['CONSOLE_DIR'] = s.consoleDir;
+    // The stack speaks plain HTTP on 127.0.0.1; production keeps the default (Secure cookies).
+    env['SESSION_COOKIE_SECURE'] = 'false';
   }
   if (name === 'sync-orchestrator') env['CLIENT_MASTER_URL'] = s.urls['client-master'];
   const portalPath = PORTAL_PATH[name];

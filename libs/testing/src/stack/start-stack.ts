@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { repoRoot, stackDir } from '../infra/repo-root';
 import { waitFor } from '../wait-for';
+import { consoleDist, ensureConsoleBuilt } from './console-build';
 import type { FirmWithAdmin } from './firm';
 import { createFirmWithAdmin } from './firm';
 import { isReady } from './http';
@@ -132,6 +133,11 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
     if (!existsSync(main)) throw new Error(`cannot start ${name}: ${main} does not exist`);
   }
 
+  // Before the gateway starts (it refuses a CONSOLE_DIR without a built console), and before ports are picked,
+  // so the build's seconds do not widen the window in which another process may take a picked port.
+  const withGateway = names.includes('gateway');
+  if (withGateway) await ensureConsoleBuilt(root, join(logDir, `${logPrefix}console-build.log`), progress);
+
   const urls = {} as Record<ServiceName, string>;
   const taken = new Set<number>();
   // The OS may hand out a port it just gave us again: two services on one port would let the second one's
@@ -153,7 +159,11 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
       throw new Error(`replicas.${name} must be a whole number from 1 to 16 (got ${n})`);
     }
   }
-  const settings: StackSettings = { ...base, urls };
+  const settings: StackSettings = {
+    ...base,
+    urls,
+    ...(withGateway ? { consoleDir: consoleDist(root) } : {}),
+  };
   // The test's own variables win over the stack's defaults, so a test can ask for production's credentials
   // mode (REQUIRE_CREDENTIALS=true, SANDBOX_REQUIRE_SESSIONS=true) where the default is lax.
   const envFor = (name: ServiceName): NodeJS.ProcessEnv => ({

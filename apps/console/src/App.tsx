@@ -1,0 +1,76 @@
+import { useCallback, useEffect, useState } from 'react';
+
+import type { Me } from './api';
+import { api, ApiError, whenSignedOut } from './api';
+import { RunView } from './pages/RunView';
+import { SignIn } from './pages/SignIn';
+import { SyncBucket } from './pages/SyncBucket';
+
+type Route = { page: 'bucket' } | { page: 'run'; id: string };
+
+/** Hash routes (`#/runs/<id>`): the gateway serves only files, so any route survives a reload. */
+function routeOf(hash: string): Route {
+  const run = /^#\/runs\/([0-9a-f-]{36})$/i.exec(hash);
+  return run ? { page: 'run', id: run[1] } : { page: 'bucket' };
+}
+
+export function navigate(hash: string): void {
+  window.location.hash = hash;
+}
+
+export function App() {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [route, setRoute] = useState<Route>(() => routeOf(window.location.hash));
+
+  useEffect(() => {
+    const onHash = () => setRoute(routeOf(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(() => {
+    whenSignedOut(() => setMe(null));
+    api<Me>('GET', '/me').then(setMe, (e: unknown) => {
+      if (e instanceof ApiError && e.status === 401) setMe(null);
+      else setMe(null);
+    });
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api('DELETE', '/sessions/current');
+    } finally {
+      setMe(null);
+    }
+  }, []);
+
+  if (me === undefined) return <p className="loading">Loading…</p>;
+  if (me === null) return <SignIn onSignedIn={setMe} />;
+
+  return (
+    <>
+      <header className="top">
+        <a className="brand" href="#/">
+          practice-sync
+        </a>
+        <nav aria-label="Main">
+          <a href="#/" aria-current={route.page === 'bucket' ? 'page' : undefined}>
+            Sync Bucket
+          </a>
+        </nav>
+        <div className="who">
+          <span>
+            {me.email ?? 'API key'} · <strong>{me.role}</strong> · {me.firmName}
+          </span>
+          <button type="button" className="link" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main>
+        {route.page === 'bucket' && <SyncBucket me={me} />}
+        {route.page === 'run' && <RunView key={route.id} runId={route.id} me={me} />}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,150 @@
+/** The console's only way to the server: the same-origin public `/v1` API with the session cookie. */
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: Array<{ field: string; message: string }>;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | null,
+  ) {
+    super(problem?.detail ?? `The server answered ${status}.`);
+  }
+}
+
+export type Role = 'admin' | 'operator' | 'viewer';
+
+export interface Me {
+  kind: 'user' | 'api-key';
+  firmId: string;
+  firmName: string;
+  role: Role;
+  userId: string | null;
+  email: string | null;
+}
+
+export interface Client {
+  id: string;
+  name: string;
+  pan: string | null;
+  tan: string | null;
+  gstins: string[];
+  esignClientFileId: string | null;
+  office: string | null;
+  tags: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Category {
+  id: string;
+  portal: string;
+  subject: string;
+  description: string;
+  defaultPeriod: string | null;
+}
+
+export interface RunTotals {
+  jobs: number;
+  pending: number;
+  running: number;
+  succeeded: number;
+  noChange: number;
+  failed: number;
+  skipped: number;
+  cancelled: number;
+  noData: number;
+  partial: number;
+  work: number;
+  workFinished: number;
+}
+
+export interface SyncRun {
+  id: string;
+  status: 'queued' | 'running' | 'completed' | 'cancelled';
+  clients: Record<string, unknown>;
+  categories: string[];
+  period: Record<string, string> | null;
+  totals: RunTotals;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface SyncJob {
+  id: string;
+  clientId: string;
+  clientName: string | null;
+  category: string;
+  subject: { kind: string; value: string };
+  period: string | null;
+  outcome: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  retryable: boolean | null;
+}
+
+export interface ClientRunSummary {
+  clientId: string;
+  clientName: string | null;
+  counts: Record<string, number>;
+  jobs: SyncJob[];
+}
+
+/** Called when the server says the session is gone, so the app can show the sign-in page. */
+let onSignedOut: () => void = () => undefined;
+export function whenSignedOut(handler: () => void): void {
+  onSignedOut = handler;
+}
+
+function csrfToken(): string | undefined {
+  const match = /(?:^|;\s*)ps_csrf=([^;]+)/.exec(document.cookie);
+  return match ? decodeURIComponent(match[1]) : undefined;
+}
+
+export async function api<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  opts: { body?: unknown; query?: Record<string, string | number | undefined>; idempotencyKey?: string } = {},
+): Promise<T> {
+  const url = new URL(`/v1${path}`, window.location.origin);
+  for (const [k, v] of Object.entries(opts.query ?? {}))
+    if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') {
+    const csrf = csrfToken();
+    if (csrf) headers['x-csrf-token'] = csrf;
+  }
+  if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
+  const res = await fetch(url, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  const parsed: unknown = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    const problem = isProblem(parsed) ? parsed : null;
+    if (res.status === 401 && path !== '/sessions') onSignedOut();
+    throw new ApiError(res.status, problem);
+  }
+  return parsed as T;
+}
+
+function isProblem(value: unknown): value is Problem {
+  return typeof value === 'object' && value !== null && 'status' in value && 'title' in value;
+}
+
+export function mayWrite(role: Role): boolean {
+  return role === 'admin' || role === 'operator';
+}

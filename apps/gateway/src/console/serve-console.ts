@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Response } from 'express';
+import { static as serveStatic } from 'express';
+
+/**
+ * Serves the built console (apps/console/dist) under `/`, so it calls the same-origin `/v1` and its session
+ * cookie is SameSite=Strict first-party: one process and one origin to deploy, no CORS. The console routes
+ * with the URL's hash, so only real files are served here and `/v1`, `/docs`, `/health` and `/metrics` are
+ * never shadowed. Returns whether a console was found.
+ */
+export function serveConsole(app: NestExpressApplication, dir: string | undefined): boolean {
+  if (!dir) return false;
+  const root = resolve(dir);
+  if (!existsSync(join(root, 'index.html'))) {
+    throw new Error(`CONSOLE_DIR ${root} has no index.html; build the console (npx vite build apps/console)`);
+  }
+  app.use(
+    serveStatic(root, {
+      index: 'index.html',
+      fallthrough: true,
+      setHeaders: (res: Response, path: string) => {
+        // Hashed asset names change with their content; index.html must be fetched fresh to find them.
+        res.setHeader(
+          'Cache-Control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.setHeader('X-Frame-Options', 'DENY');
+        res.setHeader(
+          'Content-Security-Policy',
+          "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+        );
+      },
+    }),
+  );
+  return true;
+}

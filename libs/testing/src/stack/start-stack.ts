@@ -72,9 +72,11 @@ export interface StackHandle {
   kill(service: ServiceName): Promise<void>;
   /**
    * Starts the service's first process again (same port, environment and log, appended to) after `kill` or
-   * after it died, and waits until it answers /health/ready. Migrations are not run again.
+   * after it died, and waits until it answers /health/ready (`{ waitReady: false }`: resolves once it is
+   * spawned; a connector works its leased jobs before it is ready, which waits for its consumer group).
+   * Migrations are not run again.
    */
-  restart(service: ServiceName): Promise<void>;
+  restart(service: ServiceName, options?: { waitReady?: boolean }): Promise<void>;
   /** Stops the processes this handle started (never ones it reused). */
   stop(): Promise<void>;
 }
@@ -182,7 +184,10 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
   const killChildren = () => children.forEach((pid) => isAlive(pid) && process.kill(pid, 'SIGKILL'));
   if (!opts.detached) process.once('exit', killChildren);
 
+  // Set once stop() begins: a readiness wait still polling (a restart not waited for) ends at once.
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     await Promise.all(started.map((s) => stopPid(s.pid)));
     if (!opts.detached) process.removeListener('exit', killChildren);
   };
@@ -276,7 +281,7 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
     progress(`${service}: killed (pid ${entry.pid})`);
   };
 
-  const restart = async (service: ServiceName) => {
+  const restart = async (service: ServiceName, options: { waitReady?: boolean } = {}) => {
     const old = firstOf(service);
     if (!old.exited()) throw new Error(`${service}: still running (pid ${old.pid}); kill it first`);
     started.splice(started.indexOf(old), 1);
@@ -284,6 +289,7 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
     if (pids >= 0) children.splice(pids, 1);
     appendFileSync(old.logFile, `--- ${new Date().toISOString()} ${service} restarted ---\n`);
     const again = spawnProcess(service, service, old.url, old.logFile, old.pidFile, old.env);
+    if (options.waitReady === false) return;
     await readiness[readiness.length - 1];
     if (again.exited()) throw new Error(`${service}: exited right after its restart`);
   };
@@ -292,6 +298,7 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
     try {
       await waitFor(
         async () => {
+          if (stopping) return true;
           if (s.exited()) throw new Error('EXITED');
           return isReady(s.url);
         },

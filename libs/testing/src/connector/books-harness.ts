@@ -53,6 +53,11 @@ export class SandboxBooks {
     return (await this.call('POST', `/${key}/objects`, change)) as SandboxBooksObject;
   }
 
+  /** The company's description: its ALTERID counter and how many objects of each type it holds. */
+  async describe(key: string): Promise<{ lastAlterId: number; counts: Record<string, number> }> {
+    return (await this.call('GET', `/${key}`)) as { lastAlterId: number; counts: Record<string, number> };
+  }
+
   async objects(key: string, type?: string): Promise<SandboxBooksObject[]> {
     const query = type ? `?type=${encodeURIComponent(type)}` : '';
     return (await this.call('GET', `/${key}/objects${query}`)) as SandboxBooksObject[];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { repoRoot, stackDir } from '../infra/repo-root';
@@ -66,6 +66,18 @@ export interface StackHandle {
   pids(): Record<string, number>;
   /** A new firm with an admin API key, created through the gateway with the platform key. */
   createFirmWithAdmin(name?: string): Promise<FirmWithAdmin>;
+  /**
+   * SIGKILL to the service's first process (not its extra replicas), as on a crash: nothing of it runs its
+   * shutdown. Resolves once the process is gone. Only for a service this handle started.
+   */
+  kill(service: ServiceName): Promise<void>;
+  /**
+   * Starts the service's first process again (same port, environment and log, appended to) after `kill` or
+   * after it died, and waits until it answers /health/ready (`{ waitReady: false }`: resolves once it is
+   * spawned; a connector works its leased jobs before it is ready, which waits for its consumer group).
+   * Migrations are not run again.
+   */
+  restart(service: ServiceName, options?: { waitReady?: boolean }): Promise<void>;
   /** Stops the processes this handle started (never ones it reused). */
   stop(): Promise<void>;
 }
@@ -78,6 +90,10 @@ interface Started {
   logFile: string;
   pid: number;
   exited: () => boolean;
+  /** Resolves when the process has exited. */
+  gone: Promise<void>;
+  env: NodeJS.ProcessEnv;
+  pidFile: string;
 }
 
 const NODE_TS = ['-r', '@swc-node/register'];
@@ -178,7 +194,10 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
   const killChildren = () => children.forEach((pid) => isAlive(pid) && process.kill(pid, 'SIGKILL'));
   if (!opts.detached) process.once('exit', killChildren);
 
+  // Set once stop() begins: a readiness wait still polling (a restart not waited for) ends at once.
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     await Promise.all(started.map((s) => stopPid(s.pid)));
     if (!opts.detached) process.removeListener('exit', killChildren);
   };
@@ -225,7 +244,7 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
     file: string,
     pidFile: string,
     env: NodeJS.ProcessEnv,
-  ) => {
+  ): Started => {
     const child = spawnLogged(process.execPath, [...NODE_TS, `apps/${name}/src/main.ts`], {
       cwd: root,
       env,
@@ -243,6 +262,12 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
       logFile: file,
       pid,
       exited: () => child.exitCode !== null || child.signalCode !== null || !isAlive(pid),
+      gone: new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) resolve();
+        else child.once('exit', () => resolve());
+      }),
+      env,
+      pidFile,
     };
     started.push(entry);
     progress(`${label}: started (pid ${pid}) on ${url}`);
@@ -250,12 +275,40 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
     // Awaited below with the others; marked handled now so an early failure is not an unhandled rejection.
     ready.catch(() => undefined);
     readiness.push(ready);
+    return entry;
+  };
+
+  const firstOf = (service: ServiceName): Started => {
+    const entry = started.find((s) => s.label === service);
+    if (!entry) throw new Error(`${service}: not started by this stack handle`);
+    return entry;
+  };
+
+  const kill = async (service: ServiceName) => {
+    const entry = firstOf(service);
+    if (!entry.exited()) process.kill(entry.pid, 'SIGKILL');
+    await entry.gone;
+    progress(`${service}: killed (pid ${entry.pid})`);
+  };
+
+  const restart = async (service: ServiceName, options: { waitReady?: boolean } = {}) => {
+    const old = firstOf(service);
+    if (!old.exited()) throw new Error(`${service}: still running (pid ${old.pid}); kill it first`);
+    started.splice(started.indexOf(old), 1);
+    const pids = children.indexOf(old.pid);
+    if (pids >= 0) children.splice(pids, 1);
+    appendFileSync(old.logFile, `--- ${new Date().toISOString()} ${service} restarted ---\n`);
+    const again = spawnProcess(service, service, old.url, old.logFile, old.pidFile, old.env);
+    if (options.waitReady === false) return;
+    await readiness[readiness.length - 1];
+    if (again.exited()) throw new Error(`${service}: exited right after its restart`);
   };
 
   const waitReady = async (s: Started) => {
     try {
       await waitFor(
         async () => {
+          if (stopping) return true;
           if (s.exited()) throw new Error('EXITED');
           return isReady(s.url);
         },
@@ -293,6 +346,8 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
     pids: () => Object.fromEntries(started.map((s) => [s.label, s.pid])),
     createFirmWithAdmin: (name = `Firm ${randomBytes(3).toString('hex')}`) =>
       createFirmWithAdmin(urls.gateway, base.platformApiKey, name),
+    kill,
+    restart,
     stop,
   };
 }

@@ -11,6 +11,8 @@ export type { ConnectorApp, ConnectorProcess, ServiceProcess } from './connector
 export { startConnectorProcess, startServiceProcess } from './connector/service-process';
 export { kafkaAnswers } from './infra/kafka';
 export { postgresAnswers, withDatabase } from './infra/postgres';
+export type { ConnectorRecovery, ConnectorRecoveryOptions, HeldJobRow } from './recovery/connector-recovery';
+export { measureConnectorRecovery } from './recovery/connector-recovery';
 export type { PortalAccessGranted, PortalAccessRequest } from './stack/access';
 export { grantPortalAccess, SANDBOX_OTP } from './stack/access';
 export type { FirmWithAdmin } from './stack/firm';

@@ -39,6 +39,9 @@ export interface ConnectorRecovery {
   heldAtKill: HeldJobRow;
   /** The held job's row once its result came back. */
   heldAfter: HeldJobRow;
+  /** The database's time right after the kill and right when the restarted process was ready. */
+  killedAtDb: Date;
+  readyAtDb: Date;
   /** The database's time when the held job was claimed again (its `started_at` stays the first claim's). */
   reclaimedAt: Date;
   /** Results seen for the held job and for the fresh one (1 each when nothing is doubled). */
@@ -95,7 +98,9 @@ export async function measureConnectorRecovery(
       timeoutMs,
       description: 'the job held by the connector',
     });
+    const dbNow = async () => (await db.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0].now;
     await connector.kill();
+    const killedAtDb = await dbNow();
     const heldAtKill = await read(held.jobId);
     if (heldAtKill?.status !== 'running')
       throw new Error('the job was not held when the connector was killed');
@@ -104,6 +109,7 @@ export async function measureConnectorRecovery(
     const spawnedAt = performance.now();
     const restarted = await harness.startAnotherConnector(options.restartEnv);
     const readyAt = performance.now();
+    const readyAtDb = await dbNow();
     const fresh = options.job();
     await probe.publishJobs(portalOf(fresh.category), harness.firmId, [fresh]);
     let freshAt = 0;
@@ -128,6 +134,8 @@ export async function measureConnectorRecovery(
       restartToHeldJobMs: Math.round(heldAt - spawnedAt),
       heldAtKill,
       heldAfter,
+      killedAtDb,
+      readyAtDb,
       // The claim sets heartbeat_at; the re-run's job is fast, so no heartbeat moved it since.
       reclaimedAt: heldAfter.heartbeatAt,
       heldResults: distinctIds(resultsOf(held.jobId)),

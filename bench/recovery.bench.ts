@@ -11,7 +11,12 @@ import { join } from 'node:path';
 
 import type { SyncJobRequested } from '@practice-sync/contracts';
 import type { ConnectorProcess } from '@practice-sync/testing';
-import { ConnectorHarness, measureConnectorRecovery } from '@practice-sync/testing';
+import {
+  ConnectorHarness,
+  createScratchDatabase,
+  measureConnectorRecovery,
+  startServiceProcess,
+} from '@practice-sync/testing';
 import { v7 as uuidv7 } from 'uuid';
 
 const ROOT = join(__dirname, '..');
@@ -21,6 +26,52 @@ const LEASE_MS = '60000';
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * A Kafka-consuming service (its real main.ts, own scratch database and topic prefix) started, SIGKILLed and
+ * started again: spawn → /health/ready of the restart. Its consumers' `run()` waits for each group join, and the
+ * service answers ready only after every consumer joined, so this is restart → consuming again.
+ */
+async function serviceRestart(
+  app: 'client-master' | 'sync-orchestrator',
+  rounds: number,
+): Promise<{ first: number; restarts: number[] }> {
+  const db = await createScratchDatabase(process.env['DATABASE_URL'] ?? '', `bench_rec_${app}_${Date.now()}`);
+  try {
+    execFileSync(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/migrate.ts`], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const env = {
+      KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '',
+      KAFKA_TOPIC_PREFIX: `bench-rec-${app}-${Date.now()}.`,
+      KAFKA_PARTITIONS: '2',
+      DATABASE_URL: db.url,
+      // The orchestrator's client-master: not called while idle.
+      CLIENT_MASTER_URL: 'http://127.0.0.1:9',
+    };
+    const options = { readyWithinMs: 180_000, stopGraceMs: 15_000 };
+    let t = performance.now();
+    let service = await startServiceProcess(app, env, options);
+    const first = Math.round(performance.now() - t);
+    const restarts: number[] = [];
+    try {
+      for (let i = 0; i < rounds; i++) {
+        await service.kill();
+        t = performance.now();
+        service = await startServiceProcess(app, env, options);
+        restarts.push(Math.round(performance.now() - t));
+        console.log(`  ${app} round ${i + 1}: restart → ready ${restarts[i]} ms (first start ${first} ms)`);
+      }
+    } finally {
+      await service.stop();
+    }
+    return { first, restarts };
+  } finally {
+    await db.drop();
+  }
 }
 
 export async function run(): Promise<{ name: string; value: number; unit: string; note?: string }[]> {
@@ -87,7 +138,21 @@ export async function run(): Promise<{ name: string; value: number; unit: string
     await harness.stop();
   }
   const note = `median of ${rounds} SIGKILL/restart rounds, JOB_LEASE_MS=${LEASE_MS}`;
+  const services = [];
+  for (const app of ['client-master', 'sync-orchestrator'] as const) {
+    const { first, restarts } = await serviceRestart(app, rounds);
+    services.push(
+      { name: `${app} first start → ready`, value: first, unit: 'ms', note: 'fresh groups: the floor' },
+      {
+        name: `${app} restart after SIGKILL → ready`,
+        value: median(restarts),
+        unit: 'ms',
+        note: `median of ${rounds} rounds (${restarts.join(', ')} ms): every consumer group joined`,
+      },
+    );
+  }
   return [
+    ...services,
     {
       name: 'connector-esign start beside a live instance → ready',
       value: baseline,

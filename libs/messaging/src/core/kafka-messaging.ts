@@ -257,7 +257,10 @@ export class KafkaMessaging {
   /**
    * Members of the group whose process is dead (a killed predecessor of this one, a replica that died): removed
    * now, so joining does not wait for their sessions to time out (the broker waits for every known member to
-   * rejoin before it completes a rebalance). Best effort: on failure their sessions still expire.
+   * rejoin before it completes a rebalance). Best effort: on failure their sessions still expire. Only at join:
+   * a replica that dies while others run loses its partitions after its session (CONSUMER_SESSION_TIMEOUT_MS).
+   * A live process whose liveness session was re-opened (the database restarted) still joins under its old
+   * identity, so a peer starting then evicts it once; it rejoins at once (kafkajs rejoins on UNKNOWN_MEMBER_ID).
    */
   private async evictDeadMembers(kafka: Kafka, groupId: string): Promise<void> {
     try {

@@ -12,6 +12,8 @@ export { startConnectorProcess, startServiceProcess } from './connector/service-
 export { kafkaAnswers } from './infra/kafka';
 export { postgresAnswers, withDatabase } from './infra/postgres';
 export { repoRoot, stackDir } from './infra/repo-root';
+export type { ConnectorRecovery, ConnectorRecoveryOptions, HeldJobRow } from './recovery/connector-recovery';
+export { measureConnectorRecovery } from './recovery/connector-recovery';
 export type { PortalAccessGranted, PortalAccessRequest } from './stack/access';
 export { grantPortalAccess, SANDBOX_OTP } from './stack/access';
 export type { ConsoleUser, FirmWithAdmin } from './stack/firm';

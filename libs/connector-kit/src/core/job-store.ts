@@ -1,4 +1,5 @@
 import type { Category, FailureCode, JobPart, RecordCounts, Subject } from '@practice-sync/contracts';
+import { LIVE_PROCESS_IDS_SQL } from '@practice-sync/messaging';
 import { currentTraceparent } from '@practice-sync/observability';
 import { returnedRows } from '@practice-sync/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -138,13 +139,48 @@ const CLAIM_SQL = `UPDATE connector_jobs j
      FOR UPDATE OF c SKIP LOCKED)
  RETURNING j.*`;
 
-/** The `connector_jobs` lifecycle: claim with a lease, heartbeat, release, fenced completion. */
+/**
+ * Running jobs whose worker is dead, back to pending: their `worker_id` is a liveness identity (`pg:…`, see
+ * `ProcessLiveness`) whose database session is gone. A live worker's session is always there, so its jobs are
+ * never taken; ids of another form (none today) are left to their lease.
+ */
+const RELEASE_DEAD_SQL = `UPDATE connector_jobs
+    SET status = 'pending', worker_id = NULL, lease_expires_at = NULL
+  WHERE status = 'running' AND worker_id LIKE 'pg:%' AND worker_id NOT IN (${LIVE_PROCESS_IDS_SQL})
+ RETURNING id`;
+
+/** Who a store claims for: this process's identity while it is alive (`ProcessLiveness`). */
+export interface WorkerIdentity {
+  /** The identity now; a process whose session was re-opened gets a new one. */
+  ensure(): Promise<string>;
+}
+
+/**
+ * The `connector_jobs` lifecycle: claim with a lease, heartbeat, release, fenced completion, and taking over the
+ * jobs of dead workers. A job is claimed again either when its worker is known dead (its liveness session is gone:
+ * at once, e.g. a connector killed and restarted, or a replica that died) or when its lease runs out (a worker
+ * that lives but stopped heartbeating: hung, or cut off from its jobs' rows).
+ */
 export class JobStore {
+  private workerId = '';
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly workerId: string,
+    private readonly identity: WorkerIdentity | string,
     private readonly leaseMs: number,
   ) {}
+
+  /** The worker id jobs are claimed under (refreshed from the identity before each claim). */
+  private async worker(): Promise<string> {
+    this.workerId = typeof this.identity === 'string' ? this.identity : await this.identity.ensure();
+    return this.workerId;
+  }
+
+  /** Hands the running jobs of dead workers back to pending (their ids) so they are claimed at once. */
+  async releaseDead(): Promise<string[]> {
+    const rows = await this.dataSource.query(RELEASE_DEAD_SQL);
+    return returnedRows<{ id: string }>(rows).map((r) => String(r.id));
+  }
 
   /**
    * Claims up to `limit` pending jobs, or running ones whose lease expired (their process died). SKIP LOCKED
@@ -153,7 +189,7 @@ export class JobStore {
    * with one job is claimed next, not after another firm's hundreds recorded before it.
    */
   async claim(limit: number): Promise<ClaimedJob[]> {
-    const rows = await this.dataSource.query(CLAIM_SQL, [this.workerId, this.leaseMs, limit]);
+    const rows = await this.dataSource.query(CLAIM_SQL, [await this.worker(), this.leaseMs, limit]);
     return returnedRows<JobRow>(rows).map(toClaimed);
   }
 

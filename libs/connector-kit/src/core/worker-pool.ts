@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ClaimedJob, JobStore } from './job-store';
 
 export interface WorkerPoolOptions {
-  store: JobStore;
+  store: Pick<JobStore, 'claim' | 'heartbeat' | 'release' | 'releaseDead'>;
   run(claimed: ClaimedJob, shutdown: AbortSignal): Promise<void>;
   logger: Logger;
   /** Jobs worked at once by this process. */
@@ -14,12 +14,18 @@ export interface WorkerPoolOptions {
   heartbeatIntervalMs: number;
   /** How long stop() waits for running jobs to notice the shutdown. */
   stopGraceMs?: number;
+  /**
+   * How often the jobs of dead workers are looked for (default `pollIntervalMs`); always once at start, so a
+   * restarted connector takes back what its killed predecessor held before it claims anything else.
+   */
+  deadWorkerSweepMs?: number;
 }
 
 /**
  * A bounded pool that claims jobs from `connector_jobs` and runs them. It is woken when the intake records a
- * job and polls every `pollIntervalMs` besides; held jobs are heartbeated so a crashed process's jobs are
- * re-claimed once their lease runs out.
+ * job and polls every `pollIntervalMs` besides. Jobs held by a worker known to be dead (its liveness session is
+ * gone: `JobStore.releaseDead`) are taken over at the next sweep; held jobs are heartbeated, so a worker that lives
+ * but stopped heartbeating loses its jobs when their lease runs out.
  */
 export class WorkerPool {
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -28,6 +34,7 @@ export class WorkerPool {
   private wakePending = false;
   private loopDone: Promise<void> | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
@@ -75,12 +82,23 @@ export class WorkerPool {
     while (!this.shutdown.signal.aborted) {
       this.wakePending = false;
       try {
+        await this.sweepDeadWorkers();
         await this.fill();
       } catch (error) {
         this.options.logger.warn({ err: error }, 'claiming jobs failed; will retry');
       }
       await this.waitForWake();
     }
+  }
+
+  /** At most every `deadWorkerSweepMs`: the jobs of dead workers back to pending, to be claimed by this fill. */
+  private async sweepDeadWorkers(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastSweep < (this.options.deadWorkerSweepMs ?? this.options.pollIntervalMs)) return;
+    this.lastSweep = now;
+    const released = await this.options.store.releaseDead();
+    if (released.length)
+      this.options.logger.info({ jobs: released.length }, 'took over the jobs of a worker that died');
   }
 
   private async fill(): Promise<void> {

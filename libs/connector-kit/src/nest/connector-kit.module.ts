@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 import type {
   BeforeApplicationShutdown,
@@ -13,7 +13,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { TopicName } from '@practice-sync/contracts';
 import { Topics } from '@practice-sync/contracts';
 import type { RunningConsumer } from '@practice-sync/messaging';
-import { KafkaMessaging, messagingConfig, MessagingModule } from '@practice-sync/messaging';
+import { KafkaMessaging, messagingConfig, MessagingModule, ProcessLiveness } from '@practice-sync/messaging';
 import { createLogger, METRICS_REGISTRY, ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
 import { ProblemFilter, ValidationProblem } from '@practice-sync/problems';
@@ -106,6 +106,7 @@ class ConnectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     private readonly messaging: KafkaMessaging,
     private readonly pool: WorkerPool,
+    private readonly liveness: ProcessLiveness,
     private readonly breaker: PortalBreaker,
     private readonly limiter: PortalLimiter,
     private readonly runner: JobRunner,
@@ -115,6 +116,8 @@ class ConnectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // The identity first: the pool's first sweep takes back what a killed predecessor held.
+    await this.liveness.start();
     this.pool.start();
     this.consumer = await this.messaging.consume(
       jobIntakeSpec({
@@ -305,9 +308,17 @@ export class ConnectorKitModule {
           ) => new ConnectorKitContext(http, access, metrics, settings, logger),
         },
         {
+          // This process's identity as a job worker (the one its Kafka members carry): other workers take its
+          // jobs over as soon as it dies. Messaging opens and closes it.
+          provide: ProcessLiveness,
+          inject: [KafkaMessaging],
+          useFactory: (messaging: KafkaMessaging) => messaging.liveness,
+        },
+        {
           provide: JobStore,
-          inject: [DataSource],
-          useFactory: (dataSource: DataSource) => new JobStore(dataSource, randomUUID(), settings.leaseMs),
+          inject: [DataSource, ProcessLiveness],
+          useFactory: (dataSource: DataSource, liveness: ProcessLiveness) =>
+            new JobStore(dataSource, liveness, settings.leaseMs),
         },
         {
           provide: JobRunner,
@@ -350,6 +361,7 @@ export class ConnectorKitModule {
           inject: [
             KafkaMessaging,
             WorkerPool,
+            ProcessLiveness,
             PortalBreaker,
             PortalLimiter,
             JobRunner,
@@ -360,13 +372,25 @@ export class ConnectorKitModule {
           useFactory: (
             messaging: KafkaMessaging,
             pool: WorkerPool,
+            liveness: ProcessLiveness,
             breaker: PortalBreaker,
             limiter: PortalLimiter,
             runner: JobRunner,
             opts: ConnectorKitModuleOptions,
             logger: Logger,
             handler: JobHandler | null,
-          ) => new ConnectorLifecycle(messaging, pool, breaker, limiter, runner, opts, logger, handler),
+          ) =>
+            new ConnectorLifecycle(
+              messaging,
+              pool,
+              liveness,
+              breaker,
+              limiter,
+              runner,
+              opts,
+              logger,
+              handler,
+            ),
         },
       ],
       exports: [PortalHttpClient, ConnectorMetrics, WorkerPool, AccessStore, PortalBreaker],

@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
 import { encodeEvent } from './encoding';
+import { deadMembers, evictMembers, memberClientId } from './group-eviction';
 import { InboxConsumer } from './inbox-consumer';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 import type { MessagingLogger } from './logger';
@@ -15,6 +16,7 @@ import { OffsetCommitter } from './offset-committer';
 import { handOffOnCommit } from './outbox';
 import type { OutboxRelayOptions } from './outbox-relay';
 import { OutboxRelay } from './outbox-relay';
+import { LIVE_PROCESS_IDS_SQL, ProcessLiveness } from './process-liveness';
 import type { ConsumerSpec, EventPublisher, MessagingConfig, OutgoingEvent, RunningConsumer } from './types';
 
 export interface KafkaMessagingDeps {
@@ -33,6 +35,19 @@ interface RunningGroup {
 const DEFAULT_COMMIT_INTERVAL_MS = 1000;
 
 /**
+ * Consumer group session settings. A member that dies without leaving keeps its partitions until its session
+ * times out; a restarted process no longer waits for that (it evicts its dead predecessor, `consume()`), so the
+ * session only bounds how long a replica that died (or was cut off) holds partitions another replica could take.
+ * 15 s rather than kafkajs' 30 s: kafkajs heartbeats between fetches, and an idle fetch waits up to 5 s
+ * (`maxWaitTimeInMs`), so 15 s leaves two missed idle heartbeats (or a CPU-starved pause) before a live member is
+ * dropped; a handler group is bounded by `batchMaxMs` (250 ms) and heartbeats after each. Within the broker's
+ * `group.min.session.timeout.ms` (6 s) and `group.max.session.timeout.ms` (30 min) defaults.
+ */
+export const CONSUMER_SESSION_TIMEOUT_MS = 15_000;
+/** A third of the session, as kafkajs recommends (it sends one at most this often, between fetches). */
+export const CONSUMER_HEARTBEAT_INTERVAL_MS = 3000;
+
+/**
  * The messaging core over kafkajs: topic creation, an idempotent producer, validating and idempotent consumers
  * with bounded retries and a dead-letter topic, and the outbox relay. Services depend on this class and the
  * types in `types.ts`, never on kafkajs, so another client can replace it.
@@ -47,6 +62,9 @@ export class KafkaMessaging {
   /** Consumer groups this process runs and their topics (as on the broker), for the lag and DLQ gauges. */
   private readonly groups = new Map<string, readonly string[]>();
   private relay: OutboxRelay | null = null;
+  /** This process's identity while alive (a PostgreSQL session); its consumers' client ids carry it. */
+  readonly liveness: ProcessLiveness;
+  private consumerKafka: Kafka | null = null;
   private stopHandOff: (() => void) | null = null;
   private readonly consumed;
   private readonly published;
@@ -72,6 +90,7 @@ export class KafkaMessaging {
           this.logger.warn({ kafka: entry.log }, `kafkajs: ${entry.log.message}`);
       },
     });
+    this.liveness = new ProcessLiveness(deps.dataSource, { logger: this.logger });
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -146,6 +165,7 @@ export class KafkaMessaging {
 
   /** Connects, creates the topics (and their `.dlq` twins) that are missing, and connects the producer. */
   async start(topics: readonly string[]): Promise<void> {
+    await this.consumersKafka();
     await this.admin.connect();
     await this.ensureTopics(topics);
     await this.producer.connect();
@@ -213,8 +233,65 @@ export class KafkaMessaging {
     return this.relay;
   }
 
+  /**
+   * The client consumers join with: its client id names this process's liveness identity, so that the next
+   * incarnation (or a replica) can tell this process's members from live ones once it dies.
+   */
+  private async consumersKafka(): Promise<Kafka> {
+    if (!this.consumerKafka) {
+      const id = this.liveness.id ?? (await this.liveness.start());
+      this.consumerKafka = new Kafka({
+        clientId: memberClientId(this.config.clientId, id),
+        brokers: this.config.brokers,
+        logLevel: logLevel.WARN,
+        retry: { retries: 8, initialRetryTime: 200 },
+        logCreator: () => (entry) => {
+          if (entry.level <= logLevel.WARN)
+            this.logger.warn({ kafka: entry.log }, `kafkajs: ${entry.log.message}`);
+        },
+      });
+    }
+    return this.consumerKafka;
+  }
+
+  /**
+   * Members of the group whose process is dead (a killed predecessor of this one, a replica that died): removed
+   * now, so joining does not wait for their sessions to time out (the broker waits for every known member to
+   * rejoin before it completes a rebalance). Best effort: on failure their sessions still expire. Only at join:
+   * a replica that dies while others run loses its partitions after its session (CONSUMER_SESSION_TIMEOUT_MS).
+   * A live process whose liveness session was re-opened (the database restarted) still joins under its old
+   * identity, so a peer starting then evicts it once; it rejoins at once (kafkajs rejoins on UNKNOWN_MEMBER_ID).
+   */
+  private async evictDeadMembers(kafka: Kafka, groupId: string): Promise<void> {
+    try {
+      const { groups } = await this.admin.describeGroups([groupId]);
+      const members = groups[0]?.members ?? [];
+      if (!members.length) return;
+      const rows: { id: string }[] = await this.deps.dataSource.query(LIVE_PROCESS_IDS_SQL);
+      const live = new Set(rows.map((r) => r.id));
+      const dead = deadMembers(members, live, this.liveness.id ?? '');
+      const evicted = await evictMembers(
+        kafka,
+        groupId,
+        dead.map((m) => m.memberId),
+      );
+      if (evicted.length)
+        this.logger.info(
+          { group: groupId, members: evicted.length },
+          'evicted the group members of dead processes',
+        );
+    } catch (error) {
+      this.logger.warn(
+        { err: error, group: groupId },
+        'could not evict dead group members; their sessions will expire',
+      );
+    }
+  }
+
   async consume(spec: ConsumerSpec): Promise<RunningConsumer> {
     const groupId = `${this.config.topicPrefix}${spec.groupId}`;
+    const kafka = await this.consumersKafka();
+    await this.evictDeadMembers(kafka, groupId);
     const inbox = new InboxConsumer(spec, groupId, {
       dataSource: this.deps.dataSource,
       producer: this.producer,
@@ -222,7 +299,12 @@ export class KafkaMessaging {
       consumed: this.consumed,
       batchSizes: this.batchSizes,
     });
-    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000 });
+    const consumer = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: CONSUMER_SESSION_TIMEOUT_MS,
+      heartbeatInterval: CONSUMER_HEARTBEAT_INTERVAL_MS,
+    });
     // Batched groups commit their offsets every commitIntervalMs (offset-committer.ts); 0, or one message per
     // transaction, keeps kafkajs' commit after every batch.
     const intervalMs = this.config.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
@@ -283,6 +365,8 @@ export class KafkaMessaging {
     this.consumers.length = 0;
     this.groups.clear();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    await this.liveness.stop();
+    this.consumerKafka = null;
   }
 
   private async publish(events: OutgoingEvent[]): Promise<void> {

@@ -53,6 +53,17 @@ export class ConnectorHarness {
 
   constructor(private readonly options: ConnectorHarnessOptions) {}
 
+  /** The connector's scratch database (after `start()`): for specs that read its `connector_jobs`. */
+  get databaseUrl(): string {
+    if (!this.db) throw new Error('start() the harness first');
+    return this.db.url;
+  }
+
+  /** The harness's Kafka probe (after `start()`). */
+  get kafkaProbe(): KafkaProbe {
+    return this.running().probe;
+  }
+
   get app(): ConnectorApp {
     return `connector-${this.options.portal}`;
   }
@@ -85,6 +96,15 @@ export class ConnectorHarness {
     await connector.stop();
     this.connector = await startConnectorProcess(this.app, this.env);
     return this.connector;
+  }
+
+  /**
+   * Starts a connector process on the harness's database and topics (after `start()`) without stopping the
+   * running one: a second instance of the same connector, or the restart of a killed one.
+   */
+  async startAnotherConnector(env: Record<string, string> = {}): Promise<ConnectorProcess> {
+    this.running();
+    return startConnectorProcess(this.app, { ...this.env, ...env });
   }
 
   /** Publishes the jobs as the orchestrator does and waits for each one's result (and records). */

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+
+import { MessagingMigrations, ProcessLiveness } from '@practice-sync/messaging';
+import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
+import { createServiceDataSource, runServiceMigrations } from '@practice-sync/persistence';
+import { waitFor } from '@practice-sync/testing';
+import type { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+
+import { ConnectorKitMigrations } from '../migrations/1763769700000-CreateConnectorTables';
+import type { RecordedJob } from './job-store';
+import { JobStore, recordJob } from './job-store';
+
+/**
+ * Taking over the jobs of dead workers on a real PostgreSQL: a worker is alive while its liveness session is
+ * (two `ProcessLiveness` sessions stand for two connector processes); the lease is long, so anything taken
+ * over before it ran out was taken because its worker was known dead, not because the lease expired.
+ */
+describe('JobStore: jobs of dead workers (real PostgreSQL)', () => {
+  const LONG_LEASE_MS = 600_000;
+  let ds: DataSource;
+  let a: ProcessLiveness;
+  let b: ProcessLiveness;
+
+  beforeAll(async () => {
+    const url = process.env['DATABASE_URL'];
+    if (!url) throw new Error('DATABASE_URL is not set: run through `npm run test:integration`');
+    const options: ServiceDataSourceOptions = {
+      url,
+      schema: `connector_kit_${randomBytes(4).toString('hex')}`,
+      entities: [],
+      migrations: [...MessagingMigrations, ...ConnectorKitMigrations],
+    };
+    await runServiceMigrations(options);
+    ds = createServiceDataSource(options);
+    await ds.initialize();
+    // No re-opening during the test: a dropped session stays dropped.
+    a = new ProcessLiveness(ds, { checkIntervalMs: 3_600_000 });
+    b = new ProcessLiveness(ds, { checkIntervalMs: 3_600_000 });
+    await a.start();
+    await b.start();
+  });
+
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await ds?.destroy();
+  });
+
+  const job = (): RecordedJob => ({
+    jobId: uuidv7(),
+    attempt: 1,
+    runId: uuidv7(),
+    clientId: uuidv7(),
+    firmId: uuidv7(),
+    category: 'esign.signature_timestamps',
+    subject: { kind: 'esignClientFileId', value: 'file-1' },
+    period: null,
+  });
+  const row = async (rowId: string) =>
+    (
+      (await ds.query(
+        `SELECT status, worker_id, claim_count, lease_expires_at > now() AS lease_running
+           FROM connector_jobs WHERE id = $1`,
+        [rowId],
+      )) as { status: string; worker_id: string | null; claim_count: number; lease_running: boolean }[]
+    )[0];
+
+  it('never takes a live worker’s jobs, and takes a dead one’s at once, before its lease runs out', async () => {
+    const storeA = new JobStore(ds, a, LONG_LEASE_MS);
+    const storeB = new JobStore(ds, b, LONG_LEASE_MS);
+    await ds.transaction(async (m) => {
+      await recordJob(m, job(), uuidv7());
+      await recordJob(m, job(), uuidv7());
+    });
+    const [heldByA] = await storeA.claim(1);
+    const [heldByB] = await storeB.claim(1);
+    expect(heldByA.rowId).not.toBe(heldByB.rowId);
+
+    // Both alive: each sweep leaves the other's job alone.
+    expect(await storeA.releaseDead()).toEqual([]);
+    expect(await storeB.releaseDead()).toEqual([]);
+    expect(await storeB.claim(5)).toEqual([]);
+    expect(await row(heldByA.rowId)).toMatchObject({ status: 'running', worker_id: a.id, claim_count: 1 });
+    expect(await row(heldByB.rowId)).toMatchObject({ status: 'running', worker_id: b.id, claim_count: 1 });
+
+    // A's process dies: its session ends (as PostgreSQL sees a SIGKILLed process's socket close).
+    const deadId = a.id ?? '';
+    const pid = Number(deadId.split(':')[1]);
+    await ds.query('SELECT pg_terminate_backend($1)', [pid]);
+    await waitFor(
+      async () =>
+        !((await ds.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])) as unknown[]).length,
+      { description: 'the dead worker’s session to end' },
+    );
+    expect(await row(heldByA.rowId)).toMatchObject({ status: 'running', lease_running: true });
+
+    expect(await storeB.releaseDead()).toEqual([heldByA.rowId]);
+    const [taken] = await storeB.claim(5);
+    expect(taken).toMatchObject({ rowId: heldByA.rowId, claimCount: 2 });
+    expect(await row(heldByA.rowId)).toMatchObject({ status: 'running', worker_id: b.id, claim_count: 2 });
+    // B's own job was never touched.
+    expect(await row(heldByB.rowId)).toMatchObject({ worker_id: b.id, claim_count: 1 });
+  });
+
+  it('leaves a job held under an id of another form (an older version) to its lease', async () => {
+    await ds.transaction((m) => recordJob(m, job(), uuidv7()));
+    const old = new JobStore(ds, 'f3b7c1d2-0000-4000-8000-000000000000', LONG_LEASE_MS);
+    const [held] = await old.claim(1);
+    expect(held).toBeDefined();
+    expect(await new JobStore(ds, b, LONG_LEASE_MS).releaseDead()).not.toContain(held.rowId);
+    expect(await row(held.rowId)).toMatchObject({ status: 'running', claim_count: 1 });
+  });
+});

@@ -1,0 +1,104 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+
+import type { MessagingLogger } from './logger';
+import { silentLogger } from './logger';
+
+/**
+ * SQL for the identities of every process that is alive right now: one per PostgreSQL session a
+ * `ProcessLiveness` holds open (`pg:<backend pid>:<backend start, µs>`). A session ends the moment its process
+ * dies (the kernel closes the socket, the backend exits), so an identity missing here belongs to a dead process.
+ * The backend start makes a reused pid a different identity.
+ */
+export const LIVE_PROCESS_IDS_SQL = `SELECT 'pg:' || a.pid || ':' || (extract(epoch FROM a.backend_start) * 1000000)::bigint AS id
+   FROM pg_stat_activity a WHERE a.backend_start IS NOT NULL`;
+
+/** True for identities a `ProcessLiveness` hands out (others, e.g. an older version's random ids, are not judged). */
+export function isLivenessId(id: string | null | undefined): boolean {
+  return typeof id === 'string' && /^pg:\d+:\d+$/.test(id);
+}
+
+/**
+ * This process's identity while it is alive, as PostgreSQL sees it: a database session held open for the life of
+ * the process. Other processes learn that this one died as soon as PostgreSQL does (its session is gone from
+ * `pg_stat_activity`), instead of waiting for a lease or a Kafka session to time out — a restarted connector's
+ * held jobs, or a dead replica's, are taken over at once (connector-kit's `JobStore.releaseDead`).
+ *
+ * Why a session and not a heartbeat row: a heartbeat needs a TTL long enough to ride out pauses (GC, a busy
+ * machine), which is exactly the wait to avoid; a session's end is a fact, not a guess. A process whose session
+ * drops while it lives (the database restarted, the connection was killed) gets a new identity when it
+ * reconnects; what it held under the old one may be taken over meanwhile, which the fenced completion
+ * (`claim_count`) keeps harmless. Needs a direct connection (a transaction-pooling proxy would share sessions).
+ */
+export class ProcessLiveness {
+  private runner: QueryRunner | null = null;
+  private current: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private checking: Promise<void> | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: { checkIntervalMs?: number; logger?: MessagingLogger } = {},
+  ) {}
+
+  /** The identity now (null before `start()` or while the session is being re-opened). */
+  get id(): string | null {
+    return this.current;
+  }
+
+  /** Opens the session and keeps checking it, re-opening it with a new identity if it dropped (idempotent). */
+  async start(): Promise<string> {
+    if (this.timer) return this.ensure();
+    const id = await this.open();
+    this.timer = setInterval(() => void this.check(), this.options.checkIntervalMs ?? 2000);
+    this.timer.unref();
+    return id;
+  }
+
+  /** The identity, re-opening the session first if the last check found it gone. */
+  async ensure(): Promise<string> {
+    if (this.checking) await this.checking;
+    return this.current ?? this.open();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.checking;
+    this.current = null;
+    await this.runner?.release().catch(() => undefined);
+    this.runner = null;
+  }
+
+  private async open(): Promise<string> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    const rows: { id: string }[] = await runner.query(
+      `SELECT 'pg:' || a.pid || ':' || (extract(epoch FROM a.backend_start) * 1000000)::bigint AS id
+         FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()`,
+    );
+    this.runner = runner;
+    this.current = rows[0].id;
+    return this.current;
+  }
+
+  private check(): Promise<void> {
+    if (this.checking || !this.runner) return this.checking ?? Promise.resolve();
+    this.checking = (async () => {
+      try {
+        await this.runner?.query('SELECT 1');
+      } catch (error) {
+        (this.options.logger ?? silentLogger).warn(
+          { err: error, was: this.current },
+          'the liveness session dropped; opening a new one (what this process held may be taken over)',
+        );
+        this.current = null;
+        await this.runner?.release().catch(() => undefined);
+        this.runner = null;
+        await this.open().catch(() => undefined);
+      } finally {
+        this.checking = null;
+      }
+    })();
+    return this.checking;
+  }
+}

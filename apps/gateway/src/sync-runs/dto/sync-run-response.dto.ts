@@ -214,7 +214,6 @@ export class SyncJobResponseDto {
   @ApiProperty({ nullable: true, type: Boolean }) retryable!: boolean | null;
   @ApiProperty({ example: 1 }) attempts!: number;
   @ApiProperty({
-    nullable: true,
     description:
       "A client's job: records added, updated, removed and unchanged. A branch sync job: objects created, " +
       'altered, deleted, unchanged, held, in conflict (`held` and `conflicts` are 0 for online links) and ' +
@@ -232,7 +231,7 @@ export class SyncJobResponseDto {
       { $ref: getSchemaPath(BooksCountsDto) },
     ],
   })
-  counts!: JobCountsDto | BooksCountsDto | null;
+  counts!: JobCountsDto | BooksCountsDto;
   @ApiProperty({
     nullable: true,
     type: Number,

@@ -12,6 +12,7 @@ import { ScheduleTimeZone1795566000000 } from './migrations/1795566000000-Schedu
 import { JobClientNamesAndTaxpayers1795570019000 } from './migrations/1795570019000-JobClientNamesAndTaxpayers';
 import { BranchSyncRuns1795600000000 } from './migrations/1795600000000-BranchSyncRuns';
 import { RunTraceParent1795610000000 } from './migrations/1795610000000-RunTraceParent';
+import { BooksHeldConflicts1795615000000 } from './migrations/1795615000000-BooksHeldConflicts';
 import { SyncJobEntity } from './runs/sync-job.entity';
 import { SyncRunEntity } from './runs/sync-run.entity';
 import { SyncScheduleEntity } from './schedules/sync-schedule.entity';
@@ -34,6 +35,7 @@ export function orchestratorDatabaseOptions(config: OrchestratorConfig): Service
       JobClientNamesAndTaxpayers1795570019000,
       BranchSyncRuns1795600000000,
       RunTraceParent1795610000000,
+      BooksHeldConflicts1795615000000,
     ],
     applicationName: SERVICE_NAME,
   };

@@ -183,6 +183,8 @@ export class FakeBooksConnector {
         altered: 0,
         deleted: 0,
         unchanged: 0,
+        held: 0,
+        conflicts: 0,
         errors: failed,
         ...(a.outcome === 'failed' ? {} : a.counts),
       },

@@ -159,7 +159,7 @@ describe('client-master branch link state from job events', () => {
       errorCode: null,
       errorMessage: null,
       retryable: false,
-      counts: { created: 2, altered: 0, deleted: 0, unchanged: 0, errors: 0 },
+      counts: { created: 2, altered: 0, deleted: 0, unchanged: 0, held: 0, conflicts: 0, errors: 0 },
       failedObjects: [],
       startedAt: finishedAt,
       finishedAt,
@@ -247,7 +247,7 @@ describe('client-master branch link state from job events', () => {
       completed(link.id, uuidv7(), 1, new Date(now + 6000).toISOString(), {
         category: 'books.transactions',
         outcome: 'partial',
-        counts: { created: 5, altered: 0, deleted: 0, unchanged: 0, errors: 2 },
+        counts: { created: 5, altered: 0, deleted: 0, unchanged: 0, held: 0, conflicts: 0, errors: 2 },
         failedObjects: [
           { guid: 'g-1', type: 'VOUCHER', errorCode: 'missing_master' },
           { guid: 'g-2', type: 'VOUCHER', errorCode: 'missing_master' },

@@ -32,7 +32,7 @@ function result(over: Partial<BooksJobCompleted> = {}): BooksJobCompleted {
     errorCode: null,
     errorMessage: null,
     retryable: false,
-    counts: { created: 1, altered: 0, deleted: 0, unchanged: 0, errors: 0 },
+    counts: { created: 1, altered: 0, deleted: 0, unchanged: 0, held: 0, conflicts: 0, errors: 0 },
     failedObjects: [],
     startedAt: at(1).toISOString(),
     finishedAt: at(2).toISOString(),
@@ -71,7 +71,7 @@ describe('errorOf', () => {
   it('says how many objects the receiver refused, by code', () => {
     const partial = result({
       outcome: 'partial',
-      counts: { created: 3, altered: 0, deleted: 0, unchanged: 0, errors: 3 },
+      counts: { created: 3, altered: 0, deleted: 0, unchanged: 0, held: 0, conflicts: 0, errors: 3 },
       failedObjects: [
         { guid: 'g1', type: 'LEDGER', errorCode: 'duplicate_name' },
         { guid: 'g2', type: 'VOUCHER', errorCode: 'missing_master' },

@@ -29,6 +29,8 @@ const add = (a: BooksCounts, b: BooksCounts): BooksCounts => ({
   altered: a.altered + b.altered,
   deleted: a.deleted + b.deleted,
   unchanged: a.unchanged + b.unchanged,
+  held: a.held + b.held,
+  conflicts: a.conflicts + b.conflicts,
   errors: a.errors + b.errors,
 });
 

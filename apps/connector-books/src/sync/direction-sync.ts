@@ -75,6 +75,8 @@ export const zeroCounts = (): BooksCounts => ({
   altered: 0,
   deleted: 0,
   unchanged: 0,
+  held: 0,
+  conflicts: 0,
   errors: 0,
 });
 

@@ -37,7 +37,7 @@ export class WaitersStep {
         if (!run) return 0;
         const pairs: (Record<string, unknown> & { waiter_id: string })[] = await manager.query(
           `SELECT w.id AS waiter_id, t.id, t.run_id, t.outcome, t.error_code, t.error_message, t.retryable,
-                  t.added, t.updated, t.removed, t.unchanged, t.object_errors, t.failed_objects, t.parts, t.taxpayers, t.started_at, t.finished_at
+                  t.added, t.updated, t.removed, t.unchanged, t.object_errors, t.failed_objects, t.books_held, t.books_conflicts, t.parts, t.taxpayers, t.started_at, t.finished_at
              FROM sync_jobs w JOIN sync_jobs t ON t.id = w.waiting_for_job_id
             WHERE w.run_id = $1 AND w.status = 'pending' AND t.status = 'done'
             FOR UPDATE OF w`,
@@ -65,6 +65,8 @@ export class WaitersStep {
             unchanged: Number(p.unchanged),
             objectErrors: Number(p.object_errors),
             failedObjects: Number(p.failed_objects),
+            booksHeld: Number(p.books_held),
+            booksConflicts: Number(p.books_conflicts),
             parts: p.parts as SyncJobEntity['parts'],
             taxpayers: (p.taxpayers ?? null) as SyncJobEntity['taxpayers'],
             startedAt: p.started_at as Date | null,

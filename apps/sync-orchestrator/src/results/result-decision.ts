@@ -56,11 +56,16 @@ export function fromBooksResult(result: BooksJobCompleted): JobResult {
   };
 }
 
-/** The books-only counts of an attempt: objects the receiver refused, and how many of them were listed. */
+/** The books-only counts of an attempt: held, conflicts, objects the receiver refused and how many were listed. */
 export function booksCountsPatch(
   result: BooksJobCompleted,
-): Pick<SyncJobEntity, 'objectErrors' | 'failedObjects'> {
-  return { objectErrors: result.counts.errors, failedObjects: result.failedObjects.length };
+): Pick<SyncJobEntity, 'objectErrors' | 'failedObjects' | 'booksHeld' | 'booksConflicts'> {
+  return {
+    objectErrors: result.counts.errors,
+    failedObjects: result.failedObjects.length,
+    booksHeld: result.counts.held,
+    booksConflicts: result.counts.conflicts,
+  };
 }
 
 export type RetryPatch = Pick<

@@ -222,7 +222,7 @@ describe('ResultsService metrics', () => {
         errorCode: null,
         errorMessage: '2 objects refused by the receiver',
         retryable: false,
-        counts: { created: 5, altered: 1, deleted: 2, unchanged: 3, errors: 2 },
+        counts: { created: 5, altered: 1, deleted: 2, unchanged: 3, held: 1, conflicts: 1, errors: 2 },
         failedObjects: [
           { guid: 'g-1', type: 'VOUCHER', errorCode: 'missing_master' },
           { guid: 'g-2', type: 'VOUCHER', errorCode: 'totals_mismatch' },
@@ -243,6 +243,8 @@ describe('ResultsService metrics', () => {
       unchanged: 3,
       objectErrors: 2,
       failedObjects: 2,
+      booksHeld: 1,
+      booksConflicts: 1,
     });
     // The run's totals moved like any job's: running → partial, and the run completed.
     expect(updates[1]).toMatchObject({ running: 0, partial: 1, status: 'completed' });
@@ -268,7 +270,7 @@ describe('ResultsService metrics', () => {
         errorCode: 'portal_unavailable',
         errorMessage: 'the books server of company … did not answer',
         retryable: true,
-        counts: { created: 0, altered: 0, deleted: 0, unchanged: 0, errors: 0 },
+        counts: { created: 0, altered: 0, deleted: 0, unchanged: 0, held: 0, conflicts: 0, errors: 0 },
         failedObjects: [],
         startedAt: '2026-11-22T10:00:02.000Z',
         finishedAt: '2026-11-22T10:00:05.000Z',

@@ -115,6 +115,14 @@ export class SyncJobEntity {
   @Column('integer', { name: 'object_errors', default: 0 })
   objectErrors!: number;
 
+  /** A books job: changes held for an unreachable receiver (its result's `counts.held`). */
+  @Column('integer', { name: 'books_held', default: 0 })
+  booksHeld!: number;
+
+  /** A books job: objects altered at both ends, queued as conflicts (its result's `counts.conflicts`). */
+  @Column('integer', { name: 'books_conflicts', default: 0 })
+  booksConflicts!: number;
+
   /** A books job: how many refused objects its result listed (their Tally errors stay in connector-books). */
   @Column('integer', { name: 'failed_objects', default: 0 })
   failedObjects!: number;

@@ -72,15 +72,18 @@ export function toSyncJobDto(job: SyncJobEntity): SyncJobResponseDto {
 
 /** A books job's counts from the columns it shares with client jobs (created = added, …) and its own. */
 export function booksCountsOf(
-  job: Pick<SyncJobEntity, 'added' | 'updated' | 'removed' | 'unchanged' | 'objectErrors'>,
+  job: Pick<
+    SyncJobEntity,
+    'added' | 'updated' | 'removed' | 'unchanged' | 'objectErrors' | 'booksHeld' | 'booksConflicts'
+  >,
 ): BooksJobCountsDto {
   return {
     created: job.added,
     altered: job.updated,
     deleted: job.removed,
     unchanged: job.unchanged,
-    held: 0,
-    conflicts: 0,
+    held: job.booksHeld,
+    conflicts: job.booksConflicts,
     errors: job.objectErrors,
   };
 }
@@ -101,7 +104,15 @@ export function outcomeCountsOf(jobs: readonly Pick<SyncJobEntity, 'outcome'>[])
 
 /** The objects a link's jobs moved, summed over its classes. */
 export function linkObjectsOf(jobs: readonly SyncJobEntity[]): BooksJobCountsDto {
-  const total = booksCountsOf({ added: 0, updated: 0, removed: 0, unchanged: 0, objectErrors: 0 });
+  const total = booksCountsOf({
+    added: 0,
+    updated: 0,
+    removed: 0,
+    unchanged: 0,
+    objectErrors: 0,
+    booksHeld: 0,
+    booksConflicts: 0,
+  });
   for (const job of jobs) {
     const c = booksCountsOf(job);
     for (const k of Object.keys(total) as (keyof BooksJobCountsDto)[]) total[k] += c[k];

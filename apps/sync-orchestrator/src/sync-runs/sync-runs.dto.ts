@@ -102,7 +102,7 @@ export interface JobCountsDto {
   unchanged: number;
 }
 
-/** A branch sync job's counts; `held` and `conflicts` stay 0 until on-demand links and conflicts exist. */
+/** A branch sync job's counts: `held` for an unreachable receiver of an on-demand link, `conflicts` queued. */
 export interface BooksJobCountsDto {
   created: number;
   altered: number;

@@ -13,6 +13,13 @@ export const BooksCountsSchema = z.object({
   deleted: count,
   /** Sent and found identical at the receiver (Tally's IGNORED), e.g. re-applied after a crash. */
   unchanged: count,
+  /**
+   * On-demand links: changes read from the sender and held (encrypted) by practice-sync because the receiver
+   * could not be reached; applied in order once it can. 0 on online links.
+   */
+  held: count.default(0),
+  /** Objects altered at both ends since the last sync: queued with both versions, not overwritten. */
+  conflicts: count.default(0),
   /** Objects the receiver refused (listed in `failedObjects`). */
   errors: count,
 });
@@ -61,5 +68,5 @@ export const BooksJobCompletedEvent = defineEvent<BooksJobCompleted>({
   schema: BooksJobCompletedSchema,
   key: (d) => d.linkId,
   description:
-    'The outcome of one branch-sync job attempt: counts created/altered/deleted/unchanged/errors and, per refused object, only its GUID, type and an error code (the full Tally error is served by connector-books).',
+    'The outcome of one branch-sync job attempt: counts created/altered/deleted/unchanged/held/conflicts/errors and, per refused object, only its GUID, type and an error code (the full Tally error is served by connector-books).',
 });

@@ -152,6 +152,8 @@ describe('SyncJob mapping', () => {
         removed: 1,
         unchanged: 3,
         objectErrors: 2,
+        booksHeld: 5,
+        booksConflicts: 1,
         failedObjects: 2,
       }),
     );
@@ -160,7 +162,7 @@ describe('SyncJob mapping', () => {
       linkId,
       category: 'books.transactions',
       subject: { kind: 'link', value: linkId },
-      counts: { created: 4, altered: 2, deleted: 1, unchanged: 3, held: 0, conflicts: 0, errors: 2 },
+      counts: { created: 4, altered: 2, deleted: 1, unchanged: 3, held: 5, conflicts: 1, errors: 2 },
       failedObjects: 2,
     });
   });

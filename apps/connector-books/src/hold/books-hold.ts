@@ -94,6 +94,7 @@ export class BooksHold {
   }
 
   static expiredOf(holds: readonly DirectionHold[]): HeldIdentity[] {
-    return holds.flatMap((h) => h.expired.map(identityOf));
+    // The link's own changes (masters brought along expire with them, unreported).
+    return holds.flatMap((h) => h.expired.filter((r) => !r.brought).map(identityOf));
   }
 }

@@ -106,10 +106,11 @@ export class HoldStore {
     await manager.query('DELETE FROM books_held_changes WHERE id = ANY($1::bigint[])', [[...ids]]);
   }
 
-  /** Every class and direction of the link: what it shows as `held`. */
+  /** Every class and direction of the link: what it shows as `held` (its own changes, not masters brought along). */
   async totals(manager: EntityManager, linkId: string): Promise<HeldTotals> {
     const [row] = (await manager.query(
-      'SELECT count(*)::int AS count, min(held_at) AS oldest FROM books_held_changes WHERE link_id = $1',
+      `SELECT count(*)::int AS count, min(held_at) AS oldest FROM books_held_changes
+        WHERE link_id = $1 AND NOT brought`,
       [linkId],
     )) as { count: number; oldest: Date | null }[];
     return { count: row.count, oldestAt: row.oldest };

@@ -239,7 +239,8 @@ export class DirectionSync {
         });
         outcomes.set(item.guid, true);
       }
-      result.counts.held += plan.length;
+      // The link's own changes; masters brought along for completeness are not counted.
+      result.counts.held += plan.filter((item) => !item.brought).length;
       return;
     }
     for (let start = 0; start < plan.length; start += this.batchSize) {

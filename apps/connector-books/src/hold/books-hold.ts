@@ -11,6 +11,10 @@ import type { HoldKey, HoldStore } from './hold-store';
 /** The failures that mean "the books server cannot be reached now" (not a server answering garbage). */
 const UNREACHABLE = new Set(['portal_unavailable', 'timeout']);
 
+export function isUnreachable(error: unknown): boolean {
+  return UNREACHABLE.has(toPortalError(error).code);
+}
+
 /** What one direction of a job does with the hold. */
 export interface DirectionHold {
   key: HoldKey;
@@ -69,7 +73,7 @@ export class BooksHold {
       return true;
     } catch (error) {
       if (signal.aborted) throw error;
-      return !UNREACHABLE.has(toPortalError(error).code);
+      return !isUnreachable(error);
     }
   }
 

@@ -59,12 +59,17 @@ const row = (id: number, over: Partial<HeldRow> = {}): HeldRow => ({
  * The branch (sender) has the ledgers Cash and Party and vouchers at ALTERIDs 11…14 using them; the HO
  * (receiver) starts empty and may be offline. Records every import in order.
  */
-function fakeBooks(state: { hoOffline: boolean; refuse?: (guid: string) => boolean }) {
+function fakeBooks(state: {
+  hoOffline: boolean;
+  branchOffline?: boolean;
+  refuse?: (guid: string) => boolean;
+}) {
   const imports: string[][] = [];
   const masterReads: string[] = [];
   const hoMasters: BooksObject[] = [];
   const offline = (server: BooksServer) =>
-    server.companyId === ho.companyId && state.hoOffline
+    (server.companyId === ho.companyId && state.hoOffline) ||
+    (server.companyId === branch.companyId && state.branchOffline)
       ? new PortalError('portal_unavailable', 'connection reset')
       : null;
   const client = {
@@ -334,6 +339,35 @@ describe('BooksJobHandler on an on-demand link', () => {
     expect(later.completed.errorMessage).toContain('new sync (snapshot)');
     expect(later.completed.expiredObjects?.map((e) => e.guid)).toEqual(['v-11', 'v-12', 'v-13', 'v-14']);
     expect(later.completed.held).toEqual({ count: 0, oldestAt: null });
+  });
+
+  it('a sender that cannot be reached has nothing to send yet: no failure, and what was held still goes in', async () => {
+    watermarks.clear();
+    const hold = memoryHold();
+    const day0 = new Date(100 * DAY);
+    await runJob(fakeBooks({ hoOffline: true }), hold, day0, '0193b000-0000-7000-8000-0000000000b1');
+    const swapped = fakeBooks({ hoOffline: false, branchOffline: true });
+    const later = await runJob(
+      swapped,
+      hold,
+      new Date(day0.getTime() + DAY),
+      '0193b000-0000-7000-8000-0000000000b2',
+    );
+    expect(swapped.imports.flat()).toEqual(['l-Cash', 'l-Party', 'v-11', 'v-12', 'v-13', 'v-14']);
+    expect(later.handled.completion.outcome).toBe('succeeded');
+    expect(later.completed.held).toEqual({ count: 0, oldestAt: null });
+
+    const quiet = await runJob(
+      swapped,
+      hold,
+      new Date(day0.getTime() + DAY),
+      '0193b000-0000-7000-8000-0000000000b3',
+    );
+    expect(quiet.handled.completion.outcome).toBe('no_change');
+    expect(quiet.handled.completion.errorMessage).toContain(
+      `company ${branch.companyId} could not be reached`,
+    );
+    expect(watermarks.get('send')).toBe(14);
   });
 
   it('an online link whose receiver is down fails portal_unavailable and holds nothing', async () => {

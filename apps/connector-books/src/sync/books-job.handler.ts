@@ -49,10 +49,16 @@ function judge(
   counts: BooksCounts,
   error: PortalError | null,
   directions: number,
-  hold: { expired: readonly HeldIdentity[]; holdMs: number; unreachable: string[] } = {
+  hold: {
+    expired: readonly HeldIdentity[];
+    holdMs: number;
+    unreachable: string[];
+    sendersOffline: string[];
+  } = {
     expired: [],
     holdMs: 0,
     unreachable: [],
+    sendersOffline: [],
   },
 ): Pick<BooksJobCompleted, 'errorCode' | 'errorMessage' | 'retryable'> & {
   outcome: JobCompletion['outcome'];
@@ -105,7 +111,9 @@ function judge(
   return {
     outcome: moved ? 'succeeded' : 'no_change',
     errorCode: null,
-    errorMessage: null,
+    errorMessage: hold.sendersOffline.length
+      ? `company ${hold.sendersOffline.join(', ')} could not be reached (on-demand link ${job.linkId}): its changes are read when it answers`
+      : null,
     retryable: false,
   };
 }
@@ -161,6 +169,7 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
       const result = await sync.run({
         held: hold && !hold.holding ? hold.live : [],
         holding: hold?.holding ?? false,
+        onDemand: request.mode === 'on_demand',
         category: request.category,
         direction,
         sender,
@@ -201,6 +210,9 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
       unreachable: holds
         .filter((h) => h.holding)
         .map((h) => (h.key.direction === 'send' ? request.server.companyId : request.client.companyId)),
+      sendersOffline: results
+        .filter((r) => r.senderOffline)
+        .map((r) => (r.direction === 'send' ? request.client.companyId : request.server.companyId)),
     });
     const cls = booksClassOf(request.category);
     return {

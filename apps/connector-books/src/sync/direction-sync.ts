@@ -3,6 +3,7 @@ import { toPortalError } from '@practice-sync/connector-kit';
 import type { BooksCategory, BooksCounts, BooksDirection, BooksRule } from '@practice-sync/contracts';
 import { booksClassOf } from '@practice-sync/contracts';
 
+import { isUnreachable } from '../hold/books-hold';
 import type { HeldChange, HeldRow } from '../hold/held-change';
 import { heldToApply } from '../hold/held-change';
 import type { BooksObject, DeletedObject, ObjectTag } from '../tally/books-objects';
@@ -46,6 +47,8 @@ export interface DirectionResult {
   held: HeldChange[];
   /** Ids of the held rows this job applied (or found the receiver already had): removed from the hold. */
   heldDone: string[];
+  /** On-demand: the sender could not be reached, so its changes were not read (next run reads them). */
+  senderOffline: boolean;
 }
 
 export interface DirectionInput {
@@ -62,6 +65,8 @@ export interface DirectionInput {
   held?: readonly HeldRow[];
   /** On-demand link whose receiver is unreachable: read and judge as usual, but hold instead of importing. */
   holding?: boolean;
+  /** On-demand link: a sender that cannot be reached has nothing to send yet (not a failure). */
+  onDemand?: boolean;
 }
 
 type Planned = ImportObject & { guid: string; alterId: number; name?: string; brought?: boolean };
@@ -115,6 +120,7 @@ export class DirectionSync {
       error: null,
       held: [],
       heldDone: [],
+      senderOffline: false,
     };
     // Each change read and let through by the rules, and whether the receiver now holds it.
     const judged: WindowChange[] = [];
@@ -127,7 +133,11 @@ export class DirectionSync {
       // Masters this job already sent to the receiver (held ones, or brought along for an earlier page's vouchers).
       const sent = new Set<string>();
       if (input.held?.length) await this.applyHeld(input, input.held, result, sent);
-      const top = await this.client.lastAlterId(sender, category, signal);
+      const top = await this.client.lastAlterId(sender, category, signal).catch((error: unknown) => {
+        if (!input.onDemand || signal.aborted || !isUnreachable(error)) throw error;
+        result.senderOffline = true;
+        return input.watermark;
+      });
       if (top <= input.watermark) return result;
       const range = { after: input.watermark, upTo: top };
       const masters = booksClassOf(category) === 'masters';

@@ -1,11 +1,14 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { ConnectorKitContext, ConnectorKitModule } from '@practice-sync/connector-kit';
+import { ConnectorKitContext, ConnectorKitModule, CredentialCipher } from '@practice-sync/connector-kit';
 import { Topics } from '@practice-sync/contracts';
 import { DataSource } from 'typeorm';
 
 import type { ConnectorBooksConfig } from './config/connector-books.config';
 import { CONNECTOR_BOOKS } from './config/connector-books.config';
+import { BooksHold } from './hold/books-hold';
+import { systemHoldClock, urlHoldClock } from './hold/hold-clock';
+import { HoldStore } from './hold/hold-store';
 import { ObjectErrorsController } from './object-errors/object-errors.controller';
 import { BooksJobHandler } from './sync/books-job.handler';
 import { BooksStore } from './sync/books-store';
@@ -21,15 +24,21 @@ export class AppModule {
       breakerPer: 'origin',
       providers: [
         { provide: BooksStore, inject: [DataSource], useFactory: (ds: DataSource) => new BooksStore(ds) },
+        // Held changes are sealed with the kit's cipher (the connectors' keyring, as portal credentials are).
+        {
+          provide: HoldStore,
+          inject: [DataSource, CredentialCipher],
+          useFactory: (ds: DataSource, cipher: CredentialCipher) => new HoldStore(ds, cipher),
+        },
       ],
       handler: {
-        inject: [ConnectorKitContext, BooksStore],
-        useFactory: (kit: ConnectorKitContext, store: BooksStore) =>
-          new BooksJobHandler(
-            new BooksServerClient(kit.http, config.BOOKS_EXPORT_WINDOW),
-            store,
-            config.BOOKS_IMPORT_BATCH_SIZE,
-          ),
+        inject: [ConnectorKitContext, BooksStore, HoldStore],
+        useFactory: (kit: ConnectorKitContext, store: BooksStore, holdStore: HoldStore) => {
+          const client = new BooksServerClient(kit.http, config.BOOKS_EXPORT_WINDOW);
+          const clock = config.BOOKS_CLOCK_URL ? urlHoldClock(config.BOOKS_CLOCK_URL) : systemHoldClock;
+          const hold = new BooksHold(holdStore, client, clock, config.BOOKS_HOLD_MS);
+          return new BooksJobHandler(client, store, config.BOOKS_IMPORT_BATCH_SIZE, hold);
+        },
       },
     }));
     return { module: AppModule, imports: [module] };

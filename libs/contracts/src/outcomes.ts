@@ -39,6 +39,8 @@ export const FailureCodes = [
   'invalid_response',
   'timeout',
   'internal',
+  /** Branch sync: held changes expired before the receiving books took them; a new sync (snapshot) is needed. */
+  'hold_expired',
 ] as const;
 export type FailureCode = (typeof FailureCodes)[number];
 
@@ -54,6 +56,7 @@ export const RETRYABLE: Record<FailureCode, boolean> = {
   invalid_response: false,
   timeout: true,
   internal: true,
+  hold_expired: false,
 };
 
 export const RunStatuses = ['queued', 'running', 'completed', 'cancelled'] as const;

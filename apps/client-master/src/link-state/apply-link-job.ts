@@ -58,17 +58,31 @@ export async function applyLinkJob(
     'category',
   ]);
   const classes: ClassJob[] = [...rows.filter((r) => r.category !== event.category), next];
-  const status = linkStatus(classes);
+  // The connector's count of the link's held changes after the job (on-demand links); absent: unchanged.
+  const held = result?.held
+    ? {
+        heldCount: result.held.count,
+        heldOldestAt: result.held.oldestAt ? new Date(result.held.oldestAt) : null,
+      }
+    : { heldCount: link.heldCount, heldOldestAt: link.heldOldestAt };
+  const heldMoved =
+    held.heldCount !== link.heldCount || held.heldOldestAt?.getTime() !== link.heldOldestAt?.getTime();
+  const status = linkStatus(classes, held.heldCount);
   const previousState = link.state;
   const finishedAt = result && isSynced(result.outcome) ? new Date(result.finishedAt) : null;
   const lastSyncAt =
     finishedAt && (!link.lastSyncAt || finishedAt > link.lastSyncAt) ? finishedAt : link.lastSyncAt;
   const state = status?.state ?? link.state;
   const error = status ? status.error : link.error;
-  if (state === link.state && error === link.error && lastSyncAt === link.lastSyncAt) return null;
+  if (state === link.state && error === link.error && lastSyncAt === link.lastSyncAt && !heldMoved)
+    return null;
 
-  Object.assign(link, { state, error, lastSyncAt, updatedAt: now });
-  await manager.update(BranchLinkEntity, { id: link.id }, { state, error, lastSyncAt, updatedAt: now });
+  Object.assign(link, { state, error, lastSyncAt, ...held, updatedAt: now });
+  await manager.update(
+    BranchLinkEntity,
+    { id: link.id },
+    { state, error, lastSyncAt, ...held, updatedAt: now },
+  );
   const rules = await manager.find(BranchRuleEntity, { where: { linkId: link.id }, order: { id: 'ASC' } });
   return { link: toBranchLinkDto(link, rules), previousState };
 }

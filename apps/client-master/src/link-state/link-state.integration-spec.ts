@@ -32,6 +32,7 @@ interface Link {
   state: string;
   lastSyncAt: string | null;
   error: string | null;
+  held: { count: number; oldestAt: string | null };
   rules: { id: string; status: string }[];
 }
 
@@ -217,6 +218,43 @@ describe('client-master branch link state from job events', () => {
     );
     expect(online?.data).toMatchObject({ lastSyncAt: doneAt, clientCompanyId: expect.any(String) });
     expect(JSON.stringify(announced)).not.toContain('books.example');
+  });
+
+  it('on-demand: offline with the held count and oldest while changes are held, online once they went in, failed when they expired', async () => {
+    const link = await newLink();
+    const now = Date.now();
+    const oldestAt = new Date(now - 3 * 86_400_000).toISOString();
+    const holding = {
+      outcome: 'partial' as const,
+      errorMessage: '3 change(s) NOT applied yet',
+      counts: { created: 0, altered: 0, deleted: 0, unchanged: 0, held: 3, conflicts: 0, errors: 0 },
+      held: { count: 3, oldestAt },
+    };
+    await publish([completed(link.id, uuidv7(), 1, new Date(now + 1000).toISOString(), holding)]);
+    const offline = await untilState(link.id, 'offline');
+    expect(offline).toMatchObject({ error: null, held: { count: 3, oldestAt } });
+
+    await publish([
+      completed(link.id, uuidv7(), 1, new Date(now + 2000).toISOString(), {
+        held: { count: 0, oldestAt: null },
+      }),
+    ]);
+    expect(await untilState(link.id, 'online')).toMatchObject({ held: { count: 0, oldestAt: null } });
+
+    await publish([completed(link.id, uuidv7(), 1, new Date(now + 3000).toISOString(), holding)]);
+    await untilState(link.id, 'offline');
+    await publish([
+      completed(link.id, uuidv7(), 1, new Date(now + 4000).toISOString(), {
+        outcome: 'failed',
+        errorCode: 'hold_expired',
+        errorMessage: '3 held change(s) expired after 7 days; a new sync (snapshot) of the link is needed',
+        held: { count: 0, oldestAt: null },
+        expiredObjects: [{ guid: 'g-1', type: 'VOUCHER', direction: 'send' }],
+      }),
+    ]);
+    const failed = await untilState(link.id, 'failed');
+    expect(failed.held).toEqual({ count: 0, oldestAt: null });
+    expect(failed.error).toContain('held changes expired before the receiving books took them');
   });
 
   it('an earlier attempt, a request after its own result and a redelivery change nothing', async () => {

@@ -144,3 +144,32 @@ describe('nextClassJob and linkStatus', () => {
     expect(linkStatus([])).toBeNull();
   });
 });
+
+describe('on-demand holds', () => {
+  it('a link with held changes reads offline (not failed, not online) and a job that only held is no error', () => {
+    const held = result({
+      outcome: 'partial',
+      counts: { created: 0, altered: 0, deleted: 0, unchanged: 0, held: 4, conflicts: 0, errors: 0 },
+      held: { count: 4, oldestAt: at(1).toISOString() },
+    });
+    expect(errorOf(held)).toBeNull();
+    const done = row({ phase: 'completed', outcome: 'partial' });
+    expect(linkStatus([done], 4)).toEqual({ state: 'offline', error: null });
+    expect(linkStatus([done], 0)).toEqual({ state: 'online', error: null });
+    expect(linkStatus([row({ phase: 'requested' })], 4)?.state).toBe('syncing');
+  });
+
+  it('expired held changes fail the link, saying a new sync (snapshot) is needed', () => {
+    const expired = result({
+      outcome: 'failed',
+      errorCode: 'hold_expired',
+      errorMessage: '3 held change(s) expired',
+      expiredObjects: [{ guid: 'g', type: 'VOUCHER', direction: 'send' }],
+    });
+    const error = errorOf(expired);
+    expect(error).toContain('hold_expired');
+    expect(error).toContain('a new sync (snapshot) is needed');
+    const failed = row({ phase: 'completed', outcome: 'failed', error });
+    expect(linkStatus([failed], 0)?.state).toBe('failed');
+  });
+});

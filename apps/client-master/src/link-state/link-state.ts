@@ -78,6 +78,7 @@ const FAILURE_LEADS: Partial<Record<string, string>> = {
   portal_unavailable: 'a books server did not answer',
   timeout: 'a books server did not answer in time',
   invalid_response: "a books server answered something that is not Tally's XML",
+  hold_expired: 'held changes expired before the receiving books took them; a new sync (snapshot) is needed',
 };
 
 /**
@@ -93,6 +94,10 @@ export function errorOf(result: BooksJobCompleted): string | null {
     const message = result.errorMessage ?? 'the job failed';
     return `${cls}: ${lead ? `${lead} (${code}): ${message}` : `${message} (${code})`}`;
   }
+  if (result.outcome === 'partial' && result.counts.errors === 0 && result.counts.held > 0) {
+    // On-demand, the receiver unreachable: nothing failed; the link reads `offline` with its held changes.
+    return null;
+  }
   if (result.outcome === 'partial') {
     const refused = result.failedObjects.length || result.counts.errors;
     const byCode = new Map<string, number>();
@@ -105,10 +110,14 @@ export function errorOf(result: BooksJobCompleted): string | null {
 
 /**
  * The link's state from its classes: `syncing` while a job of either class is in flight, else `failed` when
- * a class's last result failed, else `online`. The error lists every class's (failures first), so a link that
- * is syncing again still says why it failed last time.
+ * a class's last result failed, else `offline` while it has held changes (on-demand, the receiver
+ * unreachable), else `online`. The error lists every class's (failures first), so a link that is syncing
+ * again still says why it failed last time.
  */
-export function linkStatus(classes: ClassJob[]): { state: LinkState; error: string | null } | null {
+export function linkStatus(
+  classes: ClassJob[],
+  heldCount = 0,
+): { state: LinkState; error: string | null } | null {
   if (classes.length === 0) return null;
   const failed = classes.filter((c) => c.outcome === 'failed');
   const errors = [...failed, ...classes.filter((c) => c.outcome !== 'failed')]
@@ -118,6 +127,8 @@ export function linkStatus(classes: ClassJob[]): { state: LinkState; error: stri
     ? 'syncing'
     : failed.length > 0
       ? 'failed'
-      : 'online';
+      : heldCount > 0
+        ? 'offline'
+        : 'online';
   return { state, error: errors.length > 0 ? errors.join('; ') : null };
 }

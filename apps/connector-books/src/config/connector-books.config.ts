@@ -4,6 +4,7 @@ import { connectorEnv } from '@practice-sync/connector-kit';
 import { z } from 'zod';
 
 import { CreateBooksTables1765000000100 } from '../migrations/1765000000100-CreateBooksTables';
+import { CreateBooksHeldChanges1795620000001 } from '../migrations/1795620000001-CreateBooksHeldChanges';
 
 /**
  * The kit's variables (PORTAL_BASE_URL is unused: each job names its companies' books URLs; the rate limits
@@ -14,6 +15,18 @@ export const ConnectorBooksEnvSchema = connectorEnv(3006, 'http://127.0.0.1:3100
   BOOKS_IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   /** ALTERIDs per Export page (`$AlterID > a AND $AlterID <= a + n`). */
   BOOKS_EXPORT_WINDOW: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** On-demand links: how long held changes wait for their receiver before they expire (default 7 days). */
+  BOOKS_HOLD_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .max(90 * 86_400_000)
+    .default(7 * 86_400_000),
+  /**
+   * The clock holds are measured on: unset, the system clock; else a URL answering JSON `{ now }` (the
+   * sandbox's `/_sandbox/clock` in tests and demos, so sandbox days can pass).
+   */
+  BOOKS_CLOCK_URL: z.string().url('must be an http(s) URL answering { now }').optional(),
 });
 
 export type ConnectorBooksConfig = z.output<typeof ConnectorBooksEnvSchema>;
@@ -29,5 +42,5 @@ export const CONNECTOR_BOOKS: ConnectorDefinition<ConnectorBooksConfig> = {
   portal: 'books',
   schema: 'connector_books',
   loadConfig: () => loadConnectorBooksConfig(),
-  migrations: [CreateBooksTables1765000000100],
+  migrations: [CreateBooksTables1765000000100, CreateBooksHeldChanges1795620000001],
 };

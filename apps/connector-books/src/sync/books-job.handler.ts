@@ -17,6 +17,9 @@ import {
 } from '@practice-sync/contracts';
 import type { OutgoingEvent } from '@practice-sync/messaging';
 
+import type { DirectionHold } from '../hold/books-hold';
+import { BooksHold } from '../hold/books-hold';
+import type { HeldIdentity } from '../hold/held-change';
 import type { BooksServerClient } from '../tally/books-server.client';
 import { directionsFor, rulesFor } from './books-rules';
 import type { BooksStore } from './books-store';
@@ -34,15 +37,45 @@ const add = (a: BooksCounts, b: BooksCounts): BooksCounts => ({
   errors: a.errors + b.errors,
 });
 
+const DAY_MS = 86_400_000;
+const days = (ms: number): string => {
+  const d = Math.round((ms / DAY_MS) * 10) / 10;
+  return `${d} day${d === 1 ? '' : 's'}`;
+};
+
 /** The job's outcome as the run log reads it; names companies by id only, nothing from the books. */
 function judge(
   job: BooksJobRequested,
   counts: BooksCounts,
   error: PortalError | null,
   directions: number,
+  hold: {
+    expired: readonly HeldIdentity[];
+    holdMs: number;
+    unreachable: string[];
+    sendersOffline: string[];
+  } = {
+    expired: [],
+    holdMs: 0,
+    unreachable: [],
+    sendersOffline: [],
+  },
 ): Pick<BooksJobCompleted, 'errorCode' | 'errorMessage' | 'retryable'> & {
   outcome: JobCompletion['outcome'];
 } {
+  if (hold.expired.length) {
+    const receivers = [
+      ...new Set(
+        hold.expired.map((e) => (e.direction === 'send' ? job.server.companyId : job.client.companyId)),
+      ),
+    ];
+    return {
+      outcome: 'failed',
+      errorCode: 'hold_expired',
+      errorMessage: `${hold.expired.length} held change(s) expired after ${days(hold.holdMs)} before company ${receivers.join(', ')} took them; they were not applied (see the job's expired objects): a new sync (snapshot) of link ${job.linkId} is needed`,
+      retryable: false,
+    };
+  }
   if (error)
     return {
       outcome: 'failed',
@@ -66,11 +99,21 @@ function judge(
       retryable: false,
     };
   }
+  if (counts.held > 0) {
+    return {
+      outcome: 'partial',
+      errorCode: null,
+      errorMessage: `${counts.held} change(s) NOT applied yet: company ${hold.unreachable.join(', ')} (link ${job.linkId}) could not be reached, so practice-sync holds them (encrypted) and applies them in order once it can; held changes expire after ${days(hold.holdMs)}`,
+      retryable: false,
+    };
+  }
   const moved = counts.created + counts.altered + counts.deleted;
   return {
     outcome: moved ? 'succeeded' : 'no_change',
     errorCode: null,
-    errorMessage: null,
+    errorMessage: hold.sendersOffline.length
+      ? `company ${hold.sendersOffline.join(', ')} could not be reached (on-demand link ${job.linkId}): its changes are read when it answers`
+      : null,
     retryable: false,
   };
 }
@@ -104,6 +147,7 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
     private readonly client: BooksServerClient,
     private readonly store: BooksStore,
     private readonly batchSize: number,
+    private readonly hold: BooksHold | null = null,
   ) {}
 
   async handle(job: HandledJob, signal: AbortSignal): Promise<HandledResult> {
@@ -112,12 +156,20 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
     const directions = directionsFor(request.rules, cls);
     const sync = new DirectionSync(this.client, this.batchSize);
     const results: DirectionResult[] = [];
+    const holds: DirectionHold[] = [];
+    const heldAt = this.hold ? await this.hold.now() : new Date();
     const echoes = new Set<string>();
     for (const direction of directions) {
       const [sender, receiver] =
         direction === 'send' ? [request.client, request.server] : [request.server, request.client];
       const watermark = await this.store.watermark({ linkId: request.linkId, cls, direction });
+      const key = { linkId: request.linkId, cls, direction };
+      const hold = this.hold ? await this.hold.prepare(request, key, receiver, heldAt, signal) : null;
+      if (hold) holds.push(hold);
       const result = await sync.run({
+        held: hold && !hold.holding ? hold.live : [],
+        holding: hold?.holding ?? false,
+        onDemand: request.mode === 'on_demand',
         category: request.category,
         direction,
         sender,
@@ -131,7 +183,7 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
       for (const batch of result.batches) for (const o of batch) echoes.add(o.guid);
       if (result.error) break;
     }
-    return this.result(job, request, results, directions.length);
+    return this.result(job, request, results, directions.length, null, holds, heldAt);
   }
 
   failed(job: HandledJob, error: PortalError): HandledResult {
@@ -146,10 +198,22 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
     results: DirectionResult[],
     directions: number,
     failure: PortalError | null = null,
+    holds: DirectionHold[] = [],
+    heldAt: Date = new Date(),
   ): HandledResult {
     const counts = results.reduce((sum, r) => add(sum, r.counts), zeroCounts());
     const error = failure ?? results.find((r) => r.error)?.error ?? null;
-    const verdict = judge(request, counts, error, directions);
+    const expired = BooksHold.expiredOf(holds);
+    const verdict = judge(request, counts, error, directions, {
+      expired,
+      holdMs: this.hold?.holdMs ?? 0,
+      unreachable: holds
+        .filter((h) => h.holding)
+        .map((h) => (h.key.direction === 'send' ? request.server.companyId : request.client.companyId)),
+      sendersOffline: results
+        .filter((r) => r.senderOffline)
+        .map((r) => (r.direction === 'send' ? request.client.companyId : request.server.companyId)),
+    });
     const cls = booksClassOf(request.category);
     return {
       completion: {
@@ -172,6 +236,11 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
           const key = { linkId: request.linkId, cls, direction: r.direction };
           if (r.watermark > r.previousWatermark) {
             await this.store.saveWatermark(manager, key, job.firmId, r.watermark, job.jobId, finishedAt);
+          }
+          const hold = holds.find((h) => h.key.direction === r.direction);
+          if (this.hold && hold) {
+            const appliedGuids = new Set(r.batches.flatMap((b) => b.map((o) => o.guid)));
+            await this.hold.persist(manager, hold, { ...r, appliedGuids }, job, heldAt);
           }
           await this.store.saveErrors(
             manager,
@@ -205,6 +274,12 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
           failedObjects: results.flatMap((r) =>
             r.failed.map((f) => ({ guid: f.guid, type: f.type, errorCode: errorCodeOf(f.message) })),
           ),
+          ...(this.hold
+            ? {
+                held: await this.hold.totals(manager, request.linkId),
+                expiredObjects: expired,
+              }
+            : {}),
           startedAt: job.startedAt.toISOString(),
           finishedAt: finishedAt.toISOString(),
         };

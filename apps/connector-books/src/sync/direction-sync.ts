@@ -3,6 +3,9 @@ import { toPortalError } from '@practice-sync/connector-kit';
 import type { BooksCategory, BooksCounts, BooksDirection, BooksRule } from '@practice-sync/contracts';
 import { booksClassOf } from '@practice-sync/contracts';
 
+import { isUnreachable } from '../hold/books-hold';
+import type { HeldChange, HeldRow } from '../hold/held-change';
+import { heldToApply } from '../hold/held-change';
 import type { BooksObject, DeletedObject, ObjectTag } from '../tally/books-objects';
 import { MASTER_ORDER, refKey } from '../tally/books-objects';
 import type { BooksServer, BooksServerClient } from '../tally/books-server.client';
@@ -40,6 +43,12 @@ export interface DirectionResult {
   previousWatermark: number;
   /** Why it stopped early (a books server unreachable or answering garbage); null when it ran through. */
   error: PortalError | null;
+  /** On-demand, receiver unreachable: the changes read and held instead of imported, in order (hold/). */
+  held: HeldChange[];
+  /** Ids of the held rows this job applied (or found the receiver already had): removed from the hold. */
+  heldDone: string[];
+  /** On-demand: the sender could not be reached, so its changes were not read (next run reads them). */
+  senderOffline: boolean;
 }
 
 export interface DirectionInput {
@@ -52,9 +61,15 @@ export interface DirectionInput {
   /** GUIDs this job already applied the other way: their echo is not sent back. */
   echoes: ReadonlySet<string>;
   signal: AbortSignal;
+  /** Held changes of this link, class and direction to import first, in order, before any newer change. */
+  held?: readonly HeldRow[];
+  /** On-demand link whose receiver is unreachable: read and judge as usual, but hold instead of importing. */
+  holding?: boolean;
+  /** On-demand link: a sender that cannot be reached has nothing to send yet (not a failure). */
+  onDemand?: boolean;
 }
 
-type Planned = ImportObject & { guid: string; alterId: number };
+type Planned = ImportObject & { guid: string; alterId: number; name?: string; brought?: boolean };
 
 /** Deletions after every upsert: vouchers before the masters they use, masters in reverse dependency order. */
 function planDeletes(removals: readonly DeletedObject[]): Planned[] {
@@ -103,6 +118,9 @@ export class DirectionSync {
       watermark: input.watermark,
       previousWatermark: input.watermark,
       error: null,
+      held: [],
+      heldDone: [],
+      senderOffline: false,
     };
     // Each change read and let through by the rules, and whether the receiver now holds it.
     const judged: WindowChange[] = [];
@@ -112,7 +130,14 @@ export class DirectionSync {
     const outcomes = new Map<string, boolean>();
     try {
       const { category, sender, signal } = input;
-      const top = await this.client.lastAlterId(sender, category, signal);
+      // Masters this job already sent to the receiver (held ones, or brought along for an earlier page's vouchers).
+      const sent = new Set<string>();
+      if (input.held?.length) await this.applyHeld(input, input.held, result, sent);
+      const top = await this.client.lastAlterId(sender, category, signal).catch((error: unknown) => {
+        if (!input.onDemand || signal.aborted || !isUnreachable(error)) throw error;
+        result.senderOffline = true;
+        return input.watermark;
+      });
       if (top <= input.watermark) return result;
       const range = { after: input.watermark, upTo: top };
       const masters = booksClassOf(category) === 'masters';
@@ -131,8 +156,6 @@ export class DirectionSync {
         loading.catch(() => undefined); // awaited below; a page read ahead of a failure is dropped
         return loading;
       };
-      // Masters this job already sent to the receiver (brought along for an earlier page's vouchers).
-      const sent = new Set<string>();
       let next = pages.length ? read(pages[0]) : null;
       for (let i = 0; next; i++) {
         const exported = await next;
@@ -168,7 +191,9 @@ export class DirectionSync {
     const { category, receiver, sender, signal } = input;
     let ordered = importOrder(changes);
     if (changes.length) {
-      const held = await this.mastersOf(receiver, category, signal);
+      // Holding: the receiver cannot be asked what it lacks; every master referred to is brought along and
+      // the ones it holds are left out when the held changes are applied.
+      const held = input.holding ? [] : await this.mastersOf(receiver, category, signal);
       const names = new Set(held.map((o) => refKey(o.tag, o.name)));
       const receiverHas: ReceiverMasters = {
         hasName: (tag, name) => names.has(refKey(tag, name)) || sent.has(refKey(tag, name)),
@@ -179,12 +204,15 @@ export class DirectionSync {
       }
     }
     for (const o of ordered) if (o.tag !== 'VOUCHER') sent.add(refKey(o.tag, o.name));
+    const own = new Set(changes.map((c) => c.guid));
     return ordered.map((o) => ({
       tag: o.tag,
       node: o.node,
       action: 'Create',
       guid: o.guid,
       alterId: o.alterId,
+      name: o.name,
+      brought: !own.has(o.guid),
     }));
   }
 
@@ -208,6 +236,23 @@ export class DirectionSync {
     result: DirectionResult,
     outcomes: Map<string, boolean>,
   ): Promise<void> {
+    if (input.holding) {
+      for (const item of plan) {
+        result.held.push({
+          tag: item.tag as ObjectTag,
+          guid: item.guid,
+          alterId: item.alterId,
+          action: item.action === 'Delete' ? 'Delete' : 'Create',
+          name: item.name ?? '',
+          node: item.node,
+          brought: item.brought ?? false,
+        });
+        outcomes.set(item.guid, true);
+      }
+      // The link's own changes; masters brought along for completeness are not counted.
+      result.counts.held += plan.filter((item) => !item.brought).length;
+      return;
+    }
     for (let start = 0; start < plan.length; start += this.batchSize) {
       const batch = plan.slice(start, start + this.batchSize);
       const perObject = await this.importBatch(input, batch, result.counts);
@@ -227,6 +272,39 @@ export class DirectionSync {
         outcomes.set(item.guid, outcome.ok);
       });
       if (applied.length) result.batches.push(applied);
+    }
+  }
+
+  /**
+   * The held changes first, in the order they were held (masters brought along that the receiver holds by
+   * now are left out). Those applied, or left out, are done; refused ones stay held and are tried again.
+   */
+  private async applyHeld(
+    input: DirectionInput,
+    rows: readonly HeldRow[],
+    result: DirectionResult,
+    sent: Set<string>,
+  ): Promise<void> {
+    const masters = await this.mastersOf(input.receiver, input.category, input.signal);
+    const names = new Set(masters.map((o) => refKey(o.tag, o.name)));
+    const { apply, skip } = heldToApply(rows, (tag, name) => names.has(refKey(tag, name)));
+    result.heldDone.push(...skip.map((r) => r.id));
+    const outcomes = new Map<string, boolean>();
+    const plan: Planned[] = apply.map((r) => ({
+      tag: r.tag,
+      node: r.node,
+      action: r.action,
+      guid: r.guid,
+      alterId: r.alterId,
+    }));
+    try {
+      await this.apply({ ...input, holding: false }, plan, result, outcomes);
+    } finally {
+      for (const r of apply) {
+        if (outcomes.get(r.guid) !== true) continue;
+        result.heldDone.push(r.id);
+        if (r.tag !== 'VOUCHER' && r.action === 'Create') sent.add(refKey(r.tag, r.name));
+      }
     }
   }
 

@@ -38,6 +38,7 @@ describe('planLinkJobs', () => {
           client: { companyId: 'c-branch', booksUrl: 'http://books/pune' },
           server: { companyId: 'c-ho', booksUrl: 'http://books/ho' },
           rules: [link().rules[0]],
+          mode: 'online',
         },
         category: 'books.masters',
         portal: 'books',
@@ -52,6 +53,11 @@ describe('planLinkJobs', () => {
         skipReason: null,
       }),
     ]);
+  });
+
+  it('carries an on-demand link’s mode to the job, so connector-books holds its changes when the receiver is down', () => {
+    const [job] = planLinkJobs([link({ mode: 'on_demand' })], ['books.transactions'], ids());
+    expect(job.books?.mode).toBe('on_demand');
   });
 
   it('skips a class whose rule was rejected, quoting the reason, and still plans the other class', () => {

@@ -1,4 +1,4 @@
-import type { BooksCategory, BooksClass, BooksRule, RuleStatus } from '@practice-sync/contracts';
+import type { BooksCategory, BooksClass, BooksRule, LinkMode, RuleStatus } from '@practice-sync/contracts';
 import { booksClassOf } from '@practice-sync/contracts';
 
 import type { PlannedJob } from '../runs/planned-job';
@@ -6,6 +6,8 @@ import type { PlannedJob } from '../runs/planned-job';
 /** A branch link as client-master's selection gives it to a run: both books servers and its rules. */
 export interface SelectedLink {
   id: string;
+  /** `on_demand`: connector-books holds the changes while the receiver is unreachable. */
+  mode?: LinkMode;
   clientCompany: { id: string; booksUrl: string };
   serverCompany: { id: string; booksUrl: string };
   /** Only the rules the server side activated: the only ones that may move anything. */
@@ -55,6 +57,7 @@ export function planLinkJobs(
           client: { companyId: link.clientCompany.id, booksUrl: link.clientCompany.booksUrl },
           server: { companyId: link.serverCompany.id, booksUrl: link.serverCompany.booksUrl },
           rules,
+          mode: link.mode ?? 'online',
         },
         category,
         portal: 'books',

@@ -79,6 +79,7 @@ describe('jobRequestedEvent', () => {
       server: books.server,
       rules: books.rules,
       attempt: 3,
+      mode: 'online',
     });
   });
 });

@@ -83,6 +83,7 @@ export function booksJobRequestedEvent(
     server: job.books.server,
     rules: job.books.rules,
     attempt,
+    mode: job.books.mode ?? 'online',
   };
   return {
     contract: BooksJobRequestedEvent,

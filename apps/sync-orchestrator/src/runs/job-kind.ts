@@ -1,4 +1,11 @@
-import type { BooksCategory, BooksRule, Category, Portal, SubjectKind } from '@practice-sync/contracts';
+import type {
+  BooksCategory,
+  BooksRule,
+  Category,
+  LinkMode,
+  Portal,
+  SubjectKind,
+} from '@practice-sync/contracts';
 
 /**
  * What a run is over: clients (portal categories, one job per identifier) or branch links (`books.*`
@@ -25,4 +32,6 @@ export interface BooksJobSnapshot {
   client: { companyId: string; booksUrl: string };
   server: { companyId: string; booksUrl: string };
   rules: BooksRule[];
+  /** The link's mode (absent in snapshots taken before modes travelled: `online`). */
+  mode?: LinkMode;
 }

@@ -170,6 +170,18 @@ export class BooksHarness {
 
   constructor(private readonly options: BooksHarnessOptions) {}
 
+  /** The connector's scratch database (after `start()`): for specs that read its tables. */
+  get databaseUrl(): string {
+    if (!this.db) throw new Error('start() the harness first');
+    return this.db.url;
+  }
+
+  /** The sandbox process (after `start()`): its clock moves held changes towards expiry. */
+  get sandbox(): SandboxProcess {
+    if (!this.sandboxProcess) throw new Error('start() the harness first');
+    return this.sandboxProcess;
+  }
+
   async start(): Promise<{ books: SandboxBooks; probe: BooksProbe; connector: ConnectorProcess }> {
     const infra = testInfra();
     const prefix = `${infra.topicPrefix}${uniqueName('books')}.`;
@@ -183,6 +195,8 @@ export class BooksHarness {
       KAFKA_PARTITIONS: '2',
       DATABASE_URL: this.db.url,
       JOB_POLL_INTERVAL_MS: '200',
+      // Held changes expire on the sandbox's clock, as in the stack.
+      BOOKS_CLOCK_URL: `${this.sandboxProcess.url}/_sandbox/clock`,
       ...this.options.connectorEnv,
     };
     this.connector = await startConnectorProcess('connector-books', this.env);

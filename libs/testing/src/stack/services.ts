@@ -111,6 +111,8 @@ export function serviceEnv(name: ServiceName, s: StackSettings): Record<string, 
     env['SESSION_COOKIE_SECURE'] = 'false';
   }
   if (name === 'sync-orchestrator') env['CLIENT_MASTER_URL'] = s.urls['client-master'];
+  // Held branch-sync changes expire on the sandbox's clock, so tests can let days pass.
+  if (name === 'connector-books') env['BOOKS_CLOCK_URL'] = `${s.urls['portal-sandbox']}/_sandbox/clock`;
   const portalPath = PORTAL_PATH[name];
   if (portalPath) {
     env['PORTAL_BASE_URL'] = `${s.urls['portal-sandbox']}${portalPath}`;

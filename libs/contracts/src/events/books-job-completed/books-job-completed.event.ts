@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { BooksCategories, BooksObjectErrorCodes } from '../../branch-sync';
+import { BooksCategories, BooksDirections, BooksObjectErrorCodes } from '../../branch-sync';
 import { defineEvent } from '../../event-contract';
 import { Topics } from '../../topics';
 import { FailureCodeSchema, OutcomeSchema } from '../shared.schema';
@@ -33,6 +33,20 @@ export const BooksFailedObjectSchema = z.object({
   errorCode: z.enum(BooksObjectErrorCodes),
 });
 
+/** The link's held changes (every class and direction) after the job: how many, the oldest's hold time. */
+export const BooksHeldSchema = z.object({
+  count,
+  oldestAt: z.string().datetime({ offset: true }).nullable(),
+});
+export type BooksHeld = z.infer<typeof BooksHeldSchema>;
+
+/** A held change that expired before its receiver took it: identity only, never applied. */
+export const BooksExpiredObjectSchema = z.object({
+  guid: z.string().min(1),
+  type: z.string().min(1),
+  direction: z.enum(BooksDirections),
+});
+
 export const BooksJobCompletedSchema = z.object({
   jobId: z.string().uuid(),
   runId: z.string().uuid(),
@@ -51,6 +65,16 @@ export const BooksJobCompletedSchema = z.object({
   retryable: z.boolean(),
   counts: BooksCountsSchema,
   failedObjects: z.array(BooksFailedObjectSchema),
+  /**
+   * On-demand links: the link's held changes after this job (null: the connector did not say, e.g. an older
+   * one, or absent). Client-master shows them on the link (`state: offline`, `held`).
+   */
+  held: BooksHeldSchema.nullable().optional(),
+  /**
+   * Held changes that expired (older than the hold) and were dropped unapplied; the outcome is then `failed`
+   * with `hold_expired`: a new sync (snapshot) of the link is needed. Absent: none.
+   */
+  expiredObjects: z.array(BooksExpiredObjectSchema).optional(),
   startedAt: z.string().datetime({ offset: true }),
   finishedAt: z.string().datetime({ offset: true }),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { BooksCategories, BooksClasses, BooksRuleDirections } from '../../branch-sync';
+import { BooksCategories, BooksClasses, BooksRuleDirections, LinkModes } from '../../branch-sync';
 import { defineEvent } from '../../event-contract';
 import { Topics } from '../../topics';
 
@@ -39,6 +39,11 @@ export const BooksJobRequestedSchema = z.object({
   rules: z.array(BooksRuleSchema),
   /** 1 for the first dispatch, then 2, 3… for re-dispatches. */
   attempt: z.number().int().positive(),
+  /**
+   * The link's mode (absent: `online`): `on_demand` — when the receiving books server cannot be reached, connector-books holds the
+   * changes (encrypted) and applies them once it can; `online` — the job fails `portal_unavailable`.
+   */
+  mode: z.enum(LinkModes).optional(),
 });
 export type BooksJobRequested = z.infer<typeof BooksJobRequestedSchema>;
 

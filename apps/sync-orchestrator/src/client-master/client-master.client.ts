@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BooksClasses, BooksRuleSchema, RuleStatuses } from '@practice-sync/contracts';
+import { BooksClasses, BooksRuleSchema, LinkStates, RuleStatuses } from '@practice-sync/contracts';
 import { DomainException, UpstreamProblem } from '@practice-sync/problems';
 import { ServiceHttpClient } from '@practice-sync/service-http';
 import { z } from 'zod';
@@ -31,6 +31,7 @@ const LinkPageSchema = z.object({
   items: z.array(
     z.object({
       id: z.string().uuid(),
+      state: z.enum(LinkStates).optional(),
       clientCompany: CompanyRefSchema,
       serverCompany: CompanyRefSchema,
       rules: z.array(BooksRuleSchema),

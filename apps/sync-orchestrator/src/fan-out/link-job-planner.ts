@@ -1,4 +1,4 @@
-import type { BooksCategory, BooksClass, BooksRule, RuleStatus } from '@practice-sync/contracts';
+import type { BooksCategory, BooksClass, BooksRule, LinkState, RuleStatus } from '@practice-sync/contracts';
 import { booksClassOf } from '@practice-sync/contracts';
 
 import type { PlannedJob } from '../runs/planned-job';
@@ -6,6 +6,8 @@ import type { PlannedJob } from '../runs/planned-job';
 /** A branch link as client-master's selection gives it to a run: both books servers and its rules. */
 export interface SelectedLink {
   id: string;
+  /** The link's state as client-master derives it from its jobs (what a restart looks at). */
+  state?: LinkState;
   clientCompany: { id: string; booksUrl: string };
   serverCompany: { id: string; booksUrl: string };
   /** Only the rules the server side activated: the only ones that may move anything. */

@@ -13,6 +13,7 @@ import type { OrchestratorConfig } from './config/orchestrator.config';
 import { SERVICE_NAME } from './config/orchestrator.config';
 import { OrchestratorConfigModule } from './config/orchestrator-config.module';
 import { orchestratorDatabaseOptions } from './database.options';
+import { LinkRestartModule } from './link-restart/link-restart.module';
 import { ResultsModule } from './results/results.module';
 import { SyncSchedulesModule } from './schedules/sync-schedules.module';
 import { SyncRunsModule } from './sync-runs/sync-runs.module';
@@ -42,6 +43,7 @@ export class AppModule implements NestModule {
         SyncRunsModule,
         ResultsModule,
         SyncSchedulesModule,
+        LinkRestartModule,
         CategoriesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

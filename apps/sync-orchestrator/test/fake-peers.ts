@@ -10,6 +10,7 @@ import type {
   BooksRule,
   Envelope,
   FailureCode,
+  LinkState,
   RuleStatus,
   SyncJobCompleted,
   SyncJobRequested,
@@ -37,6 +38,8 @@ export interface FakeClient {
 /** A branch link as client-master's `…/branch-links/select` answers it (active rules apart from the rest). */
 export interface FakeLink {
   id: string;
+  /** What client-master's link state says (a restart reads it); absent: not answered. */
+  state?: LinkState;
   clientCompany: { id: string; booksUrl: string };
   serverCompany: { id: string; booksUrl: string };
   rules: (BooksRule & { status: RuleStatus; reason: string | null })[];
@@ -116,6 +119,7 @@ export class FakeClientMaster {
     const after = body.cursor ? chosen.filter((x) => x.id > (body.cursor as string)) : chosen;
     const items = after.slice(0, body.limit).map((x) => ({
       id: x.id,
+      ...(x.state ? { state: x.state } : {}),
       clientCompany: x.clientCompany,
       serverCompany: x.serverCompany,
       rules: x.rules

@@ -2,6 +2,7 @@ import {
   addDuration,
   cronProblem,
   everyProblem,
+  MIN_LINK_EVERY_SECONDS,
   nextCronTick,
   nextEveryTick,
   parseIsoDuration,
@@ -17,6 +18,9 @@ describe('every (ISO 8601 durations)', () => {
 
   it('refuses with the real reason', () => {
     expect(everyProblem('PT1M')).toBe('must be at least PT5M (five minutes)');
+    // Branch links may sync every minute, not more often.
+    expect(everyProblem('PT1M', MIN_LINK_EVERY_SECONDS)).toBeNull();
+    expect(everyProblem('PT30S', MIN_LINK_EVERY_SECONDS)).toBe('must be at least PT1M (one minute)');
     expect(everyProblem('P0D')).toBe('must be longer than zero');
     expect(everyProblem('PT0.3S', 0)).toBeNull();
     expect(everyProblem('P1.5M')).toMatch(/whole numbers except in seconds/);

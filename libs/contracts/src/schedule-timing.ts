@@ -11,6 +11,22 @@ export const DEFAULT_SCHEDULE_TIME_ZONE = 'Asia/Kolkata';
 /** Anything under five minutes would only hammer the portals. */
 export const MIN_EVERY_SECONDS = 5 * 60;
 
+/**
+ * Branch sync may run every minute (Saral's users do): it reads the firm's own books servers, not a government
+ * portal, and a run that finds nothing changed costs one export per class.
+ */
+export const MIN_LINK_EVERY_SECONDS = 60;
+
+/** `PT5M (five minutes)`, `PT1M (one minute)`: how a minimum interval is said in a problem. */
+function minimumText(seconds: number): string {
+  const words: Record<number, string> = { 60: 'one minute', 300: 'five minutes' };
+  if (seconds % 60 === 0) {
+    const m = seconds / 60;
+    return `PT${m}M (${words[seconds] ?? `${m} minutes`})`;
+  }
+  return `PT${seconds}S (${seconds} seconds)`;
+}
+
 export interface IsoDuration {
   years: number;
   months: number;
@@ -54,7 +70,7 @@ export function everyProblem(value: string, minSeconds = MIN_EVERY_SECONDS): str
   const d = parseIsoDuration(value);
   if (!d) return 'must be an ISO 8601 duration PnYnMnWnDTnHnMnS, e.g. PT6H, P1D, P1W or P1M';
   if (shortestSeconds(d) <= 0) return 'must be longer than zero';
-  if (shortestSeconds(d) < minSeconds) return 'must be at least PT5M (five minutes)';
+  if (shortestSeconds(d) < minSeconds) return `must be at least ${minimumText(minSeconds)}`;
   return null;
 }
 

@@ -77,7 +77,9 @@ export function assertAllowed(principal: Principal, rule: AccessRule): void {
     throw forbidden(
       roles.length === 0
         ? 'Only the platform key may do this.'
-        : `This needs an API key with role ${roles.join(' or ')}; yours is ${principal.role}.`,
+        : principal.userId
+          ? `This needs a user with role ${roles.join(' or ')}; yours is ${principal.role} (ask an admin of the firm).`
+          : `This needs an API key with role ${roles.join(' or ')}; yours is ${principal.role}.`,
     );
   }
 }

@@ -10,6 +10,7 @@ import {
   Patch,
   Post,
   Query,
+  Res,
   UseGuards,
 } from '@nestjs/common';
 import {
@@ -26,14 +27,16 @@ import {
   RejectRuleRequestDto,
   UpdateBranchLinkRequestDto,
 } from '@practice-sync/validation';
+import type { Response } from 'express';
 
-import { Access, ADMIN_ONLY, CurrentFirmId } from '../auth/access.decorator';
+import { Access, ADMIN_ONLY, CurrentFirmId, WRITE_ROLES } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { sentFields } from '../common/sent-fields';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
-import { CLIENT_MASTER } from '../upstream/upstream.module';
+import { SyncRunResponseDto } from '../sync-runs/dto/sync-run-response.dto';
+import { CLIENT_MASTER, SYNC_ORCHESTRATOR } from '../upstream/upstream.module';
 import { UuidParamPipe } from '../validation/uuid-param.pipe';
 import { BranchLinkListResponseDto, BranchLinkResponseDto } from './dto/branch-link-response.dto';
 
@@ -42,15 +45,19 @@ const RULE_DECISIONS =
   'deciding what already holds changes nothing (rejecting again replaces the reason).';
 
 /**
- * Links between two of the firm's companies and their rules; stored by client-master. Admin keys define,
- * change and delete them and decide rules; every key reads them.
+ * Links between two of the firm's companies and their rules; stored by client-master. Admin keys (and admin
+ * users) define, change and delete them and decide rules; operators restart a failed link (a run, by
+ * sync-orchestrator); every key reads them.
  */
 @ApiTags('Branch sync')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('branch-links')
 export class BranchLinksController {
-  constructor(@Inject(CLIENT_MASTER) private readonly clientMaster: ServiceHttpClient) {}
+  constructor(
+    @Inject(CLIENT_MASTER) private readonly clientMaster: ServiceHttpClient,
+    @Inject(SYNC_ORCHESTRATOR) private readonly orchestrator: ServiceHttpClient,
+  ) {}
 
   @Post()
   @Access({ firmRoles: ADMIN_ONLY })
@@ -171,6 +178,39 @@ export class BranchLinksController {
       path: `${base(firmId)}/${id}/rules/${ruleId}/reject`,
       body,
     });
+  }
+
+  @Post(':id/restart')
+  @HttpCode(HttpStatus.CREATED)
+  @Access({ firmRoles: WRITE_ROLES })
+  @ApiOperation({
+    summary: 'Restart a failed link (operators and admins)',
+    description:
+      'Starts a branch sync run of this link over the classes its active rules move (as `POST /v1/sync-runs` ' +
+      'with `links: { ids: [id] }` would) and answers it with `Location: /v1/sync-runs/{runId}`. Allowed when ' +
+      'the link is `failed`, `offline` (held changes are tried again) or `syncing` with no run going (a ' +
+      'stalled sync). Refused: a run over the link still queued or running, 409 `link-syncing` naming it ' +
+      '(`runId`; a second Restart while the first run goes is this, so no Idempotency-Key is needed); an ' +
+      '`online` link, 409 `link-not-failed` (nothing failed: start a run to sync it now); a link without ' +
+      'an active rule, 422 `no-active-rule`.',
+  })
+  @ApiCreatedResponse({
+    type: SyncRunResponseDto,
+    description: 'The queued run.',
+    headers: { Location: { description: 'The run: /v1/sync-runs/{runId}', schema: { type: 'string' } } },
+  })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 422, 429, 503, 504)
+  async restart(
+    @CurrentFirmId() firmId: string,
+    @Param('id', UuidParamPipe) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SyncRunResponseDto> {
+    const run = await this.orchestrator.request<SyncRunResponseDto>({
+      method: 'POST',
+      path: `${base(firmId)}/${id}/restart`,
+    });
+    res.setHeader('Location', `/v1/sync-runs/${run.id}`);
+    return run;
   }
 }
 

@@ -20,6 +20,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { everyProblem, MIN_EVERY_SECONDS } from '@practice-sync/contracts';
 import { ValidationProblem } from '@practice-sync/problems';
 import type { ServiceHttpClient } from '@practice-sync/service-http';
 
@@ -47,7 +48,11 @@ export class SyncSchedulesController {
   @Idempotent()
   @ApiOperation({
     summary: 'Save a scheduled sync',
-    description: 'A client selection × categories (× period) run every `every` or at `cron` times.',
+    description:
+      'A client selection × categories (× period), or branch `links` × `books.*` categories, run every ' +
+      '`every` (at least PT5M over clients, PT1M over links) or at `cron` times, never before `notBefore`. ' +
+      'A tick whose previous run is still going (or, over links, while any run over one of its links is) ' +
+      'starts nothing: the schedule shows `skippedAt` and `skipReason` until a tick starts a run again.',
   })
   @ApiCreatedResponse({ type: ScheduleResponseDto })
   @ApiProblemResponses(400, 401, 403, 413, 415, 422, 429, 503, 504)
@@ -86,7 +91,7 @@ export class SyncSchedulesController {
   @ApiOperation({ summary: 'Change a schedule (e.g. `{ "enabled": false }` to pause it)' })
   @ApiOkResponse({ type: ScheduleResponseDto })
   @ApiProblemResponses(400, 401, 403, 404, 413, 415, 429, 503, 504)
-  update(
+  async update(
     @CurrentFirmId() firmId: string,
     @Param('id', UuidParamPipe) id: string,
     @Body() body: UpdateScheduleRequestDto,
@@ -95,7 +100,35 @@ export class SyncSchedulesController {
     if (Object.keys(changes).length === 0) {
       throw new ValidationProblem([{ field: 'body', message: 'must change at least one field' }]);
     }
+    await this.assertClientsMinimum(firmId, id, body);
     return this.orchestrator.request({ method: 'PATCH', path: `${base(firmId)}/${id}`, body: changes });
+  }
+
+  /**
+   * The DTO allows an `every` down to PT1M (branch links); one under PT5M is refused for a schedule over
+   * clients, which is asked of the orchestrator when the change does not say what the schedule is over.
+   */
+  private async assertClientsMinimum(
+    firmId: string,
+    id: string,
+    body: UpdateScheduleRequestDto,
+  ): Promise<void> {
+    if (typeof body.every !== 'string' || body.links !== undefined) return;
+    const problem = everyProblem(body.every, MIN_EVERY_SECONDS);
+    if (!problem) return;
+    const overClients =
+      body.clients !== undefined ||
+      (
+        await this.orchestrator.request<ScheduleResponseDto>({
+          method: 'GET',
+          path: `${base(firmId)}/${id}`,
+        })
+      ).subjectKind === 'clients';
+    if (overClients) {
+      throw new ValidationProblem([
+        { field: 'every', message: `${problem} for a schedule over clients (PT1M over branch links)` },
+      ]);
+    }
   }
 
   @Delete(':id')

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BooksClasses, BooksRuleSchema, LinkModes, RuleStatuses } from '@practice-sync/contracts';
+import { BooksClasses, BooksRuleSchema, LinkModes, LinkStates, RuleStatuses } from '@practice-sync/contracts';
 import { DomainException, UpstreamProblem } from '@practice-sync/problems';
 import { ServiceHttpClient } from '@practice-sync/service-http';
 import { z } from 'zod';
@@ -32,6 +32,7 @@ const LinkPageSchema = z.object({
     z.object({
       id: z.string().uuid(),
       mode: z.enum(LinkModes).default('online'),
+      state: z.enum(LinkStates).optional(),
       clientCompany: CompanyRefSchema,
       serverCompany: CompanyRefSchema,
       rules: z.array(BooksRuleSchema),

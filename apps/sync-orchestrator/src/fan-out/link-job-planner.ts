@@ -1,4 +1,11 @@
-import type { BooksCategory, BooksClass, BooksRule, LinkMode, RuleStatus } from '@practice-sync/contracts';
+import type {
+  BooksCategory,
+  BooksClass,
+  BooksRule,
+  LinkMode,
+  LinkState,
+  RuleStatus,
+} from '@practice-sync/contracts';
 import { booksClassOf } from '@practice-sync/contracts';
 
 import type { PlannedJob } from '../runs/planned-job';
@@ -8,6 +15,8 @@ export interface SelectedLink {
   id: string;
   /** `on_demand`: connector-books holds the changes while the receiver is unreachable. */
   mode?: LinkMode;
+  /** The link's state as client-master derives it from its jobs (what a restart looks at). */
+  state?: LinkState;
   clientCompany: { id: string; booksUrl: string };
   serverCompany: { id: string; booksUrl: string };
   /** Only the rules the server side activated: the only ones that may move anything. */

@@ -1,7 +1,7 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { expandCategories } from '@practice-sync/contracts';
+import { BooksCategories, expandCategories } from '@practice-sync/contracts';
 import { DataSource } from 'typeorm';
 
 import type { Clock } from '../common/clock';
@@ -12,7 +12,10 @@ import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { resolveRunPeriods } from '../fan-out/default-period';
 import { FanOutWorker } from '../fan-out/fan-out.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import { activeRunOverLinks, lockFirmLinkRuns } from '../runs/link-run-overlap';
+import type { NewRun } from '../runs/new-run';
 import { insertRun } from '../runs/new-run';
+import type { LinkSelection } from '../runs/run-scope';
 import { SyncRunEntity } from '../runs/sync-run.entity';
 import { nextRunAt } from './schedule-timing';
 import { SyncScheduleEntity } from './sync-schedule.entity';
@@ -20,8 +23,11 @@ import { SyncScheduleEntity } from './sync-schedule.entity';
 /**
  * Starts the runs of due schedules. A due schedule is locked (SKIP LOCKED, so instances share the work),
  * its run created and its next time set in one transaction: a crash either took the tick or did not.
- * A schedule whose previous run is still queued or running skips the tick (never overlaps itself); ticks
- * missed while the service was down are taken once, because the next time is computed after now.
+ * A schedule whose previous run is still queued or running skips the tick (never overlaps itself), and so
+ * does a schedule over branch links while any run over one of its links is going (a one-minute schedule never
+ * piles runs up behind a slow one, nor behind a manual run or a restart); a skipped tick is recorded on the
+ * schedule with its reason (`skippedAt`, `skipReason`) until a tick starts a run again. Ticks missed while the
+ * service was down are taken once, because the next time is computed after now.
  */
 @Injectable()
 export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -69,6 +75,8 @@ export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplication
         .setOnLocked('skip_locked')
         .getMany();
       let n = 0;
+      // By firm, so instances taking the firms' link-run locks take them in one order (no deadlock).
+      due.sort((a, b) => (a.firmId < b.firmId ? -1 : a.firmId > b.firmId ? 1 : 0));
       for (const s of due) {
         const now = this.clock.now();
         const last = s.lastRunId
@@ -78,22 +86,22 @@ export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplication
             })
           : null;
         const busy = last !== null && (last.status === 'queued' || last.status === 'running');
-        if (busy) {
-          this.logger.log({ scheduleId: s.id, runId: last.id }, 'previous run still active; tick skipped');
+        let overlapping: { id: string; status: string } | null = null;
+        if (!busy && s.subjectKind === 'links') {
+          await lockFirmLinkRuns(manager, s.firmId);
+          overlapping = await activeRunOverLinks(manager, s.firmId, s.selection as LinkSelection);
+        }
+        if (busy || overlapping) {
+          s.skippedAt = now;
+          s.skipReason = busy
+            ? `tick skipped: the schedule's previous run ${last.id} is still ${last.status}`
+            : `tick skipped: run ${overlapping?.id} over the same branch links is still ${overlapping?.status}`;
+          this.logger.log({ scheduleId: s.id, reason: s.skipReason }, 'schedule tick skipped');
         } else {
-          const categories = expandCategories(s.categories);
-          const run = await insertRun(
-            manager,
-            {
-              firmId: s.firmId,
-              selection: s.selection,
-              categories,
-              period: resolveRunPeriods(categories, s.period ?? undefined, now),
-              scheduleId: s.id,
-            },
-            now,
-          );
+          const run = await insertRun(manager, this.runOf(s, now), now);
           s.lastRunId = run.id;
+          s.skippedAt = null;
+          s.skipReason = null;
           n += 1;
         }
         s.nextRunAt = nextRunAt(s, now);
@@ -101,6 +109,8 @@ export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplication
         await manager.update(SyncScheduleEntity, s.id, {
           lastRunId: s.lastRunId,
           nextRunAt: s.nextRunAt,
+          skippedAt: s.skippedAt,
+          skipReason: s.skipReason,
           updatedAt: now,
         });
       }
@@ -111,5 +121,27 @@ export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplication
       this.fanOut.nudge();
     }
     return started;
+  }
+
+  /** The run a tick starts: the schedule's clients × categories × period, or its links × `books.*`. */
+  private runOf(s: SyncScheduleEntity, now: Date): NewRun {
+    if (s.subjectKind === 'links') {
+      return {
+        firmId: s.firmId,
+        subjectKind: 'links',
+        selection: s.selection,
+        categories: BooksCategories.filter((c) => s.categories.includes(c)),
+        period: {},
+        scheduleId: s.id,
+      };
+    }
+    const categories = expandCategories(s.categories);
+    return {
+      firmId: s.firmId,
+      selection: s.selection,
+      categories,
+      period: resolveRunPeriods(categories, s.period ?? undefined, now),
+      scheduleId: s.id,
+    };
   }
 }

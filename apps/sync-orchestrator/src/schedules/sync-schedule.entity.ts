@@ -1,9 +1,11 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-import type { ClientSelection, RequestedPeriods } from '../runs/run-scope';
+import type { RunSubjectKind } from '../runs/job-kind';
+import type { ClientSelection, LinkSelection, RequestedPeriods } from '../runs/run-scope';
 
 @Entity({ name: 'sync_schedules' })
 @Check('sync_schedules_one_rule', '(every IS NULL) <> (cron IS NULL)')
+@Check('sync_schedules_subject_kind_check', `subject_kind IN ('clients', 'links')`)
 @Index('sync_schedules_firm_idx', ['firmId', 'id'])
 @Index('sync_schedules_due_idx', ['nextRunAt'], { where: 'enabled' })
 export class SyncScheduleEntity {
@@ -16,8 +18,12 @@ export class SyncScheduleEntity {
   @Column('text')
   name!: string;
 
+  /** Clients (portal categories) or, for `subjectKind` links, branch links (`books.*` categories). */
   @Column('jsonb')
-  selection!: ClientSelection;
+  selection!: ClientSelection | LinkSelection;
+
+  @Column('text', { name: 'subject_kind', default: 'clients' })
+  subjectKind!: RunSubjectKind;
 
   /** As requested (aliases kept), so `gst.all` keeps meaning every GST category of the catalogue. */
   @Column('text', { array: true })
@@ -48,6 +54,14 @@ export class SyncScheduleEntity {
 
   @Column('timestamptz', { name: 'next_run_at', nullable: true })
   nextRunAt!: Date | null;
+
+  /** The last tick that started no run (the previous run, or another over the same links, still going)… */
+  @Column('timestamptz', { name: 'skipped_at', nullable: true })
+  skippedAt!: Date | null;
+
+  /** …and why; both cleared by the next tick that starts a run. */
+  @Column('text', { name: 'skip_reason', nullable: true })
+  skipReason!: string | null;
 
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;

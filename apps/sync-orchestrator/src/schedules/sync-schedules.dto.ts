@@ -6,10 +6,13 @@ import {
 } from '@practice-sync/contracts';
 import type { FieldProblem } from '@practice-sync/validation';
 import {
-  categoryProblem,
+  anyCategoryProblems,
   CheckField,
   clientSelectionProblems,
-  eachStringRule,
+  linkSelectionProblemsOf,
+  linkSelectionShapeProblems,
+  runPeriodProblems,
+  scheduleCategoriesProblems,
   stringRule,
   SyncPeriodDto,
 } from '@practice-sync/validation';
@@ -29,7 +32,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import type { ClientSelection, RequestedPeriods } from '../runs/run-scope';
+import type { RunSubjectKind } from '../runs/job-kind';
+import type { ClientSelection, LinkSelection, RequestedPeriods } from '../runs/run-scope';
 
 const trimmed = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
@@ -65,17 +69,24 @@ export class CreateScheduleDto {
   @Length(1, 200)
   name!: string;
 
-  @IsDefined({ message: 'is required' })
+  // Absent is fine when the schedule is over `links` (the `links` check says when both are sent).
+  @ValidateIf((o: CreateScheduleDto) => o.links === undefined || o.clients !== undefined)
+  @IsDefined({ message: 'is required (or send `links` for a schedule of branch links)' })
   @CheckField('internalSchedule.clients', clientSelectionProblems)
-  clients!: ClientSelection;
+  clients?: ClientSelection;
+
+  @ValidateIf((o: CreateScheduleDto) => o.links !== undefined)
+  @CheckField('internalSchedule.links', linkSelectionProblemsOf('schedule'))
+  links?: LinkSelection;
 
   @IsArray()
   @ArrayNotEmpty({ message: 'must list at least one category' })
   @ArrayMaxSize(50)
-  @CheckField('internalSchedule.categories', eachStringRule(categoryProblem))
+  @CheckField('internalSchedule.categories', scheduleCategoriesProblems)
   categories!: string[];
 
   @ValidateIf((o: CreateScheduleDto) => isSet(o.period))
+  @CheckField('internalSchedule.period', runPeriodProblems)
   @IsObject()
   @ValidateNested()
   @Type(() => SyncPeriodDto)
@@ -114,11 +125,17 @@ export class UpdateScheduleDto {
   @CheckField('internalScheduleUpdate.clients', clientSelectionProblems)
   clients?: ClientSelection;
 
+  /** A schedule over links changes its links; what it is over (clients or links) never changes. */
+  @IsOptional()
+  @CheckField('internalScheduleUpdate.links', linkSelectionShapeProblems)
+  links?: LinkSelection;
+
+  /** Checked against what the stored schedule is over (portal categories or `books.*`). */
   @IsOptional()
   @IsArray()
   @ArrayNotEmpty({ message: 'must list at least one category' })
   @ArrayMaxSize(50)
-  @CheckField('internalScheduleUpdate.categories', eachStringRule(categoryProblem))
+  @CheckField('internalScheduleUpdate.categories', anyCategoryProblems)
   categories?: string[];
 
   @ValidateIf((o: UpdateScheduleDto) => isSet(o.period))
@@ -152,7 +169,12 @@ export class UpdateScheduleDto {
 export interface ScheduleResponseDto {
   id: string;
   name: string;
-  clients: ClientSelection;
+  /** `clients` (portal categories) or `links` (branch sync, `books.*` categories), as a run. */
+  subjectKind: RunSubjectKind;
+  /** The client selection; null for a schedule over links. */
+  clients: ClientSelection | null;
+  /** The link selection; null for a schedule over clients. */
+  links: LinkSelection | null;
   categories: string[];
   period: RequestedPeriods | null;
   every: string | null;
@@ -162,6 +184,9 @@ export interface ScheduleResponseDto {
   enabled: boolean;
   lastRunId: string | null;
   nextRunAt: string | null;
+  /** The last tick that started no run, and why (its previous run, or another over the same links, still going). */
+  skippedAt: string | null;
+  skipReason: string | null;
   createdAt: string;
   updatedAt: string;
 }

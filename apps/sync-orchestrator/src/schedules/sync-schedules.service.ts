@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { cronProblem, DEFAULT_SCHEDULE_TIME_ZONE } from '@practice-sync/contracts';
+import type { FieldError } from '@practice-sync/problems';
 import { NotFoundProblem } from '@practice-sync/problems';
+import { categoriesProblemsFor } from '@practice-sync/validation';
 import { DataSource, MoreThan } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -10,6 +12,7 @@ import { CLOCK } from '../common/clock';
 import { decodeCursor, pageOf } from '../common/cursor';
 import { requestValidationProblem } from '../common/validation';
 import { assertPeriodsAvailable } from '../fan-out/default-period';
+import type { ClientSelection, LinkSelection } from '../runs/run-scope';
 import { SelectionCheck } from '../sync-runs/selection-check';
 import type { PageDto } from '../sync-runs/sync-runs.dto';
 import { ScheduleWorker } from './schedule.worker';
@@ -23,7 +26,9 @@ export function toScheduleDto(s: SyncScheduleEntity): ScheduleResponseDto {
   return {
     id: s.id,
     name: s.name,
-    clients: s.selection,
+    subjectKind: s.subjectKind,
+    clients: s.subjectKind === 'clients' ? (s.selection as ClientSelection) : null,
+    links: s.subjectKind === 'links' ? (s.selection as LinkSelection) : null,
     categories: s.categories,
     period: s.period,
     every: s.every,
@@ -33,6 +38,8 @@ export function toScheduleDto(s: SyncScheduleEntity): ScheduleResponseDto {
     enabled: s.enabled,
     lastRunId: s.lastRunId,
     nextRunAt: s.nextRunAt?.toISOString() ?? null,
+    skippedAt: s.skippedAt?.toISOString() ?? null,
+    skipReason: s.skipReason,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -49,13 +56,21 @@ export class SyncSchedulesService {
 
   async create(firmId: string, input: CreateScheduleDto): Promise<ScheduleResponseDto> {
     const now = this.clock.now();
-    assertPeriodsAvailable(input.period, now);
-    await this.selections.assertMatches(firmId, input.clients, 'schedule');
+    // The validation (exactly one of clients / links) guarantees one is set.
+    const links = input.links;
+    if (links) {
+      // As for clients, only ids are checked: `all` may be saved before the firm's first link.
+      if ('ids' in links) await this.selections.assertLinksMatch(firmId, links);
+    } else {
+      assertPeriodsAvailable(input.period, now);
+      await this.selections.assertMatches(firmId, input.clients as ClientSelection, 'schedule');
+    }
     const schedule = this.dataSource.manager.create(SyncScheduleEntity, {
       id: uuidv7(),
       firmId,
       name: input.name,
-      selection: input.clients,
+      subjectKind: links ? 'links' : 'clients',
+      selection: links ?? (input.clients as ClientSelection),
       categories: input.categories,
       period: input.period ?? null,
       every: input.every ?? null,
@@ -65,6 +80,8 @@ export class SyncSchedulesService {
       enabled: input.enabled ?? true,
       lastRunId: null,
       nextRunAt: null,
+      skippedAt: null,
+      skipReason: null,
       createdAt: now,
       updatedAt: now,
     });
@@ -95,6 +112,7 @@ export class SyncSchedulesService {
   async update(firmId: string, id: string, patch: UpdateScheduleDto): Promise<ScheduleResponseDto> {
     assertPeriodsAvailable(patch.period, this.clock.now());
     if (patch.clients) await this.selections.assertMatches(firmId, patch.clients, 'schedule');
+    if (patch.links && 'ids' in patch.links) await this.selections.assertLinksMatch(firmId, patch.links);
     const updated = await this.dataSource.transaction(async (manager) => {
       const s = await manager.findOne(SyncScheduleEntity, {
         where: { id: UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000', firmId },
@@ -102,8 +120,11 @@ export class SyncSchedulesService {
       });
       if (!s) throw new NotFoundProblem(`sync schedule ${id} does not exist in this firm`, 'Not Found');
       const wasEnabled = s.enabled;
+      const kindErrors = subjectProblems(s.subjectKind, patch);
+      if (kindErrors.length) throw requestValidationProblem(kindErrors);
       if (patch.name !== undefined) s.name = patch.name;
       if (patch.clients !== undefined) s.selection = patch.clients;
+      if (patch.links !== undefined) s.selection = patch.links;
       if (patch.categories !== undefined) s.categories = patch.categories;
       if (patch.period !== undefined) s.period = patch.period;
       if (patch.every !== undefined) s.every = patch.every;
@@ -141,4 +162,32 @@ export class SyncSchedulesService {
     if (!s) throw new NotFoundProblem(`sync schedule ${id} does not exist in this firm`, 'Not Found');
     return s;
   }
+}
+
+/**
+ * What a change may not do to a schedule given what it is over: switch between clients and links (a new
+ * schedule is saved instead), give a branch sync a period, or hold categories of the other kind.
+ */
+export function subjectProblems(kind: 'clients' | 'links', patch: UpdateScheduleDto): FieldError[] {
+  const other = kind === 'links' ? 'clients' : 'links';
+  const errors: FieldError[] = [];
+  if (patch[other] !== undefined) {
+    errors.push({
+      field: other,
+      message:
+        `this schedule is over ${kind}; what a schedule is over cannot change (send \`${kind}\`, or save a ` +
+        `new schedule over ${other} and delete this one)`,
+    });
+  }
+  if (kind === 'links' && patch.period !== undefined && patch.period !== null) {
+    errors.push({
+      field: 'period',
+      message: 'must be omitted for a schedule over `links`: branch sync has no period',
+    });
+  }
+  if (patch.categories !== undefined) {
+    for (const p of categoriesProblemsFor(kind, patch.categories, 'schedule'))
+      errors.push({ field: `categories${p.path}`, message: p.message });
+  }
+  return errors;
 }

@@ -88,7 +88,7 @@ export class SelectionCheck {
 }
 
 /** A client-master question; unreachable or failing is a 503 saying to try again, never a 500. */
-async function asked<T>(question: () => Promise<T>): Promise<T> {
+export async function asked<T>(question: () => Promise<T>): Promise<T> {
   try {
     return await question();
   } catch (e) {

@@ -98,6 +98,8 @@ describe('SyncJob mapping', () => {
       updated: 0,
       removed: 0,
       unchanged: 0,
+      booksHeld: 0,
+      booksConflicts: 0,
       dispatchedAt: new Date('2026-11-22T10:00:01Z'),
       startedAt: new Date('2026-11-22T10:00:02Z'),
       finishedAt: new Date('2026-11-22T10:00:03Z'),

@@ -19,18 +19,36 @@ const BOOKS = BooksCategories.join(', ');
 const hasLinks = (object: object): boolean => (object as { links?: unknown }).links !== undefined;
 const hasClients = (object: object): boolean => (object as { clients?: unknown }).clients !== undefined;
 
-/** `links`: exactly one of `all` / `ids`, and never together with `clients`. */
-export function linkSelectionProblems(value: unknown, object: object): FieldProblem[] {
-  if (hasClients(object)) {
-    return [
-      {
-        path: '',
-        message:
-          'a run selects either `clients` (portal categories) or `links` (books.* categories), not both; ' +
-          'remove one and start a second run for the other',
-      },
-    ];
-  }
+/** What a selection belongs to, for the words of its problems. */
+export type SelectionOwner = 'run' | 'schedule';
+
+const SECOND: Record<SelectionOwner, string> = {
+  run: 'start a second run',
+  schedule: 'save a second schedule',
+};
+
+/** `links`: exactly one of `all` / `ids`, and never together with `clients` (a run's or a schedule's). */
+export function linkSelectionProblemsOf(owner: SelectionOwner) {
+  return (value: unknown, object: object): FieldProblem[] => {
+    if (hasClients(object)) {
+      return [
+        {
+          path: '',
+          message:
+            `a ${owner} selects either \`clients\` (portal categories) or \`links\` (books.* categories), ` +
+            `not both; remove one and ${SECOND[owner]} for the other`,
+        },
+      ];
+    }
+    return linkSelectionShapeProblems(value);
+  };
+}
+
+/** A run's `links`: exactly one of `all` / `ids`, and never together with `clients`. */
+export const linkSelectionProblems = linkSelectionProblemsOf('run');
+
+/** The shape of a link selection alone: exactly one of `all` / `ids`, ids that are UUIDs. */
+export function linkSelectionShapeProblems(value: unknown): FieldProblem[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return [{ path: '', message: `must be one of ${SHAPES}` }];
   }
@@ -77,20 +95,51 @@ export function linkSelectionProblems(value: unknown, object: object): FieldProb
  * element is named by index with what to send instead.
  */
 export function runCategoriesProblems(value: unknown, object: object): FieldProblem[] {
+  return categoriesProblemsFor(hasLinks(object) ? 'links' : 'clients', value, 'run');
+}
+
+/** A schedule's categories on creation: as a run's, by whether it sends `links`. */
+export function scheduleCategoriesProblems(value: unknown, object: object): FieldProblem[] {
+  return categoriesProblemsFor(hasLinks(object) ? 'links' : 'clients', value, 'schedule');
+}
+
+/**
+ * Categories for what a run or schedule is over: portal categories (and aliases) for `clients`, `books.*` for
+ * `links`. Used on its own where the subject is known from elsewhere (a stored schedule being changed).
+ */
+export function categoriesProblemsFor(
+  subject: 'clients' | 'links',
+  value: unknown,
+  owner: SelectionOwner = 'run',
+): FieldProblem[] {
   if (!Array.isArray(value)) return [{ path: '', message: 'must be an array' }];
-  const links = hasLinks(object);
   return value.flatMap((item: unknown, i) => {
     if (typeof item !== 'string') return [{ path: `[${i}]`, message: 'must be a string' }];
-    const problem = links ? booksProblem(item) : clientCategoryProblem(item);
+    const problem = subject === 'links' ? booksProblem(item, owner) : clientCategoryProblem(item);
     return problem ? [{ path: `[${i}]`, message: problem }] : [];
   });
 }
 
-function booksProblem(v: string): string | null {
+/** Any category a run or schedule may hold (portal, alias or `books.*`), for a change that does not say which. */
+export function anyCategoryProblems(value: unknown): FieldProblem[] {
+  if (!Array.isArray(value)) return [{ path: '', message: 'must be an array' }];
+  return value.flatMap((item: unknown, i) => {
+    if (typeof item !== 'string') return [{ path: `[${i}]`, message: 'must be a string' }];
+    if (isBooksCategory(item) || isCategoryOrAlias(item)) return [];
+    return [
+      {
+        path: `[${i}]`,
+        message: `unknown category "${item}"; use one of ${[...Categories, ...CategoryAliases].join(', ')} (or ${BOOKS} with \`links\`)`,
+      },
+    ];
+  });
+}
+
+function booksProblem(v: string, owner: SelectionOwner): string | null {
   if (isBooksCategory(v)) return null;
   return (
-    `"${v}" cannot run over branch links; a run over \`links\` syncs ${BOOKS} ` +
-    '(start a separate run over `clients` for portal categories)'
+    `"${v}" cannot run over branch links; a ${owner} over \`links\` syncs ${BOOKS} ` +
+    `(${owner === 'run' ? 'start a separate run' : 'save a separate schedule'} over \`clients\` for portal categories)`
   );
 }
 
@@ -103,8 +152,9 @@ function clientCategoryProblem(v: string): string | null {
 }
 
 /** A branch sync has no period: its jobs move what changed since the link's last sync. */
-export function runPeriodProblems(_value: unknown, object: object): FieldProblem[] {
-  if (!hasLinks(object)) return [];
+export function runPeriodProblems(value: unknown, object: object): FieldProblem[] {
+  // A schedule's `period: null` (each run takes its day's defaults) is no period.
+  if (!hasLinks(object) || value === null) return [];
   return [
     {
       path: '',

@@ -1,16 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  BooksCategories,
   CategoryAliases,
   cronProblem,
   DEFAULT_SCHEDULE_TIME_ZONE,
   everyProblem,
+  MIN_EVERY_SECONDS,
+  MIN_LINK_EVERY_SECONDS,
   timeZoneProblem,
 } from '@practice-sync/contracts';
-import type { ClientSelection } from '@practice-sync/validation';
+import type { ClientSelection, LinkSelection } from '@practice-sync/validation';
 import type { FieldProblem } from '@practice-sync/validation';
-import { clientSelectionProblems } from '@practice-sync/validation';
-import { ALLOWED_CATEGORIES, categoryProblem, SyncPeriodDto } from '@practice-sync/validation';
-import { CheckField, eachStringRule, stringRule } from '@practice-sync/validation';
+import {
+  anyCategoryProblems,
+  clientSelectionProblems,
+  linkSelectionProblemsOf,
+  linkSelectionShapeProblems,
+  runPeriodProblems,
+  scheduleCategoriesProblems,
+} from '@practice-sync/validation';
+import { ALLOWED_CATEGORIES, SyncPeriodDto } from '@practice-sync/validation';
+import { CheckField, stringRule } from '@practice-sync/validation';
 import { trimmed } from '@practice-sync/validation';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -29,15 +39,32 @@ import {
 } from 'class-validator';
 
 const SELECTION_SCHEMA = {
-  description: 'Which clients: exactly one of `all`, `ids`, `tags` or `offices` (as for a sync run).',
+  description:
+    'Which clients: exactly one of `all`, `ids`, `tags` or `offices` (as for a sync run). A schedule is ' +
+    'over either `clients` (portal categories) or `links` (branch sync, `books.*` categories), never both.',
   type: 'object' as const,
   example: { tags: ['gst-monthly'] },
+};
+
+const LINKS_SCHEMA = {
+  description:
+    'Branch sync: which branch links, `{ all: true }` or `{ ids: [...] }`, as for a sync run. Only with ' +
+    '`books.*` categories and without `period`; exactly one of `clients` or `links`. What a schedule is over ' +
+    'cannot change later.',
+  type: 'object' as const,
+  example: { all: true },
 };
 
 interface Timing {
   every?: string | null;
   cron?: string | null;
   timezone?: unknown;
+  links?: unknown;
+}
+
+/** The shortest `every` a schedule may have: a minute over branch links, five minutes over clients. */
+export function minEverySeconds(overLinks: boolean): number {
+  return overLinks ? MIN_LINK_EVERY_SECONDS : MIN_EVERY_SECONDS;
 }
 
 /** The cron expression is read in the schedule's time zone (checked on its own field). */
@@ -66,15 +93,37 @@ function everyOnCreate(value: unknown, object: object): FieldProblem[] {
   }
   if (value !== undefined && cron !== undefined)
     return [{ path: '', message: 'give every or cron, not both' }];
-  return value === undefined ? [] : stringRule(everyProblem)(value, object);
+  const min = minEverySeconds((object as Timing).links !== undefined);
+  return value === undefined ? [] : stringRule((v) => everyProblem(v, min))(value, object);
 }
 
-/** An update may switch between `every` and `cron` (clearing the other with null), never set both. */
+/**
+ * An update may switch between `every` and `cron` (clearing the other with null), never set both. Checked
+ * here against the links minimum; the controller holds a schedule over clients to five minutes.
+ */
 function everyOnUpdate(value: unknown, object: object): FieldProblem[] {
   const { cron } = object as Timing;
   if (isSet(value) && isSet(cron)) return [{ path: '', message: 'give every or cron, not both' }];
-  return isSet(value) ? stringRule(everyProblem)(value, object) : [];
+  return isSet(value) ? stringRule((v) => everyProblem(v, MIN_LINK_EVERY_SECONDS))(value, object) : [];
 }
+
+/** An update names the selection of what the schedule is over; both at once is refused. */
+function linksOnUpdate(value: unknown, object: object): FieldProblem[] {
+  if ((object as { clients?: unknown }).clients !== undefined) {
+    return [
+      {
+        path: '',
+        message:
+          'a schedule is over either `clients` or `links`, and what it is over cannot change; send one',
+      },
+    ];
+  }
+  return linkSelectionShapeProblems(value);
+}
+
+const CATEGORIES_DOC =
+  `Categories from the catalogue, or the aliases ${CategoryAliases.join(', ')}; for a schedule over ` +
+  `\`links\`: ${BooksCategories.join(', ')}.`;
 
 export class CreateScheduleRequestDto {
   @ApiProperty({ example: 'GST monthly, 15th', minLength: 1, maxLength: 200 })
@@ -84,29 +133,41 @@ export class CreateScheduleRequestDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty(SELECTION_SCHEMA)
+  @ApiPropertyOptional(SELECTION_SCHEMA)
+  // Absent is fine when the schedule is over `links` (the `links` check says when both are sent).
+  @ValidateIf((o: CreateScheduleRequestDto) => o.links === undefined || o.clients !== undefined)
   @IsDefined({
-    message: 'is required: one of { all: true }, { ids: [...] }, { tags: [...] }, { offices: [...] }',
+    message:
+      'is required: one of { all: true }, { ids: [...] }, { tags: [...] }, { offices: [...] } ' +
+      '(or send `links` instead to schedule branch links with books.* categories)',
   })
   @CheckField('schedule.clients', clientSelectionProblems)
-  clients!: ClientSelection;
+  clients?: ClientSelection;
+
+  @ApiPropertyOptional(LINKS_SCHEMA)
+  @ValidateIf((o: CreateScheduleRequestDto) => o.links !== undefined)
+  @CheckField('schedule.links', linkSelectionProblemsOf('schedule'))
+  links?: LinkSelection;
 
   @ApiProperty({
     type: [String],
     example: ['gst.gstr2b', 'gst.gstr3b_ledgers'],
-    description: `Categories from the catalogue, or the aliases ${CategoryAliases.join(', ')}.`,
+    description: CATEGORIES_DOC,
   })
   @IsArray()
   @ArrayNotEmpty({ message: 'must list at least one category' })
   @ArrayMaxSize(ALLOWED_CATEGORIES.length * 2)
-  @CheckField('schedule.categories', eachStringRule(categoryProblem))
+  @CheckField('schedule.categories', scheduleCategoriesProblems)
   categories!: string[];
 
   @ApiPropertyOptional({
     type: SyncPeriodDto,
-    description: 'A fixed period; without it each run syncs the period current when it starts.',
+    description:
+      'A fixed period; without it each run syncs the period current when it starts. Never with `links` ' +
+      '(branch sync has no period).',
   })
   @IsOptional()
+  @CheckField('schedule.period', runPeriodProblems)
   @IsObject()
   @ValidateNested()
   @Type(() => SyncPeriodDto)
@@ -115,7 +176,8 @@ export class CreateScheduleRequestDto {
   @ApiPropertyOptional({
     example: 'PT6H',
     description:
-      'Run every this long: an ISO 8601 duration PnYnMnWnDTnHnMnS, at least PT5M. Months and years follow ' +
+      'Run every this long: an ISO 8601 duration PnYnMnWnDTnHnMnS, at least PT5M over clients and PT1M ' +
+      'over branch links. Months and years follow ' +
       'the calendar in `timezone` (P1M from 31 January is the last day of February). Exactly one of every ' +
       'and cron.',
   })
@@ -168,12 +230,21 @@ export class UpdateScheduleRequestDto {
   @CheckField('scheduleUpdate.clients', clientSelectionProblems)
   clients?: ClientSelection;
 
-  @ApiPropertyOptional({ type: [String], example: ['gst.all'] })
+  @ApiPropertyOptional(LINKS_SCHEMA)
+  @IsOptional()
+  @CheckField('scheduleUpdate.links', linksOnUpdate)
+  links?: LinkSelection;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['gst.all'],
+    description: `${CATEGORIES_DOC} Checked against what the schedule is over.`,
+  })
   @IsOptional()
   @IsArray()
   @ArrayNotEmpty({ message: 'must list at least one category' })
   @ArrayMaxSize(ALLOWED_CATEGORIES.length * 2)
-  @CheckField('scheduleUpdate.categories', eachStringRule(categoryProblem))
+  @CheckField('scheduleUpdate.categories', anyCategoryProblems)
   categories?: string[];
 
   @ApiPropertyOptional({

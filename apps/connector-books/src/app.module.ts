@@ -1,12 +1,17 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { ConnectorKitContext, ConnectorKitModule } from '@practice-sync/connector-kit';
+import { ConnectorKitContext, ConnectorKitModule, CredentialCipher } from '@practice-sync/connector-kit';
 import { Topics } from '@practice-sync/contracts';
+import { METRICS_REGISTRY } from '@practice-sync/observability';
+import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 
 import type { ConnectorBooksConfig } from './config/connector-books.config';
 import { CONNECTOR_BOOKS } from './config/connector-books.config';
 import { ObjectErrorsController } from './object-errors/object-errors.controller';
+import { SnapshotMetrics } from './snapshot/snapshot.metrics';
+import { BooksJobRouter, SnapshotJobHandler } from './snapshot/snapshot-job.handler';
+import { SnapshotStore } from './snapshot/snapshot-store';
 import { BooksJobHandler } from './sync/books-job.handler';
 import { BooksStore } from './sync/books-store';
 import { BooksServerClient } from './tally/books-server.client';
@@ -23,13 +28,27 @@ export class AppModule {
         { provide: BooksStore, inject: [DataSource], useFactory: (ds: DataSource) => new BooksStore(ds) },
       ],
       handler: {
-        inject: [ConnectorKitContext, BooksStore],
-        useFactory: (kit: ConnectorKitContext, store: BooksStore) =>
-          new BooksJobHandler(
-            new BooksServerClient(kit.http, config.BOOKS_EXPORT_WINDOW),
-            store,
-            config.BOOKS_IMPORT_BATCH_SIZE,
-          ),
+        inject: [ConnectorKitContext, BooksStore, DataSource, CredentialCipher, METRICS_REGISTRY],
+        useFactory: (
+          kit: ConnectorKitContext,
+          store: BooksStore,
+          dataSource: DataSource,
+          cipher: CredentialCipher,
+          registry: Registry,
+        ) => {
+          const client = new BooksServerClient(kit.http, config.BOOKS_EXPORT_WINDOW);
+          return new BooksJobRouter(
+            new BooksJobHandler(client, store, config.BOOKS_IMPORT_BATCH_SIZE),
+            new SnapshotJobHandler(
+              client,
+              store,
+              new SnapshotStore(dataSource, cipher),
+              dataSource,
+              new SnapshotMetrics(registry),
+              { chunkSize: config.BOOKS_SNAPSHOT_CHUNK_SIZE, exportBatch: config.BOOKS_IMPORT_BATCH_SIZE },
+            ),
+          );
+        },
       },
     }));
     return { module: AppModule, imports: [module] };

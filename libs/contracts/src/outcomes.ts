@@ -39,6 +39,8 @@ export const FailureCodes = [
   'invalid_response',
   'timeout',
   'internal',
+  /** A books snapshot into a company whose books already hold objects, without `replace: true`. */
+  'books_not_empty',
 ] as const;
 export type FailureCode = (typeof FailureCodes)[number];
 
@@ -54,6 +56,7 @@ export const RETRYABLE: Record<FailureCode, boolean> = {
   invalid_response: false,
   timeout: true,
   internal: true,
+  books_not_empty: false,
 };
 
 export const RunStatuses = ['queued', 'running', 'completed', 'cancelled'] as const;

@@ -4,6 +4,7 @@ import { connectorEnv } from '@practice-sync/connector-kit';
 import { z } from 'zod';
 
 import { CreateBooksTables1765000000100 } from '../migrations/1765000000100-CreateBooksTables';
+import { CreateSnapshotTables1795630000001 } from '../migrations/1795630000001-CreateSnapshotTables';
 
 /**
  * The kit's variables (PORTAL_BASE_URL is unused: each job names its companies' books URLs; the rate limits
@@ -14,6 +15,8 @@ export const ConnectorBooksEnvSchema = connectorEnv(3006, 'http://127.0.0.1:3100
   BOOKS_IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   /** ALTERIDs per Export page (`$AlterID > a AND $AlterID <= a + n`). */
   BOOKS_EXPORT_WINDOW: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Objects per snapshot chunk (one Import request, acknowledged and recorded before the next is sent). */
+  BOOKS_SNAPSHOT_CHUNK_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
 });
 
 export type ConnectorBooksConfig = z.output<typeof ConnectorBooksEnvSchema>;
@@ -29,5 +32,5 @@ export const CONNECTOR_BOOKS: ConnectorDefinition<ConnectorBooksConfig> = {
   portal: 'books',
   schema: 'connector_books',
   loadConfig: () => loadConnectorBooksConfig(),
-  migrations: [CreateBooksTables1765000000100],
+  migrations: [CreateBooksTables1765000000100, CreateSnapshotTables1795630000001],
 };

@@ -13,6 +13,7 @@ import { JobClientNamesAndTaxpayers1795570019000 } from './migrations/1795570019
 import { BranchSyncRuns1795600000000 } from './migrations/1795600000000-BranchSyncRuns';
 import { RunTraceParent1795610000000 } from './migrations/1795610000000-RunTraceParent';
 import { BooksHeldConflicts1795615000000 } from './migrations/1795615000000-BooksHeldConflicts';
+import { BooksSnapshotRuns1795630000002 } from './migrations/1795630000002-BooksSnapshotRuns';
 import { SyncJobEntity } from './runs/sync-job.entity';
 import { SyncRunEntity } from './runs/sync-run.entity';
 import { SyncScheduleEntity } from './schedules/sync-schedule.entity';
@@ -36,6 +37,7 @@ export function orchestratorDatabaseOptions(config: OrchestratorConfig): Service
       BranchSyncRuns1795600000000,
       RunTraceParent1795610000000,
       BooksHeldConflicts1795615000000,
+      BooksSnapshotRuns1795630000002,
     ],
     applicationName: SERVICE_NAME,
   };

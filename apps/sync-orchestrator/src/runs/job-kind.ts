@@ -25,4 +25,11 @@ export interface BooksJobSnapshot {
   client: { companyId: string; booksUrl: string };
   server: { companyId: string; booksUrl: string };
   rules: BooksRule[];
+  /** `books.snapshot` only: import over a receiver whose books are not empty. */
+  snapshot?: BooksSnapshotOptions;
+}
+
+/** A snapshot's options (POST /v1/branch-links/{id}/snapshot `{ replace }`). */
+export interface BooksSnapshotOptions {
+  replace: boolean;
 }

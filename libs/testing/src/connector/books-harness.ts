@@ -208,6 +208,23 @@ export class BooksHarness {
     return { status: res.status, body: await res.json() };
   };
 
+  /** The connector's scratch database (to read its own tables in a test). */
+  get databaseUrl(): string {
+    if (!this.db) throw new Error('start() the harness first');
+    return this.db.url;
+  }
+
+  /** SIGKILL of connector-books mid-work (as on a crash). */
+  async killConnector(): Promise<void> {
+    await this.connector?.kill();
+  }
+
+  /** A new connector-books process on the same database and topics (after `killConnector`). */
+  async restartConnector(): Promise<ConnectorProcess> {
+    this.connector = await startConnectorProcess('connector-books', this.env);
+    return this.connector;
+  }
+
   async stop(): Promise<void> {
     await this.connector?.stop();
     await this.probeInstance?.stop();

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { BooksJobRequested } from '@practice-sync/contracts';
+import type { BooksJobCompleted, BooksJobRequested } from '@practice-sync/contracts';
 import type { ConnectorProcess, SandboxProcess, ScratchDatabase } from '@practice-sync/testing';
 import {
   BooksProbe,
@@ -20,6 +20,7 @@ import {
   startConnectorProcess,
   startSandboxProcess,
 } from '@practice-sync/testing';
+import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 
 import { copyBooks } from './lib/books-baseline';
@@ -35,6 +36,40 @@ const JOB_TIMEOUT_MS = 30 * 60_000;
 const PROFILE_DIR = process.env['BENCH_CPU_PROFILE'];
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const MB = 1024 * 1024;
+
+/** A `books.snapshot` job: the server company's books (masters and vouchers, every type) into the client. */
+function snapshotJob(serverUrl: string, clientUrl: string): BooksJobRequested {
+  return {
+    jobId: uuidv7(),
+    runId: uuidv7(),
+    firmId: uuidv7(),
+    linkId: uuidv7(),
+    category: 'books.snapshot',
+    client: { companyId: uuidv7(), booksUrl: clientUrl },
+    server: { companyId: uuidv7(), booksUrl: serverUrl },
+    rules: [
+      { id: uuidv7(), class: 'masters', types: [], direction: 'receive', fromDate: null },
+      { id: uuidv7(), class: 'transactions', types: [], direction: 'receive', fromDate: null },
+    ],
+    attempt: 1,
+  };
+}
+
+/** A counter of connector-books' /metrics (0 when not yet counted). */
+async function metric(url: string, name: string, event: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`event="${event}"`));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+function assertSnapshot(what: string, result: BooksJobCompleted): void {
+  if (result.outcome !== 'succeeded' || !result.snapshot) {
+    throw new Error(
+      `${what}: the job ended ${result.outcome} (${result.errorCode ?? '-'}: ${result.errorMessage ?? '-'})`,
+    );
+  }
+}
 
 function rssMb(pid: number): number {
   try {
@@ -123,7 +158,7 @@ export async function run() {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     probe = await BooksProbe.start(brokers, prefix);
-    connector = await startConnectorProcess('connector-books', {
+    const connectorEnv: Record<string, string> = {
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_TOPIC_PREFIX: prefix,
       KAFKA_PARTITIONS: '2',
@@ -131,13 +166,17 @@ export async function run() {
       LOG_LEVEL: 'error',
       JOB_POLL_INTERVAL_MS: '200',
       PORTAL_RATE_LIMIT_PER_MINUTE: '0',
+      // The snapshot killed mid-way is claimed again by the restarted process after its lease.
+      JOB_LEASE_MS: '5000',
+      FETCH_TIMEOUT_MS: String(JOB_TIMEOUT_MS),
       ...(PROFILE_DIR
         ? { NODE_OPTIONS: `--require ${join(__dirname, 'lib/cpu-profile.js')}`, CPU_PROFILE_DIR: PROFILE_DIR }
         : {}),
       ...(process.env['BENCH_BOOKS_CONNECTOR_ENV']
         ? (JSON.parse(process.env['BENCH_BOOKS_CONNECTOR_ENV']) as Record<string, string>)
         : {}),
-    });
+    };
+    connector = await startConnectorProcess('connector-books', connectorEnv);
     const books = new SandboxBooks(sandbox.url);
     const seedStarted = process.hrtime.bigint();
     const branch = await books.company(`${tag}-branch`, 'Pune Branch', VOUCHERS);
@@ -201,6 +240,60 @@ export async function run() {
     if (counters.errors) throw new Error(`baseline: ${counters.errors} object(s) refused by the head office`);
     assertSameVouchers('baseline', branchVouchers, await voucherGuids(books, hoBaseline.key));
 
+    // Snapshot: the branch's books (masters, then vouchers) into a new, empty company, in acknowledged chunks.
+    const fresh = await books.company(`${tag}-snap`, 'New Branch', 0);
+    const snapshot = snapshotJob(branch.booksUrl, fresh.booksUrl);
+    const bytesBefore = await metric(connector.url, 'connector_books_snapshot_bytes_total', 'acknowledged');
+    const snapshotStarted = process.hrtime.bigint();
+    await probe.publish(snapshot.firmId, [snapshot]);
+    const [snapped] = await unlessDead(probe.waitForResults([snapshot], JOB_TIMEOUT_MS), {
+      'connector-books': connector.pid,
+      sandbox: sandbox.pid,
+    });
+    const snapshotSeconds = Number(process.hrtime.bigint() - snapshotStarted) / 1e9;
+    assertSnapshot('snapshot', snapped);
+    assertSameVouchers('snapshot', branchVouchers, await voucherGuids(books, fresh.key));
+    const stagedBytes =
+      (await metric(connector.url, 'connector_books_snapshot_bytes_total', 'acknowledged')) - bytesBefore;
+
+    // Resume cost: the same snapshot into another empty company, connector-books SIGKILLed once half its chunks
+    // are acknowledged, a new process resumes it.
+    const killed = await books.company(`${tag}-snap-kill`, 'Killed Branch', 0);
+    const resumed = snapshotJob(branch.booksUrl, killed.booksUrl);
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    let atKill = { total: 0, acknowledged: 0 };
+    try {
+      await probe.publish(resumed.firmId, [resumed]);
+      for (;;) {
+        const { rows } = await pg.query<{ total: number; acknowledged: number; staged: boolean }>(
+          `SELECT count(c.*)::int AS total, count(c.acknowledged_at)::int AS acknowledged,
+                  bool_or(s.chunks IS NOT NULL) AS staged
+             FROM connector_books.books_snapshots s
+             LEFT JOIN connector_books.books_snapshot_chunks c ON c.job_id = s.job_id
+            WHERE s.job_id = $1`,
+          [resumed.jobId],
+        );
+        if (rows[0]?.staged && rows[0].acknowledged >= rows[0].total / 2) {
+          atKill = rows[0];
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await pg.end();
+    }
+    await connector.kill();
+    connector = await startConnectorProcess('connector-books', connectorEnv);
+    const [afterKill] = await unlessDead(probe.waitForResults([resumed], JOB_TIMEOUT_MS), {
+      'connector-books': connector.pid,
+      sandbox: sandbox.pid,
+    });
+    assertSnapshot('resumed snapshot', afterKill);
+    assertSameVouchers('resumed snapshot', branchVouchers, await voucherGuids(books, killed.key));
+    const chunks = afterKill.snapshot as NonNullable<BooksJobCompleted['snapshot']>;
+
+    const booksMb = counters.bytes / MB;
     const pipelineRate = VOUCHERS / pipelineSeconds;
     const baselineRate = VOUCHERS / baselineSeconds;
     const c = result.counts;
@@ -230,6 +323,37 @@ export async function run() {
         value: round(pipelineRate / baselineRate, 2),
         unit: 'pipeline/baseline',
         note: 'vouchers/s through connector-books ÷ vouchers/s of the plain export + import',
+      },
+      {
+        name: 'snapshot time',
+        value: round(snapshotSeconds, 2),
+        unit: 's',
+        note: `books.snapshot of the same books into an empty company: ${snapped.snapshot?.total} chunks (BOOKS_SNAPSHOT_CHUNK_SIZE), staged sealed in PostgreSQL then imported and acknowledged one by one; created ${snapped.counts.created}, errors ${snapped.counts.errors}`,
+      },
+      { name: 'snapshot throughput', value: round(VOUCHERS / snapshotSeconds), unit: 'vouchers/s' },
+      {
+        name: 'snapshot MB/s',
+        value: round(booksMb / snapshotSeconds, 2),
+        unit: 'MB/s',
+        note: `the books' exported XML (${round(booksMb)} MB) ÷ snapshot time; staged chunks held ${round(stagedBytes / MB)} MB of JSON`,
+      },
+      {
+        name: 'baseline MB/s',
+        value: round(booksMb / baselineSeconds, 2),
+        unit: 'MB/s',
+        note: 'the same MB ÷ the plain export + import time',
+      },
+      {
+        name: 'snapshot ratio',
+        value: round(baselineSeconds / snapshotSeconds, 2),
+        unit: 'snapshot/baseline',
+        note: 'vouchers/s of the snapshot ÷ vouchers/s of the plain export + import',
+      },
+      {
+        name: 'resume cost: chunks re-sent after a kill',
+        value: chunks.resent,
+        unit: 'chunks',
+        note: `SIGKILL at ${atKill.acknowledged}/${atKill.total} chunks acknowledged; the new process resumed at chunk ${chunks.resumedFrom} and sent ${chunks.sent} (acknowledged chunks are never sent again)`,
       },
       {
         name: 'connector-books peak RSS',

@@ -86,10 +86,15 @@ async function post(url: string, xml: string): Promise<string> {
 
 /**
  * Copies every master, then every voucher in ALTERID windows, from one books server to another: one export
- * and one import per window, in sequence. Returns the receiver's counters summed.
+ * and one import per window, in sequence. Returns the receiver's counters summed, and the bytes of the
+ * exported objects' XML (the size of the books, for MB/s).
  */
-export async function copyBooks(fromUrl: string, toUrl: string, windowSize: number): Promise<ImportCounters> {
-  const sum: ImportCounters = { created: 0, altered: 0, ignored: 0, errors: 0 };
+export async function copyBooks(
+  fromUrl: string,
+  toUrl: string,
+  windowSize: number,
+): Promise<ImportCounters & { bytes: number }> {
+  const sum = { created: 0, altered: 0, ignored: 0, errors: 0, bytes: 0 };
   const add = (c: ImportCounters) => {
     sum.created += c.created;
     sum.altered += c.altered;
@@ -98,10 +103,12 @@ export async function copyBooks(fromUrl: string, toUrl: string, windowSize: numb
   };
   // Masters first (reserved groups answer IGNORED), so the vouchers' ledgers exist.
   const masters = collectionBody(await post(fromUrl, exportEnvelope('All Masters')));
+  sum.bytes += Buffer.byteLength(masters);
   if (masters) add(importCounters(await post(toUrl, importEnvelope(masters))));
   const last = lastAlterIdOf(await post(fromUrl, exportEnvelope('Company')));
   for (const window of alterWindows(last, windowSize)) {
     const vouchers = collectionBody(await post(fromUrl, exportEnvelope('Voucher', window)));
+    sum.bytes += Buffer.byteLength(vouchers);
     if (vouchers) add(importCounters(await post(toUrl, importEnvelope(vouchers))));
   }
   return sum;

@@ -14,6 +14,8 @@ export const HOW_TO_FIX: Record<string, string> = {
     'The portal answered something unexpected. Retry; if it persists, report it with the run id.',
   timeout: 'The portal did not answer in time. Retry failed.',
   internal: 'Something went wrong on our side. Retry; if it persists, report it with the run id.',
+  books_not_empty:
+    "The branch's books already hold objects, so the snapshot imported nothing. Snapshot into an empty company, or start it again with replace (objects with the head office's GUIDs are altered; nothing is deleted).",
 };
 
 export const OUTCOME_LABELS: Record<string, string> = {

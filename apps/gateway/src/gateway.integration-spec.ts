@@ -227,6 +227,32 @@ describe('gateway (with client-master; sync-orchestrator down)', () => {
     });
   });
 
+  it('POST /v1/branch-links/{id}/snapshot: operators and admins only, `replace` a boolean, then the orchestrator', async () => {
+    const { firmId, admin, viewer } = await firmWithKeys();
+    const operator = await call('POST', `/v1/firms/${firmId}/api-keys`, admin, {
+      name: 'ops',
+      role: 'operator',
+    });
+    const path = '/v1/branch-links/01936f6e-0000-7000-8000-0000000000bb/snapshot';
+    const forbidden = await call('POST', path, viewer, {});
+    expect(forbidden).toMatchObject({
+      status: 403,
+      body: { type: 'https://practice-sync.dev/problems/forbidden' },
+    });
+    const bad = await call('POST', path, operator.body.key as string, { replace: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([
+      { field: 'replace', message: expect.stringContaining('true or false') },
+    ]);
+    expect((await call('POST', '/v1/branch-links/not-a-uuid/snapshot', admin, {})).status).toBe(400);
+    // Valid and allowed: forwarded to the orchestrator, which is down here.
+    const run = await call('POST', path, operator.body.key as string, { replace: true });
+    expect(run).toMatchObject({
+      status: 503,
+      body: { type: 'https://practice-sync.dev/problems/upstream-unavailable' },
+    });
+  });
+
   it('pages API keys, replays idempotent firm creation, refuses odd media types and prototype keys', async () => {
     const { firmId, admin } = await firmWithKeys();
     for (const role of ['operator', 'viewer']) {

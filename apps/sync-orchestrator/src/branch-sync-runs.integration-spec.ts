@@ -419,4 +419,48 @@ describe('sync-orchestrator: runs over branch links', () => {
       { field: 'categories[1]', message: expect.stringContaining('`clients`') },
     ]);
   });
+
+  it('POST …/branch-links/{id}/snapshot: a run of one books.snapshot job with replace; 404 unknown, 409 no receive rule, 400 bad body', async () => {
+    const firmId = uuidv7();
+    const link = makeLink();
+    const sendOnly = makeLink({ masters: 'rejected' });
+    clientMaster.links.set(firmId, [link, sendOnly]);
+    const res = await call<Run>('POST', `/${firmId}/branch-links/${link.id}/snapshot`, { replace: true });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      subjectKind: 'links',
+      links: { ids: [link.id] },
+      categories: ['books.snapshot'],
+    });
+    const done = await finished(firmId, res.body.id);
+    expect(done.totals).toMatchObject({ jobs: 1, succeeded: 1 });
+    const [sent] = books.received.filter((r) => r.job.runId === res.body.id).map((r) => r.job);
+    expect(() => BooksJobRequestedEvent.schema.parse(sent)).not.toThrow();
+    // The snapshot goes by the rules that move books server → client (here the masters rule), with replace.
+    expect(sent).toMatchObject({ category: 'books.snapshot', linkId: link.id, snapshot: { replace: true } });
+    expect(sent.rules.map((r) => r.id)).toEqual([link.rules[0].id]);
+    const [job] = await jobsOf(firmId, res.body.id);
+    expect(job).toMatchObject({ category: 'books.snapshot', linkId: link.id, outcome: 'succeeded' });
+
+    const plain = await call<Run>('POST', `/${firmId}/branch-links/${link.id}/snapshot`, {});
+    expect(plain.status).toBe(201);
+    await finished(firmId, plain.body.id);
+    expect(books.received.find((r) => r.job.runId === plain.body.id)?.job.snapshot).toEqual({
+      replace: false,
+    });
+
+    const unknown = await call<Problem>('POST', `/${firmId}/branch-links/${uuidv7()}/snapshot`, {});
+    expect(unknown.status).toBe(404);
+    const norule = await call<Problem>('POST', `/${firmId}/branch-links/${sendOnly.id}/snapshot`, {});
+    expect(norule.status).toBe(409);
+    expect(norule.body.detail).toContain(`rule ${sendOnly.rules[0].id} is rejected`);
+    expect(norule.body.detail).toMatch(/add one and have the server company activate it$/);
+    const bad = await call<Problem>('POST', `/${firmId}/branch-links/${link.id}/snapshot`, {
+      replace: 'yes',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([
+      { field: 'replace', message: expect.stringContaining('true or false') },
+    ]);
+  });
 });

@@ -14,6 +14,7 @@ import { BranchSyncRuns1795600000000 } from './migrations/1795600000000-BranchSy
 import { RunTraceParent1795610000000 } from './migrations/1795610000000-RunTraceParent';
 import { BooksHeldConflicts1795615000000 } from './migrations/1795615000000-BooksHeldConflicts';
 import { LinkSchedules1795650000001 } from './migrations/1795650000001-LinkSchedules';
+import { BooksSnapshotRuns1795630000002 } from './migrations/1795630000002-BooksSnapshotRuns';
 import { SyncJobEntity } from './runs/sync-job.entity';
 import { SyncRunEntity } from './runs/sync-run.entity';
 import { SyncScheduleEntity } from './schedules/sync-schedule.entity';
@@ -38,6 +39,7 @@ export function orchestratorDatabaseOptions(config: OrchestratorConfig): Service
       RunTraceParent1795610000000,
       BooksHeldConflicts1795615000000,
       LinkSchedules1795650000001,
+      BooksSnapshotRuns1795630000002,
     ],
     applicationName: SERVICE_NAME,
   };

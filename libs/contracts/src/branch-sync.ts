@@ -37,8 +37,25 @@ export const MAX_VOUCHER_TYPE_NAME = 100;
 
 /* Jobs: books categories are kept apart from the portal catalogue (`categories.ts`): they are not in `all` or
  * GET /v1/categories, and their jobs run per link, not per client identifier. */
-export const BooksCategories = ['books.masters', 'books.transactions'] as const;
+export const BooksCategories = ['books.masters', 'books.transactions', 'books.snapshot'] as const;
 export type BooksCategory = (typeof BooksCategories)[number];
+
+/**
+ * What a run, a schedule or a restart over links syncs: changes since the link's watermarks. A snapshot
+ * (`books.snapshot`) is started only by POST /v1/branch-links/{id}/snapshot, never by a schedule.
+ */
+export const BooksSyncCategories = ['books.masters', 'books.transactions'] as const;
+export type BooksSyncCategory = (typeof BooksSyncCategories)[number];
+
+export function isBooksSyncCategory(value: string): value is BooksSyncCategory {
+  return (BooksSyncCategories as readonly string[]).includes(value);
+}
+
+/**
+ * `books.snapshot` (POST /v1/branch-links/{id}/snapshot): the server company's full books, masters then
+ * vouchers, copied to the client company in acknowledged chunks; it covers both classes.
+ */
+export const isSnapshotCategory = (category: string): boolean => category === 'books.snapshot';
 
 /** The object class a rule (and a job) moves. */
 export const BooksClasses = ['masters', 'transactions'] as const;
@@ -55,6 +72,7 @@ export type BooksRuleDirection = (typeof BooksRuleDirections)[number];
 export const BooksDirections = ['send', 'receive'] as const;
 export type BooksDirection = (typeof BooksDirections)[number];
 
+/** The class a job moves (a snapshot moves both; its watermarks are set for both, it reads as `transactions`). */
 export function booksClassOf(category: BooksCategory): BooksClass {
   return category === 'books.masters' ? 'masters' : 'transactions';
 }

@@ -41,6 +41,8 @@ export const FailureCodes = [
   'internal',
   /** Branch sync: held changes expired before the receiving books took them; a new sync (snapshot) is needed. */
   'hold_expired',
+  /** A books snapshot into a company whose books already hold objects, without `replace: true`. */
+  'books_not_empty',
 ] as const;
 export type FailureCode = (typeof FailureCodes)[number];
 
@@ -57,6 +59,7 @@ export const RETRYABLE: Record<FailureCode, boolean> = {
   timeout: true,
   internal: true,
   hold_expired: false,
+  books_not_empty: false,
 };
 
 export const RunStatuses = ['queued', 'running', 'completed', 'cancelled'] as const;

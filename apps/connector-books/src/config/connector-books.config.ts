@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 import { CreateBooksTables1765000000100 } from '../migrations/1765000000100-CreateBooksTables';
 import { CreateBooksHeldChanges1795620000001 } from '../migrations/1795620000001-CreateBooksHeldChanges';
+import { CreateSnapshotTables1795630000001 } from '../migrations/1795630000001-CreateSnapshotTables';
 
 /**
  * The kit's variables (PORTAL_BASE_URL is unused: each job names its companies' books URLs; the rate limits
@@ -27,6 +28,8 @@ export const ConnectorBooksEnvSchema = connectorEnv(3006, 'http://127.0.0.1:3100
    * sandbox's `/_sandbox/clock` in tests and demos, so sandbox days can pass).
    */
   BOOKS_CLOCK_URL: z.string().url('must be an http(s) URL answering { now }').optional(),
+  /** Objects per snapshot chunk (one Import request, acknowledged and recorded before the next is sent). */
+  BOOKS_SNAPSHOT_CHUNK_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
 });
 
 export type ConnectorBooksConfig = z.output<typeof ConnectorBooksEnvSchema>;
@@ -42,5 +45,9 @@ export const CONNECTOR_BOOKS: ConnectorDefinition<ConnectorBooksConfig> = {
   portal: 'books',
   schema: 'connector_books',
   loadConfig: () => loadConnectorBooksConfig(),
-  migrations: [CreateBooksTables1765000000100, CreateBooksHeldChanges1795620000001],
+  migrations: [
+    CreateBooksTables1765000000100,
+    CreateBooksHeldChanges1795620000001,
+    CreateSnapshotTables1795630000001,
+  ],
 };

@@ -309,11 +309,7 @@ export class DirectionSync {
   }
 
   /** One batch, its counters added to `counts`; per object from LINEERROR, or one import per object. */
-  private async importBatch(
-    input: DirectionInput,
-    batch: Planned[],
-    counts: BooksCounts,
-  ): Promise<ObjectResult[]> {
+  async importBatch(input: DirectionInput, batch: Planned[], counts: BooksCounts): Promise<ObjectResult[]> {
     const { receiver, category, signal } = input;
     const response = await this.client.import(receiver, category, batch, signal);
     let results = objectResults(

@@ -48,7 +48,7 @@ const EVERYONE: ApiKeyRole[] = ['admin', 'operator', 'viewer'];
 /**
  * Issue 22, "who may sync", as the routes declare it (keys and signed-in users go through the same guard and
  * the same rule): only admins define companies, links and rules; operators start branch syncs (runs over
- * links, schedules, restarts); viewers read. A route added later without an access rule fails here.
+ * links, schedules, restarts, snapshots); viewers read. A route added later without an access rule fails here.
  */
 describe('who may sync: the branch sync routes and their roles', () => {
   it('lets only admins define companies, links and rules; everyone reads them', () => {
@@ -68,6 +68,7 @@ describe('who may sync: the branch sync routes and their roles', () => {
       'POST /branch-links/:id/rules/:ruleId/activate': ADMIN,
       'POST /branch-links/:id/rules/:ruleId/reject': ADMIN,
       'POST /branch-links/:id/restart': OPERATOR,
+      'POST /branch-links/:id/snapshot': OPERATOR,
     });
   });
 

@@ -23,6 +23,7 @@ import {
 } from '@nestjs/swagger';
 import type { ServiceHttpClient } from '@practice-sync/service-http';
 import {
+  BranchSnapshotRequestDto,
   CreateBranchLinkRequestDto,
   RejectRuleRequestDto,
   UpdateBranchLinkRequestDto,
@@ -156,6 +157,39 @@ export class BranchLinksController {
       method: 'POST',
       path: `${base(firmId)}/${id}/rules/${ruleId}/activate`,
     });
+  }
+
+  @Post(':id/snapshot')
+  @HttpCode(HttpStatus.CREATED)
+  @Access({ firmRoles: WRITE_ROLES })
+  @Idempotent()
+  @ApiOperation({
+    summary: "Bootstrap the client company with a snapshot of the server company's books (operator or admin)",
+    description:
+      "Starts a sync run of one `books.snapshot` job for the link: the server company's full books (masters " +
+      'in dependency order, then vouchers; only what its active receive rules allow) are copied to the client ' +
+      'company in chunks, each acknowledged before the next; a job killed mid-way resumes from the first ' +
+      "chunk not acknowledged. Then the link's watermarks move past the snapshot, so the next run moves only " +
+      'newer changes. Into a client company whose books are not empty the job fails `books_not_empty` and ' +
+      "imports nothing, unless `replace: true` (objects with the server's GUIDs are altered to the " +
+      "server's version; nothing is deleted). A link that is not the firm's is a 404; a link with no active " +
+      'rule moving books from server to client is a 409 saying which rules to activate.',
+  })
+  @ApiCreatedResponse({ type: SyncRunResponseDto, description: 'The queued run; `Location` is its URL.' })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 413, 415, 429, 503, 504)
+  async snapshot(
+    @CurrentFirmId() firmId: string,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() body: BranchSnapshotRequestDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SyncRunResponseDto> {
+    const run: SyncRunResponseDto = await this.orchestrator.request({
+      method: 'POST',
+      path: `${base(firmId)}/${id}/snapshot`,
+      body: sentFields(body),
+    });
+    res.location(`/v1/sync-runs/${run.id}`);
+    return run;
   }
 
   @Post(':id/rules/:ruleId/reject')

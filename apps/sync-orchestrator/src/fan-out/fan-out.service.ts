@@ -133,7 +133,7 @@ export class FanOutService {
   /** One job per link × books category, with the link's books servers and active rules (see link-job-planner). */
   private async applyLinkPage(runId: string, expectedPage: number, page: LinkPage): Promise<PageResult> {
     return this.applyPlanned(runId, expectedPage, page.nextCursor, (run) =>
-      planLinkJobs(page.items, run.categories.filter(isBooksCategory), uuidv7),
+      planLinkJobs(page.items, run.categories.filter(isBooksCategory), uuidv7, run.booksSnapshot),
     );
   }
 
@@ -223,7 +223,7 @@ export class FanOutService {
       page.flatMap((j): PlannedJob[] => {
         if (j.linkId === null || !isBooksCategory(j.category)) return [];
         const link = found.get(j.linkId);
-        if (link) return planLinkJobs([link], [j.category as BooksCategory], uuidv7);
+        if (link) return planLinkJobs([link], [j.category as BooksCategory], uuidv7, j.books?.snapshot);
         return [
           {
             id: uuidv7(),

@@ -92,4 +92,30 @@ describe('planLinkJobs', () => {
   it('plans nothing for no links', () => {
     expect(planLinkJobs([], ['books.masters'], ids())).toEqual([]);
   });
+
+  it('plans one books.snapshot job carrying the rules that receive (both classes) and the replace option', () => {
+    const [job] = planLinkJobs([link()], ['books.snapshot'], ids(), { replace: true });
+    expect(job.category).toBe('books.snapshot');
+    expect(job.skipReason).toBeNull();
+    expect(job.books?.rules.map((r) => r.id)).toEqual([RULE.masters]);
+    expect(job.books?.snapshot).toEqual({ replace: true });
+    // Without options (a snapshot asked through POST /v1/sync-runs) it never imports over non-empty books.
+    expect(planLinkJobs([link()], ['books.snapshot'], ids())[0].books?.snapshot).toEqual({ replace: false });
+    // Incremental jobs carry no snapshot option.
+    expect(
+      planLinkJobs([link()], ['books.masters'], ids(), { replace: true })[0].books?.snapshot,
+    ).toBeUndefined();
+  });
+
+  it('skips a snapshot saying why when no active rule moves books from the server to the client', () => {
+    const sendOnly = link({
+      rules: [{ id: RULE.transactions, class: 'transactions', types: [], direction: 'send', fromDate: null }],
+      inactiveRules: [{ id: RULE.masters, class: 'masters', status: 'rejected', reason: 'no' }],
+    });
+    const [job] = planLinkJobs([sendOnly], ['books.snapshot'], ids());
+    expect(job.skipReason).toMatch(
+      /no active rule of link .* moves books from its server company to its client company/,
+    );
+    expect(job.skipReason).toContain(`rule ${RULE.masters} is rejected`);
+  });
 });

@@ -6,8 +6,9 @@ import type {
   LinkState,
   RuleStatus,
 } from '@practice-sync/contracts';
-import { booksClassOf } from '@practice-sync/contracts';
+import { booksClassOf, isSnapshotCategory } from '@practice-sync/contracts';
 
+import type { BooksSnapshotOptions } from '../runs/job-kind';
 import type { PlannedJob } from '../runs/planned-job';
 
 /** A branch link as client-master's selection gives it to a run: both books servers and its rules. */
@@ -42,6 +43,23 @@ export function noActiveRuleReason(link: SelectedLink, cls: BooksClass): string 
   return `${why.join('; ')}; no active rule for ${cls}, so nothing moved`;
 }
 
+/** The rules a snapshot (server → client, both classes) goes by: the active ones that receive. */
+export function snapshotRules(link: SelectedLink): BooksRule[] {
+  return link.rules.filter((r) => r.direction === 'receive' || r.direction === 'both');
+}
+
+/** Why a link cannot be snapshotted: no active rule moves anything from its server company to its client. */
+export function noSnapshotRuleReason(link: SelectedLink): string {
+  const inactive = link.inactiveRules.length
+    ? ` (${link.inactiveRules.map((r) => `rule ${r.id} is ${r.status}`).join('; ')})`
+    : '';
+  return (
+    `no active rule of link ${link.id} moves books from its server company to its client company${inactive}: ` +
+    "a snapshot copies the server company's books by the rules with direction receive or both; add one and " +
+    'have the server company activate it'
+  );
+}
+
 /**
  * One job per link and books category. A link with no active rule for the category's class gets a skipped
  * job saying which rule was rejected (and why) or that none is active; the others carry what dispatch sends:
@@ -51,12 +69,14 @@ export function planLinkJobs(
   links: readonly SelectedLink[],
   categories: readonly BooksCategory[],
   newId: () => string,
+  snapshot: BooksSnapshotOptions | null = null,
 ): PlannedJob[] {
   const jobs: PlannedJob[] = [];
   for (const link of links) {
     for (const category of categories) {
       const cls = booksClassOf(category);
-      const rules = link.rules.filter((r) => r.class === cls);
+      const whole = isSnapshotCategory(category);
+      const rules = whole ? snapshotRules(link) : link.rules.filter((r) => r.class === cls);
       jobs.push({
         id: newId(),
         clientId: null,
@@ -67,12 +87,14 @@ export function planLinkJobs(
           server: { companyId: link.serverCompany.id, booksUrl: link.serverCompany.booksUrl },
           rules,
           mode: link.mode ?? 'online',
+          ...(whole ? { snapshot: snapshot ?? { replace: false } } : {}),
         },
         category,
         portal: 'books',
         subject: { kind: 'link', value: link.id },
         period: null,
-        skipReason: rules.length === 0 ? noActiveRuleReason(link, cls) : null,
+        skipReason:
+          rules.length > 0 ? null : whole ? noSnapshotRuleReason(link) : noActiveRuleReason(link, cls),
       });
     }
   }

@@ -11,6 +11,7 @@ import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { DispatchWorker } from '../dispatch/dispatch.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
+import type { BooksJobSnapshot } from '../runs/job-kind';
 import { lockRun, saveRunAndAnnounce } from '../runs/run-announcer';
 import { moveJob, totalsColumns, totalsOf } from '../runs/run-totals';
 import { SyncJobEntity } from '../runs/sync-job.entity';
@@ -26,6 +27,7 @@ interface StaleJob {
   firm_id: string;
   link_id: string;
   category: BooksCategory;
+  books: BooksJobSnapshot | null;
 }
 
 /**
@@ -52,7 +54,7 @@ export class LinkRefreshService {
   /** One pass; the number of jobs refreshed or skipped. */
   async run(): Promise<number> {
     const stale: StaleJob[] = await this.dataSource.query(
-      `SELECT j.id, j.run_id, j.firm_id, j.link_id, j.category
+      `SELECT j.id, j.run_id, j.firm_id, j.link_id, j.category, j.books
          FROM sync_runs r JOIN sync_jobs j ON j.run_id = r.id
         WHERE r.status = 'running' AND j.status = 'pending' AND split_part(j.category, '.', 1) = 'books'
           AND j.waiting_for_job_id IS NULL AND j.link_id IS NOT NULL
@@ -105,7 +107,7 @@ export class LinkRefreshService {
       let totals = totalsOf(run);
       for (const job of jobs.filter((j) => pending.has(j.id))) {
         const link = links.get(job.link_id);
-        const plan = link ? planLinkJobs([link], [job.category], () => job.id)[0] : null;
+        const plan = link ? planLinkJobs([link], [job.category], () => job.id, job.books?.snapshot)[0] : null;
         const reason = plan
           ? plan.skipReason
           : `branch link ${job.link_id} no longer exists in this firm; nothing moved`;

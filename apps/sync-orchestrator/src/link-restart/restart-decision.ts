@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import type { BooksCategory } from '@practice-sync/contracts';
-import { BooksCategories, booksClassOf } from '@practice-sync/contracts';
+import { booksClassOf, BooksSyncCategories } from '@practice-sync/contracts';
 import { DomainException } from '@practice-sync/problems';
 
 import type { SelectedLink } from '../fan-out/link-job-planner';
@@ -56,7 +56,7 @@ export function restartCategories(link: SelectedLink, active: ActiveRun | null):
     });
   }
   const classes = new Set(link.rules.map((r) => r.class));
-  const categories = BooksCategories.filter((c) => classes.has(booksClassOf(c)));
+  const categories = BooksSyncCategories.filter((c) => classes.has(booksClassOf(c)));
   if (categories.length === 0) {
     throw new DomainException({
       code: RestartProblemCode.NoActiveRule,

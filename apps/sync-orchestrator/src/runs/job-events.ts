@@ -82,6 +82,7 @@ export function booksJobRequestedEvent(
     client: job.books.client,
     server: job.books.server,
     rules: job.books.rules,
+    ...(job.books.snapshot ? { snapshot: job.books.snapshot } : {}),
     attempt,
     mode: job.books.mode ?? 'online',
   };

@@ -34,4 +34,11 @@ export interface BooksJobSnapshot {
   rules: BooksRule[];
   /** The link's mode (absent in snapshots taken before modes travelled: `online`). */
   mode?: LinkMode;
+  /** `books.snapshot` only: import over a receiver whose books are not empty. */
+  snapshot?: BooksSnapshotOptions;
+}
+
+/** A snapshot's options (POST /v1/branch-links/{id}/snapshot `{ replace }`). */
+export interface BooksSnapshotOptions {
+  replace: boolean;
 }

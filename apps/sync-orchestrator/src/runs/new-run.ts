@@ -3,7 +3,7 @@ import { currentTraceparent } from '@practice-sync/observability';
 import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
-import type { JobCategory, RunSubjectKind } from './job-kind';
+import type { BooksSnapshotOptions, JobCategory, RunSubjectKind } from './job-kind';
 import { runChangedEvent } from './run-events';
 import type { RunPeriods, RunSelection } from './run-scope';
 import { emptyTotals } from './run-totals';
@@ -19,6 +19,7 @@ export interface NewRun {
   period: RunPeriods;
   scheduleId?: string | null;
   retryOf?: string | null;
+  booksSnapshot?: BooksSnapshotOptions | null;
 }
 
 /**
@@ -36,6 +37,7 @@ export async function insertRun(manager: EntityManager, input: NewRun, now: Date
     period: input.period,
     scheduleId: input.scheduleId ?? null,
     retryOf: input.retryOf ?? null,
+    booksSnapshot: input.booksSnapshot ?? null,
     traceParent: currentTraceparent(),
     cancelledAt: null,
     progressEmittedAt: null,

@@ -1,7 +1,7 @@
 import type { RunStatus } from '@practice-sync/contracts';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
-import type { JobCategory, RunSubjectKind } from './job-kind';
+import type { BooksSnapshotOptions, JobCategory, RunSubjectKind } from './job-kind';
 import type { RunPeriods, RunSelection } from './run-scope';
 
 // The migrations own the schema; these describe what they create so the drift check sees no difference.
@@ -36,6 +36,10 @@ export class SyncRunEntity {
 
   @Column('jsonb')
   period!: RunPeriods;
+
+  /** A `books.snapshot` run's options; null for every other run. */
+  @Column('jsonb', { name: 'books_snapshot', nullable: true })
+  booksSnapshot!: BooksSnapshotOptions | null;
 
   @Column('uuid', { name: 'schedule_id', nullable: true })
   scheduleId!: string | null;

@@ -1,7 +1,7 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { BooksCategories, expandCategories } from '@practice-sync/contracts';
+import { BooksSyncCategories, expandCategories } from '@practice-sync/contracts';
 import { DataSource } from 'typeorm';
 
 import type { Clock } from '../common/clock';
@@ -130,7 +130,7 @@ export class ScheduleWorker implements OnApplicationBootstrap, BeforeApplication
         firmId: s.firmId,
         subjectKind: 'links',
         selection: s.selection,
-        categories: BooksCategories.filter((c) => s.categories.includes(c)),
+        categories: BooksSyncCategories.filter((c) => s.categories.includes(c)),
         period: {},
         scheduleId: s.id,
       };

@@ -1,8 +1,10 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { ProblemException, ProblemType } from '@practice-sync/problems';
+import { ConflictProblem, NotFoundProblem, ProblemException, ProblemType } from '@practice-sync/problems';
 
 import type { ClientDirectory } from '../client-master/client-master.client';
 import { CLIENT_DIRECTORY, ClientMasterError } from '../client-master/client-master.client';
+import type { SelectedLink } from '../fan-out/link-job-planner';
+import { noSnapshotRuleReason, snapshotRules } from '../fan-out/link-job-planner';
 import type { ClientSelection, LinkSelection } from '../runs/run-scope';
 
 type ListKey = 'ids' | 'tags' | 'offices';
@@ -85,6 +87,26 @@ export class SelectionCheck {
       })),
     );
   }
+}
+
+/**
+ * The link a snapshot (POST /v1/branch-links/{id}/snapshot) copies over: a 404 when it is no link of this
+ * firm; a 409 when no active rule moves anything from its server company to its client company (the link
+ * exists and the request is well formed, but the link's state does not allow it yet, as a duplicate link is).
+ */
+export async function snapshotLink(
+  directory: ClientDirectory,
+  firmId: string,
+  linkId: string,
+): Promise<SelectedLink> {
+  const page = await asked(() => directory.selectLinks(firmId, { ids: [linkId] }, null, 1));
+  const link = page.items.find((l) => l.id === linkId);
+  if (!link)
+    throw new NotFoundProblem(
+      `branch link ${linkId} is no link of this firm (GET /v1/branch-links lists them)`,
+    );
+  if (snapshotRules(link).length === 0) throw new ConflictProblem(noSnapshotRuleReason(link));
+  return link;
 }
 
 /** A client-master question; unreachable or failing is a 503 saying to try again, never a 500. */

@@ -1,5 +1,17 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { CreateSyncRunRequestDto } from '@practice-sync/validation';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { BranchSnapshotRequestDto, CreateSyncRunRequestDto } from '@practice-sync/validation';
 import type { Request, Response } from 'express';
 
 import { firmIdOf, validBody, validQuery } from '../common/validation';
@@ -14,6 +26,22 @@ import type {
 } from './sync-runs.dto';
 import { ListSyncJobsQueryDto, ListSyncRunsQueryDto } from './sync-runs.dto';
 import { SyncRunsService } from './sync-runs.service';
+
+/** `POST …/branch-links/{linkId}/snapshot`: a run of one `books.snapshot` job (201, like a created resource). */
+@Controller('internal/v1/firms/:firmId/branch-links')
+export class BranchSnapshotController {
+  constructor(private readonly runs: SyncRunsService) {}
+
+  @Post(':linkId/snapshot')
+  @HttpCode(HttpStatus.CREATED)
+  snapshot(
+    @Param('firmId') firmId: string,
+    @Param('linkId', new ParseUUIDPipe()) linkId: string,
+    @Body(validBody) body: BranchSnapshotRequestDto,
+  ): Promise<SyncRunResponseDto> {
+    return this.runs.snapshot(firmIdOf(firmId), linkId, body.replace ?? false);
+  }
+}
 
 /** Internal API (service to service; the gateway is the public surface and validates first). */
 @Controller('internal/v1/firms/:firmId/sync-runs')

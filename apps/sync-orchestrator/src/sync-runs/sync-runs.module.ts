@@ -6,12 +6,12 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { RunCommandsService } from './run-commands.service';
 import { RunStreamService } from './run-stream.service';
 import { SelectionCheck } from './selection-check';
-import { SyncRunsController } from './sync-runs.controller';
+import { BranchSnapshotController, SyncRunsController } from './sync-runs.controller';
 import { SyncRunsService } from './sync-runs.service';
 
 @Module({
   imports: [ClientMasterModule, FanOutModule, MetricsModule],
-  controllers: [SyncRunsController],
+  controllers: [SyncRunsController, BranchSnapshotController],
   providers: [SyncRunsService, RunCommandsService, RunStreamService, SelectionCheck],
   exports: [SyncRunsService, SelectionCheck],
 })

@@ -6,6 +6,8 @@ import type { CreateSyncRunRequestDto } from '@practice-sync/validation';
 import type { FindOptionsWhere } from 'typeorm';
 import { DataSource, In, LessThan, MoreThan } from 'typeorm';
 
+import type { ClientDirectory } from '../client-master/client-master.client';
+import { CLIENT_DIRECTORY } from '../client-master/client-master.client';
 import type { Clock } from '../common/clock';
 import { CLOCK } from '../common/clock';
 import { decodeCursor, pageOf } from '../common/cursor';
@@ -17,7 +19,7 @@ import { insertRun } from '../runs/new-run';
 import type { ClientSelection, LinkSelection } from '../runs/run-scope';
 import { SyncJobEntity } from '../runs/sync-job.entity';
 import { SyncRunEntity } from '../runs/sync-run.entity';
-import { SelectionCheck } from './selection-check';
+import { SelectionCheck, snapshotLink } from './selection-check';
 import {
   linkObjectsOf,
   outcomeCountsOf,
@@ -45,6 +47,7 @@ export class SyncRunsService {
     private readonly fanOut: FanOutWorker,
     private readonly metrics: OrchestratorMetrics,
     private readonly selections: SelectionCheck,
+    @Inject(CLIENT_DIRECTORY) private readonly directory: ClientDirectory,
   ) {}
 
   /**
@@ -57,6 +60,26 @@ export class SyncRunsService {
       ? await this.linksRun(firmId, request.links, request.categories)
       : await this.clientsRun(firmId, request, now);
     const run = await this.dataSource.transaction((manager) => insertRun(manager, input, now));
+    this.metrics.runEntered('queued');
+    this.fanOut.nudge();
+    return toSyncRunDto(run);
+  }
+
+  /**
+   * POST /v1/branch-links/{id}/snapshot: a branch sync run of one `books.snapshot` job for the link, with its
+   * `replace` option (whether the receiver's books must be empty is for connector-books to see, at the job).
+   */
+  async snapshot(firmId: string, linkId: string, replace: boolean): Promise<SyncRunResponseDto> {
+    await snapshotLink(this.directory, firmId, linkId);
+    const input: NewRun = {
+      firmId,
+      subjectKind: 'links',
+      selection: { ids: [linkId] },
+      categories: ['books.snapshot'],
+      period: {},
+      booksSnapshot: { replace },
+    };
+    const run = await this.dataSource.transaction((manager) => insertRun(manager, input, this.clock.now()));
     this.metrics.runEntered('queued');
     this.fanOut.nudge();
     return toSyncRunDto(run);

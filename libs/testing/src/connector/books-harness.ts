@@ -222,6 +222,17 @@ export class BooksHarness {
     return { status: res.status, body: await res.json() };
   };
 
+  /** SIGKILL of connector-books mid-work (as on a crash). */
+  async killConnector(): Promise<void> {
+    await this.connector?.kill();
+  }
+
+  /** A new connector-books process on the same database and topics (after `killConnector`). */
+  async restartConnector(): Promise<ConnectorProcess> {
+    this.connector = await startConnectorProcess('connector-books', this.env);
+    return this.connector;
+  }
+
   async stop(): Promise<void> {
     await this.connector?.stop();
     await this.probeInstance?.stop();

@@ -13,6 +13,7 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsIn,
   IsOptional,
@@ -195,4 +196,22 @@ export class RejectRuleRequestDto {
   @IsString()
   @Length(1, 500, { message: 'must be 1 to 500 characters saying why the rule is refused' })
   reason!: string;
+}
+
+/**
+ * `POST /v1/branch-links/{id}/snapshot`: copy the server company's books to the client company. `replace`
+ * (default false) allows importing into a client company whose books are not empty: objects with the server's
+ * GUIDs are altered to the server's version, nothing at the client is deleted.
+ */
+export class BranchSnapshotRequestDto {
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      "Import over a client company whose books are not empty: its objects with the server's GUIDs are " +
+      "altered to the server's version; nothing is deleted. Without it, such a snapshot fails " +
+      '`books_not_empty` and imports nothing.',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false (true imports over books that are not empty)' })
+  replace?: boolean;
 }

@@ -135,6 +135,15 @@ describe('CreateSyncRunRequestDto', () => {
       ]);
     });
 
+    it('sends a snapshot to its own route, not a run over links', async () => {
+      expect(await errorsFor({ links: { all: true }, categories: ['books.snapshot'] })).toEqual([
+        {
+          field: 'categories[0]',
+          message: expect.stringContaining('POST /v1/branch-links/{id}/snapshot'),
+        },
+      ]);
+    });
+
     it('takes books.* categories only with links', async () => {
       expect(await errorsFor({ clients: { all: true }, categories: ['gst.all', 'books.masters'] })).toEqual([
         { field: 'categories[1]', message: expect.stringContaining('send `links`') },

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  BooksCategories,
+  BooksSyncCategories,
   Categories,
   CategoryAliases,
   isCategoryOrAlias,
@@ -124,7 +124,7 @@ export class CreateSyncRunRequestDto {
     example: ['gst.gstr2b', 'itr.all'],
     description:
       `Categories from the catalogue, or the aliases ${CategoryAliases.join(', ')}; for a run over ` +
-      `\`links\`: ${BooksCategories.join(', ')}.`,
+      `\`links\`: ${BooksSyncCategories.join(', ')}.`,
   })
   @IsArray()
   @ArrayNotEmpty({ message: 'must list at least one category' })

@@ -1,8 +1,9 @@
 import {
-  BooksCategories,
+  BooksSyncCategories,
   Categories,
   CategoryAliases,
   isBooksCategory,
+  isBooksSyncCategory,
   isCategoryOrAlias,
 } from '@practice-sync/contracts';
 import { isUUID } from 'class-validator';
@@ -14,7 +15,7 @@ export type LinkSelection = { all: true } | { ids: string[] };
 
 const MAX_IDS = 10_000;
 const SHAPES = '{ all: true } or { ids: [...] } (branch link ids)';
-const BOOKS = BooksCategories.join(', ');
+const BOOKS = BooksSyncCategories.join(', ');
 
 const hasLinks = (object: object): boolean => (object as { links?: unknown }).links !== undefined;
 const hasClients = (object: object): boolean => (object as { clients?: unknown }).clients !== undefined;
@@ -125,7 +126,8 @@ export function anyCategoryProblems(value: unknown): FieldProblem[] {
   if (!Array.isArray(value)) return [{ path: '', message: 'must be an array' }];
   return value.flatMap((item: unknown, i) => {
     if (typeof item !== 'string') return [{ path: `[${i}]`, message: 'must be a string' }];
-    if (isBooksCategory(item) || isCategoryOrAlias(item)) return [];
+    if (isBooksSyncCategory(item) || isCategoryOrAlias(item)) return [];
+    if (isBooksCategory(item)) return [{ path: `[${i}]`, message: SNAPSHOT_BY_ITS_ROUTE }];
     return [
       {
         path: `[${i}]`,
@@ -135,8 +137,13 @@ export function anyCategoryProblems(value: unknown): FieldProblem[] {
   });
 }
 
+const SNAPSHOT_BY_ITS_ROUTE =
+  '"books.snapshot" is started per link by POST /v1/branch-links/{id}/snapshot (optionally { "replace": true }), ' +
+  `not by a run or schedule; use ${BooksSyncCategories.join(', ')} here`;
+
 function booksProblem(v: string, owner: SelectionOwner): string | null {
-  if (isBooksCategory(v)) return null;
+  if (isBooksSyncCategory(v)) return null;
+  if (isBooksCategory(v)) return SNAPSHOT_BY_ITS_ROUTE;
   return (
     `"${v}" cannot run over branch links; a ${owner} over \`links\` syncs ${BOOKS} ` +
     `(${owner === 'run' ? 'start a separate run' : 'save a separate schedule'} over \`clients\` for portal categories)`

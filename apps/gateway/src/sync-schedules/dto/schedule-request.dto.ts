@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  BooksCategories,
+  BooksSyncCategories,
   CategoryAliases,
   cronProblem,
   DEFAULT_SCHEDULE_TIME_ZONE,
@@ -123,7 +123,7 @@ function linksOnUpdate(value: unknown, object: object): FieldProblem[] {
 
 const CATEGORIES_DOC =
   `Categories from the catalogue, or the aliases ${CategoryAliases.join(', ')}; for a schedule over ` +
-  `\`links\`: ${BooksCategories.join(', ')}.`;
+  `\`links\`: ${BooksSyncCategories.join(', ')}.`;
 
 export class CreateScheduleRequestDto {
   @ApiProperty({ example: 'GST monthly, 15th', minLength: 1, maxLength: 200 })

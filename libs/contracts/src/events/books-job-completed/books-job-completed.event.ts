@@ -75,6 +75,13 @@ export const BooksJobCompletedSchema = z.object({
    * with `hold_expired`: a new sync (snapshot) of the link is needed. Absent: none.
    */
   expiredObjects: z.array(BooksExpiredObjectSchema).optional(),
+  /**
+   * `books.snapshot` only: its chunks (`total`), how many are acknowledged by the receiver (over every attempt),
+   * sent by this attempt, and re-sent (sent before but never acknowledged: an attempt killed mid-chunk).
+   */
+  snapshot: z
+    .object({ total: count, acknowledged: count, sent: count, resent: count, resumedFrom: count })
+    .optional(),
   startedAt: z.string().datetime({ offset: true }),
   finishedAt: z.string().datetime({ offset: true }),
 });

@@ -37,6 +37,8 @@ export const BooksJobRequestedSchema = z.object({
   server: BooksCompanyRefSchema,
   /** The link's ACTIVE rules only (proposed and rejected ones move nothing). */
   rules: z.array(BooksRuleSchema),
+  /** `books.snapshot` only: `replace: true` lets it import over a receiver whose books are not empty. */
+  snapshot: z.object({ replace: z.boolean() }).optional(),
   /** 1 for the first dispatch, then 2, 3… for re-dispatches. */
   attempt: z.number().int().positive(),
   /**

@@ -13,8 +13,8 @@ import { JobClientNamesAndTaxpayers1795570019000 } from './migrations/1795570019
 import { BranchSyncRuns1795600000000 } from './migrations/1795600000000-BranchSyncRuns';
 import { RunTraceParent1795610000000 } from './migrations/1795610000000-RunTraceParent';
 import { BooksHeldConflicts1795615000000 } from './migrations/1795615000000-BooksHeldConflicts';
-import { LinkSchedules1795650000001 } from './migrations/1795650000001-LinkSchedules';
 import { BooksSnapshotRuns1795630000002 } from './migrations/1795630000002-BooksSnapshotRuns';
+import { LinkSchedules1795650000001 } from './migrations/1795650000001-LinkSchedules';
 import { SyncJobEntity } from './runs/sync-job.entity';
 import { SyncRunEntity } from './runs/sync-run.entity';
 import { SyncScheduleEntity } from './schedules/sync-schedule.entity';

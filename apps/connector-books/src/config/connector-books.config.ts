@@ -4,6 +4,7 @@ import { connectorEnv } from '@practice-sync/connector-kit';
 import { z } from 'zod';
 
 import { CreateBooksTables1765000000100 } from '../migrations/1765000000100-CreateBooksTables';
+import { CreateBooksConflicts1795640000001 } from '../migrations/1795640000001-CreateBooksConflicts';
 
 /**
  * The kit's variables (PORTAL_BASE_URL is unused: each job names its companies' books URLs; the rate limits
@@ -29,5 +30,5 @@ export const CONNECTOR_BOOKS: ConnectorDefinition<ConnectorBooksConfig> = {
   portal: 'books',
   schema: 'connector_books',
   loadConfig: () => loadConnectorBooksConfig(),
-  migrations: [CreateBooksTables1765000000100],
+  migrations: [CreateBooksTables1765000000100, CreateBooksConflicts1795640000001],
 };

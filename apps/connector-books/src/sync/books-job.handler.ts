@@ -17,6 +17,9 @@ import {
 } from '@practice-sync/contracts';
 import type { OutgoingEvent } from '@practice-sync/messaging';
 
+import { conflictsMessage } from '../conflicts/conflicts-message';
+import type { ConflictsStore } from '../conflicts/conflicts-store';
+import { JobConflicts } from '../conflicts/job-conflicts';
 import type { BooksServerClient } from '../tally/books-server.client';
 import { directionsFor, rulesFor } from './books-rules';
 import type { BooksStore } from './books-store';
@@ -40,6 +43,7 @@ function judge(
   counts: BooksCounts,
   error: PortalError | null,
   directions: number,
+  conflictIds: readonly string[] = [],
 ): Pick<BooksJobCompleted, 'errorCode' | 'errorMessage' | 'retryable'> & {
   outcome: JobCompletion['outcome'];
 } {
@@ -58,14 +62,21 @@ function judge(
       retryable: false,
     };
   }
+  const queued = conflictsMessage(conflictIds);
   if (counts.errors > 0) {
     return {
       outcome: 'partial',
       errorCode: null,
-      errorMessage: `${counts.errors} object(s) refused by the receiving books (see the job's object errors); they are tried again next run`,
+      errorMessage: [
+        `${counts.errors} object(s) refused by the receiving books (see the job's object errors); they are tried again next run`,
+        queued,
+      ]
+        .filter(Boolean)
+        .join('; '),
       retryable: false,
     };
   }
+  if (queued) return { outcome: 'partial', errorCode: null, errorMessage: queued, retryable: false };
   const moved = counts.created + counts.altered + counts.deleted;
   return {
     outcome: moved ? 'succeeded' : 'no_change',
@@ -104,6 +115,7 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
     private readonly client: BooksServerClient,
     private readonly store: BooksStore,
     private readonly batchSize: number,
+    private readonly conflicts: ConflictsStore,
   ) {}
 
   async handle(job: HandledJob, signal: AbortSignal): Promise<HandledResult> {
@@ -113,10 +125,22 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
     const sync = new DirectionSync(this.client, this.batchSize);
     const results: DirectionResult[] = [];
     const echoes = new Set<string>();
+    const conflicts = await JobConflicts.start(this.conflicts, this.client, {
+      firmId: job.firmId,
+      linkId: request.linkId,
+      jobId: job.jobId,
+      category: request.category,
+      client: request.client,
+      server: request.server,
+    });
     for (const direction of directions) {
       const [sender, receiver] =
         direction === 'send' ? [request.client, request.server] : [request.server, request.client];
       const watermark = await this.store.watermark({ linkId: request.linkId, cls, direction });
+      const opposite = direction === 'send' ? 'receive' : 'send';
+      const oppositeWatermark = directions.includes(opposite)
+        ? await this.store.watermark({ linkId: request.linkId, cls, direction: opposite })
+        : null;
       const result = await sync.run({
         category: request.category,
         direction,
@@ -125,13 +149,14 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
         rules: rulesFor(request.rules, cls, direction),
         watermark,
         echoes,
+        gate: conflicts.direction(direction, oppositeWatermark),
         signal,
       });
       results.push(result);
       for (const batch of result.batches) for (const o of batch) echoes.add(o.guid);
       if (result.error) break;
     }
-    return this.result(job, request, results, directions.length);
+    return this.result(job, request, results, directions.length, null, conflicts);
   }
 
   failed(job: HandledJob, error: PortalError): HandledResult {
@@ -146,10 +171,11 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
     results: DirectionResult[],
     directions: number,
     failure: PortalError | null = null,
+    conflicts: JobConflicts | null = null,
   ): HandledResult {
     const counts = results.reduce((sum, r) => add(sum, r.counts), zeroCounts());
     const error = failure ?? results.find((r) => r.error)?.error ?? null;
-    const verdict = judge(request, counts, error, directions);
+    const verdict = judge(request, counts, error, directions, conflicts?.ids);
     const cls = booksClassOf(request.category);
     return {
       completion: {
@@ -167,6 +193,7 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
       retryable: verdict.retryable,
       persist: async (manager, finishedAt) => {
         const events: OutgoingEvent[] = [];
+        await conflicts?.persist(manager, finishedAt);
         const meta = { firmId: job.firmId, correlationId: job.runId, causationId: job.requestEventId };
         for (const r of results) {
           const key = { linkId: request.linkId, cls, direction: r.direction };

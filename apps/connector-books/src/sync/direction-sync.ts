@@ -3,6 +3,7 @@ import { toPortalError } from '@practice-sync/connector-kit';
 import type { BooksCategory, BooksCounts, BooksDirection, BooksRule } from '@practice-sync/contracts';
 import { booksClassOf } from '@practice-sync/contracts';
 
+import type { DirectionGate } from '../conflicts/job-conflicts';
 import type { BooksObject, DeletedObject, ObjectTag } from '../tally/books-objects';
 import { MASTER_ORDER, refKey } from '../tally/books-objects';
 import type { BooksServer, BooksServerClient } from '../tally/books-server.client';
@@ -51,6 +52,8 @@ export interface DirectionInput {
   watermark: number;
   /** GUIDs this job already applied the other way: their echo is not sent back. */
   echoes: ReadonlySet<string>;
+  /** The conflict queue's gate: what changed at both ends since the last sync is queued, not imported. */
+  gate?: DirectionGate;
   signal: AbortSignal;
 }
 
@@ -137,14 +140,22 @@ export class DirectionSync {
       for (let i = 0; next; i++) {
         const exported = await next;
         next = i + 1 < pages.length ? read(pages[i + 1]) : null;
-        const changes = exported.filter(
+        let changes = exported.filter(
           (o) => !o.reserved && !input.echoes.has(o.guid) && allowed(input.rules, o),
         );
+        let settled: BooksObject[] = [];
         try {
+          if (input.gate) {
+            const screened = await input.gate.screen(changes, signal);
+            ({ apply: changes, settled } = screened);
+            result.counts.conflicts += screened.conflicts;
+          }
           await this.apply(input, await this.planUpserts(input, changes, sent), result, outcomes);
         } finally {
           for (const c of changes)
             judged.push({ alterId: c.alterId, applied: outcomes.get(c.guid) === true });
+          // Unchanged since the last sync, or queued as a conflict: settled, the watermark may pass them.
+          for (const c of settled) judged.push({ alterId: c.alterId, applied: true });
           outcomes.clear();
           reached = pages[i].upTo;
         }
@@ -178,6 +189,8 @@ export class DirectionSync {
         ordered = complete(changes, receiverHas, senderMasters).objects;
       }
     }
+    // A master waiting in the conflict queue is never brought along (what refers to it fails until resolved).
+    if (input.gate) ordered = ordered.filter((o) => changes.includes(o) || !input.gate?.frozen(o.guid));
     for (const o of ordered) if (o.tag !== 'VOUCHER') sent.add(refKey(o.tag, o.name));
     return ordered.map((o) => ({
       tag: o.tag,
@@ -227,6 +240,11 @@ export class DirectionSync {
         outcomes.set(item.guid, outcome.ok);
       });
       if (applied.length) result.batches.push(applied);
+      input.gate?.applied(
+        batch
+          .filter((item) => outcomes.get(item.guid) === true)
+          .map((item) => ({ ...item, tag: item.tag as ObjectTag })),
+      );
     }
   }
 

@@ -208,6 +208,27 @@ export class BooksHarness {
     return { status: res.status, body: await res.json() };
   };
 
+  /** A JSON POST on the connector's internal API under `/internal/v1/firms/<firm>`. */
+  readonly post = async (
+    path: string,
+    body: unknown,
+    firm = this.firmId,
+  ): Promise<{ status: number; body: unknown }> => {
+    if (!this.connector) throw new Error('start() the harness first');
+    const res = await fetch(`${this.connector.url}/internal/v1/firms/${firm}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+
+  /** The connector's scratch database (to look at what it stores). */
+  get databaseUrl(): string {
+    if (!this.db) throw new Error('start() the harness first');
+    return this.db.url;
+  }
+
   async stop(): Promise<void> {
     await this.connector?.stop();
     await this.probeInstance?.stop();

@@ -19,6 +19,8 @@ export interface Screened {
   settled: BooksObject[];
   /** Objects this job met in conflict for the first time (each counted once per job). */
   conflicts: number;
+  /** Objects the receiver already holds as the sender has them (counted as Tally counts them: unchanged). */
+  unchanged: number;
 }
 
 /** An object the receiver now holds as it was sent (or deleted). */
@@ -87,6 +89,9 @@ export class JobConflicts {
     const receiver = this.scope[receiverSide];
     const masters = booksClassOf(this.scope.category) === 'masters';
     let receiverBefore: number | null = null;
+    // The receiver's vouchers read so far in this direction (ALTERIDs after `covered`), shared by its pages.
+    let covered: number | null = null;
+    const receiverVouchers = new Map<string, BooksObject>();
     const frozen = (guid: string): boolean => this.open.has(guid) || this.queued.has(guid);
 
     const readReceiver = async (
@@ -99,19 +104,25 @@ export class JobConflicts {
       if (masters) {
         objects = await this.client.masters(receiver, this.scope.category, signal);
       } else {
-        // Only what the receiver changed after the oldest threshold: its vouchers are not all read.
+        // Only what the receiver changed after the oldest threshold (its vouchers are not all read), once per
+        // direction: a later page reads only the part of the receiver's window not read yet.
         const after = Math.min(...since.values());
-        const top = await this.client.lastAlterId(receiver, this.scope.category, signal);
-        objects =
-          top > after
-            ? await this.client.changed(
-                receiver,
-                this.scope.category,
-                'Voucher',
-                { after, upTo: top },
-                signal,
-              )
-            : [];
+        if (covered === null || after < covered) {
+          const upTo = covered ?? (await this.client.lastAlterId(receiver, this.scope.category, signal));
+          if (upTo > after) {
+            const window = { after, upTo };
+            for (const o of await this.client.changed(
+              receiver,
+              this.scope.category,
+              'Voucher',
+              window,
+              signal,
+            ))
+              if (!receiverVouchers.has(o.guid)) receiverVouchers.set(o.guid, o);
+          }
+          covered = after;
+        }
+        objects = [...since.keys()].flatMap((g) => receiverVouchers.get(g) ?? []);
       }
       for (const o of objects) {
         if (since.has(o.guid))
@@ -123,7 +134,7 @@ export class JobConflicts {
     return {
       frozen,
       screen: async (changes, signal) => {
-        const screened: Screened = { apply: [], settled: [], conflicts: 0 };
+        const screened: Screened = { apply: [], settled: [], conflicts: 0, unchanged: 0 };
         if (!changes.length) return screened;
         receiverBefore ??= await this.client.lastAlterId(receiver, this.scope.category, signal);
         const stored = await this.store.bases(
@@ -154,7 +165,10 @@ export class JobConflicts {
             continue;
           }
           screened.settled.push(c);
-          if (verdict === 'unchanged') continue;
+          if (verdict === 'unchanged') {
+            screened.unchanged += 1;
+            continue;
+          }
           let conflict = this.queued.get(c.guid);
           if (!conflict) {
             screened.conflicts += 1;

@@ -149,6 +149,7 @@ export class DirectionSync {
             const screened = await input.gate.screen(changes, signal);
             ({ apply: changes, settled } = screened);
             result.counts.conflicts += screened.conflicts;
+            result.counts.unchanged += screened.unchanged;
           }
           await this.apply(input, await this.planUpserts(input, changes, sent), result, outcomes);
         } finally {

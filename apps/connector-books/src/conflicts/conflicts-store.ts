@@ -102,15 +102,28 @@ export class ConflictsStore {
     bases: ReadonlyMap<string, { type: string; base: SyncBase }>,
     at: Date,
   ): Promise<void> {
-    for (const [guid, { type, base }] of bases) {
+    // One statement per 1,000 objects (a job may apply tens of thousands of vouchers).
+    const rows = [...bases];
+    for (let start = 0; start < rows.length; start += 1000) {
+      const chunk = rows.slice(start, start + 1000);
       await manager.query(
         `INSERT INTO books_sync_bases
            (link_id, guid, object_type, content_hash, client_alter_id, server_alter_id, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         SELECT $1, t.guid, t.object_type, t.content_hash, t.client_alter_id, t.server_alter_id, $2
+           FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
+             AS t(guid, object_type, content_hash, client_alter_id, server_alter_id)
          ON CONFLICT (link_id, guid) DO UPDATE SET object_type = EXCLUDED.object_type,
            content_hash = EXCLUDED.content_hash, client_alter_id = EXCLUDED.client_alter_id,
            server_alter_id = EXCLUDED.server_alter_id, updated_at = EXCLUDED.updated_at`,
-        [linkId, guid, type, base.hash, base.clientAlterId, base.serverAlterId, at],
+        [
+          linkId,
+          at,
+          chunk.map(([guid]) => guid),
+          chunk.map(([, v]) => v.type),
+          chunk.map(([, v]) => v.base.hash),
+          chunk.map(([, v]) => v.base.clientAlterId),
+          chunk.map(([, v]) => v.base.serverAlterId),
+        ],
       );
     }
   }

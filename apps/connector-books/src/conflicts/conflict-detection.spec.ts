@@ -1,5 +1,12 @@
 import type { SyncBase } from './conflict-detection';
-import { judge, needsReceiver, receiverOf, receiverSince, senderOf } from './conflict-detection';
+import {
+  judge,
+  judgeDeletion,
+  needsReceiver,
+  receiverOf,
+  receiverSince,
+  senderOf,
+} from './conflict-detection';
 
 const base: SyncBase = { hash: 'synced', clientAlterId: 100, serverAlterId: 200 };
 
@@ -135,5 +142,19 @@ describe('conflict detection (per link and GUID, since the last sync)', () => {
         since: null,
       }),
     ).toBe('apply');
+  });
+
+  it('a deletion of what the receiver altered since the last sync is queued; otherwise it is applied', () => {
+    const altered = { alterId: 260, hash: 'branch edit' };
+    expect(judgeDeletion({ base, queued: false, receiver: altered, since: 200 })).toBe('conflict');
+    expect(
+      judgeDeletion({ base, queued: false, receiver: { alterId: 260, hash: 'synced' }, since: 200 }),
+    ).toBe('apply');
+    expect(judgeDeletion({ base, queued: false, receiver: { alterId: 150, hash: 'x' }, since: 200 })).toBe(
+      'apply',
+    );
+    expect(judgeDeletion({ base, queued: false, receiver: undefined, since: 200 })).toBe('apply');
+    expect(judgeDeletion({ base: undefined, queued: false, receiver: altered, since: null })).toBe('apply');
+    expect(judgeDeletion({ base, queued: true, receiver: undefined, since: null })).toBe('conflict');
   });
 });

@@ -79,3 +79,20 @@ export function judge(input: {
   if (receiver.hash === synced || receiver.hash === senderHash) return 'apply';
   return 'conflict';
 }
+
+/**
+ * The verdict on an object the sender deleted: a conflict when it is queued, or when the receiver altered its
+ * copy since the last sync (its ALTERID above `since`, content other than the synced one): deleting it there
+ * would lose that edit. Otherwise the deletion is applied (without a base there is nothing to compare with).
+ */
+export function judgeDeletion(input: {
+  base: SyncBase | undefined;
+  queued: boolean;
+  receiver: CurrentVersion | undefined;
+  since: number | null;
+}): Exclude<Verdict, 'unchanged'> {
+  const { base, queued, receiver, since } = input;
+  if (queued) return 'conflict';
+  if (!base || !receiver || since === null || receiver.alterId <= since) return 'apply';
+  return receiver.hash === base.hash ? 'apply' : 'conflict';
+}

@@ -3,7 +3,7 @@ import { toPortalError } from '@practice-sync/connector-kit';
 import type { BooksCategory } from '@practice-sync/contracts';
 import { DomainException, NotFoundProblem, ValidationProblem } from '@practice-sync/problems';
 
-import { objectResults } from '../sync/object-results';
+import { isAbsentOnDelete, objectResults } from '../sync/object-results';
 import type { ObjectTag } from '../tally/books-objects';
 import type { BooksServer, BooksServerClient } from '../tally/books-server.client';
 import type { XmlNode } from '../tally/tally-xml';
@@ -20,7 +20,9 @@ export function conflictView(c: ConflictRow) {
   const side = (s: ConflictRow['client']) => ({
     companyId: s.companyId,
     alterId: s.alterId,
-    fields: fieldsOf(tag, s.node),
+    /** That end deleted the object (its ALTERID is the deletion's). */
+    deleted: s.node === null,
+    fields: s.node === null ? null : fieldsOf(tag, s.node),
   });
   return {
     id: c.id,
@@ -70,7 +72,7 @@ export class ConflictResolver {
       if (!conflict) throw new NotFoundProblem(`No conflict ${id} in this firm.`, 'Conflict not found');
       if (conflict.status === 'resolved') throw alreadyResolved(conflict);
       const tag = conflict.type as ObjectTag;
-      let node: XmlNode;
+      let node: XmlNode | null;
       if ('keep' in resolution) {
         node = conflict[resolution.keep].node;
       } else {
@@ -87,17 +89,36 @@ export class ConflictResolver {
           this.client.lastAlterId(conflict[side], category, signal),
         );
       }
+      // Keeping a deletion deletes it at both ends (where it is gone already, Tally answers it unchanged).
+      const object =
+        node === null
+          ? { tag, node: { GUID: conflict.guid }, action: 'Delete' as const }
+          : { tag, node, action: 'Create' as const };
       for (const side of SIDES) {
         const response = await this.reach(conflict[side], category, signal, () =>
-          this.client.import(conflict[side], category, [{ tag, node, action: 'Create' }], signal),
+          this.client.import(conflict[side], category, [object], signal),
         );
         const [result] = objectResults([conflict.guid], response) ?? [
           response.errors ? { ok: false as const, message: 'refused' } : { ok: true as const },
         ];
-        if (!result.ok) throw refused(conflict, side, result.message, side === 'server');
+        const gone = !result.ok && object.action === 'Delete' && isAbsentOnDelete(result.message);
+        if (!result.ok && !gone) throw refused(conflict, side, result.message, side === 'server');
+      }
+      const at = new Date();
+      const kind = 'keep' in resolution ? resolution.keep : 'body';
+      if (node === null) {
+        await this.store.dropBases(manager, conflict.linkId, [conflict.guid]);
+        await this.store.markResolved(manager, conflict.id, kind, by, at);
+        return conflictView({
+          ...conflict,
+          status: 'resolved',
+          resolution: kind,
+          resolvedBy: by,
+          resolvedAt: at,
+          updatedAt: at,
+        });
       }
       const hash = await this.readBack(conflict.client, category, tag, conflict.guid, before.client, signal);
-      const at = new Date();
       await this.store.saveBases(
         manager,
         conflict.linkId,
@@ -116,7 +137,6 @@ export class ConflictResolver {
         ]),
         at,
       );
-      const kind = 'keep' in resolution ? resolution.keep : 'body';
       await this.store.markResolved(manager, conflict.id, kind, by, at);
       return conflictView({
         ...conflict,

@@ -17,7 +17,8 @@ export interface QueuedConflict {
   cls: BooksClass;
   client: BooksServer;
   server: BooksServer;
-  versions: Partial<Record<Side, { node: XmlNode; alterId: number }>>;
+  /** Per side, its version; `node` null: that end deleted the object. */
+  versions: Partial<Record<Side, { node: XmlNode | null; alterId: number }>>;
 }
 
 export interface ConflictRow {
@@ -28,8 +29,9 @@ export interface ConflictRow {
   guid: string;
   type: string;
   status: 'open' | 'resolved';
-  client: BooksServer & { alterId: number; node: XmlNode };
-  server: BooksServer & { alterId: number; node: XmlNode };
+  /** `node` null: that end deleted the object. */
+  client: BooksServer & { alterId: number; node: XmlNode | null };
+  server: BooksServer & { alterId: number; node: XmlNode | null };
   keyId: string;
   detectedAt: Date;
   updatedAt: Date;
@@ -263,8 +265,8 @@ export class ConflictsStore {
   }
 
   private open(r: RawConflict): ConflictRow {
-    const unseal = (side: Side, sealed: string): XmlNode =>
-      JSON.parse(this.cipher.decrypt(sealed, aad(r.firm_id, r.link_id, r.guid, side))) as XmlNode;
+    const unseal = (side: Side, sealed: string): XmlNode | null =>
+      JSON.parse(this.cipher.decrypt(sealed, aad(r.firm_id, r.link_id, r.guid, side))) as XmlNode | null;
     return {
       id: r.id,
       firmId: r.firm_id,

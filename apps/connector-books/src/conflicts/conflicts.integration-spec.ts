@@ -18,7 +18,8 @@ const content = (o: SandboxBooksObject | undefined): Record<string, unknown> =>
 interface Version {
   companyId: string;
   alterId: number;
-  fields: Record<string, unknown>;
+  deleted: boolean;
+  fields: Record<string, unknown> | null;
 }
 interface Conflict {
   id: string;
@@ -186,7 +187,7 @@ describe('connector-books conflicts: altered at both ends since the last sync', 
     expect(again).toMatchObject({ outcome: 'partial', counts: { conflicts: 1, altered: 0 } });
     const open = await openConflicts();
     expect(open.map((c) => c.id)).toEqual([conflictId]);
-    expect(open[0].client.fields.OPENINGBALANCE).toBe('-5555.00');
+    expect(open[0].client.fields?.OPENINGBALANCE).toBe('-5555.00');
     expect((await objectAt(branch, 'ledger', ledgerGuid))?.name).toBe('Branch Named Traders');
   });
 
@@ -240,8 +241,8 @@ describe('connector-books conflicts: altered at both ends since the last sync', 
     expect(result).toMatchObject({ outcome: 'partial', counts: { conflicts: 1, altered: 0 } });
     const [conflict] = await openConflicts();
     expect(conflict).toMatchObject({ type: 'VOUCHER', guid: voucher.guid });
-    expect(conflict.client.fields.NARRATION).toBe('HO note');
-    expect(conflict.server.fields.NARRATION).toBe('Branch note');
+    expect(conflict.client.fields?.NARRATION).toBe('HO note');
+    expect(conflict.server.fields?.NARRATION).toBe('Branch note');
 
     const invalid = await resolve(conflict.id, {
       body: { ...conflict.server.fields, DATE: '2026-01-10', COLOUR: 'red' },
@@ -286,5 +287,35 @@ describe('connector-books conflicts: altered at both ends since the last sync', 
     const up = await resolve(conflict.id, { keep: 'client' });
     expect(up.status).toBe(200);
     expect((await objectAt(branch, 'ledger', guid))?.openingBalance).toBe(-1111);
+  });
+
+  it('a ledger deleted at the HO and altered at the branch is queued, not deleted; kept, it is back at the HO', async () => {
+    const made = await books.change(ho, {
+      action: 'create',
+      type: 'ledger',
+      body: { name: 'Short Lived Traders', parent: 'Sundry Debtors' },
+    });
+    const [created] = await run([job('books.masters')]);
+    expect(created).toMatchObject({ counts: { created: 1, conflicts: 0 } });
+    await books.change(ho, { action: 'delete', type: 'ledger', guid: made.guid });
+    const edited = await books.change(branch, {
+      action: 'alter',
+      type: 'ledger',
+      guid: made.guid,
+      body: { openingBalance: -999 },
+    });
+    const [result] = await run([job('books.masters')]);
+    expect(result).toMatchObject({ outcome: 'partial', counts: { conflicts: 1, deleted: 0 } });
+    expect(content(await objectAt(branch, 'ledger', made.guid))).toEqual(content(edited));
+    const conflict = (await openConflicts()).find((c) => c.guid === made.guid) as Conflict;
+    expect(conflict).toMatchObject({
+      client: { deleted: true, fields: null },
+      server: { deleted: false, fields: { NAME: 'Short Lived Traders', OPENINGBALANCE: '-999.00' } },
+    });
+    const kept = await resolve(conflict.id, { keep: 'server' });
+    expect(kept).toMatchObject({ status: 200, body: { resolution: 'server' } });
+    expect(content(await objectAt(ho, 'ledger', made.guid))).toEqual(content(edited));
+    const [next] = await run([job('books.masters')]);
+    expect(next).toMatchObject({ counts: { created: 0, altered: 0, deleted: 0, conflicts: 0 } });
   });
 });

@@ -63,6 +63,7 @@ function fakeGate() {
         unchanged: 1,
       });
     },
+    screenDeletions: (deletions) => Promise.resolve({ apply: deletions, settled: [], conflicts: 0 }),
     frozen: (guid) => guid === 'g-Region' || guid === 'g-Altered Both',
     applied: (objects) => {
       applied.push(...objects);

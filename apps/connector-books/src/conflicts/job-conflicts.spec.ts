@@ -110,9 +110,9 @@ describe('JobConflicts: a job screening both directions of a link', () => {
     expect(w.queued).toHaveLength(1);
     const [conflict] = w.queued;
     expect(conflict).toMatchObject({ guid: 'A', type: 'LEDGER', existing: false, cls: 'masters' });
-    expect(conflict.versions.client?.node.OPENINGBALANCE).toBe('-100');
+    expect(conflict.versions.client?.node?.OPENINGBALANCE).toBe('-100');
     expect(conflict.versions.client?.alterId).toBe(20);
-    expect(conflict.versions.server?.node['@_NAME']).toBe('A Renamed');
+    expect(conflict.versions.server?.node?.['@_NAME']).toBe('A Renamed');
     // B's base: the content sent, the HO's exported ALTERID, the branch's counter before the import.
     expect(w.saved.get('B')?.base).toEqual({
       hash: contentHash(hoChanges[1].node),
@@ -127,5 +127,24 @@ describe('JobConflicts: a job screening both directions of a link', () => {
     const receive = job.direction('receive', 52);
     const screened = await receive.screen([ledger('B', 61, '0')], signal);
     expect(screened).toMatchObject({ apply: [], conflicts: 0, unchanged: 1 });
+  });
+
+  it('a deletion of a ledger the other end altered is queued with the deleted side marked; an untouched one goes', async () => {
+    const w = world();
+    const job = await w.start();
+    const send = job.direction('send', 12);
+    const screened = await send.screenDeletions(
+      [
+        { tag: 'LEDGER', guid: 'C', alterId: 25 },
+        { tag: 'LEDGER', guid: 'B', alterId: 26 },
+      ],
+      signal,
+    );
+    expect(screened.apply.map((d) => d.guid)).toEqual(['B']);
+    expect(screened.settled.map((d) => d.guid)).toEqual(['C']);
+    expect(screened.conflicts).toBe(1);
+    await job.persist({} as EntityManager, new Date());
+    expect(w.queued[0].versions.client).toEqual({ node: null, alterId: 25 });
+    expect(w.queued[0].versions.server?.node?.OPENINGBALANCE).toBe('-300');
   });
 });

@@ -3,11 +3,19 @@ import { booksClassOf } from '@practice-sync/contracts';
 import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
-import type { BooksObject, ObjectTag } from '../tally/books-objects';
+import type { BooksObject, DeletedObject, ObjectTag } from '../tally/books-objects';
 import type { BooksServer, BooksServerClient } from '../tally/books-server.client';
 import type { XmlNode } from '../tally/tally-xml';
 import type { CurrentVersion, SyncBase } from './conflict-detection';
-import { judge, needsReceiver, receiverOf, receiverSince, senderOf } from './conflict-detection';
+import {
+  alterIdAt,
+  judge,
+  judgeDeletion,
+  needsReceiver,
+  receiverOf,
+  receiverSince,
+  senderOf,
+} from './conflict-detection';
 import type { ConflictsStore, QueuedConflict } from './conflicts-store';
 import { contentHash } from './object-version';
 
@@ -35,6 +43,11 @@ export interface AppliedVersion {
 /** DirectionSync's seam into the conflict queue (one per direction of a job). */
 export interface DirectionGate {
   screen(changes: BooksObject[], signal: AbortSignal): Promise<Screened>;
+  /** The sender's deletions: those of objects the receiver altered since the last sync are queued. */
+  screenDeletions(
+    deletions: DeletedObject[],
+    signal: AbortSignal,
+  ): Promise<{ apply: DeletedObject[]; settled: DeletedObject[]; conflicts: number }>;
   /** An object in conflict (queued, or met in this job): nothing may alter it at either end until resolved. */
   frozen(guid: string): boolean;
   applied(objects: readonly AppliedVersion[]): void;
@@ -131,6 +144,33 @@ export class JobConflicts {
       return out;
     };
 
+    /** Queues (or refreshes) the object's conflict with the versions seen; true when new to this job. */
+    const queue = (
+      object: { guid: string; tag: ObjectTag },
+      sent: { node: XmlNode | null; alterId: number },
+      theirs: { node: XmlNode; alterId: number } | undefined,
+    ): boolean => {
+      let conflict = this.queued.get(object.guid);
+      const first = !conflict;
+      if (!conflict) {
+        const openId = this.open.get(object.guid);
+        conflict = {
+          id: openId ?? uuidv7(),
+          existing: openId !== undefined,
+          guid: object.guid,
+          type: object.tag,
+          cls: booksClassOf(this.scope.category),
+          client: this.scope.client,
+          server: this.scope.server,
+          versions: {},
+        };
+        this.queued.set(object.guid, conflict);
+      }
+      conflict.versions[senderSide] = sent;
+      if (theirs) conflict.versions[receiverSide] = { node: theirs.node, alterId: theirs.alterId };
+      return first;
+    };
+
     return {
       frozen,
       screen: async (changes, signal) => {
@@ -169,25 +209,38 @@ export class JobConflicts {
             screened.unchanged += 1;
             continue;
           }
-          let conflict = this.queued.get(c.guid);
-          if (!conflict) {
-            screened.conflicts += 1;
-            const openId = this.open.get(c.guid);
-            conflict = {
-              id: openId ?? uuidv7(),
-              existing: openId !== undefined,
-              guid: c.guid,
-              type: c.tag,
-              cls: booksClassOf(this.scope.category),
-              client: this.scope.client,
-              server: this.scope.server,
-              versions: {},
-            };
-            this.queued.set(c.guid, conflict);
+          if (queue(c, { node: c.node, alterId: c.alterId }, current.get(c.guid))) screened.conflicts += 1;
+        }
+        return screened;
+      },
+      screenDeletions: async (deletions, signal) => {
+        const screened = { apply: [] as DeletedObject[], settled: [] as DeletedObject[], conflicts: 0 };
+        receiverBefore ??= await this.client.lastAlterId(receiver, this.scope.category, signal);
+        const stored = await this.store.bases(
+          this.scope.linkId,
+          deletions.map((d) => d.guid).filter((g) => !this.bases.has(g) && !this.dropped.has(g)),
+        );
+        const baseOf = (guid: string): SyncBase | undefined =>
+          this.dropped.has(guid) ? undefined : (this.bases.get(guid)?.base ?? stored.get(guid));
+        const since = new Map<string, number>();
+        for (const d of deletions) {
+          const base = baseOf(d.guid);
+          if (base && !frozen(d.guid)) since.set(d.guid, alterIdAt(base, receiverSide));
+        }
+        const current = await readReceiver(since, signal);
+        for (const d of deletions) {
+          const verdict = judgeDeletion({
+            base: baseOf(d.guid),
+            queued: frozen(d.guid),
+            receiver: current.get(d.guid),
+            since: since.get(d.guid) ?? null,
+          });
+          if (verdict === 'apply') {
+            screened.apply.push(d);
+            continue;
           }
-          conflict.versions[senderSide] = { node: c.node, alterId: c.alterId };
-          const theirs = current.get(c.guid);
-          if (theirs) conflict.versions[receiverSide] = { node: theirs.node, alterId: theirs.alterId };
+          screened.settled.push(d);
+          if (queue(d, { node: null, alterId: d.alterId }, current.get(d.guid))) screened.conflicts += 1;
         }
         return screened;
       },

@@ -112,6 +112,7 @@ export class DirectionSync {
     // Everything up to here was read (and judged); the watermark never passes it.
     let reached = input.watermark;
     let removals: DeletedObject[] = [];
+    let settledRemovals: DeletedObject[] = [];
     const outcomes = new Map<string, boolean>();
     try {
       const { category, sender, signal } = input;
@@ -123,6 +124,13 @@ export class DirectionSync {
         (d) => masters === (d.tag !== 'VOUCHER'),
       );
       removals = deletions.filter((d) => !input.echoes.has(d.guid) && deletionAllowed(input.rules, d));
+      if (input.gate && removals.length) {
+        // A deletion of what the receiver altered since the last sync waits in the conflict queue too.
+        const screened = await input.gate.screenDeletions(removals, signal);
+        removals = screened.apply;
+        settledRemovals = screened.settled;
+        result.counts.conflicts += screened.conflicts;
+      }
       // Masters (a few thousand at most) in one piece, so groups go parents first across the whole window;
       // vouchers page by page (BOOKS_EXPORT_WINDOW ALTERIDs), so a job holds one page and the next, not the
       // whole window, and the next page is read while this one is imported.
@@ -167,6 +175,7 @@ export class DirectionSync {
     }
     // Deletions are read up front over the whole window: one not applied holds the watermark below it.
     for (const d of removals) judged.push({ alterId: d.alterId, applied: outcomes.get(d.guid) === true });
+    for (const d of settledRemovals) judged.push({ alterId: d.alterId, applied: true });
     result.watermark = nextWatermark(input.watermark, reached, judged);
     return result;
   }

@@ -8,8 +8,12 @@ export class ConflictVersionDto {
   @ApiProperty({ example: 1207, description: 'The ALTERID of this version in its company’s books.' })
   alterId!: number;
 
+  @ApiProperty({ example: false, description: 'This end deleted the object (then `fields` is null).' })
+  deleted!: boolean;
+
   @ApiProperty({
     type: 'object',
+    nullable: true,
     additionalProperties: true,
     example: { NAME: 'Sai Steel Traders', PARENT: 'Local Debtors', OPENINGBALANCE: '-5000.00' },
     description:
@@ -17,7 +21,7 @@ export class ConflictVersionDto {
       'company (a master’s name as `NAME`; a voucher’s entries as `ALLLEDGERENTRIES.LIST` …). A merged ' +
       '`body` takes the same shape.',
   })
-  fields!: Record<string, unknown>;
+  fields!: Record<string, unknown> | null;
 }
 
 export class BranchConflictResponseDto {

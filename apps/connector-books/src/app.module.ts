@@ -8,6 +8,9 @@ import { DataSource } from 'typeorm';
 
 import type { ConnectorBooksConfig } from './config/connector-books.config';
 import { CONNECTOR_BOOKS } from './config/connector-books.config';
+import { ConflictResolver } from './conflicts/conflict-resolver';
+import { ConflictsController } from './conflicts/conflicts.controller';
+import { ConflictsStore } from './conflicts/conflicts-store';
 import { BooksHold } from './hold/books-hold';
 import { systemHoldClock, urlHoldClock } from './hold/hold-clock';
 import { HoldStore } from './hold/hold-store';
@@ -23,7 +26,7 @@ import { BooksServerClient } from './tally/books-server.client';
 export class AppModule {
   static forRoot(config: ConnectorBooksConfig): DynamicModule {
     const module = ConnectorKitModule.forConnector(CONNECTOR_BOOKS, config, () => ({
-      controllers: [ObjectErrorsController],
+      controllers: [ObjectErrorsController, ConflictsController],
       produces: [Topics.BooksResults, Topics.BooksChanges],
       // Each company has its own books server: one offline branch must not pause every link.
       breakerPer: 'origin',
@@ -35,22 +38,47 @@ export class AppModule {
           inject: [DataSource, CredentialCipher],
           useFactory: (ds: DataSource, cipher: CredentialCipher) => new HoldStore(ds, cipher),
         },
+        {
+          provide: BooksServerClient,
+          inject: [ConnectorKitContext],
+          useFactory: (kit: ConnectorKitContext) =>
+            new BooksServerClient(kit.http, config.BOOKS_EXPORT_WINDOW),
+        },
+        {
+          provide: ConflictsStore,
+          inject: [DataSource, CredentialCipher],
+          useFactory: (ds: DataSource, cipher: CredentialCipher) => new ConflictsStore(ds, cipher),
+        },
+        {
+          provide: ConflictResolver,
+          inject: [ConflictsStore, BooksServerClient],
+          useFactory: (store: ConflictsStore, client: BooksServerClient) =>
+            new ConflictResolver(store, client),
+        },
       ],
       handler: {
-        inject: [ConnectorKitContext, BooksStore, HoldStore, DataSource, CredentialCipher, METRICS_REGISTRY],
+        inject: [
+          BooksServerClient,
+          BooksStore,
+          HoldStore,
+          ConflictsStore,
+          DataSource,
+          CredentialCipher,
+          METRICS_REGISTRY,
+        ],
         useFactory: (
-          kit: ConnectorKitContext,
+          client: BooksServerClient,
           store: BooksStore,
           holdStore: HoldStore,
+          conflicts: ConflictsStore,
           dataSource: DataSource,
           cipher: CredentialCipher,
           registry: Registry,
         ) => {
-          const client = new BooksServerClient(kit.http, config.BOOKS_EXPORT_WINDOW);
           const clock = config.BOOKS_CLOCK_URL ? urlHoldClock(config.BOOKS_CLOCK_URL) : systemHoldClock;
           const hold = new BooksHold(holdStore, client, clock, config.BOOKS_HOLD_MS);
           return new BooksJobRouter(
-            new BooksJobHandler(client, store, config.BOOKS_IMPORT_BATCH_SIZE, hold),
+            new BooksJobHandler(client, store, config.BOOKS_IMPORT_BATCH_SIZE, conflicts, hold),
             new SnapshotJobHandler(
               client,
               store,

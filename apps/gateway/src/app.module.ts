@@ -4,6 +4,7 @@ import { ObservabilityModule } from '@practice-sync/observability';
 import { PersistenceModule } from '@practice-sync/persistence';
 
 import { AuthModule } from './auth/auth.module';
+import { BranchConflictsModule } from './branch-conflicts/branch-conflicts.module';
 import { BranchLinksModule } from './branch-links/branch-links.module';
 import { CategoriesModule } from './categories/categories.module';
 import { ClientsModule } from './clients/clients.module';
@@ -43,6 +44,7 @@ export class AppModule {
         StatusModule,
         CompaniesModule,
         BranchLinksModule,
+        BranchConflictsModule,
         UsersModule,
       ],
     };

@@ -1,5 +1,6 @@
 export * from './branch-sync/branch-link-request.dto';
 export * from './branch-sync/company-request.dto';
+export * from './branch-sync/resolve-conflict-request.dto';
 export * from './credentials/credential-request.dto';
 export * from './field-check';
 export * from './sync-runs/client-selection';

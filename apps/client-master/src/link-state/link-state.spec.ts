@@ -83,6 +83,21 @@ describe('errorOf', () => {
     );
   });
 
+  it('says how many objects wait in the conflict queue (altered at both ends)', () => {
+    const counts = { created: 0, altered: 1, deleted: 0, unchanged: 0, held: 0, conflicts: 2, errors: 0 };
+    expect(errorOf(result({ outcome: 'partial', counts }))).toBe(
+      'masters: 2 objects altered at both ends wait in the conflict queue until resolved',
+    );
+    const refused = result({
+      outcome: 'partial',
+      counts: { ...counts, conflicts: 1, errors: 1 },
+      failedObjects: [{ guid: 'g1', type: 'LEDGER', errorCode: 'duplicate_name' }],
+    });
+    expect(errorOf(refused)).toBe(
+      'masters: 1 object refused by the receiving books (duplicate_name: 1); they are tried again next sync; 1 object altered at both ends waits in the conflict queue until resolved',
+    );
+  });
+
   it('keeps a failure specific: its message and code', () => {
     const failed = result({
       category: 'books.transactions',

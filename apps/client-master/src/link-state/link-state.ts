@@ -103,7 +103,13 @@ export function errorOf(result: BooksJobCompleted): string | null {
     const byCode = new Map<string, number>();
     for (const o of result.failedObjects) byCode.set(o.errorCode, (byCode.get(o.errorCode) ?? 0) + 1);
     const codes = [...byCode].map(([code, n]) => `${code}: ${n}`).join(', ');
-    return `${cls}: ${refused} object${refused === 1 ? '' : 's'} refused by the receiving books${codes ? ` (${codes})` : ''}; they are tried again next sync`;
+    // Objects altered at both ends wait in the conflict queue (connector-books) until a person resolves them.
+    const conflicts = result.counts.conflicts;
+    const queued = conflicts
+      ? `${conflicts} object${conflicts === 1 ? '' : 's'} altered at both ends wait${conflicts === 1 ? 's' : ''} in the conflict queue until resolved`
+      : '';
+    if (!refused && queued) return `${cls}: ${queued}`;
+    return `${cls}: ${refused} object${refused === 1 ? '' : 's'} refused by the receiving books${codes ? ` (${codes})` : ''}; they are tried again next sync${queued ? `; ${queued}` : ''}`;
   }
   return null;
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CreateBooksTables1765000000100 } from '../migrations/1765000000100-CreateBooksTables';
 import { CreateBooksHeldChanges1795620000001 } from '../migrations/1795620000001-CreateBooksHeldChanges';
 import { CreateSnapshotTables1795630000001 } from '../migrations/1795630000001-CreateSnapshotTables';
+import { CreateBooksConflicts1795640000001 } from '../migrations/1795640000001-CreateBooksConflicts';
 
 /**
  * The kit's variables (PORTAL_BASE_URL is unused: each job names its companies' books URLs; the rate limits
@@ -49,5 +50,6 @@ export const CONNECTOR_BOOKS: ConnectorDefinition<ConnectorBooksConfig> = {
     CreateBooksTables1765000000100,
     CreateBooksHeldChanges1795620000001,
     CreateSnapshotTables1795630000001,
+    CreateBooksConflicts1795640000001,
   ],
 };

@@ -3,6 +3,7 @@ import { PortalError } from '@practice-sync/connector-kit';
 import type { BooksJobCompleted, BooksJobRequested, BooksRule } from '@practice-sync/contracts';
 import type { EntityManager } from 'typeorm';
 
+import type { ConflictsStore } from '../conflicts/conflicts-store';
 import { BooksJobHandler } from '../sync/books-job.handler';
 import type { BooksStore } from '../sync/books-store';
 import { DirectionSync } from '../sync/direction-sync';
@@ -272,6 +273,14 @@ describe('BooksJobHandler on an on-demand link', () => {
     saveErrors: () => Promise.resolve(),
   } as unknown as BooksStore;
   const manager = {} as EntityManager;
+  // No conflict in these jobs: nothing queued, no sync base known (the conflicts module has its own specs).
+  const conflicts = {
+    openOf: () => Promise.resolve(new Map()),
+    bases: () => Promise.resolve(new Map()),
+    saveBases: () => Promise.resolve(),
+    dropBases: () => Promise.resolve(),
+    queue: () => Promise.resolve(),
+  } as unknown as ConflictsStore;
 
   async function runJob(
     books: ReturnType<typeof fakeBooks>,
@@ -284,6 +293,7 @@ describe('BooksJobHandler on an on-demand link', () => {
       books.client,
       booksStore,
       500,
+      conflicts,
       new BooksHold(hold.store, books.client, clock, 7 * DAY),
     );
     const handled = await handler.handle(job(jobId), new AbortController().signal);
@@ -379,6 +389,7 @@ describe('BooksJobHandler on an on-demand link', () => {
       books.client,
       booksStore,
       500,
+      conflicts,
       new BooksHold(hold.store, books.client, clock, 7 * DAY),
     );
     const handled = await handler.handle(

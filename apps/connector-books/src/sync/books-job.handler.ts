@@ -17,6 +17,9 @@ import {
 } from '@practice-sync/contracts';
 import type { OutgoingEvent } from '@practice-sync/messaging';
 
+import { conflictsMessage } from '../conflicts/conflicts-message';
+import type { ConflictsStore } from '../conflicts/conflicts-store';
+import { JobConflicts } from '../conflicts/job-conflicts';
 import type { DirectionHold } from '../hold/books-hold';
 import { BooksHold } from '../hold/books-hold';
 import type { HeldIdentity } from '../hold/held-change';
@@ -60,6 +63,7 @@ function judge(
     unreachable: [],
     sendersOffline: [],
   },
+  conflictIds: readonly string[] = [],
 ): Pick<BooksJobCompleted, 'errorCode' | 'errorMessage' | 'retryable'> & {
   outcome: JobCompletion['outcome'];
 } {
@@ -91,11 +95,17 @@ function judge(
       retryable: false,
     };
   }
+  const queued = conflictsMessage(conflictIds);
   if (counts.errors > 0) {
     return {
       outcome: 'partial',
       errorCode: null,
-      errorMessage: `${counts.errors} object(s) refused by the receiving books (see the job's object errors); they are tried again next run`,
+      errorMessage: [
+        `${counts.errors} object(s) refused by the receiving books (see the job's object errors); they are tried again next run`,
+        queued,
+      ]
+        .filter(Boolean)
+        .join('; '),
       retryable: false,
     };
   }
@@ -103,10 +113,16 @@ function judge(
     return {
       outcome: 'partial',
       errorCode: null,
-      errorMessage: `${counts.held} change(s) NOT applied yet: company ${hold.unreachable.join(', ')} (link ${job.linkId}) could not be reached, so practice-sync holds them (encrypted) and applies them in order once it can; held changes expire after ${days(hold.holdMs)}`,
+      errorMessage: [
+        `${counts.held} change(s) NOT applied yet: company ${hold.unreachable.join(', ')} (link ${job.linkId}) could not be reached, so practice-sync holds them (encrypted) and applies them in order once it can; held changes expire after ${days(hold.holdMs)}`,
+        queued,
+      ]
+        .filter(Boolean)
+        .join('; '),
       retryable: false,
     };
   }
+  if (queued) return { outcome: 'partial', errorCode: null, errorMessage: queued, retryable: false };
   const moved = counts.created + counts.altered + counts.deleted;
   return {
     outcome: moved ? 'succeeded' : 'no_change',
@@ -147,6 +163,7 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
     private readonly client: BooksServerClient,
     private readonly store: BooksStore,
     private readonly batchSize: number,
+    private readonly conflicts: ConflictsStore,
     private readonly hold: BooksHold | null = null,
   ) {}
 
@@ -159,6 +176,14 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
     const holds: DirectionHold[] = [];
     const heldAt = this.hold ? await this.hold.now() : new Date();
     const echoes = new Set<string>();
+    const conflicts = await JobConflicts.start(this.conflicts, this.client, {
+      firmId: job.firmId,
+      linkId: request.linkId,
+      jobId: job.jobId,
+      category: request.category,
+      client: request.client,
+      server: request.server,
+    });
     for (const direction of directions) {
       const [sender, receiver] =
         direction === 'send' ? [request.client, request.server] : [request.server, request.client];
@@ -166,6 +191,10 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
       const key = { linkId: request.linkId, cls, direction };
       const hold = this.hold ? await this.hold.prepare(request, key, receiver, heldAt, signal) : null;
       if (hold) holds.push(hold);
+      const opposite = direction === 'send' ? 'receive' : 'send';
+      const oppositeWatermark = directions.includes(opposite)
+        ? await this.store.watermark({ linkId: request.linkId, cls, direction: opposite })
+        : null;
       const result = await sync.run({
         held: hold && !hold.holding ? hold.live : [],
         holding: hold?.holding ?? false,
@@ -177,13 +206,16 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
         rules: rulesFor(request.rules, cls, direction),
         watermark,
         echoes,
+        // Holding for an unreachable receiver: its versions cannot be read, so no conflict check now; the held
+        // changes are applied when it answers (a change made there meanwhile is overwritten: see the README).
+        gate: hold?.holding ? undefined : conflicts.direction(direction, oppositeWatermark),
         signal,
       });
       results.push(result);
       for (const batch of result.batches) for (const o of batch) echoes.add(o.guid);
       if (result.error) break;
     }
-    return this.result(job, request, results, directions.length, null, holds, heldAt);
+    return this.result(job, request, results, directions.length, null, holds, heldAt, conflicts);
   }
 
   failed(job: HandledJob, error: PortalError): HandledResult {
@@ -200,6 +232,7 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
     failure: PortalError | null = null,
     holds: DirectionHold[] = [],
     heldAt: Date = new Date(),
+    conflicts: JobConflicts | null = null,
   ): HandledResult {
     const counts = results.reduce((sum, r) => add(sum, r.counts), zeroCounts());
     const error = failure ?? results.find((r) => r.error)?.error ?? null;
@@ -213,7 +246,7 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
       sendersOffline: results
         .filter((r) => r.senderOffline)
         .map((r) => (r.direction === 'send' ? request.client.companyId : request.server.companyId)),
-    });
+    }, conflicts?.ids);
     const cls = booksClassOf(request.category);
     return {
       completion: {
@@ -231,6 +264,7 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
       retryable: verdict.retryable,
       persist: async (manager, finishedAt) => {
         const events: OutgoingEvent[] = [];
+        await conflicts?.persist(manager, finishedAt);
         const meta = { firmId: job.firmId, correlationId: job.runId, causationId: job.requestEventId };
         for (const r of results) {
           const key = { linkId: request.linkId, cls, direction: r.direction };

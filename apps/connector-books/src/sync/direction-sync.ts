@@ -3,6 +3,7 @@ import { toPortalError } from '@practice-sync/connector-kit';
 import type { BooksCategory, BooksCounts, BooksDirection, BooksRule } from '@practice-sync/contracts';
 import { booksClassOf } from '@practice-sync/contracts';
 
+import type { DirectionGate } from '../conflicts/job-conflicts';
 import { isUnreachable } from '../hold/books-hold';
 import type { HeldChange, HeldRow } from '../hold/held-change';
 import { heldToApply } from '../hold/held-change';
@@ -60,6 +61,8 @@ export interface DirectionInput {
   watermark: number;
   /** GUIDs this job already applied the other way: their echo is not sent back. */
   echoes: ReadonlySet<string>;
+  /** The conflict queue's gate: what changed at both ends since the last sync is queued, not imported. */
+  gate?: DirectionGate;
   signal: AbortSignal;
   /** Held changes of this link, class and direction to import first, in order, before any newer change. */
   held?: readonly HeldRow[];
@@ -127,6 +130,7 @@ export class DirectionSync {
     // Everything up to here was read (and judged); the watermark never passes it.
     let reached = input.watermark;
     let removals: DeletedObject[] = [];
+    let settledRemovals: DeletedObject[] = [];
     const outcomes = new Map<string, boolean>();
     try {
       const { category, sender, signal } = input;
@@ -145,6 +149,13 @@ export class DirectionSync {
         (d) => masters === (d.tag !== 'VOUCHER'),
       );
       removals = deletions.filter((d) => !input.echoes.has(d.guid) && deletionAllowed(input.rules, d));
+      if (input.gate && removals.length) {
+        // A deletion of what the receiver altered since the last sync waits in the conflict queue too.
+        const screened = await input.gate.screenDeletions(removals, signal);
+        removals = screened.apply;
+        settledRemovals = screened.settled;
+        result.counts.conflicts += screened.conflicts;
+      }
       // Masters (a few thousand at most) in one piece, so groups go parents first across the whole window;
       // vouchers page by page (BOOKS_EXPORT_WINDOW ALTERIDs), so a job holds one page and the next, not the
       // whole window, and the next page is read while this one is imported.
@@ -160,14 +171,23 @@ export class DirectionSync {
       for (let i = 0; next; i++) {
         const exported = await next;
         next = i + 1 < pages.length ? read(pages[i + 1]) : null;
-        const changes = exported.filter(
+        let changes = exported.filter(
           (o) => !o.reserved && !input.echoes.has(o.guid) && allowed(input.rules, o),
         );
+        let settled: BooksObject[] = [];
         try {
+          if (input.gate) {
+            const screened = await input.gate.screen(changes, signal);
+            ({ apply: changes, settled } = screened);
+            result.counts.conflicts += screened.conflicts;
+            result.counts.unchanged += screened.unchanged;
+          }
           await this.apply(input, await this.planUpserts(input, changes, sent), result, outcomes);
         } finally {
           for (const c of changes)
             judged.push({ alterId: c.alterId, applied: outcomes.get(c.guid) === true });
+          // Unchanged since the last sync, or queued as a conflict: settled, the watermark may pass them.
+          for (const c of settled) judged.push({ alterId: c.alterId, applied: true });
           outcomes.clear();
           reached = pages[i].upTo;
         }
@@ -178,6 +198,7 @@ export class DirectionSync {
     }
     // Deletions are read up front over the whole window: one not applied holds the watermark below it.
     for (const d of removals) judged.push({ alterId: d.alterId, applied: outcomes.get(d.guid) === true });
+    for (const d of settledRemovals) judged.push({ alterId: d.alterId, applied: true });
     result.watermark = nextWatermark(input.watermark, reached, judged);
     return result;
   }
@@ -203,6 +224,8 @@ export class DirectionSync {
         ordered = complete(changes, receiverHas, senderMasters).objects;
       }
     }
+    // A master waiting in the conflict queue is never brought along (what refers to it fails until resolved).
+    if (input.gate) ordered = ordered.filter((o) => changes.includes(o) || !input.gate?.frozen(o.guid));
     for (const o of ordered) if (o.tag !== 'VOUCHER') sent.add(refKey(o.tag, o.name));
     const own = new Set(changes.map((c) => c.guid));
     return ordered.map((o) => ({
@@ -272,6 +295,11 @@ export class DirectionSync {
         outcomes.set(item.guid, outcome.ok);
       });
       if (applied.length) result.batches.push(applied);
+      input.gate?.applied(
+        batch
+          .filter((item) => outcomes.get(item.guid) === true)
+          .map((item) => ({ ...item, tag: item.tag as ObjectTag })),
+      );
     }
   }
 

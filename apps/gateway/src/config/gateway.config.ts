@@ -9,6 +9,8 @@ export const GatewayConfigSchema = baseServiceEnv(3000).extend({
   CONNECTOR_GST_URL: z.string().url().default('http://127.0.0.1:3003'),
   CONNECTOR_ITR_URL: z.string().url().default('http://127.0.0.1:3004'),
   CONNECTOR_ESIGN_URL: z.string().url().default('http://127.0.0.1:3005'),
+  /** Branch sync's conflict queue. */
+  CONNECTOR_BOOKS_URL: z.string().url().default('http://127.0.0.1:3006'),
   /** How long the gateway waits for an internal service before answering 504. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Further attempts of an idempotent internal call after a connection failure or a 503. */

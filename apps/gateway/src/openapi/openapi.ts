@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
+import { BranchConflictsModule } from '../branch-conflicts/branch-conflicts.module';
 import { BranchLinksModule } from '../branch-links/branch-links.module';
 import { CategoriesModule } from '../categories/categories.module';
 import { ClientsModule } from '../clients/clients.module';
@@ -55,6 +56,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       CategoriesModule,
       CompaniesModule,
       BranchLinksModule,
+      BranchConflictsModule,
       UsersModule,
     ],
     extraModels: [ProblemDto, FieldErrorDto],

@@ -9,13 +9,15 @@ export const SYNC_ORCHESTRATOR = Symbol('SYNC_ORCHESTRATOR');
 export const CONNECTOR_GST = Symbol('CONNECTOR_GST');
 export const CONNECTOR_ITR = Symbol('CONNECTOR_ITR');
 export const CONNECTOR_ESIGN = Symbol('CONNECTOR_ESIGN');
+export const CONNECTOR_BOOKS = Symbol('CONNECTOR_BOOKS');
 
 type UrlKey =
   | 'CLIENT_MASTER_URL'
   | 'SYNC_ORCHESTRATOR_URL'
   | 'CONNECTOR_GST_URL'
   | 'CONNECTOR_ITR_URL'
-  | 'CONNECTOR_ESIGN_URL';
+  | 'CONNECTOR_ESIGN_URL'
+  | 'CONNECTOR_BOOKS_URL';
 
 function clientProvider(token: symbol, name: string, urlKey: UrlKey) {
   return {
@@ -40,7 +42,8 @@ function clientProvider(token: symbol, name: string, urlKey: UrlKey) {
     clientProvider(CONNECTOR_GST, 'connector-gst', 'CONNECTOR_GST_URL'),
     clientProvider(CONNECTOR_ITR, 'connector-itr', 'CONNECTOR_ITR_URL'),
     clientProvider(CONNECTOR_ESIGN, 'connector-esign', 'CONNECTOR_ESIGN_URL'),
+    clientProvider(CONNECTOR_BOOKS, 'connector-books', 'CONNECTOR_BOOKS_URL'),
   ],
-  exports: [CLIENT_MASTER, SYNC_ORCHESTRATOR, CONNECTOR_GST, CONNECTOR_ITR, CONNECTOR_ESIGN],
+  exports: [CLIENT_MASTER, SYNC_ORCHESTRATOR, CONNECTOR_GST, CONNECTOR_ITR, CONNECTOR_ESIGN, CONNECTOR_BOOKS],
 })
 export class UpstreamModule {}

@@ -233,6 +233,21 @@ export class BooksHarness {
     return this.connector;
   }
 
+  /** A JSON POST on the connector's internal API under `/internal/v1/firms/<firm>`. */
+  readonly post = async (
+    path: string,
+    body: unknown,
+    firm = this.firmId,
+  ): Promise<{ status: number; body: unknown }> => {
+    if (!this.connector) throw new Error('start() the harness first');
+    const res = await fetch(`${this.connector.url}/internal/v1/firms/${firm}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+
   async stop(): Promise<void> {
     await this.connector?.stop();
     await this.probeInstance?.stop();

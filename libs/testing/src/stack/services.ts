@@ -104,7 +104,7 @@ export function serviceEnv(name: ServiceName, s: StackSettings): Record<string, 
     env['PLATFORM_API_KEY'] = s.platformApiKey;
     env['CLIENT_MASTER_URL'] = s.urls['client-master'];
     env['SYNC_ORCHESTRATOR_URL'] = s.urls['sync-orchestrator'];
-    for (const c of ['connector-gst', 'connector-itr', 'connector-esign'] as const)
+    for (const c of ['connector-gst', 'connector-itr', 'connector-esign', 'connector-books'] as const)
       env[SERVICES[c].urlVar] = s.urls[c];
     if (s.consoleDir) env['CONSOLE_DIR'] = s.consoleDir;
     // The stack speaks plain HTTP on 127.0.0.1; production keeps the default (Secure cookies).

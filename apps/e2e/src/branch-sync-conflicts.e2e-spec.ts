@@ -1,0 +1,272 @@
+import type { SandboxBooksObject, StackHandle } from '@practice-sync/testing';
+import { SandboxBooks, startStack, uniqueName, waitFor } from '@practice-sync/testing';
+
+import type { Answer } from './gateway-http';
+import { call } from './gateway-http';
+
+/**
+ * Branch sync conflicts on the real stack through the public API: a branch (the link's client) and its HO (the
+ * server) share masters and vouchers both ways. Ledgers altered at both ends between runs are queued (each end
+ * keeps its own), the run log counts them, a person resolves one keeping the HO's version and one with a merged
+ * body (both ends then hold the resolution), the next run is clean, and a second resolution is a 409.
+ */
+interface Job {
+  category: string;
+  outcome: string | null;
+  errorMessage: string | null;
+  counts: Record<string, number>;
+}
+interface Version {
+  companyId: string;
+  alterId: number;
+  fields: Record<string, unknown>;
+}
+interface Conflict {
+  id: string;
+  linkId: string;
+  guid: string;
+  type: string;
+  status: string;
+  client: Version;
+  server: Version;
+  resolution: string | null;
+  resolvedBy: string | null;
+}
+
+const LOCAL_IDS = ['masterId', 'voucherId', 'alterId', 'outcome'];
+/** An object as compared across companies: without the ids local to each company. */
+const content = (o: SandboxBooksObject | undefined): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => !LOCAL_IDS.includes(k)));
+
+describe('branch sync conflicts: queued, counted, resolved both ways, then a clean run', () => {
+  let stack: StackHandle;
+  let books: SandboxBooks;
+  const keys = { admin: '', operator: '', viewer: '' };
+  const api = (method: string, path: string, body?: unknown, key = keys.admin): Promise<Answer> =>
+    call(stack.gatewayUrl, method, path, { key, body });
+  const bookKey = (name: string) =>
+    uniqueName(name)
+      .replace(/[^A-Za-z0-9_-]/g, '-')
+      .slice(0, 60);
+  const ho = bookKey('cf-ho');
+  const branch = bookKey('cf-pune');
+  let linkId = '';
+  const ids = { ho: '', branch: '' };
+
+  async function company(key: string, name: string, role: string, vouchers: number): Promise<string> {
+    const { booksUrl } = await books.company(key, name, vouchers);
+    const res = await api('POST', '/v1/companies', { name, role, booksUrl });
+    expect(res.status).toBe(201);
+    return (res.body as { id: string }).id;
+  }
+
+  /** Runs the link's two classes to the end; its jobs by category. */
+  async function runLink(): Promise<Map<string, Job>> {
+    const started = await api('POST', '/v1/sync-runs', {
+      links: { ids: [linkId] },
+      categories: ['books.masters', 'books.transactions'],
+    });
+    expect(started.status).toBe(202);
+    const runId = (started.body as { id: string }).id;
+    await waitFor(
+      async () =>
+        ((await api('GET', `/v1/sync-runs/${runId}`)).body as { finishedAt: string | null }).finishedAt,
+      { timeoutMs: 180_000, intervalMs: 250, description: `branch sync run ${runId} to finish` },
+    );
+    const summary = await api('GET', `/v1/sync-runs/${runId}/summary?limit=50`);
+    expect(summary.status).toBe(200);
+    const [own] = (summary.body as unknown as { items: { linkId: string; jobs: Job[] }[] }).items;
+    expect(own.linkId).toBe(linkId);
+    return new Map(own.jobs.map((j) => [j.category, j]));
+  }
+
+  const ledgerAt = async (key: string, guid: string) =>
+    (await books.objects(key, 'ledger')).find((l) => l.guid === guid);
+
+  async function openConflicts(key = keys.viewer): Promise<Conflict[]> {
+    const res = await api('GET', `/v1/branch-links/${linkId}/conflicts?limit=10`, undefined, key);
+    expect(res.status).toBe(200);
+    return (res.body as unknown as { items: Conflict[] }).items;
+  }
+
+  beforeAll(async () => {
+    stack = await startStack({
+      services: ['portal-sandbox', 'client-master', 'sync-orchestrator', 'connector-books', 'gateway'],
+    });
+    books = new SandboxBooks(stack.sandboxUrl);
+    const firm = await stack.createFirmWithAdmin('Conflict Books Associates');
+    keys.admin = firm.adminApiKey;
+    for (const role of ['operator', 'viewer'] as const) {
+      const made = await api('POST', `/v1/firms/${firm.firmId}/api-keys`, { name: role, role });
+      expect(made.status).toBe(201);
+      keys[role] = (made.body as { key: string }).key;
+    }
+    ids.ho = await company(ho, 'Mehta Traders HO', 'head_office', 6);
+    ids.branch = await company(branch, 'Mehta Traders Pune', 'branch', 0);
+    const link = await api('POST', '/v1/branch-links', {
+      clientCompanyId: ids.branch,
+      serverCompanyId: ids.ho,
+      mode: 'online',
+      rules: [
+        { class: 'masters', direction: 'both' },
+        { class: 'transactions', direction: 'both' },
+      ],
+    });
+    expect(link.status).toBe(201);
+    const created = link.body as unknown as { id: string; rules: { id: string }[] };
+    linkId = created.id;
+    for (const rule of created.rules)
+      expect((await api('POST', `/v1/branch-links/${linkId}/rules/${rule.id}/activate`)).status).toBe(200);
+    // The branch takes the HO's books; the run after it moves nothing (our own imports are no change).
+    const first = await runLink();
+    expect(first.get('books.masters')).toMatchObject({ outcome: 'succeeded' });
+    const settled = await runLink();
+    for (const job of settled.values())
+      expect(job).toMatchObject({ outcome: 'no_change', counts: expect.objectContaining({ conflicts: 0 }) });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  let kept: Conflict;
+  let merged: Conflict;
+
+  it('ledgers altered at the HO and at the branch between runs are queued, overwritten at neither end, counted', async () => {
+    const parties = (await books.objects(ho, 'ledger')).filter((l) => l.gstin).slice(0, 2);
+    expect(parties).toHaveLength(2);
+    const [a, b] = parties.map((p) => p.guid);
+    const hoA = await books.change(ho, {
+      action: 'alter',
+      type: 'ledger',
+      guid: a,
+      body: { openingBalance: -1500 },
+    });
+    const brA = await books.change(branch, {
+      action: 'rename',
+      type: 'ledger',
+      guid: a,
+      body: { name: 'Pune Renamed' },
+    });
+    const hoB = await books.change(ho, {
+      action: 'alter',
+      type: 'ledger',
+      guid: b,
+      body: { openingBalance: -2500 },
+    });
+    const brB = await books.change(branch, {
+      action: 'alter',
+      type: 'ledger',
+      guid: b,
+      body: { openingBalance: -3500 },
+    });
+
+    const jobs = await runLink();
+    const masters = jobs.get('books.masters') as Job;
+    expect(masters).toMatchObject({
+      outcome: 'partial',
+      counts: expect.objectContaining({ conflicts: 2, created: 0, altered: 0, errors: 0 }),
+    });
+    expect(jobs.get('books.transactions')).toMatchObject({ outcome: 'no_change' });
+    for (const [key, own] of [
+      [ho, hoA],
+      [ho, hoB],
+      [branch, brA],
+      [branch, brB],
+    ] as const)
+      expect(content(await ledgerAt(key, own.guid))).toEqual(content(own));
+
+    const open = await openConflicts();
+    expect(open).toHaveLength(2);
+    for (const c of open) expect(masters.errorMessage).toContain(c.id);
+    // Nothing from the books in the run log's message.
+    for (const name of [String(hoA.name), 'Pune Renamed', '1500'])
+      expect(masters.errorMessage).not.toContain(name);
+    kept = open.find((c) => c.guid === a) as Conflict;
+    merged = open.find((c) => c.guid === b) as Conflict;
+    expect(kept).toMatchObject({
+      type: 'LEDGER',
+      status: 'open',
+      client: { companyId: ids.branch, fields: { NAME: 'Pune Renamed' } },
+      server: { companyId: ids.ho, fields: { NAME: hoA.name, OPENINGBALANCE: '-1500.00' } },
+    });
+    expect(
+      (await api('GET', `/v1/branch-conflicts/${merged.id}`, undefined, keys.viewer)).body,
+    ).toMatchObject({
+      id: merged.id,
+      client: { fields: { OPENINGBALANCE: '-3500.00' } },
+      server: { fields: { OPENINGBALANCE: '-2500.00' } },
+    });
+  });
+
+  it('resolved keeping the HO’s version and with a merged body: both ends hold the resolution', async () => {
+    const byViewer = await api(
+      'POST',
+      `/v1/branch-conflicts/${kept.id}/resolve`,
+      { keep: 'server' },
+      keys.viewer,
+    );
+    expect(byViewer.status).toBe(403);
+    const invalid = await api(
+      'POST',
+      `/v1/branch-conflicts/${merged.id}/resolve`,
+      { body: { ...merged.client.fields, OPENINGBALANCE: 'three thousand' } },
+      keys.operator,
+    );
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors).toEqual([expect.objectContaining({ field: 'body.OPENINGBALANCE' })]);
+
+    const keep = await api(
+      'POST',
+      `/v1/branch-conflicts/${kept.id}/resolve`,
+      { keep: 'server' },
+      keys.operator,
+    );
+    expect(keep).toMatchObject({ status: 200, body: { status: 'resolved', resolution: 'server' } });
+    expect(String(keep.body.resolvedBy)).toMatch(/^api-key:/);
+    const atHo = await ledgerAt(ho, kept.guid);
+    expect(atHo?.name).toBe(kept.server.fields.NAME);
+    expect(content(await ledgerAt(branch, kept.guid))).toEqual(content(atHo));
+
+    const merge = await api(
+      'POST',
+      `/v1/branch-conflicts/${merged.id}/resolve`,
+      { body: { ...merged.client.fields, OPENINGBALANCE: '-3000.00' } },
+      keys.operator,
+    );
+    expect(merge).toMatchObject({ status: 200, body: { status: 'resolved', resolution: 'body' } });
+    const mergedAtHo = await ledgerAt(ho, merged.guid);
+    expect(mergedAtHo?.openingBalance).toBe(-3000);
+    expect(content(await ledgerAt(branch, merged.guid))).toEqual(content(mergedAtHo));
+  });
+
+  it('the next run is clean (no conflicts, nothing moved); resolving again is a 409', async () => {
+    const before = { ho: await books.objects(ho), branch: await books.objects(branch) };
+    const jobs = await runLink();
+    for (const job of jobs.values())
+      expect(job).toMatchObject({
+        outcome: 'no_change',
+        counts: expect.objectContaining({ created: 0, altered: 0, deleted: 0, conflicts: 0, errors: 0 }),
+      });
+    expect(await books.objects(ho)).toEqual(before.ho);
+    expect(await books.objects(branch)).toEqual(before.branch);
+    expect(await openConflicts()).toEqual([]);
+
+    const twice = await api(
+      'POST',
+      `/v1/branch-conflicts/${kept.id}/resolve`,
+      { keep: 'client' },
+      keys.operator,
+    );
+    expect(twice.status).toBe(409);
+    expect(twice.body).toMatchObject({
+      type: expect.stringContaining('conflict-already-resolved'),
+      conflictId: kept.id,
+      resolution: 'server',
+    });
+    expect((await ledgerAt(branch, kept.guid))?.name).toBe(kept.server.fields.NAME);
+    expect(
+      (await api('POST', `/v1/branch-conflicts/${linkId}/resolve`, { keep: 'client' }, keys.operator)).status,
+    ).toBe(404);
+  });
+});

@@ -161,8 +161,10 @@ describe('console: the Sync Bucket in a browser', () => {
     const failedClient = page.locator('.log > li').filter({ hasText: unfixed.name });
     await failedClient.locator('summary').click();
     const failedRow = failedClient.locator('tr.failed');
-    await failedRow.getByText('No portal access is stored for this identifier').waitFor();
+    // Staff wording: what happened and where in the console to fix it, never the API call that does it.
+    await failedRow.getByText("Enter the client's GST portal username on the client's Access tab").waitFor();
     await expect(failedRow.textContent()).resolves.toContain(unfixed.gstin);
+    await expect(failedRow.textContent()).resolves.not.toContain('/v1/');
     await shot(page, '04-run-log-failure-reason');
 
     // The fix the log names, then one click.

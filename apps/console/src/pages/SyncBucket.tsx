@@ -332,6 +332,10 @@ export function SyncBucket({ me }: { me: Me }) {
                         </option>
                       ))}
                     </select>
+                    <p className="muted small">
+                      Defaults to the latest month whose GSTR-2B exists; every GST category picked syncs this
+                      month.
+                    </p>
                     {gstr2bTooLate && (
                       <p className="fix small" role="note">
                         GSTR-2B for {formatPeriod(gst)} is not generated yet (the portal makes it on the 14th

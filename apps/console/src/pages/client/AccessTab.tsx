@@ -70,6 +70,12 @@ function AccessItem({
 }) {
   const fix = howToFix(a.errorCode, a.portal);
   const firmAccount = a.identifier === ACCOUNT || (a.portal === 'esign' && a.status === 'missing');
+  // A GSTIN's session and a PAN's consent are entered here; the firm's accounts (and a PAN's consent before
+  // the firm's e-filing account exists) are an admin's.
+  const forms =
+    canWrite &&
+    !firmAccount &&
+    (a.portal === 'gst' || (a.portal === 'itr' && a.errorCode !== 'credentials_missing'));
   return (
     <li className={`access-item ${a.status}`} data-testid="access-item">
       <div className="access-head">
@@ -89,13 +95,11 @@ function AccessItem({
           The session ends {formatInstant(a.expiresAt)}: renew it with a new OTP before then.
         </p>
       )}
-      {firmAccount && a.status !== 'ok' && (
-        <p className="fix">{fix?.text ?? "An admin stores the firm's account."}</p>
-      )}
-      {canWrite && !firmAccount && a.portal === 'gst' && (
+      {!forms && a.status !== 'ok' && fix && <p className="fix">{fix.text}</p>}
+      {forms && a.portal === 'gst' && (
         <GstSession gstin={a.identifier} open={a.status !== 'ok'} onChanged={onChanged} />
       )}
-      {canWrite && !firmAccount && a.portal === 'itr' && a.errorCode !== 'credentials_missing' && (
+      {forms && a.portal === 'itr' && (
         <ItrConsent pan={a.identifier} open={a.status !== 'ok'} onChanged={onChanged} />
       )}
     </li>
@@ -185,7 +189,7 @@ function GstSession({ gstin, open, onChanged }: { gstin: string; open: boolean; 
         </p>
       </form>
       {note && (
-        <p className={note.ok ? 'ok' : 'error'} role={note.ok ? 'status' : 'alert'}>
+        <p className={note.ok ? 'note-ok' : 'error'} role={note.ok ? 'status' : 'alert'}>
           {note.text}
         </p>
       )}
@@ -265,7 +269,7 @@ function ItrConsent({ pan, open, onChanged }: { pan: string; open: boolean; onCh
         <input id={`dob-${pan}`} type="date" value={dob} onChange={(e) => setDob(e.target.value)} />
       </form>
       {note && (
-        <p className={note.ok ? 'ok' : 'error'} role={note.ok ? 'status' : 'alert'}>
+        <p className={note.ok ? 'note-ok' : 'error'} role={note.ok ? 'status' : 'alert'}>
           {note.text}
         </p>
       )}

@@ -12,6 +12,9 @@ const SUBJECT_NAMES: Record<string, string> = {
   esignClientFileId: 'Client file',
 };
 
+/** GST first: most of a firm's syncs, and most of its failures. */
+const PORTAL_ORDER = ['gst', 'itr', 'esign'];
+
 /** The latest cell of each category × identifier (a category has a cell per period it synced). */
 export function latestCells(cells: readonly StatusCell[]): Map<string, StatusCell> {
   const out = new Map<string, StatusCell>();
@@ -38,7 +41,9 @@ export function StatusGrid({ client, categories }: { client: Client; categories:
   if (error) return <p className="error">{error}</p>;
   if (!cells) return <p className="loading">Loading the status…</p>;
   const latest = latestCells(cells);
-  const portals = [...new Set(categories.map((c) => c.portal))];
+  const portals = [...new Set(categories.map((c) => c.portal))].sort(
+    (a, b) => PORTAL_ORDER.indexOf(a) - PORTAL_ORDER.indexOf(b),
+  );
   if (portals.length === 0)
     return <p className="muted">This client has no identifier a portal category uses.</p>;
 
@@ -55,7 +60,7 @@ export function StatusGrid({ client, categories }: { client: Client; categories:
         const ids = identifiersOf(client, kind);
         return (
           <div className="panel" key={portal}>
-            <div className="table-wrap">
+            <div className="table-wrap wide-only">
               <table className="grid" aria-label={`${portalName(portal)} status`}>
                 <caption>
                   {portalName(portal)}
@@ -77,13 +82,38 @@ export function StatusGrid({ client, categories }: { client: Client; categories:
                       <th scope="row">{cat.description}</th>
                       {ids.map((id) => (
                         <td key={id}>
-                          <Cell cell={latest.get(`${cat.id}|${id}`)} clientId={client.id} />
+                          <Cell
+                            cell={latest.get(`${cat.id}|${id}`)}
+                            clientId={client.id}
+                            testId="status-cell"
+                          />
                         </td>
                       ))}
                     </tr>
                   ))}
                 </tbody>
               </table>
+            </div>
+            {/* At phone width: one list per identifier instead of a grid wider than the screen. */}
+            <div className="phone-only">
+              <h3>{portalName(portal)}</h3>
+              {ids.map((id) => (
+                <div key={id} className="status-list">
+                  <h4 className="mono">
+                    {SUBJECT_NAMES[kind] ?? kind} {id}
+                  </h4>
+                  <dl>
+                    {rows.map((cat) => (
+                      <div key={cat.id}>
+                        <dt>{cat.description}</dt>
+                        <dd>
+                          <Cell cell={latest.get(`${cat.id}|${id}`)} clientId={client.id} />
+                        </dd>
+                      </div>
+                    ))}
+                  </dl>
+                </div>
+              ))}
             </div>
           </div>
         );
@@ -92,11 +122,24 @@ export function StatusGrid({ client, categories }: { client: Client; categories:
   );
 }
 
-function Cell({ cell, clientId }: { cell: StatusCell | undefined; clientId: string }) {
-  if (!cell) return <span className="muted">Never synced</span>;
+function Cell({
+  cell,
+  clientId,
+  testId,
+}: {
+  cell: StatusCell | undefined;
+  clientId: string;
+  testId?: string;
+}) {
+  if (!cell)
+    return (
+      <span className="muted" data-testid={testId}>
+        Never synced
+      </span>
+    );
   const fix = cell.lastOutcome === 'failed' ? howToFix(cell.lastErrorCode, portalOf(cell.category)) : null;
   return (
-    <div className={`cell ${cell.lastOutcome}`} data-testid="status-cell">
+    <div className={`cell ${cell.lastOutcome}`} data-testid={testId}>
       <span className="outcome">
         <span aria-hidden="true">{OUTCOME_SYMBOLS[cell.lastOutcome] ?? ''} </span>
         {OUTCOME_LABELS[cell.lastOutcome] ?? cell.lastOutcome}

@@ -188,7 +188,7 @@ describe('console: the client page in a browser', () => {
     await item.getByText('Not set up').waitFor();
     // Its four GSTINs, its PAN's consent and the firm's e-filing account that consent needs.
     await expect(page.getByTestId('access-item').count()).resolves.toBe(6);
-    await page.getByTestId('access-item').filter({ hasText: "The firm's e-filing (ERI) account" }).waitFor();
+    await page.getByText("The firm's e-filing (ERI) account", { exact: true }).waitFor();
     await expect(item.textContent()).resolves.not.toContain('/v1/');
     await page.getByLabel(`1. GST portal username for ${unfixed}`).fill('notice_traders_33');
     await page.getByRole('button', { name: 'Send OTP' }).click();

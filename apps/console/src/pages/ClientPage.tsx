@@ -104,7 +104,7 @@ export function ClientPage({ clientId, tab, me }: { clientId: string; tab: Clien
       </nav>
       {tab === 'status' && <StatusGrid client={client} categories={categories} />}
       {tab === 'records' && <RecordsTab client={client} categories={categories} />}
-      {tab === 'changes' && <ChangesTab client={client} />}
+      {tab === 'changes' && <ChangesTab client={client} categories={catalogue} />}
       {tab === 'notices' && <NoticesTab client={client} />}
       {tab === 'access' && <AccessTab client={client} me={me} />}
     </>

@@ -112,21 +112,23 @@ function GstSession({ gstin, open, onChanged }: { gstin: string; open: boolean; 
   const [otp, setOtp] = useState('');
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [sent, setSent] = useState<{ ok: boolean; text: string } | null>(null);
   const otpInput = useRef<HTMLInputElement>(null);
 
   async function sendOtp(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
+    setSent(null);
     setNote(null);
     try {
       await api('PUT', `/credentials/gst/${gstin}`, { body: { username: username.trim() } });
-      setNote({
+      setSent({
         ok: true,
         text: "The portal sent an OTP to the taxpayer's registered mobile. Enter it below.",
       });
       otpInput.current?.focus();
     } catch (err) {
-      setNote({ ok: false, text: errorText(err) });
+      setSent({ ok: false, text: errorText(err) });
     } finally {
       setBusy(false);
     }
@@ -164,6 +166,11 @@ function GstSession({ gstin, open, onChanged }: { gstin: string; open: boolean; 
             Send OTP
           </button>
         </div>
+        {sent && (
+          <p className={sent.ok ? 'note-ok' : 'error'} role={sent.ok ? 'status' : 'alert'}>
+            {sent.text}
+          </p>
+        )}
       </form>
       <form onSubmit={(e) => void submitOtp(e)} aria-label={`Enter the OTP for ${gstin}`}>
         <label htmlFor={`o-${gstin}`}>2. OTP for {gstin}</label>

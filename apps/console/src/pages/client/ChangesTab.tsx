@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 
-import type { Client, ClientChange, Page } from '../../api';
+import type { Category, Client, ClientChange, Page } from '../../api';
 import { api, errorText, formatInstant } from '../../api';
+import type { ChangeGroup } from '../../changes';
+import { groupChanges } from '../../changes';
 import { formatPeriod } from '../../periods';
 
 const CHANGE_LABELS: Record<ClientChange['change'], string> = {
@@ -11,6 +13,13 @@ const CHANGE_LABELS: Record<ClientChange['change'], string> = {
 };
 
 type Since = 'visit' | '7' | '30' | 'all';
+
+function countWords(counts: ChangeGroup['counts']): string {
+  return (['added', 'updated', 'removed'] as const)
+    .filter((k) => counts[k] > 0)
+    .map((k) => `${counts[k]} ${k}`)
+    .join(' · ');
+}
 
 /** When this browser last opened the client's change feed (kept in the browser only). */
 function lastVisit(clientId: string): string | null {
@@ -36,7 +45,7 @@ function sinceInstant(since: Since, visit: string | null): string | undefined {
 }
 
 /** What changed on the portals for this client: since the last visit by default, oldest first. */
-export function ChangesTab({ client }: { client: Client }) {
+export function ChangesTab({ client, categories }: { client: Client; categories: Category[] }) {
   const visit = useMemo(() => lastVisit(client.id), [client.id]);
   const [since, setSince] = useState<Since>(visit ? 'visit' : '30');
   const [items, setItems] = useState<ClientChange[]>([]);
@@ -106,23 +115,33 @@ export function ChangesTab({ client }: { client: Client }) {
             <thead>
               <tr>
                 <th scope="col">When</th>
-                <th scope="col">Change</th>
                 <th scope="col">Category</th>
                 <th scope="col">Identifier · period</th>
-                <th scope="col">Record</th>
+                <th scope="col">What changed</th>
               </tr>
             </thead>
             <tbody>
-              {items.map((c) => (
-                <tr key={c.id} className={`change-${c.change}`}>
-                  <td>{formatInstant(c.at)}</td>
-                  <td className="change">{CHANGE_LABELS[c.change]}</td>
-                  <td className="mono">{c.category}</td>
+              {groupChanges(items).map((g) => (
+                <tr key={g.key}>
+                  <td>{formatInstant(g.at)}</td>
+                  <td>{categories.find((c) => c.id === g.category)?.description ?? g.category}</td>
                   <td className="mono">
-                    {c.subject.value}
-                    {c.period ? ` · ${formatPeriod(c.period)}` : ''}
+                    {g.subject}
+                    {g.period ? ` · ${formatPeriod(g.period)}` : ''}
                   </td>
-                  <td className="mono wrap">{c.naturalKey}</td>
+                  <td>
+                    <details>
+                      <summary className="change">{countWords(g.counts)}</summary>
+                      <ul className="change-list">
+                        {g.items.map((c) => (
+                          <li key={c.id} className={`change-${c.change}`}>
+                            <span className="change">{CHANGE_LABELS[c.change]}</span>{' '}
+                            <span className="mono wrap">{c.naturalKey}</span>
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  </td>
                 </tr>
               ))}
             </tbody>

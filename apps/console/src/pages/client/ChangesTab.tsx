@@ -59,7 +59,7 @@ export function ChangesTab({ client, categories }: { client: Client; categories:
     setItems([]);
     setNext(undefined);
     api<Page<ClientChange>>('GET', `/clients/${client.id}/changes`, {
-      query: { since: sinceInstant(since, visit), limit: 50 },
+      query: { since: sinceInstant(since, visit), limit: 200 },
     }).then(
       (p) => live && (setItems(p.items), setNext(p.nextCursor), setError(null)),
       (e: unknown) => live && setError(errorText(e)),
@@ -72,7 +72,7 @@ export function ChangesTab({ client, categories }: { client: Client; categories:
   async function more(cursor: string) {
     try {
       const p = await api<Page<ClientChange>>('GET', `/clients/${client.id}/changes`, {
-        query: { since: sinceInstant(since, visit), limit: 50, cursor },
+        query: { since: sinceInstant(since, visit), limit: 200, cursor },
       });
       setItems((old) => [...old, ...p.items]);
       setNext(p.nextCursor);

@@ -64,6 +64,11 @@ describe('console: the client page in a browser', () => {
   let browser: Browser;
   let api: ApiClient;
   let gstr2bPeriod: string;
+  const viewer = {
+    email: 'kiran@console-client.example',
+    password: 'viewer passphrase 44',
+    role: 'viewer' as const,
+  };
   const operator = {
     email: 'meera@console-client.example',
     password: 'operator passphrase 3',
@@ -96,7 +101,8 @@ describe('console: the client page in a browser', () => {
     await grantPortalAccess(stack.gatewayUrl, firm.adminApiKey, {
       gstins: clients.flatMap((c) => c.gstins).filter((g) => g !== unfixed),
     });
-    await createConsoleUser(stack.gatewayUrl, firm.adminApiKey, firm.firmId, operator);
+    for (const user of [operator, viewer])
+      await createConsoleUser(stack.gatewayUrl, firm.adminApiKey, firm.firmId, user);
     const catalogue = (await api.get<{ items: Category[] }>('/v1/categories')).body.items;
     gstr2bPeriod = catalogue.find((c) => c.id === 'gst.gstr2b')?.defaultPeriod ?? '';
     expect(gstr2bPeriod).toMatch(/^\d{6}$/);
@@ -108,12 +114,15 @@ describe('console: the client page in a browser', () => {
     await stack?.stop();
   });
 
-  async function signedIn(width = 1280): Promise<{ context: BrowserContext; page: Page }> {
+  async function signedIn(
+    width = 1280,
+    user: { email: string; password: string } = operator,
+  ): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${stack.gatewayUrl}/`);
-    await page.getByLabel('Email').fill(operator.email);
-    await page.getByLabel('Password').fill(operator.password);
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Sync Bucket' }).waitFor();
     return { context, page };
@@ -202,6 +211,15 @@ describe('console: the client page in a browser', () => {
     const access = (await api.get<{ items: AccessStatus[] }>(`/v1/credentials?clientId=${clients[0].id}`))
       .body;
     expect(access.items.map((a) => [a.identifier, a.status])).toContainEqual([unfixed, 'ok']);
+    // One client's access only; a client id that is not one is refused, naming the field.
+    expect(
+      access.items.every((a) => a.identifier === 'account' || a.identifier.includes(clients[0].pan)),
+    ).toBe(true);
+    const bad = await api.get<{ errors: Array<{ field: string }> }>('/v1/credentials?clientId=rao');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e) => e.field)).toEqual(['clientId']);
+    const foreign = await api.get('/v1/credentials?clientId=0193a8f4-5555-7abc-8def-0123456789ab');
+    expect(foreign.status).toBe(404);
     await shot(page, '14-access-otp-accepted');
 
     // Back to the run: Retry failed, then the grid is all synced.
@@ -272,6 +290,16 @@ describe('console: the client page in a browser', () => {
       expect(overflow).toBeLessThanOrEqual(0);
       await shot(page, `17-phone-client-${tab}`);
     }
+    await context.close();
+  });
+
+  it('shows a viewer the access health but no form to change it', async () => {
+    const { context, page } = await signedIn(1280, viewer);
+    await page.goto(`${stack.gatewayUrl}/#/clients/${clients[1].id}/access`);
+    await page.getByTestId('access-item').first().waitFor();
+    await page.getByText('Your role (viewer) can see access but not change it.').waitFor();
+    expect(await page.getByRole('button', { name: 'Send OTP' }).count()).toBe(0);
+    expect(await page.getByRole('textbox').count()).toBe(0);
     await context.close();
   });
 });

@@ -2,16 +2,27 @@ import { useCallback, useEffect, useState } from 'react';
 
 import type { Me } from './api';
 import { api, ApiError, whenSignedOut } from './api';
+import type { ClientTab } from './pages/ClientPage';
+import { CLIENT_TABS, ClientPage } from './pages/ClientPage';
 import { RunView } from './pages/RunView';
 import { SignIn } from './pages/SignIn';
 import { SyncBucket } from './pages/SyncBucket';
 
-type Route = { page: 'bucket' } | { page: 'run'; id: string };
+type Route =
+  | { page: 'bucket' }
+  | { page: 'run'; id: string }
+  | { page: 'client'; id: string; tab: ClientTab };
 
-/** Hash routes (`#/runs/<id>`): the gateway serves only files, so any route survives a reload. */
+/** Hash routes (`#/runs/<id>`, `#/clients/<id>/<tab>`): the gateway serves only files, so any route survives a reload. */
 function routeOf(hash: string): Route {
   const run = /^#\/runs\/([0-9a-f-]{36})$/i.exec(hash);
-  return run ? { page: 'run', id: run[1] } : { page: 'bucket' };
+  if (run) return { page: 'run', id: run[1] };
+  const client = /^#\/clients\/([0-9a-f-]{36})(?:\/([a-z]+))?$/i.exec(hash);
+  if (client) {
+    const tab = CLIENT_TABS.find((t) => t.id === client[2])?.id ?? 'status';
+    return { page: 'client', id: client[1], tab };
+  }
+  return { page: 'bucket' };
 }
 
 export function navigate(hash: string): void {
@@ -70,6 +81,7 @@ export function App() {
       <main>
         {route.page === 'bucket' && <SyncBucket me={me} />}
         {route.page === 'run' && <RunView key={route.id} runId={route.id} me={me} />}
+        {route.page === 'client' && <ClientPage key={route.id} clientId={route.id} tab={route.tab} me={me} />}
       </main>
     </>
   );

@@ -1,5 +1,7 @@
 /** The console's only way to the server: the same-origin public `/v1` API with the session cookie. */
 
+import { staffReason } from './fixes';
+
 export interface Problem {
   type: string;
   title: string;
@@ -147,4 +149,84 @@ function isProblem(value: unknown): value is Problem {
 
 export function mayWrite(role: Role): boolean {
   return role === 'admin' || role === 'operator';
+}
+
+export interface Subject {
+  kind: 'gstin' | 'pan' | 'esignClientFileId';
+  value: string;
+}
+
+/** One cell of a client's status grid (`GET /v1/clients/{id}/status`). */
+export interface StatusCell {
+  category: string;
+  subject: Subject;
+  period: string | null;
+  lastOutcome: string;
+  lastErrorCode: string | null;
+  lastErrorMessage: string | null;
+  lastRunId: string;
+  lastJobId: string;
+  lastSuccessAt: string | null;
+  updatedAt: string;
+}
+
+export interface ClientRecord {
+  category: string;
+  subject: Subject;
+  period: string | null;
+  naturalKey: string;
+  data: Record<string, unknown> | null;
+  version: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  removedAt: string | null;
+}
+
+export interface ClientChange {
+  id: string;
+  runId: string;
+  category: string;
+  subject: Subject;
+  period: string | null;
+  naturalKey: string;
+  change: 'added' | 'updated' | 'removed';
+  at: string;
+}
+
+export interface Notice {
+  id: string;
+  client: { id: string; name: string };
+  noticeId: string;
+  section: string | null;
+  description: string | null;
+  status: 'open' | 'replied' | 'closed';
+  portalStatus: string | null;
+  issuedOn: string | null;
+  dueDate: string | null;
+  source: { portal: string; category: string; subject: Subject };
+}
+
+export interface AccessStatus {
+  portal: 'gst' | 'itr' | 'esign';
+  identifier: string;
+  status: 'ok' | 'otp_required' | 'expiring' | 'failed' | 'missing';
+  errorCode: string | null;
+  detail: string | null;
+  clientName: string | null;
+  expiresAt: string | null;
+  updatedAt: string | null;
+}
+
+/** `2026-12-06T08:30:00Z` → a date and time where the person is. */
+export function formatInstant(iso: string | null): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime())
+    ? iso
+    : d.toLocaleString('en-IN', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A message for a failed call, in staff words when the server's names an API call. */
+export function errorText(e: unknown): string {
+  return staffReason(e instanceof Error ? e.message : String(e));
 }

@@ -1,22 +1,123 @@
-/** What a person does about each failure code (the job's errorMessage says what happened). */
-export const HOW_TO_FIX: Record<string, string> = {
-  credentials_missing:
-    "No portal access is stored for this identifier. Add the client's GST username (then its OTP), the firm's e-filing account, or the e-sign API key, then retry.",
-  consent_required: 'Ask the taxpayer for the e-filing OTP to give the firm consent, enter it, then retry.',
-  otp_required: 'The portal session has lapsed. Enter a fresh OTP for this GSTIN, then retry.',
-  auth_failed:
-    'The portal refused the stored credentials. Check the username or password and store them again.',
-  not_generated_yet:
-    'The portal has not generated this yet. Retry after it is published (GSTR-2B: the 14th).',
-  portal_unavailable: 'The portal was down. Retry failed in a while.',
-  rate_limited: 'The portal asked us to slow down. Retry failed in a few minutes.',
-  invalid_response:
-    'The portal answered something unexpected. Retry; if it persists, report it with the run id.',
-  timeout: 'The portal did not answer in time. Retry failed.',
-  internal: 'Something went wrong on our side. Retry; if it persists, report it with the run id.',
-  books_not_empty:
-    "The branch's books already hold objects, so the snapshot imported nothing. Snapshot into an empty company, or start it again with replace (objects with the head office's GUIDs are altered; nothing is deleted).",
-};
+/**
+ * Staff wording for failures. The API's messages name the API call that fixes them (`PUT /v1/credentials/…`),
+ * which is right for a developer and useless to a person at a firm: the console says what happened without the
+ * call, and how to fix it with the console's own screens.
+ */
+
+export type Portal = 'gst' | 'itr' | 'esign' | 'books' | string;
+
+/** Where on the client's page the fix is made. */
+export type FixPlace = 'access' | 'admin' | 'retry' | 'report';
+
+export interface Fix {
+  text: string;
+  place: FixPlace;
+}
+
+const API_CALL = /\b(?:PUT|POST|GET|PATCH|DELETE) \/v1\//;
+
+/**
+ * An API message without its API instructions, as a sentence: `no GST portal access is stored for X: PUT …`
+ * → `No GST portal access is stored for X.` A parenthesised call is dropped; otherwise the message ends at the
+ * last `:` or `;` before the first call. GST periods in it read MM/YYYY.
+ */
+export function staffReason(message: string | null | undefined): string {
+  if (!message) return '';
+  let text = message.replace(/\s*\((?:PUT|POST|GET|PATCH|DELETE) \/v1\/[^)]*\)/g, '');
+  const call = API_CALL.exec(text);
+  if (call) {
+    const before = text.slice(0, call.index);
+    const cut = Math.max(before.lastIndexOf(': '), before.lastIndexOf('; '));
+    text = cut > 0 ? before.slice(0, cut) : before.replace(/\s*(?:,|and|then)?\s*$/, '');
+  }
+  // GST periods as staff write them: `102026` → `10/2026`.
+  text = text.replace(/\b(0[1-9]|1[0-2])(20\d{2})\b/g, '$1/$2');
+  text = text.trim().replace(/[\s,:;]+$/, '');
+  if (!text) return '';
+  return `${text[0].toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+}
+
+/** The portal a category belongs to (`gst.gstr2b` → `gst`). */
+export function portalOf(category: string): Portal {
+  return category.split('.')[0] ?? category;
+}
+
+/** What a person does about a failure code, for the portal it happened on, in the console's words. */
+export function howToFix(errorCode: string | null | undefined, portal: Portal): Fix | null {
+  if (!errorCode) return null;
+  switch (errorCode) {
+    case 'credentials_missing':
+      if (portal === 'gst')
+        return {
+          text: "Enter the client's GST portal username on the client's Access tab, then the OTP the portal sends to the taxpayer. Then retry.",
+          place: 'access',
+        };
+      if (portal === 'itr')
+        return {
+          text: "The firm's e-filing (ERI) account must be stored by an admin; then ask the taxpayer for the e-filing OTP and enter it on the client's Access tab. Then retry.",
+          place: 'admin',
+        };
+      if (portal === 'esign')
+        return {
+          text: "The firm's e-sign account (its API key) must be stored by an admin. Then retry.",
+          place: 'admin',
+        };
+      return { text: 'Access for this portal is not stored yet; ask an admin. Then retry.', place: 'admin' };
+    case 'consent_required':
+      return {
+        text: "On the client's Access tab, have the portal send the taxpayer an e-filing OTP, ask the taxpayer for it and enter it. Then retry.",
+        place: 'access',
+      };
+    case 'otp_required':
+      return portal === 'itr'
+        ? {
+            text: "The taxpayer's consent has lapsed: on the client's Access tab, send a new e-filing OTP and enter the one the taxpayer gives you. Then retry.",
+            place: 'access',
+          }
+        : {
+            text: "The GST portal session has lapsed: on the client's Access tab, send a new OTP and enter it. Then retry.",
+            place: 'access',
+          };
+    case 'auth_failed':
+      return {
+        text: "The portal refused the stored login: check the client's portal username on the client's Access tab and enter it again. Then retry.",
+        place: 'access',
+      };
+    case 'not_generated_yet':
+      return {
+        text: 'The portal has not generated this yet (GSTR-2B: on the 14th of the next month). Retry after that, or pick an earlier period.',
+        place: 'retry',
+      };
+    case 'portal_unavailable':
+      return { text: 'The portal was down. Retry failed in a while.', place: 'retry' };
+    case 'rate_limited':
+      return { text: 'The portal asked us to slow down. Retry failed in a few minutes.', place: 'retry' };
+    case 'invalid_response':
+      return {
+        text: 'The portal answered something unexpected. Retry; if it happens again, report it with the run id.',
+        place: 'report',
+      };
+    case 'timeout':
+      return { text: 'The portal did not answer in time. Retry failed.', place: 'retry' };
+    case 'books_not_empty':
+      return {
+        text: "The branch's books already hold objects, so the snapshot imported nothing. Snapshot into an empty company, or start it again with replace (objects with the head office's GUIDs are altered; nothing is deleted).",
+        place: 'retry',
+      };
+    case 'hold_expired':
+      return {
+        text: 'Changes waited longer than the hold for the branch to come back and were not applied. Take a new snapshot of the link.',
+        place: 'retry',
+      };
+    case 'internal':
+      return {
+        text: 'Something went wrong on our side. Retry; if it happens again, report it with the run id.',
+        place: 'report',
+      };
+    default:
+      return { text: 'Retry failed; if it happens again, report it with the run id.', place: 'report' };
+  }
+}
 
 export const OUTCOME_LABELS: Record<string, string> = {
   succeeded: 'Synced',
@@ -26,4 +127,30 @@ export const OUTCOME_LABELS: Record<string, string> = {
   failed: 'Failed',
   skipped: 'Skipped',
   cancelled: 'Cancelled',
+};
+
+/** A symbol beside each outcome's word, so the state never rests on colour alone. */
+export const OUTCOME_SYMBOLS: Record<string, string> = {
+  succeeded: '✓',
+  no_change: '✓',
+  no_data: '○',
+  partial: '◐',
+  failed: '✗',
+  skipped: '–',
+  cancelled: '–',
+};
+
+export const ACCESS_LABELS: Record<string, string> = {
+  ok: '✓ Working',
+  expiring: '◐ Expiring soon',
+  otp_required: '✗ OTP needed',
+  failed: '✗ Refused by the portal',
+  missing: '✗ Not set up',
+};
+
+export const PORTAL_NAMES: Record<string, string> = {
+  gst: 'GST',
+  itr: 'Income Tax',
+  esign: 'e-sign',
+  books: 'Books',
 };

@@ -161,12 +161,25 @@ describe('console: the Sync Bucket in a browser', () => {
     const failedClient = page.locator('.log > li').filter({ hasText: unfixed.name });
     await failedClient.locator('summary').click();
     const failedRow = failedClient.locator('tr.failed');
-    await failedRow.getByText('No portal access is stored for this identifier').waitFor();
+    // Staff wording: what happened and where in the console to fix it, never the API call that does it.
+    await failedRow.getByText("Enter the client's GST portal username on the client's Access tab").waitFor();
     await expect(failedRow.textContent()).resolves.toContain(unfixed.gstin);
+    await expect(failedRow.textContent()).resolves.not.toContain('/v1/');
     await shot(page, '04-run-log-failure-reason');
 
-    // The fix the log names, then one click.
-    await grantPortalAccess(stack.gatewayUrl, adminKey, { gstins: [unfixed.gstin] });
+    // The fix the log names, on the client's Access tab (the portal username, then the OTP), then one click.
+    const runUrl = page.url();
+    await failedRow.getByRole('link', { name: `Open the Access tab of ${unfixed.name}` }).click();
+    await page.getByLabel(`1. GST portal username for ${unfixed.gstin}`).fill('monthly_traders_08');
+    await page.getByRole('button', { name: 'Send OTP' }).click();
+    await page.getByLabel(`2. OTP for ${unfixed.gstin}`).fill('575757');
+    await page.getByRole('button', { name: 'Submit OTP' }).click();
+    await page
+      .getByTestId('access-item')
+      .filter({ hasText: unfixed.gstin })
+      .getByText('Working')
+      .waitFor({ timeout: 30_000 });
+    await page.goto(runUrl);
     await page.getByRole('button', { name: 'Retry failed (1)' }).click();
     await page.waitForURL((u) => u.hash.startsWith('#/runs/') && !u.hash.includes(runId));
     const retryId = await runFinished(page);

@@ -3,7 +3,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ClientRunSummary, Me, Page, RunTotals, SyncRun } from '../api';
 import { api, mayWrite } from '../api';
 import { navigate } from '../App';
-import { HOW_TO_FIX, OUTCOME_LABELS } from '../fixes';
+import { howToFix, OUTCOME_LABELS, portalOf, staffReason } from '../fixes';
+import { formatPeriod } from '../periods';
 import { progressPercent } from '../selection';
 
 const COUNTERS: Array<[keyof RunTotals, string]> = [
@@ -79,6 +80,8 @@ export function RunView({ runId, me }: { runId: string; me: Me }) {
         <p className="muted">
           {run.totals.workFinished} of {run.totals.work} jobs finished · clients:{' '}
           {describeSelection(run.clients)} · categories: {run.categories.join(', ')}
+          {run.period?.['gst'] ? ` · GST period ${formatPeriod(run.period['gst'])}` : ''}
+          {run.period?.['itr'] ? ` · assessment year ${run.period['itr']}` : ''}
         </p>
         <dl className="counters">
           {COUNTERS.map(([key, label]) => (
@@ -160,6 +163,9 @@ function RunLog({ runId }: { runId: string }) {
                     ))}
                 </span>
               </summary>
+              <p className="client-link">
+                <a href={`#/clients/${c.clientId}`}>Open the client page of {c.clientName ?? c.clientId}</a>
+              </p>
               <table className="jobs" aria-label={`Jobs of ${c.clientName ?? c.clientId}`}>
                 <thead>
                   <tr>
@@ -170,20 +176,32 @@ function RunLog({ runId }: { runId: string }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {c.jobs.map((j) => (
-                    <tr key={j.id} className={j.outcome ?? ''}>
-                      <td className="mono">{j.category}</td>
-                      <td className="mono">
-                        {j.subject.value}
-                        {j.period ? ` · ${j.period}` : ''}
-                      </td>
-                      <td>{OUTCOME_LABELS[j.outcome ?? ''] ?? j.outcome ?? '—'}</td>
-                      <td>
-                        {j.errorMessage && <div className="reason">{j.errorMessage}</div>}
-                        {j.errorCode && <div className="fix">{HOW_TO_FIX[j.errorCode] ?? j.errorCode}</div>}
-                      </td>
-                    </tr>
-                  ))}
+                  {c.jobs.map((j) => {
+                    const fix = howToFix(j.errorCode, portalOf(j.category));
+                    return (
+                      <tr key={j.id} className={j.outcome ?? ''}>
+                        <td className="mono">{j.category}</td>
+                        <td className="mono">
+                          {j.subject.value}
+                          {j.period ? ` · ${formatPeriod(j.period)}` : ''}
+                        </td>
+                        <td>{OUTCOME_LABELS[j.outcome ?? ''] ?? j.outcome ?? '—'}</td>
+                        <td>
+                          {j.errorMessage && <div className="reason">{staffReason(j.errorMessage)}</div>}
+                          {fix && (
+                            <div className="fix">
+                              {fix.text}{' '}
+                              {fix.place === 'access' && (
+                                <a href={`#/clients/${c.clientId}/access`}>
+                                  Open the Access tab of {c.clientName ?? 'the client'}
+                                </a>
+                              )}
+                            </div>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
                 </tbody>
               </table>
             </details>

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Category, Client, Me, Page, SyncRun } from '../api';
 import { api, ApiError, mayWrite } from '../api';
 import { navigate } from '../App';
+import { formatPeriod, gstAfter, periodChoices } from '../periods';
 import type { Filters, Picked, RunSelection } from '../selection';
 import { MAX_IDS, runCategories, runSelection } from '../selection';
 
@@ -21,6 +22,8 @@ export function SyncBucket({ me }: { me: Me }) {
   const [picked, setPicked] = useState<Picked>({ kind: 'ids', ids: [] });
   const [catalogue, setCatalogue] = useState<Category[]>([]);
   const [cats, setCats] = useState<Set<string>>(new Set());
+  const [gstPeriod, setGstPeriod] = useState<string | null>(null);
+  const [itrPeriod, setItrPeriod] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<string | null>(null);
   const canStart = mayWrite(me.role);
@@ -46,6 +49,16 @@ export function SyncBucket({ me }: { me: Me }) {
   }, []);
 
   const portals = useMemo(() => [...new Set(catalogue.map((c) => c.portal))], [catalogue]);
+  const choices = useMemo(() => periodChoices(catalogue), [catalogue]);
+  // Until a person picks one: the latest GSTR-2B that exists, the last completed assessment year.
+  const gst = gstPeriod ?? choices.gstDefault;
+  const itr = itrPeriod ?? choices.itrDefault;
+  const picksPortal = (portal: string) => catalogue.some((c) => c.portal === portal && cats.has(c.id));
+  const gstr2bTooLate =
+    cats.has('gst.gstr2b') &&
+    gst !== null &&
+    choices.gstr2bLatest !== null &&
+    gstAfter(gst, choices.gstr2bLatest);
   const pickedIds = picked.kind === 'ids' ? new Set(picked.ids) : null;
   const pageIds = page?.items.map((c) => c.id) ?? [];
   const pageAllPicked = pageIds.length > 0 && pageIds.every((id) => pickedIds?.has(id) ?? true);
@@ -99,8 +112,15 @@ export function SyncBucket({ me }: { me: Me }) {
     setStartError(null);
     try {
       const clients = runSelection(filters, picked) ?? (await matchingIds(filters));
+      const period: Record<string, string> = {};
+      if (gst && picksPortal('gst')) period['gst'] = gst;
+      if (itr && picksPortal('itr')) period['itr'] = itr;
       const run = await api<SyncRun>('POST', '/sync-runs', {
-        body: { clients, categories: runCategories(cats, catalogue) },
+        body: {
+          clients,
+          categories: runCategories(cats, catalogue),
+          ...(Object.keys(period).length ? { period } : {}),
+        },
         idempotencyKey: crypto.randomUUID(),
       });
       navigate(`#/runs/${run.id}`);
@@ -219,7 +239,9 @@ export function SyncBucket({ me }: { me: Me }) {
                       onChange={() => toggle(c.id)}
                     />
                   </td>
-                  <td>{c.name}</td>
+                  <td>
+                    <a href={`#/clients/${c.id}`}>{c.name}</a>
+                  </td>
                   <td className="mono">{c.pan ?? '—'}</td>
                   <td className="mono">{c.gstins.join(', ') || '—'}</td>
                   <td>{c.office ?? '—'}</td>
@@ -292,12 +314,49 @@ export function SyncBucket({ me }: { me: Me }) {
                       {c.description}
                       <span className="category-meta muted">
                         <span className="mono">{c.id}</span>
-                        {c.defaultPeriod ? ` · period ${formatPeriod(c.defaultPeriod)}` : ''}
+                        {c.defaultPeriod ? ` · latest ${formatPeriod(c.defaultPeriod)}` : ''}
                       </span>
                     </span>
                   </label>
                 ))}
-                {hasPeriods && <p className="muted">Each category syncs its latest period that has data.</p>}
+                {hasPeriods && portal === 'gst' && choices.gstOptions.length > 0 && (
+                  <div className="period-picker">
+                    <label htmlFor="p-gst">GST return period</label>
+                    <select id="p-gst" value={gst ?? ''} onChange={(e) => setGstPeriod(e.target.value)}>
+                      {choices.gstOptions.map((p) => (
+                        <option key={p} value={p}>
+                          {formatPeriod(p)}
+                          {choices.gstr2bLatest && gstAfter(p, choices.gstr2bLatest)
+                            ? ' (GSTR-2B not generated yet)'
+                            : ''}
+                        </option>
+                      ))}
+                    </select>
+                    <p className="muted small">
+                      Defaults to the latest month whose GSTR-2B exists; every GST category picked syncs this
+                      month.
+                    </p>
+                    {gstr2bTooLate && (
+                      <p className="fix small" role="note">
+                        GSTR-2B for {formatPeriod(gst)} is not generated yet (the portal makes it on the 14th
+                        of the next month): its jobs will fail. The latest that exists is{' '}
+                        {formatPeriod(choices.gstr2bLatest)}.
+                      </p>
+                    )}
+                  </div>
+                )}
+                {hasPeriods && portal === 'itr' && choices.itrOptions.length > 0 && (
+                  <div className="period-picker">
+                    <label htmlFor="p-itr">Assessment year</label>
+                    <select id="p-itr" value={itr ?? ''} onChange={(e) => setItrPeriod(e.target.value)}>
+                      {choices.itrOptions.map((p) => (
+                        <option key={p} value={p}>
+                          AY {p}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                )}
               </fieldset>
             );
           })}
@@ -350,9 +409,4 @@ async function matchingIds(filters: Filters): Promise<RunSelection> {
     }
   } while (cursor);
   return { ids };
-}
-
-/** `102026` → `10/2026`; an assessment year stays as it is. */
-function formatPeriod(p: string): string {
-  return /^\d{6}$/.test(p) ? `${p.slice(0, 2)}/${p.slice(2)}` : p;
 }

@@ -28,6 +28,8 @@ import { ApiProblemResponses } from '../problems/api-problem-responses.decorator
 import { CLIENT_MASTER, CONNECTOR_ESIGN, CONNECTOR_GST, CONNECTOR_ITR } from '../upstream/upstream.module';
 import { IdentifierParamPipe } from '../validation/identifier-param.pipe';
 import { pageAccessStatuses } from './access-status-page';
+import type { ClientIdentifiers } from './client-access';
+import { accessOfClient } from './client-access';
 import {
   AccessStatusDto,
   AccessStatusListResponseDto,
@@ -62,17 +64,23 @@ export class CredentialsController {
       'GSTIN sessions, the e-filing intermediary and PAN consents, the e-sign account: `ok`, `otp_required` ' +
       '(a person must enter an OTP), `expiring`, `failed`, or `missing` (a GSTIN, PAN or e-sign client file ' +
       'of a client with no access at all; `errorCode` and `detail` name the missing step, e.g. ' +
-      '`consent_required`). Ordered by portal then identifier.',
+      '`consent_required`). Ordered by portal then identifier. `clientId` narrows it to one client.',
   })
   @ApiOkResponse({ type: AccessStatusListResponseDto })
-  @ApiProblemResponses(400, 401, 429, 503, 504)
+  @ApiProblemResponses(400, 401, 404, 429, 503, 504)
   async list(
     @CurrentFirmId() firmId: string,
     @Query() query: ListCredentialsQueryDto,
   ): Promise<AccessStatusListResponseDto> {
     const request = { method: 'GET' as const, path: base(firmId) };
     // All or nothing: a list silently missing a portal would read as "no problems there".
-    const [identifiers, ...lists] = await Promise.all([
+    const [client, identifiers, ...lists] = await Promise.all([
+      query.clientId
+        ? this.clientMaster.request<ClientIdentifiers>({
+            method: 'GET',
+            path: `/internal/v1/firms/${firmId}/clients/${query.clientId}`,
+          })
+        : undefined,
       this.clientMaster.request<{ items: FirmIdentifier[] }>({
         method: 'GET',
         path: `/internal/v1/firms/${firmId}/identifiers`,
@@ -80,7 +88,8 @@ export class CredentialsController {
       ...[this.gst, this.itr, this.esign].map((c) => c.request<{ items?: StoredStatus[] }>(request)),
     ]);
     const stored = lists.flatMap((l) => l.items ?? []).map(toAccessStatus);
-    const all = [...stored, ...missingAccess(identifiers.items, stored)];
+    const firmWide = [...stored, ...missingAccess(identifiers.items, stored)];
+    const all = client ? accessOfClient(firmWide, client) : firmWide;
     return pageAccessStatuses(
       query.status ? all.filter((s) => s.status === query.status) : all,
       query.limit,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Portals } from '@practice-sync/contracts';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 
 import { PaginationQueryDto } from '../../common/pagination.dto';
 
@@ -74,4 +74,14 @@ export class ListCredentialsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsIn(AccessStatuses, { message: `must be one of ${AccessStatuses.join(', ')}` })
   status?: AccessStatus;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "Only what this client's syncs depend on: its GSTINs, its PAN and the firm's e-filing account, its e-sign " +
+      "client file and the firm's e-sign account. A client of another firm is a 404.",
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a client id (a UUID)' })
+  clientId?: string;
 }

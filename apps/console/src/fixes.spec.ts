@@ -1,0 +1,53 @@
+import { howToFix, portalOf, staffReason } from './fixes';
+
+const GSTIN = '27ABAPA1000H1ZX';
+
+describe('staffReason', () => {
+  it('drops the API call a message names and ends it as a sentence', () => {
+    expect(
+      staffReason(
+        `no GST portal access is stored for ${GSTIN}: PUT /v1/credentials/gst/${GSTIN} with the portal ` +
+          `username, then POST /v1/credentials/gst/${GSTIN}/otp with the OTP the portal sends`,
+      ),
+    ).toBe(`No GST portal access is stored for ${GSTIN}.`);
+    expect(
+      staffReason(
+        'no e-filing intermediary account is stored for the firm: store it (PUT /v1/credentials/itr), then ' +
+          'ask the taxpayer for the e-filing OTP and POST /v1/credentials/itr/AAAPA1234A/consent',
+      ),
+    ).toBe('No e-filing intermediary account is stored for the firm.');
+  });
+
+  it('keeps the words around a parenthesised call', () => {
+    const text = staffReason(
+      `after that time, enter the username (PUT /v1/credentials/gst/${GSTIN}) and the OTP ` +
+        `(POST /v1/credentials/gst/${GSTIN}/otp) once`,
+    );
+    expect(text).toBe('After that time, enter the username and the OTP once.');
+    expect(text).not.toContain('/v1/');
+  });
+
+  it('leaves a message without API calls as it is, but for its GST periods, which read MM/YYYY', () => {
+    expect(staffReason('GSTR-2B for 102026 is not generated yet; try after the 14th.')).toBe(
+      'GSTR-2B for 10/2026 is not generated yet; try after the 14th.',
+    );
+    expect(staffReason(null)).toBe('');
+  });
+});
+
+describe('howToFix', () => {
+  it("sends a missing GST login to the client's Access tab, in staff words", () => {
+    const fix = howToFix('credentials_missing', 'gst');
+    expect(fix?.place).toBe('access');
+    expect(fix?.text).toContain("Enter the client's GST portal username on the client's Access tab");
+    expect(fix?.text).not.toMatch(/\/v1\/|PUT|POST/);
+  });
+
+  it('says which portal a lapsed session or consent belongs to', () => {
+    expect(howToFix('otp_required', 'gst')?.text).toContain('GST portal session has lapsed');
+    expect(howToFix('otp_required', 'itr')?.text).toContain('consent has lapsed');
+    expect(howToFix('credentials_missing', 'esign')?.place).toBe('admin');
+    expect(howToFix(null, 'gst')).toBeNull();
+    expect(portalOf('gst.gstr2b')).toBe('gst');
+  });
+});

@@ -50,4 +50,9 @@ describe('howToFix', () => {
     expect(howToFix(null, 'gst')).toBeNull();
     expect(portalOf('gst.gstr2b')).toBe('gst');
   });
+
+  it('tells branch staff what a refused snapshot or an expired hold needs', () => {
+    expect(howToFix('books_not_empty', 'books')?.text).toContain('start it again with replace');
+    expect(howToFix('hold_expired', 'books')?.text).toContain('Take a new snapshot');
+  });
 });

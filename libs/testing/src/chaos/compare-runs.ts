@@ -1,0 +1,112 @@
+/**
+ * A finished run as the firm sees it, keyed by what does not depend on ids or timing, so a clean run and a
+ * faulted run of the same bucket (another firm with the same clients) can be compared entry by entry.
+ * Each aspect maps a key to the list of values found under it: more than one value is a duplicate.
+ */
+export interface RunSnapshot {
+  /** The run's status, or null when no run exists (its creation was lost). */
+  status: string | null;
+  /** Jobs by `client|category|subject|period` → `outcome errorCode +added ~updated -removed =unchanged`. */
+  jobs: Record<string, string[]>;
+  /** Records by `client|category|subject|period|naturalKey` → `hash vN [removed]`. */
+  records: Record<string, string[]>;
+  /** Change-feed entries by `client|category|subject|period|naturalKey|change` (one value per entry). */
+  feed: Record<string, string[]>;
+  /** Status-grid cells by `client|category|subject|period` → `lastOutcome lastErrorCode`. */
+  grid: Record<string, string[]>;
+  /** Events for other systems by type and content (ids and instants masked), one value per distinct event id. */
+  events: Record<string, string[]>;
+}
+
+export const ASPECTS = ['jobs', 'records', 'feed', 'grid', 'events'] as const;
+export type Aspect = (typeof ASPECTS)[number];
+
+/** Outcomes that mean a job is not finished. */
+const OPEN_OUTCOMES = new Set(['null', 'pending', 'running']);
+
+export interface AspectDiff {
+  /** Entries the clean run has and the faulted one lacks (counted per entry). */
+  lost: number;
+  /** Entries the faulted run has more often than the clean one, or that the clean one never had. */
+  duplicated: number;
+  /** Keys present once in both whose value differs (e.g. another outcome or record version). */
+  differs: number;
+}
+
+export interface RunComparison {
+  lost: number;
+  duplicated: number;
+  /** Jobs of the faulted run not finished when it was read (plus all of them when the run never finished). */
+  stuck: number;
+  differs: number;
+  byAspect: Record<Aspect, AspectDiff>;
+  /** The first differences, for a reader: `aspect key: clean [...] ≠ faulted [...]`. */
+  examples: string[];
+}
+
+function compareAspect(
+  aspect: Aspect,
+  clean: Record<string, string[]>,
+  faulted: Record<string, string[]>,
+  examples: string[],
+  isStuck: (values: string[]) => boolean,
+): AspectDiff & { stuck: number } {
+  const diff = { lost: 0, duplicated: 0, differs: 0, stuck: 0 };
+  const keys = new Set([...Object.keys(clean), ...Object.keys(faulted)]);
+  for (const key of [...keys].sort()) {
+    const want = clean[key] ?? [];
+    const got = faulted[key] ?? [];
+    const before = diff.lost + diff.duplicated + diff.differs + diff.stuck;
+    if (got.length && isStuck(got)) {
+      diff.stuck += 1;
+    } else if (got.length < want.length) {
+      diff.lost += want.length - got.length;
+    } else if (got.length > want.length) {
+      diff.duplicated += got.length - want.length;
+    } else if ([...want].sort().join('\n') !== [...got].sort().join('\n')) {
+      diff.differs += 1;
+    }
+    if (diff.lost + diff.duplicated + diff.differs + diff.stuck > before && examples.length < 12) {
+      examples.push(`${aspect} ${key}: clean ${JSON.stringify(want)} ≠ faulted ${JSON.stringify(got)}`);
+    }
+  }
+  return diff;
+}
+
+/**
+ * Compares a faulted run with a clean one. Lost and duplicated are counted per entry across jobs, records,
+ * the change feed, the status grid and events; a job still open (pending/running) counts as stuck, not lost.
+ */
+export function compareRuns(clean: RunSnapshot, faulted: RunSnapshot): RunComparison {
+  const examples: string[] = [];
+  const byAspect = {} as Record<Aspect, AspectDiff>;
+  let stuck = 0;
+  for (const aspect of ASPECTS) {
+    const isStuck = (values: string[]) =>
+      aspect === 'jobs' && values.some((v) => OPEN_OUTCOMES.has(v.split(' ')[0]));
+    const { stuck: s, ...diff } = compareAspect(aspect, clean[aspect], faulted[aspect], examples, isStuck);
+    byAspect[aspect] = diff;
+    stuck += s;
+  }
+  // A run that never finished leaves every job it did not finish stuck, even those counted above.
+  if (faulted.status !== null && !['completed', 'cancelled', 'failed'].includes(faulted.status)) {
+    examples.unshift(`run: status ${faulted.status} when read`);
+  }
+  if (faulted.status === null) examples.unshift('run: none was created');
+  const sum = (k: keyof AspectDiff) => ASPECTS.reduce((n, a) => n + byAspect[a][k], 0);
+  return {
+    lost: sum('lost'),
+    duplicated: sum('duplicated'),
+    stuck,
+    differs: sum('differs'),
+    byAspect,
+    examples,
+  };
+}
+
+/** Masks what differs between two firms' identical runs: UUIDs and ISO instants. */
+export function maskIds(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g, '<t>');
+}

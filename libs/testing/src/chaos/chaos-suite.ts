@@ -27,7 +27,7 @@ export interface ChaosOptions {
 }
 
 export interface RunTiming {
-  /** First POST → the run seen finished, by this process's clock. */
+  /** First POST → the run seen finished and its changes in the feed, by this process's clock. */
   runMs: number;
   /** Fault resolved → the run's finished work grew again (or it finished). */
   progressAfterFaultMs: number | null;
@@ -44,6 +44,11 @@ export interface ChaosRow extends RunComparison {
   crashes: string[];
   /** The fault itself threw (then the run is still read and compared). */
   faultError: string | null;
+  /**
+   * Where the run stood when the fault struck (`POST attempts 2` for a creation fault: the client had to send it
+   * again; `jobs planned 40/80, work finished 0/72` otherwise), so a reader sees the fault hit its phase.
+   */
+  atStrike: string;
 }
 
 export interface ChaosReport {
@@ -90,9 +95,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   };
 
   /** POST /v1/sync-runs as a careful client: on no answer or a 5xx, again with the same Idempotency-Key. */
-  const createRun = async (api: FirmApi, deadline: number): Promise<string | null> => {
+  const createRun = async (
+    api: FirmApi,
+    deadline: number,
+    attempts: { n: number },
+  ): Promise<string | null> => {
     const key = randomBytes(12).toString('hex');
     for (;;) {
+      attempts.n += 1;
       try {
         const res = await fetch(`${api.gatewayUrl}/v1/sync-runs`, {
           method: 'POST',
@@ -131,13 +141,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }, 0);
     await waitFor(async () => (await feedSize(api, [...names.keys()])) >= (await reported()), {
       timeoutMs,
-      intervalMs: 2000,
+      intervalMs: 500,
       description: 'the change feed to hold every reported change',
     }).catch(() => undefined);
-    // A status cell or an event relayed a moment after the last record.
-    await sleep(2000);
   };
 
+  /** Jobs a run of the bucket plans (known after the warm-up run). */
+  let expectedJobs = 0;
   const run = async (
     label: string,
     fault: Fault | null,
@@ -154,9 +164,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let faultError: string | null = null;
     let faultEnd = 0;
     let faulting: Promise<void> | null = null;
+    let atStrike = '';
+    const postAttempts = { n: 0 };
+    let runIdNow: string | null = null;
     const strike = () => {
       faulting = (async () => {
-        log(`  ${label}: striking`);
+        const r = runIdNow ? await getRun(api, runIdNow) : undefined;
+        atStrike = r
+          ? `jobs planned ${r.totals.jobs}/${expectedJobs}, work finished ${r.totals.workFinished}/${r.totals.work}`
+          : 'run not created yet';
+        log(`  ${label}: striking (${atStrike})`);
         try {
           recoveries = await fault!.inject(ctx);
         } catch (e) {
@@ -184,7 +201,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const t0 = performance.now();
     const stuckAfter = options.stuckAfterMs ?? 5 * 60_000;
     if (fault?.phase === 'creation') setTimeout(strike, 30);
-    const runId = await createRun(api, Date.now() + stuckAfter);
+    const runId = await createRun(api, Date.now() + stuckAfter, postAttempts);
+    runIdNow = runId;
     if (fault?.phase === 'fan-out') strike();
     let finished = false;
     let progressAfterFaultMs: number | null = null;
@@ -217,23 +235,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
       log(`  ${label}: ${finished ? 'finished' : `not finished (work finished ${lastFinishedWork})`}`);
     }
-    const runMs = Math.round(performance.now() - t0);
     if (faulting) await faulting;
+    // The firm has the run's data once client-master applied it, not when the run row says finished.
+    if (runId && finished) await settle(api, runId, 60_000);
+    const runMs = Math.round(performance.now() - t0);
     watching = false;
     await watch;
-    if (runId && finished) await settle(api, runId, 60_000);
+    // A status cell or an event relayed a moment after the last record.
+    await sleep(2000);
     const snapshot = await readRunSnapshot(api, runId, { ...kafkaView(), firmId });
     return {
       snapshot,
       timing: { runMs, progressAfterFaultMs, finished },
-      row: { timing: { runMs, progressAfterFaultMs, finished }, recoveries, crashes, faultError },
+      row: {
+        timing: { runMs, progressAfterFaultMs, finished },
+        recoveries,
+        crashes,
+        faultError,
+        atStrike: fault?.phase === 'creation' ? `POST attempts ${postAttempts.n}` : atStrike,
+      },
     };
   };
 
   log(`warm-up run (not compared): ${options.clients} clients × ${categories.join(', ')}`);
   // The first run on a fresh stack pays for cold code paths and connection pools: not a fair baseline.
   const warm = await run('warm-up', null);
-  log(`warm-up run: ${(warm.timing.runMs / 1000).toFixed(1)} s`);
+  expectedJobs = Object.values(warm.snapshot.jobs).flat().length;
+  log(`warm-up run: ${expectedJobs} jobs in ${(warm.timing.runMs / 1000).toFixed(1)} s`);
   const clean = await run('clean', null);
   const jobs = Object.values(clean.snapshot.jobs).flat().length;
   const entries = Object.fromEntries(
@@ -286,8 +314,8 @@ export function chaosTable(report: ChaosReport): string {
     `Clean run: ${report.clean.jobs} jobs in ${(report.clean.runMs / 1000).toFixed(1)} s; each faulted run ` +
       `compared on ${ASPECTS.map((a) => `${report.clean.entries[a]} ${ASPECT_NAMES[a]}`).join(', ')}.`,
     '',
-    '| fault | lost | duplicated | stuck | differs | slowdown | fault → progress | restart → consuming, other figures | crashed |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| fault | struck at | lost | duplicated | stuck | differs | slowdown | fault → progress | restart → consuming, other figures | crashed |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of report.rows) {
     const rec = r.recoveries
@@ -298,7 +326,7 @@ export function chaosTable(report: ChaosReport): string {
     const progress =
       r.timing.progressAfterFaultMs === null ? '—' : `${(r.timing.progressAfterFaultMs / 1000).toFixed(1)} s`;
     lines.push(
-      `| ${r.fault} | ${r.lost} | ${r.duplicated} | ${r.stuck}${r.timing.finished ? '' : ' (run unfinished)'} | ${r.differs} | ` +
+      `| ${r.fault} | ${r.atStrike || '—'} | ${r.lost} | ${r.duplicated} | ${r.stuck}${r.timing.finished ? '' : ' (run unfinished)'} | ${r.differs} | ` +
         `${r.slowdown.toFixed(2)}× | ${progress} | ${rec || '—'}${r.faultError ? ` (fault failed: ${r.faultError})` : ''} | ${r.crashes.join(', ') || '—'} |`,
     );
   }

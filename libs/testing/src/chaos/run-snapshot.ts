@@ -138,15 +138,20 @@ export async function readFirmEvents(
         if (!pending.size) done();
       },
     });
-    await Promise.race([
-      finished,
-      new Promise((_, reject) =>
-        setTimeout(
-          () => reject(new Error(`events of firm ${firmId}: topics not read to the end in 120 s`)),
-          120_000,
-        ),
-      ),
-    ]);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        finished,
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`events of firm ${firmId}: topics not read to the end in 120 s`)),
+            120_000,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   } finally {
     await consumer.disconnect();
   }

@@ -98,7 +98,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const createRun = async (
     api: FirmApi,
     deadline: number,
-    attempts: { n: number },
+    attempts: { n: number; last: string },
   ): Promise<string | null> => {
     const key = randomBytes(12).toString('hex');
     for (;;) {
@@ -115,11 +115,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           signal: AbortSignal.timeout(30_000),
         });
         const text = await res.text();
+        attempts.last = `${res.status}${res.status >= 400 ? ` ${/"type":"[^"]*?([a-z-]+)"/.exec(text)?.[1] ?? ''}` : ''}`;
         if (res.status === 202 || res.status === 200) return (JSON.parse(text) as { id: string }).id;
         if (res.status < 500 && res.status !== 409 && res.status !== 429)
           throw new Error(`POST /v1/sync-runs answered ${res.status}: ${text.slice(0, 300)}`);
       } catch (e) {
         if ((e as Error).message.startsWith('POST /v1/sync-runs answered')) throw e;
+        attempts.last = 'no answer';
       }
       if (Date.now() > deadline) return null;
       await sleep(500);
@@ -165,7 +167,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let faultEnd = 0;
     let faulting: Promise<void> | null = null;
     let atStrike = '';
-    const postAttempts = { n: 0 };
+    const postAttempts = { n: 0, last: '' };
     let runIdNow: string | null = null;
     const strike = () => {
       faulting = (async () => {
@@ -201,7 +203,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const t0 = performance.now();
     const stuckAfter = options.stuckAfterMs ?? 5 * 60_000;
     if (fault?.phase === 'creation') setTimeout(strike, 30);
-    const runId = await createRun(api, Date.now() + stuckAfter, postAttempts);
+    // A careful client gives the creation two minutes of retries with its key, then gives up.
+    const runId = await createRun(api, Date.now() + Math.min(stuckAfter, 120_000), postAttempts);
     runIdNow = runId;
     if (fault?.phase === 'fan-out') strike();
     let finished = false;
@@ -252,7 +255,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         recoveries,
         crashes,
         faultError,
-        atStrike: fault?.phase === 'creation' ? `POST attempts ${postAttempts.n}` : atStrike,
+        atStrike:
+          fault?.phase === 'creation'
+            ? `POST sent ${postAttempts.n}×, last answer ${postAttempts.last}`
+            : atStrike,
       },
     };
   };

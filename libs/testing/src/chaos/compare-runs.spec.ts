@@ -4,6 +4,8 @@ import { compareRuns, maskIds } from './compare-runs';
 function snapshot(over: Partial<RunSnapshot> = {}): RunSnapshot {
   return {
     status: 'completed',
+    runs: 1,
+    answered: true,
     jobs: {
       'A|gst.gstr2b|gstin:27X|052026': ['succeeded - +3 ~0 -0 =0'],
       'B|itr.ais_tis_26as|pan:P|2026-27': ['partial portal_unavailable +2 ~0 -0 =0'],
@@ -79,9 +81,22 @@ describe('compareRuns', () => {
   });
 
   it('reads a run that was never created as every job lost', () => {
-    const c = compareRuns(snapshot(), snapshot({ status: null, jobs: {} }));
+    const c = compareRuns(snapshot(), snapshot({ status: null, runs: 0, answered: false, jobs: {} }));
     expect(c.byAspect.jobs.lost).toBe(2);
     expect(c.examples[0]).toBe('run: none was created');
+  });
+
+  it('counts a run created twice as duplicated, and a run whose id never came back as lost', () => {
+    expect(compareRuns(snapshot(), snapshot({ runs: 2 }))).toMatchObject({
+      lost: 0,
+      duplicated: 1,
+      examples: ['run: the firm has 2 runs where the clean firm has 1'],
+    });
+    expect(compareRuns(snapshot(), snapshot({ answered: false }))).toMatchObject({
+      lost: 1,
+      duplicated: 0,
+      examples: ['run: created, but POST /v1/sync-runs never answered its id'],
+    });
   });
 });
 

@@ -6,6 +6,13 @@
 export interface RunSnapshot {
   /** The run's status, or null when no run exists (its creation was lost). */
   status: string | null;
+  /** Runs the firm has (1 for one run; 2 when a retried creation started a second run). */
+  runs: number;
+  /**
+   * Whether the client got the run's id from `POST /v1/sync-runs`. A run created whose id never came back
+   * (the client cannot follow or cancel it, and a new key would start another) counts as one lost entry.
+   */
+  answered: boolean;
   /** Jobs by `client|category|subject|period` → `outcome errorCode +added ~updated -removed =unchanged`. */
   jobs: Record<string, string[]>;
   /** Records by `client|category|subject|period|naturalKey` → `hash vN [removed]`. */
@@ -88,20 +95,22 @@ export function compareRuns(clean: RunSnapshot, faulted: RunSnapshot): RunCompar
     byAspect[aspect] = diff;
     stuck += s;
   }
-  // A run that never finished leaves every job it did not finish stuck, even those counted above.
+  const sum = (k: keyof AspectDiff) => ASPECTS.reduce((n, a) => n + byAspect[a][k], 0);
+  let lost = sum('lost');
+  let duplicated = sum('duplicated');
   if (faulted.status !== null && !['completed', 'cancelled', 'failed'].includes(faulted.status)) {
     examples.unshift(`run: status ${faulted.status} when read`);
   }
   if (faulted.status === null) examples.unshift('run: none was created');
-  const sum = (k: keyof AspectDiff) => ASPECTS.reduce((n, a) => n + byAspect[a][k], 0);
-  return {
-    lost: sum('lost'),
-    duplicated: sum('duplicated'),
-    stuck,
-    differs: sum('differs'),
-    byAspect,
-    examples,
-  };
+  if (faulted.runs > clean.runs) {
+    duplicated += faulted.runs - clean.runs;
+    examples.unshift(`run: the firm has ${faulted.runs} runs where the clean firm has ${clean.runs}`);
+  }
+  if (faulted.status !== null && !faulted.answered && clean.answered) {
+    lost += 1;
+    examples.unshift('run: created, but POST /v1/sync-runs never answered its id');
+  }
+  return { lost, duplicated, stuck, differs: sum('differs'), byAspect, examples };
 }
 
 /** Masks what differs between two firms' identical runs: UUIDs and ISO instants. */

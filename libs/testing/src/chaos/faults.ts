@@ -59,17 +59,42 @@ export function killService(service: ServiceName, phase: FaultPhase, times = 1):
         for (let i = 0; i < times; i++) {
           await stack.kill(service);
           const t = performance.now();
+          // Boot (node, compiling TypeScript, Nest) is the process answering /health/live; ready comes after
+          // its consumer groups joined.
+          const live = firstAnswer(`${stack.urls[service]}/health/live`);
           await stack.restart(service);
-          recoveries.push({
-            what: `${service}: restart → consuming`,
-            value: Math.round(performance.now() - t),
-            unit: 'ms',
-          });
+          const ready = Math.round(performance.now() - t);
+          live.stop();
+          const booted = live.at === null ? ready : Math.round(live.at - t);
+          recoveries.push({ what: `${service}: restart → serving`, value: booted, unit: 'ms' });
+          recoveries.push({ what: `${service}: restart → consuming`, value: ready, unit: 'ms' });
         }
       } finally {
         owned.delete(service);
       }
       return recoveries;
+    },
+  };
+}
+
+/** Polls `url` every 100 ms and records when it first answered 200 (`at`, performance.now()). */
+function firstAnswer(url: string): { at: number | null; stop(): void } {
+  const state = { at: null as number | null, stopped: false };
+  void (async () => {
+    while (!state.stopped && state.at === null) {
+      const ok = await fetch(url, { signal: AbortSignal.timeout(1000) })
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (ok) state.at = performance.now();
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    get at() {
+      return state.at;
+    },
+    stop: () => {
+      state.stopped = true;
     },
   };
 }

@@ -161,11 +161,23 @@ export async function readFirmEvents(
 /** What the firm holds after a run: its jobs, every client's records, change feed and status grid, and events. */
 export async function readRunSnapshot(
   api: FirmApi,
-  runId: string | null,
+  answeredRunId: string | null,
   kafka: { brokers: string; prefix: string; firmId: string },
 ): Promise<RunSnapshot> {
   const names = await clientNames(api);
-  const snapshot: RunSnapshot = { status: null, jobs: {}, records: {}, feed: {}, grid: {}, events: {} };
+  const runs = await api.all<{ id: string }>('/v1/sync-runs');
+  // A run created whose id never came back is still read: its data is the firm's either way.
+  const runId = answeredRunId ?? (runs.length === 1 ? runs[0].id : null);
+  const snapshot: RunSnapshot = {
+    status: null,
+    runs: runs.length,
+    answered: answeredRunId !== null,
+    jobs: {},
+    records: {},
+    feed: {},
+    grid: {},
+    events: {},
+  };
   if (runId) {
     snapshot.status = (await api.get<{ status: string }>(`/v1/sync-runs/${runId}`)).status;
     snapshot.jobs = await readJobs(api, runId, names);

@@ -281,6 +281,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   for (const fault of options.faults) {
     log(`${fault.name}`);
     const faulted = await run(fault.name, fault);
+    if (fault.coolDownMs) await sleep(fault.coolDownMs);
     const comparison = compareRuns(clean.snapshot, faulted.snapshot);
     const row: ChaosRow = {
       fault: fault.name,
@@ -308,7 +309,7 @@ function formatRow(r: ChaosRow): string {
     (x) => `${x.what} ${x.unit === 'ms' ? `${(x.value / 1000).toFixed(1)} s` : `${x.value} ${x.unit}`}`,
   );
   return (
-    `  → lost ${r.lost}, duplicated ${r.duplicated}, stuck ${r.stuck}, differs ${r.differs}, ` +
+    `  → lost ${r.lost}, duplicated ${r.duplicated}, stuck ${r.stuck}, differs ${r.differs} (explained ${r.explained}), ` +
     `slowdown ${r.slowdown.toFixed(2)}×${rec.length ? `; ${rec.join('; ')}` : ''}` +
     `${r.crashes.length ? `; crashed: ${r.crashes.join(', ')}` : ''}${r.faultError ? `; fault failed: ${r.faultError}` : ''}`
   );
@@ -320,7 +321,7 @@ export function chaosTable(report: ChaosReport): string {
     `Clean run: ${report.clean.jobs} jobs in ${(report.clean.runMs / 1000).toFixed(1)} s; each faulted run ` +
       `compared on ${ASPECTS.map((a) => `${report.clean.entries[a]} ${ASPECT_NAMES[a]}`).join(', ')}.`,
     '',
-    '| fault | struck at | lost | duplicated | stuck | differs | slowdown | fault → progress | restart → consuming, other figures | crashed |',
+    '| fault | struck at | lost | duplicated | stuck | differs (explained) | slowdown | fault → progress | restart → consuming, other figures | crashed |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of report.rows) {
@@ -332,7 +333,7 @@ export function chaosTable(report: ChaosReport): string {
     const progress =
       r.timing.progressAfterFaultMs === null ? '—' : `${(r.timing.progressAfterFaultMs / 1000).toFixed(1)} s`;
     lines.push(
-      `| ${r.fault} | ${r.atStrike || '—'} | ${r.lost} | ${r.duplicated} | ${r.stuck}${r.timing.finished ? '' : ' (run unfinished)'} | ${r.differs} | ` +
+      `| ${r.fault} | ${r.atStrike || '—'} | ${r.lost} | ${r.duplicated} | ${r.stuck}${r.timing.finished ? '' : ' (run unfinished)'} | ${r.differs}${r.explained ? ` (${r.explained})` : ''} | ` +
         `${r.slowdown.toFixed(2)}× | ${progress} | ${rec || '—'}${r.faultError ? ` (fault failed: ${r.faultError})` : ''} | ${r.crashes.join(', ') || '—'} |`,
     );
   }

@@ -100,6 +100,22 @@ describe('compareRuns', () => {
   });
 });
 
+describe('compareRuns when a job ended otherwise', () => {
+  it('counts what follows from its outcome as explained, not lost, and still counts other cells', () => {
+    const clean = snapshot();
+    const faulted = snapshot({
+      jobs: { ...clean.jobs, 'A|gst.gstr2b|gstin:27X|052026': ['failed portal_unavailable +0 ~0 -0 =0'] },
+      records: {},
+      feed: {},
+      grid: { 'A|gst.gstr2b|gstin:27X|052026': ['failed portal_unavailable'] },
+      events: { 'sync.run.changed {"change":"completed"}': ['1'], 'B|itr.x|pan:P|2026-27|e': ['1'] },
+    });
+    const c = compareRuns(clean, faulted);
+    // The job differs; its 2 records, 2 feed entries and grid cell follow from it; the events do not.
+    expect(c).toMatchObject({ differs: 1, explained: 5, lost: 1, duplicated: 1 });
+  });
+});
+
 describe('maskIds', () => {
   it('masks UUIDs and ISO instants, and nothing else', () => {
     expect(

@@ -40,6 +40,8 @@ export interface Fault {
   phase: FaultPhase;
   /** Restarts the broker: the suite must run the stack on a private one. */
   needsPrivateKafka?: boolean;
+  /** How long the stack needs after the run before the next fault's run is fair (e.g. breakers closing). */
+  coolDownMs?: number;
   inject(ctx: FaultContext): Promise<Recovery[]>;
 }
 
@@ -148,6 +150,9 @@ export function portalOutage(portal: 'gst' | 'itr' | 'esign', ms: number, phase:
   return {
     name: `${portal} portal outage ${Math.round(ms / 1000)} s (${phase})`,
     phase,
+    // The connectors' breakers for the portal stay open BREAKER_RESET_TIMEOUT_MS (30 s) after the outage: the
+    // next fault's run must not start into them.
+    coolDownMs: 35_000,
     inject: async ({ stack }) => {
       const set = async (outage: boolean) => {
         const res = await fetch(`${stack.sandboxUrl}/_sandbox/faults/${portal}`, {
@@ -195,7 +200,7 @@ export function allFaults(): Fault[] {
     killService('client-master', 'mid-run', 2),
     terminateDatabaseConnections('mid-run'),
     terminateDatabaseConnections('fan-out'),
-    portalOutage('gst', 10_000, 'mid-run'),
     restartBroker('mid-run'),
+    portalOutage('gst', 10_000, 'mid-run'),
   ];
 }

@@ -93,7 +93,14 @@ export async function readFirmEvents(
   brokers: string,
   prefix: string,
   firmId: string,
+  names: ReadonlyMap<string, string> = new Map(),
 ): Promise<Record<string, string[]>> {
+  const cellOfEvent = (d: Record<string, unknown>): string => {
+    const subject = d['subject'] as Subject | undefined;
+    if (typeof d['category'] !== 'string' || !subject) return '-|-|-|-';
+    const client = names.get(String(d['clientId'])) ?? String(d['clientId']);
+    return cell(client, { category: d['category'], subject, period: (d['period'] as string | null) ?? null });
+  };
   const kafka = new Kafka({
     clientId: 'chaos-events',
     brokers: brokers.split(','),
@@ -132,7 +139,7 @@ export async function readFirmEvents(
           !(e.type === 'sync.run.changed' && e.data['change'] === 'progress')
         ) {
           seen.add(e.id);
-          push(events, `${e.type} ${maskIds(e.data)}`, '1');
+          push(events, `${cellOfEvent(e.data)}|${e.type} ${maskIds(e.data)}`, '1');
         }
         if (BigInt(message.offset) + 1n >= (ends.get(part) ?? 0n)) pending.delete(part);
         if (!pending.size) done();
@@ -208,6 +215,6 @@ export async function readRunSnapshot(
     for (const g of grid.items)
       push(snapshot.grid, cell(name, g), `${g.lastOutcome} ${g.lastErrorCode ?? '-'}`);
   }
-  snapshot.events = await readFirmEvents(kafka.brokers, kafka.prefix, kafka.firmId);
+  snapshot.events = await readFirmEvents(kafka.brokers, kafka.prefix, kafka.firmId, names);
   return snapshot;
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run chaos`: the whole stack as processes (its own database and topic prefix, on a private broker on
- * CHAOS_KAFKA_PORT, default 19092, when a fault restarts the broker), a clean run of a bucket, then every fault
+ * CHAOS_KAFKA_PORT, default 19092, when a fault restarts the broker; on a private PostgreSQL cluster on
+ * CHAOS_PG_PORT, default 15433, when a fault restarts the database), a clean run of a bucket, then every fault
  * of `allFaults()` against a run of the same bucket; prints lost / duplicated / stuck / differs, the slowdown
  * against the clean run and each restarted service's time to consuming again, and writes the table to
  * `.stack/chaos/<date>.md`. Figures, not assertions (the CI subset is apps/e2e/src/chaos.e2e-spec.ts).
@@ -13,7 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { PrivateKafka } from '@practice-sync/testing';
+import type { PrivateKafka, PrivatePostgres } from '@practice-sync/testing';
 import {
   allFaults,
   chaosTable,
@@ -22,6 +23,7 @@ import {
   repoRoot,
   runChaos,
   startPrivateKafka,
+  startPrivatePostgres,
   startStack,
   withDatabase,
 } from '@practice-sync/testing';
@@ -55,12 +57,20 @@ async function main(): Promise<void> {
     );
   const log = (line: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-  const server = withDatabase(
-    process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    'postgres',
-  );
   const stamp = Date.now();
-  const db = await createScratchDatabase(server, `chaos_${stamp}`);
+  let postgres: PrivatePostgres | undefined;
+  if (faults.some((f) => f.needsPrivatePostgres)) {
+    const port = positiveInt('CHAOS_PG_PORT', 15433);
+    log(`starting a private PostgreSQL cluster on ${port}`);
+    postgres = await startPrivatePostgres({ port });
+  }
+  const server =
+    postgres?.serverUrl ??
+    withDatabase(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'postgres');
+  const db = await createScratchDatabase(server, `chaos_${stamp}`).catch(async (e: unknown) => {
+    await postgres?.stop();
+    throw e;
+  });
   let kafka: PrivateKafka | undefined;
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   try {
@@ -81,7 +91,7 @@ async function main(): Promise<void> {
       readyTimeoutMs: 300_000,
       onProgress: (m) => log(m),
     });
-    const report = await runChaos({ stack, kafka, clients, faults, stuckAfterMs, log });
+    const report = await runChaos({ stack, kafka, postgres, clients, faults, stuckAfterMs, log });
     const table = chaosTable(report);
     console.log(`\n${table}\n`);
     const dir = join(repoRoot(), '.stack', 'chaos');
@@ -93,6 +103,7 @@ async function main(): Promise<void> {
     await stack?.stop();
     await kafka?.stop().catch((e: Error) => log(`private broker: ${e.message}`));
     await db.drop().catch(() => undefined);
+    await postgres?.stop().catch((e: Error) => log(`private PostgreSQL: ${e.message}`));
   }
 }
 

@@ -18,10 +18,13 @@ export {
   NO_FAULT,
   portalOutage,
   restartBroker,
+  restartDatabase,
   terminateDatabaseConnections,
 } from './chaos/faults';
 export type { PrivateKafka, PrivateKafkaOptions } from './chaos/private-kafka';
 export { startPrivateKafka } from './chaos/private-kafka';
+export type { PrivatePostgres, PrivatePostgresOptions } from './chaos/private-postgres';
+export { startPrivatePostgres } from './chaos/private-postgres';
 export { FirmApi, readRunSnapshot } from './chaos/run-snapshot';
 export type { BooksHarnessOptions, SandboxBooksObject } from './connector/books-harness';
 export { BooksHarness, BooksProbe, SandboxBooks } from './connector/books-harness';

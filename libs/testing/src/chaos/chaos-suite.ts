@@ -9,12 +9,15 @@ import type { Aspect, RunComparison, RunSnapshot } from './compare-runs';
 import { ASPECTS, compareRuns } from './compare-runs';
 import type { Fault, FaultContext, Recovery } from './faults';
 import type { PrivateKafka } from './private-kafka';
+import type { PrivatePostgres } from './private-postgres';
 import { clientNames, feedSize, FirmApi, readJobs, readRunSnapshot } from './run-snapshot';
 
 export interface ChaosOptions {
   stack: StackHandle;
   /** The stack's broker when it is a private one (required by faults that restart it). */
   kafka?: PrivateKafka;
+  /** The stack's PostgreSQL cluster when it is a private one (required by faults that restart it). */
+  postgres?: PrivatePostgres;
   /** Clients in the bucket (10 jobs each with the default categories). */
   clients: number;
   categories?: string[];
@@ -160,7 +163,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }> => {
     const { api, firmId } = await newFirm(label);
     const owned = new Set<ServiceName>();
-    const ctx: FaultContext = { stack, kafka: options.kafka, owned };
+    const ctx: FaultContext = { stack, kafka: options.kafka, postgres: options.postgres, owned };
     const crashes: string[] = [];
     let recoveries: Recovery[] = [];
     let faultError: string | null = null;

@@ -108,11 +108,19 @@ describe('compareRuns when a job ended otherwise', () => {
       records: {},
       feed: {},
       grid: { 'A|gst.gstr2b|gstin:27X|052026': ['failed portal_unavailable'] },
-      events: { 'sync.run.changed {"change":"completed"}': ['1'], 'B|itr.x|pan:P|2026-27|e': ['1'] },
+      events: {
+        'sync.run.changed {"change":"completed"}': ['1'],
+        'run|-|-|-|sync.run.changed {"totals":{"failed":1}}': ['1'],
+        'B|itr.x|pan:P|2026-27|e': ['1'],
+      },
     });
-    const c = compareRuns(clean, faulted);
-    // The job differs; its 2 records, 2 feed entries and grid cell follow from it; the events do not.
-    expect(c).toMatchObject({ differs: 1, explained: 5, lost: 1, duplicated: 1 });
+    const c = compareRuns(
+      { ...clean, events: { ...clean.events, 'run|-|-|-|sync.run.changed {"totals":{"failed":0}}': ['1'] } },
+      faulted,
+    );
+    // The job differs; its 2 records, 2 feed entries, grid cell and the run's totals follow from it; the
+    // client event and the event of another cell do not.
+    expect(c).toMatchObject({ differs: 1, explained: 7, lost: 1, duplicated: 1 });
   });
 });
 

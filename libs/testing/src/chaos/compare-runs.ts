@@ -28,6 +28,9 @@ export interface RunSnapshot {
   events: Record<string, string[]>;
 }
 
+/** The cell of the run's own events (its totals follow from every job's outcome). */
+export const RUN_CELL = 'run|-|-|-';
+
 /** Every aspect's key starts with its cell, `client|category|subject|period`. */
 export function cellOfKey(key: string): string {
   return key.split('|').slice(0, 4).join('|');
@@ -125,7 +128,11 @@ export function compareRuns(clean: RunSnapshot, faulted: RunSnapshot): RunCompar
     byAspect[aspect] = diff;
     stuck += s;
     explained += e;
-    if (aspect === 'jobs') explainedCells = differingCells;
+    if (aspect === 'jobs') {
+      explainedCells = differingCells;
+      // Jobs that ended otherwise change the run's totals too.
+      if (differingCells.size) explainedCells.add(RUN_CELL);
+    }
   }
   const sum = (k: keyof AspectDiff) => ASPECTS.reduce((n, a) => n + byAspect[a][k], 0);
   let lost = sum('lost');

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { ServiceName } from '../stack/services';
 import type { StackHandle } from '../stack/start-stack';
 import type { PrivateKafka } from './private-kafka';
+import type { PrivatePostgres } from './private-postgres';
 
 /** When in a run a fault strikes. */
 export type FaultPhase =
@@ -17,6 +18,8 @@ export interface FaultContext {
   stack: StackHandle;
   /** The broker the stack uses, when the suite started one of its own (faults that restart it need it). */
   kafka?: PrivateKafka;
+  /** The PostgreSQL cluster the stack uses, when the suite started one of its own. */
+  postgres?: PrivatePostgres;
   /**
    * Services the fault itself stops: the suite's watch for crashed processes leaves them alone until the
    * fault resolves (it restarts anything else that died, and reports it).
@@ -40,6 +43,8 @@ export interface Fault {
   phase: FaultPhase;
   /** Restarts the broker: the suite must run the stack on a private one. */
   needsPrivateKafka?: boolean;
+  /** Restarts PostgreSQL: the suite must run the stack on a private cluster. */
+  needsPrivatePostgres?: boolean;
   /** How long the stack needs after the run before the next fault's run is fair (e.g. breakers closing). */
   coolDownMs?: number;
   inject(ctx: FaultContext): Promise<Recovery[]>;
@@ -110,6 +115,20 @@ export function restartBroker(phase: FaultPhase): Fault {
     inject: async ({ kafka }) => {
       if (!kafka) throw new Error('restartBroker: the suite runs no private broker (needsPrivateKafka)');
       return [{ what: 'broker: stop → ready again', value: await kafka.restart(), unit: 'ms' }];
+    },
+  };
+}
+
+/** The stack's PostgreSQL cluster restarted (`pg_ctl restart -m fast`: every session ends, the data stays). */
+export function restartDatabase(phase: FaultPhase): Fault {
+  return {
+    name: `PostgreSQL restart (${phase})`,
+    phase,
+    needsPrivatePostgres: true,
+    inject: async ({ postgres }) => {
+      if (!postgres)
+        throw new Error('restartDatabase: the suite runs no private cluster (needsPrivatePostgres)');
+      return [{ what: 'PostgreSQL: restart', value: await postgres.restart(), unit: 'ms' }];
     },
   };
 }
@@ -201,6 +220,7 @@ export function allFaults(): Fault[] {
     terminateDatabaseConnections('mid-run'),
     terminateDatabaseConnections('fan-out'),
     restartBroker('mid-run'),
+    restartDatabase('mid-run'),
     portalOutage('gst', 10_000, 'mid-run'),
   ];
 }

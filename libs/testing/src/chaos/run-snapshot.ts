@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 
 import { requestJson } from '../stack/http';
 import type { RunSnapshot } from './compare-runs';
-import { maskIds } from './compare-runs';
+import { maskIds, RUN_CELL } from './compare-runs';
 
 interface Page<T> {
   items: T[];
@@ -97,6 +97,7 @@ export async function readFirmEvents(
 ): Promise<Record<string, string[]>> {
   const cellOfEvent = (d: Record<string, unknown>): string => {
     const subject = d['subject'] as Subject | undefined;
+    if (typeof d['runId'] === 'string' && typeof d['totals'] === 'object') return RUN_CELL;
     if (typeof d['category'] !== 'string' || !subject) return '-|-|-|-';
     const client = names.get(String(d['clientId'])) ?? String(d['clientId']);
     return cell(client, { category: d['category'], subject, period: (d['period'] as string | null) ?? null });

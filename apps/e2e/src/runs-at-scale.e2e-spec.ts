@@ -1,10 +1,16 @@
 import type { StackHandle } from '@practice-sync/testing';
-import { startStack, waitFor } from '@practice-sync/testing';
+import {
+  bucketCsv,
+  bucketLacks,
+  FAST_RUN_ENV,
+  settledGstPeriod,
+  startStack,
+  waitFor,
+} from '@practice-sync/testing';
 
 import { metricTotal } from './api-client';
 import { call } from './gateway-http';
 import type { Job, Page, Run } from './sync-run-views';
-import { gstinFor } from './sync-run-views';
 
 /**
  * Sync runs at firm scale through the public API only (gateway → orchestrator → connectors → sandbox →
@@ -27,33 +33,10 @@ const EVERY_CATEGORY = ['gst.all', 'itr.all', 'esign.signature_timestamps'];
 const GST_CATEGORIES = 5;
 const ITR_CATEGORIES = 4;
 
-const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-/** A distinct valid company PAN per n (n < 17,576), in its own letter range per `series`. */
-function panFor(series: string, n: number): string {
-  return `${series}${LETTERS[Math.floor(n / 676) % 26]}P${LETTERS[Math.floor(n / 26) % 26]}${String(n % 10_000).padStart(4, '0')}${LETTERS[n % 26]}`;
-}
-
-/** Which identifiers client n lacks, so every kind of `skipped` job appears. */
-const lacksGstin = (n: number) => n % 20 === 0;
-const lacksEsign = (n: number) => n % 20 === 1;
-const lacksPan = (n: number) => n % 40 === 2;
-
-function clientCsv(series: string, count: number, tag: string): string {
-  const rows = ['name,pan,gstins,esignClientFileId,tags'];
-  for (let n = 0; n < count; n++) {
-    const pan = panFor(series, n);
-    rows.push(
-      [
-        `Scale client ${series}${n}`,
-        lacksPan(n) ? '' : pan,
-        lacksGstin(n) ? '' : gstinFor(pan),
-        lacksEsign(n) ? '' : `${series}-CF-${n}`,
-        tag,
-      ].join(','),
-    );
-  }
-  return `${rows.join('\n')}\n`;
-}
+const lacksGstin = bucketLacks.gstin;
+const lacksEsign = bucketLacks.esign;
+const lacksPan = bucketLacks.pan;
+const clientCsv = bucketCsv;
 
 describe('sync runs at firm scale, through the public API', () => {
   let stack: StackHandle;
@@ -63,21 +46,9 @@ describe('sync runs at firm scale, through the public API', () => {
     stack = await startStack({
       // Lax access: the subject here is a firm-scale run, not 1,000 clients' OTPs and consents.
       access: 'lax',
-      env: {
-        // The firm's portal accounts are not rate limited here: the sandbox has no quota to protect, and a
-        // 600-calls-a-minute ERI account would make this test a 20-minute wait on the limiter.
-        PORTAL_RATE_LIMIT_PER_MINUTE: '0',
-        WORKER_CONCURRENCY: '32',
-        SANDBOX_QUEUE_READY_MS: '200',
-        SANDBOX_ITR_JOB_READY_MS: '200',
-        SANDBOX_ESIGN_POLL_INTERVAL_MS: '0',
-        ASYNC_POLL_INTERVAL_MS: '100',
-        RATE_LIMIT_POINTS: '1000000000',
-        DISPATCH_POLL_MS: '100',
-        // Statements the portal cannot prepare end `partial` and retryable: keep their re-tries short.
-        JOB_RETRY_BASE_MS: '500',
-        JOB_RETRY_MAX_MS: '2000',
-      },
+      // The firm's portal accounts are not rate limited here (the sandbox has no quota to protect, and a
+      // 600-calls-a-minute ERI account would make this test a 20-minute wait on the limiter); short retries.
+      env: { ...FAST_RUN_ENV },
     });
     gateway = stack.gatewayUrl;
   });
@@ -155,8 +126,7 @@ describe('sync runs at firm scale, through the public API', () => {
       await importClients(key, clientCsv('SC', CLIENTS, 'scale'));
 
       // A GST period whose 2B is generated whatever today's date (two months back).
-      const back = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 2, 1));
-      const gstPeriod = `${String(back.getUTCMonth() + 1).padStart(2, '0')}${back.getUTCFullYear()}`;
+      const gstPeriod = settledGstPeriod();
       const started = await api<Run>(key, 'POST', '/v1/sync-runs', {
         clients: { tags: ['scale'] },
         categories: EVERY_CATEGORY,

@@ -1,5 +1,5 @@
 /** What the e2e specs read of sync runs and jobs (the public shapes, as far as the specs look at them). */
-import { gstinCheckCharacter } from '@practice-sync/contracts';
+import { gstinOfPan } from '@practice-sync/testing';
 
 export interface Run {
   id: string;
@@ -27,7 +27,4 @@ export interface Page<T> {
 }
 
 /** The first GSTIN (Maharashtra, entity 1) of a PAN, with its check character. */
-export function gstinFor(pan: string): string {
-  const first14 = `27${pan}1Z`;
-  return `${first14}${gstinCheckCharacter(first14)}`;
-}
+export const gstinFor = gstinOfPan;

@@ -1,3 +1,31 @@
+export {
+  bucketCsv,
+  bucketLacks,
+  bucketPan,
+  FAST_RUN_ENV,
+  gstinOfPan,
+  settledGstPeriod,
+} from './chaos/bucket';
+export type { ChaosOptions, ChaosReport, ChaosRow, RunTiming } from './chaos/chaos-suite';
+export { chaosTable, runChaos } from './chaos/chaos-suite';
+export type { Aspect, AspectDiff, RunComparison, RunSnapshot } from './chaos/compare-runs';
+export { ASPECTS, compareRuns, maskIds } from './chaos/compare-runs';
+export type { Fault, FaultContext, FaultPhase, Recovery } from './chaos/faults';
+export {
+  allFaults,
+  KILLABLE,
+  killService,
+  NO_FAULT,
+  portalOutage,
+  restartBroker,
+  restartDatabase,
+  terminateDatabaseConnections,
+} from './chaos/faults';
+export type { PrivateKafka, PrivateKafkaOptions } from './chaos/private-kafka';
+export { startPrivateKafka } from './chaos/private-kafka';
+export type { PrivatePostgres, PrivatePostgresOptions } from './chaos/private-postgres';
+export { startPrivatePostgres } from './chaos/private-postgres';
+export { FirmApi, readRunSnapshot } from './chaos/run-snapshot';
 export type { BooksHarnessOptions, SandboxBooksObject } from './connector/books-harness';
 export { BooksHarness, BooksProbe, SandboxBooks } from './connector/books-harness';
 export type { ApiAnswer, ConnectorHarnessOptions, ConnectorUnderTest } from './connector/connector-harness';

@@ -1,0 +1,226 @@
+import { Client } from 'pg';
+
+import type { ServiceName } from '../stack/services';
+import type { StackHandle } from '../stack/start-stack';
+import type { PrivateKafka } from './private-kafka';
+import type { PrivatePostgres } from './private-postgres';
+
+/** When in a run a fault strikes. */
+export type FaultPhase =
+  /** While `POST /v1/sync-runs` is in flight (the client retries it with the same Idempotency-Key). */
+  | 'creation'
+  /** Right after the run is accepted, while the orchestrator plans its jobs. */
+  | 'fan-out'
+  /** Once a share of the run's work is finished (`midRunShare`, default 30%). */
+  | 'mid-run';
+
+export interface FaultContext {
+  stack: StackHandle;
+  /** The broker the stack uses, when the suite started one of its own (faults that restart it need it). */
+  kafka?: PrivateKafka;
+  /** The PostgreSQL cluster the stack uses, when the suite started one of its own. */
+  postgres?: PrivatePostgres;
+  /**
+   * Services the fault itself stops: the suite's watch for crashed processes leaves them alone until the
+   * fault resolves (it restarts anything else that died, and reports it).
+   */
+  owned: Set<ServiceName>;
+}
+
+/** A figure a fault measured, e.g. `connector-gst: restart → consuming` 3,800 ms. */
+export interface Recovery {
+  what: string;
+  value: number;
+  unit: 'ms' | 'connections';
+}
+
+/**
+ * One fault of the suite. A new fault is one entry: a name, a phase and what it does to the stack (e.g. killing
+ * one of two instances once the stack handle can address a replica).
+ */
+export interface Fault {
+  name: string;
+  phase: FaultPhase;
+  /** Restarts the broker: the suite must run the stack on a private one. */
+  needsPrivateKafka?: boolean;
+  /** Restarts PostgreSQL: the suite must run the stack on a private cluster. */
+  needsPrivatePostgres?: boolean;
+  /** How long the stack needs after the run before the next fault's run is fair (e.g. breakers closing). */
+  coolDownMs?: number;
+  inject(ctx: FaultContext): Promise<Recovery[]>;
+}
+
+/**
+ * SIGKILL of the service's process and a restart, `times` in a row (each kill as soon as the previous restart
+ * is ready). Restart → ready is restart → consuming again: a service answers /health/ready only once every one
+ * of its consumers has joined its group.
+ */
+export function killService(service: ServiceName, phase: FaultPhase, times = 1): Fault {
+  return {
+    name: `SIGKILL ${service}${times > 1 ? ` ×${times}` : ''} (${phase})`,
+    phase,
+    inject: async ({ stack, owned }) => {
+      const recoveries: Recovery[] = [];
+      owned.add(service);
+      try {
+        for (let i = 0; i < times; i++) {
+          await stack.kill(service);
+          const t = performance.now();
+          // Boot (node, compiling TypeScript, Nest) is the process answering /health/live; ready comes after
+          // its consumer groups joined.
+          const live = firstAnswer(`${stack.urls[service]}/health/live`);
+          await stack.restart(service);
+          const ready = Math.round(performance.now() - t);
+          live.stop();
+          const booted = live.at === null ? ready : Math.round(live.at - t);
+          recoveries.push({ what: `${service}: restart → serving`, value: booted, unit: 'ms' });
+          recoveries.push({ what: `${service}: restart → consuming`, value: ready, unit: 'ms' });
+        }
+      } finally {
+        owned.delete(service);
+      }
+      return recoveries;
+    },
+  };
+}
+
+/** Polls `url` every 100 ms and records when it first answered 200 (`at`, performance.now()). */
+function firstAnswer(url: string): { at: number | null; stop(): void } {
+  const state = { at: null as number | null, stopped: false };
+  void (async () => {
+    while (!state.stopped && state.at === null) {
+      const ok = await fetch(url, { signal: AbortSignal.timeout(1000) })
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (ok) state.at = performance.now();
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    get at() {
+      return state.at;
+    },
+    stop: () => {
+      state.stopped = true;
+    },
+  };
+}
+
+/** The stack's broker stopped (as an operator or a node drain stops it) and started again on its data. */
+export function restartBroker(phase: FaultPhase): Fault {
+  return {
+    name: `Kafka broker restart (${phase})`,
+    phase,
+    needsPrivateKafka: true,
+    inject: async ({ kafka }) => {
+      if (!kafka) throw new Error('restartBroker: the suite runs no private broker (needsPrivateKafka)');
+      return [{ what: 'broker: stop → ready again', value: await kafka.restart(), unit: 'ms' }];
+    },
+  };
+}
+
+/** The stack's PostgreSQL cluster restarted (`pg_ctl restart -m fast`: every session ends, the data stays). */
+export function restartDatabase(phase: FaultPhase): Fault {
+  return {
+    name: `PostgreSQL restart (${phase})`,
+    phase,
+    needsPrivatePostgres: true,
+    inject: async ({ postgres }) => {
+      if (!postgres)
+        throw new Error('restartDatabase: the suite runs no private cluster (needsPrivatePostgres)');
+      return [{ what: 'PostgreSQL: restart', value: await postgres.restart(), unit: 'ms' }];
+    },
+  };
+}
+
+/**
+ * Every connection to the stack's own database ended by `pg_terminate_backend` (as a failover or an
+ * administrator does), `times` in a row a second apart. Only the stack's database: never other runs'.
+ */
+export function terminateDatabaseConnections(phase: FaultPhase, times = 1): Fault {
+  return {
+    name: `PostgreSQL connections terminated${times > 1 ? ` ×${times}` : ''} (${phase})`,
+    phase,
+    inject: async ({ stack }) => {
+      const database = new URL(stack.databaseUrl).pathname.slice(1);
+      const recoveries: Recovery[] = [];
+      for (let i = 0; i < times; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 1000));
+        const db = new Client({ connectionString: stack.databaseUrl });
+        await db.connect();
+        try {
+          const { rows } = await db.query<{ n: string }>(
+            `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+              WHERE datname = $1 AND pid <> pg_backend_pid()`,
+            [database],
+          );
+          recoveries.push({ what: 'terminated', value: Number(rows[0].n), unit: 'connections' });
+        } finally {
+          await db.end();
+        }
+      }
+      return recoveries;
+    },
+  };
+}
+
+/** A portal family down (connections reset without an answer) for `ms`, then back. */
+export function portalOutage(portal: 'gst' | 'itr' | 'esign', ms: number, phase: FaultPhase): Fault {
+  return {
+    name: `${portal} portal outage ${Math.round(ms / 1000)} s (${phase})`,
+    phase,
+    // The connectors' breakers for the portal stay open BREAKER_RESET_TIMEOUT_MS (30 s) after the outage: the
+    // next fault's run must not start into them.
+    coolDownMs: 35_000,
+    inject: async ({ stack }) => {
+      const set = async (outage: boolean) => {
+        const res = await fetch(`${stack.sandboxUrl}/_sandbox/faults/${portal}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ outage }),
+        });
+        if (!res.ok) throw new Error(`sandbox faults/${portal} answered ${res.status}: ${await res.text()}`);
+      };
+      await set(true);
+      try {
+        await new Promise((r) => setTimeout(r, ms));
+      } finally {
+        await set(false);
+      }
+      return [];
+    },
+  };
+}
+
+/** No fault: a second clean run, to show the comparison itself finds nothing (and the run-to-run spread). */
+export const NO_FAULT: Fault = { name: 'none (control)', phase: 'mid-run', inject: async () => [] };
+
+/** Services whose SIGKILL the suite covers. */
+export const KILLABLE: readonly ServiceName[] = [
+  'connector-gst',
+  'connector-itr',
+  'connector-esign',
+  'sync-orchestrator',
+  'client-master',
+  'gateway',
+];
+
+/** Every fault `npm run chaos` runs. */
+export function allFaults(): Fault[] {
+  return [
+    NO_FAULT,
+    ...KILLABLE.map((s) => killService(s, 'mid-run')),
+    killService('gateway', 'creation'),
+    killService('sync-orchestrator', 'creation'),
+    killService('sync-orchestrator', 'fan-out'),
+    killService('client-master', 'fan-out'),
+    killService('connector-gst', 'mid-run', 2),
+    killService('sync-orchestrator', 'mid-run', 2),
+    killService('client-master', 'mid-run', 2),
+    terminateDatabaseConnections('mid-run'),
+    terminateDatabaseConnections('fan-out'),
+    restartBroker('mid-run'),
+    restartDatabase('mid-run'),
+    portalOutage('gst', 10_000, 'mid-run'),
+  ];
+}

@@ -11,6 +11,8 @@ export type { ConnectorApp, ConnectorProcess, ServiceProcess } from './connector
 export { startConnectorProcess, startServiceProcess } from './connector/service-process';
 export { kafkaAnswers } from './infra/kafka';
 export { postgresAnswers, withDatabase } from './infra/postgres';
+export type { PrivateKafka, PrivateKafkaOptions } from './infra/private-kafka';
+export { startPrivateKafka } from './infra/private-kafka';
 export { repoRoot, stackDir } from './infra/repo-root';
 export type { ConnectorRecovery, ConnectorRecoveryOptions, HeldJobRow } from './recovery/connector-recovery';
 export { measureConnectorRecovery } from './recovery/connector-recovery';
@@ -23,7 +25,7 @@ export { startOtlpCollector } from './stack/otlp-collector';
 export { freePort } from './stack/processes';
 export type { ServiceName, StackAccess } from './stack/services';
 export { SERVICE_NAMES } from './stack/services';
-export type { StackHandle, StartStackOptions } from './stack/start-stack';
+export type { InstanceName, StackHandle, StackInstance, StartStackOptions } from './stack/start-stack';
 export { startStack } from './stack/start-stack';
 export type { TestInfra } from './test-infra';
 export { testInfra } from './test-infra';

@@ -25,10 +25,21 @@ export interface KafkaMessagingDeps {
   registry?: Registry;
 }
 
-/** A consumer this process runs, with the committer of its offsets when it batches. */
+/**
+ * A consumer group this process runs: the spec, and the current kafkajs consumer (replaced when it crashed for
+ * good and is started again), with the committer of its offsets when it batches.
+ */
 interface RunningGroup {
-  consumer: Consumer;
+  groupId: string;
+  spec: ConsumerSpec;
+  consumer: Consumer | null;
   committer: OffsetCommitter | null;
+  inbox: InboxConsumer | null;
+  /** Why the group is not consuming now (crashed, restarting), or null while it is. */
+  down: string | null;
+  stopped: boolean;
+  restartTimer: NodeJS.Timeout | null;
+  restarts: number;
 }
 
 /** How often a batched consumer group commits its offsets unless `MessagingConfig.commitIntervalMs` says. */
@@ -48,6 +59,19 @@ export const CONSUMER_SESSION_TIMEOUT_MS = 15_000;
 export const CONSUMER_HEARTBEAT_INTERVAL_MS = 3000;
 
 /**
+ * How often each consumer group this process runs is swept for members of dead processes, unless
+ * `MessagingConfig.deadMemberSweepMs` says (`KAFKA_DEAD_MEMBER_SWEEP_MS`). Without the sweep a replica that dies
+ * while its peers run keeps its partitions until its session expires (CONSUMER_SESSION_TIMEOUT_MS, 15 s) and the
+ * work on them waits; with it the partitions move within about this interval of the death. 5 s: one DescribeGroups
+ * request and one small query per group and sweep (a service runs 1–3 groups), next to the ~0.3 Fetch requests per
+ * second an idle consumer already makes, for a wait three times shorter than the session.
+ */
+export const DEFAULT_DEAD_MEMBER_SWEEP_MS = 5000;
+
+/** A consumer kafkajs gave up on (a crash it does not restart) is started again after this, doubling to 30 s. */
+const CONSUMER_RESTART_MS = 1000;
+
+/**
  * The messaging core over kafkajs: topic creation, an idempotent producer, validating and idempotent consumers
  * with bounded retries and a dead-letter topic, and the outbox relay. Services depend on this class and the
  * types in `types.ts`, never on kafkajs, so another client can replace it.
@@ -65,6 +89,8 @@ export class KafkaMessaging {
   /** This process's identity while alive (a PostgreSQL session); its consumers' client ids carry it. */
   readonly liveness: ProcessLiveness;
   private consumerKafka: Kafka | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<void> | null = null;
   private stopHandOff: (() => void) | null = null;
   private readonly consumed;
   private readonly published;
@@ -257,12 +283,17 @@ export class KafkaMessaging {
   /**
    * Members of the group whose process is dead (a killed predecessor of this one, a replica that died): removed
    * now, so joining does not wait for their sessions to time out (the broker waits for every known member to
-   * rejoin before it completes a rebalance). Best effort: on failure their sessions still expire. Only at join:
-   * a replica that dies while others run loses its partitions after its session (CONSUMER_SESSION_TIMEOUT_MS).
-   * A live process whose liveness session was re-opened (the database restarted) still joins under its old
-   * identity, so a peer starting then evicts it once; it rejoins at once (kafkajs rejoins on UNKNOWN_MEMBER_ID).
+   * rejoin before it completes a rebalance). Best effort: on failure their sessions still expire. At join, and
+   * every `deadMemberSweepMs` while the group runs (a replica that dies while others run). A live process whose
+   * liveness session was re-opened keeps its identity (ProcessLiveness), so it is never taken for dead; one whose
+   * session is down at that moment (the database restarting) may be evicted once: kafkajs rejoins at once on
+   * UNKNOWN_MEMBER_ID.
    */
-  private async evictDeadMembers(kafka: Kafka, groupId: string): Promise<void> {
+  private async evictDeadMembers(
+    kafka: Kafka,
+    groupId: string,
+    opts: { quiet?: boolean } = {},
+  ): Promise<void> {
     try {
       const { groups } = await this.admin.describeGroups([groupId]);
       const members = groups[0]?.members ?? [];
@@ -281,15 +312,46 @@ export class KafkaMessaging {
           'evicted the group members of dead processes',
         );
     } catch (error) {
-      this.logger.warn(
-        { err: error, group: groupId },
-        'could not evict dead group members; their sessions will expire',
-      );
+      // A sweep fails on every tick while Kafka or PostgreSQL is down: readiness says so, not a warning per tick.
+      if (!opts.quiet)
+        this.logger.warn(
+          { err: error, group: groupId },
+          'could not evict dead group members; their sessions will expire',
+        );
     }
   }
 
   async consume(spec: ConsumerSpec): Promise<RunningConsumer> {
     const groupId = `${this.config.topicPrefix}${spec.groupId}`;
+    const group: RunningGroup = {
+      groupId,
+      spec,
+      consumer: null,
+      committer: null,
+      inbox: null,
+      down: 'starting',
+      stopped: false,
+      restartTimer: null,
+      restarts: 0,
+    };
+    this.consumers.push(group);
+    this.groups.set(
+      groupId,
+      spec.topics.map((t) => this.topic(t)),
+    );
+    try {
+      await this.startGroup(group);
+    } catch (error) {
+      await this.stopGroup(group);
+      throw error;
+    }
+    this.startSweep();
+    return { stop: () => this.stopGroup(group) };
+  }
+
+  /** Joins the group with a new kafkajs consumer and runs it (at `consume()` and after a crash kafkajs gave up on). */
+  private async startGroup(group: RunningGroup): Promise<void> {
+    const { groupId, spec } = group;
     const kafka = await this.consumersKafka();
     await this.evictDeadMembers(kafka, groupId);
     const inbox = new InboxConsumer(spec, groupId, {
@@ -317,14 +379,20 @@ export class KafkaMessaging {
             ),
           )
         : null;
-    const entry: RunningGroup = { consumer, committer };
-    this.consumers.push(entry);
+    Object.assign(group, { consumer, committer, inbox });
     consumer.on(consumer.events.REQUEST, this.requestCounter(groupId));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      group.down = null;
+      group.restarts = 0;
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (group.stopped || group.consumer !== consumer) return;
+      group.down = `crashed: ${payload.error.message}`;
+      // kafkajs restarts a consumer after a retriable crash (a broker that went away); after any other it stops
+      // consuming for good, which would leave a live process that reads nothing: start the group again.
+      if (!payload.restart) this.restartGroup(group, payload.error);
+    });
     await consumer.connect();
-    this.groups.set(
-      groupId,
-      spec.topics.map((t) => this.topic(t)),
-    );
     await consumer.subscribe({
       topics: spec.topics.map((t) => this.topic(t)),
       fromBeginning: spec.fromBeginning ?? true,
@@ -342,26 +410,95 @@ export class KafkaMessaging {
             },
           }),
     });
-    return {
-      stop: async () => {
-        await this.stopConsumer(entry);
-        this.consumers.splice(this.consumers.indexOf(entry), 1);
-        this.groups.delete(groupId);
-      },
-    };
   }
 
-  private async stopConsumer({ consumer, committer }: RunningGroup): Promise<void> {
-    await committer?.stop();
-    await consumer.disconnect();
+  /** A new consumer for a group whose consumer kafkajs gave up on, after a back-off (again until one runs). */
+  private restartGroup(group: RunningGroup, error: unknown): void {
+    if (group.stopped || group.restartTimer) return;
+    const delay = Math.min(30_000, CONSUMER_RESTART_MS * 2 ** group.restarts++);
+    this.logger.warn(
+      { err: error, group: group.groupId, inMs: delay },
+      'the consumer crashed and kafkajs will not restart it; starting it again',
+    );
+    group.restartTimer = setTimeout(() => {
+      group.restartTimer = null;
+      void (async () => {
+        await this.stopConsumer(group).catch(() => undefined);
+        if (group.stopped) return;
+        await this.startGroup(group);
+      })().catch((e: unknown) => {
+        group.down = `restart failed: ${(e as Error).message}`;
+        this.restartGroup(group, e);
+      });
+    }, delay);
+    group.restartTimer.unref();
+  }
+
+  /**
+   * Readiness of the consumers: rejects naming each group that is not consuming now (crashed and waiting for its
+   * restart, or still joining after one). A healthy process answers at once.
+   */
+  async checkConsumers(): Promise<void> {
+    const down = this.consumers.filter((g) => g.down !== null && g.down !== 'starting');
+    if (down.length) throw new Error(down.map((g) => `${g.groupId} ${g.down}`).join('; '));
+  }
+
+  private async stopGroup(group: RunningGroup): Promise<void> {
+    group.stopped = true;
+    if (group.restartTimer) clearTimeout(group.restartTimer);
+    group.restartTimer = null;
+    await this.stopConsumer(group);
+    const at = this.consumers.indexOf(group);
+    if (at >= 0) this.consumers.splice(at, 1);
+    this.groups.delete(group.groupId);
+    if (!this.consumers.length) this.stopSweep();
+  }
+
+  private async stopConsumer(group: RunningGroup): Promise<void> {
+    group.inbox?.halt();
+    await group.committer?.stop();
+    await group.consumer?.disconnect();
+  }
+
+  /**
+   * Every `deadMemberSweepMs`, the members of dead processes are evicted from each group this process runs, so a
+   * replica that died while this one runs gives its partitions up within the interval instead of its session.
+   */
+  private startSweep(): void {
+    const every = this.config.deadMemberSweepMs ?? DEFAULT_DEAD_MEMBER_SWEEP_MS;
+    if (this.sweepTimer || every <= 0) return;
+    this.sweepTimer = setInterval(() => void this.sweepDeadMembers(), every);
+    this.sweepTimer.unref();
+  }
+
+  private stopSweep(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+  }
+
+  /** One sweep of every running group (exposed for tests); a sweep still running is awaited, not doubled. */
+  sweepDeadMembers(): Promise<void> {
+    this.sweeping ??= (async () => {
+      try {
+        const kafka = await this.consumersKafka();
+        for (const group of [...this.consumers]) {
+          if (!group.stopped) await this.evictDeadMembers(kafka, group.groupId, { quiet: true });
+        }
+      } finally {
+        this.sweeping = null;
+      }
+    })();
+    return this.sweeping;
   }
 
   async stop(): Promise<void> {
+    this.stopSweep();
+    await this.sweeping?.catch(() => undefined);
     this.stopHandOff?.();
     this.stopHandOff = null;
     await this.relay?.stop();
     this.relay = null;
-    await Promise.allSettled(this.consumers.map((c) => this.stopConsumer(c)));
+    await Promise.allSettled([...this.consumers].map((c) => this.stopGroup(c)));
     this.consumers.length = 0;
     this.groups.clear();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);

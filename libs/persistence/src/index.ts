@@ -4,5 +4,6 @@ export * from './migrate-cli';
 export * from './persistence.module';
 export * from './pool-metrics';
 export * from './prepared-statements';
+export * from './resilient-client';
 export * from './returned-rows';
 export * from './schema-drift';

@@ -467,7 +467,7 @@ export class KafkaMessaging {
   private startSweep(): void {
     const every = this.config.deadMemberSweepMs ?? DEFAULT_DEAD_MEMBER_SWEEP_MS;
     if (this.sweepTimer || every <= 0) return;
-    this.sweepTimer = setInterval(() => void this.sweepDeadMembers(), every);
+    this.sweepTimer = setInterval(() => void this.sweepDeadMembers().catch(() => undefined), every);
     this.sweepTimer.unref();
   }
 

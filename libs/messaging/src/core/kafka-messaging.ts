@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
 import { encodeEvent } from './encoding';
-import { deadMembers, evictMembers, memberClientId } from './group-eviction';
+import { deadMembers, DeadMemberSweep, evictMembers, memberClientId } from './group-eviction';
 import { InboxConsumer } from './inbox-consumer';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 import type { MessagingLogger } from './logger';
@@ -89,8 +89,11 @@ export class KafkaMessaging {
   /** This process's identity while alive (a PostgreSQL session); its consumers' client ids carry it. */
   readonly liveness: ProcessLiveness;
   private consumerKafka: Kafka | null = null;
-  private sweepTimer: NodeJS.Timeout | null = null;
-  private sweeping: Promise<void> | null = null;
+  /**
+   * Every `deadMemberSweepMs`, the members of dead processes are evicted from each group this process runs, so a
+   * replica that died while this one runs gives its partitions up within the interval instead of its session.
+   */
+  private readonly sweep: DeadMemberSweep;
   private stopHandOff: (() => void) | null = null;
   private readonly consumed;
   private readonly published;
@@ -117,6 +120,11 @@ export class KafkaMessaging {
       },
     });
     this.liveness = new ProcessLiveness(deps.dataSource, { logger: this.logger });
+    this.sweep = new DeadMemberSweep(
+      config.deadMemberSweepMs ?? DEFAULT_DEAD_MEMBER_SWEEP_MS,
+      () => this.consumers.filter((g) => !g.stopped).map((g) => g.groupId),
+      async (groupId) => this.evictDeadMembers(await this.consumersKafka(), groupId, { quiet: true }),
+    );
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -345,7 +353,7 @@ export class KafkaMessaging {
       await this.stopGroup(group);
       throw error;
     }
-    this.startSweep();
+    this.sweep.start();
     return { stop: () => this.stopGroup(group) };
   }
 
@@ -451,7 +459,7 @@ export class KafkaMessaging {
     const at = this.consumers.indexOf(group);
     if (at >= 0) this.consumers.splice(at, 1);
     this.groups.delete(group.groupId);
-    if (!this.consumers.length) this.stopSweep();
+    if (!this.consumers.length) await this.sweep.stop();
   }
 
   private async stopConsumer(group: RunningGroup): Promise<void> {
@@ -460,40 +468,13 @@ export class KafkaMessaging {
     await group.consumer?.disconnect();
   }
 
-  /**
-   * Every `deadMemberSweepMs`, the members of dead processes are evicted from each group this process runs, so a
-   * replica that died while this one runs gives its partitions up within the interval instead of its session.
-   */
-  private startSweep(): void {
-    const every = this.config.deadMemberSweepMs ?? DEFAULT_DEAD_MEMBER_SWEEP_MS;
-    if (this.sweepTimer || every <= 0) return;
-    this.sweepTimer = setInterval(() => void this.sweepDeadMembers().catch(() => undefined), every);
-    this.sweepTimer.unref();
-  }
-
-  private stopSweep(): void {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = null;
-  }
-
-  /** One sweep of every running group (exposed for tests); a sweep still running is awaited, not doubled. */
+  /** One sweep of every running group for members of dead processes (what the timer does; for tests). */
   sweepDeadMembers(): Promise<void> {
-    this.sweeping ??= (async () => {
-      try {
-        const kafka = await this.consumersKafka();
-        for (const group of [...this.consumers]) {
-          if (!group.stopped) await this.evictDeadMembers(kafka, group.groupId, { quiet: true });
-        }
-      } finally {
-        this.sweeping = null;
-      }
-    })();
-    return this.sweeping;
+    return this.sweep.sweep();
   }
 
   async stop(): Promise<void> {
-    this.stopSweep();
-    await this.sweeping?.catch(() => undefined);
+    await this.sweep.stop();
     this.stopHandOff?.();
     this.stopHandOff = null;
     await this.relay?.stop();

@@ -6,7 +6,13 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
 import { encodeEvent } from './encoding';
-import { deadMembers, DeadMemberSweep, evictMembers, memberClientId } from './group-eviction';
+import {
+  deadMembers,
+  DeadMemberSweep,
+  evictMembers,
+  livenessIdOfMember,
+  memberClientId,
+} from './group-eviction';
 import { InboxConsumer } from './inbox-consumer';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 import type { MessagingLogger } from './logger';
@@ -68,8 +74,12 @@ export const CONSUMER_HEARTBEAT_INTERVAL_MS = 3000;
  */
 export const DEFAULT_DEAD_MEMBER_SWEEP_MS = 5000;
 
-/** A consumer kafkajs gave up on (a crash it does not restart) is started again after this, doubling to 30 s. */
-const CONSUMER_RESTART_MS = 1000;
+/**
+ * A crashed consumer is started again after this, doubling to CONSUMER_RESTART_MAX_MS: 5 s at most, so a consumer
+ * is back within about 5 s of its broker (a restart attempt while the broker is down costs a few refused connects).
+ */
+const CONSUMER_RESTART_MS = 500;
+const CONSUMER_RESTART_MAX_MS = 5000;
 
 /**
  * The messaging core over kafkajs: topic creation, an idempotent producer, validating and idempotent consumers
@@ -300,7 +310,7 @@ export class KafkaMessaging {
   private async evictDeadMembers(
     kafka: Kafka,
     groupId: string,
-    opts: { quiet?: boolean } = {},
+    opts: { quiet?: boolean; ownToo?: boolean } = {},
   ): Promise<void> {
     try {
       const { groups } = await this.admin.describeGroups([groupId]);
@@ -308,7 +318,11 @@ export class KafkaMessaging {
       if (!members.length) return;
       const rows: { id: string }[] = await this.deps.dataSource.query(LIVE_PROCESS_IDS_SQL);
       const live = new Set(rows.map((r) => r.id));
-      const dead = deadMembers(members, live, this.liveness.id ?? '');
+      const self = this.liveness.id ?? '';
+      const dead = deadMembers(members, live, self);
+      // A consumer of this process started again after a crash: its previous member (the broker never saw it
+      // leave) would hold the rebalance for a whole session; this process runs the group once, so it is stale.
+      if (opts.ownToo) dead.push(...members.filter((m) => livenessIdOfMember(m.clientId) === self));
       const evicted = await evictMembers(
         kafka,
         groupId,
@@ -358,10 +372,10 @@ export class KafkaMessaging {
   }
 
   /** Joins the group with a new kafkajs consumer and runs it (at `consume()` and after a crash kafkajs gave up on). */
-  private async startGroup(group: RunningGroup): Promise<void> {
+  private async startGroup(group: RunningGroup, restart = false): Promise<void> {
     const { groupId, spec } = group;
     const kafka = await this.consumersKafka();
-    await this.evictDeadMembers(kafka, groupId);
+    await this.evictDeadMembers(kafka, groupId, { quiet: restart, ownToo: restart });
     const inbox = new InboxConsumer(spec, groupId, {
       dataSource: this.deps.dataSource,
       producer: this.producer,
@@ -374,6 +388,9 @@ export class KafkaMessaging {
       allowAutoTopicCreation: false,
       sessionTimeout: CONSUMER_SESSION_TIMEOUT_MS,
       heartbeatInterval: CONSUMER_HEARTBEAT_INTERVAL_MS,
+      // Every crash is restarted here (restartGroup), not by kafkajs: its restart rejoins as a new member while
+      // the old one waits out its session in the group, and it gives up for good on a non-retriable error.
+      retry: { retries: 8, initialRetryTime: 200, restartOnFailure: async () => false },
     });
     // Batched groups commit their offsets every commitIntervalMs (offset-committer.ts); 0, or one message per
     // transaction, keeps kafkajs' commit after every batch.
@@ -396,9 +413,7 @@ export class KafkaMessaging {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (group.stopped || group.consumer !== consumer) return;
       group.down = `crashed: ${payload.error.message}`;
-      // kafkajs restarts a consumer after a retriable crash (a broker that went away); after any other it stops
-      // consuming for good, which would leave a live process that reads nothing: start the group again.
-      if (!payload.restart) this.restartGroup(group, payload.error);
+      this.restartGroup(group, payload.error);
     });
     await consumer.connect();
     await consumer.subscribe({
@@ -420,20 +435,24 @@ export class KafkaMessaging {
     });
   }
 
-  /** A new consumer for a group whose consumer kafkajs gave up on, after a back-off (again until one runs). */
+  /**
+   * A new consumer for a group whose consumer crashed (the broker went away, a non-retriable error), after a
+   * back-off, again until one runs; it evicts its crashed predecessor's member first.
+   */
   private restartGroup(group: RunningGroup, error: unknown): void {
     if (group.stopped || group.restartTimer) return;
-    const delay = Math.min(30_000, CONSUMER_RESTART_MS * 2 ** group.restarts++);
-    this.logger.warn(
-      { err: error, group: group.groupId, inMs: delay },
-      'the consumer crashed and kafkajs will not restart it; starting it again',
-    );
+    const delay = Math.min(CONSUMER_RESTART_MAX_MS, CONSUMER_RESTART_MS * 2 ** group.restarts++);
+    if (group.restarts === 1)
+      this.logger.warn(
+        { err: error, group: group.groupId, inMs: delay },
+        'the consumer crashed; starting it again (until it runs)',
+      );
     group.restartTimer = setTimeout(() => {
       group.restartTimer = null;
       void (async () => {
         await this.stopConsumer(group).catch(() => undefined);
         if (group.stopped) return;
-        await this.startGroup(group);
+        await this.startGroup(group, true);
       })().catch((e: unknown) => {
         group.down = `restart failed: ${(e as Error).message}`;
         this.restartGroup(group, e);

@@ -310,7 +310,7 @@ export class KafkaMessaging {
   private async evictDeadMembers(
     kafka: Kafka,
     groupId: string,
-    opts: { quiet?: boolean; ownToo?: boolean } = {},
+    opts: { quiet?: boolean; ownToo?: boolean; required?: boolean } = {},
   ): Promise<void> {
     try {
       const { groups } = await this.admin.describeGroups([groupId]);
@@ -334,6 +334,9 @@ export class KafkaMessaging {
           'evicted the group members of dead processes',
         );
     } catch (error) {
+      // A restart joins only once its stale member is gone (a broker just back may still be loading the group):
+      // joining beside it would wait out its whole session; failing here retries the restart within 5 s.
+      if (opts.required) throw error;
       // A sweep fails on every tick while Kafka or PostgreSQL is down: readiness says so, not a warning per tick.
       if (!opts.quiet)
         this.logger.warn(
@@ -375,7 +378,7 @@ export class KafkaMessaging {
   private async startGroup(group: RunningGroup, restart = false): Promise<void> {
     const { groupId, spec } = group;
     const kafka = await this.consumersKafka();
-    await this.evictDeadMembers(kafka, groupId, { quiet: restart, ownToo: restart });
+    await this.evictDeadMembers(kafka, groupId, { ownToo: restart, required: restart });
     const inbox = new InboxConsumer(spec, groupId, {
       dataSource: this.deps.dataSource,
       producer: this.producer,

@@ -80,6 +80,8 @@ export const DEFAULT_DEAD_MEMBER_SWEEP_MS = 5000;
  */
 const CONSUMER_RESTART_MS = 500;
 const CONSUMER_RESTART_MAX_MS = 5000;
+/** Restarts (≈ 7.5 s of them) that join only once the crashed member is evicted; later ones join regardless. */
+const RESTARTS_WAITING_FOR_EVICTION = 4;
 
 /**
  * The messaging core over kafkajs: topic creation, an idempotent producer, validating and idempotent consumers
@@ -378,7 +380,10 @@ export class KafkaMessaging {
   private async startGroup(group: RunningGroup, restart = false): Promise<void> {
     const { groupId, spec } = group;
     const kafka = await this.consumersKafka();
-    await this.evictDeadMembers(kafka, groupId, { ownToo: restart, required: restart });
+    // The first few restarts wait for the eviction; later ones join anyway (say DescribeGroups is not allowed), so a
+    // consumer never stays down for want of it: at worst it waits out its old member's session.
+    const required = restart && group.restarts <= RESTARTS_WAITING_FOR_EVICTION;
+    await this.evictDeadMembers(kafka, groupId, { ownToo: restart, required });
     const inbox = new InboxConsumer(spec, groupId, {
       dataSource: this.deps.dataSource,
       producer: this.producer,

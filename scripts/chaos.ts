@@ -77,9 +77,9 @@ async function main(): Promise<void> {
     if (faults.some((f) => f.needsPrivateKafka)) {
       const port = positiveInt('CHAOS_KAFKA_PORT', 19092);
       log(`starting a private broker on ${port}`);
-      kafka = await startPrivateKafka({ port });
+      kafka = await startPrivateKafka({ port, libDir: process.env['CHAOS_KAFKA_LIB'] });
     }
-    const kafkaBrokers = kafka?.brokers ?? process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
+    const kafkaBrokers = kafka?.brokers.join(',') ?? process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
     log(`starting the stack (database chaos_${stamp}, brokers ${kafkaBrokers})`);
     stack = await startStack({
       access: 'lax',
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     console.log(`written to ${out}`);
   } finally {
     await stack?.stop();
-    await kafka?.stop().catch((e: Error) => log(`private broker: ${e.message}`));
+    await kafka?.destroy().catch((e: Error) => log(`private broker: ${e.message}`));
     await db.drop().catch(() => undefined);
     await postgres?.stop().catch((e: Error) => log(`private PostgreSQL: ${e.message}`));
   }

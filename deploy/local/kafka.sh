@@ -3,6 +3,7 @@
 # Usage: deploy/local/kafka.sh start|stop|status
 # Idempotent: "start" reuses a broker that already answers a metadata request on KAFKA_PORT.
 # Everything lives under $STACK_DIR (default .stack/): jars in kafka/lib, data in kafka/data, log in logs/kafka.log.
+# KAFKA_LIB_DIR points at jars fetched elsewhere (a test's private broker in its own STACK_DIR reuses the stack's).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -11,7 +12,7 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP="${KAFKA_HEAP:-512m}"
 kdir="$STACK_DIR/kafka"
-lib="$kdir/lib"
+lib="${KAFKA_LIB_DIR:-$kdir/lib}"
 data="$kdir/data"
 props="$kdir/server.properties"
 pidfile="$kdir/kafka.pid"

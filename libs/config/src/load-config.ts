@@ -60,6 +60,12 @@ export function baseServiceEnv(defaultPort: number) {
     KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
     /** How often batched consumer groups commit their offsets (ms); 0 commits after every batch. */
     KAFKA_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    /**
+     * How often each consumer group is swept for members of dead processes (ms), so a dead replica's partitions
+     * move within it rather than after its 15 s session; 0 evicts only when a consumer joins. Unset: the
+     * messaging default (5000).
+     */
+    KAFKA_DEAD_MEMBER_SWEEP_MS: z.coerce.number().int().min(0).max(300_000).optional(),
     DATABASE_URL: z
       .string()
       .url('must be a postgres:// URL')

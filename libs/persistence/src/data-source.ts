@@ -2,6 +2,7 @@ import type { DataSourceOptions, MixedList } from 'typeorm';
 import { DataSource } from 'typeorm';
 
 import { preparingClient, StatementNames } from './prepared-statements';
+import { resilientClient } from './resilient-client';
 
 export interface ServiceDataSourceOptions {
   /** postgres://user@host:port/database */
@@ -56,7 +57,8 @@ export function serviceDataSourceOptions(opts: ServiceDataSourceOptions): DataSo
     // Unqualified names in raw SQL (migrations, queries) resolve to the service's own schema.
     extra: {
       options: `-c search_path=${opts.schema},public`,
-      ...(prepared > 0 ? { Client: preparingClient(new StatementNames(prepared)) } : {}),
+      // A dropped connection must never kill the process (resilient-client.ts).
+      Client: resilientClient(prepared > 0 ? preparingClient(new StatementNames(prepared)) : undefined),
     },
   };
 }

@@ -21,8 +21,6 @@ export {
   restartDatabase,
   terminateDatabaseConnections,
 } from './chaos/faults';
-export type { PrivateKafka, PrivateKafkaOptions } from './chaos/private-kafka';
-export { startPrivateKafka } from './chaos/private-kafka';
 export type { PrivatePostgres, PrivatePostgresOptions } from './chaos/private-postgres';
 export { startPrivatePostgres } from './chaos/private-postgres';
 export { FirmApi, readRunSnapshot } from './chaos/run-snapshot';
@@ -39,6 +37,8 @@ export type { ConnectorApp, ConnectorProcess, ServiceProcess } from './connector
 export { startConnectorProcess, startServiceProcess } from './connector/service-process';
 export { kafkaAnswers } from './infra/kafka';
 export { postgresAnswers, withDatabase } from './infra/postgres';
+export type { PrivateKafka, PrivateKafkaOptions } from './infra/private-kafka';
+export { startPrivateKafka } from './infra/private-kafka';
 export { repoRoot, stackDir } from './infra/repo-root';
 export type { ConnectorRecovery, ConnectorRecoveryOptions, HeldJobRow } from './recovery/connector-recovery';
 export { measureConnectorRecovery } from './recovery/connector-recovery';
@@ -51,7 +51,7 @@ export { startOtlpCollector } from './stack/otlp-collector';
 export { freePort } from './stack/processes';
 export type { ServiceName, StackAccess } from './stack/services';
 export { SERVICE_NAMES } from './stack/services';
-export type { StackHandle, StartStackOptions } from './stack/start-stack';
+export type { InstanceName, StackHandle, StackInstance, StartStackOptions } from './stack/start-stack';
 export { startStack } from './stack/start-stack';
 export type { TestInfra } from './test-infra';
 export { testInfra } from './test-infra';

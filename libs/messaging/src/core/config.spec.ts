@@ -9,6 +9,7 @@ describe('messagingConfig', () => {
       KAFKA_TOPIC_PREFIX: 'firm-a.',
       KAFKA_PARTITIONS: '12',
       KAFKA_COMMIT_INTERVAL_MS: '0',
+      KAFKA_DEAD_MEMBER_SWEEP_MS: '2000',
     });
     expect(messagingConfig('connector-gst', env)).toEqual({
       brokers: ['kafka-1:9092', 'kafka-2:9092'],
@@ -16,6 +17,7 @@ describe('messagingConfig', () => {
       topicPrefix: 'firm-a.',
       partitions: 12,
       commitIntervalMs: 0,
+      deadMemberSweepMs: 2000,
     });
   });
 
@@ -28,5 +30,11 @@ describe('messagingConfig', () => {
       partitions: 6,
       commitIntervalMs: 1000,
     });
+  });
+
+  it('refuses a dead-member sweep interval that is not a whole number of ms from 0 to 300000', () => {
+    expect(() => loadConfig(baseServiceEnv(3000), { KAFKA_DEAD_MEMBER_SWEEP_MS: '-1' })).toThrow(
+      /KAFKA_DEAD_MEMBER_SWEEP_MS/,
+    );
   });
 });

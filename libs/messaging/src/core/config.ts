@@ -6,6 +6,8 @@ export interface KafkaEnv {
   KAFKA_TOPIC_PREFIX: string;
   KAFKA_PARTITIONS: number;
   KAFKA_COMMIT_INTERVAL_MS: number;
+  /** Optional so environments typed before it still fit; unset means the messaging default. */
+  KAFKA_DEAD_MEMBER_SWEEP_MS?: number;
 }
 
 /** A service's messaging settings, from its loaded environment: the one mapping of KAFKA_* to the client. */
@@ -16,5 +18,8 @@ export function messagingConfig(clientId: string, env: KafkaEnv): MessagingConfi
     topicPrefix: env.KAFKA_TOPIC_PREFIX,
     partitions: env.KAFKA_PARTITIONS,
     commitIntervalMs: env.KAFKA_COMMIT_INTERVAL_MS,
+    ...(env.KAFKA_DEAD_MEMBER_SWEEP_MS !== undefined
+      ? { deadMemberSweepMs: env.KAFKA_DEAD_MEMBER_SWEEP_MS }
+      : {}),
   };
 }

@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 
 import { freshDataSource, infra, newMessaging, ThingHappened, until } from '../../test/messaging-fixture';
 import { memberClientId } from './group-eviction';
-import type { KafkaMessaging } from './kafka-messaging';
+import { KafkaMessaging } from './kafka-messaging';
 
 /**
  * A consumer joining a group that still lists a dead member of a dead process (real Kafka + PostgreSQL). The dead
@@ -40,13 +40,18 @@ describe('evicting the group members of dead processes (real Kafka + PostgreSQL)
   const members = async () => (await admin.describeGroups([groupId])).groups[0]?.members ?? [];
 
   /** A process that joins the group as a member of process `livenessId`, then dies without leaving. */
-  async function deadMember(livenessId: string): Promise<void> {
+  function deadMember(livenessId: string): Promise<void> {
+    return deadMemberOf(groupId, livenessId);
+  }
+
+  /** The same in any group (`inGroup`, as on the broker). */
+  async function deadMemberOf(inGroup: string, livenessId: string): Promise<void> {
     const script = `
       const { Kafka, logLevel } = require('kafkajs');
       const kafka = new Kafka({ brokers: ${JSON.stringify(brokers)}, clientId: ${JSON.stringify(
         memberClientId('svc', livenessId),
       )}, logLevel: logLevel.NOTHING });
-      const c = kafka.consumer({ groupId: ${JSON.stringify(groupId)}, sessionTimeout: ${LONG_SESSION_MS},
+      const c = kafka.consumer({ groupId: ${JSON.stringify(inGroup)}, sessionTimeout: ${LONG_SESSION_MS},
         rebalanceTimeout: ${LONG_SESSION_MS}, heartbeatInterval: 3000 });
       c.on(c.events.GROUP_JOIN, () => process.stdout.write('joined\\n'));
       c.connect().then(() => c.subscribe({ topic: ${JSON.stringify(prefix + topic)}, fromBeginning: true }))
@@ -82,6 +87,39 @@ describe('evicting the group members of dead processes (real Kafka + PostgreSQL)
       await running.stop();
     }
   });
+
+  it('sweeps a member whose process died while this one runs, long before that member’s session ends', async () => {
+    const sweeping = new KafkaMessaging(
+      { brokers, clientId: 'svc', topicPrefix: prefix, partitions: 2, deadMemberSweepMs: 1000 },
+      { dataSource: ds },
+    );
+    await sweeping.start([topic]);
+    const running = await sweeping.consume({
+      groupId: 'swept',
+      topics: [topic],
+      contracts: [ThingHappened],
+      handle: async () => undefined,
+    });
+    const sweptGroup = `${prefix}swept`;
+    const membersOf = async () => (await admin.describeGroups([sweptGroup])).groups[0]?.members ?? [];
+    try {
+      // A replica of a process that dies once it has joined: it holds its partitions for its five-minute session
+      // unless someone evicts it; only the running member's periodic sweep can (nobody joins after it).
+      const dead = 'pg:1:2';
+      await deadMemberOf(sweptGroup, dead);
+      await until(
+        async () => {
+          const ids = (await membersOf()).map((m) => m.clientId);
+          return ids.length === 1 && ids[0] === memberClientId('svc', sweeping.liveness.id ?? '?');
+        },
+        'the dead replica swept out of the group',
+        60_000,
+      );
+    } finally {
+      await running.stop();
+      await sweeping.stop();
+    }
+  }, 150_000);
 
   it('leaves a live process’s member in the group', async () => {
     const other = newMessaging(ds, brokers, prefix, 'svc');

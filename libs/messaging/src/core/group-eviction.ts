@@ -75,3 +75,44 @@ export async function evictMembers(kafka: Kafka, groupId: string, memberIds: str
   }
   return evicted;
 }
+
+/**
+ * Sweeps a process's running consumer groups for members of dead processes every `everyMs` (0: never): one sweep
+ * at a time (a tick while one runs is skipped), groups one after the other, a failing group never stopping the
+ * others, and nothing thrown out of the timer.
+ */
+export class DeadMemberSweep {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly everyMs: number,
+    private readonly groups: () => readonly string[],
+    private readonly evict: (groupId: string) => Promise<void>,
+  ) {}
+
+  start(): void {
+    if (this.timer || this.everyMs <= 0) return;
+    this.timer = setInterval(() => void this.sweep(), this.everyMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and waits for a sweep under way. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** One sweep now, or the one under way. */
+  sweep(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        for (const groupId of [...this.groups()]) await this.evict(groupId).catch(() => undefined);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+}

@@ -1,6 +1,7 @@
 import type { DlqHeaderName, DlqReason, Envelope } from '@practice-sync/contracts';
 import { dlqTopicOf } from '@practice-sync/contracts';
 import { contextFromHeaders, inSpan, SpanKind, tracingEnabled } from '@practice-sync/observability';
+import { isDatabaseUnavailable } from '@practice-sync/persistence';
 import type { EachBatchPayload, EachMessagePayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import type { Counter, Histogram } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -18,6 +19,17 @@ import type { ConsumerSpec } from './types';
 export const DEFAULT_BATCH_SIZE = 100;
 /** A group takes no further message once its transaction has run this long (bounds lock time and latency). */
 export const DEFAULT_BATCH_MAX_MS = 250;
+
+/** The longest wait between two tries of a message while the database is unreachable. */
+const UNAVAILABLE_RETRY_MAX_MS = 5000;
+
+/** Thrown out of a batch when the consumer stops (or loses the partition) while the database is unreachable. */
+export class ConsumerHaltedError extends Error {
+  constructor() {
+    super('the consumer stopped while waiting for the database; the message is left for redelivery');
+    this.name = 'ConsumerHaltedError';
+  }
+}
 
 const INBOX_INSERT = `INSERT INTO inbox (consumer_group, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`;
 
@@ -64,6 +76,8 @@ export class InboxConsumer {
   readonly batchSize: number;
   private readonly batchMaxMs: number;
   private readonly maxAttempts: number;
+  /** Set by `halt()`: a message waiting for the database gives up (it is not resolved, so it is redelivered). */
+  private halted = false;
 
   constructor(
     private readonly spec: ConsumerSpec,
@@ -81,10 +95,15 @@ export class InboxConsumer {
     }
   }
 
+  /** Stops waiting for an unreachable database (the consumer is stopping). */
+  halt(): void {
+    this.halted = true;
+  }
+
   /** One transaction per message (`batchSize` 1). */
   async eachMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
     const envelope = await this.decodeOrDeadLetter({ topic, partition, message });
-    if (envelope) await this.handleOne({ topic, partition, message }, envelope, heartbeat);
+    if (envelope) await this.handleOne({ topic, partition, message }, envelope, heartbeat, () => true);
   }
 
   /**
@@ -159,7 +178,19 @@ export class InboxConsumer {
       const envelope = decoded[i];
       if (envelope) {
         const failed = failedAt !== null && i === last ? error : undefined;
-        await this.handleOne({ topic, partition, message: messages[i] }, envelope, heartbeat, failed);
+        try {
+          await this.handleOne(
+            { topic, partition, message: messages[i] },
+            envelope,
+            heartbeat,
+            () => isRunning() && !isStale(),
+            failed,
+          );
+        } catch (e) {
+          // Stopped (or the partition taken away) while the database was down: the rest goes to the next owner.
+          if (e instanceof ConsumerHaltedError) return null;
+          throw e;
+        }
       }
       resolveOffset(messages[i].offset);
       await heartbeat();
@@ -202,8 +233,9 @@ export class InboxConsumer {
             try {
               await this.runHandler(manager, envelope, where, 1, mine, messages[index].headers);
             } catch (e) {
-              // Only a throwing handler is blamed (and counts a try); an inbox insert or commit failure is not.
-              failedAt = k;
+              // Only a throwing handler is blamed (and counts a try); an inbox insert or commit failure is not,
+              // nor a handler that failed because the database went away.
+              if (!isDatabaseUnavailable(e)) failedAt = k;
               this.logHandlerFailure(where, envelope, 1, e);
               throw e;
             }
@@ -244,18 +276,28 @@ export class InboxConsumer {
   /**
    * One message in its own transaction, retried `maxAttempts` times with jittered back-off, then dead-lettered.
    * `failed` is the error of a first try already made (in a group that rolled back): this starts at try 2.
+   * A try that failed because the database could not be reached (a restart, a killed connection) does not count:
+   * the message waits for the database (tries again every ≤ 5 s, heartbeating) instead of being dead-lettered for
+   * an outage, until `active()` says the partition is no longer ours or the consumer stops; then it throws
+   * `ConsumerHaltedError`, leaving the message unresolved for redelivery.
    */
   private async handleOne(
     at: Located,
     envelope: Envelope<unknown>,
     heartbeat: () => Promise<void>,
+    active: () => boolean,
     failed?: string,
   ): Promise<void> {
     const { topic, partition, message } = at;
     const where = { topic, partition, offset: message.offset };
     let lastError = failed ?? '';
-    for (let attempt = failed === undefined ? 1 : 2; ; attempt++) {
-      if (attempt > 1) {
+    let unavailable = 0;
+    for (let attempt = failed === undefined ? 1 : 2; ; ) {
+      if (unavailable > 0) {
+        await new Promise((r) => setTimeout(r, Math.min(UNAVAILABLE_RETRY_MAX_MS, 100 * 2 ** unavailable)));
+        await heartbeat().catch(() => undefined);
+        if (this.halted || !active()) throw new ConsumerHaltedError();
+      } else if (attempt > 1) {
         if (attempt > this.maxAttempts) {
           await this.toDlq(at, 'handler_failed', lastError, attempt - 1);
           return;
@@ -276,8 +318,18 @@ export class InboxConsumer {
         if (applied) this.runAfterCommit(afterCommit, { ...where, eventId: envelope.id });
         return;
       } catch (e) {
+        if (isDatabaseUnavailable(e)) {
+          if (unavailable++ === 0)
+            this.deps.logger.warn(
+              { ...where, eventId: envelope.id, err: errorText(e) },
+              'the database is unreachable; the message waits for it (not counted as a failed try)',
+            );
+          continue;
+        }
+        unavailable = 0;
         lastError = errorText(e);
         this.logHandlerFailure(where, envelope, attempt, e);
+        attempt++;
       }
     }
   }

@@ -6,7 +6,13 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
 import { encodeEvent } from './encoding';
-import { deadMembers, evictMembers, memberClientId } from './group-eviction';
+import {
+  deadMembers,
+  DeadMemberSweep,
+  evictMembers,
+  livenessIdOfMember,
+  memberClientId,
+} from './group-eviction';
 import { InboxConsumer } from './inbox-consumer';
 import { applyKafkajsIdleFix } from './kafkajs-idle-fix';
 import type { MessagingLogger } from './logger';
@@ -25,10 +31,21 @@ export interface KafkaMessagingDeps {
   registry?: Registry;
 }
 
-/** A consumer this process runs, with the committer of its offsets when it batches. */
+/**
+ * A consumer group this process runs: the spec, and the current kafkajs consumer (replaced when it crashed for
+ * good and is started again), with the committer of its offsets when it batches.
+ */
 interface RunningGroup {
-  consumer: Consumer;
+  groupId: string;
+  spec: ConsumerSpec;
+  consumer: Consumer | null;
   committer: OffsetCommitter | null;
+  inbox: InboxConsumer | null;
+  /** Why the group is not consuming now (crashed, restarting), or null while it is. */
+  down: string | null;
+  stopped: boolean;
+  restartTimer: NodeJS.Timeout | null;
+  restarts: number;
 }
 
 /** How often a batched consumer group commits its offsets unless `MessagingConfig.commitIntervalMs` says. */
@@ -48,6 +65,25 @@ export const CONSUMER_SESSION_TIMEOUT_MS = 15_000;
 export const CONSUMER_HEARTBEAT_INTERVAL_MS = 3000;
 
 /**
+ * How often each consumer group this process runs is swept for members of dead processes, unless
+ * `MessagingConfig.deadMemberSweepMs` says (`KAFKA_DEAD_MEMBER_SWEEP_MS`). Without the sweep a replica that dies
+ * while its peers run keeps its partitions until its session expires (CONSUMER_SESSION_TIMEOUT_MS, 15 s) and the
+ * work on them waits; with it the partitions move within about this interval of the death. 5 s: one DescribeGroups
+ * request and one small query per group and sweep (a service runs 1–3 groups), next to the ~0.3 Fetch requests per
+ * second an idle consumer already makes, for a wait three times shorter than the session.
+ */
+export const DEFAULT_DEAD_MEMBER_SWEEP_MS = 5000;
+
+/**
+ * A crashed consumer is started again after this, doubling to CONSUMER_RESTART_MAX_MS: 5 s at most, so a consumer
+ * is back within about 5 s of its broker (a restart attempt while the broker is down costs a few refused connects).
+ */
+const CONSUMER_RESTART_MS = 500;
+const CONSUMER_RESTART_MAX_MS = 5000;
+/** Restarts (≈ 7.5 s of them) that join only once the crashed member is evicted; later ones join regardless. */
+const RESTARTS_WAITING_FOR_EVICTION = 4;
+
+/**
  * The messaging core over kafkajs: topic creation, an idempotent producer, validating and idempotent consumers
  * with bounded retries and a dead-letter topic, and the outbox relay. Services depend on this class and the
  * types in `types.ts`, never on kafkajs, so another client can replace it.
@@ -65,6 +101,11 @@ export class KafkaMessaging {
   /** This process's identity while alive (a PostgreSQL session); its consumers' client ids carry it. */
   readonly liveness: ProcessLiveness;
   private consumerKafka: Kafka | null = null;
+  /**
+   * Every `deadMemberSweepMs`, the members of dead processes are evicted from each group this process runs, so a
+   * replica that died while this one runs gives its partitions up within the interval instead of its session.
+   */
+  private readonly sweep: DeadMemberSweep;
   private stopHandOff: (() => void) | null = null;
   private readonly consumed;
   private readonly published;
@@ -91,6 +132,11 @@ export class KafkaMessaging {
       },
     });
     this.liveness = new ProcessLiveness(deps.dataSource, { logger: this.logger });
+    this.sweep = new DeadMemberSweep(
+      config.deadMemberSweepMs ?? DEFAULT_DEAD_MEMBER_SWEEP_MS,
+      () => this.consumers.filter((g) => !g.stopped).map((g) => g.groupId),
+      async (groupId) => this.evictDeadMembers(await this.consumersKafka(), groupId, { quiet: true }),
+    );
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -257,19 +303,28 @@ export class KafkaMessaging {
   /**
    * Members of the group whose process is dead (a killed predecessor of this one, a replica that died): removed
    * now, so joining does not wait for their sessions to time out (the broker waits for every known member to
-   * rejoin before it completes a rebalance). Best effort: on failure their sessions still expire. Only at join:
-   * a replica that dies while others run loses its partitions after its session (CONSUMER_SESSION_TIMEOUT_MS).
-   * A live process whose liveness session was re-opened (the database restarted) still joins under its old
-   * identity, so a peer starting then evicts it once; it rejoins at once (kafkajs rejoins on UNKNOWN_MEMBER_ID).
+   * rejoin before it completes a rebalance). Best effort: on failure their sessions still expire. At join, and
+   * every `deadMemberSweepMs` while the group runs (a replica that dies while others run). A live process whose
+   * liveness session was re-opened keeps its identity (ProcessLiveness), so it is never taken for dead; one whose
+   * session is down at that moment (the database restarting) may be evicted once: kafkajs rejoins at once on
+   * UNKNOWN_MEMBER_ID.
    */
-  private async evictDeadMembers(kafka: Kafka, groupId: string): Promise<void> {
+  private async evictDeadMembers(
+    kafka: Kafka,
+    groupId: string,
+    opts: { quiet?: boolean; ownToo?: boolean; required?: boolean } = {},
+  ): Promise<void> {
     try {
       const { groups } = await this.admin.describeGroups([groupId]);
       const members = groups[0]?.members ?? [];
       if (!members.length) return;
       const rows: { id: string }[] = await this.deps.dataSource.query(LIVE_PROCESS_IDS_SQL);
       const live = new Set(rows.map((r) => r.id));
-      const dead = deadMembers(members, live, this.liveness.id ?? '');
+      const self = this.liveness.id ?? '';
+      const dead = deadMembers(members, live, self);
+      // A consumer of this process started again after a crash: its previous member (the broker never saw it
+      // leave) would hold the rebalance for a whole session; this process runs the group once, so it is stale.
+      if (opts.ownToo) dead.push(...members.filter((m) => livenessIdOfMember(m.clientId) === self));
       const evicted = await evictMembers(
         kafka,
         groupId,
@@ -281,17 +336,54 @@ export class KafkaMessaging {
           'evicted the group members of dead processes',
         );
     } catch (error) {
-      this.logger.warn(
-        { err: error, group: groupId },
-        'could not evict dead group members; their sessions will expire',
-      );
+      // A restart joins only once its stale member is gone (a broker just back may still be loading the group):
+      // joining beside it would wait out its whole session; failing here retries the restart within 5 s.
+      if (opts.required) throw error;
+      // A sweep fails on every tick while Kafka or PostgreSQL is down: readiness says so, not a warning per tick.
+      if (!opts.quiet)
+        this.logger.warn(
+          { err: error, group: groupId },
+          'could not evict dead group members; their sessions will expire',
+        );
     }
   }
 
   async consume(spec: ConsumerSpec): Promise<RunningConsumer> {
     const groupId = `${this.config.topicPrefix}${spec.groupId}`;
+    const group: RunningGroup = {
+      groupId,
+      spec,
+      consumer: null,
+      committer: null,
+      inbox: null,
+      down: 'starting',
+      stopped: false,
+      restartTimer: null,
+      restarts: 0,
+    };
+    this.consumers.push(group);
+    this.groups.set(
+      groupId,
+      spec.topics.map((t) => this.topic(t)),
+    );
+    try {
+      await this.startGroup(group);
+    } catch (error) {
+      await this.stopGroup(group);
+      throw error;
+    }
+    this.sweep.start();
+    return { stop: () => this.stopGroup(group) };
+  }
+
+  /** Joins the group with a new kafkajs consumer and runs it (at `consume()` and after a crash kafkajs gave up on). */
+  private async startGroup(group: RunningGroup, restart = false): Promise<void> {
+    const { groupId, spec } = group;
     const kafka = await this.consumersKafka();
-    await this.evictDeadMembers(kafka, groupId);
+    // The first few restarts wait for the eviction; later ones join anyway (say DescribeGroups is not allowed), so a
+    // consumer never stays down for want of it: at worst it waits out its old member's session.
+    const required = restart && group.restarts <= RESTARTS_WAITING_FOR_EVICTION;
+    await this.evictDeadMembers(kafka, groupId, { ownToo: restart, required });
     const inbox = new InboxConsumer(spec, groupId, {
       dataSource: this.deps.dataSource,
       producer: this.producer,
@@ -304,6 +396,9 @@ export class KafkaMessaging {
       allowAutoTopicCreation: false,
       sessionTimeout: CONSUMER_SESSION_TIMEOUT_MS,
       heartbeatInterval: CONSUMER_HEARTBEAT_INTERVAL_MS,
+      // Every crash is restarted here (restartGroup), not by kafkajs: its restart rejoins as a new member while
+      // the old one waits out its session in the group, and it gives up for good on a non-retriable error.
+      retry: { retries: 8, initialRetryTime: 200, restartOnFailure: async () => false },
     });
     // Batched groups commit their offsets every commitIntervalMs (offset-committer.ts); 0, or one message per
     // transaction, keeps kafkajs' commit after every batch.
@@ -317,14 +412,18 @@ export class KafkaMessaging {
             ),
           )
         : null;
-    const entry: RunningGroup = { consumer, committer };
-    this.consumers.push(entry);
+    Object.assign(group, { consumer, committer, inbox });
     consumer.on(consumer.events.REQUEST, this.requestCounter(groupId));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      group.down = null;
+      group.restarts = 0;
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (group.stopped || group.consumer !== consumer) return;
+      group.down = `crashed: ${payload.error.message}`;
+      this.restartGroup(group, payload.error);
+    });
     await consumer.connect();
-    this.groups.set(
-      groupId,
-      spec.topics.map((t) => this.topic(t)),
-    );
     await consumer.subscribe({
       topics: spec.topics.map((t) => this.topic(t)),
       fromBeginning: spec.fromBeginning ?? true,
@@ -342,26 +441,72 @@ export class KafkaMessaging {
             },
           }),
     });
-    return {
-      stop: async () => {
-        await this.stopConsumer(entry);
-        this.consumers.splice(this.consumers.indexOf(entry), 1);
-        this.groups.delete(groupId);
-      },
-    };
   }
 
-  private async stopConsumer({ consumer, committer }: RunningGroup): Promise<void> {
-    await committer?.stop();
-    await consumer.disconnect();
+  /**
+   * A new consumer for a group whose consumer crashed (the broker went away, a non-retriable error), after a
+   * back-off, again until one runs; it evicts its crashed predecessor's member first.
+   */
+  private restartGroup(group: RunningGroup, error: unknown): void {
+    if (group.stopped || group.restartTimer) return;
+    const delay = Math.min(CONSUMER_RESTART_MAX_MS, CONSUMER_RESTART_MS * 2 ** group.restarts++);
+    if (group.restarts === 1)
+      this.logger.warn(
+        { err: error, group: group.groupId, inMs: delay },
+        'the consumer crashed; starting it again (until it runs)',
+      );
+    group.restartTimer = setTimeout(() => {
+      group.restartTimer = null;
+      void (async () => {
+        await this.stopConsumer(group).catch(() => undefined);
+        if (group.stopped) return;
+        await this.startGroup(group, true);
+      })().catch((e: unknown) => {
+        group.down = `restart failed: ${(e as Error).message}`;
+        this.restartGroup(group, e);
+      });
+    }, delay);
+    group.restartTimer.unref();
+  }
+
+  /**
+   * Readiness of the consumers: rejects naming each group that is not consuming now (crashed and waiting for its
+   * restart, or still joining after one). A healthy process answers at once.
+   */
+  async checkConsumers(): Promise<void> {
+    const down = this.consumers.filter((g) => g.down !== null && g.down !== 'starting');
+    if (down.length) throw new Error(down.map((g) => `${g.groupId} ${g.down}`).join('; '));
+  }
+
+  private async stopGroup(group: RunningGroup): Promise<void> {
+    group.stopped = true;
+    if (group.restartTimer) clearTimeout(group.restartTimer);
+    group.restartTimer = null;
+    await this.stopConsumer(group);
+    const at = this.consumers.indexOf(group);
+    if (at >= 0) this.consumers.splice(at, 1);
+    this.groups.delete(group.groupId);
+    if (!this.consumers.length) await this.sweep.stop();
+  }
+
+  private async stopConsumer(group: RunningGroup): Promise<void> {
+    group.inbox?.halt();
+    await group.committer?.stop();
+    await group.consumer?.disconnect();
+  }
+
+  /** One sweep of every running group for members of dead processes (what the timer does; for tests). */
+  sweepDeadMembers(): Promise<void> {
+    return this.sweep.sweep();
   }
 
   async stop(): Promise<void> {
+    await this.sweep.stop();
     this.stopHandOff?.();
     this.stopHandOff = null;
     await this.relay?.stop();
     this.relay = null;
-    await Promise.allSettled(this.consumers.map((c) => this.stopConsumer(c)));
+    await Promise.allSettled([...this.consumers].map((c) => this.stopGroup(c)));
     this.consumers.length = 0;
     this.groups.clear();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);

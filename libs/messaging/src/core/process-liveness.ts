@@ -4,13 +4,25 @@ import type { MessagingLogger } from './logger';
 import { silentLogger } from './logger';
 
 /**
+ * The `application_name` a liveness session carries: the identity it stands for. A process's identity is that of
+ * its first liveness session; a session re-opened after the first one dropped (the database restarted, the
+ * connection was killed) carries the same identity here, so the process keeps its identity — its consumers' client
+ * ids and its job leases stay its own, and peers do not take them as a dead process's.
+ */
+export const LIVENESS_APPLICATION_PREFIX = 'ps-liveness ';
+
+/**
  * SQL for the identities of every process that is alive right now: one per PostgreSQL session a
- * `ProcessLiveness` holds open (`pg:<backend pid>:<backend start, µs>`). A session ends the moment its process
- * dies (the kernel closes the socket, the backend exits), so an identity missing here belongs to a dead process.
- * The backend start makes a reused pid a different identity.
+ * `ProcessLiveness` holds open (`pg:<backend pid>:<backend start, µs>` of its first session, named in the
+ * session's `application_name`), and that of every other session. A session ends the moment its process dies
+ * (the kernel closes the socket, the backend exits), so an identity missing here belongs to a dead process. The
+ * backend start makes a reused pid a different identity. Never NULL (it is used in `NOT IN`).
  */
 export const LIVE_PROCESS_IDS_SQL = `SELECT 'pg:' || a.pid || ':' || (extract(epoch FROM a.backend_start) * 1000000)::bigint AS id
-   FROM pg_stat_activity a WHERE a.backend_start IS NOT NULL`;
+   FROM pg_stat_activity a WHERE a.backend_start IS NOT NULL
+  UNION ALL
+ SELECT substr(a.application_name, ${LIVENESS_APPLICATION_PREFIX.length + 1}) AS id
+   FROM pg_stat_activity a WHERE a.application_name LIKE '${LIVENESS_APPLICATION_PREFIX}pg:%'`;
 
 /** True for identities a `ProcessLiveness` hands out (others, e.g. an older version's random ids, are not judged). */
 export function isLivenessId(id: string | null | undefined): boolean {
@@ -25,13 +37,18 @@ export function isLivenessId(id: string | null | undefined): boolean {
  *
  * Why a session and not a heartbeat row: a heartbeat needs a TTL long enough to ride out pauses (GC, a busy
  * machine), which is exactly the wait to avoid; a session's end is a fact, not a guess. A process whose session
- * drops while it lives (the database restarted, the connection was killed) gets a new identity when it
- * reconnects; what it held under the old one may be taken over meanwhile, which the fenced completion
- * (`claim_count`) keeps harmless. Needs a direct connection (a transaction-pooling proxy would share sessions).
+ * drops while it lives (the database restarted, the connection was killed) keeps its identity: the session it
+ * re-opens names it (`application_name`, see LIVE_PROCESS_IDS_SQL). While no session names it (the database is
+ * down, or the few seconds until the next check re-opens it) peers may take it for dead and take over what it
+ * held, which the fenced completion (`claim_count`) keeps harmless. Needs a direct connection (a
+ * transaction-pooling proxy would share sessions).
  */
 export class ProcessLiveness {
   private runner: QueryRunner | null = null;
   private current: string | null = null;
+  /** The identity of this process's first session, kept across re-opened sessions. */
+  private identity: string | null = null;
+  private opening: Promise<string> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private checking: Promise<void> | null = null;
 
@@ -45,7 +62,7 @@ export class ProcessLiveness {
     return this.current;
   }
 
-  /** Opens the session and keeps checking it, re-opening it with a new identity if it dropped (idempotent). */
+  /** Opens the session and keeps checking it, re-opening it (same identity) if it dropped (idempotent). */
   async start(): Promise<string> {
     if (this.timer) return this.ensure();
     const id = await this.open();
@@ -65,36 +82,65 @@ export class ProcessLiveness {
     this.timer = null;
     await this.checking;
     this.current = null;
+    // The pool keeps the connection: it must not go on naming this process once the process stops.
+    await this.runner?.query('RESET application_name').catch(() => undefined);
     await this.runner?.release().catch(() => undefined);
     this.runner = null;
   }
 
-  private async open(): Promise<string> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const rows: { id: string }[] = await runner.query(
-      `SELECT 'pg:' || a.pid || ':' || (extract(epoch FROM a.backend_start) * 1000000)::bigint AS id
-         FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()`,
-    );
-    this.runner = runner;
-    this.current = rows[0].id;
-    return this.current;
+  /** One opening at a time (a check and an `ensure()` may both find the session gone). */
+  private open(): Promise<string> {
+    this.opening ??= this.openSession().finally(() => (this.opening = null));
+    return this.opening;
   }
 
+  private async openSession(): Promise<string> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const rows: { id: string }[] = await runner.query(
+        `SELECT 'pg:' || a.pid || ':' || (extract(epoch FROM a.backend_start) * 1000000)::bigint AS id
+           FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()`,
+      );
+      // The first session's identity is the process's for good; a re-opened session names it.
+      const id = this.identity ?? rows[0].id;
+      await runner.query(`SELECT set_config('application_name', $1, false)`, [
+        `${LIVENESS_APPLICATION_PREFIX}${id}`,
+      ]);
+      this.identity = id;
+      this.runner = runner;
+      this.current = id;
+      return id;
+    } catch (error) {
+      await runner.release().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Every `checkIntervalMs`: the session still answers, else it is re-opened (again at each check until it is). */
   private check(): Promise<void> {
-    if (this.checking || !this.runner) return this.checking ?? Promise.resolve();
+    if (this.checking || !this.timer) return this.checking ?? Promise.resolve();
     this.checking = (async () => {
       try {
-        await this.runner?.query('SELECT 1');
-      } catch (error) {
-        (this.options.logger ?? silentLogger).warn(
-          { err: error, was: this.current },
-          'the liveness session dropped; opening a new one (what this process held may be taken over)',
+        if (this.runner) {
+          try {
+            await this.runner.query('SELECT 1');
+            return;
+          } catch (error) {
+            (this.options.logger ?? silentLogger).warn(
+              { err: error, id: this.identity },
+              'the liveness session dropped; re-opening it (until then what this process holds may be taken over)',
+            );
+            this.current = null;
+            await this.runner?.release().catch(() => undefined);
+            this.runner = null;
+          }
+        }
+        await this.open().then(
+          () =>
+            (this.options.logger ?? silentLogger).info({ id: this.identity }, 'liveness session re-opened'),
+          () => undefined,
         );
-        this.current = null;
-        await this.runner?.release().catch(() => undefined);
-        this.runner = null;
-        await this.open().catch(() => undefined);
       } finally {
         this.checking = null;
       }

@@ -14,6 +14,12 @@ export interface MessagingConfig {
    * by the inbox, so a longer interval only means more of them after a crash; 0 commits after every batch.
    */
   commitIntervalMs?: number;
+  /**
+   * How often each running consumer group is swept for members of dead processes (ms; default
+   * `DEFAULT_DEAD_MEMBER_SWEEP_MS`, 5000; 0 only at join): a replica that died gives its partitions up within
+   * this, not after its session.
+   */
+  deadMemberSweepMs?: number;
 }
 
 /** Anything a contract of this set can carry. */

@@ -28,6 +28,7 @@ class MessagingLifecycle implements OnModuleInit, BeforeApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     this.health.register({ name: 'kafka', check: () => this.messaging.ping() });
+    this.health.register({ name: 'consumers', check: () => this.messaging.checkConsumers() });
     await this.messaging.start(this.options.topics);
     if (this.options.outbox !== false) this.messaging.startOutboxRelay(this.options.outbox ?? {});
   }

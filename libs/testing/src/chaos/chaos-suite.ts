@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import type { PrivateKafka } from '../infra/private-kafka';
 import { isAlive } from '../stack/processes';
 import type { ServiceName } from '../stack/services';
 import type { StackHandle } from '../stack/start-stack';
@@ -8,7 +9,6 @@ import { bucketCsv, settledGstPeriod } from './bucket';
 import type { Aspect, RunComparison, RunSnapshot } from './compare-runs';
 import { ASPECTS, compareRuns } from './compare-runs';
 import type { Fault, FaultContext, Recovery } from './faults';
-import type { PrivateKafka } from './private-kafka';
 import type { PrivatePostgres } from './private-postgres';
 import { clientNames, feedSize, FirmApi, readJobs, readRunSnapshot } from './run-snapshot';
 

@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 
+import type { PrivateKafka } from '../infra/private-kafka';
 import type { ServiceName } from '../stack/services';
 import type { StackHandle } from '../stack/start-stack';
-import type { PrivateKafka } from './private-kafka';
 import type { PrivatePostgres } from './private-postgres';
 
 /** When in a run a fault strikes. */

@@ -47,7 +47,25 @@ export interface StartStackOptions {
    * each extra replica has its own port and log (`<service>-2.log`, …). `urls` names the first.
    */
   replicas?: Partial<Record<ServiceName, number>>;
+  /**
+   * Processes of every service but the sandbox (a stand-in for the portals, not part of the platform), e.g. `2`
+   * to run the platform scaled out; `replicas` overrides it per service. Default 1.
+   */
+  instances?: number;
   onProgress?: (message: string) => void;
+}
+
+/** One process of a service: `connector-gst` (the first) or `connector-gst#2`, `#3`… (its extra replicas). */
+export type InstanceName = ServiceName | `${ServiceName}#${number}`;
+
+export interface StackInstance {
+  /** What `kill` and `restart` take. */
+  name: InstanceName;
+  service: ServiceName;
+  url: string;
+  pid: number;
+  alive: boolean;
+  logFile: string;
 }
 
 export interface StackHandle {
@@ -66,18 +84,20 @@ export interface StackHandle {
   pids(): Record<string, number>;
   /** A new firm with an admin API key, created through the gateway with the platform key. */
   createFirmWithAdmin(name?: string): Promise<FirmWithAdmin>;
+  /** Every process this handle runs or ran, by instance (`connector-gst`, `connector-gst#2`…), in start order. */
+  instances(service?: ServiceName): StackInstance[];
   /**
-   * SIGKILL to the service's first process (not its extra replicas), as on a crash: nothing of it runs its
-   * shutdown. Resolves once the process is gone. Only for a service this handle started.
+   * SIGKILL to one process, as on a crash: nothing of it runs its shutdown. A service's name is its first
+   * process; `<service>#2`… one of its extra replicas (`instances`, `replicas`). Resolves once the process is
+   * gone. Only for a process this handle started.
    */
-  kill(service: ServiceName): Promise<void>;
+  kill(instance: InstanceName): Promise<void>;
   /**
-   * Starts the service's first process again (same port, environment and log, appended to) after `kill` or
-   * after it died, and waits until it answers /health/ready (`{ waitReady: false }`: resolves once it is
-   * spawned; a connector works its leased jobs before it is ready, which waits for its consumer group).
-   * Migrations are not run again.
+   * Starts that process again (same port, environment and log, appended to) after `kill` or after it died, and
+   * waits until it answers /health/ready (`{ waitReady: false }`: resolves once it is spawned; a connector works
+   * its leased jobs before it is ready, which waits for its consumer group). Migrations are not run again.
    */
-  restart(service: ServiceName, options?: { waitReady?: boolean }): Promise<void>;
+  restart(instance: InstanceName, options?: { waitReady?: boolean }): Promise<void>;
   /** Stops the processes this handle started (never ones it reused). */
   stop(): Promise<void>;
 }
@@ -85,7 +105,7 @@ export interface StackHandle {
 interface Started {
   name: ServiceName;
   /** `name`, or `name#2`… for an extra replica. */
-  label: string;
+  label: InstanceName;
   url: string;
   logFile: string;
   pid: number;
@@ -175,6 +195,14 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
       throw new Error(`replicas.${name} must be a whole number from 1 to 16 (got ${n})`);
     }
   }
+  if (
+    opts.instances !== undefined &&
+    (!Number.isInteger(opts.instances) || opts.instances < 1 || opts.instances > 16)
+  ) {
+    throw new Error(`instances must be a whole number from 1 to 16 (got ${opts.instances})`);
+  }
+  const processesOf = (name: ServiceName): number =>
+    opts.replicas?.[name] ?? (name === 'portal-sandbox' ? 1 : (opts.instances ?? 1));
   const settings: StackSettings = {
     ...base,
     urls,
@@ -228,7 +256,7 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
       if (code !== 0) throw new Error(`${name}: migrations failed (exit ${code}); ${file}:\n${tail(file)}`);
     }
     spawnProcess(name, name, urls[name], file, pidFile, envFor(name));
-    for (let replica = 2; replica <= (opts.replicas?.[name] ?? 1); replica++) {
+    for (let replica = 2; replica <= processesOf(name); replica++) {
       const url = `http://127.0.0.1:${await newPort()}`;
       const replicaLog = join(logDir, `${logPrefix}${name}-${replica}.log`);
       writeFileSync(replicaLog, `--- ${new Date().toISOString()} ${name} replica ${replica} ---\n`);
@@ -239,7 +267,7 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
 
   const spawnProcess = (
     name: ServiceName,
-    label: string,
+    label: InstanceName,
     url: string,
     file: string,
     pidFile: string,
@@ -278,31 +306,43 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
     return entry;
   };
 
-  const firstOf = (service: ServiceName): Started => {
-    const entry = started.find((s) => s.label === service);
-    if (!entry) throw new Error(`${service}: not started by this stack handle`);
+  const instanceOf = (instance: InstanceName): Started => {
+    const entry = started.find((s) => s.label === instance);
+    if (!entry) throw new Error(`${instance}: not started by this stack handle`);
     return entry;
   };
 
-  const kill = async (service: ServiceName) => {
-    const entry = firstOf(service);
+  const kill = async (instance: InstanceName) => {
+    const entry = instanceOf(instance);
     if (!entry.exited()) process.kill(entry.pid, 'SIGKILL');
     await entry.gone;
-    progress(`${service}: killed (pid ${entry.pid})`);
+    progress(`${instance}: killed (pid ${entry.pid})`);
   };
 
-  const restart = async (service: ServiceName, options: { waitReady?: boolean } = {}) => {
-    const old = firstOf(service);
-    if (!old.exited()) throw new Error(`${service}: still running (pid ${old.pid}); kill it first`);
+  const restart = async (instance: InstanceName, options: { waitReady?: boolean } = {}) => {
+    const old = instanceOf(instance);
+    if (!old.exited()) throw new Error(`${instance}: still running (pid ${old.pid}); kill it first`);
     started.splice(started.indexOf(old), 1);
     const pids = children.indexOf(old.pid);
     if (pids >= 0) children.splice(pids, 1);
-    appendFileSync(old.logFile, `--- ${new Date().toISOString()} ${service} restarted ---\n`);
-    const again = spawnProcess(service, service, old.url, old.logFile, old.pidFile, old.env);
+    appendFileSync(old.logFile, `--- ${new Date().toISOString()} ${instance} restarted ---\n`);
+    const again = spawnProcess(old.name, instance, old.url, old.logFile, old.pidFile, old.env);
     if (options.waitReady === false) return;
     await readiness[readiness.length - 1];
-    if (again.exited()) throw new Error(`${service}: exited right after its restart`);
+    if (again.exited()) throw new Error(`${instance}: exited right after its restart`);
   };
+
+  const instances = (service?: ServiceName): StackInstance[] =>
+    started
+      .filter((s) => !service || s.name === service)
+      .map((s) => ({
+        name: s.label,
+        service: s.name,
+        url: s.url,
+        pid: s.pid,
+        alive: !s.exited(),
+        logFile: s.logFile,
+      }));
 
   const waitReady = async (s: Started) => {
     try {
@@ -344,6 +384,7 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
     topicPrefix: base.topicPrefix,
     logFile,
     pids: () => Object.fromEntries(started.map((s) => [s.label, s.pid])),
+    instances,
     createFirmWithAdmin: (name = `Firm ${randomBytes(3).toString('hex')}`) =>
       createFirmWithAdmin(urls.gateway, base.platformApiKey, name),
     kill,

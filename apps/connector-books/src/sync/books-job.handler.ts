@@ -237,16 +237,23 @@ export class BooksJobHandler implements JobHandler<BooksJobRequested> {
     const counts = results.reduce((sum, r) => add(sum, r.counts), zeroCounts());
     const error = failure ?? results.find((r) => r.error)?.error ?? null;
     const expired = BooksHold.expiredOf(holds);
-    const verdict = judge(request, counts, error, directions, {
-      expired,
-      holdMs: this.hold?.holdMs ?? 0,
-      unreachable: holds
-        .filter((h) => h.holding)
-        .map((h) => (h.key.direction === 'send' ? request.server.companyId : request.client.companyId)),
-      sendersOffline: results
-        .filter((r) => r.senderOffline)
-        .map((r) => (r.direction === 'send' ? request.client.companyId : request.server.companyId)),
-    }, conflicts?.ids);
+    const verdict = judge(
+      request,
+      counts,
+      error,
+      directions,
+      {
+        expired,
+        holdMs: this.hold?.holdMs ?? 0,
+        unreachable: holds
+          .filter((h) => h.holding)
+          .map((h) => (h.key.direction === 'send' ? request.server.companyId : request.client.companyId)),
+        sendersOffline: results
+          .filter((r) => r.senderOffline)
+          .map((r) => (r.direction === 'send' ? request.client.companyId : request.server.companyId)),
+      },
+      conflicts?.ids,
+    );
     const cls = booksClassOf(request.category);
     return {
       completion: {

@@ -5,6 +5,7 @@ import { gstinCheckCharacter, SyncRunChangedEvent, Topics } from '@practice-sync
 import { KafkaMessaging } from '@practice-sync/messaging';
 import { runServiceMigrations } from '@practice-sync/persistence';
 import { testInfra, waitFor } from '@practice-sync/testing';
+import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
 import type { FakeClient } from '../test/fake-peers';
@@ -12,6 +13,7 @@ import { FakeClientMaster, FakeConnector } from '../test/fake-peers';
 import { AppModule } from './app.module';
 import { loadOrchestratorConfig } from './config/orchestrator.config';
 import { orchestratorDatabaseOptions } from './database.options';
+import { FanOutService } from './fan-out/fan-out.service';
 
 interface Run {
   id: string;
@@ -187,6 +189,38 @@ describe('sync-orchestrator', () => {
     // Every attempt was a real request; no job was sent again after it succeeded.
     const requests = connector.received.filter((r) => r.job.runId === run.id);
     expect(requests.length).toBe(jobs.reduce((n, j) => n + j.attempts, 0));
+  });
+
+  it('takes over a fan-out lease at once when its owner is dead, never while it lives', async () => {
+    const firmId = uuidv7();
+    clientMaster.clients.set(firmId, makeClients(3));
+    const run = await startRun(firmId, { all: true });
+    expect((await finished(firmId, run.id)).status).toBe('completed');
+    const db = app.get(DataSource);
+    const reopen = (owner: string) =>
+      db.query(
+        `UPDATE sync_runs SET status = 'running', finished_at = NULL, fan_out_done_at = NULL,
+                fan_out_lease_until = now() + interval '1 hour', fan_out_owner = $2
+          WHERE id = $1`,
+        [run.id, owner],
+      );
+    // Held by a live instance (this one): an unexpired lease is never taken over.
+    const self = app.get(KafkaMessaging).liveness.id;
+    expect(self).toMatch(/^pg:\d+:\d+$/);
+    await reopen(self ?? '');
+    expect(await app.get(FanOutService).claimNext()).not.toBe(run.id);
+    // Held by a killed instance (no PostgreSQL session has its identity): resumed despite the hour left.
+    await reopen('pg:1:1');
+    await waitFor(
+      async () => {
+        const [row] = (await db.query('SELECT fan_out_done_at, fan_out_owner FROM sync_runs WHERE id = $1', [
+          run.id,
+        ])) as { fan_out_done_at: Date | null; fan_out_owner: string | null }[];
+        return row.fan_out_done_at !== null ? row : undefined;
+      },
+      { timeoutMs: 30_000, description: 'the dead owner’s fan-out to be resumed' },
+    );
+    expect((await finished(firmId, run.id)).totals).toMatchObject({ jobs: 3, succeeded: 3 });
   });
 
   it('gives up after JOB_MAX_ATTEMPTS and records the failure with its code', async () => {

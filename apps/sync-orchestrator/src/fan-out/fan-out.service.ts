@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { BooksCategory } from '@practice-sync/contracts';
 import { isBooksCategory, isCategory } from '@practice-sync/contracts';
-import { enqueueEvents } from '@practice-sync/messaging';
+import { enqueueEvents, KafkaMessaging, LIVE_PROCESS_IDS_SQL } from '@practice-sync/messaging';
 import { contextFromTraceparent, inSpan } from '@practice-sync/observability';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
@@ -57,19 +57,30 @@ export class FanOutService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: OrchestratorMetrics,
     private readonly dispatcher: DispatchWorker,
+    private readonly messaging: KafkaMessaging,
   ) {}
 
-  /** Leases the oldest run whose fan-out is unfinished and not leased by a live worker; null if none. */
+  /**
+   * Leases the oldest run whose fan-out is unfinished and not leased by a live worker; null if none. A lease
+   * whose owner's PostgreSQL session is gone (the instance was killed) is taken over at once instead of after
+   * the 30 s lease: `fan_out_owner` is the owner's liveness identity (ProcessLiveness). A back-off after a
+   * failed page has no owner, so it is always waited out.
+   */
   async claimNext(): Promise<string | null> {
+    const owner = this.messaging.liveness.id ?? (await this.messaging.liveness.start().catch(() => null));
     return this.dataSource.transaction(async (manager) => {
       const rows: { id: string }[] = await manager.query(
         `SELECT id FROM sync_runs
           WHERE fan_out_done_at IS NULL AND status IN ('queued', 'running')
-            AND (fan_out_lease_until IS NULL OR fan_out_lease_until < now())
+            AND (fan_out_lease_until IS NULL OR fan_out_lease_until < now()
+                 OR (fan_out_owner IS NOT NULL AND fan_out_owner NOT IN (${LIVE_PROCESS_IDS_SQL})))
           ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
       );
       if (rows.length === 0) return null;
-      await manager.update(SyncRunEntity, rows[0].id, { fanOutLeaseUntil: () => LEASE_SQL });
+      await manager.update(SyncRunEntity, rows[0].id, {
+        fanOutLeaseUntil: () => LEASE_SQL,
+        fanOutOwner: owner,
+      });
       return rows[0].id;
     });
   }
@@ -80,7 +91,11 @@ export class FanOutService {
       await this.fanOutPages(runId, shouldStop);
       // Stopping between pages: hand the rest to whichever instance polls next instead of waiting out the lease.
       if (shouldStop()) {
-        await this.dataSource.manager.update(SyncRunEntity, { id: runId }, { fanOutLeaseUntil: null });
+        await this.dataSource.manager.update(
+          SyncRunEntity,
+          { id: runId },
+          { fanOutLeaseUntil: null, fanOutOwner: null },
+        );
       }
     } catch (e) {
       const permanent = e instanceof ClientMasterError && e.permanent;
@@ -89,6 +104,7 @@ export class FanOutService {
       await this.dataSource.manager.update(SyncRunEntity, runId, {
         fanOutError: message.slice(0, 2000),
         fanOutLeaseUntil: () => (permanent ? PERMANENT_RETRY_SQL : RETRY_SQL),
+        fanOutOwner: null,
       });
     }
   }
@@ -289,7 +305,10 @@ export class FanOutService {
   }
 
   private async setLease(manager: EntityManager, runId: string, keep: boolean): Promise<void> {
-    await manager.update(SyncRunEntity, runId, { fanOutLeaseUntil: () => (keep ? LEASE_SQL : 'NULL') });
+    await manager.update(SyncRunEntity, runId, {
+      fanOutLeaseUntil: () => (keep ? LEASE_SQL : 'NULL'),
+      ...(keep ? {} : { fanOutOwner: null }),
+    });
   }
 
   private recordMetrics(created: readonly PlannedJob[], terminal: 'completed' | 'cancelled' | null): void {

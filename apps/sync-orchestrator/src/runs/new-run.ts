@@ -46,6 +46,7 @@ export async function insertRun(manager: EntityManager, input: NewRun, now: Date
     fanOutPage: 0,
     fanOutCursor: null,
     fanOutLeaseUntil: null,
+    fanOutOwner: null,
     fanOutError: null,
     fanOutDoneAt: null,
     createdAt: now,

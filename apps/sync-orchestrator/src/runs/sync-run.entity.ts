@@ -107,6 +107,10 @@ export class SyncRunEntity {
   @Column('timestamptz', { name: 'fan_out_lease_until', nullable: true })
   fanOutLeaseUntil!: Date | null;
 
+  /** Who holds the fan-out lease: its liveness identity (`pg:<pid>:<backend start>`); null for a back-off. */
+  @Column('text', { name: 'fan_out_owner', nullable: true })
+  fanOutOwner!: string | null;
+
   @Column('text', { name: 'fan_out_error', nullable: true })
   fanOutError!: string | null;
 

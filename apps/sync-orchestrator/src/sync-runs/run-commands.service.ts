@@ -63,7 +63,7 @@ export class RunCommandsService {
       run.status = 'cancelled';
       run.cancelledAt = now;
       run.fanOutDoneAt = run.fanOutDoneAt ?? now;
-      await manager.update(SyncRunEntity, run.id, { fanOutLeaseUntil: null });
+      await manager.update(SyncRunEntity, run.id, { fanOutLeaseUntil: null, fanOutOwner: null });
       await saveRunAndAnnounce(manager, run, { now, causationId: run.id, progressIntervalMs: 0 });
       return run;
     });

@@ -15,6 +15,7 @@ import { RunTraceParent1795610000000 } from './migrations/1795610000000-RunTrace
 import { BooksHeldConflicts1795615000000 } from './migrations/1795615000000-BooksHeldConflicts';
 import { BooksSnapshotRuns1795630000002 } from './migrations/1795630000002-BooksSnapshotRuns';
 import { LinkSchedules1795650000001 } from './migrations/1795650000001-LinkSchedules';
+import { RunIdempotencyKeys1795680000001 } from './migrations/1795680000001-RunIdempotencyKeys';
 import { SyncJobEntity } from './runs/sync-job.entity';
 import { SyncRunEntity } from './runs/sync-run.entity';
 import { SyncScheduleEntity } from './schedules/sync-schedule.entity';
@@ -40,6 +41,7 @@ export function orchestratorDatabaseOptions(config: OrchestratorConfig): Service
       BooksHeldConflicts1795615000000,
       LinkSchedules1795650000001,
       BooksSnapshotRuns1795630000002,
+      RunIdempotencyKeys1795680000001,
     ],
     applicationName: SERVICE_NAME,
   };

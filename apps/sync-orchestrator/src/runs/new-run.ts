@@ -1,6 +1,7 @@
 import { enqueueEvents } from '@practice-sync/messaging';
 import { currentTraceparent } from '@practice-sync/observability';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
 import type { BooksSnapshotOptions, JobCategory, RunSubjectKind } from './job-kind';
@@ -20,6 +21,8 @@ export interface NewRun {
   scheduleId?: string | null;
   retryOf?: string | null;
   booksSnapshot?: BooksSnapshotOptions | null;
+  /** The client's `Idempotency-Key` (forwarded by the gateway): at most one run per key in the firm. */
+  idempotencyKey?: string | null;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function insertRun(manager: EntityManager, input: NewRun, now: Date
     scheduleId: input.scheduleId ?? null,
     retryOf: input.retryOf ?? null,
     booksSnapshot: input.booksSnapshot ?? null,
+    idempotencyKey: input.idempotencyKey ?? null,
     traceParent: currentTraceparent(),
     cancelledAt: null,
     progressEmittedAt: null,
@@ -56,4 +60,40 @@ export async function insertRun(manager: EntityManager, input: NewRun, now: Date
   await manager.insert(SyncRunEntity, run);
   await enqueueEvents(manager, [runChangedEvent(run, 'created', run.id)]);
   return run;
+}
+
+/** The firm's run created with this `Idempotency-Key`, if any (a null key: none). */
+export function runByIdempotencyKey(
+  manager: EntityManager,
+  firmId: string,
+  key: string | null | undefined,
+): Promise<SyncRunEntity | null> {
+  if (!key) return Promise.resolve(null);
+  return manager.findOne(SyncRunEntity, { where: { firmId, idempotencyKey: key } });
+}
+
+/**
+ * `insertRun` in its own transaction, once per `Idempotency-Key`: when a concurrent request with the same key
+ * inserted first (the unique index says so), its run is returned instead, `created: false`.
+ */
+export async function insertRunOnce(
+  dataSource: DataSource,
+  input: NewRun,
+  now: Date,
+): Promise<{ run: SyncRunEntity; created: boolean }> {
+  try {
+    return { run: await dataSource.transaction((m) => insertRun(m, input, now)), created: true };
+  } catch (e) {
+    const winner = isKeyTaken(e)
+      ? await runByIdempotencyKey(dataSource.manager, input.firmId, input.idempotencyKey)
+      : null;
+    if (!winner) throw e;
+    return { run: winner, created: false };
+  }
+}
+
+function isKeyTaken(e: unknown): boolean {
+  const driver =
+    e instanceof QueryFailedError ? (e.driverError as { code?: string; constraint?: string }) : null;
+  return driver?.code === '23505' && driver.constraint === 'sync_runs_idempotency_key';
 }

@@ -8,7 +8,7 @@ import { CLOCK } from '../common/clock';
 import { FanOutWorker } from '../fan-out/fan-out.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
 import type { JobCategory } from '../runs/job-kind';
-import { insertRun } from '../runs/new-run';
+import { insertRunOnce, runByIdempotencyKey } from '../runs/new-run';
 import { saveRunAndAnnounce } from '../runs/run-announcer';
 import { SyncRunEntity } from '../runs/sync-run.entity';
 import { toSyncRunDto } from './sync-run.mapper';
@@ -77,7 +77,9 @@ export class RunCommandsService {
    * fan-out copies the source's failed jobs from the database a page at a time, so retrying 50,000 failures
    * builds neither a 50,000-id row nor a 50,000-element array here.
    */
-  async retry(firmId: string, runId: string): Promise<SyncRunResponseDto> {
+  async retry(firmId: string, runId: string, idempotencyKey?: string): Promise<SyncRunResponseDto> {
+    const existing = await runByIdempotencyKey(this.dataSource.manager, firmId, idempotencyKey);
+    if (existing) return toSyncRunDto(existing);
     const source = UUID.test(runId)
       ? await this.dataSource.manager.findOne(SyncRunEntity, { where: { id: runId, firmId } })
       : null;
@@ -92,22 +94,23 @@ export class RunCommandsService {
       throw new ConflictProblem(`sync run ${runId} has no failed jobs to retry`);
     }
     const now = this.clock.now();
-    const run = await this.dataSource.transaction((manager) =>
-      insertRun(
-        manager,
-        {
-          firmId,
-          subjectKind: source.subjectKind,
-          selection: { retryOf: source.id },
-          categories: failed.map((f) => f.category),
-          period: source.period,
-          retryOf: source.id,
-        },
-        now,
-      ),
+    const { run, created } = await insertRunOnce(
+      this.dataSource,
+      {
+        firmId,
+        subjectKind: source.subjectKind,
+        selection: { retryOf: source.id },
+        categories: failed.map((f) => f.category),
+        period: source.period,
+        retryOf: source.id,
+        idempotencyKey,
+      },
+      now,
     );
-    this.metrics.runEntered('queued');
-    this.fanOut.nudge();
+    if (created) {
+      this.metrics.runEntered('queued');
+      this.fanOut.nudge();
+    }
     return toSyncRunDto(run);
   }
 }

@@ -1,7 +1,6 @@
 import { enqueueEvents } from '@practice-sync/messaging';
 import { currentTraceparent } from '@practice-sync/observability';
 import type { DataSource, EntityManager } from 'typeorm';
-import { QueryFailedError } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
 import type { BooksSnapshotOptions, JobCategory, RunSubjectKind } from './job-kind';
@@ -73,27 +72,24 @@ export function runByIdempotencyKey(
 }
 
 /**
- * `insertRun` in its own transaction, once per `Idempotency-Key`: when a concurrent request with the same key
- * inserted first (the unique index says so), its run is returned instead, `created: false`.
+ * `insertRun` in its own transaction, once per `Idempotency-Key`: requests with the same key in the firm take
+ * their turn on an advisory lock, so a later one finds the run the first created and returns it,
+ * `created: false`. The unique index on (firm_id, idempotency_key) stays the guarantee.
  */
 export async function insertRunOnce(
   dataSource: DataSource,
   input: NewRun,
   now: Date,
 ): Promise<{ run: SyncRunEntity; created: boolean }> {
-  try {
-    return { run: await dataSource.transaction((m) => insertRun(m, input, now)), created: true };
-  } catch (e) {
-    const winner = isKeyTaken(e)
-      ? await runByIdempotencyKey(dataSource.manager, input.firmId, input.idempotencyKey)
-      : null;
-    if (!winner) throw e;
-    return { run: winner, created: false };
-  }
-}
-
-function isKeyTaken(e: unknown): boolean {
-  const driver =
-    e instanceof QueryFailedError ? (e.driverError as { code?: string; constraint?: string }) : null;
-  return driver?.code === '23505' && driver.constraint === 'sync_runs_idempotency_key';
+  const key = input.idempotencyKey;
+  return dataSource.transaction(async (manager) => {
+    if (key) {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('sync_orchestrator.run_key:' || $1))`, [
+        `${input.firmId}|${key}`,
+      ]);
+      const existing = await runByIdempotencyKey(manager, input.firmId, key);
+      if (existing) return { run: existing, created: false };
+    }
+    return { run: await insertRun(manager, input, now), created: true };
+  });
 }

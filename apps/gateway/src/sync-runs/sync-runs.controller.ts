@@ -2,7 +2,6 @@ import {
   Body,
   Controller,
   Get,
-  Headers,
   HttpCode,
   HttpStatus,
   Inject,
@@ -28,7 +27,7 @@ import { Access, CurrentFirmId, WRITE_ROLES } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { IDEMPOTENCY_HEADER } from '../idempotency/idempotency.interceptor';
-import { Idempotent } from '../idempotency/idempotent.decorator';
+import { IdempotencyKey, Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
 import { pipeEventStream } from '../upstream/event-stream';
 import { SYNC_ORCHESTRATOR } from '../upstream/upstream.module';
@@ -66,7 +65,7 @@ export class SyncRunsController {
   create(
     @CurrentFirmId() firmId: string,
     @Body() body: CreateSyncRunRequestDto,
-    @Headers(IDEMPOTENCY_HEADER) idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<SyncRunResponseDto> {
     return this.orchestrator.request({ method: 'POST', path: base(firmId), body, ...keyed(idempotencyKey) });
   }
@@ -187,7 +186,7 @@ export class SyncRunsController {
   retry(
     @CurrentFirmId() firmId: string,
     @Param('id', UuidParamPipe) id: string,
-    @Headers(IDEMPOTENCY_HEADER) idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<SyncRunResponseDto> {
     return this.orchestrator.request({
       method: 'POST',

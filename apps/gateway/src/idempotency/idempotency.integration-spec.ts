@@ -3,7 +3,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ProcessLiveness } from '@practice-sync/messaging';
 import { runServiceMigrations } from '@practice-sync/persistence';
-import { freePort, testInfra } from '@practice-sync/testing';
+import type { StackHandle } from '@practice-sync/testing';
+import { startStack, testInfra } from '@practice-sync/testing';
 import { randomUUID } from 'crypto';
 import type { DataSource } from 'typeorm';
 
@@ -19,23 +20,29 @@ const DEAD_OWNER = 'pg:1:1';
 
 /**
  * Issue 24: a key left "in progress" by a gateway that died mid-request is taken over by the retry, which runs
- * and answers; a key held by a live gateway process still answers 409. Real PostgreSQL; upstreams are not needed
- * (firm creation is the gateway's own).
+ * and answers; a key held by a live gateway process still answers 409; a sync run's retry gets the run the dead
+ * gateway had created. Real PostgreSQL and Kafka, the real client-master and sync-orchestrator as processes.
  */
 describe('idempotency keys left in progress (gateway)', () => {
   const infra = testInfra();
   let gateway: NestExpressApplication;
   let db: DataSource;
   let url: string;
+  let peers: StackHandle;
 
   beforeAll(async () => {
-    const down = `http://127.0.0.1:${await freePort()}`;
+    peers = await startStack({
+      services: ['client-master', 'sync-orchestrator'],
+      logPrefix: 'gateway-idem-it-',
+      logLevel: 'warn',
+    });
     const config = loadGatewayConfig({
       ...infra.env,
       LOG_LEVEL: 'warn',
       PLATFORM_API_KEY: PLATFORM_KEY,
-      CLIENT_MASTER_URL: down,
-      SYNC_ORCHESTRATOR_URL: down,
+      CLIENT_MASTER_URL: peers.urls['client-master'],
+      SYNC_ORCHESTRATOR_URL: peers.urls['sync-orchestrator'],
+      RATE_LIMIT_STORE: 'memory',
     });
     await runServiceMigrations(gatewayDataSourceOptions(config));
     gateway = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -50,6 +57,7 @@ describe('idempotency keys left in progress (gateway)', () => {
 
   afterAll(async () => {
     await gateway?.close();
+    await peers?.stop();
   });
 
   /** A row as a gateway leaves it when it claimed the key and never finished. */
@@ -140,5 +148,46 @@ describe('idempotency keys left in progress (gateway)', () => {
     expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
     const firms: unknown[] = await db.query('SELECT id FROM firms WHERE name = $1', [body.name]);
     expect(firms).toHaveLength(1);
+  });
+
+  it('answers a sync run retried after the gateway died mid-request with the run it had created', async () => {
+    const firm = (await (await createFirm(`i24-firm-${randomUUID()}`, { name: 'Crash & Co' })).json()) as {
+      id: string;
+    };
+    const admin = await fetch(`${url}/v1/firms/${firm.id}/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${PLATFORM_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'admin', role: 'admin' }),
+    });
+    const apiKey = ((await admin.json()) as { key: string }).key;
+    const asFirm = (path: string, body: unknown, key?: string) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          'content-type': 'application/json',
+          ...(key ? { 'idempotency-key': key } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    expect((await asFirm('/v1/clients', { name: 'Crash Client', pan: 'AAIPC2401K' })).status).toBe(201);
+
+    const key = `i24-run-${randomUUID()}`;
+    const runRequest = { clients: { all: true }, categories: ['gst.gstr2b'], period: { gst: '042026' } };
+    const first = await asFirm('/v1/sync-runs', runRequest, key);
+    expect(first.status).toBe(202);
+    const run = (await first.json()) as { id: string };
+    // The gateway died after the orchestrator created the run and before it stored the answer.
+    await db.query(
+      `UPDATE idempotency_keys SET response_status = NULL, response_body = NULL, owner = $2
+        WHERE scope = $1 AND key = $3`,
+      [firm.id, DEAD_OWNER, key],
+    );
+    const retried = await asFirm('/v1/sync-runs', runRequest, key);
+    expect(retried.status).toBe(202);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    expect(((await retried.json()) as { id: string }).id).toBe(run.id);
+    const runs = await fetch(`${url}/v1/sync-runs`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(((await runs.json()) as { items: { id: string }[] }).items.map((r) => r.id)).toEqual([run.id]);
   });
 });

@@ -1,5 +1,7 @@
+import { HttpStatus } from '@nestjs/common';
 import { enqueueEvents } from '@practice-sync/messaging';
 import { currentTraceparent } from '@practice-sync/observability';
+import { ProblemException, ProblemType } from '@practice-sync/problems';
 import type { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -61,14 +63,27 @@ export async function insertRun(manager: EntityManager, input: NewRun, now: Date
   return run;
 }
 
-/** The firm's run created with this `Idempotency-Key`, if any (a null key: none). */
-export function runByIdempotencyKey(
+/**
+ * The firm's run created with this `Idempotency-Key`, if any (a null key: none). A run created by another kind
+ * of request (a new run vs a retry, or a retry of another run: `retryOf` differs) is a 422, not an answer.
+ */
+export async function runByIdempotencyKey(
   manager: EntityManager,
   firmId: string,
   key: string | null | undefined,
+  retryOf: string | null,
 ): Promise<SyncRunEntity | null> {
-  if (!key) return Promise.resolve(null);
-  return manager.findOne(SyncRunEntity, { where: { firmId, idempotencyKey: key } });
+  if (!key) return null;
+  const run = await manager.findOne(SyncRunEntity, { where: { firmId, idempotencyKey: key } });
+  if (run && run.retryOf !== retryOf) {
+    throw new ProblemException(
+      ProblemType.IdempotencyKeyReused,
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      'Idempotency-Key reused',
+      `This Idempotency-Key already created sync run ${run.id} for another request; use a new key for a new request.`,
+    );
+  }
+  return run;
 }
 
 /**
@@ -87,7 +102,7 @@ export async function insertRunOnce(
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('sync_orchestrator.run_key:' || $1))`, [
         `${input.firmId}|${key}`,
       ]);
-      const existing = await runByIdempotencyKey(manager, input.firmId, key);
+      const existing = await runByIdempotencyKey(manager, input.firmId, key, input.retryOf ?? null);
       if (existing) return { run: existing, created: false };
     }
     return { run: await insertRun(manager, input, now), created: true };

@@ -145,5 +145,13 @@ describe('sync runs created once per Idempotency-Key (sync-orchestrator)', () =>
     expect(retried.map((r) => r.status)).toEqual([202, 202, 202]);
     expect(new Set(retried.map((r) => r.body.id)).size).toBe(1);
     expect(await runsOf(firmId)).toHaveLength(2);
+    // A key is one request: the retry's key on a new run, or a new run's key on a retry, is a 422.
+    const reused = await post(`/${firmId}/sync-runs`, 'key-retry', request);
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ type: 'https://practice-sync.dev/problems/idempotency-key-reused' });
+    const first = await post(`/${firmId}/sync-runs/${source.body.id}/retry`, 'key-retry-2');
+    expect(first.status).toBe(202);
+    expect((await post(`/${firmId}/sync-runs/${first.body.id}/retry`, 'key-retry-2')).status).toBe(422);
+    expect(await runsOf(firmId)).toHaveLength(3);
   });
 });

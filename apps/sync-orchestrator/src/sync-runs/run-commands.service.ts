@@ -78,12 +78,12 @@ export class RunCommandsService {
    * builds neither a 50,000-id row nor a 50,000-element array here.
    */
   async retry(firmId: string, runId: string, idempotencyKey?: string): Promise<SyncRunResponseDto> {
-    const existing = await runByIdempotencyKey(this.dataSource.manager, firmId, idempotencyKey);
-    if (existing) return toSyncRunDto(existing);
     const source = UUID.test(runId)
       ? await this.dataSource.manager.findOne(SyncRunEntity, { where: { id: runId, firmId } })
       : null;
     if (!source) throw new NotFoundProblem(`sync run ${runId} does not exist in this firm`, 'Not Found');
+    const existing = await runByIdempotencyKey(this.dataSource.manager, firmId, idempotencyKey, source.id);
+    if (existing) return toSyncRunDto(existing);
     // At most one row per category of the catalogue, however many jobs failed.
     const failed: { category: JobCategory }[] = await this.dataSource.query(
       `SELECT DISTINCT category FROM sync_jobs

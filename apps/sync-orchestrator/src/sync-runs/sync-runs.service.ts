@@ -60,7 +60,7 @@ export class SyncRunsService {
     request: CreateSyncRunRequestDto,
     idempotencyKey?: string,
   ): Promise<SyncRunResponseDto> {
-    const existing = await runByIdempotencyKey(this.dataSource.manager, firmId, idempotencyKey);
+    const existing = await runByIdempotencyKey(this.dataSource.manager, firmId, idempotencyKey, null);
     if (existing) return toSyncRunDto(existing);
     const now = this.clock.now();
     const input = request.links

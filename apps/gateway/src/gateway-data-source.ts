@@ -7,6 +7,7 @@ import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
 import { CreateFirmsAndApiKeys1763856000000 } from './migrations/1763856000000-CreateFirmsAndApiKeys';
 import { IdempotencyAndRateLimits1764000000000 } from './migrations/1764000000000-IdempotencyAndRateLimits';
 import { UsersAndSessions1765000000000 } from './migrations/1765000000000-UsersAndSessions';
+import { IdempotencyKeyOwners1795680000002 } from './migrations/1795680000002-IdempotencyKeyOwners';
 import { SessionEntity } from './users/session.entity';
 import { UserEntity } from './users/user.entity';
 
@@ -23,6 +24,7 @@ export function gatewayDataSourceOptions(
       CreateFirmsAndApiKeys1763856000000,
       IdempotencyAndRateLimits1764000000000,
       UsersAndSessions1765000000000,
+      IdempotencyKeyOwners1795680000002,
     ],
     applicationName: 'gateway',
   };

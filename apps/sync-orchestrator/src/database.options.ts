@@ -16,6 +16,7 @@ import { BooksHeldConflicts1795615000000 } from './migrations/1795615000000-Book
 import { BooksSnapshotRuns1795630000002 } from './migrations/1795630000002-BooksSnapshotRuns';
 import { LinkSchedules1795650000001 } from './migrations/1795650000001-LinkSchedules';
 import { FanOutOwner1795660000000 } from './migrations/1795660000000-FanOutOwner';
+import { RunIdempotencyKeys1795680000001 } from './migrations/1795680000001-RunIdempotencyKeys';
 import { SyncJobEntity } from './runs/sync-job.entity';
 import { SyncRunEntity } from './runs/sync-run.entity';
 import { SyncScheduleEntity } from './schedules/sync-schedule.entity';
@@ -42,6 +43,7 @@ export function orchestratorDatabaseOptions(config: OrchestratorConfig): Service
       LinkSchedules1795650000001,
       BooksSnapshotRuns1795630000002,
       FanOutOwner1795660000000,
+      RunIdempotencyKeys1795680000001,
     ],
     applicationName: SERVICE_NAME,
   };

@@ -156,6 +156,18 @@ describe('ServiceHttpClient', () => {
     expect(seen[1]?.get('x-request-id')).toBeNull();
   });
 
+  it("sends the caller's extra headers", async () => {
+    const seen: Headers[] = [];
+    const client = clientAnswering(async (_url, init) => {
+      seen.push(new Headers(init?.headers));
+      return json(200, {});
+    });
+    await client.request({ method: 'POST', path: '/i', body: {}, headers: { 'idempotency-key': 'k-1' } });
+    await client.request({ method: 'POST', path: '/i', body: {} });
+    expect(seen[0]?.get('idempotency-key')).toBe('k-1');
+    expect(seen[1]?.get('idempotency-key')).toBeNull();
+  });
+
   it('streams a body chunk by chunk once the headers are in', async () => {
     const client = clientAnswering(
       async () =>

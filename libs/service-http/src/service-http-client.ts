@@ -19,6 +19,8 @@ export interface ServiceRequest {
   path: string;
   query?: Record<string, QueryValue>;
   body?: unknown;
+  /** Extra request headers (e.g. a forwarded `idempotency-key`). */
+  headers?: Record<string, string>;
   /** Whether sending it twice is harmless; GET, PUT and DELETE are unless told otherwise (a POST that reads). */
   idempotent?: boolean;
 }
@@ -128,7 +130,7 @@ export class ServiceHttpClient {
       { kind: SpanKind.CLIENT, attributes },
       async (span) => {
         const trace = (this.options.traceHeaders ?? currentTraceHeaders)();
-        const headers: Record<string, string> = { ...trace, ...traceHeaders(), accept };
+        const headers: Record<string, string> = { ...req.headers, ...trace, ...traceHeaders(), accept };
         if (req.body !== undefined) headers['content-type'] = 'application/json';
         const response = await this.transport(this.url(req.path, req.query), {
           method: req.method,

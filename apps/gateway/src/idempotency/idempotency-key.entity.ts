@@ -21,6 +21,10 @@ export class IdempotencyKeyEntity {
   @Column('text', { name: 'response_body', nullable: true })
   responseBody!: string | null;
 
+  /** While in progress: the liveness identity of the gateway process handling it (`ProcessLiveness`). */
+  @Column('text', { nullable: true })
+  owner!: string | null;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;
 

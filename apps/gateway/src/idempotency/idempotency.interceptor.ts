@@ -15,7 +15,8 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /**
  * `Idempotency-Key` on creating POSTs: the first request with a key runs and its successful answer is stored;
  * the same key with the same request replays that answer (header `Idempotent-Replayed: true`); with another
- * request it is a 422; while the first is still running, a 409. Failed requests are not remembered.
+ * request it is a 422; while the first is still running, a 409 — unless the gateway process running it died,
+ * then the retry takes the key over and runs. Failed requests are not remembered.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -53,7 +54,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
                 ),
               ),
               catchError((e: unknown) =>
-                from(this.store.release(scope, key).catch(() => undefined)).pipe(
+                from(this.store.release(scope, key, claim.owner).catch(() => undefined)).pipe(
                   mergeMap(() => throwError(() => e)),
                 ),
               ),

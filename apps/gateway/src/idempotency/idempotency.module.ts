@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { ProcessLiveness } from '@practice-sync/messaging';
+import type { DataSource } from 'typeorm';
 
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyStore } from './idempotency.store';
@@ -9,7 +11,16 @@ import { IdempotencyKeyEntity } from './idempotency-key.entity';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([IdempotencyKeyEntity])],
-  providers: [IdempotencyStore, IdempotencyInterceptor],
+  providers: [
+    // This gateway process's identity while alive: an in-progress key names it (the store starts and stops it).
+    {
+      provide: ProcessLiveness,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource) => new ProcessLiveness(dataSource),
+    },
+    IdempotencyStore,
+    IdempotencyInterceptor,
+  ],
   exports: [IdempotencyStore, IdempotencyInterceptor],
 })
 export class IdempotencyModule {}

@@ -1,7 +1,9 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import type { ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
+import type { Request } from 'express';
 
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IDEMPOTENCY_HEADER, IdempotencyInterceptor } from './idempotency.interceptor';
 
 /** Marks a creating POST as honouring `Idempotency-Key` (and documents the header). */
 export function Idempotent(): MethodDecorator {
@@ -17,3 +19,12 @@ export function Idempotent(): MethodDecorator {
     }),
   );
 }
+
+/**
+ * The request's Idempotency-Key (undefined without one), for a handler that passes it on to the service that
+ * creates the resource; `@Idempotent()` has validated it and documents the header.
+ */
+export const IdempotencyKey = createParamDecorator((_: unknown, context: ExecutionContext) => {
+  const key = context.switchToHttp().getRequest<Request>().headers[IDEMPOTENCY_HEADER];
+  return typeof key === 'string' && key !== '' ? key : undefined;
+});

@@ -26,7 +26,8 @@ import type { Response } from 'express';
 import { Access, CurrentFirmId, WRITE_ROLES } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { PaginationQueryDto } from '../common/pagination.dto';
-import { Idempotent } from '../idempotency/idempotent.decorator';
+import { IDEMPOTENCY_HEADER } from '../idempotency/idempotency.interceptor';
+import { IdempotencyKey, Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
 import { pipeEventStream } from '../upstream/event-stream';
 import { SYNC_ORCHESTRATOR } from '../upstream/upstream.module';
@@ -64,8 +65,9 @@ export class SyncRunsController {
   create(
     @CurrentFirmId() firmId: string,
     @Body() body: CreateSyncRunRequestDto,
+    @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<SyncRunResponseDto> {
-    return this.orchestrator.request({ method: 'POST', path: base(firmId), body });
+    return this.orchestrator.request({ method: 'POST', path: base(firmId), body, ...keyed(idempotencyKey) });
   }
 
   @Get()
@@ -184,9 +186,25 @@ export class SyncRunsController {
   retry(
     @CurrentFirmId() firmId: string,
     @Param('id', UuidParamPipe) id: string,
+    @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<SyncRunResponseDto> {
-    return this.orchestrator.request({ method: 'POST', path: `${base(firmId)}/${id}/retry` });
+    return this.orchestrator.request({
+      method: 'POST',
+      path: `${base(firmId)}/${id}/retry`,
+      ...keyed(idempotencyKey),
+    });
   }
+}
+
+/**
+ * The client's Idempotency-Key (the interceptor validated it) goes on to the orchestrator, which creates at
+ * most one run per key in the firm: the call is then safe to repeat, so it is retried like any idempotent one.
+ */
+function keyed(idempotencyKey: string | undefined): {
+  headers?: Record<string, string>;
+  idempotent?: boolean;
+} {
+  return idempotencyKey ? { headers: { [IDEMPOTENCY_HEADER]: idempotencyKey }, idempotent: true } : {};
 }
 
 function base(firmId: string): string {

@@ -13,6 +13,10 @@ import type { RunPeriods, RunSelection } from './run-scope';
 @Index('sync_runs_fan_out_idx', ['id'], { where: 'fan_out_done_at IS NULL' })
 @Index('sync_runs_active_idx', ['id'], { where: `status = 'running'` })
 @Index('sync_runs_progress_idx', ['progressEmittedAt'], { where: 'progress_dirty' })
+@Index('sync_runs_idempotency_key', ['firmId', 'idempotencyKey'], {
+  unique: true,
+  where: 'idempotency_key IS NOT NULL',
+})
 export class SyncRunEntity {
   @PrimaryColumn('uuid')
   id!: string;
@@ -47,6 +51,10 @@ export class SyncRunEntity {
   /** The run whose failed jobs this run retries (POST …/retry); its jobs are copied, not fanned out. */
   @Column('uuid', { name: 'retry_of', nullable: true })
   retryOf!: string | null;
+
+  /** The client's `Idempotency-Key` of the request that created the run (unique in the firm), else null. */
+  @Column('text', { name: 'idempotency_key', nullable: true })
+  idempotencyKey!: string | null;
 
   /** The `traceparent` of the request that created the run: its jobs' dispatch continues that trace. */
   @Column('text', { name: 'trace_parent', nullable: true })

@@ -8,7 +8,7 @@ import { CLOCK } from '../common/clock';
 import { FanOutWorker } from '../fan-out/fan-out.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
 import type { JobCategory } from '../runs/job-kind';
-import { insertRun } from '../runs/new-run';
+import { insertRunOnce, runByIdempotencyKey } from '../runs/new-run';
 import { saveRunAndAnnounce } from '../runs/run-announcer';
 import { SyncRunEntity } from '../runs/sync-run.entity';
 import { toSyncRunDto } from './sync-run.mapper';
@@ -77,11 +77,13 @@ export class RunCommandsService {
    * fan-out copies the source's failed jobs from the database a page at a time, so retrying 50,000 failures
    * builds neither a 50,000-id row nor a 50,000-element array here.
    */
-  async retry(firmId: string, runId: string): Promise<SyncRunResponseDto> {
+  async retry(firmId: string, runId: string, idempotencyKey?: string): Promise<SyncRunResponseDto> {
     const source = UUID.test(runId)
       ? await this.dataSource.manager.findOne(SyncRunEntity, { where: { id: runId, firmId } })
       : null;
     if (!source) throw new NotFoundProblem(`sync run ${runId} does not exist in this firm`, 'Not Found');
+    const existing = await runByIdempotencyKey(this.dataSource.manager, firmId, idempotencyKey, source.id);
+    if (existing) return toSyncRunDto(existing);
     // At most one row per category of the catalogue, however many jobs failed.
     const failed: { category: JobCategory }[] = await this.dataSource.query(
       `SELECT DISTINCT category FROM sync_jobs
@@ -92,22 +94,23 @@ export class RunCommandsService {
       throw new ConflictProblem(`sync run ${runId} has no failed jobs to retry`);
     }
     const now = this.clock.now();
-    const run = await this.dataSource.transaction((manager) =>
-      insertRun(
-        manager,
-        {
-          firmId,
-          subjectKind: source.subjectKind,
-          selection: { retryOf: source.id },
-          categories: failed.map((f) => f.category),
-          period: source.period,
-          retryOf: source.id,
-        },
-        now,
-      ),
+    const { run, created } = await insertRunOnce(
+      this.dataSource,
+      {
+        firmId,
+        subjectKind: source.subjectKind,
+        selection: { retryOf: source.id },
+        categories: failed.map((f) => f.category),
+        period: source.period,
+        retryOf: source.id,
+        idempotencyKey,
+      },
+      now,
     );
-    this.metrics.runEntered('queued');
-    this.fanOut.nudge();
+    if (created) {
+      this.metrics.runEntered('queued');
+      this.fanOut.nudge();
+    }
     return toSyncRunDto(run);
   }
 }

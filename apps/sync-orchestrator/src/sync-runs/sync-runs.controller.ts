@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   HttpStatus,
   Param,
@@ -43,6 +44,9 @@ export class BranchSnapshotController {
   }
 }
 
+/** The client's key, forwarded by the gateway (which validated it): one run per key in the firm. */
+const IDEMPOTENCY_HEADER = 'idempotency-key';
+
 /** Internal API (service to service; the gateway is the public surface and validates first). */
 @Controller('internal/v1/firms/:firmId/sync-runs')
 export class SyncRunsController {
@@ -57,8 +61,9 @@ export class SyncRunsController {
   create(
     @Param('firmId') firmId: string,
     @Body(validBody) body: CreateSyncRunRequestDto,
+    @Headers(IDEMPOTENCY_HEADER) idempotencyKey?: string,
   ): Promise<SyncRunResponseDto> {
-    return this.runs.create(firmIdOf(firmId), body);
+    return this.runs.create(firmIdOf(firmId), body, idempotencyKey || undefined);
   }
 
   @Get()
@@ -100,8 +105,12 @@ export class SyncRunsController {
 
   @Post(':runId/retry')
   @HttpCode(HttpStatus.ACCEPTED)
-  retry(@Param('firmId') firmId: string, @Param('runId') runId: string): Promise<SyncRunResponseDto> {
-    return this.commands.retry(firmIdOf(firmId), runId);
+  retry(
+    @Param('firmId') firmId: string,
+    @Param('runId') runId: string,
+    @Headers(IDEMPOTENCY_HEADER) idempotencyKey?: string,
+  ): Promise<SyncRunResponseDto> {
+    return this.commands.retry(firmIdOf(firmId), runId, idempotencyKey || undefined);
   }
 
   /** Server-Sent Events; a 404 is still problem+json because the run is looked up before streaming. */

@@ -15,7 +15,7 @@ import { assertPeriodsAvailable, resolveRunPeriods } from '../fan-out/default-pe
 import { FanOutWorker } from '../fan-out/fan-out.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
 import type { NewRun } from '../runs/new-run';
-import { insertRun } from '../runs/new-run';
+import { insertRun, insertRunOnce, runByIdempotencyKey } from '../runs/new-run';
 import type { ClientSelection, LinkSelection } from '../runs/run-scope';
 import { SyncJobEntity } from '../runs/sync-job.entity';
 import { SyncRunEntity } from '../runs/sync-run.entity';
@@ -52,16 +52,25 @@ export class SyncRunsService {
 
   /**
    * Stores the run as queued (the durable intent the fan-out worker picks up) with its `created` event, and
-   * returns at once; jobs are created asynchronously.
+   * returns at once; jobs are created asynchronously. With an `Idempotency-Key` the firm already created a run
+   * with, that run is returned (as it is now) and nothing new is started, concurrent requests included.
    */
-  async create(firmId: string, request: CreateSyncRunRequestDto): Promise<SyncRunResponseDto> {
+  async create(
+    firmId: string,
+    request: CreateSyncRunRequestDto,
+    idempotencyKey?: string,
+  ): Promise<SyncRunResponseDto> {
+    const existing = await runByIdempotencyKey(this.dataSource.manager, firmId, idempotencyKey, null);
+    if (existing) return toSyncRunDto(existing);
     const now = this.clock.now();
     const input = request.links
       ? await this.linksRun(firmId, request.links, request.categories)
       : await this.clientsRun(firmId, request, now);
-    const run = await this.dataSource.transaction((manager) => insertRun(manager, input, now));
-    this.metrics.runEntered('queued');
-    this.fanOut.nudge();
+    const { run, created } = await insertRunOnce(this.dataSource, { ...input, idempotencyKey }, now);
+    if (created) {
+      this.metrics.runEntered('queued');
+      this.fanOut.nudge();
+    }
     return toSyncRunDto(run);
   }
 

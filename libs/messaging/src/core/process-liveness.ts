@@ -24,6 +24,18 @@ export const LIVE_PROCESS_IDS_SQL = `SELECT 'pg:' || a.pid || ':' || (extract(ep
  SELECT substr(a.application_name, ${LIVENESS_APPLICATION_PREFIX.length + 1}) AS id
    FROM pg_stat_activity a WHERE a.application_name LIKE '${LIVENESS_APPLICATION_PREFIX}pg:%'`;
 
+/** Whether the process with this `ProcessLiveness` identity is alive right now (its session is still open). */
+export async function isProcessAlive(
+  db: Pick<DataSource, 'query'> | Pick<QueryRunner, 'query'>,
+  id: string,
+): Promise<boolean> {
+  const rows: { alive: boolean }[] = await db.query(
+    `SELECT EXISTS (SELECT 1 FROM (${LIVE_PROCESS_IDS_SQL}) live WHERE live.id = $1) AS alive`,
+    [id],
+  );
+  return rows[0]?.alive === true;
+}
+
 /** True for identities a `ProcessLiveness` hands out (others, e.g. an older version's random ids, are not judged). */
 export function isLivenessId(id: string | null | undefined): boolean {
   return typeof id === 'string' && /^pg:\d+:\d+$/.test(id);

@@ -147,7 +147,7 @@ describe('branch sync: who may sync, schedules and link state', () => {
     admin = firm.adminApiKey;
     operator = await newKey(firm.firmId, 'operator');
     viewer = await newKey(firm.firmId, 'viewer');
-    const hoId = await company(ho, companyNames[0], 'head_office', 8);
+    const hoId = await company(ho, companyNames[0], 'head_office', 40);
     puneLink = await activeLink(await company(pune, companyNames[1], 'branch', 0), hoId);
     nashikLink = await activeLink(await company(nashik, companyNames[2], 'branch', 0), hoId);
   });

@@ -1,17 +1,12 @@
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { Envelope, SyncRunChanged } from '@practice-sync/contracts';
-import { BooksJobRequestedEvent, SyncRunChangedEvent, Topics } from '@practice-sync/contracts';
-import { KafkaMessaging } from '@practice-sync/messaging';
-import { runServiceMigrations } from '@practice-sync/persistence';
+import { BooksJobRequestedEvent } from '@practice-sync/contracts';
 import { testInfra, waitFor } from '@practice-sync/testing';
 import { v7 as uuidv7 } from 'uuid';
 
 import type { FakeLink } from '../test/fake-peers';
 import { FakeBooksConnector, FakeClientMaster } from '../test/fake-peers';
-import { AppModule } from './app.module';
-import { loadOrchestratorConfig } from './config/orchestrator.config';
-import { orchestratorDatabaseOptions } from './database.options';
+import type { OrchestratorUnderTest } from '../test/orchestrator-harness';
+import { startOrchestrator } from '../test/orchestrator-harness';
 
 interface Run {
   id: string;
@@ -84,50 +79,35 @@ const BOTH = ['books.masters', 'books.transactions'];
 describe('sync-orchestrator: runs over branch links', () => {
   const infra = testInfra();
   const clientMaster = new FakeClientMaster();
-  let app: INestApplication;
+  let orch: OrchestratorUnderTest;
   let base: string;
   let books: FakeBooksConnector;
-  const runEvents: Envelope<SyncRunChanged>[] = [];
+  let runEvents: Envelope<SyncRunChanged>[];
 
   beforeAll(async () => {
-    const cmUrl = await clientMaster.start();
-    const config = loadOrchestratorConfig({
-      ...infra.env,
-      KAFKA_TOPIC_PREFIX: `${infra.topicPrefix}orchbooks.`,
-      LOG_LEVEL: 'warn',
-      KAFKA_PARTITIONS: '3',
-      CLIENT_MASTER_URL: cmUrl,
-      FAN_OUT_POLL_MS: '100',
-      FAN_OUT_PAGE_SIZE: '3',
-      DISPATCH_POLL_MS: '50',
-      DISPATCH_FIRM_MAX_IN_FLIGHT: '2',
-      DISPATCH_PORTAL_MAX_IN_FLIGHT: '4',
-      JOB_MAX_ATTEMPTS: '3',
-      JOB_RETRY_BASE_MS: '200',
-      JOB_RETRY_MAX_MS: '400',
-      JOB_RESULT_DEADLINE_MS: '20000',
-      PROGRESS_INTERVAL_MS: '200',
-      BOOKS_LINK_MAX_AGE_MS: '400',
-      SSE_POLL_MS: '100',
+    orch = await startOrchestrator({
+      infra,
+      clientMaster,
+      topics: 'orchbooks.',
+      runEventsGroup: 'test.books-run-events',
+      env: {
+        FAN_OUT_PAGE_SIZE: '3',
+        DISPATCH_FIRM_MAX_IN_FLIGHT: '2',
+        DISPATCH_PORTAL_MAX_IN_FLIGHT: '4',
+        JOB_MAX_ATTEMPTS: '3',
+        JOB_RETRY_BASE_MS: '200',
+        JOB_RETRY_MAX_MS: '400',
+        JOB_RESULT_DEADLINE_MS: '20000',
+        BOOKS_LINK_MAX_AGE_MS: '400',
+      },
     });
-    await runServiceMigrations(orchestratorDatabaseOptions(config));
-    app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error'] });
-    await app.listen(0, '127.0.0.1');
-    base = `${await app.getUrl()}/internal/v1/firms`;
-    const messaging = app.get(KafkaMessaging);
-    books = new FakeBooksConnector(messaging);
+    ({ base, runEvents } = orch);
+    books = new FakeBooksConnector(orch.messaging);
     await books.start('test.fake-connector-books');
-    await messaging.consume({
-      groupId: 'test.books-run-events',
-      topics: [Topics.Runs],
-      contracts: [SyncRunChangedEvent],
-      handle: async (e) => void runEvents.push(e as Envelope<SyncRunChanged>),
-    });
   });
 
   afterAll(async () => {
-    await app?.close();
-    await clientMaster.stop();
+    await orch?.stop();
   });
 
   beforeEach(() => {
@@ -135,30 +115,13 @@ describe('sync-orchestrator: runs over branch links', () => {
     books.delayMs = 20;
   });
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  }
+  const call = <T>(method: string, path: string, body?: unknown) => orch.call<T>(method, path, body);
+  const finished = (firmId: string, runId: string) => orch.finished<Run>(firmId, runId);
 
   async function startRun(firmId: string, links: unknown, categories = BOTH): Promise<Run> {
     const res = await call<Run>('POST', `/${firmId}/sync-runs`, { links, categories });
     expect(res.status).toBe(202);
     return res.body;
-  }
-
-  async function finished(firmId: string, runId: string): Promise<Run> {
-    return waitFor(
-      async () => {
-        const r = (await call<Run>('GET', `/${firmId}/sync-runs/${runId}`)).body;
-        return r.finishedAt !== null ? r : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 100, description: `run ${runId} to finish` },
-    );
   }
 
   async function jobsOf(firmId: string, runId: string): Promise<Job[]> {

@@ -1,15 +1,10 @@
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { KafkaMessaging } from '@practice-sync/messaging';
-import { runServiceMigrations } from '@practice-sync/persistence';
 import { testInfra, waitFor } from '@practice-sync/testing';
 import { v7 as uuidv7 } from 'uuid';
 
 import type { FakeLink } from '../test/fake-peers';
 import { FakeBooksConnector, FakeClientMaster } from '../test/fake-peers';
-import { AppModule } from './app.module';
-import { loadOrchestratorConfig } from './config/orchestrator.config';
-import { orchestratorDatabaseOptions } from './database.options';
+import type { OrchestratorUnderTest } from '../test/orchestrator-harness';
+import { startOrchestrator } from '../test/orchestrator-harness';
 
 interface Run {
   id: string;
@@ -70,35 +65,22 @@ const BOTH = ['books.masters', 'books.transactions'];
 describe('sync-orchestrator: link schedules and restarts', () => {
   const infra = testInfra();
   const clientMaster = new FakeClientMaster();
-  let app: INestApplication;
-  let base: string;
+  let orch: OrchestratorUnderTest;
   let books: FakeBooksConnector;
 
   beforeAll(async () => {
-    const cmUrl = await clientMaster.start();
-    const config = loadOrchestratorConfig({
-      ...infra.env,
-      KAFKA_TOPIC_PREFIX: `${infra.topicPrefix}orchlinksched.`,
-      LOG_LEVEL: 'warn',
-      KAFKA_PARTITIONS: '3',
-      CLIENT_MASTER_URL: cmUrl,
-      FAN_OUT_POLL_MS: '100',
-      DISPATCH_POLL_MS: '50',
-      SCHEDULE_POLL_MS: '100',
-      PROGRESS_INTERVAL_MS: '200',
-      BOOKS_LINK_MAX_AGE_MS: '60000',
+    orch = await startOrchestrator({
+      infra,
+      clientMaster,
+      topics: 'orchlinksched.',
+      env: { SCHEDULE_POLL_MS: '100', BOOKS_LINK_MAX_AGE_MS: '60000' },
     });
-    await runServiceMigrations(orchestratorDatabaseOptions(config));
-    app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error'] });
-    await app.listen(0, '127.0.0.1');
-    base = `${await app.getUrl()}/internal/v1/firms`;
-    books = new FakeBooksConnector(app.get(KafkaMessaging));
+    books = new FakeBooksConnector(orch.messaging);
     await books.start('test.fake-connector-books-schedules');
   });
 
   afterAll(async () => {
-    await app?.close();
-    await clientMaster.stop();
+    await orch?.stop();
   });
 
   beforeEach(() => {
@@ -106,28 +88,11 @@ describe('sync-orchestrator: link schedules and restarts', () => {
     books.delayMs = 20;
   });
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  }
+  const call = <T>(method: string, path: string, body?: unknown) => orch.call<T>(method, path, body);
+  const finished = (firmId: string, runId: string) => orch.finished<Run>(firmId, runId);
 
   async function runsOf(firmId: string): Promise<Run[]> {
     return (await call<{ items: Run[] }>('GET', `/${firmId}/sync-runs?limit=100`)).body.items;
-  }
-
-  async function finished(firmId: string, runId: string): Promise<Run> {
-    return waitFor(
-      async () => {
-        const r = (await call<Run>('GET', `/${firmId}/sync-runs/${runId}`)).body;
-        return r.finishedAt !== null ? r : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 100, description: `run ${runId} to finish` },
-    );
   }
 
   it('fires a schedule over links not before notBefore, as a run of its links × books.*, and again on its grid', async () => {

@@ -1,18 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { Envelope, SyncRunChanged } from '@practice-sync/contracts';
-import { gstinCheckCharacter, SyncRunChangedEvent, Topics } from '@practice-sync/contracts';
+import { gstinCheckCharacter } from '@practice-sync/contracts';
 import { KafkaMessaging } from '@practice-sync/messaging';
-import { runServiceMigrations } from '@practice-sync/persistence';
 import { testInfra, waitFor } from '@practice-sync/testing';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
 import type { FakeClient } from '../test/fake-peers';
 import { FakeClientMaster, FakeConnector } from '../test/fake-peers';
-import { AppModule } from './app.module';
-import { loadOrchestratorConfig } from './config/orchestrator.config';
-import { orchestratorDatabaseOptions } from './database.options';
+import type { OrchestratorUnderTest } from '../test/orchestrator-harness';
+import { startOrchestrator } from '../test/orchestrator-harness';
 import { FanOutService } from './fan-out/fan-out.service';
 
 interface Run {
@@ -70,51 +67,38 @@ function makeClients(n: number, tags: string[] = []): FakeClient[] {
 describe('sync-orchestrator', () => {
   const infra = testInfra();
   const clientMaster = new FakeClientMaster();
+  let orch: OrchestratorUnderTest;
   let app: INestApplication;
   let base: string;
   let connector: FakeConnector;
-  const runEvents: Envelope<SyncRunChanged>[] = [];
+  let runEvents: Envelope<SyncRunChanged>[];
 
   beforeAll(async () => {
-    const cmUrl = await clientMaster.start();
-    const config = loadOrchestratorConfig({
-      ...infra.env,
+    orch = await startOrchestrator({
+      infra,
+      clientMaster,
       // Its own topics: the fake results it publishes must not reach other services' suites in this run.
-      KAFKA_TOPIC_PREFIX: `${infra.topicPrefix}orch.`,
-      LOG_LEVEL: 'warn',
-      KAFKA_PARTITIONS: '3',
-      CLIENT_MASTER_URL: cmUrl,
-      FAN_OUT_POLL_MS: '100',
-      FAN_OUT_PAGE_SIZE: '7',
-      DISPATCH_POLL_MS: '50',
-      DISPATCH_FIRM_MAX_IN_FLIGHT: '4',
-      DISPATCH_PORTAL_MAX_IN_FLIGHT: '6',
-      JOB_MAX_ATTEMPTS: '6',
-      JOB_RETRY_BASE_MS: '200',
-      JOB_RETRY_MAX_MS: '800',
-      JOB_RESULT_DEADLINE_MS: '2500',
-      PROGRESS_INTERVAL_MS: '400',
-      SSE_POLL_MS: '100',
-      SCHEDULE_POLL_MS: '200',
+      topics: 'orch.',
+      runEventsGroup: 'test.run-events',
+      env: {
+        FAN_OUT_PAGE_SIZE: '7',
+        DISPATCH_FIRM_MAX_IN_FLIGHT: '4',
+        DISPATCH_PORTAL_MAX_IN_FLIGHT: '6',
+        JOB_MAX_ATTEMPTS: '6',
+        JOB_RETRY_BASE_MS: '200',
+        JOB_RETRY_MAX_MS: '800',
+        JOB_RESULT_DEADLINE_MS: '2500',
+        PROGRESS_INTERVAL_MS: '400',
+        SCHEDULE_POLL_MS: '200',
+      },
     });
-    await runServiceMigrations(orchestratorDatabaseOptions(config));
-    app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error'] });
-    await app.listen(0, '127.0.0.1');
-    base = `${await app.getUrl()}/internal/v1/firms`;
-    const messaging = app.get(KafkaMessaging);
-    connector = new FakeConnector(messaging);
+    ({ app, base, runEvents } = orch);
+    connector = new FakeConnector(orch.messaging);
     await connector.start('test.fake-connector');
-    await messaging.consume({
-      groupId: 'test.run-events',
-      topics: [Topics.Runs],
-      contracts: [SyncRunChangedEvent],
-      handle: async (e) => void runEvents.push(e as Envelope<SyncRunChanged>),
-    });
   });
 
   afterAll(async () => {
-    await app?.close();
-    await clientMaster.stop();
+    await orch?.stop();
   });
 
   beforeEach(() => {
@@ -122,15 +106,9 @@ describe('sync-orchestrator', () => {
     connector.delayMs = 20;
   });
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  }
+  const call = <T>(method: string, path: string, body?: unknown) => orch.call<T>(method, path, body);
+  const finished = (firmId: string, runId: string, timeoutMs?: number) =>
+    orch.finished<Run>(firmId, runId, timeoutMs);
 
   async function startRun(firmId: string, clients: unknown, categories = ['gst.gstr2b']): Promise<Run> {
     const res = await call<Run>('POST', `/${firmId}/sync-runs`, {
@@ -140,16 +118,6 @@ describe('sync-orchestrator', () => {
     });
     expect(res.status).toBe(202);
     return res.body;
-  }
-
-  async function finished(firmId: string, runId: string, timeoutMs = 60_000): Promise<Run> {
-    return waitFor(
-      async () => {
-        const r = (await call<Run>('GET', `/${firmId}/sync-runs/${runId}`)).body;
-        return r.finishedAt !== null ? r : undefined;
-      },
-      { timeoutMs, intervalMs: 100, description: `run ${runId} to finish` },
-    );
   }
 
   async function jobsOf(firmId: string, runId: string): Promise<Job[]> {

@@ -48,6 +48,8 @@ export type { ConsoleUser, FirmWithAdmin } from './stack/firm';
 export { apiKeyWorks, createConsoleUser, createFirmWithAdmin, signInWorks } from './stack/firm';
 export type { CollectedSpan, OtlpCollector } from './stack/otlp-collector';
 export { startOtlpCollector } from './stack/otlp-collector';
+export type { JsonAnswer } from './stack/http';
+export { callJson } from './stack/http';
 export { freePort } from './stack/processes';
 export type { ServiceName, StackAccess } from './stack/services';
 export { SERVICE_NAMES } from './stack/services';

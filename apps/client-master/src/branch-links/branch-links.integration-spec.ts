@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { runServiceMigrations } from '@practice-sync/persistence';
-import { testInfra } from '@practice-sync/testing';
+import { callJson, testInfra } from '@practice-sync/testing';
 import { v7 as uuidv7 } from 'uuid';
 
 import { AppModule } from '../app.module';
@@ -66,15 +66,8 @@ describe('client-master companies and branch links', () => {
     await app?.close();
   });
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  }
+  const call = <T>(method: string, path: string, body?: unknown) =>
+    callJson<T>(method, `${base}${path}`, body);
 
   async function company(firm: string, name: string, role = 'branch', clientId?: string): Promise<Company> {
     const res = await call<Company>('POST', `/${firm}/companies`, {

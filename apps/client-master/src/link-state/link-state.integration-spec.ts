@@ -16,7 +16,7 @@ import {
 import { KafkaMessaging } from '@practice-sync/messaging';
 import { METRICS_REGISTRY } from '@practice-sync/observability';
 import { runServiceMigrations } from '@practice-sync/persistence';
-import { testInfra } from '@practice-sync/testing';
+import { callJson, testInfra } from '@practice-sync/testing';
 import type { Registry } from 'prom-client';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -69,15 +69,8 @@ describe('client-master branch link state from job events', () => {
     await app?.close();
   });
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  }
+  const call = <T>(method: string, path: string, body?: unknown) =>
+    callJson<T>(method, `${base}${path}`, body);
 
   async function newLink(): Promise<Link> {
     const company = async (name: string, role: string) =>

@@ -4,7 +4,7 @@ import type { Category, ClientRecordsChanged, Envelope, RecordChange } from '@pr
 import { ALL_EVENTS, ClientRecordsChangedEvent, createEnvelope, Topics } from '@practice-sync/contracts';
 import { KafkaMessaging } from '@practice-sync/messaging';
 import { runServiceMigrations } from '@practice-sync/persistence';
-import { testInfra, waitFor } from '@practice-sync/testing';
+import { callJson, testInfra, waitFor } from '@practice-sync/testing';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -75,15 +75,8 @@ describe('client-master notices', () => {
     await app?.close();
   });
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  }
+  const call = <T>(method: string, path: string, body?: unknown) =>
+    callJson<T>(method, `${base}${path}`, body);
 
   const gstin = '27NOTCF1234K1Z4';
   const pan = 'NOTCF1234K';

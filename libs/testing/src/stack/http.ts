@@ -32,3 +32,20 @@ export async function requestJson<T>(
   if (!res.ok) throw new Error(`${method} ${url} -> ${res.status}: ${text.slice(0, 500)}`);
   return (text ? JSON.parse(text) : undefined) as T;
 }
+
+/** A JSON answer of any status (the caller asserts on it): the parsed body, or null for an empty one. */
+export interface JsonAnswer<T> {
+  status: number;
+  body: T;
+}
+
+/** JSON request for integration specs against a service's internal API: never throws on a status. */
+export async function callJson<T>(method: string, url: string, body?: unknown): Promise<JsonAnswer<T>> {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}

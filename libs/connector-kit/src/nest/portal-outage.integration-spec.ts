@@ -42,7 +42,7 @@ describe('jobs wait for a portal that is down (connector-kit, real processes)', 
     expect(put.status).toBe(200);
     db = new Client({ connectionString: harness.databaseUrl });
     await db.connect();
-  });
+  }, 300_000);
   afterAll(async () => {
     await db?.end();
     await sandbox?.faults('esign', { outage: false }).catch(() => undefined);
@@ -109,23 +109,27 @@ describe('jobs wait for a portal that is down (connector-kit, real processes)', 
     }
     expect((await rows(all)).map((r) => [r.status, r.claim_count])).toEqual(all.map(() => ['done', 1]));
     expect(await waitingGauge()).toBe(0);
-  });
+  }, 420_000);
 
-  it('fails the waiting jobs past PORTAL_OUTAGE_WAIT_MS, saying how long the portal has been down', async () => {
-    await down(true);
-    const jobs = Array.from({ length: 3 }, job);
-    await probe.publishJobs('esign', harness.firmId, jobs);
-    // The portal stays down until every job has reported (at the earliest OUTAGE_WAIT_MS into the outage).
-    const results = await probe.waitForResults(
-      jobs.map((j) => j.jobId),
-      OUTAGE_WAIT_MS + 180_000,
-    );
-    await down(false);
-    for (const r of results) {
-      expect(r).toMatchObject({ outcome: 'failed', errorCode: 'portal_unavailable', retryable: true });
-      expect(r.errorMessage).toMatch(
-        /^the esign portal has been down for \d+ (min \d\d )?s \(calls failing since \d\d:\d\d:\d\d UTC\), longer than jobs wait for it \(30 s, PORTAL_OUTAGE_WAIT_MS\)\. Retrying the run's failed jobs \("Retry failed"\) picks the job up once the portal is back$/,
+  it(
+    'fails the waiting jobs past PORTAL_OUTAGE_WAIT_MS, saying how long the portal has been down',
+    async () => {
+      await down(true);
+      const jobs = Array.from({ length: 3 }, job);
+      await probe.publishJobs('esign', harness.firmId, jobs);
+      // The portal stays down until every job has reported (at the earliest OUTAGE_WAIT_MS into the outage).
+      const results = await probe.waitForResults(
+        jobs.map((j) => j.jobId),
+        OUTAGE_WAIT_MS + 180_000,
       );
-    }
-  });
+      await down(false);
+      for (const r of results) {
+        expect(r).toMatchObject({ outcome: 'failed', errorCode: 'portal_unavailable', retryable: true });
+        expect(r.errorMessage).toMatch(
+          /^the esign portal has been down for \d+ (min \d\d )?s \(calls failing since \d\d:\d\d:\d\d UTC\), longer than jobs wait for it \(30 s, PORTAL_OUTAGE_WAIT_MS\)\. Retrying the run's failed jobs \("Retry failed"\) picks the job up once the portal is back$/,
+        );
+      }
+    },
+    OUTAGE_WAIT_MS + 240_000,
+  );
 });

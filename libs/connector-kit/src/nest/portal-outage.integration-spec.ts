@@ -114,9 +114,17 @@ describe('jobs wait for a portal that is down (connector-kit, real processes)', 
   it(
     'fails the waiting jobs past PORTAL_OUTAGE_WAIT_MS, saying how long the portal has been down',
     async () => {
+      // The breaker's window (10 s) must forget the first test's successful calls, or the first failures of
+      // this outage would not open it (those jobs then fail as before the breaker judged the portal down).
+      await new Promise((r) => setTimeout(r, 12_000));
       await down(true);
       const jobs = Array.from({ length: 3 }, job);
-      await probe.publishJobs('esign', harness.firmId, jobs);
+      await probe.publishJobs('esign', harness.firmId, [jobs[0]]);
+      await waitFor(async () => ((await waitingGauge()) >= 1 ? true : null), {
+        timeoutMs: 60_000,
+        description: 'the first job waiting for the portal',
+      });
+      await probe.publishJobs('esign', harness.firmId, jobs.slice(1));
       // The portal stays down until every job has reported (at the earliest OUTAGE_WAIT_MS into the outage).
       const results = await probe.waitForResults(
         jobs.map((j) => j.jobId),

@@ -18,6 +18,7 @@ export * from './core/portal-error';
 export * from './core/portal-fetcher';
 export * from './core/portal-http.client';
 export * from './core/portal-limiter';
+export * from './core/portal-outage';
 export * from './core/portal-session';
 export * from './core/portal-transport';
 export * from './core/record-changes';

@@ -43,6 +43,13 @@ export function connectorEnv(defaultPort: number, defaultBaseUrl: string) {
     BREAKER_ROLLING_WINDOW_MS: z.coerce.number().int().min(1000).multipleOf(10).default(10_000),
     /** Breakers kept at most when there is one per upstream (connector-books: per books server). */
     BREAKER_MAX_KEYS: positiveInt(1000),
+    /**
+     * How long jobs wait for their portal while its circuit breaker is open (the portal down) before they fail
+     * `portal_unavailable`. Waiting jobs are not tried and spend no attempt. 5 min: a short outage (a minute, a
+     * few) only delays a run, and a waiting job still reports well within the orchestrator's result deadline
+     * (JOB_RESULT_DEADLINE_MS, 10 min), so it is never taken for lost and sent twice.
+     */
+    PORTAL_OUTAGE_WAIT_MS: positiveInt(300_000),
     /** A job whose process stops heartbeating is claimed again after this long. */
     JOB_LEASE_MS: positiveInt(60_000),
     JOB_POLL_INTERVAL_MS: positiveInt(1000),
@@ -109,6 +116,8 @@ export interface ConnectorSettings {
   leaseMs: number;
   pollIntervalMs: number;
   logLevel: string;
+  /** How long jobs wait for a portal whose breaker is open before they fail (default 5 min). */
+  outageWaitMs?: number;
   /** Claims before a job that keeps dying with its process is failed (default 5). */
   maxClaims?: number;
   credentials: { keys: CredentialKey[]; activeKeyId: string; required: boolean };
@@ -152,6 +161,7 @@ export function connectorSettingsFrom(env: ConnectorEnv): ConnectorSettings {
       rollingWindowMs: env.BREAKER_ROLLING_WINDOW_MS,
       maxKeys: env.BREAKER_MAX_KEYS,
     },
+    outageWaitMs: env.PORTAL_OUTAGE_WAIT_MS,
     leaseMs: env.JOB_LEASE_MS,
     pollIntervalMs: env.JOB_POLL_INTERVAL_MS,
     logLevel: env.LOG_LEVEL,

@@ -164,6 +164,27 @@ export class ConnectorMetrics {
   }
 
   /**
+   * `connector_jobs_waiting_on_outage`: jobs queued and not tried because the portal's breaker is open (they
+   * wait for it, PORTAL_OUTAGE_WAIT_MS at most), read on scrape; 0 while the breaker is closed.
+   */
+  watchOutage(waiting: () => Promise<number>): void {
+    const jobs = gauge(
+      this.registry,
+      'connector_jobs_waiting_on_outage',
+      'Jobs waiting for the portal while its circuit breaker is open (not tried, no attempt spent)',
+      ['portal'],
+    );
+    jobs.set({ portal: this.portal }, 0);
+    onScrape(jobs, async () => {
+      try {
+        jobs.set({ portal: this.portal }, await waiting());
+      } catch {
+        jobs.reset(); // database unreachable: readiness says so; no stale figures
+      }
+    });
+  }
+
+  /**
    * `connector_breaker_state` is the worst state over the connector's breakers (its only one for a portal
    * connector, as before), `connector_breakers{state}` how many there are in each state.
    */

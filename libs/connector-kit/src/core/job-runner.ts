@@ -20,8 +20,10 @@ import {
   unsupportedCategory,
 } from './job-outcome';
 import type { ClaimedJob, JobStore } from './job-store';
+import { countsAgainstPortal } from './portal-breaker';
 import { PortalError } from './portal-error';
 import type { FetchResult, PortalFetcher } from './portal-fetcher';
+import type { OutageVerdict, PortalOutage } from './portal-outage';
 import { chunkChanges, diffRecords } from './record-changes';
 import type { SnapshotKey } from './snapshot-store';
 import { loadSnapshot, saveSnapshot } from './snapshot-store';
@@ -42,6 +44,8 @@ export interface JobRunnerOptions {
   /** Serialized size budget of one client.records.v1 message. */
   recordsChunkBytes?: number;
   now?: () => Date;
+  /** The portal's outage: jobs that run into it wait for the portal instead of failing (see `PortalOutage`). */
+  outage?: Pick<PortalOutage, 'beforeRun' | 'afterFailure'>;
 }
 
 /** Thrown into a fetch when the process is stopping: the job is released, not failed. */
@@ -100,8 +104,18 @@ export class JobRunner {
       attempt: job.attempt,
       category: job.category,
     });
-    const fetched = await this.fetch(claimed, shutdown);
+    const fetched = await this.fetchUnlessPortalDown(claimed, shutdown);
     if (fetched.ok === 'released') return;
+    if (fetched.ok === 'held') {
+      const held = await this.options.store.holdForOutage(claimed);
+      log.info(
+        { downForMs: fetched.downForMs, held },
+        held
+          ? 'portal is down: job waits for it (no attempt spent)'
+          : 'portal is down; the job is no longer ours',
+      );
+      return;
+    }
     const result = await this.finish(claimed, fetched);
     if (!result) {
       log.warn('lease on the job was lost to another worker; its result is theirs to report');
@@ -119,6 +133,34 @@ export class JobRunner {
       },
       completion.errorMessage ?? `job ${completion.outcome}`,
     );
+  }
+
+  /**
+   * The fetch, unless the portal is down: with its breaker open the job is not tried (it waits, `held`); a fetch
+   * that failed because the portal went down meanwhile (the job failed, or one of its parts did) waits too. Past
+   * PORTAL_OUTAGE_WAIT_MS of outage the job fails with the outage's message instead.
+   */
+  private async fetchUnlessPortalDown(
+    claimed: ClaimedJob,
+    shutdown: AbortSignal,
+  ): Promise<Fetched | { ok: 'held'; downForMs: number }> {
+    const outage = this.options.outage;
+    if (!outage) return this.fetch(claimed, shutdown);
+    const before = outage.beforeRun();
+    if (before.kind === 'wait') return { ok: 'held', downForMs: before.downForMs };
+    if (before.kind === 'give_up') return { ok: false, error: before.error };
+    const fetched = await this.fetch(claimed, shutdown);
+    if (fetched.ok === 'released') return fetched;
+    const failure =
+      fetched.ok === false
+        ? fetched.error
+        : fetched.result.parts?.find((p) => p.error && countsAgainstPortal(p.error))?.error;
+    if (!failure) return fetched;
+    const after: OutageVerdict = outage.afterFailure(failure);
+    if (after.kind === 'wait') return { ok: 'held', downForMs: after.downForMs };
+    // Past the wait, a failed job says how long the portal is down; a partial one keeps what it fetched.
+    if (after.kind === 'give_up' && fetched.ok === false) return { ok: false, error: after.error };
+    return fetched;
   }
 
   private async fetch(claimed: ClaimedJob, shutdown: AbortSignal): Promise<Fetched> {

@@ -215,6 +215,35 @@ export class JobStore {
   }
 
   /**
+   * Hands a claimed job back to the queue because its portal is down (see `PortalOutage`): pending again, its
+   * claim not counted (`claim_count` back, so it spends nothing towards `maxClaims`) and its start forgotten.
+   * It keeps its place (`received_at`), so the waiting jobs go on in their order once the portal is back. Fenced
+   * like `markDone`: false when the job is no longer this claim's.
+   */
+  async holdForOutage(claimed: ClaimedJob): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `UPDATE connector_jobs
+          SET status = 'pending', worker_id = NULL, lease_expires_at = NULL, started_at = NULL,
+              claim_count = claim_count - 1
+        WHERE id = $1 AND status = 'running' AND claim_count = $2 AND worker_id = $3
+       RETURNING id`,
+      [claimed.rowId, claimed.claimCount, this.workerId],
+    );
+    return returnedRows(rows).length > 0;
+  }
+
+  /**
+   * Jobs not done: queued, or running (while the portal is down: the jobs waiting for it, and the one probing
+   * it when its breaker is half-open).
+   */
+  async countOpen(): Promise<number> {
+    const rows: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM connector_jobs WHERE status <> 'done'`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
    * Marks the job done with its completion if this claim still owns it (fenced by `claim_count`): false when
    * the lease was lost to another worker, whose result it then is. The fence and the write are one statement.
    */

@@ -19,6 +19,11 @@ export interface WorkerPoolOptions {
    * restarted connector takes back what its killed predecessor held before it claims anything else.
    */
   deadWorkerSweepMs?: number;
+  /**
+   * How many of the `free` slots may be claimed now (default: all). `PortalOutage.allowance`: none while the
+   * portal's breaker is open, one probe job while it is half-open.
+   */
+  admit?(free: number, inFlight: number): number;
 }
 
 /**
@@ -103,7 +108,8 @@ export class WorkerPool {
 
   private async fill(): Promise<void> {
     while (!this.shutdown.signal.aborted) {
-      const free = this.options.concurrency - this.inFlight.size;
+      const slots = this.options.concurrency - this.inFlight.size;
+      const free = this.options.admit ? this.options.admit(slots, this.inFlight.size) : slots;
       if (free <= 0) return;
       const claimed = await this.options.store.claim(free);
       for (const job of claimed) this.launch(job);

@@ -38,6 +38,7 @@ import { PORTAL_BREAKER_KEY, PortalBreaker } from '../core/portal-breaker';
 import type { PortalFetcher } from '../core/portal-fetcher';
 import { originBreakerKey, PortalHttpClient } from '../core/portal-http.client';
 import { PortalLimiter } from '../core/portal-limiter';
+import { PortalOutage } from '../core/portal-outage';
 import { WorkerPool } from '../core/worker-pool';
 import { CredentialsStatusController } from './credentials-status.controller';
 import { CONNECTOR_LOGGER, CONNECTOR_PORTAL, CONNECTOR_SETTINGS } from './tokens';
@@ -99,6 +100,9 @@ const OPTIONS = Symbol('CONNECTOR_KIT_OPTIONS');
 const LOGGER = CONNECTOR_LOGGER;
 const FETCHERS = Symbol('CONNECTOR_FETCHERS');
 const HANDLER = Symbol('CONNECTOR_JOB_HANDLER');
+
+/** How long jobs wait for a portal whose breaker is open, when the settings do not say (PORTAL_OUTAGE_WAIT_MS). */
+export const DEFAULT_OUTAGE_WAIT_MS = 300_000;
 
 class ConnectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer: RunningConsumer | null = null;
@@ -263,11 +267,18 @@ export class ConnectorKitModule {
           useFactory: (registry: Registry) => new ConnectorMetrics(registry, options.portal),
         },
         {
+          // The portal's outage as the job intake sees it: while the portal's breaker is open, jobs wait.
+          provide: PortalOutage,
+          useFactory: () => new PortalOutage(options.portal, settings.outageWaitMs ?? DEFAULT_OUTAGE_WAIT_MS),
+        },
+        {
           provide: PortalBreaker,
-          inject: [ConnectorMetrics, LOGGER],
-          useFactory: (metrics: ConnectorMetrics, logger: Logger) => {
+          inject: [ConnectorMetrics, LOGGER, PortalOutage],
+          useFactory: (metrics: ConnectorMetrics, logger: Logger, outage: PortalOutage) => {
             const breaker = new PortalBreaker(options.portal, settings.breaker, (change) => {
               metrics.breakerState(change);
+              // Only the portal's one breaker holds jobs; one per books server (connector-books) does not.
+              if (change.key === PORTAL_BREAKER_KEY) outage.moved(change.state);
               // Per origin, the upstream is named by a hash of its origin (a private address stays out of
               // logs and metric labels); the jobs that failed name their companies.
               const upstream =
@@ -316,13 +327,22 @@ export class ConnectorKitModule {
         },
         {
           provide: JobStore,
-          inject: [DataSource, ProcessLiveness],
-          useFactory: (dataSource: DataSource, liveness: ProcessLiveness) =>
-            new JobStore(dataSource, liveness, settings.leaseMs),
+          inject: [DataSource, ProcessLiveness, ConnectorMetrics, PortalOutage],
+          useFactory: (
+            dataSource: DataSource,
+            liveness: ProcessLiveness,
+            metrics: ConnectorMetrics,
+            outage: PortalOutage,
+          ) => {
+            const store = new JobStore(dataSource, liveness, settings.leaseMs);
+            // Every queued job waits while the portal is down (the pool claims none of them).
+            metrics.watchOutage(async () => (outage.view.state === 'closed' ? 0 : store.countOpen()));
+            return store;
+          },
         },
         {
           provide: JobRunner,
-          inject: [DataSource, JobStore, FETCHERS, HANDLER, ConnectorMetrics, LOGGER],
+          inject: [DataSource, JobStore, FETCHERS, HANDLER, ConnectorMetrics, LOGGER, PortalOutage],
           useFactory: (
             dataSource: DataSource,
             store: JobStore,
@@ -330,6 +350,7 @@ export class ConnectorKitModule {
             handler: JobHandler | null,
             metrics: ConnectorMetrics,
             logger: Logger,
+            outage: PortalOutage,
           ) =>
             new JobRunner({
               dataSource,
@@ -341,20 +362,26 @@ export class ConnectorKitModule {
               fetchTimeoutMs: settings.fetchTimeoutMs,
               recordsChunkBytes: settings.recordsChunkBytes,
               maxClaims: settings.maxClaims ?? 5,
+              outage,
             }),
         },
         {
           provide: WorkerPool,
-          inject: [JobStore, JobRunner, LOGGER],
-          useFactory: (store: JobStore, runner: JobRunner, logger: Logger) =>
-            new WorkerPool({
+          inject: [JobStore, JobRunner, LOGGER, PortalOutage],
+          useFactory: (store: JobStore, runner: JobRunner, logger: Logger, outage: PortalOutage) => {
+            const pool = new WorkerPool({
               store,
               run: (claimed, shutdown) => runner.run(claimed, shutdown),
               logger,
               concurrency: settings.concurrency,
               pollIntervalMs: settings.pollIntervalMs,
               heartbeatIntervalMs: Math.max(1000, Math.floor(settings.leaseMs / 3)),
-            }),
+              // While the portal is down its jobs stay queued: none claimed, one probe job once half-open.
+              admit: (free, inFlight) => outage.allowance(free, inFlight),
+            });
+            outage.onResume(() => pool.wake());
+            return pool;
+          },
         },
         {
           provide: ConnectorLifecycle,
@@ -393,7 +420,7 @@ export class ConnectorKitModule {
             ),
         },
       ],
-      exports: [PortalHttpClient, ConnectorMetrics, WorkerPool, AccessStore, PortalBreaker],
+      exports: [PortalHttpClient, ConnectorMetrics, WorkerPool, AccessStore, PortalBreaker, PortalOutage],
     };
   }
 }

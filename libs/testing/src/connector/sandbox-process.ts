@@ -28,7 +28,8 @@ async function send(url: string, method: string, body?: unknown): Promise<unknow
  */
 export async function startSandboxProcess(env: Record<string, string> = {}): Promise<SandboxProcess> {
   const sandbox = await startServiceProcess('portal-sandbox', env, {
-    readyWithinMs: 60_000,
+    // As long as a connector's (90 s): on a loaded 2-core machine compiling and booting it can take over 60 s.
+    readyWithinMs: 90_000,
     stopGraceMs: 5000,
   });
   const { url } = sandbox;

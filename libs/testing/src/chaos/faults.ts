@@ -120,7 +120,10 @@ export function killInstance(
       try {
         await stack.kill(instance);
         const down = performance.now();
-        await Promise.race([runEnded, new Promise((r) => setTimeout(r, 10 * 60_000))]);
+        // At most 10 minutes (a suite without `runEnded`); the timer is cleared so it holds no process open.
+        let cap: NodeJS.Timeout | undefined;
+        await Promise.race([runEnded, new Promise((r) => (cap = setTimeout(r, 10 * 60_000)))]);
+        clearTimeout(cap);
         const t = performance.now();
         const live = firstAnswer(`${url}/health/live`);
         await stack.restart(instance);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { baseServiceEnv, ConfigError, describeConfig, loadConfig } from './load-config';
+import { baseServiceEnv, ConfigError, describeConfig, loadConfig, serviceUrls } from './load-config';
 
 describe('loadConfig', () => {
   it('applies defaults and parses lists', () => {
@@ -34,6 +34,21 @@ describe('loadConfig', () => {
       expect(problems).toContain('DATABASE_URL');
       expect(problems).toContain('SECRET');
     }
+  });
+
+  it('reads a service URL or a comma-separated list of its instances, and names a bad entry', () => {
+    const schema = z.object({ CLIENT_MASTER_URL: serviceUrls('http://127.0.0.1:3001') });
+    expect(loadConfig(schema, {}).CLIENT_MASTER_URL).toBe('http://127.0.0.1:3001');
+    expect(
+      loadConfig(schema, { CLIENT_MASTER_URL: ' http://10.0.0.5:3001 , http://10.0.0.6:3001,' })
+        .CLIENT_MASTER_URL,
+    ).toBe('http://10.0.0.5:3001,http://10.0.0.6:3001');
+    expect(() => loadConfig(schema, { CLIENT_MASTER_URL: 'http://10.0.0.5:3001,10.0.0.6:3001' })).toThrow(
+      /CLIENT_MASTER_URL: "10\.0\.0\.6:3001" is not an http\(s\) URL; give one base URL, or one per instance separated by commas/,
+    );
+    expect(() => loadConfig(schema, { CLIENT_MASTER_URL: ' , ' })).toThrow(
+      /CLIENT_MASTER_URL: must be an http\(s\) URL/,
+    );
   });
 
   it('masks secrets when described', () => {

@@ -80,3 +80,43 @@ export function baseServiceEnv(defaultPort: number) {
 }
 
 export type BaseServiceConfig = z.output<ReturnType<typeof baseServiceEnv>>;
+
+/**
+ * Another service's base URL, or the base URLs of its instances separated by commas when no load balancer
+ * stands in front of them (`http://10.0.0.5:3001,http://10.0.0.6:3001`): the service client takes them in
+ * turn and fails over to the next when one cannot be reached.
+ */
+export function serviceUrls(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((s) =>
+      s
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean)
+        .join(','),
+    )
+    .superRefine((s, ctx) => {
+      if (!s) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be an http(s) URL (e.g. ${fallback})` });
+        return;
+      }
+      for (const u of s.split(',')) {
+        let ok = false;
+        try {
+          ok = ['http:', 'https:'].includes(new URL(u).protocol);
+        } catch {
+          ok = false;
+        }
+        if (!ok) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message:
+              `"${u}" is not an http(s) URL; give one base URL, or one per instance separated by commas ` +
+              `(e.g. ${fallback},${fallback.replace(/:(\d+)$/, (_, p: string) => `:${Number(p) + 100}`)})`,
+          });
+        }
+      }
+    });
+}

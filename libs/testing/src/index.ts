@@ -14,11 +14,13 @@ export type { Fault, FaultContext, FaultPhase, Recovery } from './chaos/faults';
 export {
   allFaults,
   KILLABLE,
+  killInstance,
   killService,
   NO_FAULT,
   portalOutage,
   restartBroker,
   restartDatabase,
+  SCALED,
   terminateDatabaseConnections,
 } from './chaos/faults';
 export type { PrivatePostgres, PrivatePostgresOptions } from './chaos/private-postgres';

@@ -1,16 +1,17 @@
-import { baseServiceEnv, loadConfig } from '@practice-sync/config';
+import { baseServiceEnv, loadConfig, serviceUrls } from '@practice-sync/config';
 import { z } from 'zod';
 
 export const GatewayConfigSchema = baseServiceEnv(3000).extend({
   /** Creates firms and their first keys; never stored, compared by hash. */
   PLATFORM_API_KEY: z.string().min(16, 'must be at least 16 characters'),
-  CLIENT_MASTER_URL: z.string().url().default('http://127.0.0.1:3001'),
-  SYNC_ORCHESTRATOR_URL: z.string().url().default('http://127.0.0.1:3002'),
-  CONNECTOR_GST_URL: z.string().url().default('http://127.0.0.1:3003'),
-  CONNECTOR_ITR_URL: z.string().url().default('http://127.0.0.1:3004'),
-  CONNECTOR_ESIGN_URL: z.string().url().default('http://127.0.0.1:3005'),
+  /** Each internal service's base URL, or its instances' separated by commas (no load balancer in front). */
+  CLIENT_MASTER_URL: serviceUrls('http://127.0.0.1:3001'),
+  SYNC_ORCHESTRATOR_URL: serviceUrls('http://127.0.0.1:3002'),
+  CONNECTOR_GST_URL: serviceUrls('http://127.0.0.1:3003'),
+  CONNECTOR_ITR_URL: serviceUrls('http://127.0.0.1:3004'),
+  CONNECTOR_ESIGN_URL: serviceUrls('http://127.0.0.1:3005'),
   /** Branch sync's conflict queue. */
-  CONNECTOR_BOOKS_URL: z.string().url().default('http://127.0.0.1:3006'),
+  CONNECTOR_BOOKS_URL: serviceUrls('http://127.0.0.1:3006'),
   /** How long the gateway waits for an internal service before answering 504. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Further attempts of an idempotent internal call after a connection failure or a 503. */

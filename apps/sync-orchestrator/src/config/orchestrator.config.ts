@@ -1,9 +1,12 @@
-import { baseServiceEnv, loadConfig } from '@practice-sync/config';
+import { baseServiceEnv, loadConfig, serviceUrls } from '@practice-sync/config';
 import { z } from 'zod';
 
 export const OrchestratorEnvSchema = baseServiceEnv(3002).extend({
-  /** client-master's internal base URL; the fan-out pages client selections through it. */
-  CLIENT_MASTER_URL: z.string().url('must be an http(s) URL').default('http://127.0.0.1:3001'),
+  /**
+   * client-master's internal base URL, or its instances' separated by commas (no load balancer in front); the
+   * fan-out pages client selections through it.
+   */
+  CLIENT_MASTER_URL: serviceUrls('http://127.0.0.1:3001'),
   /** How long one client-master call (its retries included) may take before it counts as failed. */
   CLIENT_MASTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** How often the fan-out worker looks for queued runs (a new run is also picked up at once). */

@@ -87,7 +87,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
   const newFirm = async (label: string): Promise<{ api: FirmApi; firmId: string }> => {
     const firm = await stack.createFirmWithAdmin(`Chaos ${label} ${randomBytes(2).toString('hex')}`);
-    const api = new FirmApi(stack.gatewayUrl, firm.adminApiKey);
+    // A client of a scaled-out gateway knows every instance (as a load balancer would) and reads from another
+    // when one does not answer.
+    const others = stack
+      .instances('gateway')
+      .map((i) => i.url)
+      .filter((u) => u !== stack.gatewayUrl);
+    const api = new FirmApi(stack.gatewayUrl, firm.adminApiKey, [...new Set(others)]);
     const res = await fetch(`${stack.gatewayUrl}/v1/clients/import`, {
       method: 'POST',
       headers: { authorization: `Bearer ${firm.adminApiKey}`, 'content-type': 'text/csv' },
@@ -107,7 +113,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (;;) {
       attempts.n += 1;
       try {
-        const res = await fetch(`${api.gatewayUrl}/v1/sync-runs`, {
+        // Each attempt to the next gateway instance, with the same key.
+        const urls = api.gatewayUrls;
+        const res = await fetch(`${urls[(attempts.n - 1) % urls.length]}/v1/sync-runs`, {
           method: 'POST',
           headers: {
             authorization: `Bearer ${api.apiKey}`,
@@ -163,7 +171,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }> => {
     const { api, firmId } = await newFirm(label);
     const owned = new Set<ServiceName>();
-    const ctx: FaultContext = { stack, kafka: options.kafka, postgres: options.postgres, owned };
+    let endRun = () => undefined as void;
+    const runEnded = new Promise<void>((r) => (endRun = r));
+    const ctx: FaultContext = { stack, kafka: options.kafka, postgres: options.postgres, owned, runEnded };
+    const holds = !!fault?.untilRunEnds;
+    let strikeAt = 0;
     const crashes: string[] = [];
     let recoveries: Recovery[] = [];
     let faultError: string | null = null;
@@ -179,6 +191,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           ? `jobs planned ${r.totals.jobs}/${expectedJobs}, work finished ${r.totals.workFinished}/${r.totals.work}`
           : 'run not created yet';
         log(`  ${label}: striking (${atStrike})`);
+        strikeAt = performance.now();
         try {
           recoveries = await fault!.inject(ctx);
         } catch (e) {
@@ -226,25 +239,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
             r.totals.workFinished >= Math.max(1, r.totals.work * (options.midRunShare ?? 0.3))
           )
             strike();
-          if (faultEnd && baseline < 0) baseline = r.totals.workFinished;
-          if (faultEnd && progressAfterFaultMs === null && (r.totals.workFinished > baseline || r.finishedAt))
-            progressAfterFaultMs = Math.round(now - faultEnd);
+          // A fault held until the run ends counts from its strike: the survivors' progress while it lasts.
+          const from = holds ? strikeAt : faultEnd;
+          if (from && baseline < 0) baseline = r.totals.workFinished;
+          if (from && progressAfterFaultMs === null && (r.totals.workFinished > baseline || r.finishedAt))
+            progressAfterFaultMs = Math.round(now - from);
           lastFinishedWork = r.totals.workFinished;
-          if (r.finishedAt && (!fault || faultEnd)) {
+          if (r.finishedAt && (!fault || faultEnd || (holds && strikeAt))) {
             finished = true;
             break;
           }
         }
-        const since = faultEnd || t0;
+        const since = faultEnd || (holds && strikeAt) || t0;
         if (now - since > stuckAfter) break;
         await sleep(500);
       }
       log(`  ${label}: ${finished ? 'finished' : `not finished (work finished ${lastFinishedWork})`}`);
     }
-    if (faulting) await faulting;
+    endRun();
+    if (faulting && !holds) await faulting;
     // The firm has the run's data once client-master applied it, not when the run row says finished.
     if (runId && finished) await settle(api, runId, 60_000);
     const runMs = Math.round(performance.now() - t0);
+    // A fault held until the run ended resolves now (the dead instance restarts), outside the run's time.
+    if (faulting) await faulting;
     watching = false;
     await watch;
     // A status cell or an event relayed a moment after the last record.

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 
 import type { PrivateKafka } from '../infra/private-kafka';
 import type { ServiceName } from '../stack/services';
-import type { StackHandle } from '../stack/start-stack';
+import type { InstanceName, StackHandle } from '../stack/start-stack';
 import type { PrivatePostgres } from './private-postgres';
 
 /** When in a run a fault strikes. */
@@ -25,6 +25,8 @@ export interface FaultContext {
    * fault resolves (it restarts anything else that died, and reports it).
    */
   owned: Set<ServiceName>;
+  /** Resolves when the faulted run finished (or was given up as stuck): what a fault held `untilRunEnds` waits for. */
+  runEnded?: Promise<void>;
 }
 
 /** A figure a fault measured, e.g. `connector-gst: restart → consuming` 3,800 ms. */
@@ -47,6 +49,14 @@ export interface Fault {
   needsPrivatePostgres?: boolean;
   /** How long the stack needs after the run before the next fault's run is fair (e.g. breakers closing). */
   coolDownMs?: number;
+  /** Processes per service the stack must run (default 1): a fault on one of several instances. */
+  instances?: number;
+  /**
+   * The fault lasts until the run ended (e.g. an instance stays dead so its peers must carry the run alone): the
+   * run's time is taken when it finished, not after the fault resolved, and "fault → progress" counts from the
+   * strike.
+   */
+  untilRunEnds?: boolean;
   inject(ctx: FaultContext): Promise<Recovery[]>;
 }
 
@@ -80,6 +90,57 @@ export function killService(service: ServiceName, phase: FaultPhase, times = 1):
         owned.delete(service);
       }
       return recoveries;
+    },
+  };
+}
+
+/**
+ * SIGKILL of instance `which` of a service that runs `of` processes, mid-run. It stays dead until the run has
+ * finished, so the other instance must take its work over (its consumer-group partitions, its job leases, the
+ * dispatch lock, the HTTP calls its peers sent it) and carry the run alone; then it is restarted, and its
+ * restart → consuming is the time to rejoin groups its peer kept running.
+ */
+export function killInstance(
+  service: ServiceName,
+  which: number,
+  of: number,
+  phase: FaultPhase = 'mid-run',
+): Fault {
+  if (which < 1 || which > of) throw new Error(`killInstance: instance ${which} of ${of} does not exist`);
+  const instance: InstanceName = which === 1 ? service : `${service}#${which}`;
+  return {
+    name: `SIGKILL ${service} ${which} of ${of} (${phase})`,
+    phase,
+    instances: of,
+    untilRunEnds: true,
+    inject: async ({ stack, owned, runEnded }) => {
+      const url = stack.instances(service).find((i) => i.name === instance)?.url;
+      if (!url) throw new Error(`${instance}: not running in this stack (start it with instances: ${of})`);
+      owned.add(service);
+      try {
+        await stack.kill(instance);
+        const down = performance.now();
+        // At most 10 minutes (a suite without `runEnded`); the timer is cleared so it holds no process open.
+        let cap: NodeJS.Timeout | undefined;
+        await Promise.race([runEnded, new Promise((r) => (cap = setTimeout(r, 10 * 60_000)))]);
+        clearTimeout(cap);
+        const t = performance.now();
+        const live = firstAnswer(`${url}/health/live`);
+        await stack.restart(instance);
+        const ready = Math.round(performance.now() - t);
+        live.stop();
+        return [
+          { what: `${instance}: dead for`, value: Math.round(t - down), unit: 'ms' },
+          {
+            what: `${instance}: restart → serving`,
+            value: live.at === null ? ready : Math.round(live.at - t),
+            unit: 'ms',
+          },
+          { what: `${instance}: restart → consuming`, value: ready, unit: 'ms' },
+        ];
+      } finally {
+        owned.delete(service);
+      }
     },
   };
 }
@@ -205,8 +266,27 @@ export const KILLABLE: readonly ServiceName[] = [
   'gateway',
 ];
 
-/** Every fault `npm run chaos` runs. */
-export function allFaults(): Fault[] {
+/** Services whose instances the two-instance faults kill: every one that scales out, each connector included. */
+export const SCALED: readonly ServiceName[] = [
+  'gateway',
+  'client-master',
+  'sync-orchestrator',
+  'connector-gst',
+  'connector-itr',
+  'connector-esign',
+  'connector-books',
+];
+
+/**
+ * Every fault `npm run chaos` runs on a stack of `instances` processes per service: one instance each, the
+ * faults above; two or more, the control and SIGKILL of instance 1 and of instance 2 of each service.
+ */
+export function allFaults(instances = 1): Fault[] {
+  if (instances >= 2)
+    return [
+      NO_FAULT,
+      ...SCALED.flatMap((s) => [killInstance(s, 1, instances), killInstance(s, 2, instances)]),
+    ];
   return [
     NO_FAULT,
     ...KILLABLE.map((s) => killService(s, 'mid-run')),

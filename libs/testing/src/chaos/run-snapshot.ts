@@ -29,10 +29,35 @@ export class FirmApi {
   constructor(
     readonly gatewayUrl: string,
     readonly apiKey: string,
+    /** Further gateway instances: a read no instance answered (connection refused or reset) goes to the next. */
+    readonly otherGatewayUrls: readonly string[] = [],
   ) {}
 
-  get<T>(path: string): Promise<T> {
-    return requestJson<T>('GET', `${this.gatewayUrl}${path}`, { bearer: this.apiKey, timeoutMs: 60_000 });
+  /** Every gateway instance this API may use, the first preferred. */
+  get gatewayUrls(): string[] {
+    return [this.gatewayUrl, ...this.otherGatewayUrls];
+  }
+
+  async get<T>(path: string): Promise<T> {
+    const urls = this.gatewayUrls;
+    let instance = 0;
+    for (let busyTries = 0; ; ) {
+      try {
+        return await requestJson<T>('GET', `${urls[instance]}${path}`, {
+          bearer: this.apiKey,
+          timeoutMs: 60_000,
+        });
+      } catch (e) {
+        // fetch reports a refused or reset connection as a TypeError: the next gateway instance. A 502–504 answer
+        // (a service behind the gateway busy or restarting) is read again a moment later, a few times.
+        if (e instanceof TypeError && instance + 1 < urls.length) {
+          instance++;
+          continue;
+        }
+        if (!/-> 50[234]:/.test((e as Error).message) || ++busyTries > 5) throw e;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
   }
 
   /** Every item of a cursor-paged list (`limit` per page). */

@@ -77,6 +77,11 @@ export interface StackSettings {
   platformApiKey: string;
   logLevel: string;
   urls: Record<ServiceName, string>;
+  /**
+   * Every instance's URL per service (the first is `urls`'), when a service runs more than one: its peers are
+   * given the whole list (comma-separated) and fail over between them, as there is no load balancer in front.
+   */
+  instanceUrls?: Partial<Record<ServiceName, readonly string[]>>;
   /** The built console the gateway serves under `/` (none when unset). */
   consoleDir?: string;
 }
@@ -100,17 +105,19 @@ export function serviceEnv(name: ServiceName, s: StackSettings): Record<string, 
     KAFKA_TOPIC_PREFIX: s.topicPrefix,
     DATABASE_URL: s.databaseUrl,
   };
+  /** What a peer is given to reach `service`: every instance, so killing one does not cut it off. */
+  const peer = (service: ServiceName) => (s.instanceUrls?.[service] ?? [s.urls[service]]).join(',');
   if (name === 'gateway') {
     env['PLATFORM_API_KEY'] = s.platformApiKey;
-    env['CLIENT_MASTER_URL'] = s.urls['client-master'];
-    env['SYNC_ORCHESTRATOR_URL'] = s.urls['sync-orchestrator'];
+    env['CLIENT_MASTER_URL'] = peer('client-master');
+    env['SYNC_ORCHESTRATOR_URL'] = peer('sync-orchestrator');
     for (const c of ['connector-gst', 'connector-itr', 'connector-esign', 'connector-books'] as const)
-      env[SERVICES[c].urlVar] = s.urls[c];
+      env[SERVICES[c].urlVar] = peer(c);
     if (s.consoleDir) env['CONSOLE_DIR'] = s.consoleDir;
     // The stack speaks plain HTTP on 127.0.0.1; production keeps the default (Secure cookies).
     env['SESSION_COOKIE_SECURE'] = 'false';
   }
-  if (name === 'sync-orchestrator') env['CLIENT_MASTER_URL'] = s.urls['client-master'];
+  if (name === 'sync-orchestrator') env['CLIENT_MASTER_URL'] = peer('client-master');
   // Held branch-sync changes expire on the sandbox's clock, so tests can let days pass.
   if (name === 'connector-books') env['BOOKS_CLOCK_URL'] = `${s.urls['portal-sandbox']}/_sandbox/clock`;
   const portalPath = PORTAL_PATH[name];

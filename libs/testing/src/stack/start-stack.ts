@@ -203,9 +203,18 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
   }
   const processesOf = (name: ServiceName): number =>
     opts.replicas?.[name] ?? (name === 'portal-sandbox' ? 1 : (opts.instances ?? 1));
+  // Every replica's port is picked before any service starts: each service's peers are given all of its
+  // instances' URLs (there is no load balancer), so they fail over when one instance is killed.
+  const instanceUrls: Partial<Record<ServiceName, string[]>> = {};
+  for (const name of names) {
+    instanceUrls[name] = [urls[name]];
+    for (let replica = 2; replica <= processesOf(name); replica++)
+      instanceUrls[name]!.push(`http://127.0.0.1:${await newPort()}`);
+  }
   const settings: StackSettings = {
     ...base,
     urls,
+    instanceUrls,
     ...(withGateway ? { consoleDir: consoleDist(root) } : {}),
   };
   // The test's own variables win over the stack's defaults, so a test can ask for production's credentials
@@ -257,7 +266,7 @@ export async function startStack(opts: StartStackOptions = {}): Promise<StackHan
     }
     spawnProcess(name, name, urls[name], file, pidFile, envFor(name));
     for (let replica = 2; replica <= processesOf(name); replica++) {
-      const url = `http://127.0.0.1:${await newPort()}`;
+      const url = instanceUrls[name]![replica - 1];
       const replicaLog = join(logDir, `${logPrefix}${name}-${replica}.log`);
       writeFileSync(replicaLog, `--- ${new Date().toISOString()} ${name} replica ${replica} ---\n`);
       const env = { ...envFor(name), PORT: new URL(url).port };

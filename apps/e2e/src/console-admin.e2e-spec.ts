@@ -35,6 +35,16 @@ describe('console: users and firm accounts in a browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     stack = await startStack({
+      // What these screens reach: the accounts' connectors and the sandbox behind them; no branch sync.
+      services: [
+        'portal-sandbox',
+        'client-master',
+        'sync-orchestrator',
+        'connector-gst',
+        'connector-itr',
+        'connector-esign',
+        'gateway',
+      ],
       logPrefix: 'e2e-console-admin-',
       env: {
         TRUST_PROXY: 'loopback',

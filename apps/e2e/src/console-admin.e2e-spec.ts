@@ -46,6 +46,8 @@ describe('console: users and firm accounts in a browser', () => {
         'gateway',
       ],
       logPrefix: 'e2e-console-admin-',
+      // Eight sessions share two cores: a service may take minutes to boot.
+      readyTimeoutMs: 600_000,
       env: {
         TRUST_PROXY: 'loopback',
         SIGN_IN_IP_MAX_ATTEMPTS: String(IP_LIMIT),
@@ -69,7 +71,7 @@ describe('console: users and firm accounts in a browser', () => {
     });
     expect(eri.status).toBe(200);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-  });
+  }, 900_000);
 
   afterAll(async () => {
     await browser?.close();

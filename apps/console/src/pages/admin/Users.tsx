@@ -193,7 +193,7 @@ function InvitationLink({
         </button>
       </div>
       <p>
-        <button type="button" className="link" onClick={onDone}>
+        <button type="button" onClick={onDone}>
           Done, hide the link
         </button>
       </p>

@@ -95,7 +95,7 @@ export function AccessItem({
         <span className={`health ${a.status}`}>{labels[a.status] ?? a.status}</span>
       </div>
       {a.detail && a.status !== 'ok' && <p className="reason">{staffReason(a.detail)}</p>}
-      {a.status === 'ok' && (
+      {a.status === 'ok' && !accountForms && (
         <p className="muted small">
           {a.expiresAt ? `Session valid until ${formatInstant(a.expiresAt)}.` : 'In place.'}
           {a.updatedAt ? ` Last changed ${formatInstant(a.updatedAt)}.` : ''}

@@ -6,7 +6,11 @@
  * page never loads every client.
  */
 import { createConsoleUser, startStack } from '@practice-sync/testing';
+import * as argon2 from 'argon2';
 import { chromium } from 'playwright-core';
+
+import { loadGatewayConfig } from '../apps/gateway/src/config/gateway.config';
+import { argon2CostOf } from '../apps/gateway/src/users/password-hasher';
 
 import { importClients, infrastructure, withScratchDatabase } from './lib/pipeline';
 
@@ -19,7 +23,59 @@ function median(values: number[]): number {
   return Math.round(sorted[Math.floor(sorted.length / 2)]);
 }
 
+/**
+ * One sign-in's password check: argon2id verify with the gateway's PASSWORD_HASH_* defaults, against the
+ * library's own defaults (what the gateway used before). CPU time of this process per verify (steadier than wall
+ * time on a shared machine) and wall time, medians of VERIFIES verifies each, before the stack starts.
+ */
+const VERIFIES = 9;
+export async function passwordVerifyFigures() {
+  const cost = argon2CostOf(
+    loadGatewayConfig({
+      PLATFORM_API_KEY: 'bench-platform-key-0001',
+      DATABASE_URL: 'postgres://bench@127.0.0.1/x',
+    }),
+  );
+  const variants = [
+    { name: `m=${cost.memoryCost} KiB t=${cost.timeCost} p=${cost.parallelism} (gateway default)`, cost },
+    {
+      name: 'm=65536 KiB t=3 p=4 (argon2 library default, before)',
+      cost: { memoryCost: 65_536, timeCost: 3, parallelism: 4 },
+    },
+  ];
+  const figures = [];
+  for (const v of variants) {
+    const hash = await argon2.hash('bench console passphrase', { type: argon2.argon2id, ...v.cost });
+    const cpu: number[] = [];
+    const wall: number[] = [];
+    for (let i = 0; i < VERIFIES; i++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await argon2.verify(hash, 'bench console passphrase');
+      wall.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+    }
+    figures.push(
+      {
+        name: `password verify CPU, ${v.name}`,
+        value: median(cpu),
+        unit: 'ms',
+        note: `argon2id verify, median of ${VERIFIES}`,
+      },
+      {
+        name: `password verify wall, ${v.name}`,
+        value: median(wall),
+        unit: 'ms',
+        note: "wall time: moves with the machine's load",
+      },
+    );
+  }
+  return figures;
+}
+
 export async function run() {
+  const passwords = await passwordVerifyFigures();
   const infra = await infrastructure();
   return withScratchDatabase(infra, 'console', async (databaseUrl, topicPrefix) => {
     const stack = await startStack({
@@ -110,6 +166,7 @@ export async function run() {
           unit: 'requests',
           note: 'GET /v1/clients calls per page load (50 clients each), Select All included',
         },
+        ...passwords,
       ];
     } finally {
       await browser.close();

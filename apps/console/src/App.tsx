@@ -4,6 +4,9 @@ import type { Me } from './api';
 import { api, ApiError, whenSignedOut } from './api';
 import type { ClientTab } from './pages/ClientPage';
 import { CLIENT_TABS, ClientPage } from './pages/ClientPage';
+import { AcceptInvitation } from './pages/admin/AcceptInvitation';
+import { Accounts } from './pages/admin/Accounts';
+import { Users } from './pages/admin/Users';
 import { RunView } from './pages/RunView';
 import { SignIn } from './pages/SignIn';
 import { SyncBucket } from './pages/SyncBucket';
@@ -11,10 +14,23 @@ import { SyncBucket } from './pages/SyncBucket';
 type Route =
   | { page: 'bucket' }
   | { page: 'run'; id: string }
-  | { page: 'client'; id: string; tab: ClientTab };
+  | { page: 'client'; id: string; tab: ClientTab }
+  | AdminRoute;
+
+/** The Users and Accounts screens, and the page an invitation link opens (its token in the hash, never sent). */
+type AdminRoute = { page: 'users' } | { page: 'accounts' } | { page: 'invitation'; token: string };
+
+function adminRouteOf(hash: string): AdminRoute | null {
+  if (hash === '#/users') return { page: 'users' };
+  if (hash === '#/accounts') return { page: 'accounts' };
+  const invitation = /^#\/invitation\/([A-Za-z0-9_%-]{20,300})$/.exec(hash);
+  return invitation ? { page: 'invitation', token: decodeURIComponent(invitation[1]) } : null;
+}
 
 /** Hash routes (`#/runs/<id>`, `#/clients/<id>/<tab>`): the gateway serves only files, so any route survives a reload. */
 function routeOf(hash: string): Route {
+  const admin = adminRouteOf(hash);
+  if (admin) return admin;
   const run = /^#\/runs\/([0-9a-f-]{36})$/i.exec(hash);
   if (run) return { page: 'run', id: run[1] };
   const client = /^#\/clients\/([0-9a-f-]{36})(?:\/([a-z]+))?$/i.exec(hash);
@@ -55,6 +71,8 @@ export function App() {
     }
   }, []);
 
+  if (route.page === 'invitation')
+    return <AcceptInvitation token={route.token} onDone={() => navigate('#/')} />;
   if (me === undefined) return <p className="loading">Loading…</p>;
   if (me === null) return <SignIn onSignedIn={setMe} />;
 
@@ -68,6 +86,14 @@ export function App() {
           <a href="#/" aria-current={route.page === 'bucket' ? 'page' : undefined}>
             Sync Bucket
           </a>
+          <a href="#/accounts" aria-current={route.page === 'accounts' ? 'page' : undefined}>
+            Firm accounts
+          </a>
+          {me.role === 'admin' && (
+            <a href="#/users" aria-current={route.page === 'users' ? 'page' : undefined}>
+              Users
+            </a>
+          )}
         </nav>
         <div className="who">
           <span>
@@ -82,6 +108,8 @@ export function App() {
         {route.page === 'bucket' && <SyncBucket me={me} />}
         {route.page === 'run' && <RunView key={route.id} runId={route.id} me={me} />}
         {route.page === 'client' && <ClientPage key={route.id} clientId={route.id} tab={route.tab} me={me} />}
+        {route.page === 'accounts' && <Accounts me={me} />}
+        {route.page === 'users' && <Users me={me} />}
       </main>
     </>
   );

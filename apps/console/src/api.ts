@@ -230,3 +230,25 @@ export function formatInstant(iso: string | null): string {
 export function errorText(e: unknown): string {
   return staffReason(e instanceof Error ? e.message : String(e));
 }
+
+/** A person of the firm (`GET /v1/firms/{id}/users`). */
+export interface User {
+  id: string;
+  firmId: string;
+  email: string;
+  role: Role;
+  status: 'invited' | 'active' | 'locked' | 'disabled';
+  lastSignInAt: string | null;
+  lockedUntil: string | null;
+  inviteExpiresAt: string | null;
+  createdAt: string;
+}
+
+export interface InvitedUser extends User {
+  inviteToken: string;
+}
+
+/** The link an invited person opens to set their password: the token rides in the hash, never sent to a server. */
+export function invitationLink(token: string): string {
+  return `${window.location.origin}/#/invitation/${encodeURIComponent(token)}`;
+}

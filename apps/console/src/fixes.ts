@@ -154,3 +154,26 @@ export const PORTAL_NAMES: Record<string, string> = {
   esign: 'e-sign',
   books: 'Books',
 };
+
+/** The firm-wide accounts' health, as the Accounts screen says it (word and symbol, never colour alone). */
+export const ACCOUNT_LABELS: Record<string, string> = {
+  ok: '✓ Valid',
+  expiring: '◐ Session ending soon',
+  otp_required: '✗ Session lapsed',
+  failed: '✗ Failing: the portal refused it',
+  missing: '✗ Not set up',
+};
+
+/** A user's standing, in staff words (`GET /v1/firms/{id}/users`). */
+export const USER_STATUS_LABELS: Record<string, string> = {
+  invited: 'Invited (no password yet)',
+  active: 'Active',
+  locked: 'Locked (too many wrong passwords)',
+  disabled: 'Disabled',
+};
+
+export const ROLE_LABELS: Record<string, string> = {
+  admin: 'Admin: everything, including users',
+  operator: 'Operator: start syncs, manage clients and access',
+  viewer: 'Viewer: read only',
+};

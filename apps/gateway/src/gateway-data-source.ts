@@ -8,6 +8,7 @@ import { CreateFirmsAndApiKeys1763856000000 } from './migrations/1763856000000-C
 import { IdempotencyAndRateLimits1764000000000 } from './migrations/1764000000000-IdempotencyAndRateLimits';
 import { UsersAndSessions1765000000000 } from './migrations/1765000000000-UsersAndSessions';
 import { IdempotencyKeyOwners1795680000002 } from './migrations/1795680000002-IdempotencyKeyOwners';
+import { UserAdministration1795720000000 } from './migrations/1795720000000-UserAdministration';
 import { SessionEntity } from './users/session.entity';
 import { UserEntity } from './users/user.entity';
 
@@ -25,6 +26,7 @@ export function gatewayDataSourceOptions(
       IdempotencyAndRateLimits1764000000000,
       UsersAndSessions1765000000000,
       IdempotencyKeyOwners1795680000002,
+      UserAdministration1795720000000,
     ],
     applicationName: 'gateway',
   };

@@ -24,7 +24,8 @@ export class SessionAuthenticator {
       relations: { user: true },
     });
     const user = session?.user;
-    if (!session || !user) return null;
+    // A disabled user's sessions are deleted when disabled; this also covers a session opened a moment before.
+    if (!session || !user || user.disabledAt) return null;
     return {
       principal: {
         kind: 'firm',

@@ -51,6 +51,42 @@ export const GatewayConfigSchema = baseServiceEnv(3000).extend({
   /** Failed sign-ins in a row that lock a user out, and for how long. */
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /**
+   * Sign-in attempts per client IP (`req.ip`, see TRUST_PROXY) per window, before 429 `sign-in-throttled`;
+   * only failed attempts use the budget (a success gives its point back). Shared between replicas through
+   * RATE_LIMIT_STORE. Per-email guessing is stopped by the lock-out above.
+   */
+  SIGN_IN_IP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100_000).default(10),
+  SIGN_IN_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
+   * Express's `trust proxy`: which hops' X-Forwarded-For to believe when telling the client's IP. `false`
+   * (default: the socket's peer is the client), a hop count (`1`: one proxy in front), or a comma list of
+   * addresses/subnets or `loopback` / `linklocal` / `uniquelocal`. `true` (trust any sender) is refused: every
+   * client could then pick its own IP and escape the per-IP sign-in limit.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .refine((v) => v.trim() !== 'true', {
+      message: 'must not be true (any client could pick its IP); name the proxies or a hop count',
+    })
+    .transform((v): boolean | number | string => {
+      const t = v.trim();
+      if (t === 'false' || t === '') return false;
+      return /^\d+$/.test(t) ? Number(t) : t;
+    }),
+  /**
+   * argon2id cost of new password hashes (and of old ones rehashed at sign-in). Defaults: OWASP's Password
+   * Storage Cheat Sheet, first argon2id row (m = 19 MiB, t = 2, p = 1).
+   */
+  PASSWORD_HASH_MEMORY_KIB: z.coerce
+    .number()
+    .int()
+    .min(7_168, 'must be at least 7168 KiB (OWASP: m=7 MiB with t=5 is the lowest)')
+    .max(4_194_304)
+    .default(19_456),
+  PASSWORD_HASH_TIME_COST: z.coerce.number().int().min(1).max(20).default(2),
+  PASSWORD_HASH_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
   /** How long an invitation to set a password stays valid. */
   INVITE_TTL_HOURS: z.coerce
     .number()

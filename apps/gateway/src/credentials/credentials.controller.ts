@@ -36,7 +36,7 @@ import {
   ListCredentialsQueryDto,
 } from './dto/access-status.dto';
 import type { FirmIdentifier } from './missing-access';
-import { errorCodeOfStatus, missingAccess } from './missing-access';
+import { errorCodeOfStatus, firmAccounts, missingAccess } from './missing-access';
 
 const GSTIN = new IdentifierParamPipe(gstinProblem);
 const PAN = new IdentifierParamPipe(panProblem);
@@ -64,7 +64,8 @@ export class CredentialsController {
       'GSTIN sessions, the e-filing intermediary and PAN consents, the e-sign account: `ok`, `otp_required` ' +
       '(a person must enter an OTP), `expiring`, `failed`, or `missing` (a GSTIN, PAN or e-sign client file ' +
       'of a client with no access at all; `errorCode` and `detail` name the missing step, e.g. ' +
-      '`consent_required`). Ordered by portal then identifier. `clientId` narrows it to one client.',
+      '`consent_required`). Ordered by portal then identifier. `clientId` narrows it to one client; ' +
+      "`scope=accounts` to the firm's e-filing and e-sign accounts.",
   })
   @ApiOkResponse({ type: AccessStatusListResponseDto })
   @ApiProblemResponses(400, 401, 404, 429, 503, 504)
@@ -89,7 +90,8 @@ export class CredentialsController {
     ]);
     const stored = lists.flatMap((l) => l.items ?? []).map(toAccessStatus);
     const firmWide = [...stored, ...missingAccess(identifiers.items, stored)];
-    const all = client ? accessOfClient(firmWide, client) : firmWide;
+    const scoped = query.scope === 'accounts' ? firmAccounts(firmWide) : firmWide;
+    const all = client ? accessOfClient(scoped, client) : scoped;
     return pageAccessStatuses(
       query.status ? all.filter((s) => s.status === query.status) : all,
       query.limit,

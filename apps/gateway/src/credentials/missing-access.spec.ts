@@ -1,4 +1,4 @@
-import { errorCodeOfStatus, missingAccess } from './missing-access';
+import { errorCodeOfStatus, firmAccounts, missingAccess } from './missing-access';
 
 const ids = [
   { kind: 'gstin' as const, value: '27AAACR5055K1Z7', clientName: 'Rao Textiles' },
@@ -49,5 +49,33 @@ describe('missingAccess', () => {
       'otp_required',
       'auth_failed',
     ]);
+  });
+});
+
+describe('firmAccounts', () => {
+  const stored = (portal: string, identifier: string, status: 'ok' | 'failed') => ({
+    portal,
+    identifier,
+    status,
+    errorCode: null,
+    detail: null,
+    clientName: null,
+    expiresAt: null,
+    updatedAt: '2026-12-06T10:00:00.000Z',
+  });
+
+  it('keeps the stored accounts and lists the ones not stored as missing, even when no client needs them', () => {
+    const all = [stored('gst', '27AAACR5055K1Z7', 'ok'), stored('itr', 'account', 'failed')];
+    const accounts = firmAccounts(all);
+    expect(accounts.map((a) => [a.portal, a.identifier, a.status])).toEqual([
+      ['itr', 'account', 'failed'],
+      ['esign', 'account', 'missing'],
+    ]);
+    expect(accounts[1].errorCode).toBe('credentials_missing');
+  });
+
+  it('lists each account once when missingAccess already listed it', () => {
+    const accounts = firmAccounts(missingAccess(ids, []));
+    expect(accounts.map((a) => a.portal).sort()).toEqual(['esign', 'itr']);
   });
 });

@@ -125,3 +125,35 @@ export function errorCodeOfStatus(status: AccessStatusDto['status']): string | n
   if (status === 'failed') return 'auth_failed';
   return null;
 }
+
+/**
+ * The firm-wide accounts (e-filing intermediary, e-sign) out of the firm's access list, each once: its stored
+ * health, or `missing` when the firm has not stored it (even when no client needs it yet).
+ */
+export function firmAccounts(all: readonly AccessStatusDto[]): AccessStatusDto[] {
+  const accounts = all.filter((s) => s.identifier === ACCOUNT);
+  const has = (portal: string) => accounts.some((s) => s.portal === portal);
+  if (!has('itr')) {
+    accounts.push(
+      missing(
+        'itr',
+        ACCOUNT,
+        'credentials_missing',
+        "the firm's e-filing intermediary account is not stored: PUT /v1/credentials/itr",
+        null,
+      ),
+    );
+  }
+  if (!has('esign')) {
+    accounts.push(
+      missing(
+        'esign',
+        ACCOUNT,
+        'credentials_missing',
+        "the firm's e-sign portal account is not stored: PUT /v1/credentials/esign",
+        null,
+      ),
+    );
+  }
+  return accounts;
+}

@@ -15,8 +15,11 @@ import { httpMetricsMiddleware } from './http-metrics.middleware';
 /** Everything about the HTTP surface besides routes; shared by main.ts, tests and the OpenAPI writer. */
 export function configureApp(
   app: NestExpressApplication,
-  config: Pick<GatewayConfig, 'BODY_LIMIT' | 'IMPORT_BODY_LIMIT'>,
+  config: Pick<GatewayConfig, 'BODY_LIMIT' | 'IMPORT_BODY_LIMIT'> &
+    Partial<Pick<GatewayConfig, 'TRUST_PROXY'>>,
 ): void {
+  // Which X-Forwarded-For hops to believe for `req.ip` (the per-IP sign-in limit); README, "Behind a proxy".
+  app.set('trust proxy', config.TRUST_PROXY ?? false);
   app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
   app.use(contentTypeMiddleware);
   // CSV imports are larger than any JSON body (10,000 rows), so they get their own parser and limit.

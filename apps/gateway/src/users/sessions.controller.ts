@@ -7,6 +7,7 @@ import {
   HttpStatus,
   Inject,
   Post,
+  Req,
   Res,
   UseGuards,
 } from '@nestjs/common';
@@ -20,7 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { NotFoundProblem } from '@practice-sync/problems';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 
 import { Access, CurrentPrincipal } from '../auth/access.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -29,6 +30,7 @@ import { clearSessionCookies, SESSION_COOKIE, setSessionCookies } from '../auth/
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../config/gateway.config';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
+import { SignInLimiter } from '../rate-limit/sign-in-limiter.service';
 import {
   AcceptInvitationRequestDto,
   MeResponseDto,
@@ -44,6 +46,7 @@ import { UsersService } from './users.service';
 export class SessionsController {
   constructor(
     private readonly users: UsersService,
+    private readonly limiter: SignInLimiter,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -56,15 +59,23 @@ export class SessionsController {
       `Sets the HttpOnly, SameSite=Strict session cookie \`${SESSION_COOKIE}\` and the CSRF cookie ` +
       '`ps_csrf`; every later call may use the cookie instead of an API key, and every write made with it ' +
       'must send `X-CSRF-Token`. After too many wrong passwords in a row the account is locked for a while ' +
-      '(429 `sign-in-locked` with Retry-After).',
+      '(429 `sign-in-locked` with Retry-After). Failed attempts from one client IP are limited too ' +
+      '(`SIGN_IN_IP_MAX_ATTEMPTS` per `SIGN_IN_IP_WINDOW_SECONDS`, across replicas): then 429 ' +
+      '`sign-in-throttled` with Retry-After and a detail saying when to try again. A disabled user is refused ' +
+      'with 403 `user-disabled`.',
   })
   @ApiCreatedResponse({ type: SessionResponseDto })
-  @ApiProblemResponses(400, 401, 413, 415, 429)
+  @ApiProblemResponses(400, 401, 403, 413, 415, 429)
   async signIn(
     @Body() body: SignInRequestDto,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SessionResponseDto> {
+    // `req.ip` honours TRUST_PROXY: behind a proxy it is the client's address from X-Forwarded-For.
+    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    await this.limiter.attempt(ip, res);
     const signedIn = await this.users.signIn(body.email, body.password);
+    await this.limiter.succeeded(ip);
     setSessionCookies(
       res,
       { session: signedIn.sessionToken, csrf: signedIn.csrfToken },

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCookieAuth,
@@ -15,7 +26,13 @@ import { PaginationQueryDto } from '../common/pagination.dto';
 import { FirmsService } from '../firms/firms.service';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator';
 import { UuidParamPipe } from '../validation/uuid-param.pipe';
-import { InvitedUserResponseDto, InviteUserRequestDto, UserListResponseDto } from './dto/user.dto';
+import {
+  InvitedUserResponseDto,
+  InviteUserRequestDto,
+  UpdateUserRequestDto,
+  UserListResponseDto,
+  UserResponseDto,
+} from './dto/user.dto';
 import { UsersService } from './users.service';
 
 /** A firm's people; admins (or the platform key, for a new firm's first admin) invite them with a role. */
@@ -60,5 +77,59 @@ export class UsersController {
   ): Promise<UserListResponseDto> {
     await this.firms.assertReachable(principal, firmId);
     return this.users.list(firmId, query.limit, query.cursor);
+  }
+
+  @Patch(':userId')
+  @ApiOperation({
+    summary: "Change a user's role, or disable / enable them",
+    description:
+      "A new role applies to the user's open sessions at once. `disabled: true` ends their sessions and refuses " +
+      'their sign-in (403 `user-disabled`) until `disabled: false`. An admin cannot change their own role or ' +
+      'disable themselves (409).',
+  })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 413, 415, 429)
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) firmId: string,
+    @Param('userId', UuidParamPipe) userId: string,
+    @Body() body: UpdateUserRequestDto,
+  ): Promise<UserResponseDto> {
+    await this.firms.assertReachable(principal, firmId);
+    return this.users.update(firmId, userId, body, principal.kind === 'firm' ? principal : null);
+  }
+
+  @Post(':userId/unlock')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Unlock a user locked out by wrong passwords',
+    description: 'Ends the lock-out at once and starts the count of failures again.',
+  })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiProblemResponses(400, 401, 403, 404, 429)
+  async unlock(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) firmId: string,
+    @Param('userId', UuidParamPipe) userId: string,
+  ): Promise<UserResponseDto> {
+    await this.firms.assertReachable(principal, firmId);
+    return this.users.unlock(firmId, userId);
+  }
+
+  @Post(':userId/invitation')
+  @ApiOperation({
+    summary: 'Resend an invitation: a new token for a user who has not set a password',
+    description:
+      'The earlier token stops working; the new one lasts `INVITE_TTL_HOURS` again. 409 once the password is set.',
+  })
+  @ApiCreatedResponse({ type: InvitedUserResponseDto })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 429)
+  async resendInvitation(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) firmId: string,
+    @Param('userId', UuidParamPipe) userId: string,
+  ): Promise<InvitedUserResponseDto> {
+    await this.firms.assertReachable(principal, firmId);
+    return this.users.resendInvitation(firmId, userId);
   }
 }

@@ -9,7 +9,7 @@ import {
   ValidationProblem,
 } from '@practice-sync/problems';
 import { isUUID } from 'class-validator';
-import { DataSource, LessThan, MoreThan, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, IsNull, LessThan, MoreThan, QueryFailedError, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
 import type { ApiKeyRole } from '../auth/api-key';
@@ -72,6 +72,8 @@ export class UsersService implements OnModuleInit {
       inviteExpiresAt: new Date(now.getTime() + this.config.INVITE_TTL_HOURS * 3_600_000),
       failedSignIns: 0,
       lockedUntil: null,
+      disabledAt: null,
+      lastSignInAt: null,
       createdAt: now,
     });
     try {
@@ -81,7 +83,7 @@ export class UsersService implements OnModuleInit {
         throw new ConflictProblem(`There is already a user with the email ${entity.email}.`);
       throw e;
     }
-    return { ...describe(entity), inviteToken, inviteExpiresAt: entity.inviteExpiresAt!.toISOString() };
+    return { ...describe(entity, now), inviteToken, inviteExpiresAt: entity.inviteExpiresAt!.toISOString() };
   }
 
   /** Keyset pages by id (UUIDv7, so oldest first). */
@@ -95,7 +97,11 @@ export class UsersService implements OnModuleInit {
       take: limit + 1,
     });
     const page = rows.slice(0, limit);
-    return { items: page.map(describe), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+    const now = new Date();
+    return {
+      items: page.map((u) => describe(u, now)),
+      nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+    };
   }
 
   /** Sets the password of an invited user; the token works once, until it expires. */
@@ -117,7 +123,7 @@ export class UsersService implements OnModuleInit {
       { passwordHash, inviteTokenHash: null, inviteExpiresAt: null, failedSignIns: 0, lockedUntil: null },
     );
     if (!result.affected) throw new ConflictProblem('This invitation was accepted a moment ago.');
-    return describe({ ...user, passwordHash });
+    return describe({ ...user, passwordHash, failedSignIns: 0, lockedUntil: null }, now);
   }
 
   /**
@@ -137,10 +143,88 @@ export class UsersService implements OnModuleInit {
       const lockedFor = await this.recordFailure(user.id, now);
       throw lockedFor > 0 ? lockedOut(lockedFor) : badCredentials();
     }
-    if (user.failedSignIns > 0 || user.lockedUntil) {
-      await this.users.update({ id: user.id }, { failedSignIns: 0, lockedUntil: null });
-    }
+    if (user.disabledAt) throw disabled();
+    await this.users.update({ id: user.id }, { failedSignIns: 0, lockedUntil: null, lastSignInAt: now });
+    await this.rehashIfOutdated(user, password);
     return this.openSession(user, now);
+  }
+
+  /**
+   * A hash made with other argon2 parameters than today's (an older default, or PASSWORD_HASH_* changed) is
+   * replaced while the password is at hand; conditional on the old hash, so a password set meanwhile wins.
+   */
+  private async rehashIfOutdated(user: UserEntity, password: string): Promise<void> {
+    const old = user.passwordHash;
+    if (!old || !this.hasher.needsRehash(old)) return;
+    await this.users.update(
+      { id: user.id, passwordHash: old },
+      { passwordHash: await this.hasher.hash(password) },
+    );
+  }
+
+  /** Changes a user's role (applies to their open sessions at once), or disables / enables them. */
+  async update(
+    firmId: string,
+    userId: string,
+    change: { role?: ApiKeyRole; disabled?: boolean },
+    caller: FirmPrincipal | null,
+    now = new Date(),
+  ): Promise<UserResponseDto> {
+    if (change.role === undefined && change.disabled === undefined) {
+      throw new ValidationProblem([
+        { field: 'role', message: 'send role, disabled, or both' },
+        { field: 'disabled', message: 'send role, disabled, or both' },
+      ]);
+    }
+    const user = await this.userOf(firmId, userId);
+    if (caller?.userId === user.id && (change.disabled || (change.role && change.role !== user.role))) {
+      throw new ConflictProblem(
+        'You cannot change your own role or disable yourself; ask another admin of your firm.',
+      );
+    }
+    const patch: Partial<UserEntity> = {};
+    if (change.role !== undefined) patch.role = change.role;
+    if (change.disabled !== undefined) patch.disabledAt = change.disabled ? (user.disabledAt ?? now) : null;
+    await this.dataSource.transaction(async (tx) => {
+      await tx.update(UserEntity, { id: user.id }, patch);
+      if (change.disabled) await tx.delete(SessionEntity, { userId: user.id });
+    });
+    return describe({ ...user, ...patch }, now);
+  }
+
+  /** Lifts a lock-out before it ends (the person is known, e.g. they called the admin). */
+  async unlock(firmId: string, userId: string, now = new Date()): Promise<UserResponseDto> {
+    const user = await this.userOf(firmId, userId);
+    await this.users.update({ id: user.id }, { failedSignIns: 0, lockedUntil: null });
+    return describe({ ...user, failedSignIns: 0, lockedUntil: null }, now);
+  }
+
+  /** A new invitation token for a user who has not set a password; the earlier token stops working. */
+  async resendInvitation(firmId: string, userId: string, now = new Date()): Promise<InvitedUserResponseDto> {
+    const user = await this.userOf(firmId, userId);
+    if (user.passwordHash) {
+      throw new ConflictProblem(
+        `${user.email} has already set a password; there is no invitation to resend.`,
+      );
+    }
+    const inviteToken = newToken();
+    const inviteExpiresAt = new Date(now.getTime() + this.config.INVITE_TTL_HOURS * 3_600_000);
+    const result = await this.users.update(
+      { id: user.id, passwordHash: IsNull() },
+      { inviteTokenHash: tokenHash(inviteToken), inviteExpiresAt },
+    );
+    if (!result.affected) throw new ConflictProblem(`${user.email} set a password a moment ago.`);
+    return {
+      ...describe({ ...user, inviteExpiresAt }, now),
+      inviteToken,
+      inviteExpiresAt: inviteExpiresAt.toISOString(),
+    };
+  }
+
+  private async userOf(firmId: string, userId: string): Promise<UserEntity> {
+    const user = await this.users.findOneBy({ id: userId, firmId });
+    if (!user) throw new NotFoundProblem(`The firm has no user ${userId}.`, 'User not found');
+    return user;
   }
 
   async signOut(sessionId: string): Promise<void> {
@@ -208,15 +292,28 @@ export class UsersService implements OnModuleInit {
   }
 }
 
-function describe(u: UserEntity): UserResponseDto {
+function describe(u: UserEntity, now = new Date()): UserResponseDto {
+  const locked = secondsLocked(u, now) > 0;
   return {
     id: u.id,
     firmId: u.firmId,
     email: u.email,
     role: u.role,
-    status: u.passwordHash ? 'active' : 'invited',
+    status: u.disabledAt ? 'disabled' : !u.passwordHash ? 'invited' : locked ? 'locked' : 'active',
+    lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
+    lockedUntil: locked ? u.lockedUntil!.toISOString() : null,
+    inviteExpiresAt: u.passwordHash ? null : (u.inviteExpiresAt?.toISOString() ?? null),
     createdAt: u.createdAt.toISOString(),
   };
+}
+
+function disabled(): DomainException<string> {
+  return new DomainException<string>({
+    code: 'user-disabled',
+    status: HttpStatus.FORBIDDEN,
+    title: 'User disabled',
+    detail: 'An admin of your firm has disabled your sign-in; ask them to enable it again.',
+  });
 }
 
 function isUniqueViolation(e: unknown): boolean {

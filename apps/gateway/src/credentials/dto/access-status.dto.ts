@@ -84,4 +84,14 @@ export class ListCredentialsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsUUID('all', { message: 'must be a client id (a UUID)' })
   clientId?: string;
+
+  @ApiPropertyOptional({
+    enum: ['accounts'],
+    description:
+      '`accounts`: only the firm-wide accounts (the e-filing intermediary (ERI) account under `itr`, the e-sign ' +
+      'account under `esign`, identifier `account`), each listed whether stored (its health) or not (`missing`).',
+  })
+  @IsOptional()
+  @IsIn(['accounts'], { message: 'must be accounts' })
+  scope?: 'accounts';
 }

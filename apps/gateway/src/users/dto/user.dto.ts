@@ -1,7 +1,16 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { trimmed } from '@practice-sync/validation';
 import { Transform } from 'class-transformer';
-import { IsDefined, IsEmail, IsIn, IsString, Length, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  MaxLength,
+} from 'class-validator';
 
 import type { ApiKeyRole } from '../../auth/api-key';
 import { ApiKeyRoles } from '../../auth/api-key';
@@ -9,6 +18,9 @@ import { ApiKeyRoles } from '../../auth/api-key';
 /** NIST SP 800-63B: length, not composition rules; long passphrases allowed (argon2 has no 72-byte cap). */
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 256;
+
+export const UserStatuses = ['invited', 'active', 'locked', 'disabled'] as const;
+export type UserStatus = (typeof UserStatuses)[number];
 
 export class SignInRequestDto {
   @ApiProperty({ example: 'asha@sharma-associates.in' })
@@ -73,11 +85,49 @@ export class UserResponseDto {
   @ApiProperty({ enum: ApiKeyRoles, example: 'operator' })
   role!: ApiKeyRole;
 
-  @ApiProperty({ enum: ['invited', 'active'], description: '`invited` until the password is set.' })
-  status!: 'invited' | 'active';
+  @ApiProperty({
+    enum: UserStatuses,
+    description:
+      '`invited` until the password is set; `locked` while too many wrong passwords lock sign-in ' +
+      '(`lockedUntil`; an admin may unlock); `disabled` while an admin has disabled the user.',
+  })
+  status!: UserStatus;
+
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Null: never signed in.' })
+  lastSignInAt!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  lockedUntil!: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'For an invited user: when the invitation stops working (then resend it).',
+  })
+  inviteExpiresAt!: string | null;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
+}
+
+export class UpdateUserRequestDto {
+  @ApiPropertyOptional({
+    enum: ApiKeyRoles,
+    example: 'viewer',
+    description: 'The new role; applies at once.',
+  })
+  @IsOptional()
+  @IsIn(ApiKeyRoles, { message: `must be one of ${ApiKeyRoles.join(', ')}` })
+  role?: ApiKeyRole;
+
+  @ApiPropertyOptional({
+    example: true,
+    description: "true: the user's sessions end and sign-in is refused; false: they may sign in again.",
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  disabled?: boolean;
 }
 
 export class InvitedUserResponseDto extends UserResponseDto {
@@ -87,9 +137,6 @@ export class InvitedUserResponseDto extends UserResponseDto {
       '`POST /v1/invitations/accept`. Shown only in this answer.',
   })
   inviteToken!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  inviteExpiresAt!: string;
 }
 
 export class UserListResponseDto {

@@ -86,11 +86,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const kafkaView = () => ({ brokers: stack.kafkaBrokers, prefix: stack.topicPrefix });
 
   const newFirm = async (label: string): Promise<{ api: FirmApi; firmId: string }> => {
-    // A busy machine's gateway may close a kept-alive socket as it is reused ("other side closed"): try again.
-    const name = `Chaos ${label} ${randomBytes(2).toString('hex')}`;
-    const firm = await stack
-      .createFirmWithAdmin(name)
-      .catch(() => sleep(2000).then(() => stack.createFirmWithAdmin(`${name}b`)));
+    const firm = await stack.createFirmWithAdmin(`Chaos ${label} ${randomBytes(2).toString('hex')}`);
     const api = new FirmApi(stack.gatewayUrl, firm.adminApiKey);
     const res = await fetch(`${stack.gatewayUrl}/v1/clients/import`, {
       method: 'POST',

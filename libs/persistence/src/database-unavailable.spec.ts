@@ -22,6 +22,20 @@ describe('isDatabaseUnavailable', () => {
       isDatabaseUnavailable(new Error('Client has encountered a connection error and is not queryable')),
     ).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code: '08006' }))).toBe(true);
+    // TypeORM, when the transaction's connection died under it (a PostgreSQL restart mid-transaction).
+    expect(
+      isDatabaseUnavailable(
+        Object.assign(
+          new Error(
+            'Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.',
+          ),
+          { name: 'QueryRunnerProviderAlreadyReleasedError' },
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      isDatabaseUnavailable(new Error('Query runner already released. Cannot run queries anymore.')),
+    ).toBe(true);
   });
 
   it('looks through TypeORM’s driverError and a cause', () => {

@@ -17,9 +17,14 @@ const UNAVAILABLE_ERRNO = new Set([
   'EAI_AGAIN',
 ]);
 
-/** What node-postgres and its pool say when a connection dies or cannot be had. */
+/**
+ * What node-postgres and its pool say when a connection dies or cannot be had, and what TypeORM says when a
+ * transaction goes on after its connection died under it (the query runner released on the connection's error:
+ * "Query runner already released", "…provided by a query runner was already released"), seen in the chaos
+ * suite's PostgreSQL restart as the error of connector finishes and consumer batches.
+ */
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|is not queryable|timeout exceeded when trying to connect|Connection ended unexpectedly|is not currently accepting connections|the database system is (starting up|shutting down|in recovery mode)/i;
+  /Connection terminated|is not queryable|timeout exceeded when trying to connect|Connection ended unexpectedly|is not currently accepting connections|the database system is (starting up|shutting down|in recovery mode)|query runner (was )?already released/i;
 
 /**
  * True when `error` says PostgreSQL could not be reached or dropped the connection (a restart, a killed backend,

@@ -1,4 +1,5 @@
 export * from './data-source';
+export * from './database-outage';
 export * from './database-unavailable';
 export * from './migrate-cli';
 export * from './persistence.module';

@@ -178,6 +178,9 @@ export class JobStore {
 
   /** Hands the running jobs of dead workers back to pending (their ids) so they are claimed at once. */
   async releaseDead(): Promise<string[]> {
+    // Our own session first: after a database restart it may not be re-opened yet, and our own running jobs
+    // would look like a dead worker's (released, claimed again, the in-flight finish then lost to the fence).
+    await this.worker();
     const rows = await this.dataSource.query(RELEASE_DEAD_SQL);
     return returnedRows<{ id: string }>(rows).map((r) => String(r.id));
   }

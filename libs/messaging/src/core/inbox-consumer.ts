@@ -1,7 +1,7 @@
 import type { DlqHeaderName, DlqReason, Envelope } from '@practice-sync/contracts';
 import { dlqTopicOf } from '@practice-sync/contracts';
 import { contextFromHeaders, inSpan, SpanKind, tracingEnabled } from '@practice-sync/observability';
-import { isDatabaseUnavailable } from '@practice-sync/persistence';
+import { isDatabaseUnavailable, outageRetryDelayMs } from '@practice-sync/persistence';
 import type { EachBatchPayload, EachMessagePayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import type { Counter, Histogram } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -19,9 +19,6 @@ import type { ConsumerSpec } from './types';
 export const DEFAULT_BATCH_SIZE = 100;
 /** A group takes no further message once its transaction has run this long (bounds lock time and latency). */
 export const DEFAULT_BATCH_MAX_MS = 250;
-
-/** The longest wait between two tries of a message while the database is unreachable. */
-const UNAVAILABLE_RETRY_MAX_MS = 5000;
 
 /** Thrown out of a batch when the consumer stops (or loses the partition) while the database is unreachable. */
 export class ConsumerHaltedError extends Error {
@@ -277,7 +274,7 @@ export class InboxConsumer {
    * One message in its own transaction, retried `maxAttempts` times with jittered back-off, then dead-lettered.
    * `failed` is the error of a first try already made (in a group that rolled back): this starts at try 2.
    * A try that failed because the database could not be reached (a restart, a killed connection) does not count:
-   * the message waits for the database (tries again every ≤ 5 s, heartbeating) instead of being dead-lettered for
+   * the message waits for the database (tries again every ≤ 1 s, heartbeating) instead of being dead-lettered for
    * an outage, until `active()` says the partition is no longer ours or the consumer stops; then it throws
    * `ConsumerHaltedError`, leaving the message unresolved for redelivery.
    */
@@ -294,7 +291,8 @@ export class InboxConsumer {
     let unavailable = 0;
     for (let attempt = failed === undefined ? 1 : 2; ; ) {
       if (unavailable > 0) {
-        await new Promise((r) => setTimeout(r, Math.min(UNAVAILABLE_RETRY_MAX_MS, 100 * 2 ** unavailable)));
+        // ≤ 1 s apart (was ≤ 5 s: a message could sit up to 5 s after the database was back).
+        await new Promise((r) => setTimeout(r, outageRetryDelayMs(unavailable)));
         await heartbeat().catch(() => undefined);
         if (this.halted || !active()) throw new ConsumerHaltedError();
       } else if (attempt > 1) {

@@ -320,7 +320,9 @@ export class KafkaMessaging {
       if (!members.length) return;
       const rows: { id: string }[] = await this.deps.dataSource.query(LIVE_PROCESS_IDS_SQL);
       const live = new Set(rows.map((r) => r.id));
-      const self = this.liveness.id ?? '';
+      // The identity for good, not the session's: while this process's own session is being re-opened (the
+      // database just restarted) `id` is null, and its own members would look dead and be evicted (a rebalance).
+      const self = this.liveness.processId ?? '';
       const dead = deadMembers(members, live, self);
       // A consumer of this process started again after a crash: its previous member (the broker never saw it
       // leave) would hold the rebalance for a whole session; this process runs the group once, so it is stale.

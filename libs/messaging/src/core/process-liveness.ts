@@ -74,6 +74,14 @@ export class ProcessLiveness {
     return this.current;
   }
 
+  /**
+   * This process's identity for good (that of its first session; null before `start()`), also while its session
+   * is being re-opened: what it must never take for a dead process's.
+   */
+  get processId(): string | null {
+    return this.identity;
+  }
+
   /** Opens the session and keeps checking it, re-opening it (same identity) if it dropped (idempotent). */
   async start(): Promise<string> {
     if (this.timer) return this.ensure();

@@ -186,12 +186,66 @@ export function restartDatabase(phase: FaultPhase): Fault {
     name: `PostgreSQL restart (${phase})`,
     phase,
     needsPrivatePostgres: true,
-    inject: async ({ postgres }) => {
+    inject: async ({ postgres, stack }) => {
       if (!postgres)
         throw new Error('restartDatabase: the suite runs no private cluster (needsPrivatePostgres)');
-      return [{ what: 'PostgreSQL: restart', value: await postgres.restart(), unit: 'ms' }];
+      const before = await Promise.all(KILLABLE.map((s) => workDone(stack.urls[s])));
+      const restartMs = await postgres.restart();
+      const back = performance.now();
+      const recoveries: Recovery[] = [{ what: 'PostgreSQL: restart', value: restartMs, unit: 'ms' }];
+      // Per service, PostgreSQL back → readiness green and → its work counters growing again. Measured after the
+      // fault returns (the run goes on meanwhile): the figures join the row as they come, within 2 minutes.
+      KILLABLE.forEach((service, i) => {
+        const url = stack.urls[service];
+        void untilWithin(120_000, () => isReadyAt(url)).then((ok) => {
+          if (ok) recoveries.push({ what: `${service}: DB back → ready`, value: since(back), unit: 'ms' });
+        });
+        void untilWithin(120_000, async () => (await workDone(url)) > before[i]).then((ok) => {
+          if (ok)
+            recoveries.push({ what: `${service}: DB back → consuming`, value: since(back), unit: 'ms' });
+        });
+      });
+      return recoveries;
     },
   };
+}
+
+const since = (t: number) => Math.round(performance.now() - t);
+
+async function isReadyAt(url: string): Promise<boolean> {
+  return fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) })
+    .then((r) => r.ok)
+    .catch(() => false);
+}
+
+/** Polls `check` every 100 ms until it is true (true) or `ms` have passed (false). */
+async function untilWithin(ms: number, check: () => Promise<boolean>): Promise<boolean> {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    if (await check().catch(() => false)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/**
+ * A service's work so far, from its /metrics: messages it consumed (handled, not duplicates or DLQ) plus jobs a
+ * connector finished; -1 when it does not answer.
+ */
+async function workDone(url: string): Promise<number> {
+  const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) })
+    .then((r) => (r.ok ? r.text() : ''))
+    .catch(() => '');
+  if (!text) return -1;
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (
+      (line.startsWith('messaging_consumed_total{') && line.includes('result="handled"')) ||
+      line.startsWith('connector_jobs_total{')
+    )
+      n += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+  }
+  return n;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface PrivatePostgres {
   /** `pg_ctl restart -m fast` (every connection ends, the server comes back on the same data). Returns ms. */
   restart(): Promise<number>;
   stop(): Promise<void>;
+  /** Starts it again after `stop()`, on the same data. */
+  start(): Promise<void>;
 }
 
 /**
@@ -59,6 +61,9 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
     },
     stop: async () => {
       await ctl(['-m', 'fast', 'stop']);
+    },
+    start: async () => {
+      await ctl(['-o', serverOptions, 'start']);
     },
   };
 }

@@ -131,21 +131,29 @@ export async function applyRecordsChunk(
          ON CONFLICT ON CONSTRAINT record_changes_once DO NOTHING
          RETURNING natural_key, change
        )
-       SELECT (SELECT known FROM client) AS known, array_agg(natural_key) AS keys, array_agg(change) AS kinds
-         FROM fed`,
+       -- Only the exceptions travel back (usually none): what was not applied, and what the connector called
+       -- updated but was new here.
+       SELECT (SELECT known FROM client) AS known,
+              ARRAY(SELECT natural_key FROM input UNION ALL SELECT unnest($11::text[])
+                    EXCEPT ALL SELECT natural_key FROM fed) AS unapplied,
+              ARRAY(SELECT natural_key FROM fed JOIN input i USING (natural_key)
+                     WHERE fed.change = 'added' AND i.change <> 'added') AS readded`,
       params,
     ),
-  ) as { known: boolean; keys: string[] | null; kinds: AppliedChange['kind'][] | null }[];
+  ) as { known: boolean; unapplied: string[]; readded: string[] }[];
   if (!row.known) return { known: false, applied: [] };
-  const kinds = row.keys ? mapOf(row.keys, row.kinds ?? []) : new Map<string, AppliedChange['kind']>();
-  const applied = changes
-    .filter((c) => kinds.has(c.naturalKey))
-    .map((change) => ({ change, kind: kinds.get(change.naturalKey) as AppliedChange['kind'] }));
+  const unapplied = new Set(row.unapplied);
+  const readded = new Set(row.readded);
+  const applied: AppliedChange[] = [];
+  for (const change of changes) {
+    if (unapplied.has(change.naturalKey)) continue;
+    const kind =
+      change.change === 'removed'
+        ? 'removed'
+        : change.change === 'added' || readded.has(change.naturalKey)
+          ? 'added'
+          : 'updated';
+    applied.push({ change, kind });
+  }
   return { known: true, applied };
-}
-
-function mapOf<V>(keys: string[], values: V[]): Map<string, V> {
-  const map = new Map<string, V>();
-  keys.forEach((k, i) => map.set(k, values[i]));
-  return map;
 }

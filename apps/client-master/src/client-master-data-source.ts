@@ -13,6 +13,7 @@ import { CaseInsensitiveSelection1763856450000 } from './migrations/176385645000
 import { CreateNotices1765019000000 } from './migrations/1765019000000-CreateNotices';
 import { CreateCompaniesAndBranchLinks1765300000000 } from './migrations/1765300000000-CreateCompaniesAndBranchLinks';
 import { CreateBranchLinkJobs1765400000000 } from './migrations/1765400000000-CreateBranchLinkJobs';
+import { StatusCellsRecordsSeen1795770000000 } from './migrations/1795770000000-StatusCellsRecordsSeen';
 import { NoticeEntity } from './notices/notice.entity';
 import { RecordChangeEntity, RecordEntity } from './records/record.entity';
 import { StatusCellEntity } from './status/status-cell.entity';
@@ -46,6 +47,7 @@ export function clientMasterDataSourceOptions(
       CreateNotices1765019000000,
       CreateCompaniesAndBranchLinks1765300000000,
       CreateBranchLinkJobs1765400000000,
+      StatusCellsRecordsSeen1795770000000,
     ],
     applicationName: 'client-master',
   };

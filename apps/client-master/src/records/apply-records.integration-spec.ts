@@ -6,7 +6,7 @@ import { v7 as uuidv7 } from 'uuid';
 
 import { clientMasterDataSourceOptions } from '../client-master-data-source';
 import type { AppliedChange } from './apply-records';
-import { applyRecords } from './apply-records';
+import { applyRecords, applyRecordsChunk } from './apply-records';
 
 /** applyRecords on real PostgreSQL: what it stores, what it puts in the change feed, and what it returns. */
 describe('applyRecords', () => {
@@ -65,6 +65,11 @@ describe('applyRecords', () => {
 
   const apply = (chunk: ClientRecordsChanged, at = new Date()) =>
     ds.transaction((manager) => applyRecords(manager, firmId, chunk, at));
+  const newClient = async (): Promise<string> => {
+    const id = uuidv7();
+    await ds.query(`INSERT INTO clients (id, firm_id, name) VALUES ($1, $2, 'Records Co')`, [id, firmId]);
+    return id;
+  };
   const summary = (applied: AppliedChange[]) =>
     applied.map((a) => [a.change.naturalKey, a.kind, a.change.hash]);
 
@@ -204,6 +209,131 @@ describe('applyRecords', () => {
       ['K', 'added', null],
       ['K', 'removed', null],
       ['K', 'removed', '042025'],
+    ]);
+  });
+
+  it('gives a mixed chunk the same records, versions and feed as applying its changes one chunk each', async () => {
+    // Two clients with the same history: one gets each change in a chunk of its own, the other one chunk.
+    const history = [[put('A', 'a1'), put('B', 'b1'), put('C', 'c1'), put('D', 'd1')], [remove('D')]];
+    const mixed = [
+      put('N1', 'n1'), // new
+      put('A', 'a1', 'updated'), // unchanged (same hash)
+      put('B', 'b2', 'updated'), // changed
+      remove('C'), // removed
+      put('D', 'd1'), // reappears with its old hash
+      remove('GONE'), // never stored
+      put('N2', 'n2'), // new
+      put('B', 'b2', 'updated'), // the same change again, later in the chunk
+    ];
+    const setBased = await newClient();
+    const oneByOne = await newClient();
+    // A job is one client's (the feed is unique per job and key): the same history, jobs of each client's own.
+    const jobs = new Map([setBased, oneByOne].map((c) => [c, [...history, mixed].map(() => uuidv7())]));
+    const at = new Date('2030-01-02T10:00:00.000Z');
+    const run = (client: string, changes: RecordChange[], job: number) =>
+      ds.transaction((manager) =>
+        applyRecords(
+          manager,
+          firmId,
+          { ...chunkOf(changes, { jobId: jobs.get(client)?.[job] }), clientId: client },
+          at,
+        ),
+      );
+    for (const [i, changes] of history.entries()) {
+      await run(setBased, changes, i);
+      await run(oneByOne, changes, i);
+    }
+    const mixedJob = history.length;
+    const applied = summary(await run(setBased, mixed, mixedJob));
+    const appliedOneByOne: unknown[] = [];
+    for (const change of mixed) appliedOneByOne.push(...summary(await run(oneByOne, [change], mixedJob)));
+
+    // One by one, B's repeated change finds it stored; in one chunk, B is applied once, at its last position.
+    expect(applied).toEqual([
+      ['N1', 'added', 'n1'],
+      ['C', 'removed', null],
+      ['D', 'added', 'd1'],
+      ['N2', 'added', 'n2'],
+      ['B', 'updated', 'b2'],
+    ]);
+    expect(appliedOneByOne).toEqual([
+      ['N1', 'added', 'n1'],
+      ['B', 'updated', 'b2'],
+      ['C', 'removed', null],
+      ['D', 'added', 'd1'],
+      ['N2', 'added', 'n2'],
+    ]);
+    const stored = async (client: string) =>
+      ds.query(
+        `SELECT natural_key, version, hash, data, first_seen_at, last_seen_at, removed_at FROM records
+          WHERE client_id = $1 ORDER BY natural_key`,
+        [client],
+      );
+    const fed = async (client: string) =>
+      (
+        (await ds.query(
+          `SELECT job_id, natural_key, change, at FROM record_changes WHERE client_id = $1
+            ORDER BY job_id, natural_key`,
+          [client],
+        )) as { job_id: string; natural_key: string; change: string; at: Date }[]
+      ).map((r) => [jobs.get(client)?.indexOf(r.job_id), r.natural_key, r.change, r.at.toISOString()]);
+    expect(await stored(setBased)).toEqual(await stored(oneByOne));
+    expect(await fed(setBased)).toEqual(await fed(oneByOne));
+    expect(
+      (await stored(setBased)).map((r: { natural_key: string; version: number }) => [
+        r.natural_key,
+        r.version,
+      ]),
+    ).toEqual([
+      ['A', 1],
+      ['B', 2],
+      ['C', 2],
+      ['D', 3],
+      ['N1', 1],
+      ['N2', 1],
+    ]);
+  });
+
+  it('writes nothing for a client the firm does not have, and says so', async () => {
+    const stranger = uuidv7();
+    const result = await ds.transaction((manager) =>
+      applyRecordsChunk(
+        manager,
+        firmId,
+        { ...chunkOf([put('K', 'k1'), remove('L')]), clientId: stranger },
+        new Date(),
+      ),
+    );
+    expect(result).toEqual({ known: false, applied: [] });
+    // Nor for a client of another firm.
+    const otherFirm = await ds.transaction((manager) =>
+      applyRecordsChunk(manager, uuidv7(), chunkOf([put('K', 'k1')]), new Date()),
+    );
+    expect(otherFirm).toEqual({ known: false, applied: [] });
+    expect(await records()).toEqual([]);
+    expect(await feed()).toEqual([]);
+  });
+
+  it('keeps the last time its cell saw a record when it is removed', async () => {
+    const addedAt = new Date('2030-01-01T10:00:00.000Z');
+    await apply(chunkOf([put('K', 'k1'), put('L', 'l1')]), addedAt);
+    // A later complete fetch of the cell saw both records unchanged.
+    await ds.query(
+      `INSERT INTO status_cells (firm_id, client_id, category, subject_kind, subject_value, period, last_outcome,
+                                 last_run_id, last_job_id, last_finished_at, last_success_at, records_seen_at)
+       VALUES ($1, $2, 'gst.gstr2b', 'gstin', $3, '042025', 'no_change', $4, $4, $5, $5, $5)`,
+      [firmId, clientId, subject.value, uuidv7(), new Date('2030-01-02T10:00:00.000Z')],
+    );
+    await apply(chunkOf([remove('K')]), new Date('2030-01-03T10:00:00.000Z'));
+    const rows = (await ds.query(
+      `SELECT natural_key, last_seen_at, removed_at FROM records WHERE client_id = $1 ORDER BY natural_key`,
+      [clientId],
+    )) as { natural_key: string; last_seen_at: Date; removed_at: Date | null }[];
+    expect(
+      rows.map((r) => [r.natural_key, r.last_seen_at.toISOString(), r.removed_at?.toISOString() ?? null]),
+    ).toEqual([
+      ['K', '2030-01-02T10:00:00.000Z', '2030-01-03T10:00:00.000Z'],
+      ['L', addedAt.toISOString(), null], // live: its "last seen" is derived from the cell when read
     ]);
   });
 });

@@ -58,6 +58,11 @@ export class RecordEntity {
   @Column('timestamptz', { name: 'first_seen_at' })
   firstSeenAt!: Date;
 
+  /**
+   * When a fetch last brought this record as added, updated or reappeared (and, once removed, the last time it
+   * was seen). A live record was also seen by every later complete fetch of its cell: the API's `lastSeenAt` is
+   * the later of this and `status_cells.records_seen_at` (records.service).
+   */
   @Column('timestamptz', { name: 'last_seen_at' })
   lastSeenAt!: Date;
 

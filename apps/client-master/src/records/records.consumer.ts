@@ -14,7 +14,7 @@ import type { Counter, Registry } from 'prom-client';
 
 import type { NoticeChange } from '../notices/apply-notices';
 import { applyNotices } from '../notices/apply-notices';
-import { applyRecords } from './apply-records';
+import { applyRecordsChunk } from './apply-records';
 
 export const RECORDS_GROUP = 'client-master.records';
 
@@ -46,19 +46,17 @@ export class RecordsConsumer extends InboxConsumer<ClientRecordsChanged> {
 
   async handle(envelope: Envelope<ClientRecordsChanged>, ctx: HandlerContext): Promise<void> {
     const chunk = envelope.data;
-    const known: unknown[] = await ctx.manager.query('SELECT 1 FROM clients WHERE id = $1 AND firm_id = $2', [
-      chunk.clientId,
-      envelope.firmId,
-    ]);
-    if (known.length === 0) {
+    const at = new Date(envelope.occurredAt);
+    // One statement: the client check, the records and the change feed.
+    const { known, applied } = await applyRecordsChunk(ctx.manager, envelope.firmId, chunk, at);
+    if (!known) {
       this.logger.warn({ msg: 'records for an unknown client ignored', clientId: chunk.clientId });
       return;
     }
-    const applied = await applyRecords(ctx.manager, envelope.firmId, chunk, new Date(envelope.occurredAt));
     ctx.afterCommit(() => {
       for (const { kind } of applied) this.changes.inc({ category: chunk.category, change: kind });
     });
-    const notices = await applyNotices(ctx.manager, envelope.firmId, chunk, new Date(envelope.occurredAt));
+    const notices = await applyNotices(ctx.manager, envelope.firmId, chunk, at);
     const events = notices.map((n) => this.noticeEvent(envelope, n));
     if (events.length > 0) await enqueueEvents(ctx.manager, events);
   }

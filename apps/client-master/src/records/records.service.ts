@@ -33,7 +33,38 @@ export class RecordsService {
       .take(limit + 1)
       .getMany();
     const page = toPage(rows, limit, (r) => r.id);
+    await this.withCellsSeen(firmId, clientId, page.items);
     return { items: page.items.map(toRecordDto), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * A live record was last seen by the latest complete fetch of its cell (`status_cells.records_seen_at`) when
+   * that is later than its own `last_seen_at` (its last add, update or reappearance): sets `lastSeenAt` to that.
+   */
+  private async withCellsSeen(firmId: string, clientId: string, records: RecordEntity[]): Promise<void> {
+    if (!records.some((r) => r.removedAt === null)) return;
+    const cells = (await this.records.query(
+      `SELECT category, subject_kind, subject_value, period, records_seen_at FROM status_cells
+        WHERE firm_id = $1 AND client_id = $2 AND records_seen_at IS NOT NULL`,
+      [firmId, clientId],
+    )) as {
+      category: string;
+      subject_kind: string;
+      subject_value: string;
+      period: string | null;
+      records_seen_at: Date;
+    }[];
+    if (cells.length === 0) return;
+    const cellKey = (category: string, kind: string, value: string, period: string | null) =>
+      JSON.stringify([category, kind, value, period]);
+    const seen = new Map(
+      cells.map((c) => [cellKey(c.category, c.subject_kind, c.subject_value, c.period), c.records_seen_at]),
+    );
+    for (const r of records) {
+      if (r.removedAt !== null) continue;
+      const cellSeen = seen.get(cellKey(r.category, r.subjectKind, r.subjectValue, r.period));
+      if (cellSeen && cellSeen > r.lastSeenAt) r.lastSeenAt = cellSeen;
+    }
   }
 
   /** The change feed of a client, oldest first, optionally only after `since`. */

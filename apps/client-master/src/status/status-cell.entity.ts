@@ -64,6 +64,13 @@ export class StatusCellEntity {
   @Column('timestamptz', { name: 'last_success_at', nullable: true })
   lastSuccessAt!: Date | null;
 
+  /**
+   * The finish of the latest complete fetch of the cell (whatever order results arrived in): every live record
+   * of the cell was seen then. A live record's "last seen" is the later of this and its own `last_seen_at`.
+   */
+  @Column('timestamptz', { name: 'records_seen_at', nullable: true })
+  recordsSeenAt!: Date | null;
+
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
   updatedAt!: Date;
 }

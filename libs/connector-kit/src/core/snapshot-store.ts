@@ -20,6 +20,13 @@ const WHERE = `firm_id = $1 AND client_id = $2 AND subject_kind = $3 AND subject
                AND category = $5 AND period = $6`;
 
 /**
+ * The snapshot each transaction loaded, by key: saving the same content back (a no-change fetch) then writes
+ * only the job and fetch time, not the records again. Keyed by the transaction's EntityManager, so it lives
+ * exactly as long as the transaction.
+ */
+const loaded = new WeakMap<EntityManager, Map<string, ReadonlyMap<string, string>>>();
+
+/**
  * Loads the last complete snapshot (natural key → hash), or null if there is none. Takes a transaction-scoped
  * advisory lock on the key first, so two attempts finishing at once are compared one after the other.
  */
@@ -27,14 +34,26 @@ export async function loadSnapshot(
   manager: EntityManager,
   key: SnapshotKey,
 ): Promise<Map<string, string> | null> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [params(key).join('|')]);
+  const id = params(key).join('|');
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [id]);
   const rows: { records: Record<string, string> }[] = await manager.query(
     `SELECT records FROM snapshots WHERE ${WHERE}`,
     params(key),
   );
-  return rows.length ? new Map(Object.entries(rows[0].records)) : null;
+  if (!rows.length) return null;
+  const snapshot = new Map(Object.entries(rows[0].records));
+  let byKey = loaded.get(manager);
+  if (!byKey) loaded.set(manager, (byKey = new Map()));
+  // A copy: the caller may change the map it is given.
+  byKey.set(id, new Map(snapshot));
+  return snapshot;
 }
 
+/**
+ * Stores the snapshot of a complete fetch. When it is the very snapshot this transaction loaded (nothing was
+ * added, updated or removed), only `job_id` and `fetched_at` are written: no JSON of the records is built, hashed
+ * or sent, and the row's indexed columns are untouched (a HOT update).
+ */
 export async function saveSnapshot(
   manager: EntityManager,
   key: SnapshotKey,
@@ -42,6 +61,15 @@ export async function saveSnapshot(
   jobId: string,
   fetchedAt: Date,
 ): Promise<void> {
+  const before = loaded.get(manager)?.get(params(key).join('|'));
+  if (before && sameRecords(before, records)) {
+    await manager.query(`UPDATE snapshots SET job_id = $7, fetched_at = $8 WHERE ${WHERE}`, [
+      ...params(key),
+      jobId,
+      fetchedAt,
+    ]);
+    return;
+  }
   await manager.query(
     `INSERT INTO snapshots
        (firm_id, client_id, subject_kind, subject_value, category, period, combined_hash, record_count, records,
@@ -59,4 +87,10 @@ export async function saveSnapshot(
       fetchedAt,
     ],
   );
+}
+
+function sameRecords(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, hash] of a) if (b.get(k) !== hash) return false;
+  return true;
 }

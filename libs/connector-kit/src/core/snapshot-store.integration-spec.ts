@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+
+import { MessagingMigrations } from '@practice-sync/messaging';
+import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
+import { createServiceDataSource, runServiceMigrations } from '@practice-sync/persistence';
+import type { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+
+import { ConnectorKitMigrations } from '../migrations/1763769700000-CreateConnectorTables';
+import { combinedHash } from './record-hash';
+import type { SnapshotKey } from './snapshot-store';
+import { loadSnapshot, saveSnapshot } from './snapshot-store';
+
+/** The snapshot store on a real PostgreSQL: what a fetch's finish writes, changed or not. */
+describe('snapshot store (real PostgreSQL)', () => {
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    const url = process.env['DATABASE_URL'];
+    if (!url) throw new Error('DATABASE_URL is not set: run through `npm run test:integration`');
+    const options: ServiceDataSourceOptions = {
+      url,
+      schema: `connector_kit_${randomBytes(4).toString('hex')}`,
+      entities: [],
+      migrations: [...MessagingMigrations, ...ConnectorKitMigrations],
+    };
+    await runServiceMigrations(options);
+    ds = createServiceDataSource(options);
+    await ds.initialize();
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+  });
+
+  const key = (): SnapshotKey => ({
+    firmId: uuidv7(),
+    clientId: uuidv7(),
+    subjectKind: 'gstin',
+    subjectValue: '27AAACR5055K1Z7',
+    category: 'gst.gstr2b',
+    period: '042025',
+  });
+  type Row = {
+    combined_hash: string;
+    record_count: number;
+    records: Record<string, string>;
+    job_id: string;
+    fetched_at: Date;
+  };
+  const row = async (k: SnapshotKey): Promise<Row> =>
+    (
+      (await ds.query(
+        'SELECT combined_hash, record_count, records, job_id, fetched_at FROM snapshots WHERE client_id = $1',
+        [k.clientId],
+      )) as Row[]
+    )[0];
+
+  /** A job's finish: load, compare (here: take `next` as the fetch), save; with the statements it sent. */
+  const finish = (k: SnapshotKey, next: (previous: Map<string, string> | null) => Map<string, string>) => {
+    const jobId = uuidv7();
+    const at = new Date();
+    const sent: string[] = [];
+    return ds.transaction(async (manager) => {
+      const query = manager.query.bind(manager);
+      manager.query = (sql: string, parameters?: unknown[]) => {
+        sent.push(sql.replace(/\s+/g, ' ').trim().split(' ').slice(0, 3).join(' '));
+        return query(sql, parameters);
+      };
+      const previous = await loadSnapshot(manager, k);
+      await saveSnapshot(manager, k, next(previous), jobId, at);
+      return { jobId, at, previous, sent };
+    });
+  };
+
+  const records = new Map([
+    ['A', 'a1'],
+    ['B', 'b1'],
+  ]);
+
+  it('stores the first fetch, a changed one, and for an unchanged one only the job and time', async () => {
+    const k = key();
+    const first = await finish(k, () => new Map(records));
+    expect(first.previous).toBeNull();
+    expect(await row(k)).toMatchObject({
+      combined_hash: combinedHash(records),
+      record_count: 2,
+      records: Object.fromEntries(records),
+      job_id: first.jobId,
+    });
+
+    // The same records again (the caller changing the map it loaded does not matter).
+    const same = await finish(k, (previous) => {
+      const copy = new Map(previous);
+      previous?.set('A', 'tampered');
+      return copy;
+    });
+    expect(same.previous).toEqual(new Map([...records, ['A', 'tampered']]));
+    expect(same.sent).toEqual([
+      'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))',
+      'SELECT records FROM',
+      'UPDATE snapshots SET',
+    ]);
+    const unchanged = await row(k);
+    expect(unchanged).toMatchObject({
+      combined_hash: combinedHash(records),
+      record_count: 2,
+      records: Object.fromEntries(records),
+      job_id: same.jobId,
+      fetched_at: same.at,
+    });
+
+    // A change is stored whole.
+    const changed = new Map([...records, ['C', 'c1']]);
+    const third = await finish(k, () => changed);
+    expect(third.sent.at(-1)).toBe('INSERT INTO snapshots');
+    expect(await row(k)).toMatchObject({
+      combined_hash: combinedHash(changed),
+      record_count: 3,
+      records: Object.fromEntries(changed),
+      job_id: third.jobId,
+    });
+    // A removal too (same size as before, other content).
+    const swapped = new Map([
+      ['A', 'a1'],
+      ['B', 'b1'],
+      ['D', 'd1'],
+    ]);
+    await finish(k, () => swapped);
+    expect((await row(k)).records).toEqual(Object.fromEntries(swapped));
+  });
+
+  it('keeps the snapshots of other keys apart, and saves without a load in the transaction', async () => {
+    const k1 = key();
+    const k2 = { ...k1, period: '052025' };
+    await finish(k1, () => new Map(records));
+    // Loaded k1, saved k2 with k1's content: k2 is new, so written whole.
+    const jobId = uuidv7();
+    await ds.transaction(async (manager) => {
+      const previous = await loadSnapshot(manager, k1);
+      await saveSnapshot(manager, k2, previous ?? new Map(), jobId, new Date());
+    });
+    expect(
+      await ds.query('SELECT period, job_id FROM snapshots WHERE client_id = $1 ORDER BY period', [
+        k1.clientId,
+      ]),
+    ).toEqual([
+      { period: '042025', job_id: expect.any(String) },
+      { period: '052025', job_id: jobId },
+    ]);
+    const k3 = key();
+    await ds.transaction((manager) => saveSnapshot(manager, k3, records, jobId, new Date()));
+    expect((await row(k3)).records).toEqual(Object.fromEntries(records));
+  });
+});

@@ -128,6 +128,12 @@ export interface PipelineResult {
   dispatchMeanMs: number;
   /** Requests every service sent to Kafka during the run, per job, by API (`messaging_kafka_requests_total`). */
   kafkaRequestsPerJob: Record<string, number>;
+  /** PostgreSQL transactions each service ended during the run, per job (`db_transactions_total`), and `total`. */
+  transactionsPerJob: Record<string, number>;
+  /** PostgreSQL statements each service sent during the run, per job (`db_statements_total`), and `total`. */
+  statementsPerJob: Record<string, number>;
+  /** Kafka messages each service published during the run, per job, by topic (`messaging_published_total`). */
+  publishedPerJob: Record<string, number>;
   status: string;
   /** What the run's topics carried (for the raw chain), when measureCarried. */
   carried?: CarriedLoad;
@@ -216,6 +222,8 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
     const stack = await startStack({
       // Throughput of the pipeline, not access: identifiers without stored access are fetched.
       access: 'lax',
+      // A machine shared with other work may take minutes to boot seven services.
+      readyTimeoutMs: 600_000,
       kafkaBrokers: infra.kafkaBrokers,
       databaseUrl,
       topicPrefix,
@@ -256,6 +264,9 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       const postgresAtStart = await postgresCpuByApplication(db);
       const workAtStart = await postgresWork(db);
       const kafkaRequestsAtStart = await kafkaRequestsByApi(stack.urls);
+      const transactionsAtStart = await totalsByService(stack.urls, 'db_transactions_total');
+      const statementsAtStart = await totalsByService(stack.urls, 'db_statements_total');
+      const publishedAtStart = await publishedByTopic(stack.urls, topicPrefix);
       const dispatchAtStart = await histogramTotals(stack.urls['sync-orchestrator'], DISPATCH_HISTOGRAM);
       const t0 = performance.now();
       const run = await api<RunView>(stack, key, 'POST', '/v1/sync-runs', {
@@ -308,6 +319,24 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         view.totals['jobs'] ?? 0,
       );
       log(`Kafka requests per job, by API: ${JSON.stringify(kafkaRequestsPerJob)}`);
+      const transactionsPerJob = perJob(
+        countDelta(transactionsAtStart, await totalsByService(stack.urls, 'db_transactions_total')),
+        view.totals['jobs'] ?? 0,
+      );
+      const statementsPerJob = perJob(
+        countDelta(statementsAtStart, await totalsByService(stack.urls, 'db_statements_total')),
+        view.totals['jobs'] ?? 0,
+      );
+      log(
+        `PostgreSQL transactions per job, by service (db_transactions_total): ${JSON.stringify(transactionsPerJob)}; statements per job: ${JSON.stringify(statementsPerJob)}`,
+      );
+      const publishedPerJob = perJob(
+        countDelta(publishedAtStart, await publishedByTopic(stack.urls, topicPrefix)),
+        view.totals['jobs'] ?? 0,
+      );
+      log(
+        `Kafka messages published per job, by service and topic (messaging_published_total): ${JSON.stringify(publishedPerJob)}`,
+      );
       log(
         `messages per consumer transaction, mean by group: ${JSON.stringify(await meanBatchSizes(stack.urls))}`,
       );
@@ -423,6 +452,9 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
         portalCallMeanMs,
         dispatchMeanMs,
         kafkaRequestsPerJob,
+        transactionsPerJob,
+        statementsPerJob,
+        publishedPerJob,
         portalRequests: Object.fromEntries(Object.entries(stats.portals).map(([k, v]) => [k, v.requests])),
         status: view.status,
         byCategory,
@@ -462,6 +494,37 @@ async function kafkaRequestsByApi(urls: Record<string, string>): Promise<Map<str
       const api = /api="([^"]+)"/.exec(labels)?.[1];
       if (!api) continue;
       for (const key of [api, `${service}.${api}`]) counts.set(key, (counts.get(key) ?? 0) + value);
+    }
+  }
+  return counts;
+}
+
+/**
+ * A per-process total (`db_transactions_total`, `db_statements_total`: no labels but `service`) of every
+ * service, keyed by service, plus `total` (the first process of each service: `urls` names no replica).
+ */
+async function totalsByService(urls: Record<string, string>, name: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const [service, url] of Object.entries(urls)) {
+    const value = metricSeries(await scrapeMetrics(url), name).reduce((n, s) => n + s.value, 0);
+    counts.set(service, (counts.get(service) ?? 0) + value);
+    counts.set('total', (counts.get('total') ?? 0) + value);
+  }
+  return counts;
+}
+
+/** Every service's `messaging_published_total`, keyed `<service> → <topic>` (the topic without its prefix). */
+async function publishedByTopic(
+  urls: Record<string, string>,
+  topicPrefix: string,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const [service, url] of Object.entries(urls)) {
+    for (const { labels, value } of metricSeries(await scrapeMetrics(url), 'messaging_published_total')) {
+      const topic = /topic="([^"]+)"/.exec(labels)?.[1];
+      if (!topic) continue;
+      const key = `${service} → ${topic.startsWith(topicPrefix) ? topic.slice(topicPrefix.length) : topic}`;
+      counts.set(key, (counts.get(key) ?? 0) + value);
     }
   }
   return counts;

@@ -1,8 +1,10 @@
+import { Client } from 'pg';
 import type { DataSourceOptions, MixedList } from 'typeorm';
 import { DataSource } from 'typeorm';
 
 import { preparingClient, StatementNames } from './prepared-statements';
 import { resilientClient } from './resilient-client';
+import { countingClient } from './statement-counts';
 
 export interface ServiceDataSourceOptions {
   /** postgres://user@host:port/database */
@@ -58,7 +60,9 @@ export function serviceDataSourceOptions(opts: ServiceDataSourceOptions): DataSo
     extra: {
       options: `-c search_path=${opts.schema},public`,
       // A dropped connection must never kill the process (resilient-client.ts).
-      Client: resilientClient(prepared > 0 ? preparingClient(new StatementNames(prepared)) : undefined),
+      Client: resilientClient(
+        countingClient(prepared > 0 ? preparingClient(new StatementNames(prepared)) : Client),
+      ),
     },
   };
 }

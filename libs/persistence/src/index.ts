@@ -8,3 +8,4 @@ export * from './prepared-statements';
 export * from './resilient-client';
 export * from './returned-rows';
 export * from './schema-drift';
+export * from './statement-counts';

@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import type { ServiceDataSourceOptions } from './data-source';
 import { serviceDataSourceOptions } from './data-source';
 import { poolOf, registerPoolMetrics } from './pool-metrics';
+import { registerStatementMetrics } from './statement-counts';
 
 @Module({})
 class DatabaseHealthRegistration implements OnModuleInit {
@@ -23,6 +24,7 @@ class DatabaseHealthRegistration implements OnModuleInit {
       check: async () => void (await this.dataSource.query('SELECT 1')),
     });
     registerPoolMetrics(this.registry, () => poolOf(this.dataSource));
+    registerStatementMetrics(this.registry);
   }
 }
 

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 
-import type { SandboxBooksObject, ServiceName, StackHandle } from '@practice-sync/testing';
-import { SandboxBooks, startStack, uniqueName, waitFor } from '@practice-sync/testing';
+import type { ServiceName, StackHandle } from '@practice-sync/testing';
+import { SandboxBooks, startStack, waitFor } from '@practice-sync/testing';
 
+import { bookKey, BooksWorld, isVoucher } from './books-world';
 import type { Answer } from './gateway-http';
 import { call } from './gateway-http';
 
@@ -47,7 +48,6 @@ const TYPE = 'https://practice-sync.dev/problems/';
 const BOTH = ['books.masters', 'books.transactions'];
 /** The practice-sync services whose logs must hold nothing from the books (the sandbox is the books). */
 const SERVICES: ServiceName[] = ['gateway', 'client-master', 'sync-orchestrator', 'connector-books'];
-const isVoucher = (o: SandboxBooksObject): boolean => o.type.toUpperCase() === 'VOUCHER';
 
 describe('branch sync: who may sync, schedules and link state', () => {
   let stack: StackHandle;
@@ -59,10 +59,7 @@ describe('branch sync: who may sync, schedules and link state', () => {
     (key: string) =>
     <T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<Answer<T>> =>
       call<T>(stack.gatewayUrl, method, path, { key, body });
-  const bookKey = (name: string) =>
-    uniqueName(name)
-      .replace(/[^A-Za-z0-9_-]/g, '-')
-      .slice(0, 60);
+  let world: BooksWorld;
   const ho = bookKey('access-ho');
   const pune = bookKey('access-pune');
   const nashik = bookKey('access-nashik');
@@ -73,30 +70,9 @@ describe('branch sync: who may sync, schedules and link state', () => {
   let firstScheduledRun: Run;
   let lateVoucher: string;
 
-  async function company(key: string, name: string, role: string, vouchers: number): Promise<string> {
-    const { booksUrl } = await books.company(key, name, vouchers);
-    const res = await as(admin)<{ id: string }>('POST', '/v1/companies', { name, role, booksUrl });
-    expect(res.status).toBe(201);
-    return res.body.id;
-  }
-
-  async function activeLink(branchId: string, hoId: string): Promise<Link> {
-    const res = await as(admin)<Link>('POST', '/v1/branch-links', {
-      clientCompanyId: branchId,
-      serverCompanyId: hoId,
-      mode: 'online',
-      rules: [
-        { class: 'masters', direction: 'receive' },
-        { class: 'transactions', direction: 'send' },
-      ],
-    });
-    expect(res.status).toBe(201);
-    for (const rule of res.body.rules) {
-      const path = `/v1/branch-links/${res.body.id}/rules/${rule.id}/activate`;
-      expect((await as(admin)('POST', path)).status).toBe(200);
-    }
-    return res.body;
-  }
+  const company = (key: string, name: string, role: 'head_office' | 'branch', vouchers: number) =>
+    world.company(key, name, role, vouchers);
+  const activeLink = (branchId: string, hoId: string): Promise<Link> => world.link<Link>(branchId, hoId);
 
   async function newKey(firmId: string, role: string): Promise<string> {
     const res = await as(admin)<{ key: string }>('POST', `/v1/firms/${firmId}/api-keys`, {
@@ -147,6 +123,7 @@ describe('branch sync: who may sync, schedules and link state', () => {
     admin = firm.adminApiKey;
     operator = await newKey(firm.firmId, 'operator');
     viewer = await newKey(firm.firmId, 'viewer');
+    world = new BooksWorld(stack.gatewayUrl, admin, books);
     const hoId = await company(ho, companyNames[0], 'head_office', 40);
     puneLink = await activeLink(await company(pune, companyNames[1], 'branch', 0), hoId);
     nashikLink = await activeLink(await company(nashik, companyNames[2], 'branch', 0), hoId);

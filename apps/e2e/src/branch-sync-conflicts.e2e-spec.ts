@@ -1,6 +1,8 @@
-import type { SandboxBooksObject, StackHandle } from '@practice-sync/testing';
-import { SandboxBooks, startStack, uniqueName, waitFor } from '@practice-sync/testing';
+import type { StackHandle } from '@practice-sync/testing';
+import { SandboxBooks, startStack } from '@practice-sync/testing';
 
+import type { LinkJob } from './books-world';
+import { bookKey, BooksWorld, content as comparable } from './books-world';
 import type { Answer } from './gateway-http';
 import { call } from './gateway-http';
 
@@ -10,12 +12,6 @@ import { call } from './gateway-http';
  * keeps its own), the run log counts them, a person resolves one keeping the HO's version and one with a merged
  * body (both ends then hold the resolution), the next run is clean, and a second resolution is a 409.
  */
-interface Job {
-  category: string;
-  outcome: string | null;
-  errorMessage: string | null;
-  counts: Record<string, number>;
-}
 interface Version {
   companyId: string;
   alterId: number;
@@ -33,10 +29,8 @@ interface Conflict {
   resolvedBy: string | null;
 }
 
-const LOCAL_IDS = ['masterId', 'voucherId', 'alterId', 'outcome'];
-/** An object as compared across companies: without the ids local to each company. */
-const content = (o: SandboxBooksObject | undefined): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => !LOCAL_IDS.includes(k)));
+/** An object as compared across companies: without the ids local to each company, nor Tally's import outcome. */
+const content: typeof comparable = (o) => comparable(o, ['outcome']);
 
 describe('branch sync conflicts: queued, counted, resolved both ways, then a clean run', () => {
   let stack: StackHandle;
@@ -44,41 +38,14 @@ describe('branch sync conflicts: queued, counted, resolved both ways, then a cle
   const keys = { admin: '', operator: '', viewer: '' };
   const api = (method: string, path: string, body?: unknown, key = keys.admin): Promise<Answer> =>
     call(stack.gatewayUrl, method, path, { key, body });
-  const bookKey = (name: string) =>
-    uniqueName(name)
-      .replace(/[^A-Za-z0-9_-]/g, '-')
-      .slice(0, 60);
+  let world: BooksWorld;
   const ho = bookKey('cf-ho');
   const branch = bookKey('cf-pune');
   let linkId = '';
   const ids = { ho: '', branch: '' };
 
-  async function company(key: string, name: string, role: string, vouchers: number): Promise<string> {
-    const { booksUrl } = await books.company(key, name, vouchers);
-    const res = await api('POST', '/v1/companies', { name, role, booksUrl });
-    expect(res.status).toBe(201);
-    return (res.body as { id: string }).id;
-  }
-
   /** Runs the link's two classes to the end; its jobs by category. */
-  async function runLink(): Promise<Map<string, Job>> {
-    const started = await api('POST', '/v1/sync-runs', {
-      links: { ids: [linkId] },
-      categories: ['books.masters', 'books.transactions'],
-    });
-    expect(started.status).toBe(202);
-    const runId = (started.body as { id: string }).id;
-    await waitFor(
-      async () =>
-        ((await api('GET', `/v1/sync-runs/${runId}`)).body as { finishedAt: string | null }).finishedAt,
-      { timeoutMs: 180_000, intervalMs: 250, description: `branch sync run ${runId} to finish` },
-    );
-    const summary = await api('GET', `/v1/sync-runs/${runId}/summary?limit=50`);
-    expect(summary.status).toBe(200);
-    const [own] = (summary.body as unknown as { items: { linkId: string; jobs: Job[] }[] }).items;
-    expect(own.linkId).toBe(linkId);
-    return new Map(own.jobs.map((j) => [j.category, j]));
-  }
+  const runLink = (): Promise<Map<string, LinkJob>> => world.runLink(linkId);
 
   const ledgerAt = async (key: string, guid: string) =>
     (await books.objects(key, 'ledger')).find((l) => l.guid === guid);
@@ -101,22 +68,17 @@ describe('branch sync conflicts: queued, counted, resolved both ways, then a cle
       expect(made.status).toBe(201);
       keys[role] = (made.body as { key: string }).key;
     }
-    ids.ho = await company(ho, 'Mehta Traders HO', 'head_office', 6);
-    ids.branch = await company(branch, 'Mehta Traders Pune', 'branch', 0);
-    const link = await api('POST', '/v1/branch-links', {
-      clientCompanyId: ids.branch,
-      serverCompanyId: ids.ho,
-      mode: 'online',
-      rules: [
-        { class: 'masters', direction: 'both' },
-        { class: 'transactions', direction: 'both' },
-      ],
-    });
-    expect(link.status).toBe(201);
-    const created = link.body as unknown as { id: string; rules: { id: string }[] };
-    linkId = created.id;
-    for (const rule of created.rules)
-      expect((await api('POST', `/v1/branch-links/${linkId}/rules/${rule.id}/activate`)).status).toBe(200);
+    world = new BooksWorld(stack.gatewayUrl, keys.admin, books);
+    ids.ho = await world.company(ho, 'Mehta Traders HO', 'head_office', 6);
+    ids.branch = await world.company(branch, 'Mehta Traders Pune', 'branch', 0);
+    linkId = (
+      await world.link(ids.branch, ids.ho, {
+        rules: [
+          { class: 'masters', direction: 'both' },
+          { class: 'transactions', direction: 'both' },
+        ],
+      })
+    ).id;
     // The branch takes the HO's books; the run after it moves nothing (our own imports are no change).
     const first = await runLink();
     expect(first.get('books.masters')).toMatchObject({ outcome: 'succeeded' });
@@ -162,7 +124,7 @@ describe('branch sync conflicts: queued, counted, resolved both ways, then a cle
     });
 
     const jobs = await runLink();
-    const masters = jobs.get('books.masters') as Job;
+    const masters = jobs.get('books.masters') as LinkJob;
     expect(masters).toMatchObject({
       outcome: 'partial',
       counts: expect.objectContaining({ conflicts: 2, created: 0, altered: 0, errors: 0 }),

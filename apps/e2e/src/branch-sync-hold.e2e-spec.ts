@@ -1,7 +1,9 @@
-import type { SandboxBooksObject, StackHandle } from '@practice-sync/testing';
-import { SandboxBooks, startStack, uniqueName, waitFor } from '@practice-sync/testing';
+import type { StackHandle } from '@practice-sync/testing';
+import { SandboxBooks, startStack, waitFor } from '@practice-sync/testing';
 import { Client } from 'pg';
 
+import type { LinkJob } from './books-world';
+import { bookKey, BooksWorld, content, isVoucher } from './books-world';
 import type { Answer, CallOptions } from './gateway-http';
 import { call } from './gateway-http';
 
@@ -11,20 +13,6 @@ import { call } from './gateway-http';
  * `offline` with how many and since when, and once the HO is back (3 sandbox days later) everything held goes
  * in, in order; held for 8 sandbox days, the changes expire: reported, never applied, the link `failed`.
  */
-interface Run {
-  id: string;
-  finishedAt: string | null;
-}
-interface Job {
-  category: string;
-  outcome: string | null;
-  errorMessage: string | null;
-  counts: Record<string, number>;
-}
-interface LinkSummary {
-  linkId: string;
-  jobs: Job[];
-}
 interface Link {
   id: string;
   state: string;
@@ -33,10 +21,6 @@ interface Link {
   rules: { id: string }[];
 }
 
-const LOCAL_IDS = ['masterId', 'voucherId', 'alterId'];
-const content = (o: SandboxBooksObject): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(o).filter(([k]) => !LOCAL_IDS.includes(k)));
-const isVoucher = (o: SandboxBooksObject): boolean => o.type.toUpperCase() === 'VOUCHER';
 const NARRATION = 'Cheque 448812 from Kothari Agencies against bill PN-77';
 
 describe('branch sync, on-demand: held while the HO is offline, applied in order, expired after the hold', () => {
@@ -47,36 +31,13 @@ describe('branch sync, on-demand: held while the HO is offline, applied in order
   let link: Link;
   const api = (method: string, path: string, body?: unknown): Promise<Answer> =>
     call(stack.gatewayUrl, method, path, { key: admin, body } as CallOptions);
-  const key = (name: string) =>
-    uniqueName(name)
-      .replace(/[^A-Za-z0-9_-]/g, '-')
-      .slice(0, 60);
-  const ho = key('ho');
-  const branch = key('pune');
+  let world: BooksWorld;
+  const ho = bookKey('ho');
+  const branch = bookKey('pune');
 
-  async function company(bookKey: string, name: string, role: string, vouchers: number): Promise<string> {
-    const { booksUrl } = await books.company(bookKey, name, vouchers);
-    const res = await api('POST', '/v1/companies', { name, role, booksUrl });
-    expect(res.status).toBe(201);
-    return (res.body as { id: string }).id;
-  }
-
-  /** One run of the link's categories to its end; the link's jobs from its summary. */
-  async function runToEnd(categories: string[]): Promise<Map<string, Job>> {
-    const started = await api('POST', '/v1/sync-runs', { links: { ids: [link.id] }, categories });
-    expect(started.status).toBe(202);
-    const id = (started.body as unknown as Run).id;
-    await waitFor(
-      async () => {
-        const r = (await api('GET', `/v1/sync-runs/${id}`)).body as unknown as Run;
-        return r.finishedAt ? r : undefined;
-      },
-      { timeoutMs: 180_000, intervalMs: 250, description: `branch sync run ${id} to finish` },
-    );
-    const page = await api('GET', `/v1/sync-runs/${id}/summary?limit=50`);
-    const items = (page.body as unknown as { items: LinkSummary[] }).items;
-    return new Map((items.find((i) => i.linkId === link.id)?.jobs ?? []).map((j) => [j.category, j]));
-  }
+  /** One run of the link's categories to its end; the link's jobs by category. */
+  const runToEnd = (categories: string[]): Promise<Map<string, LinkJob>> =>
+    world.runLink(link.id, categories);
 
   /** The link once client-master has applied the run's results (its state is not `syncing`). */
   async function linkSettled(expect: (l: Link) => boolean, what: string): Promise<Link> {
@@ -117,23 +78,10 @@ describe('branch sync, on-demand: held while the HO is offline, applied in order
     db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
     admin = (await stack.createFirmWithAdmin('Kothari Branch Books')).adminApiKey;
-    const hoId = await company(ho, 'Kothari Textiles HO', 'head_office', 6);
-    const branchId = await company(branch, 'Kothari Textiles Pune', 'branch', 0);
-    const created = await api('POST', '/v1/branch-links', {
-      clientCompanyId: branchId,
-      serverCompanyId: hoId,
-      mode: 'on_demand',
-      rules: [
-        { class: 'masters', direction: 'receive' },
-        { class: 'transactions', direction: 'send' },
-      ],
-    });
-    expect(created.status).toBe(201);
-    link = created.body as unknown as Link;
-    for (const rule of link.rules) {
-      const res = await api('POST', `/v1/branch-links/${link.id}/rules/${rule.id}/activate`);
-      expect(res.status).toBe(200);
-    }
+    world = new BooksWorld(stack.gatewayUrl, admin, books);
+    const hoId = await world.company(ho, 'Kothari Textiles HO', 'head_office', 6);
+    const branchId = await world.company(branch, 'Kothari Textiles Pune', 'branch', 0);
+    link = await world.link<Link>(branchId, hoId, { mode: 'on_demand' });
     // Both ends online: the branch takes the HO's masters.
     const first = await runToEnd(['books.masters', 'books.transactions']);
     expect(first.get('books.masters')?.outcome).toBe('succeeded');
@@ -162,7 +110,7 @@ describe('branch sync, on-demand: held while the HO is offline, applied in order
     });
     const second = await books.change(branch, { action: 'create', type: 'voucher' });
 
-    const held = (await runToEnd(['books.transactions'])).get('books.transactions') as Job;
+    const held = (await runToEnd(['books.transactions'])).get('books.transactions') as LinkJob;
     expect(held).toMatchObject({
       outcome: 'partial',
       counts: expect.objectContaining({ held: 2, created: 0 }),
@@ -176,7 +124,7 @@ describe('branch sync, on-demand: held while the HO is offline, applied in order
     // A day later the branch corrects the first voucher: held behind the others, the oldest unchanged.
     await advance(1);
     await books.change(branch, { action: 'alter', type: 'voucher', guid: first.guid });
-    const more = (await runToEnd(['books.transactions'])).get('books.transactions') as Job;
+    const more = (await runToEnd(['books.transactions'])).get('books.transactions') as LinkJob;
     expect(more.counts.held).toBe(1);
     const three = await linkSettled((l) => l.held.count === 3, 'the link to show 3 held changes');
     expect(three).toMatchObject({ state: 'offline', held: { count: 3, oldestAt: heldSince } });
@@ -193,7 +141,7 @@ describe('branch sync, on-demand: held while the HO is offline, applied in order
     // Three sandbox days after the first was held, the HO is back: the next run applies them, in order.
     await advance(2);
     await books.offline(ho, false);
-    const back = (await runToEnd(['books.transactions'])).get('books.transactions') as Job;
+    const back = (await runToEnd(['books.transactions'])).get('books.transactions') as LinkJob;
     expect(back.outcome).toBe('succeeded');
     const online = await linkSettled((l) => l.held.count === 0, 'the link to show nothing held');
     expect(online).toMatchObject({ state: 'online', held: { count: 0, oldestAt: null } });
@@ -208,13 +156,13 @@ describe('branch sync, on-demand: held while the HO is offline, applied in order
   it('offline for 8 sandbox days: the expired changes are reported, nothing stale is applied, the link says a new sync is needed', async () => {
     await books.offline(ho, true);
     const stale = await books.change(branch, { action: 'create', type: 'voucher' });
-    const held = (await runToEnd(['books.transactions'])).get('books.transactions') as Job;
+    const held = (await runToEnd(['books.transactions'])).get('books.transactions') as LinkJob;
     expect(held.counts.held).toBe(1);
     await linkSettled((l) => l.state === 'offline' && l.held.count === 1, 'the link offline with 1 held');
 
     await advance(8);
     await books.offline(ho, false);
-    const expired = (await runToEnd(['books.transactions'])).get('books.transactions') as Job;
+    const expired = (await runToEnd(['books.transactions'])).get('books.transactions') as LinkJob;
     expect(expired.outcome).toBe('failed');
     expect(expired.errorMessage).toContain('1 held change(s) expired after 7 days');
     expect(expired.errorMessage).toContain('new sync (snapshot)');

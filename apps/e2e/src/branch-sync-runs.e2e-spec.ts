@@ -1,6 +1,8 @@
 import type { SandboxBooksObject, StackHandle } from '@practice-sync/testing';
-import { SandboxBooks, startStack, uniqueName, waitFor } from '@practice-sync/testing';
+import { SandboxBooks, startStack, waitFor } from '@practice-sync/testing';
 
+import type { RuleSpec } from './books-world';
+import { bookKey, BooksWorld, content, isVoucher } from './books-world';
 import type { Answer, CallOptions } from './gateway-http';
 import { call } from './gateway-http';
 
@@ -42,12 +44,7 @@ interface Link {
   rules: Rule[];
 }
 
-const LOCAL_IDS = ['masterId', 'voucherId', 'alterId'];
-/** An object as compared across companies: without the ids local to each company. */
-const content = (o: SandboxBooksObject): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(o).filter(([k]) => !LOCAL_IDS.includes(k)));
 const byGuid = (objects: SandboxBooksObject[]) => new Map(objects.map((o) => [o.guid, content(o)]));
-const isVoucher = (o: SandboxBooksObject): boolean => o.type.toUpperCase() === 'VOUCHER';
 const mastersOf = (objects: SandboxBooksObject[]) => objects.filter((o) => !isVoucher(o) && !o.reserved);
 const vouchersOf = (objects: SandboxBooksObject[]) => objects.filter(isVoucher);
 const BOTH = ['books.masters', 'books.transactions'];
@@ -58,65 +55,23 @@ describe('branch sync runs: an HO and its branches through the public API', () =
   let admin: string;
   const api = (method: string, path: string, body?: unknown): Promise<Answer> =>
     call(stack.gatewayUrl, method, path, { key: admin, body } as CallOptions);
-  const key = (name: string) =>
-    uniqueName(name)
-      .replace(/[^A-Za-z0-9_-]/g, '-')
-      .slice(0, 60);
+  let world: BooksWorld;
+  const key = bookKey;
   const ho = key('ho');
   const branches = [key('pune'), key('nashik'), key('nagpur')];
   const refused = key('thane');
   const links = new Map<string, Link>();
 
-  async function company(bookKey: string, name: string, role: string, vouchers: number): Promise<string> {
-    const { booksUrl } = await books.company(bookKey, name, vouchers);
-    const res = await api('POST', '/v1/companies', { name, role, booksUrl });
-    expect(res.status).toBe(201);
-    return (res.body as { id: string }).id;
-  }
+  const company = (bookKey: string, name: string, role: 'head_office' | 'branch', vouchers: number) =>
+    world.company(bookKey, name, role, vouchers);
 
   /** The branch is the link's client side: it proposes rules, the HO (server side) accepts or refuses them. */
-  async function link(branchId: string, hoId: string, transactions: 'activate' | 'reject'): Promise<Link> {
-    const res = await api('POST', '/v1/branch-links', {
-      clientCompanyId: branchId,
-      serverCompanyId: hoId,
-      mode: 'online',
-      rules: [
-        { class: 'masters', direction: 'receive' },
-        { class: 'transactions', direction: 'send' },
-      ],
-    });
-    expect(res.status).toBe(201);
-    const created = res.body as unknown as Link;
-    for (const rule of created.rules) {
-      const verdict = rule.class === 'transactions' ? transactions : 'activate';
-      const body =
-        verdict === 'reject' ? { reason: 'The HO does not take this branch’s vouchers' } : undefined;
-      const decided = await api('POST', `/v1/branch-links/${created.id}/rules/${rule.id}/${verdict}`, body);
-      expect(decided.status).toBe(200);
-    }
-    return created;
-  }
+  const link = (branchId: string, hoId: string, transactions: 'activate' | 'reject'): Promise<Link> =>
+    world.link<Link>(branchId, hoId, { reject: transactions === 'reject' ? ['transactions'] : [] });
 
   /** A link whose rules the branch proposes and the HO activates, all of them. */
-  async function activeLink(
-    branchId: string,
-    hoId: string,
-    rules: { class: 'masters' | 'transactions'; direction: 'send' | 'receive' | 'both' }[],
-  ): Promise<Link> {
-    const res = await api('POST', '/v1/branch-links', {
-      clientCompanyId: branchId,
-      serverCompanyId: hoId,
-      mode: 'online',
-      rules,
-    });
-    expect(res.status).toBe(201);
-    const created = res.body as unknown as Link;
-    for (const rule of created.rules) {
-      const decided = await api('POST', `/v1/branch-links/${created.id}/rules/${rule.id}/activate`);
-      expect(decided.status).toBe(200);
-    }
-    return created;
-  }
+  const activeLink = (branchId: string, hoId: string, rules: RuleSpec[]): Promise<Link> =>
+    world.link<Link>(branchId, hoId, { rules });
 
   async function runToEnd(
     selection: { all: true } | { ids: string[] } = { all: true },
@@ -175,6 +130,7 @@ describe('branch sync runs: an HO and its branches through the public API', () =
     });
     books = new SandboxBooks(stack.sandboxUrl);
     admin = (await stack.createFirmWithAdmin('Branch Books Associates')).adminApiKey;
+    world = new BooksWorld(stack.gatewayUrl, admin, books);
     hoId = await company(ho, 'Sharma Steel HO', 'head_office', 8);
     for (const [i, b] of branches.entries()) {
       const id = await company(b, `Sharma Steel Branch ${i + 1}`, 'branch', 0);
@@ -244,7 +200,7 @@ describe('branch sync runs: an HO and its branches through the public API', () =
     ) as Job;
     expect(skipped).toMatchObject({ outcome: 'skipped' });
     expect(skipped.errorMessage).toContain(
-      `rule ${rejectedRule.id} rejected: The HO does not take this branch’s vouchers`,
+      `rule ${rejectedRule.id} rejected: The HO does not take this branch’s transactions`,
     );
     for (const guid of staff.get(refused) as string[]) expect(hoVouchers.has(guid)).toBe(false);
     await expectMastersEverywhere();

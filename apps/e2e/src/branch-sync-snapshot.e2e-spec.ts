@@ -1,6 +1,8 @@
 import type { SandboxBooksObject, StackHandle } from '@practice-sync/testing';
-import { SandboxBooks, startStack, uniqueName, waitFor } from '@practice-sync/testing';
+import { SandboxBooks, startStack, waitFor } from '@practice-sync/testing';
 
+import type { LinkJob as Job } from './books-world';
+import { bookKey, BooksWorld, content } from './books-world';
 import type { Answer, CallOptions } from './gateway-http';
 import { call } from './gateway-http';
 
@@ -17,14 +19,6 @@ interface Run {
   categories: string[];
   finishedAt: string | null;
 }
-interface Job {
-  linkId: string;
-  category: string;
-  outcome: string | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  counts: Record<string, number>;
-}
 interface Link {
   id: string;
   rules: { id: string }[];
@@ -34,9 +28,6 @@ jest.setTimeout(2_400_000);
 
 const VOUCHERS = 50_000;
 const CHUNK = 500;
-const LOCAL_IDS = ['masterId', 'voucherId', 'alterId'];
-const content = (o: SandboxBooksObject): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(o).filter(([k]) => !LOCAL_IDS.includes(k)));
 /** A company's own books (not Tally's predefined groups) by GUID, without the ids local to each company. */
 const ownBooks = (objects: SandboxBooksObject[]) =>
   new Map(objects.filter((o) => !o.reserved).map((o) => [o.guid, content(o)]));
@@ -71,43 +62,24 @@ describe('branch sync snapshots: a new branch bootstrapped from the HO', () => {
   let admin: string;
   const api = (method: string, path: string, body?: unknown): Promise<Answer> =>
     call(stack.gatewayUrl, method, path, { key: admin, body } as CallOptions);
-  const key = (name: string) =>
-    uniqueName(name)
-      .replace(/[^A-Za-z0-9_-]/g, '-')
-      .slice(0, 60);
-  const [ho, pune, busy] = [key('snap-ho'), key('snap-pune'), key('snap-busy')];
+  let world: BooksWorld;
+  const [ho, pune, busy] = [bookKey('snap-ho'), bookKey('snap-pune'), bookKey('snap-busy')];
   let hoId = '';
   let puneLink: Link;
   /** A voucher of the HO (and, after the snapshot, of the branch). */
   /** A voucher staff entered at the HO before the snapshot (the rest are seeded). */
   let someVoucher = '';
 
-  async function company(bookKey: string, name: string, role: string, vouchers: number): Promise<string> {
-    const { booksUrl } = await books.company(bookKey, name, vouchers);
-    const res = await api('POST', '/v1/companies', { name, role, booksUrl });
-    expect(res.status).toBe(201);
-    return (res.body as { id: string }).id;
-  }
-
+  const company = (key: string, name: string, role: 'head_office' | 'branch', vouchers: number) =>
+    world.company(key, name, role, vouchers);
   /** The branch (client side) proposes; the HO (server side) activates every rule. */
-  async function activeLink(branchId: string): Promise<Link> {
-    const res = await api('POST', '/v1/branch-links', {
-      clientCompanyId: branchId,
-      serverCompanyId: hoId,
-      mode: 'online',
+  const activeLink = (branchId: string): Promise<Link> =>
+    world.link<Link>(branchId, hoId, {
       rules: [
         { class: 'masters', direction: 'receive' },
         { class: 'transactions', direction: 'both' },
       ],
     });
-    expect(res.status).toBe(201);
-    const link = res.body as unknown as Link;
-    for (const rule of link.rules) {
-      expect((await api('POST', `/v1/branch-links/${link.id}/rules/${rule.id}/activate`)).status).toBe(200);
-    }
-    return link;
-  }
-
   async function finished(runId: string): Promise<{ run: Run; jobs: Job[] }> {
     const run = await waitFor(
       async () => {
@@ -145,6 +117,7 @@ describe('branch sync snapshots: a new branch bootstrapped from the HO', () => {
     });
     books = new SandboxBooks(stack.sandboxUrl);
     admin = (await stack.createFirmWithAdmin('Snapshot Books Associates')).adminApiKey;
+    world = new BooksWorld(stack.gatewayUrl, admin, books);
     hoId = await company(ho, 'Sharma Steel HO', 'head_office', VOUCHERS - 1);
     someVoucher = (await books.change(ho, { action: 'create', type: 'voucher' })).guid;
   });

@@ -11,7 +11,6 @@ import { chromium } from 'playwright-core';
 
 import { loadGatewayConfig } from '../apps/gateway/src/config/gateway.config';
 import { argon2CostOf } from '../apps/gateway/src/users/password-hasher';
-
 import { importClients, infrastructure, withScratchDatabase } from './lib/pipeline';
 
 const CLIENTS = 10_000;

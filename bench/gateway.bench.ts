@@ -170,6 +170,8 @@ export async function run() {
     topicPrefix: `${database}.`,
     logPrefix: 'bench-',
     logLevel: 'warn',
+    // Services compile on start (swc): slow on a busy machine.
+    readyTimeoutMs: 600_000,
     // The limiter runs as deployed (shared through PostgreSQL); the budget is just out of the bench's reach.
     env: { RATE_LIMIT_POINTS: '1000000000' },
   });

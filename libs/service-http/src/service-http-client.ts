@@ -135,6 +135,22 @@ export class ServiceHttpClient {
   }
 
   /**
+   * Like `request`, but a 2xx JSON answer comes back as the text it arrived as, for a proxy to relay without
+   * parsing and re-encoding it. Failures are thrown exactly as `request` throws them.
+   */
+  async requestText(req: ServiceRequest): Promise<string> {
+    const response = await this.sendWithRetries(req, AbortSignal.timeout(this.options.timeoutMs));
+    const text = await response.text().catch(() => '');
+    if (response.ok) {
+      if (!text || !/^application\/(.+\+)?json\b/i.test(response.header('content-type') ?? '')) {
+        throw this.badResponse(`answered ${response.status} without a JSON body`);
+      }
+      return text;
+    }
+    throw this.failure(req, response.status, response.statusText, parseJson(text));
+  }
+
+  /**
    * Opens a long-lived response (server-sent events) and hands back its body once the headers are in. Only
    * waiting for the headers is bounded by the timeout; `signal` ends the stream (the caller went away).
    */

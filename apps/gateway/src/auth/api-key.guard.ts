@@ -1,9 +1,12 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { METRICS_REGISTRY } from '@practice-sync/observability';
 import { DomainException, ProblemException, ProblemType } from '@practice-sync/problems';
 import type { Request, Response } from 'express';
+import type { Histogram, Registry } from 'prom-client';
 
+import { stepHistogram, timed } from '../http/step-metrics';
 import { RateLimiterService } from '../rate-limit/rate-limiter.service';
 import { tokenMatches } from '../users/secrets';
 import type { AccessRule } from './access.decorator';
@@ -23,18 +26,24 @@ const DEFAULT_RULE: AccessRule = { platform: false };
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
+  private readonly steps?: Histogram<'step'>;
+
   constructor(
     private readonly authenticator: ApiKeyAuthenticator,
     private readonly sessions: SessionAuthenticator,
     private readonly reflector: Reflector,
     private readonly rateLimiter: RateLimiterService,
-  ) {}
+    @Optional() @Inject(METRICS_REGISTRY) registry?: Registry,
+  ) {
+    this.steps = registry ? stepHistogram(registry) : undefined;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    const principal = await this.principalOf(req);
+    const principal = await timed(this.steps, 'api_key', () => this.principalOf(req));
     // Every authenticated call counts, allowed or not: a key hammering a forbidden route is still hammering.
-    await this.rateLimiter.consume(principal, context.switchToHttp().getResponse<Response>());
+    const res = context.switchToHttp().getResponse<Response>();
+    await timed(this.steps, 'rate_limit', () => this.rateLimiter.consume(principal, res));
     const rule =
       this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [
         context.getHandler(),

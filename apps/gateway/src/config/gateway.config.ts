@@ -29,6 +29,18 @@ export const GatewayConfigSchema = baseServiceEnv(3000).extend({
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** `postgres` shares the budget between gateway replicas; `memory` is per process (single instance, tests). */
   RATE_LIMIT_STORE: z.enum(['postgres', 'memory']).default('postgres'),
+  /**
+   * Requests a gateway reserves from the shared budget at once (one PostgreSQL write per block, not per
+   * request); capped at a tenth of RATE_LIMIT_POINTS. Bigger blocks write less; each replica may hold up to a
+   * block minus one unspent, so with N replicas a key can be refused up to N × (block − 1) requests early —
+   * never allowed more than RATE_LIMIT_POINTS. See rate-limit/quota-limiter.ts.
+   */
+  RATE_LIMIT_BLOCK: z.coerce.number().int().min(1).max(10_000).default(50),
+  /**
+   * How long a gateway trusts an API key it has checked before asking PostgreSQL again. Revoking through a
+   * gateway ends the key there at once; on the other replicas within this time. 0: ask on every request.
+   */
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_HOURS: z.coerce
     .number()

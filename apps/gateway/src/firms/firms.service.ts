@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 
 import type { ApiKeyRole } from '../auth/api-key';
 import { generateApiKey } from '../auth/api-key';
+import { ApiKeyAuthenticator } from '../auth/api-key-authenticator.service';
 import type { Principal } from '../auth/principal';
 import { ApiKeyEntity } from './api-key.entity';
 import type { ApiKeyListResponseDto, ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key.dto';
@@ -18,6 +19,7 @@ export class FirmsService {
   constructor(
     @InjectRepository(FirmEntity) private readonly firms: Repository<FirmEntity>,
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    private readonly authenticator: ApiKeyAuthenticator,
   ) {}
 
   async createFirm(name: string): Promise<FirmResponseDto> {
@@ -84,5 +86,7 @@ export class FirmsService {
       { revokedAt: new Date() },
     );
     if (!result.affected) throw new NotFoundProblem(`There is no active API key ${keyId} in this firm.`);
+    // This gateway refuses it from the next request on; the others once their cached check expires.
+    this.authenticator.forget(keyId);
   }
 }

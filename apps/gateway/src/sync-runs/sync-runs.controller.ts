@@ -86,8 +86,15 @@ export class SyncRunsController {
   @ApiOperation({ summary: 'Get a sync run with its totals' })
   @ApiOkResponse({ type: SyncRunResponseDto })
   @ApiProblemResponses(400, 401, 404, 429, 503, 504)
-  get(@CurrentFirmId() firmId: string, @Param('id', UuidParamPipe) id: string): Promise<SyncRunResponseDto> {
-    return this.orchestrator.request({ method: 'GET', path: `${base(firmId)}/${id}` });
+  async get(
+    @CurrentFirmId() firmId: string,
+    @Param('id', UuidParamPipe) id: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    // The read a firm polls: the orchestrator's JSON goes out as it came, not parsed and re-encoded. res.send
+    // answers it exactly as returning the object did (same bytes, Content-Type, Content-Length and ETag).
+    const body = await this.orchestrator.requestText({ method: 'GET', path: `${base(firmId)}/${id}` });
+    res.status(HttpStatus.OK).type('application/json').send(body);
   }
 
   @Get(':id/jobs')

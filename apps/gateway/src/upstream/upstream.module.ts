@@ -1,8 +1,12 @@
 import { Global, Module } from '@nestjs/common';
-import { ServiceHttpClient } from '@practice-sync/service-http';
+import { METRICS_REGISTRY } from '@practice-sync/observability';
+import type { ServiceTransport } from '@practice-sync/service-http';
+import { ServiceHttpClient, undiciTransport } from '@practice-sync/service-http';
+import type { Histogram, Registry } from 'prom-client';
 
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../config/gateway.config';
+import { stepHistogram } from '../http/step-metrics';
 
 export const CLIENT_MASTER = Symbol('CLIENT_MASTER');
 export const SYNC_ORCHESTRATOR = Symbol('SYNC_ORCHESTRATOR');
@@ -22,14 +26,27 @@ type UrlKey =
 function clientProvider(token: symbol, name: string, urlKey: UrlKey) {
   return {
     provide: token,
-    inject: [GATEWAY_CONFIG],
-    useFactory: (c: GatewayConfig) =>
+    inject: [GATEWAY_CONFIG, METRICS_REGISTRY],
+    useFactory: (c: GatewayConfig, registry: Registry) =>
       new ServiceHttpClient({
         name,
         baseUrl: c[urlKey],
         timeoutMs: c.UPSTREAM_TIMEOUT_MS,
         retries: c.UPSTREAM_RETRIES,
+        transport: timedTransport(undiciTransport(), stepHistogram(registry)),
       }),
+  };
+}
+
+/** Observes each internal call (one attempt, until its headers are in) as the `upstream` step. */
+function timedTransport(transport: ServiceTransport, steps: Histogram<'step'>): ServiceTransport {
+  return async (url, init) => {
+    const started = process.hrtime.bigint();
+    try {
+      return await transport(url, init);
+    } finally {
+      steps.observe({ step: 'upstream' }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
   };
 }
 

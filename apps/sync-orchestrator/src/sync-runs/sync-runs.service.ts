@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { BooksCategories, expandCategories } from '@practice-sync/contracts';
 import { NotFoundProblem } from '@practice-sync/problems';
 import type { CreateSyncRunRequestDto } from '@practice-sync/validation';
-import type { FindOptionsWhere } from 'typeorm';
+import type { FindOptionsSelectByString, FindOptionsWhere } from 'typeorm';
 import { DataSource, In, LessThan, MoreThan } from 'typeorm';
 
 import type { ClientDirectory } from '../client-master/client-master.client';
@@ -38,6 +38,30 @@ import type {
 } from './sync-runs.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What `toSyncRunDto` reads of a run. */
+const RUN_READ_COLUMNS: FindOptionsSelectByString<SyncRunEntity> = [
+  'id',
+  'status',
+  'subjectKind',
+  'selection',
+  'categories',
+  'period',
+  'jobsTotal',
+  'pending',
+  'running',
+  'succeeded',
+  'noChange',
+  'failed',
+  'skipped',
+  'cancelled',
+  'noData',
+  'partial',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+  'scheduleId',
+];
 
 @Injectable()
 export class SyncRunsService {
@@ -132,8 +156,20 @@ export class SyncRunsService {
     return { items: page.rows.map(toSyncRunDto), nextCursor: page.nextCursor };
   }
 
+  /**
+   * The read a firm polls: one primary-key lookup of the columns the answer shows (the totals are counters on
+   * the run's row, kept as jobs move, never a count over its jobs); not the fan-out state or a branch run's
+   * books snapshot.
+   */
   async get(firmId: string, runId: string): Promise<SyncRunResponseDto> {
-    return toSyncRunDto(await this.findRun(firmId, runId));
+    const run = UUID.test(runId)
+      ? await this.dataSource.manager.findOne(SyncRunEntity, {
+          select: RUN_READ_COLUMNS,
+          where: { id: runId, firmId },
+        })
+      : null;
+    if (!run) throw new NotFoundProblem(`sync run ${runId} does not exist in this firm`, 'Not Found');
+    return toSyncRunDto(run);
   }
 
   async listJobs(

@@ -90,7 +90,11 @@ export class FirmsController {
   @Delete(':id/api-keys/:keyId')
   @HttpCode(HttpStatus.NO_CONTENT)
   @Access({ platform: true, firmRoles: ['admin'] })
-  @ApiOperation({ summary: 'Revoke an API key; it stops working at once' })
+  @ApiOperation({
+    summary: 'Revoke an API key',
+    description:
+      'The gateway that answers refuses the key from the next request on; other gateway instances within API_KEY_CACHE_SECONDS (10 s by default), the time they trust a checked key.',
+  })
   @ApiNoContentResponse()
   @ApiProblemResponses(400, 401, 403, 404, 429)
   async revokeKey(

@@ -4,14 +4,18 @@ import type { Me } from './api';
 import { api, ApiError, whenSignedOut } from './api';
 import type { ClientTab } from './pages/ClientPage';
 import { CLIENT_TABS, ClientPage } from './pages/ClientPage';
+import { Branches } from './pages/Branches';
 import { RunView } from './pages/RunView';
+import { Schedules } from './pages/Schedules';
 import { SignIn } from './pages/SignIn';
 import { SyncBucket } from './pages/SyncBucket';
 
 type Route =
   | { page: 'bucket' }
   | { page: 'run'; id: string }
-  | { page: 'client'; id: string; tab: ClientTab };
+  | { page: 'client'; id: string; tab: ClientTab }
+  | { page: 'schedules' }
+  | { page: 'branches' };
 
 /** Hash routes (`#/runs/<id>`, `#/clients/<id>/<tab>`): the gateway serves only files, so any route survives a reload. */
 function routeOf(hash: string): Route {
@@ -22,6 +26,8 @@ function routeOf(hash: string): Route {
     const tab = CLIENT_TABS.find((t) => t.id === client[2])?.id ?? 'status';
     return { page: 'client', id: client[1], tab };
   }
+  if (hash === '#/schedules') return { page: 'schedules' };
+  if (hash === '#/branches') return { page: 'branches' };
   return { page: 'bucket' };
 }
 
@@ -68,6 +74,12 @@ export function App() {
           <a href="#/" aria-current={route.page === 'bucket' ? 'page' : undefined}>
             Sync Bucket
           </a>
+          <a href="#/schedules" aria-current={route.page === 'schedules' ? 'page' : undefined}>
+            Schedules
+          </a>
+          <a href="#/branches" aria-current={route.page === 'branches' ? 'page' : undefined}>
+            Branches
+          </a>
         </nav>
         <div className="who">
           <span>
@@ -82,6 +94,8 @@ export function App() {
         {route.page === 'bucket' && <SyncBucket me={me} />}
         {route.page === 'run' && <RunView key={route.id} runId={route.id} me={me} />}
         {route.page === 'client' && <ClientPage key={route.id} clientId={route.id} tab={route.tab} me={me} />}
+        {route.page === 'schedules' && <Schedules me={me} />}
+        {route.page === 'branches' && <Branches me={me} />}
       </main>
     </>
   );

@@ -1,0 +1,96 @@
+/** Branch sync's shapes (DESIGN.md "Branch sync") and the pure parts of its screen. */
+
+export interface Company {
+  id: string;
+  name: string;
+  role: 'head_office' | 'branch' | string;
+  booksUrl: string;
+  clientId: string | null;
+}
+
+export interface BranchRule {
+  id: string;
+  class: 'masters' | 'transactions' | string;
+  types: string[];
+  direction: string;
+  fromDate: string | null;
+  status: 'proposed' | 'active' | 'rejected' | string;
+  reason: string | null;
+}
+
+export interface BranchLink {
+  id: string;
+  clientCompanyId: string;
+  serverCompanyId: string;
+  mode: 'online' | 'on_demand' | string;
+  rules: BranchRule[];
+  state: 'online' | 'offline' | 'syncing' | 'failed' | string;
+  held: { count: number; oldestAt: string | null };
+  lastSyncAt: string | null;
+  error: string | null;
+}
+
+export interface ConflictVersion {
+  companyId: string;
+  alterId: number;
+  deleted: boolean;
+  fields: Record<string, unknown> | null;
+}
+
+export interface BranchConflict {
+  id: string;
+  linkId: string;
+  guid: string;
+  type: string;
+  class: string;
+  status: 'open' | 'resolved' | string;
+  client: ConflictVersion;
+  server: ConflictVersion;
+  detectedAt: string;
+  updatedAt: string;
+  resolution: string | null;
+}
+
+/** The run categories a link's active rules move (`books.masters`, `books.transactions`), in that order. */
+export function linkCategories(link: Pick<BranchLink, 'rules'>): string[] {
+  const classes = new Set(link.rules.filter((r) => r.status === 'active').map((r) => r.class));
+  return ['masters', 'transactions'].filter((c) => classes.has(c)).map((c) => `books.${c}`);
+}
+
+/** Restart is offered where the API allows it: a failed or offline link, or one syncing that may be stuck. */
+export function mayRestart(state: string): boolean {
+  return state === 'failed' || state === 'offline' || state === 'syncing';
+}
+
+export interface ConflictRow {
+  field: string;
+  client: string;
+  server: string;
+  differs: boolean;
+}
+
+function shown(value: unknown): string {
+  if (value === undefined || value === null) return '—';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** Both versions side by side, field by field (Tally's names), the fields that differ first. */
+export function conflictRows(client: ConflictVersion, server: ConflictVersion): ConflictRow[] {
+  const c = client.deleted ? {} : (client.fields ?? {});
+  const s = server.deleted ? {} : (server.fields ?? {});
+  const fields = [...new Set([...Object.keys(c), ...Object.keys(s)])];
+  const rows = fields.map((field) => {
+    const a = client.deleted ? '(deleted here)' : shown(c[field]);
+    const b = server.deleted ? '(deleted here)' : shown(s[field]);
+    return { field, client: a, server: b, differs: a !== b };
+  });
+  return [...rows.filter((r) => r.differs), ...rows.filter((r) => !r.differs)];
+}
+
+/** A conflict's object as a person names it: its NAME field, else its type and the end of its GUID. */
+export function conflictTitle(conflict: Pick<BranchConflict, 'type' | 'guid' | 'client' | 'server'>): string {
+  const name = conflict.server.fields?.['NAME'] ?? conflict.client.fields?.['NAME'];
+  const type = conflict.type.charAt(0) + conflict.type.slice(1).toLowerCase();
+  return typeof name === 'string' && name ? `${type} “${name}”` : `${type} ${conflict.guid.slice(-8)}`;
+}

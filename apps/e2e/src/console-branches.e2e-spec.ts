@@ -125,6 +125,8 @@ describe('console: schedules and branch sync in a browser', () => {
     stack = await startStack({
       services: ['portal-sandbox', 'client-master', 'sync-orchestrator', 'connector-books', 'gateway'],
       logPrefix: 'e2e-console-branches-',
+      // Eight helpers share two cores: a service may take minutes to be ready.
+      readyTimeoutMs: 300_000,
     });
     books = new SandboxBooks(stack.sandboxUrl);
     const firm = await stack.createFirmWithAdmin('Branch Screens & Co');

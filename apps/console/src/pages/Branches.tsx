@@ -30,7 +30,10 @@ export function Branches({ me }: { me: Me }) {
   const [watchUntil, setWatchUntil] = useState(0);
   const asked = useRef(new Set<string>());
   const canWrite = mayWrite(me.role);
-  const reloadLinks = links.reload;
+  // usePaged hands out a new reload on every render; timers and callbacks use the latest through a ref.
+  const reloadRef = useRef(links.reload);
+  reloadRef.current = links.reload;
+  const reloadLinks = useCallback(() => reloadRef.current(), []);
 
   // Names of the companies on this page of links (the companies list may be on another page).
   useEffect(() => {

@@ -1,4 +1,4 @@
-import { conflictRows, conflictTitle, linkCategories, mayRestart } from './branches';
+import { conflictRows, conflictTitle, linkCategories, mayRestart, STUCK_AFTER_MS } from './branches';
 import { howToFixLink, linkProblems, restartRefusal } from './fixes';
 
 const TYPE = 'https://practice-sync.dev/problems/';
@@ -26,12 +26,19 @@ describe('linkCategories', () => {
 });
 
 describe('mayRestart', () => {
-  it('offers Restart where the API allows it', () => {
-    expect(['online', 'offline', 'syncing', 'failed'].filter(mayRestart)).toEqual([
-      'offline',
-      'syncing',
-      'failed',
-    ]);
+  const now = Date.parse('2026-12-06T12:00:00Z');
+  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+
+  it('offers Restart for failed and offline links, never for online ones', () => {
+    expect(mayRestart({ state: 'failed', updatedAt: at(0) }, now)).toBe(true);
+    expect(mayRestart({ state: 'offline', updatedAt: at(0) }, now)).toBe(true);
+    expect(mayRestart({ state: 'online', updatedAt: at(600) }, now)).toBe(false);
+  });
+
+  it('offers it for a syncing link only once it may be stuck, not as its sync starts', () => {
+    expect(mayRestart({ state: 'syncing', updatedAt: at(1) }, now)).toBe(false);
+    expect(mayRestart({ state: 'syncing', updatedAt: at(STUCK_AFTER_MS / 60_000) }, now)).toBe(true);
+    expect(mayRestart({ state: 'syncing', updatedAt: 'never' }, now)).toBe(false);
   });
 });
 
@@ -43,15 +50,19 @@ describe('linkProblems', () => {
     expect(linkProblems(error)).toEqual([
       {
         kind: 'Transactions',
-        text: 'A books server did not answer: books server for company X did not answer.',
+        text: 'A books server did not answer.',
+        detail: 'Books server for company X did not answer.',
         code: 'portal_unavailable',
         fix: expect.stringContaining('Tally is running'),
+        conflictsOnly: false,
       },
       {
         kind: 'Masters',
         text: '2 objects refused by the receiving books (invalid_field: 2); they are tried again next sync.',
+        detail: null,
         code: null,
         fix: null,
+        conflictsOnly: false,
       },
     ]);
   });
@@ -61,9 +72,22 @@ describe('linkProblems', () => {
       'transactions: held changes expired before the receiving books took them; a new sync (snapshot) is needed (hold_expired): 1 held change(s) expired after 7 days',
     );
     expect(p.code).toBe('hold_expired');
-    expect(p.text).toContain('a new sync (snapshot) is needed: 1 held change(s) expired after 7 days.');
+    expect(p.text).toBe(
+      'Held changes expired before the receiving books took them; a new sync (snapshot) is needed.',
+    );
+    expect(p.detail).toBe('1 held change(s) expired after 7 days.');
     expect(p.fix).toContain('Take a new snapshot of the link');
     expect(linkProblems(null)).toEqual([]);
+  });
+
+  it('marks a message that only says objects wait in the conflict queue', () => {
+    const [only, mixed] = linkProblems(
+      'masters: 2 objects altered at both ends wait in the conflict queue until resolved; ' +
+        'transactions: 1 object refused by the receiving books (x_y: 1); they are tried again next sync; ' +
+        '1 object altered at both ends waits in the conflict queue until resolved',
+    );
+    expect(only.conflictsOnly).toBe(true);
+    expect(mixed.conflictsOnly).toBe(false);
   });
 
   it('has a books-server fix for each failure code', () => {

@@ -28,6 +28,7 @@ export interface BranchLink {
   held: { count: number; oldestAt: string | null };
   lastSyncAt: string | null;
   error: string | null;
+  updatedAt: string;
 }
 
 export interface ConflictVersion {
@@ -57,9 +58,18 @@ export function linkCategories(link: Pick<BranchLink, 'rules'>): string[] {
   return ['masters', 'transactions'].filter((c) => classes.has(c)).map((c) => `books.${c}`);
 }
 
-/** Restart is offered where the API allows it: a failed or offline link, or one syncing that may be stuck. */
-export function mayRestart(state: string): boolean {
-  return state === 'failed' || state === 'offline' || state === 'syncing';
+/** How long a link may read `syncing` before the screen offers "Restart (if stuck)". */
+export const STUCK_AFTER_MS = 10 * 60_000;
+
+/**
+ * Restart is offered where the API allows it and a person would want it: a failed or offline link, or one
+ * syncing for so long (since its last change) that it may be stuck — not one whose sync just started.
+ */
+export function mayRestart(link: Pick<BranchLink, 'state' | 'updatedAt'>, now = Date.now()): boolean {
+  if (link.state === 'failed' || link.state === 'offline') return true;
+  if (link.state !== 'syncing') return false;
+  const since = Date.parse(link.updatedAt);
+  return Number.isFinite(since) && now - since >= STUCK_AFTER_MS;
 }
 
 export interface ConflictRow {

@@ -190,7 +190,12 @@ export function howToFixLink(code: string | null | undefined): string | null {
 export interface LinkProblem {
   /** `masters` or `transactions`, when the message names it. */
   kind: string | null;
+  /** What happened, in one short sentence (`A books server did not answer.`). */
   text: string;
+  /** The connector's own words after it, if any. */
+  detail: string | null;
+  /** Only "objects wait in the conflict queue": the live count of open conflicts says it better. */
+  conflictsOnly: boolean;
   code: string | null;
   fix: string | null;
 }
@@ -214,12 +219,18 @@ export function linkProblems(error: string | null | undefined): LinkProblem[] {
       const m = /^(masters|transactions): ([\s\S]*)$/.exec(part.trim());
       const rest = m ? m[2] : part;
       const code = [...rest.matchAll(/\(([a-z_]+)\)/g)].map((c) => c[1]).find(isFailureCode) ?? null;
-      const text = staffReason(code ? rest.replace(` (${code})`, '') : rest);
+      const whole = code ? rest.replace(` (${code})`, '') : rest;
+      // A failure reads `lead: the connector's message`; the lead is ours, the message the connector's.
+      const cut = code ? whole.indexOf(': ') : -1;
+      const text = staffReason(cut > 0 ? whole.slice(0, cut) : whole);
+      const detail = cut > 0 ? staffReason(whole.slice(cut + 2)) || null : null;
       return {
         kind: m ? (LINK_CLASS_NAMES[m[1]] ?? m[1]) : null,
         text,
+        detail,
         code,
         fix: howToFixLink(code),
+        conflictsOnly: /conflict queue/.test(whole) && !/refused/.test(whole),
       };
     })
     .filter((p) => p.text);

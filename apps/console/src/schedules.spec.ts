@@ -1,4 +1,5 @@
 import {
+  categoryNames,
   coverageInWords,
   everyInWords,
   everyToIso,
@@ -127,5 +128,14 @@ describe('localToIso', () => {
     );
     expect(localToIso('')).toBeNull();
     expect(localToIso('tomorrow')).toBeNull();
+  });
+});
+
+describe('categoryNames', () => {
+  it('names categories as the catalogue does, aliases in words, unknown ids as they are', () => {
+    const catalogue = [{ id: 'gst.gstr2b', description: 'GSTR-2B (all pages)' }];
+    expect(categoryNames(['gst.gstr2b', 'itr.all', 'books.masters', 'x.y'], catalogue)).toBe(
+      'GSTR-2B (all pages), All Income Tax, Masters, x.y',
+    );
   });
 });

@@ -140,3 +140,19 @@ export function localToIso(local: string): string | null {
   const d = new Date(local);
   return Number.isNaN(d.getTime()) ? null : d.toISOString().replace(/\.000Z$/, 'Z');
 }
+
+const ALIASES: Record<string, string> = {
+  'gst.all': 'All GST',
+  'itr.all': 'All Income Tax',
+  'books.masters': 'Masters',
+  'books.transactions': 'Transactions',
+};
+
+/** A schedule's categories as the Sync Bucket names them (the catalogue's descriptions), ids when unknown. */
+export function categoryNames(
+  ids: readonly string[],
+  catalogue: ReadonlyArray<{ id: string; description: string }>,
+): string {
+  const byId = new Map(catalogue.map((c) => [c.id, c.description]));
+  return ids.map((id) => ALIASES[id] ?? byId.get(id) ?? id).join(', ');
+}

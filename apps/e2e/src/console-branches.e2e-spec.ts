@@ -239,7 +239,7 @@ describe('console: schedules and branch sync in a browser', () => {
     await row.waitFor();
     const text = (await row.textContent()) ?? '';
     expect(text).toContain('Clients tagged gst-monthly');
-    expect(text).toContain('gst.gstr2b');
+    expect(text).toContain('GSTR-2B (all pages)');
     expect(text).toContain('every 6 hours');
     expect(text).toContain('Not run yet');
     // 09:30 in Kolkata is 04:00 UTC: the API holds that instant, and the screen shows it where the person is.

@@ -180,7 +180,9 @@ function LinkCard({
   const server = names[link.serverCompanyId] ?? 'Server company';
   const title = `${client} ⇄ ${server}`;
   const categories = linkCategories(link);
-  const problems = linkProblems(link.error);
+  // The open conflicts' live count says what "objects wait in the conflict queue" said at the last sync.
+  const problems = linkProblems(link.error).filter((p) => !p.conflictsOnly);
+  const restartable = mayRestart(link);
 
   // The open conflicts' count, again after each sync and each resolution.
   useEffect(() => {
@@ -230,7 +232,7 @@ function LinkCard({
     }
   }
 
-  const openCount = conflicts ? `${conflicts.count}${conflicts.more ? '+' : ''}` : '…';
+  const openCount = conflicts ? `${conflicts.count}${conflicts.more ? '+' : ''}` : 'Checking…';
   const headingId = `link-${link.id}`;
 
   return (
@@ -285,6 +287,7 @@ function LinkCard({
                 {p.kind ? `${p.kind}: ` : ''}
                 {p.text}
               </span>
+              {p.detail && <span> {p.detail}</span>}
               {p.fix && <span className="fix"> {p.fix}</span>}
             </li>
           ))}
@@ -299,7 +302,7 @@ function LinkCard({
         {canWrite && (
           <button
             type="button"
-            className="primary"
+            className={restartable ? undefined : 'primary'}
             disabled={busy || categories.length === 0}
             onClick={() => void syncNow()}
             aria-label={`Sync now: ${title}`}
@@ -307,9 +310,10 @@ function LinkCard({
             Sync now
           </button>
         )}
-        {canWrite && mayRestart(link.state) && (
+        {canWrite && restartable && (
           <button
             type="button"
+            className={link.state === 'syncing' ? undefined : 'primary'}
             disabled={busy}
             onClick={() => void restart()}
             aria-label={`${link.state === 'syncing' ? 'Restart (if stuck)' : 'Restart'}: ${title}`}
@@ -425,7 +429,7 @@ function ConflictList({
               {name} <span className="muted small">found {formatInstant(c.detectedAt)}</span>
             </h5>
             <div className="table-wrap">
-              <table className="versions" aria-label={`Both versions of ${name}`}>
+              <table className="versions stack" aria-label={`Both versions of ${name}`}>
                 <thead>
                   <tr>
                     <th scope="col">Field</th>
@@ -440,8 +444,12 @@ function ConflictList({
                         {r.differs && <span aria-label="differs">≠ </span>}
                         {r.field}
                       </th>
-                      <td className="wrap">{r.client}</td>
-                      <td className="wrap">{r.server}</td>
+                      <td className="wrap" data-label={`${client} (client)`}>
+                        {r.client}
+                      </td>
+                      <td className="wrap" data-label={`${server} (server)`}>
+                        {r.server}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

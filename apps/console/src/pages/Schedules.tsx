@@ -9,6 +9,7 @@ import type { BranchLink } from '../branches';
 import { PORTAL_NAMES } from '../fixes';
 import type { EveryUnit } from '../schedules';
 import {
+  categoryNames,
   coverageInWords,
   EVERY_UNITS,
   everyInWords,
@@ -50,7 +51,15 @@ export function Schedules({ me }: { me: Me }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<Schedule | null>(null);
+  const [catalogue, setCatalogue] = useState<Category[]>([]);
   const { page, error } = pager;
+
+  useEffect(() => {
+    api<{ items: Category[] }>('GET', '/categories').then(
+      (c) => setCatalogue(c.items),
+      () => setCatalogue([]),
+    );
+  }, []);
 
   async function setEnabled(s: Schedule, enabled: boolean) {
     setBusy(s.id);
@@ -164,7 +173,7 @@ export function Schedules({ me }: { me: Me }) {
                       </th>
                       <td data-label="Covers">
                         {coverageInWords(s.clients, s.links)}
-                        <div className="muted small">{s.categories.join(', ')}</div>
+                        <div className="muted small">{categoryNames(s.categories, catalogue)}</div>
                       </td>
                       <td data-label="How often">
                         {everyInWords(s.every) ??
@@ -562,7 +571,7 @@ function CreateSchedule({ onCreated, onCancel }: { onCreated: (s: Schedule) => v
       )}
       {Object.keys(errors).length > 0 && !formError && (
         <p className="error" role="alert">
-          The schedule was not saved: fix the fields marked below their labels.
+          The schedule was not saved: fix the fields marked in red above.
         </p>
       )}
       <div className="actions">

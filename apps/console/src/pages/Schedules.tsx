@@ -220,24 +220,12 @@ export function Schedules({ me }: { me: Me }) {
                             </button>
                           </div>
                           {confirming?.id === s.id && (
-                            <div className="confirm" role="alertdialog" aria-label={`Delete ${s.name}?`}>
-                              <p>
-                                Delete <strong>{s.name}</strong>? It starts no more runs; runs it started are
-                                kept.
-                              </p>
-                              <button
-                                type="button"
-                                className="danger"
-                                disabled={busy === s.id}
-                                onClick={() => void remove(s)}
-                                ref={(el) => el?.focus()}
-                              >
-                                Yes, delete it
-                              </button>{' '}
-                              <button type="button" onClick={() => setConfirming(null)}>
-                                Keep it
-                              </button>
-                            </div>
+                            <ConfirmDelete
+                              name={s.name}
+                              busy={busy === s.id}
+                              onDelete={() => void remove(s)}
+                              onKeep={() => setConfirming(null)}
+                            />
                           )}
                         </td>
                       )}
@@ -251,6 +239,40 @@ export function Schedules({ me }: { me: Me }) {
         <Pager label="Schedule pages" pager={pager} />
       </section>
     </>
+  );
+}
+
+/** "Delete X?" in place: the focus on the answer that deletes, Escape or "Keep it" keeps the schedule. */
+function ConfirmDelete({
+  name,
+  busy,
+  onDelete,
+  onKeep,
+}: {
+  name: string;
+  busy: boolean;
+  onDelete: () => void;
+  onKeep: () => void;
+}) {
+  const yes = useRef<HTMLButtonElement>(null);
+  useEffect(() => yes.current?.focus(), []);
+  return (
+    <div
+      className="confirm"
+      role="alertdialog"
+      aria-label={`Delete ${name}?`}
+      onKeyDown={(e) => e.key === 'Escape' && onKeep()}
+    >
+      <p>
+        Delete <strong>{name}</strong>? It starts no more runs; runs it started are kept.
+      </p>
+      <button type="button" className="danger" disabled={busy} onClick={onDelete} ref={yes}>
+        Yes, delete it
+      </button>{' '}
+      <button type="button" onClick={onKeep}>
+        Keep it
+      </button>
+    </div>
   );
 }
 

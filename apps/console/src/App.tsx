@@ -7,7 +7,9 @@ import { CLIENT_TABS, ClientPage } from './pages/ClientPage';
 import { AcceptInvitation } from './pages/admin/AcceptInvitation';
 import { Accounts } from './pages/admin/Accounts';
 import { Users } from './pages/admin/Users';
+import { Branches } from './pages/Branches';
 import { RunView } from './pages/RunView';
+import { Schedules } from './pages/Schedules';
 import { SignIn } from './pages/SignIn';
 import { SyncBucket } from './pages/SyncBucket';
 
@@ -15,6 +17,8 @@ type Route =
   | { page: 'bucket' }
   | { page: 'run'; id: string }
   | { page: 'client'; id: string; tab: ClientTab }
+  | { page: 'schedules' }
+  | { page: 'branches' }
   | AdminRoute;
 
 /** The Users and Accounts screens, and the page an invitation link opens (its token in the hash, never sent). */
@@ -38,6 +42,8 @@ function routeOf(hash: string): Route {
     const tab = CLIENT_TABS.find((t) => t.id === client[2])?.id ?? 'status';
     return { page: 'client', id: client[1], tab };
   }
+  if (hash === '#/schedules') return { page: 'schedules' };
+  if (hash === '#/branches') return { page: 'branches' };
   return { page: 'bucket' };
 }
 
@@ -86,6 +92,12 @@ export function App() {
           <a href="#/" aria-current={route.page === 'bucket' ? 'page' : undefined}>
             Sync Bucket
           </a>
+          <a href="#/schedules" aria-current={route.page === 'schedules' ? 'page' : undefined}>
+            Schedules
+          </a>
+          <a href="#/branches" aria-current={route.page === 'branches' ? 'page' : undefined}>
+            Branches
+          </a>
           <a href="#/accounts" aria-current={route.page === 'accounts' ? 'page' : undefined}>
             Firm accounts
           </a>
@@ -110,6 +122,8 @@ export function App() {
         {route.page === 'client' && <ClientPage key={route.id} clientId={route.id} tab={route.tab} me={me} />}
         {route.page === 'accounts' && <Accounts me={me} />}
         {route.page === 'users' && <Users me={me} />}
+        {route.page === 'schedules' && <Schedules me={me} />}
+        {route.page === 'branches' && <Branches me={me} />}
       </main>
     </>
   );

@@ -72,7 +72,8 @@ export interface RunTotals {
 export interface SyncRun {
   id: string;
   status: 'queued' | 'running' | 'completed' | 'cancelled';
-  clients: Record<string, unknown>;
+  /** Null for a run over branch links. */
+  clients: Record<string, unknown> | null;
   categories: string[];
   period: Record<string, string> | null;
   totals: RunTotals;
@@ -96,6 +97,8 @@ export interface SyncJob {
 
 export interface ClientRunSummary {
   clientId: string;
+  /** A run over branch links is summarised per link (then there is no client). */
+  linkId?: string;
   clientName: string | null;
   counts: Record<string, number>;
   jobs: SyncJob[];

@@ -177,3 +177,98 @@ export const ROLE_LABELS: Record<string, string> = {
   operator: 'Operator: start syncs, manage clients and access',
   viewer: 'Viewer: read only',
 };
+/** A branch link's state, with a symbol so it never rests on colour alone. */
+export const LINK_STATE_LABELS: Record<string, string> = {
+  online: '✓ Online',
+  offline: '◐ Offline — changes held',
+  syncing: '↻ Syncing',
+  failed: '✗ Failed',
+};
+
+export const COMPANY_ROLES: Record<string, string> = {
+  head_office: 'Head office',
+  branch: 'Branch',
+};
+
+/** What a person does about a branch link's failure code (books servers, not portals). */
+export function howToFixLink(code: string | null | undefined): string | null {
+  switch (code) {
+    case 'portal_unavailable':
+    case 'timeout':
+      return 'Check that Tally is running at that company and reachable at its books address, then press Restart.';
+    case 'invalid_response':
+      return "Check that the books address points at Tally's XML port (usually 9000), then press Restart.";
+    case 'hold_expired':
+    case 'books_not_empty':
+      return howToFix(code, 'books')?.text ?? null;
+    case null:
+    case undefined:
+      return null;
+    default:
+      return 'Press Restart; if it fails again, report it with the link.';
+  }
+}
+
+export interface LinkProblem {
+  /** `masters` or `transactions`, when the message names it. */
+  kind: string | null;
+  /** What happened, in one short sentence (`A books server did not answer.`). */
+  text: string;
+  /** The connector's own words after it, if any. */
+  detail: string | null;
+  /** Only "objects wait in the conflict queue": the live count of open conflicts says it better. */
+  conflictsOnly: boolean;
+  code: string | null;
+  fix: string | null;
+}
+
+/** A failure code (`portal_unavailable`, `timeout`, …) rather than words in brackets (`(snapshot)`). */
+function isFailureCode(word: string): boolean {
+  return word.includes('_') || ['timeout', 'internal'].includes(word);
+}
+
+const LINK_CLASS_NAMES: Record<string, string> = { masters: 'Masters', transactions: 'Transactions' };
+
+/**
+ * A link's `error` in staff words, one entry per class: `transactions: a books server did not answer
+ * (portal_unavailable): …` → `{ kind: 'Transactions', text: 'A books server did not answer: …', fix }`.
+ */
+export function linkProblems(error: string | null | undefined): LinkProblem[] {
+  if (!error) return [];
+  return error
+    .split(/;\s+(?=(?:masters|transactions): )/)
+    .map((part) => {
+      const m = /^(masters|transactions): ([\s\S]*)$/.exec(part.trim());
+      const rest = m ? m[2] : part;
+      const code = [...rest.matchAll(/\(([a-z_]+)\)/g)].map((c) => c[1]).find(isFailureCode) ?? null;
+      const whole = code ? rest.replace(` (${code})`, '') : rest;
+      // A failure reads `lead: the connector's message`; the lead is ours, the message the connector's.
+      const cut = code ? whole.indexOf(': ') : -1;
+      const text = staffReason(cut > 0 ? whole.slice(0, cut) : whole);
+      const detail = cut > 0 ? staffReason(whole.slice(cut + 2)) || null : null;
+      return {
+        kind: m ? (LINK_CLASS_NAMES[m[1]] ?? m[1]) : null,
+        text,
+        detail,
+        code,
+        fix: howToFixLink(code),
+        conflictsOnly: /conflict queue/.test(whole) && !/refused/.test(whole),
+      };
+    })
+    .filter((p) => p.text);
+}
+
+/** Why the API refused a Restart (409/422 problem types), in staff words. */
+export function restartRefusal(problem: { type?: string; detail?: string } | null, status: number): string {
+  const code = problem?.type?.split('/').pop() ?? '';
+  switch (code) {
+    case 'link-syncing':
+      return 'A sync of this link is still going. Wait for it to finish (or cancel it on its run page), then restart the link if it failed.';
+    case 'link-not-failed':
+      return 'Nothing has failed on this link, so there is nothing to restart. Use Sync now to sync it.';
+    case 'no-active-rule':
+      return "No rule of this link is active yet, so a sync would move nothing. An admin must activate the link's rules first.";
+    default:
+      return staffReason(problem?.detail) || `The server refused the restart (${status}).`;
+  }
+}

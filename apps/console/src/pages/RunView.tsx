@@ -78,8 +78,9 @@ export function RunView({ runId, me }: { runId: string; me: Me }) {
           </span>
         </div>
         <p className="muted">
-          {run.totals.workFinished} of {run.totals.work} jobs finished · clients:{' '}
-          {describeSelection(run.clients)} · categories: {run.categories.join(', ')}
+          {run.totals.workFinished} of {run.totals.work} jobs finished ·{' '}
+          {run.clients ? `clients: ${describeSelection(run.clients)}` : 'branch links'} · categories:{' '}
+          {run.categories.join(', ')}
           {run.period?.['gst'] ? ` · GST period ${formatPeriod(run.period['gst'])}` : ''}
           {run.period?.['itr'] ? ` · assessment year ${run.period['itr']}` : ''}
         </p>
@@ -149,10 +150,12 @@ function RunLog({ runId }: { runId: string }) {
       {next !== undefined && items.length === 0 && <p className="muted">No client had work in this run.</p>}
       <ul className="log">
         {shown.map((c) => (
-          <li key={c.clientId}>
+          <li key={c.clientId ?? c.linkId}>
             <details>
               <summary>
-                <span className="client-name">{c.clientName ?? c.clientId}</span>
+                <span className="client-name">
+                  {c.clientName ?? (c.linkId ? `Branch link ${c.linkId}` : c.clientId)}
+                </span>
                 <span className="badges">
                   {Object.entries(c.counts)
                     .filter(([, n]) => n > 0)
@@ -163,9 +166,11 @@ function RunLog({ runId }: { runId: string }) {
                     ))}
                 </span>
               </summary>
-              <p className="client-link">
-                <a href={`#/clients/${c.clientId}`}>Open the client page of {c.clientName ?? c.clientId}</a>
-              </p>
+              {c.clientId && (
+                <p className="client-link">
+                  <a href={`#/clients/${c.clientId}`}>Open the client page of {c.clientName ?? c.clientId}</a>
+                </p>
+              )}
               <table className="jobs" aria-label={`Jobs of ${c.clientName ?? c.clientId}`}>
                 <thead>
                   <tr>
@@ -182,7 +187,7 @@ function RunLog({ runId }: { runId: string }) {
                       <tr key={j.id} className={j.outcome ?? ''}>
                         <td className="mono">{j.category}</td>
                         <td className="mono">
-                          {j.subject.value}
+                          {j.subject?.value ?? ''}
                           {j.period ? ` · ${formatPeriod(j.period)}` : ''}
                         </td>
                         <td>{OUTCOME_LABELS[j.outcome ?? ''] ?? j.outcome ?? '—'}</td>

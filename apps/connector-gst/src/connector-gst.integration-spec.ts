@@ -147,38 +147,50 @@ describe('connector-gst against the sandbox', () => {
     for (const j of again) expect(probe.recordsOf(j.jobId)).toEqual([]);
   });
 
-  it('opens the breaker in an outage, stops calling the portal while open, and recovers after', async () => {
+  it('opens the breaker in an outage, holds the portal’s jobs without calling it while open, and runs them once it is back', async () => {
     const g = gstin(7);
     // The failure percentage is measured over the last 2 s: let the earlier successes age out of it.
     await new Promise((r) => setTimeout(r, 2100));
     await sandbox.faults('gst', { outage: true });
+    const early = [1, 2, 3, 4].map(() => job('gst.gstr2b', g));
+    const late = [1, 2, 3].map(() => job('gst.gstr2b', g));
     try {
-      await outage();
+      // Calls fail until the breaker opens (3 failures in the window); from then on no job is tried or failed.
+      await probe.publishJobs('gst', harness.firmId, early);
+      await waitFor(
+        async () => (await metric(connector.url, 'connector_breaker_state', 'portal="gst"')) === 2,
+        { timeoutMs: 30_000, description: 'the gst breaker to open' },
+      );
+      const before = await sandbox.requests('gst');
+      await probe.publishJobs('gst', harness.firmId, late);
+      await waitFor(
+        async () =>
+          ((await metric(connector.url, 'connector_jobs_waiting_on_outage', 'portal="gst"')) ?? 0) >=
+          late.length,
+        { timeoutMs: 30_000, description: 'the jobs published while the breaker is open to wait for it' },
+      );
+      // Still open (reset after 4 s): nothing reached the portal meanwhile.
+      expect(await sandbox.requests('gst')).toBe(before);
     } finally {
       await sandbox.faults('gst', { outage: false });
     }
-    await new Promise((r) => setTimeout(r, 4500));
-    const after = await run([job('gst.gstr2b', g)]);
-    expect(after[0].outcome).toBe('succeeded');
+    // Back: after the breaker's reset a probe succeeds and the waiting jobs run, each once.
+    const [earlyResults, lateResults] = await Promise.all([
+      probe.waitForResults(early.map((j) => j.jobId)),
+      probe.waitForResults(late.map((j) => j.jobId)),
+    ]);
+    // The same GSTIN and period each time: the first to fetch adds the records, the others find no change.
+    const fetched = (r: { outcome: string; errorCode: string | null }) =>
+      (r.outcome === 'succeeded' || r.outcome === 'no_change') && r.errorCode === null;
+    for (const r of lateResults) expect(fetched(r) ? 'fetched' : r).toBe('fetched');
+    // A job whose call failed before the breaker opened failed as before (the orchestrator retries it).
+    for (const r of earlyResults) {
+      const failedFast = r.outcome === 'failed' && r.errorCode === 'portal_unavailable' && r.retryable;
+      expect(fetched(r) || failedFast ? 'fetched or failed fast' : r).toBe('fetched or failed fast');
+    }
     expect(await metric(connector.url, 'connector_breaker_state', 'portal="gst"')).toBe(0);
+    expect(await metric(connector.url, 'connector_jobs_waiting_on_outage', 'portal="gst"')).toBe(0);
   });
-
-  async function outage(): Promise<void> {
-    const g = gstin(7);
-    const failing = await run([1, 2, 3, 4].map(() => job('gst.gstr2b', g)));
-    for (const r of failing)
-      expect(r).toMatchObject({ outcome: 'failed', errorCode: 'portal_unavailable', retryable: true });
-    await waitFor(
-      async () => (await metric(connector.url, 'connector_breaker_state', 'portal="gst"')) === 2,
-      {
-        timeoutMs: 10_000,
-      },
-    );
-    const before = await sandbox.requests('gst');
-    const whileOpen = await run([1, 2, 3].map(() => job('gst.gstr2b', g)));
-    for (const r of whileOpen) expect(r.errorCode).toBe('portal_unavailable');
-    expect(await sandbox.requests('gst')).toBe(before);
-  }
 
   it('ends otp_required when the session lapsed, and then stops calling the portal for that GSTIN', async () => {
     const g = gstin(0);

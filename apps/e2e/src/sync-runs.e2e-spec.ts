@@ -44,6 +44,9 @@ describe('sync runs: cancel, outage, retry, no-change and the change feed', () =
         DISPATCH_POLL_MS: '100',
         // The connectors' breaker pauses a failing portal for this long; the retry window must outlast it.
         BREAKER_RESET_TIMEOUT_MS: '3000',
+        // Jobs wait out an open breaker this long before failing (5 min by default): "retry recovers the jobs
+        // that failed" needs the attempts spent within the test, as they would be in an outage of hours.
+        PORTAL_OUTAGE_WAIT_MS: '5000',
       },
     });
     orch = `${stack.urls['sync-orchestrator']}/internal/v1/firms/${firmId}`;

@@ -232,6 +232,8 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
       replicas: opts.replicas,
       env: {
         RATE_LIMIT_POINTS: '1000000000',
+        // Every service's pg client counts its statements and transactions (libs/persistence).
+        DB_STATEMENT_COUNTS: 'true',
         ...opts.env,
         ...(opts.cpuProfileDir
           ? {

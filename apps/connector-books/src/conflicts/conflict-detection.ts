@@ -8,9 +8,10 @@ export const receiverOf = (direction: BooksDirection): Side => (direction === 's
 
 /**
  * What the link last synced of one object (per link and GUID): the content both ends then held (its hash)
- * and, per end, an ALTERID at or above which any later change of that end lies (the sender's exported
- * ALTERID; for the receiver, its counter read just before our import, so our import and anything after it
- * are above it).
+ * and, per end, an ALTERID above which any later change of the object at that end lies: the sender's exported
+ * ALTERID; for the receiver, the ALTERID our import gave it there, or an upper bound of it ({@link
+ * receiverMark}) — or, when that could not be told, its counter read just before our import (our import is
+ * then above it too, and content decides).
  */
 export interface SyncBase {
   hash: string;
@@ -41,6 +42,35 @@ export function receiverSince(
   return base ? alterIdAt(base, receiver) : oppositeWatermark;
 }
 
+/** The receiver's counter around one import batch, and how many ALTERIDs the batch itself gave there. */
+export interface ImportBatch {
+  /** The receiver's LASTALTERID read just before the batch. */
+  before: number;
+  /** Read just after it; null when it could not be read. */
+  after: number | null;
+  /** The batch's own CREATED + ALTERED + DELETED (each takes one ALTERID). */
+  given: number;
+}
+
+/**
+ * The receiver's ALTERID to record in the base of an object an import batch applied, so that only a later
+ * change of that object there counts as "altered since the last sync" (Tally's ALTERID grows when the object
+ * itself is altered; a master renamed later changes how the vouchers naming it read, not their ALTERID):
+ * - the batch alone moved the counter (after − before = what it gave): the counter after it;
+ * - else (another import or person changed those books meanwhile) the object's own ALTERID as read back
+ *   after the batch, when it holds the content we sent;
+ * - else the counter before the batch (our import is above it as well, so content decides).
+ */
+export function receiverMark(
+  batch: ImportBatch,
+  sentHash: string,
+  readBack: CurrentVersion | undefined,
+): number {
+  if (batch.after !== null && batch.after - batch.before === batch.given) return batch.after;
+  if (readBack && readBack.hash === sentHash) return readBack.alterId;
+  return batch.before;
+}
+
 export type Verdict =
   /** Changed at the sender only (or new): import it. */
   | 'apply'
@@ -60,8 +90,9 @@ export function needsReceiver(senderHash: string, base: SyncBase | undefined, qu
  * - queued (an open conflict for the link and GUID, or met earlier in this job): it stays frozen until a
  *   person resolves it; the sender's newer version refreshes the queued one.
  * - the sender's content is the last synced content: unchanged (an echo of our import raised its ALTERID).
- * - the receiver's copy changed after `since` (its ALTERID is above it) to content other than the last synced
- *   one (or, without a base, other than the sender's): changed at both ends, a conflict.
+ * - the receiver's copy changed after `since` (its own ALTERID is above it) to content other than the last
+ *   synced one (or, without a base, other than the sender's): changed at both ends, a conflict. A copy whose
+ *   ALTERID is not above it was not altered there, however it reads now (a master it names was renamed).
  * - otherwise apply (changed at the sender only; the receiver lacks it; or nothing to compare with).
  */
 export function judge(input: {
@@ -82,8 +113,8 @@ export function judge(input: {
 
 /**
  * The verdict on an object the sender deleted: a conflict when it is queued, or when the receiver altered its
- * copy since the last sync (its ALTERID above `since`, content other than the synced one): deleting it there
- * would lose that edit. Otherwise the deletion is applied (without a base there is nothing to compare with).
+ * copy since the last sync (its own ALTERID above `since`, content other than the synced one): deleting it
+ * there would lose that edit (a copy that only reads differently, a master it names renamed, was not edited). Otherwise the deletion is applied (without a base there is nothing to compare with).
  */
 export function judgeDeletion(input: {
   base: SyncBase | undefined;

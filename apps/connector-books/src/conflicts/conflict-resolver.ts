@@ -7,7 +7,7 @@ import { isAbsentOnDelete, objectResults } from '../sync/object-results';
 import type { ObjectTag } from '../tally/books-objects';
 import type { BooksServer, BooksServerClient } from '../tally/books-server.client';
 import type { XmlNode } from '../tally/tally-xml';
-import type { Side } from './conflict-detection';
+import type { CurrentVersion, Side } from './conflict-detection';
 import type { ConflictRow, ConflictsStore } from './conflicts-store';
 import { checkMergedBody } from './merged-body';
 import { contentHash, fieldsOf, nodeOf } from './object-version';
@@ -118,7 +118,18 @@ export class ConflictResolver {
           updatedAt: at,
         });
       }
-      const hash = await this.readBack(conflict.client, category, tag, conflict.guid, before.client, signal);
+      // The base: the client's copy as it now reads, and per end the ALTERID the import gave the copy there
+      // when it reads so (a later rename of a master it names changes how it reads, not its ALTERID), else the
+      // counter before the import. The server's copy only sharpens its threshold: not read, that counter stands.
+      const read = (side: Side) =>
+        this.readBack(conflict[side], category, tag, conflict.guid, before[side], signal);
+      const copies: Record<Side, CurrentVersion | null> = {
+        client: await read('client'),
+        server: await read('server').catch(() => null),
+      };
+      const hash = copies.client?.hash ?? contentHash(node);
+      const alterIdAt = (side: Side): number =>
+        copies[side]?.hash === hash ? (copies[side] as CurrentVersion).alterId : before[side];
       await this.store.saveBases(
         manager,
         conflict.linkId,
@@ -128,9 +139,9 @@ export class ConflictResolver {
             {
               type: tag,
               base: {
-                hash: hash ?? contentHash(node),
-                clientAlterId: before.client,
-                serverAlterId: before.server,
+                hash,
+                clientAlterId: alterIdAt('client'),
+                serverAlterId: alterIdAt('server'),
               },
             },
           ],
@@ -149,7 +160,7 @@ export class ConflictResolver {
     });
   }
 
-  /** The content the client's books now hold (its own rendering), when the import changed it. */
+  /** The object as a company's books now hold it (its own rendering), when the import changed it. */
   private async readBack(
     server: BooksServer,
     category: BooksCategory,
@@ -157,7 +168,7 @@ export class ConflictResolver {
     guid: string,
     after: number,
     signal: AbortSignal,
-  ): Promise<string | null> {
+  ): Promise<CurrentVersion | null> {
     const objects = await this.reach(server, category, signal, async () => {
       const top = await this.client.lastAlterId(server, category, signal);
       if (top <= after) return [];
@@ -165,7 +176,7 @@ export class ConflictResolver {
       return this.client.changed(server, category, type, { after, upTo: top }, signal);
     });
     const found = objects.find((o) => o.guid === guid);
-    return found ? contentHash(found.node) : null;
+    return found ? { alterId: found.alterId, hash: contentHash(found.node) } : null;
   }
 
   private async reach<T>(

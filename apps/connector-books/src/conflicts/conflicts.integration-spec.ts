@@ -318,4 +318,40 @@ describe('connector-books conflicts: altered at both ends since the last sync', 
     const [next] = await run([job('books.masters')]);
     expect(next).toMatchObject({ counts: { created: 0, altered: 0, deleted: 0, conflicts: 0 } });
   });
+
+  it('vouchers naming a ledger renamed at the branch: altered and deleted at the HO afterwards, applied, not queued', async () => {
+    // The rename changes how the branch's copies read, not their ALTERIDs: nobody edited them there.
+    const names = (v: SandboxBooksObject): string[] => [
+      ...new Set([
+        ...(v.partyLedger ? [String(v.partyLedger)] : []),
+        ...(v.ledgerEntries as { ledger: string }[]).map((e) => e.ledger),
+      ]),
+    ];
+    const vouchers = await books.objects(branch, 'voucher');
+    const ledgers = (await books.objects(branch, 'ledger')).filter((l) => !l.reserved);
+    const target = ledgers.find((l) => vouchers.filter((v) => names(v).includes(String(l.name))).length >= 2);
+    expect(target).toBeDefined();
+    const [first, second] = vouchers.filter((v) => names(v).includes(String(target?.name)));
+    const renamed = await books.change(branch, { action: 'rename', type: 'ledger', guid: target?.guid });
+    const [masters] = await run([job('books.masters')]);
+    expect(masters).toMatchObject({ counts: { altered: 1, conflicts: 0, errors: 0 } });
+    // Both ends' copies read the new name; the branch's kept its ALTERID.
+    const atBranch = (await objectAt(branch, 'voucher', first.guid)) as SandboxBooksObject;
+    expect(atBranch.alterId).toBe(first.alterId);
+    expect(names(atBranch)).toContain(renamed.name);
+    expect(names((await objectAt(ho, 'voucher', first.guid)) as SandboxBooksObject)).toContain(renamed.name);
+
+    const altered = await books.change(ho, {
+      action: 'alter',
+      type: 'voucher',
+      guid: first.guid,
+      body: { narration: 'Altered at the HO after the rename' },
+    });
+    await books.change(ho, { action: 'delete', type: 'voucher', guid: second.guid });
+    const [result] = await run([job('books.transactions')]);
+    expect(result).toMatchObject({ counts: { altered: 1, deleted: 1, conflicts: 0, errors: 0 } });
+    expect(content(await objectAt(branch, 'voucher', first.guid))).toEqual(content(altered));
+    expect(await objectAt(branch, 'voucher', second.guid)).toBeUndefined();
+    expect(await openConflicts()).toEqual([]);
+  });
 });

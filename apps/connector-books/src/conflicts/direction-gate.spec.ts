@@ -53,6 +53,7 @@ function fakeBooks() {
 /** A gate that queues `Altered Both`, knows `Echo` as unchanged and holds group Region frozen (queued earlier). */
 function fakeGate() {
   const applied: AppliedVersion[] = [];
+  const batches: { before: number; given: number }[] = [];
   const gate: DirectionGate = {
     screen: (changes) => {
       const settled = changes.filter((c) => c.name === 'Altered Both' || c.name === 'Echo');
@@ -65,11 +66,13 @@ function fakeGate() {
     },
     screenDeletions: (deletions) => Promise.resolve({ apply: deletions, settled: [], conflicts: 0 }),
     frozen: (guid) => guid === 'g-Region' || guid === 'g-Altered Both',
-    applied: (objects) => {
+    applied: (objects, batch) => {
       applied.push(...objects);
+      batches.push(batch);
+      return Promise.resolve();
     },
   };
-  return { gate, applied };
+  return { gate, applied, batches };
 }
 
 const rules: BooksRule[] = [
@@ -85,7 +88,7 @@ const rules: BooksRule[] = [
 describe('DirectionSync with the conflict gate', () => {
   it('imports only what the gate lets through, counts the rest, and lets the watermark pass them', async () => {
     const { client, imported } = fakeBooks();
-    const { gate, applied } = fakeGate();
+    const { gate, applied, batches } = fakeGate();
     const result = await new DirectionSync(client, 500).run({
       category: 'books.masters',
       direction: 'send',
@@ -104,6 +107,8 @@ describe('DirectionSync with the conflict gate', () => {
     expect(result.counts).toMatchObject({ created: 1, conflicts: 1, unchanged: 1 });
     expect(result.watermark).toBe(13);
     expect(applied.map((a) => [a.guid, a.action, a.alterId])).toEqual([['g-New Party', 'Create', 13]]);
+    // The receiver's counter before the batch and the ALTERIDs the batch gave (what the bases are told from).
+    expect(batches).toEqual([{ before: 13, given: 1 }]);
   });
 
   it('without a gate the same masters all travel, the group brought along', async () => {

@@ -6,12 +6,13 @@ import { v7 as uuidv7 } from 'uuid';
 import type { BooksObject, DeletedObject, ObjectTag } from '../tally/books-objects';
 import type { BooksServer, BooksServerClient } from '../tally/books-server.client';
 import type { XmlNode } from '../tally/tally-xml';
-import type { CurrentVersion, SyncBase } from './conflict-detection';
+import type { CurrentVersion, ImportBatch, SyncBase } from './conflict-detection';
 import {
   alterIdAt,
   judge,
   judgeDeletion,
   needsReceiver,
+  receiverMark,
   receiverOf,
   receiverSince,
   senderOf,
@@ -50,7 +51,15 @@ export interface DirectionGate {
   ): Promise<{ apply: DeletedObject[]; settled: DeletedObject[]; conflicts: number }>;
   /** An object in conflict (queued, or met in this job): nothing may alter it at either end until resolved. */
   frozen(guid: string): boolean;
-  applied(objects: readonly AppliedVersion[]): void;
+  /**
+   * What one import batch applied, `before` the receiver's counter read just before it and `given` the
+   * ALTERIDs the batch took there (its CREATED + ALTERED + DELETED): the new sync bases.
+   */
+  applied(
+    objects: readonly AppliedVersion[],
+    batch: Omit<ImportBatch, 'after'>,
+    signal: AbortSignal,
+  ): Promise<void>;
 }
 
 interface JobScope {
@@ -101,7 +110,6 @@ export class JobConflicts {
     const receiverSide = receiverOf(direction);
     const receiver = this.scope[receiverSide];
     const masters = booksClassOf(this.scope.category) === 'masters';
-    let receiverBefore: number | null = null;
     // The receiver's vouchers read so far in this direction (ALTERIDs after `covered`), shared by its pages.
     let covered: number | null = null;
     const receiverVouchers = new Map<string, BooksObject>();
@@ -171,12 +179,39 @@ export class JobConflicts {
       return first;
     };
 
+    /**
+     * The receiver's ALTERID to record per object after an import batch ({@link receiverMark}): its counter
+     * after the batch, and when others changed those books meanwhile, the batch's window read back. A read
+     * that fails leaves the counter before the batch (content decides then).
+     */
+    const marksAfter = async (
+      objects: readonly AppliedVersion[],
+      counters: Omit<ImportBatch, 'after'>,
+      signal: AbortSignal,
+    ): Promise<(object: AppliedVersion) => number> => {
+      const batch: ImportBatch = { ...counters, after: null };
+      const readBack = new Map<string, CurrentVersion>();
+      try {
+        const after = await this.client.lastAlterId(receiver, this.scope.category, signal);
+        batch.after = after;
+        if (after - batch.before !== batch.given && after > batch.before) {
+          const type = masters ? 'All Masters' : 'Voucher';
+          const window = { after: batch.before, upTo: after };
+          const wanted = new Set(objects.map((o) => o.guid));
+          for (const o of await this.client.changed(receiver, this.scope.category, type, window, signal))
+            if (wanted.has(o.guid)) readBack.set(o.guid, { alterId: o.alterId, hash: contentHash(o.node) });
+        }
+      } catch (error) {
+        if (signal.aborted) throw error;
+      }
+      return (o) => receiverMark(batch, contentHash(o.node), readBack.get(o.guid));
+    };
+
     return {
       frozen,
       screen: async (changes, signal) => {
         const screened: Screened = { apply: [], settled: [], conflicts: 0, unchanged: 0 };
         if (!changes.length) return screened;
-        receiverBefore ??= await this.client.lastAlterId(receiver, this.scope.category, signal);
         const stored = await this.store.bases(
           this.scope.linkId,
           changes.map((c) => c.guid).filter((g) => !this.bases.has(g) && !this.dropped.has(g)),
@@ -215,7 +250,6 @@ export class JobConflicts {
       },
       screenDeletions: async (deletions, signal) => {
         const screened = { apply: [] as DeletedObject[], settled: [] as DeletedObject[], conflicts: 0 };
-        receiverBefore ??= await this.client.lastAlterId(receiver, this.scope.category, signal);
         const stored = await this.store.bases(
           this.scope.linkId,
           deletions.map((d) => d.guid).filter((g) => !this.bases.has(g) && !this.dropped.has(g)),
@@ -244,7 +278,9 @@ export class JobConflicts {
         }
         return screened;
       },
-      applied: (objects) => {
+      applied: async (objects, counters, signal) => {
+        const kept = objects.filter((o) => o.action !== 'Delete');
+        const markOf = kept.length ? await marksAfter(kept, counters, signal) : () => counters.before;
         for (const o of objects) {
           if (o.action === 'Delete') {
             this.bases.delete(o.guid);
@@ -252,7 +288,7 @@ export class JobConflicts {
             continue;
           }
           this.dropped.delete(o.guid);
-          const ids = { sender: o.alterId, receiver: receiverBefore ?? 0 };
+          const ids = { sender: o.alterId, receiver: markOf(o) };
           this.bases.set(o.guid, {
             type: o.tag,
             base: {

@@ -276,8 +276,15 @@ export class DirectionSync {
       result.counts.held += plan.filter((item) => !item.brought).length;
       return;
     }
+    const given = (c: BooksCounts): number => c.created + c.altered + c.deleted;
     for (let start = 0; start < plan.length; start += this.batchSize) {
       const batch = plan.slice(start, start + this.batchSize);
+      // With the conflict gate: the receiver's counter before the batch, from which the gate tells the
+      // ALTERIDs our import gave there (the sync bases), so only a later change of an object there conflicts.
+      const before = input.gate
+        ? await this.client.lastAlterId(input.receiver, input.category, input.signal)
+        : 0;
+      const givenBefore = given(result.counts);
       const perObject = await this.importBatch(input, batch, result.counts);
       const applied: AppliedObject[] = [];
       batch.forEach((item, i) => {
@@ -295,10 +302,12 @@ export class DirectionSync {
         outcomes.set(item.guid, outcome.ok);
       });
       if (applied.length) result.batches.push(applied);
-      input.gate?.applied(
+      await input.gate?.applied(
         batch
           .filter((item) => outcomes.get(item.guid) === true)
           .map((item) => ({ ...item, tag: item.tag as ObjectTag })),
+        { before, given: given(result.counts) - givenBefore },
+        input.signal,
       );
     }
   }

@@ -287,8 +287,12 @@ describe('connector-books with one branch offline', () => {
   it("an offline branch's jobs fail and open only its server's breaker; another server's links still sync", async () => {
     await books.offline(brA, true);
     const first = await run([job('a'), job('a'), job('a'), job('b')]);
+    // Staff read which books server failed by the address the firm entered: no company id, no undici code.
+    const offlineHost = new URL(String(urls.get(brA))).host;
     for (const r of first.slice(0, 3)) {
       expect(r).toMatchObject({ outcome: 'failed', errorCode: 'portal_unavailable', retryable: true });
+      expect(r.errorMessage).toContain(`he books server at ${offlineHost} `);
+      expect(r.errorMessage).not.toMatch(/UND_ERR|ECONN|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/i);
     }
     expect(first[3]).toMatchObject({ outcome: 'succeeded', errorCode: null });
     expect(await breakerGauges()).toMatch(/connector_breakers\{portal="books",state="open"[^}]*\} 1/);
@@ -302,6 +306,7 @@ describe('connector-books with one branch offline', () => {
     const [a, b] = await run([job('a'), job('b')]);
     expect(a).toMatchObject({ outcome: 'failed', errorCode: 'portal_unavailable' });
     expect(a.errorMessage).toContain('circuit open');
+    expect(a.errorMessage).toContain(`the books server at ${offlineHost} is failing`);
     expect(b).toMatchObject({ outcome: 'succeeded', counts: { created: 1, errors: 0 } });
     const gauges = await breakerGauges();
     expect(gauges).toMatch(/connector_breakers\{portal="books",state="open"[^}]*\} 1/);

@@ -67,6 +67,22 @@ describe('linkProblems', () => {
     ]);
   });
 
+  it("shows the kit's books-server failure as its detail, taking the code and not the words in brackets", () => {
+    const message =
+      'The books server at 10.1.2.3:9000 did not answer export of masters (connection refused). ' +
+      'Check that Tally is running there and reachable from practice-sync, then retry.';
+    expect(linkProblems(`masters: a books server did not answer (portal_unavailable): ${message}`)).toEqual([
+      {
+        kind: 'Masters',
+        text: 'A books server did not answer.',
+        detail: message,
+        code: 'portal_unavailable',
+        fix: expect.stringContaining('Tally is running'),
+        conflictsOnly: false,
+      },
+    ]);
+  });
+
   it('takes the code, not words in brackets, and says a snapshot is needed after a hold expired', () => {
     const [p] = linkProblems(
       'transactions: held changes expired before the receiving books took them; a new sync (snapshot) is needed (hold_expired): 1 held change(s) expired after 7 days',

@@ -55,4 +55,27 @@ describe('howToFix', () => {
     expect(howToFix('books_not_empty', 'books')?.text).toContain('start it again with replace');
     expect(howToFix('hold_expired', 'books')?.text).toContain('Take a new snapshot');
   });
+
+  it("says a books job's upstream is the books server (Tally), never a portal", () => {
+    for (const code of ['portal_unavailable', 'timeout', 'invalid_response']) {
+      const fix = howToFix(code, 'books');
+      expect(fix?.text).toMatch(/Tally/);
+      expect(fix?.text).not.toMatch(/portal/i);
+      expect(fix?.place).toBe('retry');
+    }
+    expect(howToFix('portal_unavailable', 'gst')?.text).toContain('The portal was down');
+  });
+});
+
+describe("the connector kit's fetch-failure message in the run log", () => {
+  it('reads as it was written: both sentences kept, no code, no API call to cut', () => {
+    const message =
+      'The books server at tally.branch.lan:9000 did not answer reading the company (connection refused). ' +
+      'Check that Tally is running there and reachable from practice-sync, then retry.';
+    expect(staffReason(message)).toBe(message);
+    const gst =
+      'The GST portal closed the connection during GSTR-2B page 2 of 3 (connection reset). The job is tried ' +
+      'again a few times; if it still fails, retry the failed jobs later.';
+    expect(staffReason(gst)).toBe(gst);
+  });
 });

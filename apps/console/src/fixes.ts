@@ -14,6 +14,10 @@ export interface Fix {
   place: FixPlace;
 }
 
+/** A books server (Tally) failing, said once for the run log and the branch links (each adds its own action). */
+const BOOKS_UNREACHABLE = 'Check that Tally is running at that company and reachable at its books address';
+const BOOKS_NOT_XML = "Check that the books address points at Tally's XML port (usually 9000)";
+
 const API_CALL = /\b(?:PUT|POST|GET|PATCH|DELETE) \/v1\//;
 
 /**
@@ -89,15 +93,23 @@ export function howToFix(errorCode: string | null | undefined, portal: Portal): 
         place: 'retry',
       };
     case 'portal_unavailable':
+      // A books job's upstream is the company's books server (Tally), not a portal; its message says which.
+      if (portal === 'books') return { text: `${BOOKS_UNREACHABLE}, then retry failed.`, place: 'retry' };
       return { text: 'The portal was down. Retry failed in a while.', place: 'retry' };
     case 'rate_limited':
       return { text: 'The portal asked us to slow down. Retry failed in a few minutes.', place: 'retry' };
     case 'invalid_response':
+      if (portal === 'books') return { text: `${BOOKS_NOT_XML}, then retry failed.`, place: 'retry' };
       return {
         text: 'The portal answered something unexpected. Retry; if it happens again, report it with the run id.',
         place: 'report',
       };
     case 'timeout':
+      if (portal === 'books')
+        return {
+          text: `The books server did not answer in time. ${BOOKS_UNREACHABLE}, then retry failed.`,
+          place: 'retry',
+        };
       return { text: 'The portal did not answer in time. Retry failed.', place: 'retry' };
     case 'books_not_empty':
       return {
@@ -195,9 +207,9 @@ export function howToFixLink(code: string | null | undefined): string | null {
   switch (code) {
     case 'portal_unavailable':
     case 'timeout':
-      return 'Check that Tally is running at that company and reachable at its books address, then press Restart.';
+      return `${BOOKS_UNREACHABLE}, then press Restart.`;
     case 'invalid_response':
-      return "Check that the books address points at Tally's XML port (usually 9000), then press Restart.";
+      return `${BOOKS_NOT_XML}, then press Restart.`;
     case 'hold_expired':
     case 'books_not_empty':
       return howToFix(code, 'books')?.text ?? null;

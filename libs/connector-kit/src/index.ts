@@ -25,6 +25,7 @@ export * from './core/record-changes';
 export * from './core/record-hash';
 export * from './core/snapshot-store';
 export * from './core/taxpayer-outcomes';
+export * from './core/upstream';
 export * from './core/worker-pool';
 export * from './migrations/1763769700000-CreateConnectorTables';
 export * from './migrations/1763900000000-CreatePortalAccess';

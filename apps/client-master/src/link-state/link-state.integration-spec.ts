@@ -171,7 +171,8 @@ describe('client-master branch link state from job events', () => {
     outcome: 'failed' as const,
     errorCode: 'portal_unavailable' as const,
     errorMessage:
-      'the portal could not be reached for export of masters (books of company 0193): connection failed',
+      'The books server at 10.1.2.3:9000 did not answer export of masters (connection refused). ' +
+      'Check that Tally is running there and reachable from practice-sync, then retry.',
     retryable: true,
   };
 
@@ -186,7 +187,9 @@ describe('client-master branch link state from job events', () => {
     await publish([completed(link.id, job, 1, new Date(now + 1000).toISOString(), offline)]);
     const failed = await untilState(link.id, 'failed');
     expect(failed.error).toBe(
-      'masters: a books server did not answer (portal_unavailable): the portal could not be reached for export of masters (books of company 0193): connection failed',
+      'masters: a books server did not answer (portal_unavailable): The books server at 10.1.2.3:9000 did not ' +
+        'answer export of masters (connection refused). Check that Tally is running there and reachable from ' +
+        'practice-sync, then retry.',
     );
     expect(failed.lastSyncAt).toBeNull();
 

@@ -4,6 +4,7 @@ import {
   fetchTransport,
   PortalBreaker,
   PortalHttpClient,
+  upstreamOf,
 } from '@practice-sync/connector-kit';
 import { Registry } from 'prom-client';
 
@@ -22,6 +23,7 @@ function client(fetchImpl: typeof fetch) {
     breaker,
     metrics,
     transport: fetchTransport(fetchImpl),
+    upstream: upstreamOf('books'),
   });
   return { books: new BooksServerClient(http, 1000), breaker };
 }
@@ -64,7 +66,10 @@ describe('BooksServerClient', () => {
       code: 'invalid_response',
       retryable: false,
     });
-    expect(bad.message).toContain(server.companyId);
+    // Staff tell books servers apart by the address the firm entered; the company id is internal.
+    expect(bad.message).toBe(
+      "reading the company (the books server at tally:9000): the books server answered something that is not Tally's XML",
+    );
     garbage.breaker.shutdown();
 
     const reset = client(async () => {
@@ -77,6 +82,12 @@ describe('BooksServerClient', () => {
       code: 'portal_unavailable',
       retryable: true,
     });
+    expect(down.message).toBe(
+      'The books server at tally:9000 closed the connection during import of 0 object(s) (connection reset). ' +
+        'Check that Tally is running there and reachable from practice-sync, then retry.',
+    );
+    expect(down.message).not.toContain(server.companyId);
+    expect(down.details).toMatchObject({ failure: 'reset', networkCode: 'ECONNRESET' });
     reset.breaker.shutdown();
   });
 });

@@ -1,5 +1,5 @@
 import type { PortalHttpClient } from '@practice-sync/connector-kit';
-import { PortalError } from '@practice-sync/connector-kit';
+import { PortalError, upstreamLabel } from '@practice-sync/connector-kit';
 import type { BooksCategory } from '@practice-sync/contracts';
 
 import type { BooksObject, DeletedObject } from './books-objects';
@@ -17,7 +17,7 @@ import {
   text,
 } from './tally-xml';
 
-/** A company's books server as a job addresses it: its URL and, for messages, its id (never its name). */
+/** A company's books server as a job addresses it: its URL (messages name the server by its host) and its id. */
 export interface BooksServer {
   companyId: string;
   booksUrl: string;
@@ -42,7 +42,9 @@ export class BooksServerClient {
     signal: AbortSignal,
     decode: (body: string, what: string) => T,
   ): Promise<T> {
-    const label = `${what} (books of company ${server.companyId})`;
+    // Staff tell books servers apart by the address the firm entered, not by a company id they never see; the
+    // kit names the server by its host in the failures it maps (upstream `books`).
+    const label = `${what} (${upstreamLabel(this.http.upstream, server.booksUrl)})`;
     return this.http.request(
       {
         category,
@@ -52,7 +54,7 @@ export class BooksServerClient {
         headers: { accept: 'text/xml' },
         responseType: 'text',
         signal,
-        what: label,
+        what,
         account: server.booksUrl,
       },
       (body) => {

@@ -10,10 +10,12 @@ import { v7 as uuidv7 } from 'uuid';
 
 import { ConnectorKitMigrations } from '../migrations/1763769700000-CreateConnectorTables';
 import { ConnectorMetrics } from './connector-metrics';
+import { errorForFetchFailure } from './http-error-mapping';
 import { JobRunner } from './job-runner';
 import { JobStore, recordJob } from './job-store';
 import type { ConnectorJob, PortalFetcher } from './portal-fetcher';
 import { toRecord } from './record-hash';
+import { upstreamOf } from './upstream';
 
 /**
  * The finishing transaction of a job on a real PostgreSQL: a worker whose lease was taken over by another
@@ -93,6 +95,57 @@ describe('JobRunner finishing (real PostgreSQL)', () => {
     expect(await ds.query(`SELECT status, outcome, claim_count FROM connector_jobs`)).toEqual([
       { status: 'done', outcome: 'succeeded', claim_count: 2 },
     ]);
+  });
+
+  it('reports a refused call in words and logs its network code as `cause`, not in the message', async () => {
+    await ds.query(`DELETE FROM connector_jobs`);
+    await ds.query(`DELETE FROM outbox`);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+      code: 'ECONNREFUSED',
+      errno: -111,
+      syscall: 'connect',
+    });
+    const failing: PortalFetcher = {
+      category: 'esign.signature_timestamps',
+      fetch: () =>
+        Promise.reject(
+          errorForFetchFailure(refused, 'signing requests', 1000, { upstream: upstreamOf('esign') }),
+        ),
+    };
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const store = new JobStore(ds, 'worker-log', 60_000);
+    const failed = { ...job, jobId: uuidv7() };
+    await ds.transaction((m) => recordJob(m, failed, uuidv7()));
+    const [claimed] = await store.claim(1);
+    await new JobRunner({
+      dataSource: ds,
+      store,
+      fetchers: [failing],
+      metrics: new ConnectorMetrics(new Registry(), 'esign'),
+      logger,
+      fetchTimeoutMs: 10_000,
+      maxClaims: 5,
+    }).run(claimed, new AbortController().signal);
+
+    const message =
+      'The e-sign portal did not answer signing requests (connection refused). The job is tried again a few ' +
+      'times; if it still fails, retry the failed jobs later.';
+    const [row] = (await ds.query(`SELECT payload FROM outbox WHERE topic = 'sync.results.v1'`)) as {
+      payload: string;
+    }[];
+    expect((JSON.parse(row.payload) as { data: unknown }).data).toMatchObject({
+      errorCode: 'portal_unavailable',
+      errorMessage: message,
+    });
+    const logged = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['outcome'] === 'failed');
+    expect(logged).toMatchObject({
+      msg: message,
+      errorCode: 'portal_unavailable',
+      cause: { failure: 'refused', networkCode: 'ECONNREFUSED', errno: -111, syscall: 'connect' },
+    });
   });
 
   it("claims jobs by firm turns: a firm's single job goes before another firm's backlog", async () => {

@@ -129,6 +129,8 @@ export class JobRunner {
       {
         outcome: completion.outcome,
         errorCode: completion.errorCode,
+        // The technical cause (network code, errno) the staff message leaves out.
+        cause: fetched.ok === false ? fetched.error.details : undefined,
         counts: completion.counts,
         retryAfterMs: result.retryAfterMs,
       },
@@ -320,7 +322,12 @@ export class JobRunner {
     }
     this.options.metrics.jobFinished(job.category, result.completion.outcome);
     log.info(
-      { category: job.category, outcome: result.completion.outcome, errorCode: result.completion.errorCode },
+      {
+        category: job.category,
+        outcome: result.completion.outcome,
+        errorCode: result.completion.errorCode,
+        cause: done.ok === false ? done.error.details : undefined,
+      },
       result.completion.errorMessage ?? `job ${result.completion.outcome}`,
     );
   }

@@ -39,7 +39,7 @@ describe('PortalBreaker', () => {
     expect(called).toBe(false);
     expect(fast).toMatchObject({
       code: 'portal_unavailable',
-      message: expect.stringContaining('this books server'),
+      message: expect.stringContaining('the books server at branch-a:9000 is failing'),
     });
     await expect(breaker.run(ok, 'http://branch-b:9000')).resolves.toBe('ok');
     expect(breaker.stateOf('http://branch-b:9000')).toBe('closed');
@@ -58,7 +58,7 @@ describe('PortalBreaker', () => {
     breaker = new PortalBreaker('gst', options);
     await trip(breaker, PORTAL_BREAKER_KEY);
     const error = (await breaker.run(ok).catch((e: unknown) => e)) as PortalError;
-    expect(error.message).toContain('the gst portal is failing');
+    expect(error.message).toContain('the GST portal is failing');
     expect(breaker.size).toBe(1);
   });
 

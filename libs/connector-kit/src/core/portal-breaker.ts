@@ -2,6 +2,7 @@ import CircuitBreaker from 'opossum';
 
 import type { BreakerState } from './connector-metrics';
 import { isPortalError, PortalError } from './portal-error';
+import { upstreamLabel, upstreamNamed } from './upstream';
 
 export interface BreakerOptions {
   /** A single portal call slower than this counts as a failure. */
@@ -105,8 +106,9 @@ export class PortalBreaker {
       return (await this.breakerFor(key).fire(call)) as T;
     } catch (error) {
       const code = errorCode(error);
-      const target =
-        key === PORTAL_BREAKER_KEY ? `the ${this.portalName} portal` : `this ${this.portalName} server`;
+      // Per origin (connector-books), the key is the server's origin: messages name it by its host.
+      const upstream = upstreamNamed(this.portalName);
+      const target = key === PORTAL_BREAKER_KEY ? upstream.name : upstreamLabel(upstream, key);
       if (code === 'EOPENBREAKER') {
         throw new CircuitOpenError(
           'portal_unavailable',

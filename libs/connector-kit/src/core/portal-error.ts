@@ -7,7 +7,11 @@ export interface PortalErrorOptions {
   /** Overrides the taxonomy's default (e.g. an `internal` error that retrying cannot fix). */
   retryable?: boolean;
   cause?: unknown;
+  /** The technical cause for the logs (network code, errno, syscall): never in the message staff read. */
+  details?: PortalErrorDetails;
 }
+
+export type PortalErrorDetails = Readonly<Record<string, string | number>>;
 
 /**
  * A failure a fetcher reports for a job: a code from the taxonomy plus a human message that says what
@@ -16,6 +20,7 @@ export interface PortalErrorOptions {
 export class PortalError extends Error {
   readonly retryAfterMs?: number;
   readonly retryable: boolean;
+  readonly details?: PortalErrorDetails;
 
   constructor(
     readonly code: FailureCode,
@@ -26,6 +31,7 @@ export class PortalError extends Error {
     this.name = 'PortalError';
     this.retryAfterMs = options.retryAfterMs;
     this.retryable = options.retryable ?? RETRYABLE[code];
+    this.details = options.details;
   }
 }
 

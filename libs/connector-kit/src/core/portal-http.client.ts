@@ -3,6 +3,7 @@ import { bindToCurrentContext, inSpan, SpanKind, SpanStatusCode } from '@practic
 import type { RetryOptions } from './connector-config';
 import type { JobCategory } from './connector-family';
 import type { ConnectorMetrics } from './connector-metrics';
+import type { CallTarget } from './http-error-mapping';
 import { errorForFetchFailure, errorForHttpStatus, parseJsonBody } from './http-error-mapping';
 import { currentJobFirm } from './job-context';
 import type { PortalBreaker } from './portal-breaker';
@@ -11,6 +12,8 @@ import { isPortalError, PortalError } from './portal-error';
 import type { PortalLimiter } from './portal-limiter';
 import type { PortalTransport } from './portal-transport';
 import { undiciTransport } from './portal-transport';
+import type { Upstream } from './upstream';
+import { ANY_PORTAL, upstreamLabel } from './upstream';
 
 export interface PortalGetRequest {
   /** For metrics labels (`session` for login / token calls outside a category). */
@@ -57,6 +60,11 @@ export interface PortalHttpOptions {
   /** How calls go out; default undici (portal-transport.ts). Unit tests pass `fetchTransport(fake)`. */
   transport?: PortalTransport;
   random?: () => number;
+  /**
+   * How messages name what is called ("the GST portal", "the books server at <host>"); the kit sets it from
+   * the connector's family (`upstreamOf`). Default: "the portal".
+   */
+  upstream?: Upstream;
 }
 
 const NO_RETRY: RetryOptions = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
@@ -87,10 +95,12 @@ function isTransient(error: unknown): error is PortalError {
 export class PortalHttpClient {
   private readonly transport: PortalTransport;
   private readonly random: () => number;
+  readonly upstream: Upstream;
 
   constructor(private readonly options: PortalHttpOptions) {
     this.transport = options.transport ?? undiciTransport();
     this.random = options.random ?? Math.random;
+    this.upstream = options.upstream ?? ANY_PORTAL;
   }
 
   get baseUrl(): string {
@@ -150,7 +160,7 @@ export class PortalHttpClient {
         return Promise.reject(
           new PortalPaused(
             'rate_limited',
-            `the portal is throttling requests; it allows the next call for ${request.what} in ${seconds} s`,
+            `${upstreamLabel(this.upstream, this.urlFor(request.path))} is throttling requests; it allows the next call for ${request.what} in ${seconds} s`,
             { retryAfterMs: paused },
           ),
         );
@@ -196,13 +206,17 @@ export class PortalHttpClient {
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let status = 'network_error';
     request.signal.throwIfAborted();
+    // Who was called, for messages (a books server by its host); kept out of the try so the catch can name it.
+    const target: CallTarget = { upstream: this.upstream };
     try {
+      const url = this.urlFor(request.path, request.query);
+      target.url = url;
       const method = request.method ?? 'GET';
       const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
       if (request.body !== undefined) headers['content-type'] = 'application/json';
       if (request.rawBody) headers['content-type'] = request.rawBody.contentType;
       const response = await this.transport({
-        url: this.urlFor(request.path, request.query),
+        url,
         method,
         headers,
         body: request.rawBody
@@ -219,9 +233,14 @@ export class PortalHttpClient {
         const specific = request.onHttpError?.(response.status, safeJson(text));
         if (specific) throw specific;
       }
-      const httpError = errorForHttpStatus(response.status, response.header('retry-after'), request.what);
+      const httpError = errorForHttpStatus(
+        response.status,
+        response.header('retry-after'),
+        request.what,
+        target,
+      );
       if (httpError) throw httpError;
-      return decode(request.responseType === 'text' ? text : parseJsonBody(text, request.what));
+      return decode(request.responseType === 'text' ? text : parseJsonBody(text, request.what, target));
     } catch (error) {
       if (request.signal.aborted) {
         status = 'aborted';
@@ -231,7 +250,7 @@ export class PortalHttpClient {
       if (status === 'network_error' && (error as { name?: unknown } | null)?.name === 'TimeoutError') {
         status = 'timeout';
       }
-      throw errorForFetchFailure(error, request.what, requestTimeoutMs);
+      throw errorForFetchFailure(error, request.what, requestTimeoutMs, target);
     } finally {
       metrics.portalRequest(request.category, status, seconds());
     }

@@ -53,7 +53,7 @@ describe('verdictBeforeRun', () => {
     expect(verdict.error.code).toBe('portal_unavailable');
     expect(verdict.error.retryable).toBe(true);
     expect(verdict.error.message).toBe(
-      'the gst portal has been down for 5 min 05 s (calls failing since 09:54:55 UTC), longer than jobs wait ' +
+      'the GST portal has been down for 5 min 05 s (calls failing since 09:54:55 UTC), longer than jobs wait ' +
         'for it (5 min 00 s, PORTAL_OUTAGE_WAIT_MS). Retrying the run\'s failed jobs ("Retry failed") picks the ' +
         'job up once the portal is back',
     );

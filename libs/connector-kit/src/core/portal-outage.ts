@@ -1,6 +1,7 @@
 import type { BreakerState } from './connector-metrics';
 import { countsAgainstPortal } from './portal-breaker';
 import { PortalError } from './portal-error';
+import { upstreamNamed } from './upstream';
 
 /** How the portal's breaker stands and since when the portal has been down (null while it is closed). */
 export interface OutageView {
@@ -39,7 +40,7 @@ export function outageError(
   const since = new Date(view.downSinceMs ?? nowMs).toISOString().slice(11, 19);
   return new PortalError(
     'portal_unavailable',
-    `the ${portalName} portal has been down for ${formatDuration(nowMs - (view.downSinceMs ?? nowMs))} ` +
+    `${upstreamNamed(portalName).name} has been down for ${formatDuration(nowMs - (view.downSinceMs ?? nowMs))} ` +
       `(calls failing since ${since} UTC), longer than jobs wait for it (${formatDuration(waitMs)}, ` +
       `PORTAL_OUTAGE_WAIT_MS). Retrying the run's failed jobs ("Retry failed") picks the job up once the ` +
       `portal is back`,

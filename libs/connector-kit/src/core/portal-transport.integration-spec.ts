@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 
 import { errorForFetchFailure } from './http-error-mapping';
 import { undiciTransport } from './portal-transport';
+import { upstreamOf } from './upstream';
 
 /** A local portal: /slow never answers in time, /moved redirects, everything else echoes the request. */
 function portal(): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000);
+    // A books server that drops the connection mid-request (Tally closed, the branch offline).
+    if (req.url === '/drop') return void req.socket.destroy();
     if (req.url === '/moved') {
       res.writeHead(302, { location: '/echo?moved=1' });
       return void res.end();
@@ -79,14 +82,38 @@ describe('undiciTransport', () => {
     expect(errorForFetchFailure(error, 'GSTR-1', 100).code).toBe('timeout');
   });
 
-  it('maps a refused connection to portal_unavailable naming the network code', async () => {
+  it('maps a refused connection to portal_unavailable: the words in the message, the code in its details', async () => {
     const closed = await portal();
     await new Promise((r) => closed.server.close(r));
-    const error = await send({ url: `${closed.url}/x`, method: 'GET', headers: {}, signal: signal() }).catch(
-      (e: unknown) => e,
-    );
-    const mapped = errorForFetchFailure(error, 'GSTR-1', 1000);
+    const url = `${closed.url}/x`;
+    const error = await send({ url, method: 'GET', headers: {}, signal: signal() }).catch((e: unknown) => e);
+    const mapped = errorForFetchFailure(error, 'reading the company', 1000, {
+      upstream: upstreamOf('books'),
+      url,
+    });
     expect(mapped.code).toBe('portal_unavailable');
-    expect(mapped.message).toContain('ECONNREFUSED');
+    expect(mapped.message).toBe(
+      `The books server at ${new URL(url).host} did not answer reading the company (connection refused). ` +
+        'Check that Tally is running there and reachable from practice-sync, then retry.',
+    );
+    expect(mapped.details).toMatchObject({
+      failure: 'refused',
+      networkCode: 'ECONNREFUSED',
+      syscall: 'connect',
+    });
+  });
+
+  it('maps a dropped connection (undici UND_ERR_SOCKET) to a reset, keeping the code out of the message', async () => {
+    const url = `${base}/drop`;
+    const error = await send({ url, method: 'GET', headers: {}, signal: signal() }).catch((e: unknown) => e);
+    const mapped = errorForFetchFailure(error, 'export of masters', 1000, {
+      upstream: upstreamOf('books'),
+      url,
+    });
+    expect(mapped.code).toBe('portal_unavailable');
+    expect(mapped.message).toContain('closed the connection during export of masters (connection reset)');
+    expect(mapped.message).not.toMatch(/UND_ERR|ECONN/);
+    expect(mapped.details).toMatchObject({ failure: 'reset' });
+    expect(String(mapped.details?.networkCode)).toMatch(/^(UND_ERR_SOCKET|ECONNRESET)$/);
   });
 });

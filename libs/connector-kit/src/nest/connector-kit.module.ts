@@ -39,6 +39,7 @@ import type { PortalFetcher } from '../core/portal-fetcher';
 import { originBreakerKey, PortalHttpClient } from '../core/portal-http.client';
 import { PortalLimiter } from '../core/portal-limiter';
 import { PortalOutage } from '../core/portal-outage';
+import { upstreamOf } from '../core/upstream';
 import { WorkerPool } from '../core/worker-pool';
 import { CredentialsStatusController } from './credentials-status.controller';
 import { CONNECTOR_LOGGER, CONNECTOR_PORTAL, CONNECTOR_SETTINGS } from './tokens';
@@ -306,6 +307,7 @@ export class ConnectorKitModule {
               metrics,
               limiter,
               retry: settings.retry,
+              upstream: upstreamOf(options.portal),
             }),
         },
         {

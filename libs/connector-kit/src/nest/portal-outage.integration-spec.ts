@@ -134,7 +134,7 @@ describe('jobs wait for a portal that is down (connector-kit, real processes)', 
       for (const r of results) {
         expect(r).toMatchObject({ outcome: 'failed', errorCode: 'portal_unavailable', retryable: true });
         expect(r.errorMessage).toMatch(
-          /^the esign portal has been down for \d+ (min \d\d )?s \(calls failing since \d\d:\d\d:\d\d UTC\), longer than jobs wait for it \(30 s, PORTAL_OUTAGE_WAIT_MS\)\. Retrying the run's failed jobs \("Retry failed"\) picks the job up once the portal is back$/,
+          /^the e-sign portal has been down for \d+ (min \d\d )?s \(calls failing since \d\d:\d\d:\d\d UTC\), longer than jobs wait for it \(30 s, PORTAL_OUTAGE_WAIT_MS\)\. Retrying the run's failed jobs \("Retry failed"\) picks the job up once the portal is back$/,
         );
       }
     },

@@ -98,7 +98,7 @@ describe('WorkerPool while the portal is down', () => {
     expect(limits[0]).toBe(5);
   });
 
-  it('claims no prefetch while `admit` narrows the free slots (a half-open breaker's one probe)', async () => {
+  it('claims no prefetch while `admit` narrows the free slots (a half-open breaker’s one probe)', async () => {
     const limits: number[] = [];
     let pending = ['1', '2', '3'].map((rowId) => ({ rowId }) as ClaimedJob);
     const store: WorkerPoolOptions['store'] = {

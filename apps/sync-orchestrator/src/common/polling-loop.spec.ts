@@ -23,6 +23,31 @@ describe('PollingLoop', () => {
     await loop.stop();
   });
 
+  it('serves nudges within the gap by one pass, the first nudge after a quiet spell at once', async () => {
+    let passes = 0;
+    const loop = new PollingLoop(
+      10_000,
+      async () => {
+        passes++;
+        return false;
+      },
+      () => undefined,
+      300,
+    );
+    loop.start();
+    await tick(400); // the first pass, then asleep; the gap has passed
+    expect(passes).toBe(1);
+    loop.nudge();
+    await tick(50);
+    expect(passes).toBe(2);
+    for (let i = 0; i < 5; i++) loop.nudge(); // within the gap of the pass just run: one more pass, later
+    await tick(50);
+    expect(passes).toBe(2);
+    await tick(400);
+    expect(passes).toBe(3);
+    await loop.stop();
+  });
+
   it('reports a failing pass and keeps going', async () => {
     const errors: unknown[] = [];
     let passes = 0;

@@ -13,6 +13,11 @@ export class PollingLoop {
     private readonly intervalMs: number,
     private readonly pass: (isStopping: () => boolean) => Promise<boolean>,
     private readonly onError: (error: unknown) => void,
+    /**
+     * A nudge starts a pass no sooner than this after the previous pass started (0: at once), so nudges that
+     * come one per event (a result each) are served by one pass per interval, not one pass each.
+     */
+    private readonly nudgeGapMs = 0,
   ) {}
 
   start(): void {
@@ -38,24 +43,31 @@ export class PollingLoop {
     while (!this.stopped) {
       this.nudged = false;
       let busy = false;
+      const started = Date.now();
       try {
         busy = await this.pass(isStopping);
       } catch (e) {
         this.onError(e);
       }
-      if (!busy && !this.nudged && !this.stopped) await this.sleep();
+      if (this.stopped) break;
+      if (!busy && !this.nudged) await this.sleep();
+      // Woken by a nudge (now or just before): let the gap pass, gathering any further nudges into this one.
+      if (!busy && this.nudged && this.nudgeGapMs > 0)
+        await this.sleep(started + this.nudgeGapMs - Date.now(), false);
     }
   }
 
-  private sleep(): Promise<void> {
+  /** Sleeps `ms` (the poll interval), woken early by `stop()` and, when `byNudge`, by a nudge. */
+  private sleep(ms = this.intervalMs, byNudge = true): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.wake = null;
         resolve();
       };
-      const timer = setTimeout(done, this.intervalMs);
-      this.wake = done;
+      const timer = setTimeout(done, ms);
+      this.wake = byNudge ? done : () => this.stopped && done();
     });
   }
 }

@@ -15,6 +15,11 @@ export const OrchestratorEnvSchema = baseServiceEnv(3002).extend({
   FAN_OUT_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(500),
   /** How often the dispatcher looks for jobs to dispatch (also woken at once), lost jobs and coalesced progress. */
   DISPATCH_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(250),
+  /**
+   * The least time between two dispatch passes woken by nudges (each result nudges): results that land within it
+   * are served by one pass (one transaction, one batch of job messages) instead of a pass each. 0: every nudge.
+   */
+  DISPATCH_NUDGE_GAP_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   /** Dispatched-but-unfinished jobs one firm may have per portal family (so one firm cannot take a portal). */
   DISPATCH_FIRM_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(50),
   /** Dispatched-but-unfinished jobs per portal family across every firm (what the connectors are given). */

@@ -8,8 +8,9 @@ import type { JobPortal as Portal } from '../runs/job-kind';
 import { DispatcherService } from './dispatcher.service';
 
 /**
- * Runs the dispatcher's pass every DISPATCH_POLL_MS, and at once when nudged (new jobs fanned out, a result
- * freed a slot). A pass that did something is followed by another straight away, so a backlog drains at the
+ * Runs the dispatcher's pass every DISPATCH_POLL_MS, and when nudged (new jobs fanned out, a result freed a
+ * slot): at once, or DISPATCH_NUDGE_GAP_MS after the previous pass began, so the results of a busy moment share
+ * one pass. A pass that did something is followed by another straight away, so a backlog drains at the
  * speed the caps allow rather than one batch per poll.
  */
 @Injectable()
@@ -25,6 +26,7 @@ export class DispatchWorker implements OnApplicationBootstrap, BeforeApplication
       config.DISPATCH_POLL_MS,
       () => this.dispatcher.pass(),
       (e) => this.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatch pass failed'),
+      config.DISPATCH_NUDGE_GAP_MS,
     );
   }
 

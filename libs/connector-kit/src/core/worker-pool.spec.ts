@@ -43,7 +43,9 @@ describe('WorkerPool and dead workers', () => {
       deadWorkerSweepMs: 60_000,
     });
     pool.start();
-    // The job's end wakes the pool for another claim; the sweep is not due again within its interval.
+    // A job recorded wakes the pool for another claim; the sweep is not due again within its interval.
+    for (let i = 0; i < 50 && ran.length < 1; i++) await new Promise((r) => setImmediate(r));
+    pool.wake();
     for (let i = 0; i < 50 && calls.filter((c) => c === 'claim').length < 2; i++)
       await new Promise((r) => setImmediate(r));
     await pool.stop();
@@ -92,6 +94,127 @@ describe('WorkerPool while the portal is down', () => {
     for (let i = 0; i < 50 && ran.length < 3; i++) await new Promise((r) => setImmediate(r));
     await pool.stop();
     expect(ran).toEqual(['1', '2', '3']);
-    expect(limits[0]).toBe(4);
+    // Admitted in full: the four free slots and the prefetch (a quarter of 4).
+    expect(limits[0]).toBe(5);
+  });
+
+  it('claims no prefetch while `admit` narrows the free slots (a half-open breaker’s one probe)', async () => {
+    const limits: number[] = [];
+    let pending = ['1', '2', '3'].map((rowId) => ({ rowId }) as ClaimedJob);
+    const store: WorkerPoolOptions['store'] = {
+      releaseDead: () => Promise.resolve([]),
+      claim: (limit: number) => {
+        limits.push(limit);
+        const taken = pending.slice(0, limit);
+        pending = pending.slice(limit);
+        return Promise.resolve(taken);
+      },
+      heartbeat: () => Promise.resolve(),
+      release: () => Promise.resolve(),
+    };
+    const ran: string[] = [];
+    const pool = new WorkerPool({
+      store,
+      run: (claimed) => {
+        ran.push(claimed.rowId);
+        return new Promise<void>(() => undefined);
+      },
+      logger: pino({ level: 'silent' }),
+      concurrency: 4,
+      prefetch: 2,
+      stopGraceMs: 0,
+      pollIntervalMs: 60_000,
+      heartbeatIntervalMs: 60_000,
+      admit: (free, inFlight) => Math.min(free, 1 - inFlight),
+    });
+    pool.start();
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    await pool.stop();
+    expect(limits).toEqual([1]);
+    expect(ran).toEqual(['1']);
+  });
+});
+
+describe('WorkerPool claims', () => {
+  function pool(store: WorkerPoolOptions['store'], ran: string[], finish: Map<string, () => void>) {
+    return new WorkerPool({
+      store,
+      run: (claimed) => {
+        ran.push(claimed.rowId);
+        return new Promise<void>((resolve) => finish.set(claimed.rowId, resolve));
+      },
+      logger: pino({ level: 'silent' }),
+      concurrency: 4,
+      prefetch: 2,
+      stopGraceMs: 0,
+      pollIntervalMs: 60_000,
+      heartbeatIntervalMs: 60_000,
+      deadWorkerSweepMs: 60_000,
+    });
+  }
+  const settle = async () => {
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  };
+
+  it('claims the free slots plus the prefetch in one statement and starts held jobs without claiming', async () => {
+    const { store, calls } = fakeStore([]);
+    const backlog = Array.from({ length: 20 }, (_, i) => ({ rowId: String(i) }) as ClaimedJob);
+    const limits: number[] = [];
+    store.claim = (limit) => {
+      calls.push('claim');
+      limits.push(limit);
+      return Promise.resolve(backlog.splice(0, limit));
+    };
+    const heartbeats: string[][] = [];
+    store.heartbeat = (ids) => {
+      heartbeats.push(ids);
+      return Promise.resolve();
+    };
+    const ran: string[] = [];
+    const finish = new Map<string, () => void>();
+    const p = pool(store, ran, finish);
+    p.start();
+    await settle();
+    expect(limits).toEqual([6]);
+    expect(ran).toEqual(['0', '1', '2', '3']);
+    expect(p.held).toBe(2);
+    // Two jobs end: the held ones take their slots, no claim.
+    finish.get('0')?.();
+    finish.get('1')?.();
+    await settle();
+    expect(ran).toEqual(['0', '1', '2', '3', '4', '5']);
+    expect(limits).toEqual([6]);
+    // The next end finds nothing held: one claim for the free slot and the prefetch.
+    finish.get('2')?.();
+    await settle();
+    expect(limits).toEqual([6, 3]);
+    expect(ran).toHaveLength(7);
+    expect(p.held).toBe(2);
+    await p.stop();
+  });
+
+  it('does not claim when a job ends after a claim found the table empty, until a job is recorded', async () => {
+    const { store } = fakeStore([]);
+    let limits = 0;
+    const table: ClaimedJob[] = [{ rowId: 'a' } as ClaimedJob];
+    store.claim = (limit) => {
+      limits += 1;
+      return Promise.resolve(table.splice(0, limit));
+    };
+    const ran: string[] = [];
+    const finish = new Map<string, () => void>();
+    const p = pool(store, ran, finish);
+    p.start();
+    await settle();
+    expect(ran).toEqual(['a']);
+    finish.get('a')?.();
+    await settle();
+    expect(limits).toBe(1);
+    table.push({ rowId: 'b' } as ClaimedJob);
+    p.wake();
+    await settle();
+    expect(limits).toBe(2);
+    expect(ran).toEqual(['a', 'b']);
+    await p.stop();
   });
 });

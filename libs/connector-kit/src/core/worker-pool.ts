@@ -24,6 +24,11 @@ export interface WorkerPoolOptions {
    * portal's breaker is open, one probe job while it is half-open.
    */
   admit?(free: number, inFlight: number): number;
+  /**
+   * Jobs claimed beyond the free slots and held (leased, heartbeated) until a slot frees (default a quarter of
+   * `concurrency`): a full pool claims once per `prefetch + 1` finished jobs instead of once per job.
+   */
+  prefetch?: number;
 }
 
 /**
@@ -34,6 +39,15 @@ export interface WorkerPoolOptions {
  */
 export class WorkerPool {
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Claimed (leased) and not yet started, in claim order: started as slots free, without a claim. */
+  private readonly queued: ClaimedJob[] = [];
+  /**
+   * False once a claim found fewer jobs than it asked for and nothing was recorded since: a finished job then
+   * frees its slot without a claim (the intake's wake or the poll claim the next ones).
+   */
+  private backlog = true;
+  /** Bumped by every `wake()` from outside (a job recorded): a claim in flight then cannot clear `backlog`. */
+  private wakes = 0;
   private readonly shutdown = new AbortController();
   private wakeUp: (() => void) | null = null;
   private wakePending = false;
@@ -54,18 +68,17 @@ export class WorkerPool {
     this.heartbeatTimer.unref();
   }
 
-  /** Claim now (called after the intake records a job). */
+  /** Claim now (called once the intake's recording of jobs has committed). */
   wake(): void {
+    this.backlog = true;
+    this.wakes += 1;
     this.wakePending = true;
     this.wakeUp?.();
   }
 
-  /**
-   * The intake's transaction commits after its handler returns, so a claim at once could miss the row; wake
-   * shortly after as well, and the poll covers anything slower.
-   */
-  wakeSoon(): void {
-    for (const delay of [20, 200]) setTimeout(() => this.wake(), delay).unref();
+  /** Jobs claimed, held and not yet started (leased to this process). */
+  get held(): number {
+    return this.queued.length;
   }
 
   async stop(): Promise<void> {
@@ -74,7 +87,7 @@ export class WorkerPool {
     this.wake();
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     await this.loopDone;
-    const held = [...this.inFlight.keys()];
+    const held = [...this.inFlight.keys(), ...this.queued.splice(0).map((c) => c.rowId)];
     await Promise.race([Promise.allSettled(this.inFlight.values()), sleep(this.options.stopGraceMs ?? 5000)]);
     try {
       await this.options.store.release(held);
@@ -106,14 +119,41 @@ export class WorkerPool {
       this.options.logger.info({ jobs: released.length }, 'took over the jobs of a worker that died');
   }
 
+  /**
+   * Starts held jobs in the free slots; once none is held, claims the free slots plus `prefetch` (one statement),
+   * starts what fits and holds the rest.
+   */
   private async fill(): Promise<void> {
+    const { concurrency } = this.options;
+    const prefetch = this.options.prefetch ?? Math.floor(concurrency / 4);
     while (!this.shutdown.signal.aborted) {
-      const slots = this.options.concurrency - this.inFlight.size;
-      const free = this.options.admit ? this.options.admit(slots, this.inFlight.size) : slots;
-      if (free <= 0) return;
-      const claimed = await this.options.store.claim(free);
-      for (const job of claimed) this.launch(job);
-      if (claimed.length < free) return;
+      this.startHeld();
+      const slots = concurrency - this.inFlight.size;
+      const free = this.admitted(slots);
+      if (free <= 0 || this.queued.length > 0) return;
+      const wakes = this.wakes;
+      // No prefetch while admission is narrowed (the portal down or probed): held jobs could not start.
+      const limit = free < slots ? free : free + prefetch;
+      const claimed = await this.options.store.claim(limit);
+      this.queued.push(...claimed);
+      if (claimed.length < limit) {
+        if (this.wakes === wakes) this.backlog = false;
+        this.startHeld();
+        return;
+      }
+    }
+  }
+
+  /** How many of `slots` free slots may start a job now (`admit`, default all). */
+  private admitted(slots: number): number {
+    if (slots <= 0) return 0;
+    return this.options.admit ? this.options.admit(slots, this.inFlight.size) : slots;
+  }
+
+  private startHeld(): void {
+    while (this.queued.length > 0 && this.admitted(this.options.concurrency - this.inFlight.size) > 0) {
+      if (this.shutdown.signal.aborted) return;
+      this.launch(this.queued.shift() as ClaimedJob);
     }
   }
 
@@ -126,7 +166,12 @@ export class WorkerPool {
       })
       .finally(() => {
         this.inFlight.delete(claimed.rowId);
-        this.wake();
+        // A held job takes the slot at once; a claim only if jobs may be waiting in the table.
+        if (this.queued.length > 0) this.startHeld();
+        else if (this.backlog) {
+          this.wakePending = true;
+          this.wakeUp?.();
+        }
       });
     this.inFlight.set(claimed.rowId, done);
   }
@@ -148,7 +193,7 @@ export class WorkerPool {
 
   private async heartbeat(): Promise<void> {
     try {
-      await this.options.store.heartbeat([...this.inFlight.keys()]);
+      await this.options.store.heartbeat([...this.inFlight.keys(), ...this.queued.map((c) => c.rowId)]);
     } catch (error) {
       this.options.logger.warn({ err: error }, 'job heartbeat failed');
     }

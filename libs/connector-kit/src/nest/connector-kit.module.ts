@@ -128,7 +128,7 @@ class ConnectorLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
       jobIntakeSpec({
         portal: this.options.portal,
         handler: this.handler ?? undefined,
-        onRecorded: () => this.pool.wakeSoon(),
+        onRecorded: () => this.pool.wake(),
       }),
     );
     this.logger.info(

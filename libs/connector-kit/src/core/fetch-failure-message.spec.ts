@@ -1,5 +1,5 @@
 import type { ConnectorFamily } from './connector-family';
-import { errorForFetchFailure } from './http-error-mapping';
+import { errorForFetchFailure, errorForHttpStatus } from './http-error-mapping';
 import { upstreamOf } from './upstream';
 
 /** The exceptions undici and Node throw, as they reach the mapping (request: bare; fetch: on `cause`). */
@@ -163,4 +163,34 @@ describe('the fetch-failure message staff read', () => {
     expect(error.message).toContain('at tally.branch.lan:9000 ');
     expect(error.message).not.toMatch(/secret|user|private/);
   });
+});
+
+describe('the refused-access message staff read (HTTP 401 / 403)', () => {
+  it('a books server: names it by its host and points at its access settings, not at portal credentials', () => {
+    const error = errorForHttpStatus(403, null, 'reading the company', {
+      upstream: upstreamOf('books'),
+      url: 'http://tally.branch.lan:9000/',
+    });
+    expect(error).toMatchObject({ code: 'auth_failed', retryable: false });
+    expect(error?.message).toBe(
+      'The books server at tally.branch.lan:9000 refused access to reading the company (HTTP 403). ' +
+        'Check that the books server (or the proxy in front of it) lets practice-sync in, then retry.',
+    );
+    expect(error?.message).not.toMatch(/portal/);
+  });
+
+  it.each(['gst', 'itr', 'esign'] as const)(
+    'the %s portal: points at the credentials and consent',
+    (family) => {
+      const error = errorForHttpStatus(401, null, 'GSTR-2B', {
+        upstream: upstreamOf(family),
+        url: 'https://portal.example/api/x?token=secret',
+      });
+      expect(error?.message).toMatch(
+        /^The (GST|e-filing|e-sign) portal refused access to GSTR-2B \(HTTP 401\)\. /,
+      );
+      expect(error?.message).toContain('Check the portal credentials and consent');
+      expect(error?.message).not.toMatch(/portal\.example|secret/);
+    },
+  );
 });

@@ -38,9 +38,10 @@ export function errorForHttpStatus(
     });
   }
   if (status === 401 || status === 403) {
+    const { whenRefused } = target.upstream ?? ANY_PORTAL;
     return new PortalError(
       'auth_failed',
-      `${who} refused access to ${what} (HTTP ${status}); check the portal credentials and consent`,
+      `${sentence(who)} refused access to ${what} (HTTP ${status}). ${whenRefused}`,
     );
   }
   if (status === 408) return new PortalError('timeout', `${who} timed out serving ${what} (HTTP 408)`);

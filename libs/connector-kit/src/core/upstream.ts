@@ -16,12 +16,16 @@ export interface Upstream {
   whenUnreachable: string;
   /** What staff do when its name does not resolve (DNS). */
   whenNotFound: string;
+  /** What staff do when it refuses access (HTTP 401/403). */
+  whenRefused: string;
 }
 
 const PORTAL_ADVICE = {
   namesHost: false,
   whenUnreachable: 'The job is tried again a few times; if it still fails, retry the failed jobs later.',
   whenNotFound: 'Retry the failed jobs later, and report it if this persists.',
+  whenRefused:
+    "Check the portal credentials and consent (the client's Access tab, or Firm accounts for the firm's own logins), then retry.",
 };
 
 /** Each connector family's upstream; the portal names are the ones the connectors' own messages use. */
@@ -34,6 +38,8 @@ export const UPSTREAMS: Readonly<Record<ConnectorFamily, Upstream>> = {
     namesHost: true,
     whenUnreachable: 'Check that Tally is running there and reachable from practice-sync, then retry.',
     whenNotFound: "Check the company's books address, then retry.",
+    whenRefused:
+      'Check that the books server (or the proxy in front of it) lets practice-sync in, then retry.',
   },
 };
 

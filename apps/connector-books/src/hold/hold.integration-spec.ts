@@ -157,7 +157,8 @@ describe('connector-books: on-demand holds', () => {
       held: { count: 0, oldestAt: null },
       expiredObjects: [{ guid: stale.guid, type: 'VOUCHER', direction: 'receive' }],
     });
-    expect(expired.errorMessage).toContain(`company ${hoId}`);
+    expect(expired.errorMessage).toContain('before the client company (the books server at 127.0.0.1:');
+    expect(expired.errorMessage).not.toContain(hoId);
     expect(expired.errorMessage).toContain('new sync (snapshot)');
     expect((await books.objects(ho, 'voucher')).map((v) => v.guid)).not.toContain(stale.guid);
     expect(await heldRows()).toHaveLength(0);

@@ -310,7 +310,9 @@ describe('BooksJobHandler on an on-demand link', () => {
     const first = await runJob(books, hold, day0, '0193b000-0000-7000-8000-0000000000c1');
     expect(first.handled.completion.outcome).toBe('partial');
     expect(first.handled.completion.errorMessage).toContain('4 change(s) NOT applied yet');
-    expect(first.handled.completion.errorMessage).toContain(ho.companyId);
+    // Named as staff know it (its side and its books server), never by its internal id.
+    expect(first.handled.completion.errorMessage).toContain('the server company (the books server at books)');
+    expect(first.handled.completion.errorMessage).not.toContain(ho.companyId);
     expect(first.completed.counts).toMatchObject({ held: 4, created: 0 });
     expect(first.completed.held).toEqual({ count: 4, oldestAt: day0.toISOString() });
     // Nothing from the books on Kafka: the held bodies are not in any event.
@@ -375,7 +377,7 @@ describe('BooksJobHandler on an on-demand link', () => {
     );
     expect(quiet.handled.completion.outcome).toBe('no_change');
     expect(quiet.handled.completion.errorMessage).toContain(
-      `company ${branch.companyId} could not be reached`,
+      'The client company (the books server at books) could not be reached',
     );
     expect(watermarks.get('send')).toBe(14);
   });

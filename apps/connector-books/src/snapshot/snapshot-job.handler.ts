@@ -12,6 +12,7 @@ import type { DataSource } from 'typeorm';
 
 import { allowed, rulesFor } from '../sync/books-rules';
 import type { BooksStore } from '../sync/books-store';
+import { companyLabel } from '../sync/company-label';
 import { complete, importOrder, mastersByName } from '../sync/completeness';
 import type { DirectionInput, FailedObject } from '../sync/direction-sync';
 import { DirectionSync, zeroCounts } from '../sync/direction-sync';
@@ -83,8 +84,8 @@ export class SnapshotJobHandler {
       if (!masterRules.length && !voucherRules.length) {
         throw new SnapshotRefused(
           'no_rule',
-          `snapshot of link ${request.linkId}: no active rule moves books from the server company ` +
-            `${request.server.companyId} to the client company ${request.client.companyId}; add a rule with ` +
+          `snapshot: no active rule of the link moves books from ${companyLabel(request, request.server.companyId)} ` +
+            `to ${companyLabel(request, request.client.companyId)}; add a rule with ` +
             'direction receive or both and have the server company activate it, then start the snapshot again',
         );
       }
@@ -164,7 +165,7 @@ export class SnapshotJobHandler {
     if (own > 0 && !request.snapshot?.replace) {
       throw new SnapshotRefused(
         'books_not_empty',
-        `replace: the books of the client company ${receiver.companyId} are not empty (${own} master(s) ` +
+        `replace: the books of ${companyLabel(request, receiver.companyId)} are not empty (${own} master(s) ` +
           'besides the predefined groups), and a snapshot imports a whole set of books into them; nothing was ' +
           'imported. Start the snapshot into an empty company, or again with { "replace": true } to import ' +
           "over them (objects with the server's GUIDs are altered to the server's version; nothing is deleted)",

@@ -5,6 +5,7 @@ import type {
   JobHandler,
   PortalError,
 } from '@practice-sync/connector-kit';
+import { sentence } from '@practice-sync/connector-kit';
 import type { BooksCounts, BooksJobCompleted, BooksJobRequested } from '@practice-sync/contracts';
 import {
   BooksCategories,
@@ -26,6 +27,7 @@ import type { HeldIdentity } from '../hold/held-change';
 import type { BooksServerClient } from '../tally/books-server.client';
 import { directionsFor, rulesFor } from './books-rules';
 import type { BooksStore } from './books-store';
+import { companiesLabel } from './company-label';
 import type { DirectionResult } from './direction-sync';
 import { DirectionSync, zeroCounts } from './direction-sync';
 import { errorCodeOf } from './object-results';
@@ -76,7 +78,7 @@ function judge(
     return {
       outcome: 'failed',
       errorCode: 'hold_expired',
-      errorMessage: `${hold.expired.length} held change(s) expired after ${days(hold.holdMs)} before company ${receivers.join(', ')} took them; they were not applied (see the job's expired objects): a new sync (snapshot) of link ${job.linkId} is needed`,
+      errorMessage: `${hold.expired.length} held change(s) expired after ${days(hold.holdMs)} before ${companiesLabel(job, receivers)} took them; they were not applied (see the job's expired objects): a new sync (snapshot) of the link is needed`,
       retryable: false,
     };
   }
@@ -91,7 +93,7 @@ function judge(
     return {
       outcome: 'no_change',
       errorCode: null,
-      errorMessage: `no active rule of link ${job.linkId} moves ${booksClassOf(job.category)}: nothing moved`,
+      errorMessage: `no active rule of the link moves ${booksClassOf(job.category)}: nothing moved`,
       retryable: false,
     };
   }
@@ -114,7 +116,7 @@ function judge(
       outcome: 'partial',
       errorCode: null,
       errorMessage: [
-        `${counts.held} change(s) NOT applied yet: company ${hold.unreachable.join(', ')} (link ${job.linkId}) could not be reached, so practice-sync holds them (encrypted) and applies them in order once it can; held changes expire after ${days(hold.holdMs)}`,
+        `${counts.held} change(s) NOT applied yet: ${companiesLabel(job, hold.unreachable)} could not be reached, so practice-sync holds them (encrypted) and applies them in order once it can; held changes expire after ${days(hold.holdMs)}`,
         queued,
       ]
         .filter(Boolean)
@@ -128,7 +130,7 @@ function judge(
     outcome: moved ? 'succeeded' : 'no_change',
     errorCode: null,
     errorMessage: hold.sendersOffline.length
-      ? `company ${hold.sendersOffline.join(', ')} could not be reached (on-demand link ${job.linkId}): its changes are read when it answers`
+      ? `${sentence(companiesLabel(job, hold.sendersOffline))} could not be reached (an on-demand link): its changes are read when it answers`
       : null,
     retryable: false,
   };

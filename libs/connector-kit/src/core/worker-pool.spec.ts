@@ -57,9 +57,10 @@ describe('WorkerPool and dead workers', () => {
 });
 
 describe('WorkerPool while the portal is down', () => {
-  it('claims nothing while `admit` allows none, and claims the queue once it allows again', async () => {
+  /** A store whose table holds these pending jobs; `limits` records each claim's limit. */
+  function queueStore(rowIds: string[]): { store: WorkerPoolOptions['store']; limits: number[] } {
     const limits: number[] = [];
-    let pending = ['1', '2', '3'].map((rowId) => ({ rowId }) as ClaimedJob);
+    let pending = rowIds.map((rowId) => ({ rowId }) as ClaimedJob);
     const store: WorkerPoolOptions['store'] = {
       releaseDead: () => Promise.resolve([]),
       claim: (limit: number) => {
@@ -71,6 +72,11 @@ describe('WorkerPool while the portal is down', () => {
       heartbeat: () => Promise.resolve(),
       release: () => Promise.resolve(),
     };
+    return { store, limits };
+  }
+
+  it('claims nothing while `admit` allows none, and claims the queue once it allows again', async () => {
+    const { store, limits } = queueStore(['1', '2', '3']);
     let allowed = 0;
     const ran: string[] = [];
     const pool = new WorkerPool({
@@ -99,19 +105,7 @@ describe('WorkerPool while the portal is down', () => {
   });
 
   it('claims no prefetch while `admit` narrows the free slots (a half-open breaker’s one probe)', async () => {
-    const limits: number[] = [];
-    let pending = ['1', '2', '3'].map((rowId) => ({ rowId }) as ClaimedJob);
-    const store: WorkerPoolOptions['store'] = {
-      releaseDead: () => Promise.resolve([]),
-      claim: (limit: number) => {
-        limits.push(limit);
-        const taken = pending.slice(0, limit);
-        pending = pending.slice(limit);
-        return Promise.resolve(taken);
-      },
-      heartbeat: () => Promise.resolve(),
-      release: () => Promise.resolve(),
-    };
+    const { store, limits } = queueStore(['1', '2', '3']);
     const ran: string[] = [];
     const pool = new WorkerPool({
       store,

@@ -172,6 +172,9 @@ describe('console: the client page in a browser', () => {
     // The period as MM/YYYY, never as the API's MMYYYY.
     expect(rowText).toContain(`${unfixed} · ${mmYyyy(gstr2bPeriod)}`);
     expect(rowText).not.toContain(gstr2bPeriod);
+    // The category as the Sync Bucket names it, never its id.
+    expect(rowText).toMatch(/GSTR-2B \(all pages\)|notices and the return filing register/);
+    expect(rowText).not.toMatch(/\bgst\.[a-z]/);
     await shot(page, '11-run-log-staff-wording');
 
     // From the log to the client's page: the status grid, with the failure in its cell.

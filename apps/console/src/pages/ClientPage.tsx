@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 
 import type { Category, Client, Me } from '../api';
+import { useCatalogue } from '../catalogue';
 import { api, errorText } from '../api';
 import { PORTAL_NAMES } from '../fixes';
 import { AccessTab } from './client/AccessTab';
@@ -34,16 +35,12 @@ export function categoriesOf(client: Client, catalogue: Category[]): Category[] 
 /** One client: its status grid, records, change feed, notices and portal access, each a tab (its own URL). */
 export function ClientPage({ clientId, tab, me }: { clientId: string; tab: ClientTab; me: Me }) {
   const [client, setClient] = useState<Client | null>(null);
-  const [catalogue, setCatalogue] = useState<Category[]>([]);
+  const catalogue = useCatalogue();
   const [error, setError] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     api<Client>('GET', `/clients/${clientId}`).then(setClient, (e: unknown) => setError(errorText(e)));
-    api<{ items: Category[] }>('GET', '/categories').then(
-      (c) => setCatalogue(c.items),
-      () => setCatalogue([]),
-    );
   }, [clientId]);
 
   // A new page for a screen reader: focus its heading once it is there.

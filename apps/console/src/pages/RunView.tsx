@@ -3,7 +3,9 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ClientRunSummary, Me, Page, RunTotals, SyncRun } from '../api';
 import { api, mayWrite } from '../api';
 import { navigate } from '../App';
+import { useCatalogue } from '../catalogue';
 import { howToFix, OUTCOME_LABELS, portalOf, staffReason } from '../fixes';
+import { categoryNames } from '../schedules';
 import { formatPeriod } from '../periods';
 import { progressPercent } from '../selection';
 
@@ -25,6 +27,7 @@ export function RunView({ runId, me }: { runId: string; me: Me }) {
   const [run, setRun] = useState<SyncRun | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const catalogue = useCatalogue();
 
   useEffect(() => {
     api<SyncRun>('GET', `/sync-runs/${runId}`).then(setRun, (e: unknown) => setError(String(e)));
@@ -80,7 +83,7 @@ export function RunView({ runId, me }: { runId: string; me: Me }) {
         <p className="muted">
           {run.totals.workFinished} of {run.totals.work} jobs finished ·{' '}
           {run.clients ? `clients: ${describeSelection(run.clients)}` : 'branch links'} · categories:{' '}
-          {run.categories.join(', ')}
+          {categoryNames(run.categories, catalogue)}
           {run.period?.['gst'] ? ` · GST period ${formatPeriod(run.period['gst'])}` : ''}
           {run.period?.['itr'] ? ` · assessment year ${run.period['itr']}` : ''}
         </p>
@@ -118,6 +121,7 @@ export function RunView({ runId, me }: { runId: string; me: Me }) {
 
 /** The per-client log (`GET /v1/sync-runs/{id}/summary`), paged, failures first to read. */
 function RunLog({ runId }: { runId: string }) {
+  const catalogue = useCatalogue();
   const [items, setItems] = useState<ClientRunSummary[]>([]);
   const [next, setNext] = useState<string | null | undefined>(undefined);
   const [onlyFailed, setOnlyFailed] = useState(false);
@@ -185,7 +189,7 @@ function RunLog({ runId }: { runId: string }) {
                     const fix = howToFix(j.errorCode, portalOf(j.category));
                     return (
                       <tr key={j.id} className={j.outcome ?? ''}>
-                        <td className="mono">{j.category}</td>
+                        <td title={j.category}>{categoryNames([j.category], catalogue)}</td>
                         <td className="mono">
                           {j.subject?.value ?? ''}
                           {j.period ? ` · ${formatPeriod(j.period)}` : ''}

@@ -3,7 +3,8 @@ import './schedules-branches.css';
 import type { FormEvent } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 
-import type { Category, Me } from '../api';
+import type { Me } from '../api';
+import { useCatalogue } from '../catalogue';
 import { api, ApiError, errorText, formatInstant, mayWrite } from '../api';
 import type { BranchLink } from '../branches';
 import { PORTAL_NAMES } from '../fixes';
@@ -51,15 +52,8 @@ export function Schedules({ me }: { me: Me }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<Schedule | null>(null);
-  const [catalogue, setCatalogue] = useState<Category[]>([]);
+  const catalogue = useCatalogue();
   const { page, error } = pager;
-
-  useEffect(() => {
-    api<{ items: Category[] }>('GET', '/categories').then(
-      (c) => setCatalogue(c.items),
-      () => setCatalogue([]),
-    );
-  }, []);
 
   async function setEnabled(s: Schedule, enabled: boolean) {
     setBusy(s.id);
@@ -287,7 +281,7 @@ function CreateSchedule({ onCreated, onCancel }: { onCreated: (s: Schedule) => v
   const [scopeValue, setScopeValue] = useState('');
   const [linkIds, setLinkIds] = useState<Set<string>>(new Set());
   const [allLinks, setAllLinks] = useState(true);
-  const [catalogue, setCatalogue] = useState<Category[]>([]);
+  const catalogue = useCatalogue();
   const [links, setLinks] = useState<BranchLink[] | null>(null);
   const [cats, setCats] = useState<Set<string>>(new Set());
   const [count, setCount] = useState('1');
@@ -300,10 +294,6 @@ function CreateSchedule({ onCreated, onCancel }: { onCreated: (s: Schedule) => v
 
   useEffect(() => nameRef.current?.focus(), []);
   useEffect(() => {
-    api<{ items: Category[] }>('GET', '/categories').then(
-      (c) => setCatalogue(c.items),
-      () => setCatalogue([]),
-    );
     api<{ items: BranchLink[] }>('GET', '/branch-links', { query: { limit: 100 } }).then(
       (p) => setLinks(p.items),
       () => setLinks([]),

@@ -1,7 +1,8 @@
 import type { FormEvent } from 'react';
 import { useEffect, useMemo, useState } from 'react';
 
-import type { Category, Client, Me, Page, SyncRun } from '../api';
+import type { Client, Me, Page, SyncRun } from '../api';
+import { useCatalogue } from '../catalogue';
 import { api, ApiError, mayWrite } from '../api';
 import { navigate } from '../App';
 import { formatPeriod, gstAfter, periodChoices } from '../periods';
@@ -20,7 +21,7 @@ export function SyncBucket({ me }: { me: Me }) {
   const [page, setPage] = useState<Page<Client> | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [picked, setPicked] = useState<Picked>({ kind: 'ids', ids: [] });
-  const [catalogue, setCatalogue] = useState<Category[]>([]);
+  const catalogue = useCatalogue();
   const [cats, setCats] = useState<Set<string>>(new Set());
   const [gstPeriod, setGstPeriod] = useState<string | null>(null);
   const [itrPeriod, setItrPeriod] = useState<string | null>(null);
@@ -40,13 +41,6 @@ export function SyncBucket({ me }: { me: Me }) {
       live = false;
     };
   }, [filters, cursor]);
-
-  useEffect(() => {
-    api<{ items: Category[] }>('GET', '/categories').then(
-      (c) => setCatalogue(c.items),
-      () => setCatalogue([]),
-    );
-  }, []);
 
   const portals = useMemo(() => [...new Set(catalogue.map((c) => c.portal))], [catalogue]);
   const choices = useMemo(() => periodChoices(catalogue), [catalogue]);

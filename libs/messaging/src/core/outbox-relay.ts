@@ -1,3 +1,4 @@
+import { returnedRows } from '@practice-sync/persistence';
 import type { Producer } from 'kafkajs';
 import type { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -29,16 +30,7 @@ export interface OutboxRelayOptions {
   failed?: Counter<'topic'>;
   /** Bytes per produce request; Kafka refuses a record batch over `message.max.bytes` (1 MiB by default). */
   maxBatchBytes?: number;
-  /**
-   * How long handed rows the broker has acknowledged may stay in the table before one statement deletes all of
-   * them (default 250 ms; 1,000 rows delete at once). Until then this relay's polls skip them; a crash before
-   * the delete re-sends them on the next poll, which at-least-once delivery and the consumers' inbox allow.
-   */
-  deleteDelayMs?: number;
 }
-
-const DEFAULT_DELETE_DELAY_MS = 250;
-const DELETE_AT_ONCE = 1000;
 
 const DEFAULT_MAX_BATCH_BYTES = 512 * 1024;
 const DEFAULT_MAX_HANDED_BYTES = 16 * 1024 * 1024;
@@ -79,10 +71,8 @@ export function takeWithinBytes<R extends OutboxRow>(
  *
  * Two paths, one loop (so this process publishes in one order):
  * - handed: the rows this process commits are handed over at commit (`handOff`), in commit order, and published
- *   from memory — the table is never read. Once the broker has acknowledged them they are deleted together with
- *   every other batch acknowledged within `deleteDelayMs` (one statement, not a transaction per batch); this
- *   relay's polls skip them meanwhile. Another relay's poll may take such a row too (it cannot see that it was
- *   published) and send it again: consumers dedupe by event id, as after any crash between ack and delete.
+ *   from memory: one transaction deletes them (`DELETE … RETURNING`, which also skips any row another relay took
+ *   meanwhile), the batch is produced, and the delete commits — the table is never read.
  * - polled: at start, every `pollIntervalMs`…`idlePollMaxMs`, on `wake()` and after a failure, the oldest rows
  *   of the table, `FOR UPDATE SKIP LOCKED`, so several relays (one per service instance) take distinct rows.
  *   After a failure the handed rows are dropped and polled instead, oldest first, so no later row overtakes
@@ -98,10 +88,6 @@ export class OutboxRelay implements OutboxSink {
   /** Handed rows, in commit order, with their size as measured when they were written. */
   private handed: WrittenRow[] = [];
   private handedBytes = 0;
-  /** Handed rows the broker has acknowledged, still in the table until the next delete (`deleteDelayMs`). */
-  private published: string[] = [];
-  /** When the oldest of `published` was acknowledged (Date.now() ms). */
-  private publishedSince = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -160,9 +146,8 @@ export class OutboxRelay implements OutboxSink {
   }
 
   /**
-   * Publishes the oldest handed rows (one byte-capped batch) from memory. The rows stay in the table until the
-   * broker has acknowledged them, and are deleted later with the other acknowledged rows (`deleteAcknowledged`):
-   * one statement for many batches instead of a transaction per batch. A failure leaves them for the poll.
+   * Publishes the oldest handed rows (one byte-capped batch) that are still in the table. A failure rolls the
+   * delete back: the rows stay in the table for the poll.
    */
   private async publishHanded(): Promise<void> {
     const batch = takeWithinBytes(
@@ -172,33 +157,18 @@ export class OutboxRelay implements OutboxSink {
     );
     this.handed.splice(0, batch.length);
     for (const row of batch) this.handedBytes -= row.bytes;
-    await this.send(batch);
-    if (this.published.length === 0) this.publishedSince = Date.now();
-    for (const row of batch) {
-      this.published.push(row.seq);
-      this.options.published?.inc({ topic: row.topic });
-    }
-    this.options.batches?.inc({ path: 'handed' });
-  }
-
-  /** When the acknowledged rows are due to be deleted (Date.now() ms), or null when there are none. */
-  private deleteDueAt(): number | null {
-    if (this.published.length === 0) return null;
-    if (this.published.length >= DELETE_AT_ONCE) return 0;
-    return this.publishedSince + (this.options.deleteDelayMs ?? DEFAULT_DELETE_DELAY_MS);
-  }
-
-  /** Deletes the acknowledged handed rows (one statement); on failure they stay listed for the next try. */
-  private async deleteAcknowledged(): Promise<void> {
-    if (this.published.length === 0) return;
-    const seqs = this.published;
-    this.published = [];
-    try {
-      await this.dataSource.query(`DELETE FROM outbox WHERE seq = ANY($1::bigint[])`, [seqs]);
-    } catch (e) {
-      this.published = [...seqs, ...this.published];
-      throw e;
-    }
+    await this.dataSource.transaction(async (manager) => {
+      const deleted = returnedRows<{ seq: string }>(
+        await manager.query(`DELETE FROM outbox WHERE seq = ANY($1::bigint[]) RETURNING seq`, [
+          batch.map((r) => r.seq),
+        ]),
+      );
+      const live = new Set(deleted.map((r) => String(r.seq)));
+      const rows = batch.filter((r) => live.has(r.seq));
+      if (rows.length > 0) await this.send(rows);
+      for (const row of rows) this.options.published?.inc({ topic: row.topic });
+      if (rows.length > 0) this.options.batches?.inc({ path: 'handed' });
+    });
   }
 
   /** Polls one batch from the table; returns how many rows it took off the outbox. Exposed for tests and tools. */
@@ -212,8 +182,7 @@ export class OutboxRelay implements OutboxSink {
    * Rows handed to this relay and not yet published are left to the handed path.
    */
   private async publishOnce(): Promise<{ taken: number; more: boolean }> {
-    // Rows handed to this relay, and handed rows already published and not yet deleted, are not the poll's.
-    const handed = [...this.handed.map((r) => r.seq), ...this.published];
+    const handed = this.handed.map((r) => r.seq);
     const notHanded = (param: number) =>
       handed.length > 0 ? `WHERE NOT (seq = ANY($${param}::bigint[]))` : '';
     const batchSize = this.options.batchSize ?? 500;
@@ -309,8 +278,6 @@ export class OutboxRelay implements OutboxSink {
         } else if (this.handed.length > 0) {
           await this.publishHanded();
         }
-        const due = this.deleteDueAt();
-        if (due !== null && (due <= Date.now() || !this.running)) await this.deleteAcknowledged();
         failures = 0;
       } catch (e) {
         failures++;
@@ -320,10 +287,7 @@ export class OutboxRelay implements OutboxSink {
         this.pollRequested = true;
       }
       if (!failures && (this.pollRequested || this.handed.length > 0)) continue;
-      const deleteAt = this.deleteDueAt() ?? Number.POSITIVE_INFINITY;
-      const delay = failures
-        ? Math.min(5000, 200 * 2 ** failures)
-        : Math.max(0, Math.min(nextPollAt, deleteAt) - Date.now());
+      const delay = failures ? Math.min(5000, 200 * 2 ** failures) : Math.max(0, nextPollAt - Date.now());
       this.backingOff = failures > 0;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
@@ -335,12 +299,5 @@ export class OutboxRelay implements OutboxSink {
       this.wakeUp = null;
       this.backingOff = false;
     }
-    // Stopping: what the broker acknowledged leaves the table now (else the next start re-sends it).
-    await this.deleteAcknowledged().catch((e: unknown) =>
-      this.logger.warn(
-        { err: e },
-        'outbox relay: could not delete published rows on stop; they are sent again',
-      ),
-    );
   }
 }

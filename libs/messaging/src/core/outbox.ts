@@ -121,14 +121,6 @@ function stash(runner: QueryRunner, rows: WrittenRow[], maxBytes: number): void 
   }
 }
 
-function pollAtCommit(runner: QueryRunner): void {
-  const held = (runner.data as Record<string, unknown> | undefined)?.[STASH] as Stash | undefined;
-  if (!held) return;
-  held.rows = [];
-  held.bytes = 0;
-  held.overflowed = true;
-}
-
 function takeStash(runner: QueryRunner): Stash | undefined {
   const data = runner.data as Record<string, unknown> | undefined;
   const held = data?.[STASH] as Stash | undefined;
@@ -139,8 +131,8 @@ function takeStash(runner: QueryRunner): Stash | undefined {
 /**
  * While `sink` (the relay) runs, hands it the rows of every transaction that wrote to the outbox when that
  * transaction commits, whichever code path committed it; returns the function that stops it. Rows of a
- * rolled-back transaction are dropped with it. A transaction in which a savepoint (a nested TypeORM transaction)
- * rolled back hands nothing: the relay publishes handed rows from memory, so it polls the table instead.
+ * rolled-back transaction are dropped with it. A row written inside a savepoint that was rolled back is still
+ * handed; the relay publishes only rows it finds in the table.
  */
 export function handOffOnCommit(dataSource: DataSource, sink: OutboxSink): () => void {
   sinks.set(dataSource, sink);
@@ -158,9 +150,6 @@ export function handOffOnCommit(dataSource: DataSource, sink: OutboxSink): () =>
       },
       afterTransactionRollback({ queryRunner }): void {
         if (!queryRunner.isTransactionActive) takeStash(queryRunner);
-        // A savepoint rolled back: rows written inside it are gone from the table. The relay publishes handed
-        // rows from memory, so hand none of this transaction's: the poll reads what it committed instead.
-        else pollAtCommit(queryRunner);
       },
     };
     dataSource.subscribers.push(subscriber);

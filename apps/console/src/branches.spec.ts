@@ -1,5 +1,5 @@
 import { conflictRows, conflictTitle, linkCategories, mayRestart, STUCK_AFTER_MS } from './branches';
-import { howToFixLink, linkProblems, restartRefusal } from './fixes';
+import { howToFixLink, linkProblems, restartRefusal, withoutConnectorAdvice } from './fixes';
 
 const TYPE = 'https://practice-sync.dev/problems/';
 
@@ -75,7 +75,8 @@ describe('linkProblems', () => {
       {
         kind: 'Masters',
         text: 'A books server did not answer.',
-        detail: message,
+        // The kit's advice is left to the fix below it (the console's, ending "then press Restart").
+        detail: 'The books server at 10.1.2.3:9000 did not answer export of masters (connection refused).',
         code: 'portal_unavailable',
         fix: expect.stringContaining('Tally is running'),
         conflictsOnly: false,
@@ -94,6 +95,27 @@ describe('linkProblems', () => {
     expect(p.detail).toBe('1 held change(s) expired after 7 days.');
     expect(p.fix).toContain('Take a new snapshot of the link');
     expect(linkProblems(null)).toEqual([]);
+  });
+
+  it("drops the connector's advice where the console shows its own fix, so it is not said twice", () => {
+    const [p] = linkProblems(
+      'transactions: a books server did not answer (portal_unavailable): The books server at tally.branch.lan:9000 ' +
+        'refused the connection during reading the company. Check that Tally is running there and reachable ' +
+        'from practice-sync, then retry.',
+    );
+    expect(p.detail).toBe(
+      'The books server at tally.branch.lan:9000 refused the connection during reading the company.',
+    );
+    expect(p.fix).toContain('then press Restart');
+    expect(
+      withoutConnectorAdvice(
+        'The GST portal timed out. The job is tried again a few times; if it still fails, retry the failed jobs later.',
+      ),
+    ).toBe('The GST portal timed out.');
+    // Only a whole trailing sentence is advice: "check" inside a sentence stays.
+    expect(withoutConnectorAdvice('The portal said: Check your input')).toBe(
+      'The portal said: Check your input',
+    );
   });
 
   it('marks a message that only says objects wait in the conflict queue', () => {

@@ -41,6 +41,19 @@ export function staffReason(message: string | null | undefined): string {
   return `${text[0].toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
+/**
+ * The connector's own advice at the end of its message (the connector kit's per-upstream advice: "Check that Tally
+ * is running there …, then retry.", "The job is tried again a few times; …"). Where the console shows its own
+ * fix for the failure code, the message is shown without it, so staff do not read the same advice twice in two
+ * wordings. Only whole trailing sentences that start as the kit's advice does are dropped.
+ */
+const CONNECTOR_ADVICE =
+  /(?<=[.!?])\s+(?:Check |The job is tried again |Retry the failed jobs later)[\s\S]*$/;
+
+export function withoutConnectorAdvice(message: string): string {
+  return message.replace(CONNECTOR_ADVICE, '');
+}
+
 /** The portal a category belongs to (`gst.gstr2b` → `gst`). */
 export function portalOf(category: string): Portal {
   return category.split('.')[0] ?? category;
@@ -257,13 +270,15 @@ export function linkProblems(error: string | null | undefined): LinkProblem[] {
       // A failure reads `lead: the connector's message`; the lead is ours, the message the connector's.
       const cut = code ? whole.indexOf(': ') : -1;
       const text = staffReason(cut > 0 ? whole.slice(0, cut) : whole);
-      const detail = cut > 0 ? staffReason(whole.slice(cut + 2)) || null : null;
+      const fix = howToFixLink(code);
+      const said = cut > 0 ? whole.slice(cut + 2) : '';
+      const detail = staffReason(fix ? withoutConnectorAdvice(said) : said) || null;
       return {
         kind: m ? (LINK_CLASS_NAMES[m[1]] ?? m[1]) : null,
         text,
         detail,
         code,
-        fix: howToFixLink(code),
+        fix,
         conflictsOnly: /conflict queue/.test(whole) && !/refused/.test(whole),
       };
     })

@@ -133,9 +133,16 @@ describe('localToIso', () => {
 
 describe('categoryNames', () => {
   it('names categories as the catalogue does, aliases in words, unknown ids as they are', () => {
-    const catalogue = [{ id: 'gst.gstr2b', description: 'GSTR-2B (all pages)' }];
+    const catalogue = [
+      { id: 'gst.gstr2b', description: 'GSTR-2B (all pages)' },
+      { id: 'itr.notices_orders', description: 'e-proceedings notices, orders, outstanding demand' },
+    ];
     expect(categoryNames(['gst.gstr2b', 'itr.all', 'books.masters', 'x.y'], catalogue)).toBe(
       'GSTR-2B (all pages), All Income Tax, Masters, x.y',
+    );
+    // A description that starts in lower case is a label here: it starts with a capital.
+    expect(categoryNames(['itr.notices_orders'], catalogue)).toBe(
+      'E-proceedings notices, orders, outstanding demand',
     );
   });
 });

@@ -154,5 +154,12 @@ export function categoryNames(
   catalogue: ReadonlyArray<{ id: string; description: string }>,
 ): string {
   const byId = new Map(catalogue.map((c) => [c.id, c.description]));
-  return ids.map((id) => ALIASES[id] ?? byId.get(id) ?? id).join(', ');
+  // Each is a label (a table cell, a list), so it starts with a capital: "Notices and the return filing register".
+  const label = (d: string) => `${d.charAt(0).toUpperCase()}${d.slice(1)}`;
+  return ids
+    .map((id) => {
+      const description = byId.get(id);
+      return ALIASES[id] ?? (description ? label(description) : id);
+    })
+    .join(', ');
 }

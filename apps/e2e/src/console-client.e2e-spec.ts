@@ -173,7 +173,7 @@ describe('console: the client page in a browser', () => {
     expect(rowText).toContain(`${unfixed} · ${mmYyyy(gstr2bPeriod)}`);
     expect(rowText).not.toContain(gstr2bPeriod);
     // The category as the Sync Bucket names it, never its id.
-    expect(rowText).toMatch(/GSTR-2B \(all pages\)|notices and the return filing register/);
+    expect(rowText).toMatch(/GSTR-2B \(all pages\)|Notices and the return filing register/);
     expect(rowText).not.toMatch(/\bgst\.[a-z]/);
     await shot(page, '11-run-log-staff-wording');
 

@@ -4,7 +4,7 @@ import type { ClientRunSummary, Me, Page, RunTotals, SyncRun } from '../api';
 import { api, mayWrite } from '../api';
 import { navigate } from '../App';
 import { useCatalogue } from '../catalogue';
-import { howToFix, OUTCOME_LABELS, portalOf, staffReason } from '../fixes';
+import { howToFix, OUTCOME_LABELS, portalOf, staffReason, withoutConnectorAdvice } from '../fixes';
 import { categoryNames } from '../schedules';
 import { formatPeriod } from '../periods';
 import { progressPercent } from '../selection';
@@ -196,7 +196,11 @@ function RunLog({ runId }: { runId: string }) {
                         </td>
                         <td>{OUTCOME_LABELS[j.outcome ?? ''] ?? j.outcome ?? '—'}</td>
                         <td>
-                          {j.errorMessage && <div className="reason">{staffReason(j.errorMessage)}</div>}
+                          {j.errorMessage && (
+                            <div className="reason">
+                              {staffReason(fix ? withoutConnectorAdvice(j.errorMessage) : j.errorMessage)}
+                            </div>
+                          )}
                           {fix && (
                             <div className="fix">
                               {fix.text}{' '}

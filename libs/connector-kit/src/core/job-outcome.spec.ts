@@ -72,7 +72,7 @@ describe('job outcomes', () => {
     );
     expect(data).toMatchObject({ outcome: 'no_data', errorCode: null, retryable: false, counts: zero });
     expect(data.errorMessage).toBe(
-      'nothing on the portal for this period: gst.gstr3b_ledgers holds no records for GSTIN 27AAACR5055K1Z7 in 032025',
+      'nothing on the portal for this period: the GST portal has no GSTR-3B summary, cash / credit / liability ledgers for GSTIN 27AAACR5055K1Z7 in 03/2025',
     );
     expect(SyncJobCompletedEvent.schema.safeParse(data).success).toBe(true);
     const said = successResult(
@@ -82,7 +82,16 @@ describe('job outcomes', () => {
       null,
       'RET13510 for CASH ledger',
     );
-    expect(said.completion.errorMessage).toMatch(/in 032025 \(RET13510 for CASH ledger\)$/);
+    expect(said.completion.errorMessage).toMatch(/in 03\/2025 \(RET13510 for CASH ledger\)$/);
+    const itr = successResult({ outcome: 'no_data', counts: zero }, finished, {
+      ...job,
+      category: 'itr.returns',
+      subject: { kind: 'pan', value: 'AAACR5055K' },
+      period: '2027-28',
+    });
+    expect(itr.completion.errorMessage).toBe(
+      'nothing on the portal for this period: the e-filing portal has no filed ITRs (ack number, form, AY, date) for PAN AAACR5055K in AY 2027-28',
+    );
   });
 
   it('reports a partial job per part: what was kept, what failed and why, retryable when the failure is', () => {

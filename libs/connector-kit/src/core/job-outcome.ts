@@ -1,9 +1,11 @@
 import type { JobPart, RecordCounts, SyncJobCompleted, TaxpayerResults } from '@practice-sync/contracts';
+import { CATALOGUE, isGstPeriod, portalOf } from '@practice-sync/contracts';
 
 import type { FetchOutcome } from './change-detection';
 import type { JobCompletion } from './job-store';
 import { isPortalError, PortalError } from './portal-error';
 import type { ConnectorJob, FetchPart, NormalisedRecord } from './portal-fetcher';
+import { upstreamOf } from './upstream';
 
 const ZERO: RecordCounts = { added: 0, updated: 0, removed: 0, unchanged: 0 };
 
@@ -31,11 +33,23 @@ export interface JobResult {
 
 const SUBJECT_LABEL = { gstin: 'GSTIN', pan: 'PAN', esignClientFileId: 'client file' } as const;
 
-/** The run log's explanation of a `no_data` job: the portal was read and holds nothing for it. */
+/** A period as staff write it: GST's `MMYYYY` as MM/YYYY, an assessment year as "AY 2027-28". */
+function periodLabel(period: string | null): string {
+  if (period === null) return 'any period';
+  if (isGstPeriod(period)) return `${period.slice(0, 2)}/${period.slice(2)}`;
+  return /^\d{4}-\d{2}$/.test(period) ? `AY ${period}` : period;
+}
+
+/**
+ * The run log's explanation of a `no_data` job: the portal was read and holds nothing for it — "nothing on the
+ * portal for this period: the GST portal has no GSTR-2B (all pages) for GSTIN … in 10/2026", the category named
+ * as the Sync Bucket names it, not by id.
+ */
 export function noDataMessage(job: ConnectorJob, reason?: string): string {
   const subject = `${SUBJECT_LABEL[job.subject.kind]} ${job.subject.value}`;
-  const period = job.period === null ? 'any period' : job.period;
-  const message = `nothing on the portal for this period: ${job.category} holds no records for ${subject} in ${period}`;
+  const what = CATALOGUE.find((c) => c.id === job.category)?.description ?? job.category;
+  const portal = upstreamOf(portalOf(job.category)).name;
+  const message = `nothing on the portal for this period: ${portal} has no ${what} for ${subject} in ${periodLabel(job.period)}`;
   return reason ? `${message} (${reason})` : message;
 }
 

@@ -2,7 +2,14 @@ import { useEffect, useState } from 'react';
 
 import type { Category, Client, StatusCell } from '../../api';
 import { api, errorText, formatInstant } from '../../api';
-import { howToFix, OUTCOME_LABELS, OUTCOME_SYMBOLS, portalOf, staffReason } from '../../fixes';
+import {
+  howToFix,
+  OUTCOME_LABELS,
+  OUTCOME_SYMBOLS,
+  portalOf,
+  staffReason,
+  withoutConnectorAdvice,
+} from '../../fixes';
 import { formatPeriod } from '../../periods';
 import { identifiersOf, portalName } from '../ClientPage';
 
@@ -150,7 +157,11 @@ function Cell({
       </div>
       {cell.lastOutcome === 'failed' && (
         <div className="small">
-          {cell.lastErrorMessage && <div className="reason">{staffReason(cell.lastErrorMessage)}</div>}
+          {cell.lastErrorMessage && (
+            <div className="reason">
+              {staffReason(fix ? withoutConnectorAdvice(cell.lastErrorMessage) : cell.lastErrorMessage)}
+            </div>
+          )}
           {fix && (
             <div className="fix">
               {fix.text}{' '}

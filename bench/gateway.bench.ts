@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 
 import { startStack, withDatabase } from '@practice-sync/testing';
 import { Client } from 'pg';
@@ -19,6 +20,7 @@ import { infrastructure } from './lib/pipeline';
 const RATE = Number(process.env['BENCH_GATEWAY_RATE'] ?? 200);
 const CONNECTIONS = 32;
 const WARMUP_MS = 2000;
+const PROFILE_DIR = process.env['BENCH_CPU_PROFILE'];
 const DURATION_MS = Number(process.env['BENCH_GATEWAY_SECONDS'] ?? 15) * 1000;
 /** A request still unanswered this long after the window is counted as an error (and not waited for). */
 const DRAIN_MS = 10_000;
@@ -173,7 +175,16 @@ export async function run() {
     // Services compile on start (swc): slow on a busy machine.
     readyTimeoutMs: 600_000,
     // The limiter runs as deployed (shared through PostgreSQL); the budget is just out of the bench's reach.
-    env: { RATE_LIMIT_POINTS: '1000000000' },
+    env: {
+      RATE_LIMIT_POINTS: '1000000000',
+      // BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of each service, written after the window through the gateway.
+      ...(PROFILE_DIR
+        ? {
+            NODE_OPTIONS: `--require ${join(__dirname, 'lib', 'cpu-profile.js')}`,
+            CPU_PROFILE_DIR: PROFILE_DIR,
+          }
+        : {}),
+    },
   });
   try {
     await db.connect();
@@ -224,6 +235,7 @@ export async function run() {
       { authorization: `Bearer ${key}` },
       () => readings[reading++](),
     );
+    if (PROFILE_DIR) for (const pid of [gatewayPid, orchestratorPid]) process.kill(pid, 'SIGUSR2');
     await pause(STATS_SETTLE_MS);
     const loaded = await databaseWork(db);
     // Warm-up and window together (the statistics cannot be cut at the window's edges).

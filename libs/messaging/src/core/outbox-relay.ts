@@ -1,7 +1,7 @@
 import { returnedRows } from '@practice-sync/persistence';
 import type { Producer } from 'kafkajs';
 import type { Counter } from 'prom-client';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 
 import type { MessagingLogger } from './logger';
 import type { OutboxRow, OutboxSink, WrittenRow } from './outbox';
@@ -30,7 +30,21 @@ export interface OutboxRelayOptions {
   failed?: Counter<'topic'>;
   /** Bytes per produce request; Kafka refuses a record batch over `message.max.bytes` (1 MiB by default). */
   maxBatchBytes?: number;
+  /**
+   * How long one transaction of the handed path stays open (default 200 ms; 0: one per batch). Handed batches are
+   * published at once as before; their deletes join the open transaction, which commits once this long has passed
+   * since it began (or at stop). Until then the deleted rows stay locked, so no relay polls them: exactly one
+   * publish per row while nothing fails, as with a transaction per batch, for at most 1000 / deleteWindowMs
+   * transactions a second instead of one per committed transaction of the service. A failure or a crash inside
+   * the window re-sends the window's rows (at-least-once, as a crash between ack and delete always did).
+   */
+  deleteWindowMs?: number;
+  /** Handed rows deleted in one window before it commits early (default 5,000). */
+  deleteWindowMaxRows?: number;
 }
+
+const DEFAULT_DELETE_WINDOW_MS = 200;
+const DEFAULT_DELETE_WINDOW_MAX_ROWS = 5000;
 
 const DEFAULT_MAX_BATCH_BYTES = 512 * 1024;
 const DEFAULT_MAX_HANDED_BYTES = 16 * 1024 * 1024;
@@ -71,8 +85,9 @@ export function takeWithinBytes<R extends OutboxRow>(
  *
  * Two paths, one loop (so this process publishes in one order):
  * - handed: the rows this process commits are handed over at commit (`handOff`), in commit order, and published
- *   from memory: one transaction deletes them (`DELETE … RETURNING`, which also skips any row another relay took
- *   meanwhile), the batch is produced, and the delete commits — the table is never read.
+ *   from memory: a transaction deletes them (`DELETE … RETURNING`, which also skips any row another relay took
+ *   meanwhile), the batch is produced, and the delete commits — the table is never read. The deletes of the
+ *   batches handed within `deleteWindowMs` share one transaction (rows stay locked until it commits).
  * - polled: at start, every `pollIntervalMs`…`idlePollMaxMs`, on `wake()` and after a failure, the oldest rows
  *   of the table, `FOR UPDATE SKIP LOCKED`, so several relays (one per service instance) take distinct rows.
  *   After a failure the handed rows are dropped and polled instead, oldest first, so no later row overtakes
@@ -88,6 +103,8 @@ export class OutboxRelay implements OutboxSink {
   /** Handed rows, in commit order, with their size as measured when they were written. */
   private handed: WrittenRow[] = [];
   private handedBytes = 0;
+  /** The handed path's open transaction: the deletes of the batches published since `since`. */
+  private window: { runner: QueryRunner; since: number; rows: number; seqs: string[] } | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -157,18 +174,73 @@ export class OutboxRelay implements OutboxSink {
     );
     this.handed.splice(0, batch.length);
     for (const row of batch) this.handedBytes -= row.bytes;
-    await this.dataSource.transaction(async (manager) => {
-      const deleted = returnedRows<{ seq: string }>(
-        await manager.query(`DELETE FROM outbox WHERE seq = ANY($1::bigint[]) RETURNING seq`, [
-          batch.map((r) => r.seq),
-        ]),
-      );
-      const live = new Set(deleted.map((r) => String(r.seq)));
-      const rows = batch.filter((r) => live.has(r.seq));
-      if (rows.length > 0) await this.send(rows);
-      for (const row of rows) this.options.published?.inc({ topic: row.topic });
-      if (rows.length > 0) this.options.batches?.inc({ path: 'handed' });
-    });
+    const window = await this.openWindow();
+    const deleted = returnedRows<{ seq: string }>(
+      await window.runner.query(`DELETE FROM outbox WHERE seq = ANY($1::bigint[]) RETURNING seq`, [
+        batch.map((r) => r.seq),
+      ]),
+    );
+    const live = new Set(deleted.map((r) => String(r.seq)));
+    const rows = batch.filter((r) => live.has(r.seq));
+    if (rows.length > 0) await this.send(rows);
+    window.rows += rows.length;
+    for (const row of rows) window.seqs.push(row.seq);
+    for (const row of rows) this.options.published?.inc({ topic: row.topic });
+    if (rows.length > 0) this.options.batches?.inc({ path: 'handed' });
+    if (this.windowDue(Date.now())) await this.commitWindow();
+  }
+
+  private get deleteWindowMs(): number {
+    return this.options.deleteWindowMs ?? DEFAULT_DELETE_WINDOW_MS;
+  }
+
+  private async openWindow(): Promise<{ runner: QueryRunner; since: number; rows: number; seqs: string[] }> {
+    if (this.window) return this.window;
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+    } catch (e) {
+      await runner.release().catch(() => undefined);
+      throw e;
+    }
+    this.window = { runner, since: Date.now(), rows: 0, seqs: [] };
+    return this.window;
+  }
+
+  /** The open window has run its time (or holds its most rows): commit it now. */
+  private windowDue(now: number): boolean {
+    const w = this.window;
+    if (!w) return false;
+    return (
+      now - w.since >= this.deleteWindowMs ||
+      w.rows >= (this.options.deleteWindowMaxRows ?? DEFAULT_DELETE_WINDOW_MAX_ROWS)
+    );
+  }
+
+  /** Commits the deletes of the rows published in the open window (they leave the table). */
+  private async commitWindow(): Promise<void> {
+    const w = this.window;
+    if (!w) return;
+    this.window = null;
+    try {
+      await w.runner.commitTransaction();
+    } catch (e) {
+      // Not committed: the rows stay in the table and the poll publishes them again (at-least-once).
+      if (w.runner.isTransactionActive) await w.runner.rollbackTransaction().catch(() => undefined);
+      throw e;
+    } finally {
+      await w.runner.release().catch(() => undefined);
+    }
+  }
+
+  /** After a failure: the window's deletes roll back, so its rows are polled (and sent) again. */
+  private async abandonWindow(): Promise<void> {
+    const w = this.window;
+    if (!w) return;
+    this.window = null;
+    if (w.runner.isTransactionActive) await w.runner.rollbackTransaction().catch(() => undefined);
+    await w.runner.release().catch(() => undefined);
   }
 
   /** Polls one batch from the table; returns how many rows it took off the outbox. Exposed for tests and tools. */
@@ -182,7 +254,9 @@ export class OutboxRelay implements OutboxSink {
    * Rows handed to this relay and not yet published are left to the handed path.
    */
   private async publishOnce(): Promise<{ taken: number; more: boolean }> {
-    const handed = this.handed.map((r) => r.seq);
+    // Rows this relay holds: handed and not yet published, or published and deleted in the open window (still
+    // visible to others until it commits, and locked).
+    const handed = [...this.handed.map((r) => r.seq), ...(this.window?.seqs ?? [])];
     const notHanded = (param: number) =>
       handed.length > 0 ? `WHERE NOT (seq = ANY($${param}::bigint[]))` : '';
     const batchSize = this.options.batchSize ?? 500;
@@ -269,6 +343,7 @@ export class OutboxRelay implements OutboxSink {
       const poll = this.pollRequested || Date.now() >= nextPollAt;
       this.pollRequested = false;
       try {
+        if (this.windowDue(Date.now())) await this.commitWindow();
         if (poll) {
           const polled = await this.publishOnce();
           // A full batch left rows behind: poll again at once.
@@ -283,11 +358,16 @@ export class OutboxRelay implements OutboxSink {
         failures++;
         this.logger.error({ err: e, failures }, 'outbox relay: publish failed; will retry');
         // The failed rows are still in the table, and handed rows behind them must not overtake them: poll.
+        await this.abandonWindow();
         this.dropHanded();
         this.pollRequested = true;
       }
       if (!failures && (this.pollRequested || this.handed.length > 0)) continue;
-      const delay = failures ? Math.min(5000, 200 * 2 ** failures) : Math.max(0, nextPollAt - Date.now());
+      // An open window is committed when its time is up, even with nothing more handed.
+      const windowEnd = this.window ? this.window.since + this.deleteWindowMs : Number.POSITIVE_INFINITY;
+      const delay = failures
+        ? Math.min(5000, 200 * 2 ** failures)
+        : Math.max(0, Math.min(nextPollAt, windowEnd) - Date.now());
       this.backingOff = failures > 0;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
@@ -299,5 +379,12 @@ export class OutboxRelay implements OutboxSink {
       this.wakeUp = null;
       this.backingOff = false;
     }
+    // Stopping: what was published leaves the table now (else the next relay would send it again).
+    await this.commitWindow().catch((e: unknown) =>
+      this.logger.error(
+        { err: e },
+        'outbox relay: committing the last deletes failed; those rows are sent again',
+      ),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { Topics } from '@practice-sync/contracts';
+import { createServiceDataSource } from '@practice-sync/persistence';
 import { spawn } from 'child_process';
 import * as path from 'path';
 import { Registry } from 'prom-client';
@@ -68,7 +69,10 @@ async function withSlowPollingRelay(
   try {
     await new Promise((r) => setTimeout(r, 1000)); // the first poll found nothing; the relay sleeps
     await run(ownDs, seen, batches);
-    expect(await ownDs.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 0 }]);
+    // The last deletes commit when their window closes (deleteWindowMs), a moment after the last publish.
+    const left = async () =>
+      ((await ownDs.query('SELECT count(*)::int AS n FROM outbox')) as { n: number }[])[0].n;
+    await until(async () => (await left()) === 0, 'the outbox to be empty');
   } finally {
     await own.stop();
     await seen.stop();
@@ -253,6 +257,53 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
       expect(byPath['handed']).toBeGreaterThanOrEqual(1);
       expect(byPath['polled'] ?? 0).toBe(0);
     });
+  });
+
+  it('deletes the batches handed within a window in one transaction, and no relay sends them again meanwhile', async () => {
+    const { ds: ownDs, schema } = await freshDataSource(databaseUrl);
+    // A second instance of the service on the same schema, polling every 50 ms: it must skip what the first
+    // relay published and has not yet committed the delete of.
+    const peerDs = createServiceDataSource({ url: databaseUrl, schema, entities: [], migrations: [] });
+    await peerDs.initialize();
+    const seen = await collect(brokers, messaging.topic(topic));
+    const own = new KafkaMessaging(
+      { brokers, clientId: 'window', topicPrefix: prefix, partitions: 2 },
+      { dataSource: ownDs, registry: new Registry() },
+    );
+    const peer = new KafkaMessaging(
+      { brokers, clientId: 'window-peer', topicPrefix: prefix, partitions: 2 },
+      { dataSource: peerDs, registry: new Registry() },
+    );
+    try {
+      await own.start([topic]);
+      await peer.start([topic]);
+      // One window for the whole test: every delete waits for the stop.
+      own.startOutboxRelay({ pollIntervalMs: 60_000, idlePollMaxMs: 120_000, deleteWindowMs: 600_000 });
+      peer.startOutboxRelay({ pollIntervalMs: 50, idlePollMaxMs: 50 });
+      await new Promise((r) => setTimeout(r, 500));
+      for (let i = 1; i <= 5; i++) {
+        await ownDs.transaction((manager) =>
+          enqueueEvents(manager, [{ contract: ThingHappened, envelope: thing('windowed', i) }]),
+        );
+      }
+      await until(() => thingIds(seen.messages).filter((t) => t === 'windowed').length === 5, 'five events');
+      // Published, their deletes not committed yet: the rows are still there, locked, and the peer's polls
+      // (every 50 ms for a second) send none of them again.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await peerDs.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 5 }]);
+      expect(thingIds(seen.messages).filter((t) => t === 'windowed')).toHaveLength(5);
+      // Stopping commits the window: the five rows leave the table in one transaction.
+      await own.stop();
+      expect(await peerDs.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 0 }]);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(thingIds(seen.messages).filter((t) => t === 'windowed')).toHaveLength(5);
+    } finally {
+      await own.stop().catch(() => undefined);
+      await peer.stop();
+      await seen.stop();
+      await peerDs.destroy();
+      await ownDs.destroy();
+    }
   });
 
   it('never publishes a handed row whose savepoint was rolled back', async () => {

@@ -87,8 +87,8 @@ function isTransient(error: unknown): error is PortalError {
 }
 
 /**
- * Portal calls: rate limiter and concurrency cap (per account, bottleneck), then the circuit breaker, a
- * per-call timeout, metrics, and every failure mapped to a PortalError. Transient failures are retried a
+ * Portal calls: rate limiter and concurrency caps (PortalLimiter: per account, firm and process), then the
+ * circuit breaker, a per-call timeout, metrics, and every failure mapped to a PortalError. Transient failures are retried a
  * bounded number of times with full-jitter exponential backoff, honouring Retry-After. `decode` runs inside
  * the breaker so a portal's "system failure" answer (HTTP 200 with an error body) counts like a 5xx.
  */

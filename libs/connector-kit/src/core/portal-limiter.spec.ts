@@ -49,6 +49,65 @@ describe('PortalLimiter', () => {
     void Promise.allSettled(calls);
   });
 
+  it('holds each account, each firm and the process to their concurrency', async () => {
+    const limiter = new PortalLimiter({
+      perMinute: 0,
+      perAccountConcurrency: 2,
+      perFirmConcurrency: 3,
+      maxConcurrent: 4,
+    });
+    const inFlight = { account: new Map<string, number>(), firm: new Map<string, number>(), all: 0 };
+    const peak = { account: 0, firm: 0, all: 0 };
+    const bump = (map: Map<string, number>, key: string, by: number) => {
+      const n = (map.get(key) ?? 0) + by;
+      map.set(key, n);
+      return n;
+    };
+    const call = (firm: string, account: string) => async () => {
+      peak.account = Math.max(peak.account, bump(inFlight.account, `${firm}/${account}`, 1));
+      peak.firm = Math.max(peak.firm, bump(inFlight.firm, firm, 1));
+      peak.all = Math.max(peak.all, ++inFlight.all);
+      await sleep(5);
+      bump(inFlight.account, `${firm}/${account}`, -1);
+      bump(inFlight.firm, firm, -1);
+      inFlight.all--;
+    };
+    const calls = ['A', 'B', 'C'].flatMap((firm) =>
+      Array.from({ length: 12 }, (_, i) =>
+        limiter.schedule({ firm, account: `gstin-${i % 2}` }, call(firm, `gstin-${i % 2}`)),
+      ),
+    );
+    await Promise.all(calls);
+    expect(peak).toEqual({ account: 2, firm: 3, all: 4 });
+    await limiter.stop();
+  });
+
+  it("serves a call over an account's budget when the next minute begins", async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    try {
+      const limiter = new PortalLimiter({
+        perMinute: 2,
+        perAccountConcurrency: 4,
+        perFirmConcurrency: 4,
+        maxConcurrent: 8,
+      });
+      let served = 0;
+      const calls = Array.from({ length: 3 }, () =>
+        limiter.schedule({ firm: 'A', account: 'gstin-1' }, async () => {
+          served++;
+        }),
+      );
+      await jest.advanceTimersByTimeAsync(59_000);
+      expect(served).toBe(2);
+      await jest.advanceTimersByTimeAsync(1_100);
+      expect(served).toBe(3);
+      await Promise.all(calls);
+      await limiter.stop();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it("remembers the portal's Retry-After", () => {
     let now = 1_000_000;
     const limiter = new PortalLimiter(

@@ -1,0 +1,185 @@
+/**
+ * connector-gst's own CPU per job (issue 26): the real connector-gst process against the real sandbox in the
+ * pipeline's portal world (`BENCH_WORLD`, zero latency, access lax as the pipeline runs it), on the local Kafka
+ * and a scratch PostgreSQL database. Jobs of the five GST categories are published like the orchestrator does
+ * (one per GSTIN and category, GST period 10/2026): a warm-up round first (its own GSTINs), then the measured
+ * round; the figure is the connector process's CPU seconds (/proc, 10 ms ticks) from publish to the last
+ * result, per job. The note carries a digest of every record the measured round published (natural key, hash
+ * and data, sorted), so a change to the connector's per-record work can show that its output is the same.
+ *
+ * `BENCH_GST_SUBJECTS` (40) GSTINs in the measured round, `BENCH_GST_WARMUP` (8) before it;
+ * `BENCH_CPU_PROFILE=<dir>`: a V8 CPU profile of connector-gst (`lib/cpu-profile.js`), see Profiling.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+
+import type { Category, ClientRecordsChanged, Envelope, SyncJobRequested } from '@practice-sync/contracts';
+import type { ConnectorProcess, KafkaProbe as Probe, SandboxProcess } from '@practice-sync/testing';
+import {
+  createScratchDatabase,
+  KafkaProbe,
+  startConnectorProcess,
+  startSandboxProcess,
+} from '@practice-sync/testing';
+import { v7 as uuidv7 } from 'uuid';
+
+import { cpuSecondsOf } from './lib/cpu';
+import { gstinFor, panFor } from './lib/identities';
+import { BENCH_WORLD, ZERO_LATENCY_ENV } from './lib/zero-latency';
+
+const ROOT = join(__dirname, '..');
+const GST_CATEGORIES: Category[] = [
+  'gst.gstr2b',
+  'gst.gstr1_1a',
+  'gst.ims_2a',
+  'gst.gstr3b_ledgers',
+  'gst.notices_return_register',
+];
+
+const intFromEnv = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+};
+
+interface Round {
+  jobs: number;
+  seconds: number;
+  cpu: number;
+  records: number;
+  failed: number;
+  digest: string;
+}
+
+/** One job per GSTIN (clients `from`…`from + count - 1` of bench/lib/identities) and GST category. */
+async function round(
+  probe: Probe,
+  connector: ConnectorProcess,
+  sandbox: SandboxProcess,
+  firmId: string,
+  from: number,
+  count: number,
+): Promise<Round & { calls: number }> {
+  const jobs: SyncJobRequested[] = [];
+  for (let n = from; n < from + count; n++) {
+    const clientId = uuidv7();
+    const runId = uuidv7();
+    for (const category of GST_CATEGORIES) {
+      jobs.push({
+        jobId: uuidv7(),
+        runId,
+        clientId,
+        category,
+        subject: { kind: 'gstin', value: gstinFor(panFor(n)) },
+        period: BENCH_WORLD.period.gst,
+        attempt: 1,
+      });
+    }
+  }
+  const callsBefore = await sandbox.requests('gst');
+  const cpuBefore = cpuSecondsOf(connector.pid);
+  const started = process.hrtime.bigint();
+  await probe.publishJobs('gst', firmId, jobs);
+  const results = await probe.waitForResults(
+    jobs.map((j) => j.jobId),
+    600_000,
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = cpuSecondsOf(connector.pid) - cpuBefore;
+  const ids = new Set(jobs.map((j) => j.jobId));
+  return {
+    jobs: jobs.length,
+    seconds,
+    cpu,
+    records: results.reduce((n, r) => n + r.counts.added + r.counts.updated + r.counts.removed, 0),
+    failed: results.filter((r) => r.outcome === 'failed').length,
+    digest: recordsDigest(probe.records.filter((e) => ids.has(e.data.jobId))),
+    calls: (await sandbox.requests('gst')) - callsBefore,
+  };
+}
+
+/** SHA-256 over every published record change (natural key, change, hash, data), sorted: the round's output. */
+function recordsDigest(envelopes: readonly Envelope<ClientRecordsChanged>[]): string {
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const e of envelopes) {
+    const chunkId = `${e.data.jobId}:${e.data.chunk.index}`;
+    if (seen.has(chunkId)) continue;
+    seen.add(chunkId);
+    for (const c of e.data.changes) {
+      lines.push(
+        `${e.data.category}\u0000${c.naturalKey}\u0000${c.change}\u0000${c.hash}\u0000${JSON.stringify(c.data)}`,
+      );
+    }
+  }
+  lines.sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
+}
+
+export async function run() {
+  const subjects = intFromEnv('BENCH_GST_SUBJECTS', 40);
+  const warmup = intFromEnv('BENCH_GST_WARMUP', 8);
+  const profileDir = process.env['BENCH_CPU_PROFILE'];
+  const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+  const baseDb = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const tag = `bench_gst_${Date.now().toString(36)}`;
+  const db = await createScratchDatabase(baseDb, tag);
+  const sandbox = await startSandboxProcess({
+    ...ZERO_LATENCY_ENV,
+    ...BENCH_WORLD.env,
+    SANDBOX_REQUIRE_SESSIONS: 'false',
+    LOG_LEVEL: 'silent',
+  });
+  const prefix = `${tag}.`;
+  const probe = await KafkaProbe.start(brokers, prefix, 'bench');
+  let connector: ConnectorProcess | undefined;
+  try {
+    execFileSync(process.execPath, ['-r', '@swc-node/register', 'apps/connector-gst/src/migrate.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    connector = await startConnectorProcess('connector-gst', {
+      ...ZERO_LATENCY_ENV,
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      DATABASE_URL: db.url,
+      PORTAL_BASE_URL: `${sandbox.url}/gst`,
+      // As the pipeline runs it: identifiers without stored access are fetched without a session.
+      REQUIRE_CREDENTIALS: 'false',
+      DB_STATEMENT_COUNTS: 'true',
+      LOG_LEVEL: 'warn',
+      ...(profileDir
+        ? { NODE_OPTIONS: `--require ${join(__dirname, 'lib/cpu-profile.js')}`, CPU_PROFILE_DIR: profileDir }
+        : {}),
+    });
+    const firmId = uuidv7();
+    await round(probe, connector, sandbox, firmId, 100_000, warmup);
+    const r = await round(probe, connector, sandbox, firmId, 0, subjects);
+    if (profileDir) {
+      process.kill(connector.pid, 'SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    const perJobMs = (1000 * r.cpu) / r.jobs;
+    return [
+      {
+        name: 'connector-gst CPU per job',
+        value: Math.round(perJobMs * 10) / 10,
+        unit: 'ms',
+        note: `${r.jobs} jobs (${subjects} GSTINs × 5 categories, period ${BENCH_WORLD.period.gst}) after ${warmup * 5} warm-up jobs; ${r.cpu.toFixed(2)} CPU s in ${r.seconds.toFixed(1)} s; ${r.records} records (${((1000 * r.cpu) / Math.max(1, r.records)).toFixed(3)} ms CPU each), ${r.calls} portal calls, ${r.failed} failed; records digest ${r.digest}`,
+      },
+      {
+        name: 'connector-gst CPU per 1,000 pipeline jobs',
+        value: Math.round(perJobMs * 5) / 10,
+        unit: 's',
+        note: 'the same ÷ 2: half of the pipeline’s jobs (5 of 10 categories) are GST jobs',
+      },
+    ];
+  } finally {
+    await connector?.stop();
+    await probe.stop();
+    await sandbox.stop();
+    await db.drop();
+  }
+}

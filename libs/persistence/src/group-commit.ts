@@ -176,7 +176,11 @@ export class GroupCommit {
       // The work being run when the group broke gets its own error if it threw one.
       if (current) current.entry.reject(current.error ?? cause);
       for (const { entry } of committed) entry.reject(cause);
-      this.options.onGroup?.({ works: committed.length + failed + (current ? 1 : 0), failed, committed: false });
+      this.options.onGroup?.({
+        works: committed.length + failed + (current ? 1 : 0),
+        failed,
+        committed: false,
+      });
       // Works the group had not reached go into the next transaction: a caller gets an error only from a
       // transaction its work ran in (or whose BEGIN failed).
       return group.slice(current ? next + 1 : next);
@@ -226,7 +230,8 @@ export class GroupCommit {
     }
     const release = (runner as { releasePostgresConnection?: (err?: unknown) => Promise<void> })
       .releasePostgresConnection;
-    if (!reusable && release) await release.call(runner, cause instanceof Error ? cause : new Error(String(cause)));
+    if (!reusable && release)
+      await release.call(runner, cause instanceof Error ? cause : new Error(String(cause)));
     else await runner.release();
   }
 }

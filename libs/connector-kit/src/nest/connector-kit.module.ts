@@ -347,7 +347,10 @@ export class ConnectorKitModule {
           // One per process: the jobs its workers finish together commit in one transaction (issue 26).
           provide: FINISHING,
           inject: [DataSource],
-          useFactory: (dataSource: DataSource) => new GroupCommit(dataSource),
+          useFactory: (dataSource: DataSource) => {
+            const { maxJobs = 64, lingerMs = 0 } = settings.finishGroup ?? {};
+            return maxJobs > 1 ? new GroupCommit(dataSource, { maxWorks: maxJobs, lingerMs }) : null;
+          },
         },
         {
           provide: JobRunner,
@@ -363,7 +366,7 @@ export class ConnectorKitModule {
           ],
           useFactory: (
             dataSource: DataSource,
-            groupCommit: GroupCommit,
+            groupCommit: GroupCommit | null,
             store: JobStore,
             fetchers: PortalFetcher[],
             handler: JobHandler | null,
@@ -373,7 +376,7 @@ export class ConnectorKitModule {
           ) =>
             new JobRunner({
               dataSource,
-              groupCommit,
+              groupCommit: groupCommit ?? undefined,
               store,
               fetchers,
               handler: handler ?? undefined,

@@ -6,6 +6,7 @@
  * → job done). Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; a scratch
  * database is created and dropped).
  */
+import type { ClaimedJob, ConnectorJob } from '@practice-sync/connector-kit';
 import {
   ConnectorKitMigrations,
   ConnectorMetrics,
@@ -14,7 +15,6 @@ import {
   recordJob,
   toRecord,
 } from '@practice-sync/connector-kit';
-import type { ClaimedJob, ConnectorJob } from '@practice-sync/connector-kit';
 import { MessagingMigrations } from '@practice-sync/messaging';
 import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
 import {

@@ -204,4 +204,34 @@ describe('GroupCommit (real PostgreSQL)', () => {
     expect(a).toBe(b);
     expect(groups.map((g) => g.works)).toEqual([2]);
   });
+
+  it("runs prepare first in each transaction with its works' inputs, and fails the group if it throws", async () => {
+    const seen: number[][] = [];
+    const group = new GroupCommit<number>(ds, {
+      maxTransactionMs: 60_000,
+      onGroup: (g) => groups.push(g),
+      prepare: async (manager, inputs) => {
+        seen.push(inputs);
+        // What it does is in the works' transaction: they see its row.
+        await manager.query('INSERT INTO items (id) VALUES ($1)', [100 + inputs.length]);
+        if (inputs.includes(13)) throw new Error('prepare refused');
+      },
+    });
+    const rows = await Promise.all(
+      [3, 1, 2].map((id) =>
+        group.submit(async (m) => {
+          await insert(m, id);
+          return (
+            (await m.query('SELECT count(*)::int AS n FROM items WHERE id > 100')) as { n: number }[]
+          )[0]?.n;
+        }, id),
+      ),
+    );
+    expect(seen).toEqual([[3, 1, 2]]);
+    expect(rows).toEqual([1, 1, 1]);
+    const failed = await settle([13, 4].map((id) => group.submit((m) => insert(m, id), id)));
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((failed[0] as PromiseRejectedResult).reason).toEqual(new Error('prepare refused'));
+    expect(await ids()).toEqual([1, 2, 3, 103]);
+  });
 });

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 /** A unit of work run inside a group transaction, on its manager, inside a savepoint of its own. */
 export type GroupWork<T> = (manager: EntityManager) => Promise<T>;
 
-export interface GroupCommitOptions {
+export interface GroupCommitOptions<P = never> {
   /** Most works in one transaction (default 64); the rest wait for the next. */
   maxWorks?: number;
   /**
@@ -19,6 +19,14 @@ export interface GroupCommitOptions {
    * work costs little.
    */
   lingerMs?: number;
+  /**
+   * Runs first in each group transaction, before any work and outside their savepoints, with the inputs its
+   * works were submitted with (`submit(work, input)`), in order: to take row locks the works share in one fixed
+   * order for the whole transaction (works that each sort their own locks still take them in the order the
+   * works run, which can deadlock with another transaction). If it throws, every work of the group gets the
+   * error.
+   */
+  prepare?: (manager: EntityManager, inputs: P[]) => Promise<void>;
   /** Told of every group transaction that ended (committed or not). */
   onGroup?: (group: GroupOutcome) => void;
   /** For tests. */
@@ -34,8 +42,9 @@ export interface GroupOutcome {
   committed: boolean;
 }
 
-interface Entry {
+interface Entry<P> {
   work: GroupWork<unknown>;
+  input: P | undefined;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -71,8 +80,8 @@ class GroupBroken extends Error {
  *
  * A work must not run statements on the manager after it settled, nor start work on it concurrently.
  */
-export class GroupCommit {
-  private readonly queue: Entry[] = [];
+export class GroupCommit<P = never> {
+  private readonly queue: Entry<P>[] = [];
   private draining = false;
   private starting: { cancel: () => void } | null = null;
   private readonly maxWorks: number;
@@ -82,7 +91,7 @@ export class GroupCommit {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly options: GroupCommitOptions = {},
+    private readonly options: GroupCommitOptions<P> = {},
   ) {
     this.maxWorks = Math.max(1, options.maxWorks ?? DEFAULT_MAX_WORKS);
     this.maxTransactionMs = options.maxTransactionMs ?? DEFAULT_MAX_TRANSACTION_MS;
@@ -90,10 +99,13 @@ export class GroupCommit {
     this.now = options.now ?? (() => Date.now());
   }
 
-  /** Runs `work` in the next group transaction; resolves with its result once that transaction committed. */
-  submit<T>(work: GroupWork<T>): Promise<T> {
+  /**
+   * Runs `work` in the next group transaction; resolves with its result once that transaction committed. `input`
+   * goes to the `prepare` option.
+   */
+  submit<T>(work: GroupWork<T>, input?: P): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ work, input, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
     });
   }
@@ -126,7 +138,7 @@ export class GroupCommit {
     try {
       while (this.queue.length > 0) {
         const group = this.queue.splice(0, this.maxWorks);
-        let notStarted: Entry[] = [];
+        let notStarted: Entry<P>[] = [];
         try {
           notStarted = await this.runGroup(group);
         } catch (error) {
@@ -141,15 +153,18 @@ export class GroupCommit {
   }
 
   /** One transaction for `group`; returns the works the duration cap left for the next one. */
-  private async runGroup(group: Entry[]): Promise<Entry[]> {
+  private async runGroup(group: Entry<P>[]): Promise<Entry<P>[]> {
     const runner = this.dataSource.createQueryRunner();
     const begun = this.now();
-    const committed: { entry: Entry; value: unknown }[] = [];
+    const committed: { entry: Entry<P>; value: unknown }[] = [];
     let failed = 0;
     let next = 0;
-    let current: { entry: Entry; error?: unknown } | null = null;
+    let current: { entry: Entry<P>; error?: unknown } | null = null;
     try {
       await runner.startTransaction();
+      const { prepare } = this.options;
+      const inputs = group.flatMap((e) => (e.input === undefined ? [] : [e.input]));
+      if (prepare && inputs.length > 0) await prepare(runner.manager, inputs);
     } catch (error) {
       await this.abandon(runner, error);
       for (const entry of group) entry.reject(error);
@@ -159,7 +174,7 @@ export class GroupCommit {
     try {
       for (; next < group.length; next++) {
         if (next > 0 && this.now() - begun >= this.maxTransactionMs) break;
-        const entry = group[next] as Entry;
+        const entry = group[next] as Entry<P>;
         current = { entry };
         const outcome = await this.runInSavepoint(runner, entry.work, current);
         current = null;

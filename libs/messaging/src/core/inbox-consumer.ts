@@ -97,7 +97,7 @@ export class InboxConsumer {
     }
     const { beforeGroup } = spec;
     this.shared =
-      this.batchSize > 1 && (spec.concurrency ?? 1) > 1
+      this.batchSize > 1 && (spec.concurrency ?? 1) > 1 && spec.shareTransactions !== false
         ? new GroupCommit(deps.dataSource, {
             maxTransactionMs: this.batchMaxMs,
             // Once per shared transaction, with every group's envelopes: the locks it takes in a fixed order

@@ -82,6 +82,11 @@ export interface ConsumerSpec {
    */
   concurrency?: number;
   /**
+   * With `concurrency` > 1: whether the partitions' groups share transactions (default true). false gives each
+   * group its own transaction, as before group commit (for comparison, or handlers that must not share one).
+   */
+  shareTransactions?: boolean;
+  /**
    * Messages of a partition applied in one transaction (default 100): one inbox insert and handler call per
    * message, in order, then one commit. A group that fails is rolled back and redone one message per
    * transaction (with the usual retries and DLQ), so a poison message is dead-lettered alone. `1` applies every

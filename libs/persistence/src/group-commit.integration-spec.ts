@@ -90,6 +90,7 @@ describe('GroupCommit (real PostgreSQL)', () => {
 
   it('rolls back only the work that threw; the others commit and only its caller gets its error', async () => {
     const group = groupCommit();
+    const before = statementCounts.transactions;
     const results = await settle([
       group.submit((m) => insert(m, 1)),
       group.submit(async (m) => {
@@ -106,6 +107,8 @@ describe('GroupCommit (real PostgreSQL)', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('work 2 failed'));
     expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/duplicate key/);
+    // ROLLBACK TO SAVEPOINT ends no transaction: one, for the group's COMMIT.
+    expect(statementCounts.transactions - before).toBe(1);
     expect(await ids()).toEqual([1, 4]);
     expect(groups).toEqual([{ works: 4, failed: 2, committed: true }]);
   });

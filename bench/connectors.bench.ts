@@ -19,6 +19,8 @@ import {
 } from '@practice-sync/testing';
 import { v7 as uuidv7 } from 'uuid';
 
+import { metricSeries, scrapeMetrics } from './lib/pipeline';
+
 const ROOT = join(__dirname, '..');
 const SUBJECTS = 24;
 const CONCURRENCY = '8';
@@ -54,6 +56,11 @@ async function call(url: string, method: string, body: unknown): Promise<void> {
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${await res.text()}`);
+}
+
+/** PostgreSQL transactions the process ended so far (`db_transactions_total`: claims, polls and finishes). */
+async function transactionsOf(url: string): Promise<number> {
+  return metricSeries(await scrapeMetrics(url), 'db_transactions_total').reduce((n, s) => n + s.value, 0);
 }
 
 export async function run() {
@@ -96,6 +103,9 @@ export async function run() {
         JOB_POLL_INTERVAL_MS: '200',
         ASYNC_POLL_INTERVAL_MS: '20',
         PORTAL_RATE_LIMIT_PER_MINUTE: '0',
+        // Counted for the figures' notes (db_transactions_total); FINISH_GROUP_MAX_JOBS=1 in the bench's
+        // environment turns the finishing group commit off, for comparison.
+        DB_STATEMENT_COUNTS: 'true',
       });
     }
     const base = (portal: Portal) => `${connectors[portal]?.url}/internal/v1/firms/${firmId}/credentials`;
@@ -126,6 +136,8 @@ export async function run() {
         attempt: 1,
       }));
       const requestsBefore = await sandbox.requests(portal);
+      const connectorUrl = connectors[portal]?.url ?? '';
+      const transactionsBefore = await transactionsOf(connectorUrl);
       const started = process.hrtime.bigint();
       await probe.publishJobs(portal, firmId, jobs);
       const results = await probe
@@ -148,13 +160,14 @@ export async function run() {
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const calls = (await sandbox.requests(portal)) - requestsBefore;
+      const transactions = (await transactionsOf(connectorUrl)) - transactionsBefore;
       const failed = results.filter((r) => r.outcome === 'failed');
       const records = results.reduce((n, r) => n + r.counts.added, 0);
       figures.push({
         name: `${category} fetch throughput`,
         value: Math.round((jobs.length / seconds) * 10) / 10,
         unit: 'jobs/s',
-        note: `${jobs.length} first fetches, ${CONCURRENCY} workers, ${records} records (${Math.round(records / seconds)}/s), ${calls} portal calls, ${failed.length} failed${failed[0] ? ` (${failed[0].errorCode})` : ''}`,
+        note: `${jobs.length} first fetches, ${CONCURRENCY} workers, ${records} records (${Math.round(records / seconds)}/s), ${calls} portal calls, ${(transactions / jobs.length).toFixed(2)} PostgreSQL transactions per job, ${failed.length} failed${failed[0] ? ` (${failed[0].errorCode})` : ''}`,
       });
     }
     return figures;

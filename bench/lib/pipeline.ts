@@ -471,12 +471,12 @@ export async function measurePipeline(infra: Infrastructure, opts: PipelineOptio
 }
 
 /** A service's `/metrics` text. */
-async function scrapeMetrics(url: string): Promise<string> {
+export async function scrapeMetrics(url: string): Promise<string> {
   return (await fetch(`${url}/metrics`)).text();
 }
 
 /** The series of one metric name in a `/metrics` text: the label text inside `{}` and the value of each. */
-function metricSeries(text: string, name: string): { labels: string; value: number }[] {
+export function metricSeries(text: string, name: string): { labels: string; value: number }[] {
   const series: { labels: string; value: number }[] = [];
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`)) continue;

@@ -1,6 +1,7 @@
 export * from './data-source';
 export * from './database-outage';
 export * from './database-unavailable';
+export * from './group-commit';
 export * from './migrate-cli';
 export * from './persistence.module';
 export * from './pool-metrics';

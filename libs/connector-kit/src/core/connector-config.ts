@@ -93,6 +93,13 @@ export function connectorEnv(defaultPort: number, defaultBaseUrl: string) {
     SESSION_REFRESH_MARGIN_MINUTES: positiveInt(30),
     /** Serialized size budget of one client.records.v1 message (the broker's limit is 1 MB). */
     RECORDS_CHUNK_BYTES: z.coerce.number().int().min(4096).max(900_000).default(256_000),
+    /**
+     * Jobs finishing together commit in one transaction (group commit), at most this many; 1 = each job commits
+     * its own, as before group commit.
+     */
+    FINISH_GROUP_MAX_JOBS: positiveInt(64),
+    /** How long a finishing job waits for others to join its transaction when none is running (0: it does not). */
+    FINISH_GROUP_LINGER_MS: nonNegativeInt(0),
   });
 }
 
@@ -131,6 +138,8 @@ export interface ConnectorSettings {
   asyncWait: { maxMs: number; pollIntervalMs: number };
   sessionRefreshMarginMs: number;
   recordsChunkBytes: number;
+  /** Group commit of finishing jobs (`GroupCommit`): most jobs per transaction (1 = off) and linger. */
+  finishGroup?: { maxJobs: number; lingerMs: number };
 }
 
 export interface RetryOptions {
@@ -184,6 +193,7 @@ export function connectorSettingsFrom(env: ConnectorEnv): ConnectorSettings {
     asyncWait: { maxMs: env.ASYNC_WAIT_MAX_MS, pollIntervalMs: env.ASYNC_POLL_INTERVAL_MS },
     sessionRefreshMarginMs: env.SESSION_REFRESH_MARGIN_MINUTES * 60_000,
     recordsChunkBytes: env.RECORDS_CHUNK_BYTES,
+    finishGroup: { maxJobs: env.FINISH_GROUP_MAX_JOBS, lingerMs: env.FINISH_GROUP_LINGER_MS },
   };
 }
 

@@ -1,6 +1,6 @@
 import { MessagingMigrations } from '@practice-sync/messaging';
 import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
-import { createServiceDataSource, runServiceMigrations } from '@practice-sync/persistence';
+import { createServiceDataSource, GroupCommit, runServiceMigrations } from '@practice-sync/persistence';
 import type { PrivatePostgres } from '@practice-sync/testing';
 import { startPrivatePostgres } from '@practice-sync/testing';
 import pino from 'pino';
@@ -69,6 +69,8 @@ describe('JobRunner across a PostgreSQL restart (private cluster)', () => {
     };
     const runner = new JobRunner({
       dataSource: ds,
+      // As a connector process finishes: through its group commit, whose failed BEGINs reach the job's retry.
+      groupCommit: new GroupCommit(ds),
       store,
       fetchers: [fetcher],
       metrics: new ConnectorMetrics(new Registry(), 'esign'),

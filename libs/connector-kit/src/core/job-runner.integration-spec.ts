@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
 
 import { MessagingMigrations } from '@practice-sync/messaging';
-import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
-import { createServiceDataSource, runServiceMigrations } from '@practice-sync/persistence';
+import type { GroupOutcome, ServiceDataSourceOptions } from '@practice-sync/persistence';
+import {
+  createServiceDataSource,
+  GroupCommit,
+  runServiceMigrations,
+  statementCounts,
+} from '@practice-sync/persistence';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -23,12 +28,13 @@ import { upstreamOf } from './upstream';
  */
 describe('JobRunner finishing (real PostgreSQL)', () => {
   let ds: DataSource;
+  let options: ServiceDataSourceOptions;
 
   beforeAll(async () => {
     // The run's own database, from the integration project's global setup; a schema of this file's own in it.
     const url = process.env['DATABASE_URL'];
     if (!url) throw new Error('DATABASE_URL is not set: run through `npm run test:integration`');
-    const options: ServiceDataSourceOptions = {
+    options = {
       url,
       schema: `connector_kit_${randomBytes(4).toString('hex')}`,
       entities: [],
@@ -166,5 +172,85 @@ describe('JobRunner finishing (real PostgreSQL)', () => {
     await ds.transaction((m) => recordJob(m, late, uuidv7()));
     const next = await store.claim(2);
     expect(next.map((c) => c.job.jobId).sort()).toEqual([backlog[1].jobId, late.jobId].sort());
+  });
+
+  it('finishes jobs that end together in one transaction; a lost lease among them undoes only its own job', async () => {
+    for (const table of ['connector_jobs', 'outbox', 'snapshots']) await ds.query(`DELETE FROM ${table}`);
+    const jobs = ['g1', 'g2', 'g3', 'g4'].map((file) => ({
+      ...job,
+      jobId: uuidv7(),
+      clientId: uuidv7(),
+      subject: { kind: 'esignClientFileId' as const, value: file },
+    }));
+    for (const j of jobs) await ds.transaction((m) => recordJob(m, j, uuidv7()));
+    const mine = new JobStore(ds, 'worker-group', 50);
+    const claimed = await mine.claim(4);
+    expect(claimed).toHaveLength(4);
+    await new Promise((r) => setTimeout(r, 150)); // the leases run out
+    const [stolen] = await new JobStore(ds, 'worker-thief', 60_000).claim(1);
+    expect(stolen.claimCount).toBe(2);
+
+    // The finishing connections count the transactions they end (statement-counts.ts), as the benches' do.
+    process.env['DB_STATEMENT_COUNTS'] = 'true';
+    const counted = createServiceDataSource(options);
+    delete process.env['DB_STATEMENT_COUNTS'];
+    await counted.initialize();
+    const groups: GroupOutcome[] = [];
+    const groupCommit = new GroupCommit(counted, {
+      maxTransactionMs: 60_000,
+      onGroup: (g) => groups.push(g),
+    });
+    // Every fetch answers at once when the gate opens: the four jobs reach their finish together.
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (open = r));
+    const runner = new JobRunner({
+      dataSource: counted,
+      groupCommit,
+      store: mine,
+      fetchers: [
+        {
+          category: 'esign.signature_timestamps',
+          fetch: async (j) => {
+            await gate;
+            return { records: [toRecord(`${j.subject.value}|r1`, { status: 'signed' })] };
+          },
+        },
+      ],
+      metrics: new ConnectorMetrics(new Registry(), 'esign'),
+      logger: pino({ level: 'silent' }),
+      fetchTimeoutMs: 10_000,
+      maxClaims: 5,
+    });
+    const shutdown = new AbortController().signal;
+    const runs = claimed.map((c) => runner.run(c, shutdown));
+    const before = statementCounts.transactions;
+    open();
+    await Promise.all(runs);
+    const transactions = statementCounts.transactions - before;
+    await counted.destroy();
+
+    expect(groups).toEqual([{ works: 4, failed: 1, committed: true }]);
+    expect(transactions).toBe(1);
+    const done = (await ds.query(`SELECT id::text AS id FROM connector_jobs WHERE status = 'done'`)) as {
+      id: string;
+    }[];
+    expect(done.map((d) => d.id).sort()).toEqual(
+      claimed
+        .filter((c) => c.rowId !== stolen.rowId)
+        .map((c) => String(c.rowId))
+        .sort(),
+    );
+    expect(
+      await ds.query(`SELECT status, worker_id FROM connector_jobs WHERE id = $1`, [stolen.rowId]),
+    ).toEqual([{ status: 'running', worker_id: 'worker-thief' }]);
+    // The stolen job's snapshot and events were rolled back with its savepoint; the others' are there.
+    const files = (await ds.query(`SELECT subject_value FROM snapshots ORDER BY subject_value`)) as {
+      subject_value: string;
+    }[];
+    const stolenFile = jobs.find((j) => j.jobId === stolen.job.jobId)?.subject.value;
+    expect(files.map((f) => f.subject_value)).toEqual(
+      jobs.map((j) => j.subject.value).filter((v) => v !== stolenFile),
+    );
+    expect(await count('outbox')).toBe(6); // records + result for each of the three
   });
 });

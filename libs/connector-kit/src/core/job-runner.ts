@@ -3,9 +3,10 @@ import { ClientRecordsChangedEvent, createEnvelope, SyncJobCompletedEvent } from
 import type { OutgoingEvent } from '@practice-sync/messaging';
 import { enqueueEvents } from '@practice-sync/messaging';
 import { contextFromTraceparent, inSpan } from '@practice-sync/observability';
+import type { GroupCommit } from '@practice-sync/persistence';
 import { retryWhileDatabaseUnavailable } from '@practice-sync/persistence';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 import { outcomeOfFetch, toHashMap } from './change-detection';
 import type { ConnectorMetrics } from './connector-metrics';
@@ -32,6 +33,11 @@ import { taxpayerOutcomes } from './taxpayer-outcomes';
 
 export interface JobRunnerOptions {
   dataSource: DataSource;
+  /**
+   * Where the finishing transactions go: jobs finishing together share one transaction, each in its own
+   * savepoint (one per connector process; see `GroupCommit`). Without it each job commits its own.
+   */
+  groupCommit?: Pick<GroupCommit, 'submit'>;
   store: JobStore;
   fetchers: readonly PortalFetcher[];
   /** Runs the jobs of its categories instead of a fetcher (see `JobHandler`). */
@@ -217,8 +223,9 @@ export class JobRunner {
   }
 
   /**
-   * One transaction: snapshot compare + write, job done (fenced: only while this claim owns the job), result
-   * into the outbox. A lost lease rolls everything back: the job's result is the new owner's to report.
+   * One transaction (or one savepoint of the group commit's, shared with the jobs finishing alongside): snapshot
+   * compare + write, job done (fenced: only while this claim owns the job), result into the outbox. A lost lease
+   * rolls all of this job's writes back: its result is the new owner's to report.
    */
   private async finish(
     claimed: ClaimedJob,
@@ -238,7 +245,7 @@ export class JobRunner {
     fetched: Exclude<Fetched, { ok: 'released' }>,
   ): Promise<JobResult> {
     const { job } = claimed;
-    return this.options.dataSource.transaction(async (manager) => {
+    return this.transaction(async (manager) => {
       const finishedAt = this.now();
       const events: OutgoingEvent[] = [];
       let result: JobResult;
@@ -308,7 +315,7 @@ export class JobRunner {
     const log = this.options.logger.child({ firmId: job.firmId, runId: job.runId, jobId: job.jobId });
     try {
       await this.whileDatabaseUnavailable(claimed, shutdown, () =>
-        this.options.dataSource.transaction(async (manager) => {
+        this.transaction(async (manager) => {
           const completion = { ...result.completion, finishedAt: this.now() };
           const events = await result.persist(manager, completion.finishedAt);
           if (!(await this.options.store.markDone(manager, claimed, completion))) throw new LeaseLost();
@@ -330,6 +337,15 @@ export class JobRunner {
       },
       result.completion.errorMessage ?? `job ${result.completion.outcome}`,
     );
+  }
+
+  /**
+   * A finishing transaction: the job's own, or its savepoint in the group commit's next transaction. Either way
+   * a throw (LeaseLost) undoes this job's writes alone, and a failed COMMIT reaches this job's caller.
+   */
+  private transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const { groupCommit, dataSource } = this.options;
+    return groupCommit ? groupCommit.submit(work) : dataSource.transaction(work);
   }
 
   /**

@@ -207,9 +207,13 @@ export class JobStore {
   async heartbeat(rowIds: string[]): Promise<void> {
     if (!rowIds.length) return;
     await this.dataSource.query(
+      // SKIP LOCKED: a job being finished (its row locked by a finishing transaction, which may hold several
+      // jobs' rows: group commit) needs no longer lease, and waiting for it could deadlock with that transaction.
       `UPDATE connector_jobs
           SET heartbeat_at = now(), lease_expires_at = now() + make_interval(secs => $3::double precision / 1000)
-        WHERE id = ANY($1::bigint[]) AND worker_id = $2 AND status = 'running'`,
+        WHERE id IN (SELECT id FROM connector_jobs
+                      WHERE id = ANY($1::bigint[]) AND worker_id = $2 AND status = 'running'
+                        FOR UPDATE SKIP LOCKED)`,
       [rowIds, this.workerId, this.leaseMs],
     );
   }

@@ -15,7 +15,7 @@ import { Topics } from '@practice-sync/contracts';
 import type { RunningConsumer } from '@practice-sync/messaging';
 import { KafkaMessaging, messagingConfig, MessagingModule, ProcessLiveness } from '@practice-sync/messaging';
 import { createLogger, METRICS_REGISTRY, ObservabilityModule } from '@practice-sync/observability';
-import { PersistenceModule } from '@practice-sync/persistence';
+import { GroupCommit, PersistenceModule } from '@practice-sync/persistence';
 import { ProblemFilter, ValidationProblem } from '@practice-sync/problems';
 import { createValidationPipe } from '@practice-sync/validation';
 import type { Logger } from 'pino';
@@ -101,6 +101,7 @@ const OPTIONS = Symbol('CONNECTOR_KIT_OPTIONS');
 const LOGGER = CONNECTOR_LOGGER;
 const FETCHERS = Symbol('CONNECTOR_FETCHERS');
 const HANDLER = Symbol('CONNECTOR_JOB_HANDLER');
+const FINISHING = Symbol('CONNECTOR_FINISHING_GROUP_COMMIT');
 
 /** How long jobs wait for a portal whose breaker is open, when the settings do not say (PORTAL_OUTAGE_WAIT_MS). */
 export const DEFAULT_OUTAGE_WAIT_MS = 300_000;
@@ -343,10 +344,29 @@ export class ConnectorKitModule {
           },
         },
         {
+          // One per process: the jobs its workers finish together commit in one transaction (issue 26).
+          provide: FINISHING,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => {
+            const { maxJobs = 64, lingerMs = 0 } = settings.finishGroup ?? {};
+            return maxJobs > 1 ? new GroupCommit(dataSource, { maxWorks: maxJobs, lingerMs }) : null;
+          },
+        },
+        {
           provide: JobRunner,
-          inject: [DataSource, JobStore, FETCHERS, HANDLER, ConnectorMetrics, LOGGER, PortalOutage],
+          inject: [
+            DataSource,
+            FINISHING,
+            JobStore,
+            FETCHERS,
+            HANDLER,
+            ConnectorMetrics,
+            LOGGER,
+            PortalOutage,
+          ],
           useFactory: (
             dataSource: DataSource,
+            groupCommit: GroupCommit | null,
             store: JobStore,
             fetchers: PortalFetcher[],
             handler: JobHandler | null,
@@ -356,6 +376,7 @@ export class ConnectorKitModule {
           ) =>
             new JobRunner({
               dataSource,
+              groupCommit: groupCommit ?? undefined,
               store,
               fetchers,
               handler: handler ?? undefined,

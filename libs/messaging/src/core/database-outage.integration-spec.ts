@@ -38,6 +38,8 @@ function consumeInto(messaging: KafkaMessaging) {
     groupId: 'outage',
     topics: [topic],
     contracts: [ThingHappened],
+    // Partitions taken concurrently, as the busiest consumers do: their groups share transactions (group commit).
+    concurrency: 2,
     handle: async (envelope, ctx) => {
       const { thingId, value } = envelope.data as { thingId: string; value: number };
       await ctx.manager.query('INSERT INTO effects (thing_id, value) VALUES ($1, $2)', [thingId, value]);

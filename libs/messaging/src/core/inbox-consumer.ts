@@ -1,7 +1,7 @@
 import type { DlqHeaderName, DlqReason, Envelope } from '@practice-sync/contracts';
 import { dlqTopicOf } from '@practice-sync/contracts';
 import { contextFromHeaders, inSpan, SpanKind, tracingEnabled } from '@practice-sync/observability';
-import { isDatabaseUnavailable, outageRetryDelayMs } from '@practice-sync/persistence';
+import { GroupCommit, isDatabaseUnavailable, outageRetryDelayMs } from '@practice-sync/persistence';
 import type { EachBatchPayload, EachMessagePayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import type { Counter, Histogram } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -75,6 +75,11 @@ export class InboxConsumer {
   private readonly maxAttempts: number;
   /** Set by `halt()`: a message waiting for the database gives up (it is not resolved, so it is redelivered). */
   private halted = false;
+  /**
+   * With partitions consumed concurrently (`concurrency` > 1): the groups of messages of the partitions taken
+   * together share one transaction, each in its own savepoint (issue 26). Null: one transaction per group.
+   */
+  private readonly shared: GroupCommit<Envelope<unknown>[]> | null;
 
   constructor(
     private readonly spec: ConsumerSpec,
@@ -90,6 +95,16 @@ export class InboxConsumer {
         `consumer ${spec.groupId}: batchSize must be a positive integer, got ${spec.batchSize}`,
       );
     }
+    const { beforeGroup } = spec;
+    this.shared =
+      this.batchSize > 1 && (spec.concurrency ?? 1) > 1 && spec.shareTransactions !== false
+        ? new GroupCommit(deps.dataSource, {
+            maxTransactionMs: this.batchMaxMs,
+            // Once per shared transaction, with every group's envelopes: the locks it takes in a fixed order
+            // cover all the partitions' groups (taken per group, they would follow the groups' order).
+            prepare: beforeGroup ? (manager, groups) => beforeGroup(groups.flat(), manager) : undefined,
+          })
+        : null;
   }
 
   /** Stops waiting for an unreachable database (the consumer is stopping). */
@@ -107,7 +122,9 @@ export class InboxConsumer {
    * Applies the batch in groups of up to `batchSize` messages, one transaction per group. A group that fails
    * is redone one message per transaction (with the usual retries and DLQ) up to the message whose handler
    * threw; the messages after it never ran and are grouped again. Offsets are resolved in order, only once
-   * every earlier message is committed or dead-lettered.
+   * every earlier message is committed or dead-lettered. With partitions consumed concurrently, the groups of
+   * several partitions share a transaction (`shared`); each partition still awaits its group's commit before
+   * it resolves offsets or goes on, so its messages stay in order.
    */
   async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
@@ -213,37 +230,40 @@ export class InboxConsumer {
     const applied: boolean[] = [];
     const hooks: (() => void)[][] = [];
     let failedAt: number | null = null;
-    const started = Date.now();
-    try {
-      await this.deps.dataSource.transaction(async (manager) => {
-        followTransactionStatus(manager);
-        await this.spec.beforeGroup?.(
-          items.map((item) => item.envelope),
-          manager,
-        );
-        for (const [k, { index, envelope }] of items.entries()) {
-          if (k > 0 && Date.now() - started >= this.batchMaxMs) break;
-          const where = { topic, partition, offset: messages[index].offset };
-          const mine: (() => void)[] = [];
-          const fresh = await this.insertInbox(manager, envelope);
-          if (fresh) {
-            try {
-              await this.runHandler(manager, envelope, where, 1, mine, messages[index].headers);
-            } catch (e) {
-              // Only a throwing handler is blamed (and counts a try); an inbox insert or commit failure is not,
-              // nor a handler that failed because the database went away.
-              if (!isDatabaseUnavailable(e)) failedAt = k;
-              this.logHandlerFailure(where, envelope, 1, e);
-              throw e;
-            }
+    const envelopes = items.map((item) => item.envelope);
+    const work = async (manager: EntityManager) => {
+      // From the group's start in its transaction (a shared one may have waited for the one before).
+      const started = Date.now();
+      followTransactionStatus(manager);
+      if (!this.shared) await this.spec.beforeGroup?.(envelopes, manager);
+      for (const [k, { index, envelope }] of items.entries()) {
+        if (k > 0 && Date.now() - started >= this.batchMaxMs) break;
+        const where = { topic, partition, offset: messages[index].offset };
+        const mine: (() => void)[] = [];
+        const fresh = await this.insertInbox(manager, envelope);
+        if (fresh) {
+          try {
+            await this.runHandler(manager, envelope, where, 1, mine, messages[index].headers);
+          } catch (e) {
+            // Only a throwing handler is blamed (and counts a try); an inbox insert or commit failure is not,
+            // nor a handler that failed because the database went away.
+            if (!isDatabaseUnavailable(e)) failedAt = k;
+            this.logHandlerFailure(where, envelope, 1, e);
+            throw e;
           }
-          applied.push(fresh);
-          hooks.push(mine);
         }
-        // A handler that caught a database error itself leaves the transaction aborted, and COMMIT would then
-        // roll back the whole group without an error: fail here instead, and redo the group one by one.
-        await assertTransactionUsable(manager);
-      });
+        applied.push(fresh);
+        hooks.push(mine);
+      }
+      // A handler that caught a database error itself leaves the transaction aborted, and COMMIT would then
+      // roll back the whole group without an error: fail here instead, and redo the group one by one.
+      await assertTransactionUsable(manager);
+    };
+    try {
+      // Shared: this group alone rolls back to its savepoint when it fails; a failed COMMIT fails every group
+      // of the transaction, and each is redone one by one as when its own commit failed.
+      if (this.shared) await this.shared.submit(work, envelopes);
+      else await this.deps.dataSource.transaction(work);
     } catch (e) {
       return { ok: false, failedAt, error: errorText(e) };
     }

@@ -1,5 +1,5 @@
 import { Topics } from '@practice-sync/contracts';
-import { createServiceDataSource } from '@practice-sync/persistence';
+import { createServiceDataSource, GroupCommit } from '@practice-sync/persistence';
 import { spawn } from 'child_process';
 import * as path from 'path';
 import { Registry } from 'prom-client';
@@ -321,6 +321,31 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
       await until(() => thingIds(seen.messages).filter((t) => t === 'kept').length === 2, 'the kept events');
       await new Promise((r) => setTimeout(r, 1000)); // every chance for the undone row to show up
       expect(thingIds(seen.messages).filter((t) => t === 'kept' || t === 'undone')).toEqual(['kept', 'kept']);
+    });
+  });
+
+  it("publishes the rows of a group transaction's committed works from memory, never a rolled-back work's", async () => {
+    await withSlowPollingRelay('group', messaging.topic(topic), async (ownDs, seen, batches) => {
+      const group = new GroupCommit(ownDs, { maxTransactionMs: 60_000 });
+      const outcomes = await Promise.allSettled(
+        [1, 2, 3, 4].map((i) =>
+          group.submit(async (manager) => {
+            await enqueueEvents(manager, [{ contract: ThingHappened, envelope: thing('group', i) }]);
+            if (i === 2) throw new Error('work 2 failed after writing its event');
+          }),
+        ),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      const mine = () => seen.messages.filter((m) => thingIds([m])[0] === 'group');
+      await until(() => mine().length >= 3, "the committed works' events");
+      await new Promise((r) => setTimeout(r, 1000)); // every chance for the rolled-back row to show up
+      const values = mine().map(
+        (m) => (JSON.parse(m.value?.toString() ?? '{}') as { data: { value: number } }).data.value,
+      );
+      expect(values).toEqual([1, 3, 4]);
+      const byPath = await batches();
+      expect(byPath['handed']).toBeGreaterThanOrEqual(1);
+      expect(byPath['polled'] ?? 0).toBe(0);
     });
   });
 

@@ -74,8 +74,18 @@ export interface ConsumerSpec {
   handle(envelope: Envelope<unknown>, ctx: HandlerContext): Promise<void>;
   /** Handler tries before the message goes to the DLQ (default 3). Decode/validation errors go at once. */
   maxAttempts?: number;
-  /** Partitions processed in parallel (default 1). */
+  /**
+   * Partitions processed in parallel (default 1). Above 1 (with `batchSize` > 1) the groups of the partitions
+   * taken together share one transaction, each in its own savepoint (group commit): a failing group rolls back
+   * alone; a failed commit redoes every group of it one message per transaction. Each partition awaits its own
+   * group's commit before its next, so its messages stay in order.
+   */
   concurrency?: number;
+  /**
+   * With `concurrency` > 1: whether the partitions' groups share transactions (default true). false gives each
+   * group its own transaction, as before group commit (for comparison, or handlers that must not share one).
+   */
+  shareTransactions?: boolean;
   /**
    * Messages of a partition applied in one transaction (default 100): one inbox insert and handler call per
    * message, in order, then one commit. A group that fails is rolled back and redone one message per
@@ -88,8 +98,9 @@ export interface ConsumerSpec {
   /**
    * Runs in a group's transaction before its first handler, with the group's envelopes (never for a message
    * applied alone). For handlers that lock rows shared across partitions: take those locks here in a fixed
-   * order, so that two groups taking them in message order cannot deadlock. If it throws, the group's messages
-   * are applied one per transaction.
+   * order, so that two groups taking them in message order cannot deadlock. With `concurrency` > 1 it runs once
+   * per shared transaction, with the envelopes of every partition's group in it. If it throws, the group's (or
+   * the shared transaction's groups') messages are applied one per transaction.
    */
   beforeGroup?(envelopes: Envelope<unknown>[], manager: EntityManager): Promise<void>;
   /** Start at the earliest offset for a new group (default true). */

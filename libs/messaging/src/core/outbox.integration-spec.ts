@@ -279,7 +279,6 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
       await peer.start([topic]);
       // One window for the whole test: every delete waits for the stop.
       own.startOutboxRelay({ pollIntervalMs: 60_000, idlePollMaxMs: 120_000, deleteWindowMs: 600_000 });
-      peer.startOutboxRelay({ pollIntervalMs: 50, idlePollMaxMs: 50 });
       await new Promise((r) => setTimeout(r, 500));
       for (let i = 1; i <= 5; i++) {
         await ownDs.transaction((manager) =>
@@ -287,8 +286,10 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
         );
       }
       await until(() => thingIds(seen.messages).filter((t) => t === 'windowed').length === 5, 'five events');
-      // Published, their deletes not committed yet: the rows are still there, locked, and the peer's polls
-      // (every 50 ms for a second) send none of them again.
+      // Published, their deletes not committed yet: the rows are still there, locked, and a peer relay started
+      // now, polling every 50 ms for a second, sends none of them again. (Started before, its polls could take a
+      // row in the moment between its commit and the hand-off's delete: sent once, by the peer, and fine.)
+      peer.startOutboxRelay({ pollIntervalMs: 50, idlePollMaxMs: 50 });
       await new Promise((r) => setTimeout(r, 1000));
       expect(await peerDs.query('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 5 }]);
       expect(thingIds(seen.messages).filter((t) => t === 'windowed')).toHaveLength(5);

@@ -15,17 +15,16 @@ import { createHash } from 'node:crypto';
 import type { ConnectorJob, FetchResult, PortalFetcher, PortalTransport } from '@practice-sync/connector-kit';
 import type { AccessStore } from '@practice-sync/connector-kit';
 import {
-  chunkChanges,
   ConnectorMetrics,
   diffRecords,
   outcomeOfFetch,
   PortalBreaker,
   PortalHttpClient,
+  recordsChangedEvents,
   toHashMap,
   undiciTransport,
 } from '@practice-sync/connector-kit';
 import type { Category } from '@practice-sync/contracts';
-import { ClientRecordsChangedEvent, createEnvelope } from '@practice-sync/contracts';
 import { encodeEvent } from '@practice-sync/messaging';
 import { startSandboxProcess } from '@practice-sync/testing';
 import { Registry } from 'prom-client';
@@ -117,25 +116,7 @@ function jobsFor(subjects: number): ConnectorJob[] {
 function finish(job: ConnectorJob, result: FetchResult): string[] {
   const fetch = outcomeOfFetch(null, toHashMap(result.records));
   const changes = diffRecords(fetch.compared, result.records);
-  const chunks = chunkChanges(changes, 256_000);
-  return chunks.map((chunk, index) => {
-    const envelope = createEnvelope(
-      ClientRecordsChangedEvent,
-      {
-        jobId: job.jobId,
-        runId: job.runId,
-        clientId: job.clientId,
-        category: job.category,
-        subject: job.subject,
-        period: job.period,
-        attempt: job.attempt,
-        chunk: { index, count: chunks.length },
-        changes: chunk,
-      },
-      { firmId: job.firmId, correlationId: job.runId, causationId: null },
-    );
-    return encodeEvent({ contract: ClientRecordsChangedEvent, envelope }).value;
-  });
+  return recordsChangedEvents(job, changes, 256_000, null).map((event) => encodeEvent(event).value);
 }
 
 const cpuMs = () => {

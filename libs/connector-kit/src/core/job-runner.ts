@@ -1,5 +1,5 @@
 import type { Category, RecordChange } from '@practice-sync/contracts';
-import { ClientRecordsChangedEvent, createEnvelope, SyncJobCompletedEvent } from '@practice-sync/contracts';
+import { createEnvelope, SyncJobCompletedEvent } from '@practice-sync/contracts';
 import type { OutgoingEvent } from '@practice-sync/messaging';
 import { enqueueEvents } from '@practice-sync/messaging';
 import { contextFromTraceparent, inSpan } from '@practice-sync/observability';
@@ -26,7 +26,7 @@ import { countsAgainstPortal } from './portal-breaker';
 import { PortalError } from './portal-error';
 import type { FetchResult, PortalFetcher } from './portal-fetcher';
 import type { OutageVerdict, PortalOutage } from './portal-outage';
-import { chunkChanges, diffRecords } from './record-changes';
+import { diffRecords, recordsChangedEvents } from './record-changes';
 import type { SnapshotKey } from './snapshot-store';
 import { loadSnapshot, saveSnapshot } from './snapshot-store';
 import { taxpayerOutcomes } from './taxpayer-outcomes';
@@ -378,7 +378,6 @@ export class JobRunner {
 
   private recordEvents(claimed: ClaimedJob, changes: RecordChange[]): OutgoingEvent[] {
     const { job } = claimed;
-    const chunks = chunkChanges(changes, this.options.recordsChunkBytes ?? 256_000);
     for (const change of ['added', 'updated', 'removed'] as const) {
       this.options.metrics.recordsPublished(
         job.category,
@@ -386,24 +385,12 @@ export class JobRunner {
         changes.filter((c) => c.change === change).length,
       );
     }
-    return chunks.map((chunk, index) => ({
-      contract: ClientRecordsChangedEvent,
-      envelope: createEnvelope(
-        ClientRecordsChangedEvent,
-        {
-          jobId: job.jobId,
-          runId: job.runId,
-          clientId: job.clientId,
-          category: job.category,
-          subject: job.subject,
-          period: job.period,
-          attempt: job.attempt,
-          chunk: { index, count: chunks.length },
-          changes: chunk,
-        },
-        { firmId: job.firmId, correlationId: job.runId, causationId: claimed.requestEventId },
-      ),
-    }));
+    return recordsChangedEvents(
+      job,
+      changes,
+      this.options.recordsChunkBytes ?? 256_000,
+      claimed.requestEventId,
+    );
   }
 }
 

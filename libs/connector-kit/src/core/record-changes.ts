@@ -1,6 +1,8 @@
 import type { RecordChange } from '@practice-sync/contracts';
+import { ClientRecordsChangedEvent, createEnvelope } from '@practice-sync/contracts';
+import type { OutgoingEvent } from '@practice-sync/messaging';
 
-import type { NormalisedRecord } from './portal-fetcher';
+import type { ConnectorJob, NormalisedRecord } from './portal-fetcher';
 import { knownJsonBytes } from './record-hash';
 
 /**
@@ -66,4 +68,35 @@ export function changeBytes(change: RecordChange): number {
   const dataBytes = change.data ? knownJsonBytes(change.data) : undefined;
   if (dataBytes === undefined) return Buffer.byteLength(JSON.stringify(change), 'utf8');
   return Buffer.byteLength(JSON.stringify({ ...change, data: null }), 'utf8') - 'null'.length + dataBytes;
+}
+
+/**
+ * A job's record changes as `ClientRecordsChangedEvent`s: chunks of at most `chunkBytes` of JSON, numbered, keyed by
+ * the job's client (the job runner's finish, and the gst-records bench that times it).
+ */
+export function recordsChangedEvents(
+  job: ConnectorJob,
+  changes: readonly RecordChange[],
+  chunkBytes: number,
+  causationId: string | null,
+): OutgoingEvent[] {
+  const chunks = chunkChanges(changes, chunkBytes);
+  return chunks.map((chunk, index) => ({
+    contract: ClientRecordsChangedEvent,
+    envelope: createEnvelope(
+      ClientRecordsChangedEvent,
+      {
+        jobId: job.jobId,
+        runId: job.runId,
+        clientId: job.clientId,
+        category: job.category,
+        subject: job.subject,
+        period: job.period,
+        attempt: job.attempt,
+        chunk: { index, count: chunks.length },
+        changes: chunk,
+      },
+      { firmId: job.firmId, correlationId: job.runId, causationId },
+    ),
+  }));
 }

@@ -121,9 +121,8 @@ export function failureResult(error: PortalError, finishedAt: Date): JobResult {
   };
 }
 
-/** The SyncJobCompleted payload for a finished attempt. */
-export function completedEventData(job: ConnectorJob, startedAt: Date, result: JobResult): SyncJobCompleted {
-  const { completion } = result;
+/** The job's identity as every event about it carries it (its result and its records). */
+export function jobEventFields(job: ConnectorJob) {
   return {
     jobId: job.jobId,
     runId: job.runId,
@@ -132,6 +131,14 @@ export function completedEventData(job: ConnectorJob, startedAt: Date, result: J
     subject: job.subject,
     period: job.period,
     attempt: job.attempt,
+  };
+}
+
+/** The SyncJobCompleted payload for a finished attempt. */
+export function completedEventData(job: ConnectorJob, startedAt: Date, result: JobResult): SyncJobCompleted {
+  const { completion } = result;
+  return {
+    ...jobEventFields(job),
     outcome: completion.outcome,
     errorCode: completion.errorCode,
     errorMessage: completion.errorMessage,

@@ -2,6 +2,7 @@ import type { RecordChange } from '@practice-sync/contracts';
 import { ClientRecordsChangedEvent, createEnvelope } from '@practice-sync/contracts';
 import type { OutgoingEvent } from '@practice-sync/messaging';
 
+import { jobEventFields } from './job-outcome';
 import type { ConnectorJob, NormalisedRecord } from './portal-fetcher';
 import { knownJsonBytes } from './record-hash';
 
@@ -86,13 +87,7 @@ export function recordsChangedEvents(
     envelope: createEnvelope(
       ClientRecordsChangedEvent,
       {
-        jobId: job.jobId,
-        runId: job.runId,
-        clientId: job.clientId,
-        category: job.category,
-        subject: job.subject,
-        period: job.period,
-        attempt: job.attempt,
+        ...jobEventFields(job),
         chunk: { index, count: chunks.length },
         changes: chunk,
       },

@@ -5,7 +5,7 @@ import { ConnectorKitContext, ConnectorKitModule } from '@practice-sync/connecto
 import type { ConnectorEsignConfig } from './config/connector-esign.config';
 import { CONNECTOR_ESIGN } from './config/connector-esign.config';
 import { EsignCredentialsController } from './credentials/esign-credentials.controller';
-import { EsignAccessService } from './esign-api/esign-access.service';
+import { ESIGN_ACCOUNT, EsignAccessService } from './esign-api/esign-access.service';
 import { SignatureTimestampsFetcher } from './signature-timestamps/signature-timestamps.fetcher';
 
 @Module({})
@@ -13,6 +13,7 @@ export class AppModule {
   static forRoot(config: ConnectorEsignConfig): DynamicModule {
     const module = ConnectorKitModule.forConnector(CONNECTOR_ESIGN, config, (_c, settings) => ({
       controllers: [EsignCredentialsController],
+      accessIdentifiers: () => [ESIGN_ACCOUNT],
       sessionClient: {
         provide: EsignAccessService,
         useFactory: (kit) =>

@@ -20,6 +20,8 @@ export class AppModule {
   static forRoot(config: ConnectorGstConfig): DynamicModule {
     const module = ConnectorKitModule.forConnector(CONNECTOR_GST, config, (c, settings) => ({
       controllers: [GstCredentialsController],
+      // A job's session is its GSTIN's.
+      accessIdentifiers: (job) => [job.subject.value],
       sessionClient: {
         provide: GstSessionService,
         useFactory: (kit) =>

@@ -7,7 +7,7 @@ import { CONNECTOR_ITR } from './config/connector-itr.config';
 import { ItrCredentialsController } from './credentials/itr-credentials.controller';
 import { FilingStatusFetcher } from './filing-status/filing-status.fetcher';
 import { ItrApi } from './itr-api/itr-api.client';
-import { ItrSessionService } from './itr-api/itr-session.service';
+import { ITR_ACCOUNT, ItrSessionService } from './itr-api/itr-session.service';
 import { NoticesOrdersFetcher } from './notices-orders/notices-orders.fetcher';
 import { ReturnsFetcher } from './returns/returns.fetcher';
 import { StatementsFetcher } from './statements/statements.fetcher';
@@ -17,6 +17,8 @@ export class AppModule {
   static forRoot(config: ConnectorItrConfig): DynamicModule {
     const module = ConnectorKitModule.forConnector(CONNECTOR_ITR, config, (_c, settings) => ({
       controllers: [ItrCredentialsController],
+      // A job needs the firm's ERI account and its PAN's consent.
+      accessIdentifiers: (job) => [ITR_ACCOUNT, job.subject.value],
       sessionClient: {
         provide: ItrSessionService,
         useFactory: (kit) =>

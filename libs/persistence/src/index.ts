@@ -1,3 +1,4 @@
+export * from './column-compression';
 export * from './data-source';
 export * from './database-outage';
 export * from './database-unavailable';

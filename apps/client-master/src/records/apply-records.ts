@@ -88,6 +88,15 @@ export async function applyRecordsChunk(
   const period = chunk.period === null ? 'period IS NULL' : 'period = $6::text';
   const cell = `firm_id = $1::uuid AND client_id = $2::uuid AND category = $3::text AND subject_kind = $4::text
                 AND subject_value = $5::text AND ${period}`;
+  // Most chunks remove nothing: their statement has no removal step, which would otherwise look at every record
+  // of the client (the planner takes the client index for a key list it cannot see is empty).
+  const rm = removals.length
+    ? `UPDATE records SET removed_at = $7::timestamptz, version = version + 1, data = NULL, hash = NULL,
+                updated_at = now(),
+                last_seen_at = GREATEST(last_seen_at, (SELECT records_seen_at FROM status_cells WHERE ${cell}))
+          WHERE ${cell} AND natural_key = ANY($11::text[]) AND removed_at IS NULL AND (SELECT known FROM client)
+          RETURNING natural_key`
+    : `SELECT NULL::text AS natural_key WHERE false`;
   const [row] = returnedRows(
     await manager.query(
       `WITH client AS (
@@ -110,11 +119,7 @@ export async function applyRecordsChunk(
          WHERE records.hash IS DISTINCT FROM EXCLUDED.hash OR records.removed_at IS NOT NULL
          RETURNING natural_key, version
        ), rm AS (
-         UPDATE records SET removed_at = $7::timestamptz, version = version + 1, data = NULL, hash = NULL,
-                updated_at = now(),
-                last_seen_at = GREATEST(last_seen_at, (SELECT records_seen_at FROM status_cells WHERE ${cell}))
-          WHERE ${cell} AND natural_key = ANY($11::text[]) AND removed_at IS NULL AND (SELECT known FROM client)
-          RETURNING natural_key
+         ${rm}
        ), applied AS (
          SELECT up.natural_key, CASE WHEN up.version = 1 OR i.change = 'added' THEN 'added' ELSE 'updated' END
                 AS change, i.feed_id

@@ -28,6 +28,9 @@ export class ResultsConsumer extends InboxConsumer<SyncJobCompleted> {
       groupId: RESULTS_GROUP,
       topics: [Topics.Results],
       contracts: [SyncJobCompletedEvent],
+      // Partitions taken together share one transaction (group commit). Each partition holds other clients
+      // (results are keyed by client), so no two groups touch the same status cell.
+      concurrency: 4,
     });
     this.results = counter(
       registry,

@@ -39,7 +39,7 @@ export class EsignAccessService extends PortalSessionClient<EsignSecret, never> 
 
   /** Headers for a job's calls; throws credentials_missing / auth_failed without calling the portal. */
   async headersFor(firmId: string): Promise<Record<string, string>> {
-    const row = await this.stored(firmId, ESIGN_ACCOUNT);
+    const row = await this.storedForJob(firmId, ESIGN_ACCOUNT);
     if (!row?.secret) {
       this.accessMissing(
         "no e-sign portal account is stored for the firm: PUT /v1/credentials/esign with the firm's API key",

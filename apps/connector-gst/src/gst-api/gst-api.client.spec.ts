@@ -7,22 +7,21 @@ import type { GstSecret, GstSessionData } from './gst-session.service';
 /** A stored, open GST session whose token the test can replace (as another worker's refresh would). */
 function storedSession() {
   const state = { token: 'token-1', reads: 0 };
-  const access = {
-    get: async (): Promise<AccessRecord<GstSecret, GstSessionData>> => {
-      state.reads++;
-      return {
-        firmId: 'firm-1',
-        portal: 'gst',
-        identifier: GSTIN,
-        secret: { username: 'taxpayer' },
-        session: { authToken: state.token, sek: Buffer.alloc(32).toString('base64') },
-        status: 'ok',
-        detail: null,
-        expiresAt: new Date(Date.now() + 3_600_000),
-        updatedAt: new Date(),
-      };
-    },
-  } as unknown as AccessStore;
+  const get = async (): Promise<AccessRecord<GstSecret, GstSessionData>> => {
+    state.reads++;
+    return {
+      firmId: 'firm-1',
+      portal: 'gst',
+      identifier: GSTIN,
+      secret: { username: 'taxpayer' },
+      session: { authToken: state.token, sek: Buffer.alloc(32).toString('base64') },
+      status: 'ok',
+      detail: null,
+      expiresAt: new Date(Date.now() + 3_600_000),
+      updatedAt: new Date(),
+    };
+  };
+  const access = { get, getForJob: get } as unknown as AccessStore;
   return { state, access };
 }
 
@@ -78,18 +77,20 @@ describe('GstSessionService refresh with replicas', () => {
   /** A session about to expire; `refreshedElsewhere` makes the store hold another replica's new token. */
   function expiringSession() {
     const state = { token: 'token-1', status: 'ok', puts: [] as unknown[], refreshedElsewhere: false };
+    const get = async (): Promise<AccessRecord<GstSecret, GstSessionData>> => ({
+      firmId: 'firm-1',
+      portal: 'gst',
+      identifier: GSTIN,
+      secret: { username: 'taxpayer' },
+      session: { authToken: state.token, sek: Buffer.alloc(32).toString('base64') },
+      status: state.status as 'ok',
+      detail: null,
+      expiresAt: new Date(Date.now() + 1_000),
+      updatedAt: new Date(),
+    });
     const access = {
-      get: async (): Promise<AccessRecord<GstSecret, GstSessionData>> => ({
-        firmId: 'firm-1',
-        portal: 'gst',
-        identifier: GSTIN,
-        secret: { username: 'taxpayer' },
-        session: { authToken: state.token, sek: Buffer.alloc(32).toString('base64') },
-        status: state.status as 'ok',
-        detail: null,
-        expiresAt: new Date(Date.now() + 1_000),
-        updatedAt: new Date(),
-      }),
+      get,
+      getForJob: get,
       put: async (_f: string, _p: string, _i: string, update: { status: string }) => {
         state.puts.push(update);
         state.status = update.status;

@@ -32,7 +32,7 @@ export function gstJob(category: Category, gstin: string, period: string): Conne
  */
 export function fakePortalGstApi(
   answer: (url: URL, headers: Headers) => unknown,
-  access: AccessStore = { get: async () => null } as unknown as AccessStore,
+  access: AccessStore = { get: async () => null, getForJob: async () => null } as unknown as AccessStore,
 ) {
   const urls: URL[] = [];
   const breaker = new PortalBreaker('gst', {

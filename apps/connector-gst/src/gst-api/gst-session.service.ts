@@ -176,7 +176,7 @@ export class GstSessionService extends PortalSessionClient<GstSecret, GstSession
    * (lapsed: a person must act) WITHOUT calling the portal; refreshes a session close to expiry.
    */
   async sessionFor(firmId: string, gstin: string, signal: AbortSignal): Promise<GstSessionHandle> {
-    const row = await this.stored(firmId, gstin);
+    const row = await this.storedForJob(firmId, gstin);
     if (!row) {
       this.accessMissing(
         `no GST portal access is stored for ${gstin}: PUT /v1/credentials/gst/${gstin} with the portal ` +

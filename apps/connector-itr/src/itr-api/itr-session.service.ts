@@ -145,7 +145,7 @@ export class ItrSessionService extends PortalSessionClient<ItrAccountSecret, Itr
    * portal when access is missing or needs a person.
    */
   async sessionFor(firmId: string, pan: string, signal: AbortSignal): Promise<ItrSessionHandle> {
-    const account = await this.stored(firmId, ITR_ACCOUNT);
+    const account = await this.storedForJob(firmId, ITR_ACCOUNT);
     if (!account) {
       this.accessMissing(accountMissingMessage(pan));
       return { authToken: null };
@@ -156,7 +156,7 @@ export class ItrSessionService extends PortalSessionClient<ItrAccountSecret, Itr
         `the e-filing portal refused the firm's account (${account.detail ?? ''})`,
       );
     }
-    const consent = await this.stored(firmId, pan);
+    const consent = await this.storedForJob(firmId, pan);
     if (!consent) {
       this.metrics.session('missing');
       throw new PortalError('consent_required', consentRequiredMessage(pan));

@@ -51,17 +51,93 @@ interface Row {
 
 type Db = Pick<EntityManager, 'query'>;
 
+/** One identifier's access as a read-ahead found it (`row` null: nothing stored), usable until `until`. */
+interface ReadAhead {
+  row: Row | null;
+  until: number;
+}
+
+/** An identifier whose access a claimed job will read. */
+export interface AccessKey {
+  firmId: string;
+  identifier: string;
+}
+
 /**
  * The `portal_access` table. Secrets and sessions are sealed with the CredentialCipher; the firm, portal and
  * identifier are the associated data, so a ciphertext only opens in its own row.
  */
 export class AccessStore {
+  /** Rows read ahead for claimed jobs (`readAhead`), by `firm|portal|identifier`. */
+  private readonly ahead = new Map<string, ReadAhead>();
+  /**
+   * The write (of `writes`) that last changed an identifier's access in this process, while read-aheads are in
+   * flight: one that began before it may hold the old row.
+   */
+  private readonly written = new Map<string, number>();
+  private writes = 0;
+  private readingAhead = 0;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly cipher: CredentialCipher,
     /** A status `ok` with less than this left is shown as `expiring`. */
     private readonly expiringWithinMs: number,
+    /**
+     * How long a row read ahead for claimed jobs answers `getForJob` (0: never, every job reads its own). A
+     * job may then act on its access as it was up to this long before it started, as it does when a change
+     * lands during its fetch; a change this process writes (`put`) is seen at once.
+     */
+    private readonly readAheadMs = 0,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * Reads the access of the identifiers claimed jobs will use, in one statement, for `getForJob` to answer
+   * from (what is found, and that nothing is stored for the others). Saves one transaction per job and
+   * identifier: each job read its access alone before.
+   */
+  async readAhead(portal: ConnectorFamily, keys: readonly AccessKey[]): Promise<void> {
+    if (this.readAheadMs <= 0 || keys.length === 0) return;
+    const at = this.now();
+    for (const [key, entry] of this.ahead) if (entry.until < at) this.ahead.delete(key);
+    const unique = new Map(keys.map((k) => [aheadKey(k.firmId, portal, k.identifier), k]));
+    const began = this.writes;
+    this.readingAhead += 1;
+    try {
+      const rows: Row[] = await this.dataSource.query(
+        `SELECT a.* FROM portal_access a
+           JOIN unnest($2::text[], $3::text[]) AS k(firm_id, identifier)
+             ON a.firm_id = k.firm_id AND a.identifier = k.identifier
+          WHERE a.portal = $1`,
+        [portal, [...unique.values()].map((k) => k.firmId), [...unique.values()].map((k) => k.identifier)],
+      );
+      const until = at + this.readAheadMs;
+      const found = new Map(rows.map((r) => [aheadKey(r.firm_id, portal, r.identifier), r]));
+      for (const key of unique.keys()) {
+        // Written by this process since this read began: what was read may be older than what was written.
+        if ((this.written.get(key) ?? -1) > began) continue;
+        this.ahead.set(key, { row: found.get(key) ?? null, until });
+      }
+    } finally {
+      this.readingAhead -= 1;
+      if (this.readingAhead === 0) this.written.clear();
+    }
+  }
+
+  /**
+   * The access a job starts with: the row read ahead for it (`readAhead`) while still fresh, else read now.
+   * Re-reads that look for another worker's change (a refreshed session) must use `get`.
+   */
+  async getForJob<S, T>(
+    firmId: string,
+    portal: ConnectorFamily,
+    identifier: string,
+  ): Promise<AccessRecord<S, T> | null> {
+    const entry = this.ahead.get(aheadKey(firmId, portal, identifier));
+    if (entry && entry.until >= this.now()) return entry.row ? this.open<S, T>(entry.row) : null;
+    return this.get<S, T>(firmId, portal, identifier);
+  }
 
   async get<S, T>(
     firmId: string,
@@ -83,6 +159,8 @@ export class AccessStore {
     update: AccessUpdate<S, T>,
     db: Db = this.dataSource,
   ): Promise<AccessStatus> {
+    const key = aheadKey(firmId, portal, identifier);
+    this.forget(key);
     const aad = (part: string) => `${firmId}|${portal}|${identifier}|${part}`;
     const seal = (value: unknown, part: string) =>
       value === undefined
@@ -115,7 +193,17 @@ export class AccessStore {
         update.expiresAt !== undefined,
       ],
     );
+    // Again once written: a read-ahead that started during the write may have read the row before it.
+    this.forget(key);
     return this.statusOf(rows[0]);
+  }
+
+  /** Drops what was read ahead for an identifier this process writes, and keeps out read-aheads begun before. */
+  private forget(key: string): void {
+    if (this.readAheadMs <= 0) return;
+    this.ahead.delete(key);
+    this.writes += 1;
+    if (this.readingAhead > 0) this.written.set(key, this.writes);
   }
 
   async list(firmId: string, portal: ConnectorFamily, status?: AccessState): Promise<AccessStatus[]> {
@@ -197,4 +285,8 @@ export class AccessStore {
       updatedAt: row.updated_at,
     };
   }
+}
+
+function aheadKey(firmId: string, portal: string, identifier: string): string {
+  return `${firmId}|${portal}|${identifier}`;
 }

@@ -100,6 +100,11 @@ export function connectorEnv(defaultPort: number, defaultBaseUrl: string) {
     FINISH_GROUP_MAX_JOBS: positiveInt(64),
     /** How long a finishing job waits for others to join its transaction when none is running (0: it does not). */
     FINISH_GROUP_LINGER_MS: nonNegativeInt(0),
+    /**
+     * How long the access rows read with a claim answer its jobs' first reads (0: each job reads its own, one
+     * transaction per job and identifier).
+     */
+    ACCESS_READ_AHEAD_MS: nonNegativeInt(2000),
   });
 }
 
@@ -140,6 +145,8 @@ export interface ConnectorSettings {
   recordsChunkBytes: number;
   /** Group commit of finishing jobs (`GroupCommit`): most jobs per transaction (1 = off) and linger. */
   finishGroup?: { maxJobs: number; lingerMs: number };
+  /** How long access rows read ahead with a claim answer its jobs (`AccessStore.readAhead`; 0 = off). */
+  accessReadAheadMs?: number;
 }
 
 export interface RetryOptions {
@@ -194,6 +201,7 @@ export function connectorSettingsFrom(env: ConnectorEnv): ConnectorSettings {
     sessionRefreshMarginMs: env.SESSION_REFRESH_MARGIN_MINUTES * 60_000,
     recordsChunkBytes: env.RECORDS_CHUNK_BYTES,
     finishGroup: { maxJobs: env.FINISH_GROUP_MAX_JOBS, lingerMs: env.FINISH_GROUP_LINGER_MS },
+    accessReadAheadMs: env.ACCESS_READ_AHEAD_MS,
   };
 }
 

@@ -33,6 +33,9 @@ export function jobIntakeSpec(options: JobIntakeOptions): ConsumerSpec {
     groupId: `connector-${options.portal}.jobs`,
     topics: [jobsTopicOf(options.portal)],
     contracts: [options.handler ? options.handler.intake.contract : SyncJobRequestedEvent],
+    // Partitions taken together share one transaction (group commit): recording a job is one insert, so the
+    // transaction, not the work, was the cost of each group.
+    concurrency: 4,
     async handle(envelope, ctx) {
       if (options.handler) {
         const { contract, record } = options.handler.intake;

@@ -35,6 +35,17 @@ export abstract class PortalSessionClient<TSecret, TSession> {
     return this.access.get<TSecret, TSession>(firmId, this.sessionOptions.portal, identifier);
   }
 
+  /**
+   * The stored access a job starts with: read ahead with its claim when fresh (`AccessStore.getForJob`). Re-reads
+   * that look for another worker's change use `stored`.
+   */
+  protected storedForJob(
+    firmId: string,
+    identifier: string,
+  ): Promise<AccessRecord<TSecret, TSession> | null> {
+    return this.access.getForJob<TSecret, TSession>(firmId, this.sessionOptions.portal, identifier);
+  }
+
   protected save(
     firmId: string,
     identifier: string,

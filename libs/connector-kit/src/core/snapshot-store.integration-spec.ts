@@ -33,6 +33,18 @@ describe('snapshot store (real PostgreSQL)', () => {
     await ds?.destroy();
   });
 
+  it('compresses snapshots and outbox payloads with lz4 (the migrations)', async () => {
+    const rows = (await ds.query(
+      `SELECT c.relname, a.attcompression AS compression FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        WHERE c.oid IN ('snapshots'::regclass, 'outbox'::regclass) AND a.attname IN ('records', 'payload')
+        ORDER BY 1`,
+    )) as { relname: string; compression: string }[];
+    expect(rows).toEqual([
+      { relname: 'outbox', compression: 'l' },
+      { relname: 'snapshots', compression: 'l' },
+    ]);
+  });
+
   const key = (): SnapshotKey => ({
     firmId: uuidv7(),
     clientId: uuidv7(),

@@ -212,3 +212,44 @@ describe('WorkerPool claims', () => {
     await p.stop();
   });
 });
+
+describe('WorkerPool reading ahead for a claim', () => {
+  async function runAll(onClaimed: WorkerPoolOptions['onClaimed']) {
+    const { store, calls } = fakeStore(['1', '2', '3']);
+    const events: string[] = [];
+    const warned: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warned.push(line) });
+    const pool = new WorkerPool({
+      store,
+      run: (claimed) => {
+        events.push(`run ${claimed.rowId}`);
+        return Promise.resolve();
+      },
+      onClaimed: (claimed) => {
+        events.push(`claimed ${claimed.map((c) => c.rowId).join(',')}`);
+        return onClaimed ? onClaimed(claimed) : Promise.resolve();
+      },
+      logger,
+      concurrency: 4,
+      pollIntervalMs: 60_000,
+      heartbeatIntervalMs: 60_000,
+    });
+    pool.start();
+    for (let i = 0; i < 50 && events.filter((e) => e.startsWith('run')).length < 3; i++)
+      await new Promise((r) => setImmediate(r));
+    await pool.stop();
+    return { events, warned, calls };
+  }
+
+  it("is called with the claim's jobs before any of them runs", async () => {
+    const { events } = await runAll(undefined);
+    expect(events[0]).toBe('claimed 1,2,3');
+    expect(events.slice(1).sort()).toEqual(['run 1', 'run 2', 'run 3']);
+  });
+
+  it('a failing read-ahead is logged and the jobs still run (each reads its own)', async () => {
+    const { events, warned } = await runAll(() => Promise.reject(new Error('connection reset')));
+    expect(events.filter((e) => e.startsWith('run')).sort()).toEqual(['run 1', 'run 2', 'run 3']);
+    expect(warned.join('\n')).toContain('reading ahead for claimed jobs failed');
+  });
+});

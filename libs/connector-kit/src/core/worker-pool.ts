@@ -29,6 +29,11 @@ export interface WorkerPoolOptions {
    * `concurrency`): a full pool claims once per `prefetch + 1` finished jobs instead of once per job.
    */
   prefetch?: number;
+  /**
+   * Called with the jobs of each claim before any of them starts (the access they will read, read ahead in one
+   * statement). A failure is logged; the jobs then read what they need themselves.
+   */
+  onClaimed?(claimed: readonly ClaimedJob[]): Promise<void>;
 }
 
 /**
@@ -135,12 +140,25 @@ export class WorkerPool {
       // No prefetch while admission is narrowed (the portal down or probed): held jobs could not start.
       const limit = free < slots ? free : free + prefetch;
       const claimed = await this.options.store.claim(limit);
+      if (claimed.length > 0) await this.claimedHook(claimed);
       this.queued.push(...claimed);
       if (claimed.length < limit) {
         if (this.wakes === wakes) this.backlog = false;
         this.startHeld();
         return;
       }
+    }
+  }
+
+  private async claimedHook(claimed: readonly ClaimedJob[]): Promise<void> {
+    if (!this.options.onClaimed) return;
+    try {
+      await this.options.onClaimed(claimed);
+    } catch (error) {
+      this.options.logger.warn(
+        { err: error },
+        'reading ahead for claimed jobs failed; each job reads its own',
+      );
     }
   }
 

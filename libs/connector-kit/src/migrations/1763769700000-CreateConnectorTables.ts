@@ -65,10 +65,12 @@ export class CreateConnectorTables1763769700000 implements MigrationInterface {
 import { CreatePortalAccess1763900000000 } from './1763900000000-CreatePortalAccess';
 import { AddConnectorJobPayload1765000000000 } from './1765000000000-AddConnectorJobPayload';
 import { AddConnectorJobTraceParent1765100000000 } from './1765100000000-AddConnectorJobTraceParent';
+import { SnapshotRecordsLz41796700000001 } from './1796700000001-SnapshotRecordsLz4';
 
 export const ConnectorKitMigrations = [
   CreateConnectorTables1763769700000,
   CreatePortalAccess1763900000000,
   AddConnectorJobPayload1765000000000,
   AddConnectorJobTraceParent1765100000000,
+  SnapshotRecordsLz41796700000001,
 ];

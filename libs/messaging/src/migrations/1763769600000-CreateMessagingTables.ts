@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 import { CreateOutboxFailed1763769600001 } from './1763769600001-CreateOutboxFailed';
+import { OutboxPayloadLz41796700000000 } from './1796700000000-OutboxPayloadLz4';
 
 /**
  * The transactional outbox (events written with the state change that announces them, relayed to Kafka) and the
@@ -36,4 +37,8 @@ export class CreateMessagingTables1763769600000 implements MigrationInterface {
   }
 }
 
-export const MessagingMigrations = [CreateMessagingTables1763769600000, CreateOutboxFailed1763769600001];
+export const MessagingMigrations = [
+  CreateMessagingTables1763769600000,
+  CreateOutboxFailed1763769600001,
+  OutboxPayloadLz41796700000000,
+];

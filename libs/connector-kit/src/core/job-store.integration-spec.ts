@@ -142,3 +142,72 @@ describe('JobStore: jobs of dead workers (real PostgreSQL)', () => {
     expect(await row(held.rowId)).toMatchObject({ status: 'running', claim_count: 1 });
   });
 });
+
+/** Firms take turns at the claim, on a real PostgreSQL (a queue of its own: nothing else claims from it). */
+describe('JobStore: firms take turns (real PostgreSQL)', () => {
+  let ds: DataSource;
+  let store: JobStore;
+
+  beforeAll(async () => {
+    const url = process.env['DATABASE_URL'];
+    if (!url) throw new Error('DATABASE_URL is not set: run through `npm run test:integration`');
+    const options: ServiceDataSourceOptions = {
+      url,
+      schema: `connector_turns_${randomBytes(4).toString('hex')}`,
+      entities: [],
+      migrations: [...MessagingMigrations, ...ConnectorKitMigrations],
+    };
+    await runServiceMigrations(options);
+    ds = createServiceDataSource(options);
+    await ds.initialize();
+    store = new JobStore(ds, 'worker-turns', 600_000);
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+  });
+
+  /** Records one job of `firmId` named `name` (its client id carries the name back). */
+  const names = new Map<string, string>();
+  async function record(firmId: string, name: string): Promise<void> {
+    const clientId = uuidv7();
+    names.set(clientId, name);
+    await ds.transaction((m) =>
+      recordJob(
+        m,
+        {
+          jobId: uuidv7(),
+          attempt: 1,
+          runId: uuidv7(),
+          clientId,
+          firmId,
+          category: 'esign.signature_timestamps',
+          subject: { kind: 'esignClientFileId', value: name },
+          period: null,
+        },
+        uuidv7(),
+      ),
+    );
+  }
+  const claimed = async (limit: number) =>
+    (await store.claim(limit)).map((c) => names.get(c.job.clientId) ?? '?').sort();
+
+  it("claims a firm's one job before another firm's queue, and counts what each firm has running", async () => {
+    const [a, b, c] = [uuidv7(), uuidv7(), uuidv7()];
+    for (let i = 1; i <= 40; i++) await record(a, `A${String(i).padStart(2, '0')}`);
+    await record(b, 'B1');
+    // A's oldest and B's only job both have turn 1: B is not left behind A's 40.
+    expect(await claimed(2)).toEqual(['A01', 'B1']);
+
+    // A and B each have one running: C's first job (turn 1) goes before A's next (turn 2), then A's.
+    await record(c, 'C1');
+    await record(c, 'C2');
+    expect(await claimed(2)).toEqual(['A02', 'C1']);
+    // Turns now: A03 = 2 running + 1, C2 = 1 running + 1; B has nothing open.
+    expect(await claimed(1)).toEqual(['C2']);
+    // Only A is left: its oldest, in order, however many are asked for.
+    expect(await claimed(5)).toEqual(['A03', 'A04', 'A05', 'A06', 'A07']);
+    expect(await claimed(100)).toHaveLength(33);
+    expect(await claimed(10)).toEqual([]);
+  });
+});

@@ -121,26 +121,44 @@ function toClaimed(row: JobRow): ClaimedJob {
 }
 
 /**
- * The claim. The open-job test is repeated on `c`, the row locked: a claim another worker commits between this
- * statement's snapshot and its row lock sends the lock to the row's newest version, and PostgreSQL re-checks only
- * the conditions on the locked row there (`t`, the ranking, is the snapshot's). Without it, that row (now running,
- * the other worker's) was claimed a second time (`job-store.integration-spec.ts`, racing claimers).
+ * The claim. Firms take turns: a job's turn is its place among its firm's open jobs plus the jobs its firm already
+ * has running. Only each firm's oldest `$3` open jobs can be among the `$3` taken, so only those are ranked: the
+ * firms with open jobs are walked through `connector_jobs_open_by_firm` (one index probe per firm), each firm's
+ * oldest few are read from it, and its running jobs are counted from `connector_jobs_running_by_firm`. The cost
+ * follows the firms and the claim's size, not the queue (it ranked every open job before).
+ *
+ * The open-job test is repeated on `c`, the row locked: a claim another worker commits between this statement's
+ * snapshot and its row lock sends the lock to the row's newest version, and PostgreSQL re-checks only the
+ * conditions on the locked row there (`t`, the ranking, is the snapshot's). Without it, that row (now running,
+ * the other worker's) was claimed a second time (`job-store.integration-spec.ts`, racing claimers). The ranked
+ * ids are also given as an array, so that `c` is read by its key (a few probes) rather than by scanning every
+ * open row to join them.
  */
-const CLAIM_SQL = `UPDATE connector_jobs j
+const CLAIM_SQL = `WITH RECURSIVE firms AS (
+    (SELECT firm_id FROM connector_jobs WHERE status <> 'done' ORDER BY firm_id LIMIT 1)
+    UNION ALL
+    SELECT (SELECT n.firm_id FROM connector_jobs n
+             WHERE n.status <> 'done' AND n.firm_id > f.firm_id ORDER BY n.firm_id LIMIT 1)
+      FROM firms f WHERE f.firm_id IS NOT NULL
+  ), ranked AS (
+    SELECT o.id, row_number() OVER (PARTITION BY f.firm_id ORDER BY o.received_at, o.id) + r.n AS turn
+      FROM firms f
+      CROSS JOIN LATERAL (SELECT count(*) AS n FROM connector_jobs x
+                           WHERE x.firm_id = f.firm_id AND x.status = 'running' AND x.lease_expires_at >= now()) r
+      CROSS JOIN LATERAL (SELECT id, received_at FROM connector_jobs o
+                           WHERE o.firm_id = f.firm_id AND o.status <> 'done'
+                             AND (o.status = 'pending' OR (o.status = 'running' AND o.lease_expires_at < now()))
+                           ORDER BY o.received_at, o.id LIMIT $3) o
+     WHERE f.firm_id IS NOT NULL
+  )
+  UPDATE connector_jobs j
     SET status = 'running', claim_count = j.claim_count + 1, worker_id = $1,
         lease_expires_at = now() + make_interval(secs => $2::double precision / 1000),
         heartbeat_at = now(), started_at = COALESCE(j.started_at, now())
   WHERE j.id IN (
-    SELECT c.id FROM connector_jobs c
-      JOIN (SELECT o.id, row_number() OVER (PARTITION BY o.firm_id ORDER BY o.received_at, o.id)
-                     + coalesce(r.n, 0) AS turn
-              FROM connector_jobs o
-              LEFT JOIN (SELECT firm_id, count(*) AS n FROM connector_jobs
-                          WHERE status = 'running' AND lease_expires_at >= now() GROUP BY firm_id) r
-                ON r.firm_id = o.firm_id
-             WHERE o.status = 'pending' OR (o.status = 'running' AND o.lease_expires_at < now())) t
-        ON t.id = c.id
-     WHERE c.status = 'pending' OR (c.status = 'running' AND c.lease_expires_at < now())
+    SELECT c.id FROM connector_jobs c JOIN ranked t ON t.id = c.id
+     WHERE c.id = ANY (ARRAY(SELECT id FROM ranked))
+       AND (c.status = 'pending' OR (c.status = 'running' AND c.lease_expires_at < now()))
      ORDER BY t.turn, c.received_at, c.id
      LIMIT $3
      FOR UPDATE OF c SKIP LOCKED)

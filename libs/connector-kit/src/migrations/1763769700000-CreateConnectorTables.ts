@@ -66,6 +66,7 @@ import { CreatePortalAccess1763900000000 } from './1763900000000-CreatePortalAcc
 import { AddConnectorJobPayload1765000000000 } from './1765000000000-AddConnectorJobPayload';
 import { AddConnectorJobTraceParent1765100000000 } from './1765100000000-AddConnectorJobTraceParent';
 import { SnapshotRecordsLz41796700000001 } from './1796700000001-SnapshotRecordsLz4';
+import { ConnectorJobsOpenByFirm1796700000002 } from './1796700000002-ConnectorJobsOpenByFirm';
 
 export const ConnectorKitMigrations = [
   CreateConnectorTables1763769700000,
@@ -73,4 +74,5 @@ export const ConnectorKitMigrations = [
   AddConnectorJobPayload1765000000000,
   AddConnectorJobTraceParent1765100000000,
   SnapshotRecordsLz41796700000001,
+  ConnectorJobsOpenByFirm1796700000002,
 ];

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module';
 import { DispatchWorker } from './dispatch.worker';
 import { DispatcherService } from './dispatcher.service';
+import { HousekeepingProbe } from './housekeeping-probe';
 import { LostJobsStep } from './lost-jobs.step';
 import { PendingJobsStep } from './pending-jobs.step';
 import { ProgressFlushStep } from './progress-flush.step';
@@ -13,6 +14,7 @@ import { WaitersStep } from './waiters.step';
   providers: [
     DispatcherService,
     DispatchWorker,
+    HousekeepingProbe,
     LostJobsStep,
     WaitersStep,
     PendingJobsStep,

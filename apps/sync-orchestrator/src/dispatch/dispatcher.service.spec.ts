@@ -4,13 +4,17 @@ import type { DataSource } from 'typeorm';
 import { loadOrchestratorConfig } from '../config/orchestrator.config';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
 import { DispatcherService } from './dispatcher.service';
+import type { HousekeepingWork } from './housekeeping-probe';
+import { HousekeepingProbe } from './housekeeping-probe';
 import { LostJobsStep } from './lost-jobs.step';
 import { PendingJobsStep } from './pending-jobs.step';
 import { ProgressFlushStep } from './progress-flush.step';
 import { WaitersStep } from './waiters.step';
 
-/** The pass's steps replaced by counters: which of them each pass runs. */
-function dispatcherWithCountedSteps() {
+/** The pass's steps replaced by counters: which of them each pass runs; the probe finds work for each. */
+function dispatcherWithCountedSteps(
+  work: HousekeepingWork = { lost: ['run-1'], waiting: ['run-2'], dueProgress: ['run-3'] },
+) {
   const config = loadOrchestratorConfig({ DISPATCH_POLL_MS: '250' });
   const registry = new Registry();
   const ds = {} as DataSource;
@@ -20,8 +24,10 @@ function dispatcherWithCountedSteps() {
   const waiters = new WaitersStep(ds, config, clock, metrics);
   const pendingJobs = new PendingJobsStep(ds, config, clock, metrics);
   const progress = new ProgressFlushStep(ds, config, clock);
-  const service = new DispatcherService(config, metrics, lostJobs, waiters, pendingJobs, progress);
+  const probe = new HousekeepingProbe(ds, config);
+  const service = new DispatcherService(config, metrics, lostJobs, waiters, pendingJobs, progress, probe);
   const steps = {
+    probe: jest.spyOn(probe, 'probe').mockImplementation(() => Promise.resolve(work)),
     expire: jest.spyOn(lostJobs, 'run').mockResolvedValue(0),
     waiters: jest.spyOn(waiters, 'run').mockResolvedValue(0),
     dispatch: jest.spyOn(pendingJobs, 'run').mockResolvedValue({ dispatched: 1, more: true }),
@@ -89,5 +95,26 @@ describe('DispatcherService.pass', () => {
     now += 10;
     steps.dispatch.mockResolvedValue({ dispatched: 1, more: true });
     expect(await service.pass()).toBe(true);
+  });
+
+  it('asks once per housekeeping what each step has to do, and runs a step only on the runs it was given', async () => {
+    const { service, steps } = dispatcherWithCountedSteps();
+    await service.pass();
+    now += 10;
+    await service.pass(); // housekeeping not due: no probe
+    expect(steps.probe).toHaveBeenCalledTimes(1);
+    expect(steps.expire).toHaveBeenCalledWith(['run-1']);
+    expect(steps.waiters).toHaveBeenCalledWith(['run-2']);
+    expect(steps.flush).toHaveBeenCalledWith(['run-3']);
+  });
+
+  it('sends nothing for the housekeeping steps when the probe finds nothing to do', async () => {
+    const { service, steps } = dispatcherWithCountedSteps({ lost: [], waiting: [], dueProgress: [] });
+    await service.pass();
+    expect(steps.probe).toHaveBeenCalledTimes(1);
+    expect(steps.expire).not.toHaveBeenCalled();
+    expect(steps.waiters).not.toHaveBeenCalled();
+    expect(steps.flush).not.toHaveBeenCalled();
+    expect(steps.dispatch).toHaveBeenCalledTimes(1);
   });
 });

@@ -4,6 +4,7 @@ import type { OrchestratorConfig } from '../config/orchestrator.config';
 import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
 import type { JobPortal as Portal } from '../runs/job-kind';
+import { HousekeepingProbe } from './housekeeping-probe';
 import { LostJobsStep } from './lost-jobs.step';
 import { PendingJobsStep } from './pending-jobs.step';
 import { ProgressFlushStep } from './progress-flush.step';
@@ -24,6 +25,7 @@ export class DispatcherService {
     private readonly waiters: WaitersStep,
     private readonly pendingJobs: PendingJobsStep,
     private readonly progress: ProgressFlushStep,
+    private readonly housekeepingProbe: HousekeepingProbe,
   ) {}
 
   /** When the housekeeping steps are next due (Date.now() milliseconds). */
@@ -38,16 +40,18 @@ export class DispatcherService {
    * One pass; true when it may have left work that can be done now (the worker then goes again at once).
    * Dispatch runs on every pass, since each result frees a slot. The housekeeping steps (lost jobs, waiters,
    * coalesced progress) run at most once per DISPATCH_POLL_MS: none of them needs to follow a single result at
-   * once, and on every nudge they would cost three or more statements per job.
+   * once, and on every nudge they would cost three or more statements per job. One statement asks what each of
+   * them has to do (`HousekeepingProbe`); a step with nothing to do sends nothing.
    */
   async pass(): Promise<boolean> {
     const housekeeping = Date.now() >= this.housekeepingDueAt;
     if (housekeeping) this.housekeepingDueAt = Date.now() + this.config.DISPATCH_POLL_MS;
-    const expired = housekeeping ? await this.lostJobs.run() : 0;
-    const reused = housekeeping ? await this.waiters.run() : 0;
+    const work = housekeeping ? await this.housekeepingProbe.probe() : null;
+    const expired = work?.lost.length ? await this.lostJobs.run(work.lost) : 0;
+    const reused = work?.waiting.length ? await this.waiters.run(work.waiting) : 0;
     const done = this.metrics.dispatchTimer();
     const { more } = await this.pendingJobs.run().finally(done);
-    if (housekeeping) await this.progress.run();
+    if (work?.dueProgress.length) await this.progress.run(work.dueProgress);
     return more || reused > 0 || expired > 0;
   }
 }

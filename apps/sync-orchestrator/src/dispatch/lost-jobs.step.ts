@@ -14,6 +14,11 @@ import { SyncJobEntity } from '../runs/sync-job.entity';
 import { backoffMs, spentAttempts } from './dispatch-policy';
 import { announceOptions, BATCH, retryPolicyOf } from './dispatch-step';
 
+/** The runs with jobs past their result deadline (at most BATCH of their jobs looked at), in id order. */
+export const LOST_JOB_RUNS_SQL = `SELECT DISTINCT run_id FROM (
+    SELECT run_id FROM sync_jobs WHERE status = 'running' AND deadline_at < now() LIMIT ${BATCH}) s
+  ORDER BY run_id`;
+
 /** Dispatch pass, housekeeping: jobs whose result never came back are retried or failed `timeout`. */
 @Injectable()
 export class LostJobsStep {
@@ -28,14 +33,12 @@ export class LostJobsStep {
    * Jobs dispatched longer than JOB_RESULT_DEADLINE_MS ago without a result are lost (a connector died with
    * them, a message went astray): back to pending for another attempt, or failed `timeout` when none is left.
    */
-  async run(): Promise<number> {
-    const rows: { run_id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT run_id FROM (
-         SELECT run_id FROM sync_jobs WHERE status = 'running' AND deadline_at < now() LIMIT ${BATCH}) s
-        ORDER BY run_id`,
-    );
+  async run(runIds?: readonly string[]): Promise<number> {
+    const ids =
+      runIds ??
+      ((await this.dataSource.query(LOST_JOB_RUNS_SQL)) as { run_id: string }[]).map((r) => r.run_id);
     let count = 0;
-    for (const { run_id } of rows) {
+    for (const run_id of ids) {
       count += await this.dataSource.transaction(async (manager) => {
         const run = await lockRun(manager, run_id);
         if (!run) return 0;

@@ -9,6 +9,12 @@ import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { lockRun, saveRunAndAnnounce } from '../runs/run-announcer';
 import { announceOptions, BATCH } from './dispatch-step';
 
+/** The runs whose held-back `progress` event is due (`$1`: PROGRESS_INTERVAL_MS), in id order. */
+export const DUE_PROGRESS_RUNS_SQL = `SELECT id FROM sync_runs
+  WHERE progress_dirty AND (progress_emitted_at IS NULL
+        OR progress_emitted_at <= now() - make_interval(secs => $1::double precision / 1000))
+  ORDER BY id LIMIT ${BATCH}`;
+
 /** Dispatch pass, housekeeping: runs whose `progress` event was held back by the interval get it now. */
 @Injectable()
 export class ProgressFlushStep {
@@ -19,16 +25,16 @@ export class ProgressFlushStep {
   ) {}
 
   /** Emits the coalesced `progress` event of runs whose last one is older than the interval. */
-  async run(): Promise<number> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM sync_runs
-        WHERE progress_dirty AND (progress_emitted_at IS NULL
-              OR progress_emitted_at <= now() - make_interval(secs => $1::double precision / 1000))
-        ORDER BY id LIMIT ${BATCH}`,
-      [this.config.PROGRESS_INTERVAL_MS],
-    );
+  async run(runIds?: readonly string[]): Promise<number> {
+    const ids =
+      runIds ??
+      (
+        (await this.dataSource.query(DUE_PROGRESS_RUNS_SQL, [this.config.PROGRESS_INTERVAL_MS])) as {
+          id: string;
+        }[]
+      ).map((r) => r.id);
     let count = 0;
-    for (const { id } of rows) {
+    for (const id of ids) {
       count += await this.dataSource.transaction(async (manager) => {
         const run = await lockRun(manager, id);
         if (!run || !run.progressDirty) return 0;

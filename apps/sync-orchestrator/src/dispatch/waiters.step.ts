@@ -13,6 +13,11 @@ import { bucketOf, moveJob, totalsColumns, totalsOf } from '../runs/run-totals';
 import { SyncJobEntity } from '../runs/sync-job.entity';
 import { announceOptions, BATCH } from './dispatch-step';
 
+/** The runs with jobs waiting for another run's identical job that is done, in id order. */
+export const WAITER_RUNS_SQL = `SELECT DISTINCT w.run_id FROM sync_jobs w JOIN sync_jobs t ON t.id = w.waiting_for_job_id
+  WHERE w.status = 'pending' AND w.waiting_for_job_id IS NOT NULL AND t.status = 'done'
+  ORDER BY w.run_id LIMIT ${BATCH}`;
+
 /** Dispatch pass, housekeeping: jobs waiting for another run's identical job take its result. */
 @Injectable()
 export class WaitersStep {
@@ -24,14 +29,11 @@ export class WaitersStep {
   ) {}
 
   /** Jobs that waited for another run's identical job take its outcome once it is done ("reused"). */
-  async run(): Promise<number> {
-    const rows: { run_id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT w.run_id FROM sync_jobs w JOIN sync_jobs t ON t.id = w.waiting_for_job_id
-        WHERE w.status = 'pending' AND w.waiting_for_job_id IS NOT NULL AND t.status = 'done'
-        ORDER BY w.run_id LIMIT ${BATCH}`,
-    );
+  async run(runIds?: readonly string[]): Promise<number> {
+    const ids =
+      runIds ?? ((await this.dataSource.query(WAITER_RUNS_SQL)) as { run_id: string }[]).map((r) => r.run_id);
     let count = 0;
-    for (const { run_id } of rows) {
+    for (const run_id of ids) {
       count += await this.dataSource.transaction(async (manager) => {
         const run = await lockRun(manager, run_id);
         if (!run) return 0;

@@ -7,11 +7,16 @@
  * result, per job. The note carries a digest of every record the measured round published (natural key, hash
  * and data, sorted), so a change to the connector's per-record work can show that its output is the same.
  *
- * `BENCH_GST_SUBJECTS` (40) GSTINs in the measured round, `BENCH_GST_WARMUP` (8) before it;
- * `BENCH_CPU_PROFILE=<dir>`: a V8 CPU profile of connector-gst (`lib/cpu-profile.js`), see Profiling.
+ * `BENCH_GST_SUBJECTS` (40) GSTINs in the measured round, or `BENCH_GST_JOBS` jobs (rounded up to whole
+ * GSTINs); `BENCH_GST_WARMUP` (8) before it. Peak RSS is connector-gst's VmHWM at the end (start-up and warm-up
+ * included). `BENCH_CPU_PROFILE=<dir>`: a V8 CPU profile of connector-gst (`lib/cpu-profile.js`), see Profiling.
+ * `BENCH_GST_HEAP=<dir>`: `lib/heap-probe.js` samples its memory into <dir>, and after the measured round the
+ * bench has it run a full GC and gives its heap then (`BENCH_GST_HEAP_SNAPSHOT=true`: a heap snapshot too).
+ * `BENCH_GST_NODE_OPTIONS`: more NODE_OPTIONS for connector-gst (e.g. V8 heap flags to compare).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Category, ClientRecordsChanged, Envelope, SyncJobRequested } from '@practice-sync/contracts';
@@ -26,6 +31,7 @@ import { v7 as uuidv7 } from 'uuid';
 
 import { cpuSecondsOf } from './lib/cpu';
 import { gstinFor, panFor } from './lib/identities';
+import { peakRssMb } from './lib/pipeline';
 import { BENCH_WORLD, ZERO_LATENCY_ENV } from './lib/zero-latency';
 
 const ROOT = join(__dirname, '..');
@@ -114,13 +120,24 @@ function recordsDigest(envelopes: readonly Envelope<ClientRecordsChanged>[]): st
     }
   }
   lines.sort();
-  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
+  // Line by line: thousands of jobs' records joined would pass V8's longest string (the same digest).
+  const hash = createHash('sha256');
+  lines.forEach((line, i) => hash.update(i === 0 ? line : `\n${line}`));
+  return hash.digest('hex').slice(0, 16);
 }
 
 export async function run() {
-  const subjects = intFromEnv('BENCH_GST_SUBJECTS', 40);
+  const subjects = process.env['BENCH_GST_JOBS']
+    ? Math.ceil(intFromEnv('BENCH_GST_JOBS', 200) / GST_CATEGORIES.length)
+    : intFromEnv('BENCH_GST_SUBJECTS', 40);
   const warmup = intFromEnv('BENCH_GST_WARMUP', 8);
   const profileDir = process.env['BENCH_CPU_PROFILE'];
+  const heapDir = process.env['BENCH_GST_HEAP'];
+  const nodeOptions = [
+    ...(profileDir ? [`--require ${join(__dirname, 'lib/cpu-profile.js')}`] : []),
+    ...(heapDir ? [`--require ${join(__dirname, 'lib/heap-probe.js')}`] : []),
+    ...(process.env['BENCH_GST_NODE_OPTIONS'] ? [process.env['BENCH_GST_NODE_OPTIONS']] : []),
+  ];
   const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
   const baseDb = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const tag = `bench_gst_${Date.now().toString(36)}`;
@@ -150,17 +167,21 @@ export async function run() {
       REQUIRE_CREDENTIALS: 'false',
       DB_STATEMENT_COUNTS: 'true',
       LOG_LEVEL: 'warn',
-      ...(profileDir
-        ? { NODE_OPTIONS: `--require ${join(__dirname, 'lib/cpu-profile.js')}`, CPU_PROFILE_DIR: profileDir }
+      ...(nodeOptions.length ? { NODE_OPTIONS: nodeOptions.join(' ') } : {}),
+      ...(profileDir ? { CPU_PROFILE_DIR: profileDir } : {}),
+      ...(heapDir
+        ? { HEAP_PROBE_DIR: heapDir, HEAP_PROBE_SNAPSHOT: process.env['BENCH_GST_HEAP_SNAPSHOT'] ?? 'false' }
         : {}),
     });
     const firmId = uuidv7();
     await round(probe, connector, sandbox, firmId, 100_000, warmup);
     const r = await round(probe, connector, sandbox, firmId, 0, subjects);
+    const peakMb = peakRssMb(connector.pid);
     if (profileDir) {
       process.kill(connector.pid, 'SIGUSR2');
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
+    const afterGc = heapDir ? await heapAfterFullGc(heapDir, connector.pid) : null;
     const perJobMs = (1000 * r.cpu) / r.jobs;
     return [
       {
@@ -175,11 +196,75 @@ export async function run() {
         unit: 's',
         note: 'the same ÷ 2: half of the pipeline’s jobs (5 of 10 categories) are GST jobs',
       },
+      {
+        name: 'connector-gst peak RSS',
+        value: peakMb,
+        unit: 'MB',
+        note: `VmHWM at the end (start-up, ${warmup * 5} warm-up and ${r.jobs} measured jobs)${nodeOptions.length ? `; NODE_OPTIONS ${nodeOptions.join(' ')}` : ''}`,
+      },
+      ...(afterGc
+        ? [
+            {
+              name: 'connector-gst heap used after a full GC',
+              value: mb(afterGc.heapUsed),
+              unit: 'MB',
+              note: `after the measured round: rss ${mb(afterGc.rss)} MB, heap total ${mb(afterGc.heapTotal)} MB, external ${mb(afterGc.external)} MB (array buffers ${mb(afterGc.arrayBuffers)} MB); peak during the run: heap used ${mb(afterGc.peak.heapUsed)} MB, heap total ${mb(afterGc.peak.heapTotal)} MB, external ${mb(afterGc.peak.external)} MB (${heapDir})`,
+            },
+          ]
+        : []),
     ];
   } finally {
     await connector?.stop();
     await probe.stop();
     await sandbox.stop();
     await db.drop();
+  }
+}
+
+interface MemorySample {
+  t: number;
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  gc?: boolean;
+  snapshot?: boolean;
+}
+
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+/**
+ * Has `lib/heap-probe.js` in the connector run a full GC (SIGWINCH) and returns what it measured then, with the
+ * peak of each figure among its samples before.
+ */
+async function heapAfterFullGc(
+  dir: string,
+  pid: number,
+): Promise<MemorySample & { peak: Omit<MemorySample, 't'> }> {
+  const file = join(dir, readdirSync(dir).find((f) => f.endsWith(`-${pid}.jsonl`)) ?? `missing-${pid}.jsonl`);
+  const samples = () =>
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as MemorySample);
+  const before = samples().filter((s) => s.gc).length;
+  process.kill(pid, 'SIGWINCH');
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const all = samples();
+    const gcs = all.filter((s) => s.gc);
+    const lastGc = all.map((s) => Boolean(s.gc)).lastIndexOf(true);
+    const snapshotWritten =
+      process.env['BENCH_GST_HEAP_SNAPSHOT'] !== 'true' || all.slice(lastGc).some((s) => s.snapshot);
+    if (gcs.length > before && snapshotWritten) {
+      const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+      for (const s of all) {
+        for (const k of Object.keys(peak) as (keyof typeof peak)[]) peak[k] = Math.max(peak[k], s[k]);
+      }
+      return { ...gcs[gcs.length - 1], peak };
+    }
+    if (Date.now() > deadline) throw new Error('connector-gst did not report a full GC');
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -30,6 +30,7 @@ import { diffRecords, recordsChangedEvents } from './record-changes';
 import type { SnapshotKey } from './snapshot-store';
 import { loadSnapshot, saveSnapshot } from './snapshot-store';
 import { taxpayerOutcomes } from './taxpayer-outcomes';
+import { untilAborted } from './until-aborted';
 
 export interface JobRunnerOptions {
   dataSource: DataSource;
@@ -208,10 +209,10 @@ export class JobRunner {
     shutdown.addEventListener('abort', onShutdown, { once: true });
     try {
       // The race ends the job on time even if a fetcher ignores its signal.
-      const result = await Promise.race([
+      const result = await untilAborted(
         runInJobContext({ firmId: job.firmId }, () => work(controller.signal)),
-        rejectOnAbort(controller.signal),
-      ]);
+        controller.signal,
+      );
       return { ok: true, result };
     } catch (error) {
       if (controller.signal.reason instanceof ShutdownAbort) return { ok: 'released' };
@@ -392,12 +393,4 @@ export class JobRunner {
       claimed.requestEventId,
     );
   }
-}
-
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
-  });
 }

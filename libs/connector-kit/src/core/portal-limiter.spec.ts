@@ -1,6 +1,23 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 import { PortalLimiter } from './portal-limiter';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A full GC on demand, without starting jest with --expose-gc.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/**
+ * Schedules a call that refers to a payload (as a job's call refers to its request, its signal and through that
+ * what the job fetched); returns a weak reference to the payload and the call's promise.
+ */
+function scheduleHolding(limiter: PortalLimiter, account: string) {
+  const payload = { documents: Array.from({ length: 1000 }, (_, n) => ({ n })) };
+  const done = limiter.schedule({ firm: 'A', account }, async () => payload.documents.length);
+  return { held: new WeakRef(payload), done };
+}
 
 describe('PortalLimiter', () => {
   it("serves a firm's single call next to another firm's hundreds, not after them", async () => {
@@ -24,6 +41,26 @@ describe('PortalLimiter', () => {
     // A holds at most its share (2 of 4 slots), so B starts in the first round rather than after 40 calls.
     expect(started.indexOf('B')).toBeLessThan(3);
     expect(started).toHaveLength(41);
+    await limiter.stop();
+  });
+
+  it('keeps nothing of a finished call while its account, firm and process stages live on', async () => {
+    const limiter = new PortalLimiter({
+      perMinute: 600,
+      perAccountConcurrency: 4,
+      perFirmConcurrency: 8,
+      maxConcurrent: 16,
+    });
+    const calls = ['gstin-1', 'gstin-2', 'gstin-1', 'gstin-2', 'gstin-1'].map((account) =>
+      scheduleHolding(limiter, account),
+    );
+    expect(await Promise.all(calls.map((c) => c.done))).toEqual([1000, 1000, 1000, 1000, 1000]);
+    // A WeakRef keeps its target until the task that made it ends (Node clears them between tasks).
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      collectGarbage();
+    }
+    expect(calls.map((c) => c.held.deref() === undefined)).toEqual([true, true, true, true, true]);
     await limiter.stop();
   });
 

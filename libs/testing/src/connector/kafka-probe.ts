@@ -19,22 +19,52 @@ const JOB_TOPICS: Record<Portal, string> = {
 };
 const jobsTopicOf = (portal: Portal): string => JOB_TOPICS[portal];
 
+/** Bytes of keys, values and headers per `publishJobs` send: a quarter of the broker's 1 MB message size. */
+const PUBLISH_BATCH_BYTES = 256 * 1024;
+
+interface Sized {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/** Consecutive runs of `messages` of at most `maxBytes` each (UTF-8); a larger message goes alone. */
+export function batchesOf<T extends Sized>(messages: readonly T[], maxBytes: number): T[][] {
+  const batches: T[][] = [];
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    let size = Buffer.byteLength(m.key) + Buffer.byteLength(m.value);
+    for (const [name, value] of Object.entries(m.headers)) size += Buffer.byteLength(name + value);
+    if (batch.length > 0 && bytes + size > maxBytes) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(m);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
 /**
  * A test's view of Kafka around one connector: publishes SyncJobRequested like the orchestrator does and
  * collects every SyncJobCompleted and ClientRecordsChanged (duplicates included, to prove there are none).
  */
 export class KafkaProbe {
-  private constructor(
-    private readonly producer: Producer,
-    private readonly consumer: Consumer,
-    private readonly prefix: string,
-    readonly results: Envelope<SyncJobCompleted>[],
-    readonly records: Envelope<ClientRecordsChanged>[],
-  ) {}
+  readonly results: Envelope<SyncJobCompleted>[] = [];
+  readonly records: Envelope<ClientRecordsChanged>[] = [];
+  /** The same by job id, so waiting for thousands of jobs (a benchmark's round) does not scan them all. */
+  private readonly resultsByJob = new Map<string, SyncJobCompleted[]>();
+  private readonly recordsByJob = new Map<string, ClientRecordsChanged[]>();
+  private producer!: Producer;
+  private consumer!: Consumer;
+
+  private constructor(private readonly prefix: string) {}
 
   static async start(brokers: string[], prefix: string, groupId: string): Promise<KafkaProbe> {
-    const results: Envelope<SyncJobCompleted>[] = [];
-    const records: Envelope<ClientRecordsChanged>[] = [];
+    const probe = new KafkaProbe(prefix);
     const { producer, consumer } = await openProbeKafka({
       brokers,
       prefix,
@@ -42,11 +72,27 @@ export class KafkaProbe {
       topics: [Topics.Results, Topics.Records, Topics.JobsGst, Topics.JobsItr, Topics.JobsEsign],
       consumed: [Topics.Results, Topics.Records],
       onEnvelope: (topic, envelope) => {
-        if (topic === Topics.Results) results.push(envelope as Envelope<SyncJobCompleted>);
-        else records.push(envelope as Envelope<ClientRecordsChanged>);
+        if (topic === Topics.Results) probe.addResult(envelope as Envelope<SyncJobCompleted>);
+        else probe.addRecords(envelope as Envelope<ClientRecordsChanged>);
       },
     });
-    return new KafkaProbe(producer, consumer, prefix, results, records);
+    probe.producer = producer;
+    probe.consumer = consumer;
+    return probe;
+  }
+
+  private addResult(envelope: Envelope<SyncJobCompleted>): void {
+    this.results.push(envelope);
+    const list = this.resultsByJob.get(envelope.data.jobId);
+    if (list) list.push(envelope.data);
+    else this.resultsByJob.set(envelope.data.jobId, [envelope.data]);
+  }
+
+  private addRecords(envelope: Envelope<ClientRecordsChanged>): void {
+    this.records.push(envelope);
+    const list = this.recordsByJob.get(envelope.data.jobId);
+    if (list) list.push(envelope.data);
+    else this.recordsByJob.set(envelope.data.jobId, [envelope.data]);
   }
 
   async publishJobs(portal: Portal, firmId: string, jobs: SyncJobRequested[]): Promise<void> {
@@ -61,18 +107,22 @@ export class KafkaProbe {
         }),
       }),
     );
-    await this.producer.send({
-      topic: `${this.prefix}${jobsTopicOf(portal)}`,
-      messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-    });
+    // In batches well under the broker's message size (1 MB): kafkajs sends one record batch per partition,
+    // and thousands of jobs at once (a benchmark's round) would go over it.
+    for (const batch of batchesOf(messages, PUBLISH_BATCH_BYTES)) {
+      await this.producer.send({
+        topic: `${this.prefix}${jobsTopicOf(portal)}`,
+        messages: batch.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      });
+    }
   }
 
   resultsOf(jobId: string): SyncJobCompleted[] {
-    return this.results.filter((e) => e.data.jobId === jobId).map((e) => e.data);
+    return [...(this.resultsByJob.get(jobId) ?? [])];
   }
 
   recordsOf(jobId: string): ClientRecordsChanged[] {
-    return this.records.filter((e) => e.data.jobId === jobId).map((e) => e.data);
+    return [...(this.recordsByJob.get(jobId) ?? [])];
   }
 
   /**

@@ -1,3 +1,5 @@
+import { getMaxListeners } from 'node:events';
+
 import pino from 'pino';
 
 import type { ClaimedJob } from './job-store';
@@ -251,5 +253,29 @@ describe('WorkerPool reading ahead for a claim', () => {
     const { events, warned } = await runAll(() => Promise.reject(new Error('connection reset')));
     expect(events.filter((e) => e.startsWith('run')).sort()).toEqual(['run 1', 'run 2', 'run 3']);
     expect(warned.join('\n')).toContain('reading ahead for claimed jobs failed');
+  });
+});
+
+describe('WorkerPool and its shutdown signal', () => {
+  it('lets every running job listen for the shutdown without Node warning of a listener leak', async () => {
+    const { store } = fakeStore(Array.from({ length: 16 }, (_, i) => String(i)));
+    const signals: AbortSignal[] = [];
+    const pool = new WorkerPool({
+      store,
+      run: (_claimed, shutdown) => {
+        signals.push(shutdown);
+        return Promise.resolve();
+      },
+      logger: pino({ level: 'silent' }),
+      concurrency: 16,
+      pollIntervalMs: 60_000,
+      heartbeatIntervalMs: 60_000,
+    });
+    pool.start();
+    for (let i = 0; i < 100 && signals.length < 16; i++) await new Promise((r) => setImmediate(r));
+    await pool.stop();
+    expect(signals).toHaveLength(16);
+    // Node warns past an EventTarget's max listeners (10 by default): 16 jobs listening at once must stay under it.
+    expect(getMaxListeners(signals[0])).toBeGreaterThanOrEqual(16);
   });
 });

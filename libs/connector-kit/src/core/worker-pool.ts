@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 import type { Logger } from 'pino';
 
 import type { ClaimedJob, JobStore } from './job-store';
@@ -60,7 +62,11 @@ export class WorkerPool {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private lastSweep = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly options: WorkerPoolOptions) {}
+  constructor(private readonly options: WorkerPoolOptions) {
+    // Every running job listens for the shutdown (and stops listening when it ends): without this, more than ten
+    // at once printed Node's "possible EventTarget memory leak" warning, which is not one.
+    setMaxListeners(options.concurrency + 10, this.shutdown.signal);
+  }
 
   get running(): number {
     return this.inFlight.size;

@@ -38,6 +38,8 @@ export { createScratchDatabase } from './connector/scratch-database';
 export type { ConnectorApp, ConnectorProcess, ServiceProcess } from './connector/service-process';
 export { startConnectorProcess, startServiceProcess } from './connector/service-process';
 export { kafkaAnswers } from './infra/kafka';
+export type { MigratedSchema } from './infra/migrated-schema';
+export { migratedSchema } from './infra/migrated-schema';
 export { postgresAnswers, withDatabase } from './infra/postgres';
 export type { PrivateKafka, PrivateKafkaOptions } from './infra/private-kafka';
 export { startPrivateKafka } from './infra/private-kafka';

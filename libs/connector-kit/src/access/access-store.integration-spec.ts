@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { MessagingMigrations } from '@practice-sync/messaging';
-import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
-import { createServiceDataSource, runServiceMigrations } from '@practice-sync/persistence';
+import { migratedSchema } from '@practice-sync/testing';
 import type { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -24,17 +23,10 @@ describe('access store read-ahead (real PostgreSQL)', () => {
   let holdReadAhead: Promise<void> | null = null;
 
   beforeAll(async () => {
-    const url = process.env['DATABASE_URL'];
-    if (!url) throw new Error('DATABASE_URL is not set: run through `npm run test:integration`');
-    const options: ServiceDataSourceOptions = {
-      url,
-      schema: `connector_access_${randomBytes(4).toString('hex')}`,
-      entities: [],
-      migrations: [...MessagingMigrations, ...ConnectorKitMigrations],
-    };
-    await runServiceMigrations(options);
-    ds = createServiceDataSource(options);
-    await ds.initialize();
+    ({ dataSource: ds } = await migratedSchema('connector_access', [
+      ...MessagingMigrations,
+      ...ConnectorKitMigrations,
+    ]));
   });
 
   afterAll(async () => {

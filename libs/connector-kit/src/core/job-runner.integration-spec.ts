@@ -1,13 +1,7 @@
-import { randomBytes } from 'node:crypto';
-
 import { MessagingMigrations } from '@practice-sync/messaging';
 import type { GroupOutcome, ServiceDataSourceOptions } from '@practice-sync/persistence';
-import {
-  createServiceDataSource,
-  GroupCommit,
-  runServiceMigrations,
-  statementCounts,
-} from '@practice-sync/persistence';
+import { createServiceDataSource, GroupCommit, statementCounts } from '@practice-sync/persistence';
+import { migratedSchema } from '@practice-sync/testing';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -32,17 +26,10 @@ describe('JobRunner finishing (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     // The run's own database, from the integration project's global setup; a schema of this file's own in it.
-    const url = process.env['DATABASE_URL'];
-    if (!url) throw new Error('DATABASE_URL is not set: run through `npm run test:integration`');
-    options = {
-      url,
-      schema: `connector_kit_${randomBytes(4).toString('hex')}`,
-      entities: [],
-      migrations: [...MessagingMigrations, ...ConnectorKitMigrations],
-    };
-    await runServiceMigrations(options);
-    ds = createServiceDataSource(options);
-    await ds.initialize();
+    ({ dataSource: ds, options } = await migratedSchema('connector_kit', [
+      ...MessagingMigrations,
+      ...ConnectorKitMigrations,
+    ]));
   });
 
   afterAll(async () => {

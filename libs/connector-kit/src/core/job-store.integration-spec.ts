@@ -1,9 +1,5 @@
-import { randomBytes } from 'node:crypto';
-
 import { MessagingMigrations, ProcessLiveness } from '@practice-sync/messaging';
-import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
-import { createServiceDataSource, runServiceMigrations } from '@practice-sync/persistence';
-import { waitFor } from '@practice-sync/testing';
+import { migratedSchema, waitFor } from '@practice-sync/testing';
 import type { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -23,17 +19,10 @@ describe('JobStore: jobs of dead workers (real PostgreSQL)', () => {
   let b: ProcessLiveness;
 
   beforeAll(async () => {
-    const url = process.env['DATABASE_URL'];
-    if (!url) throw new Error('DATABASE_URL is not set: run through `npm run test:integration`');
-    const options: ServiceDataSourceOptions = {
-      url,
-      schema: `connector_kit_${randomBytes(4).toString('hex')}`,
-      entities: [],
-      migrations: [...MessagingMigrations, ...ConnectorKitMigrations],
-    };
-    await runServiceMigrations(options);
-    ds = createServiceDataSource(options);
-    await ds.initialize();
+    ({ dataSource: ds } = await migratedSchema('connector_kit', [
+      ...MessagingMigrations,
+      ...ConnectorKitMigrations,
+    ]));
     // No re-opening during the test: a dropped session stays dropped.
     a = new ProcessLiveness(ds, { checkIntervalMs: 3_600_000 });
     b = new ProcessLiveness(ds, { checkIntervalMs: 3_600_000 });
@@ -149,17 +138,10 @@ describe('JobStore: firms take turns (real PostgreSQL)', () => {
   let store: JobStore;
 
   beforeAll(async () => {
-    const url = process.env['DATABASE_URL'];
-    if (!url) throw new Error('DATABASE_URL is not set: run through `npm run test:integration`');
-    const options: ServiceDataSourceOptions = {
-      url,
-      schema: `connector_turns_${randomBytes(4).toString('hex')}`,
-      entities: [],
-      migrations: [...MessagingMigrations, ...ConnectorKitMigrations],
-    };
-    await runServiceMigrations(options);
-    ds = createServiceDataSource(options);
-    await ds.initialize();
+    ({ dataSource: ds } = await migratedSchema('connector_turns', [
+      ...MessagingMigrations,
+      ...ConnectorKitMigrations,
+    ]));
     store = new JobStore(ds, 'worker-turns', 600_000);
   });
 

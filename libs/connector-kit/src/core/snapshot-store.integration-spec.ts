@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
-
 import { MessagingMigrations } from '@practice-sync/messaging';
-import type { ServiceDataSourceOptions } from '@practice-sync/persistence';
-import { createServiceDataSource, runServiceMigrations } from '@practice-sync/persistence';
+import { migratedSchema } from '@practice-sync/testing';
 import type { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -16,17 +13,10 @@ describe('snapshot store (real PostgreSQL)', () => {
   let ds: DataSource;
 
   beforeAll(async () => {
-    const url = process.env['DATABASE_URL'];
-    if (!url) throw new Error('DATABASE_URL is not set: run through `npm run test:integration`');
-    const options: ServiceDataSourceOptions = {
-      url,
-      schema: `connector_kit_${randomBytes(4).toString('hex')}`,
-      entities: [],
-      migrations: [...MessagingMigrations, ...ConnectorKitMigrations],
-    };
-    await runServiceMigrations(options);
-    ds = createServiceDataSource(options);
-    await ds.initialize();
+    ({ dataSource: ds } = await migratedSchema('connector_kit', [
+      ...MessagingMigrations,
+      ...ConnectorKitMigrations,
+    ]));
   });
 
   afterAll(async () => {

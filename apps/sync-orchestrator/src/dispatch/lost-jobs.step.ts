@@ -30,15 +30,12 @@ export class LostJobsStep {
   ) {}
 
   /**
-   * Jobs dispatched longer than JOB_RESULT_DEADLINE_MS ago without a result are lost (a connector died with
+   * In these runs (`LOST_JOB_RUNS_SQL`, asked by `HousekeepingProbe`), jobs dispatched longer than JOB_RESULT_DEADLINE_MS ago without a result are lost (a connector died with
    * them, a message went astray): back to pending for another attempt, or failed `timeout` when none is left.
    */
-  async run(runIds?: readonly string[]): Promise<number> {
-    const ids =
-      runIds ??
-      ((await this.dataSource.query(LOST_JOB_RUNS_SQL)) as { run_id: string }[]).map((r) => r.run_id);
+  async run(runIds: readonly string[]): Promise<number> {
     let count = 0;
-    for (const run_id of ids) {
+    for (const run_id of runIds) {
       count += await this.dataSource.transaction(async (manager) => {
         const run = await lockRun(manager, run_id);
         if (!run) return 0;

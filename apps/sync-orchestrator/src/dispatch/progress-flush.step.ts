@@ -24,17 +24,10 @@ export class ProgressFlushStep {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Emits the coalesced `progress` event of runs whose last one is older than the interval. */
-  async run(runIds?: readonly string[]): Promise<number> {
-    const ids =
-      runIds ??
-      (
-        (await this.dataSource.query(DUE_PROGRESS_RUNS_SQL, [this.config.PROGRESS_INTERVAL_MS])) as {
-          id: string;
-        }[]
-      ).map((r) => r.id);
+  /** Emits the coalesced `progress` event of these runs (`DUE_PROGRESS_RUNS_SQL`, asked by `HousekeepingProbe`). */
+  async run(runIds: readonly string[]): Promise<number> {
     let count = 0;
-    for (const id of ids) {
+    for (const id of runIds) {
       count += await this.dataSource.transaction(async (manager) => {
         const run = await lockRun(manager, id);
         if (!run || !run.progressDirty) return 0;

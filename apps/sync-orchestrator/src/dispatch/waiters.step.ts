@@ -28,12 +28,13 @@ export class WaitersStep {
     private readonly metrics: OrchestratorMetrics,
   ) {}
 
-  /** Jobs that waited for another run's identical job take its outcome once it is done ("reused"). */
-  async run(runIds?: readonly string[]): Promise<number> {
-    const ids =
-      runIds ?? ((await this.dataSource.query(WAITER_RUNS_SQL)) as { run_id: string }[]).map((r) => r.run_id);
+  /**
+   * In these runs (`WAITER_RUNS_SQL`, asked by `HousekeepingProbe`), jobs that waited for another run's identical
+   * job take its outcome once it is done ("reused").
+   */
+  async run(runIds: readonly string[]): Promise<number> {
     let count = 0;
-    for (const run_id of ids) {
+    for (const run_id of runIds) {
       count += await this.dataSource.transaction(async (manager) => {
         const run = await lockRun(manager, run_id);
         if (!run) return 0;

@@ -233,7 +233,10 @@ describe('console: schedules and branch sync in a browser', () => {
       // The screen follows the link by itself (it refreshes after an action).
       await c.getByTestId('link-state').filter({ hasText: want }).waitFor({ timeout: 60_000 });
       if (l.state === 'online') return;
-      if (attempt === 3) throw new Error(`${title} still reads ${l.state} after 3 restarts: ${l.error}`);
+      if (attempt === 3)
+        throw new Error(
+          `${title} still reads ${l.state} after 3 restarts (${l.held.count} held, run ${runId}): ${l.error}`,
+        );
     }
   }
 

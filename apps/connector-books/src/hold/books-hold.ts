@@ -39,6 +39,8 @@ export interface DirectionHoldResult {
  * are still within the hold (BOOKS_HOLD_MS on the hold clock) and whether the receiver can be reached; in the
  * job's fenced finishing transaction, the applied and expired rows leave the hold and the newly held ones
  * join it, so a crash never applies a held change twice (re-applying is IGNORED by GUID anyway) or loses one.
+ * The link's finishing transactions take turns at the hold, so the `held` total each result carries is the
+ * one its commit left.
  */
 export class BooksHold {
   constructor(
@@ -85,6 +87,7 @@ export class BooksHold {
     job: { firmId: string; jobId: string },
     heldAt: Date,
   ): Promise<void> {
+    await this.store.lockLink(manager, hold.key.linkId);
     const done = new Set(result.heldDone);
     const left = hold.live.filter((r) => !done.has(r.id));
     const stale = superseded(left, result.appliedGuids);
@@ -92,7 +95,9 @@ export class BooksHold {
     await this.store.add(manager, hold.key, job, result.held, heldAt);
   }
 
+  /** The link's held total, read in its turn (`HoldStore.lockLink`): never before a parallel job's changes land. */
   async totals(manager: EntityManager, linkId: string): Promise<BooksHeld> {
+    await this.store.lockLink(manager, linkId);
     const t = await this.store.totals(manager, linkId);
     return { count: t.count, oldestAt: t.oldestAt?.toISOString() ?? null };
   }

@@ -106,6 +106,18 @@ export class HoldStore {
     await manager.query('DELETE FROM books_held_changes WHERE id = ANY($1::bigint[])', [[...ids]]);
   }
 
+  /**
+   * Takes the link's hold for the rest of the caller's transaction (a transaction-level advisory lock;
+   * taking it again in the same transaction is free). A link's jobs of different classes finish in
+   * parallel and each reports the link's whole `held` total: without the turn, a masters job could count
+   * the vouchers a parallel transactions job is applying, commit after it and leave the link reading
+   * `offline` with nothing held. With it, the later transaction reads what the earlier one left, and its
+   * result (outbox row) comes after the earlier one's.
+   */
+  async lockLink(manager: EntityManager, linkId: string): Promise<void> {
+    await manager.query("SELECT pg_advisory_xact_lock(hashtextextended('books-hold|' || $1, 0))", [linkId]);
+  }
+
   /** Every class and direction of the link: what it shows as `held` (its own changes, not masters brought along). */
   async totals(manager: EntityManager, linkId: string): Promise<HeldTotals> {
     const [row] = (await manager.query(

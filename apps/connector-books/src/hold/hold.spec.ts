@@ -220,6 +220,7 @@ function memoryHold() {
   const rows: (HeldRow & { key: HoldKey })[] = [];
   let next = 1;
   const store = {
+    lockLink: () => Promise.resolve(),
     pending: (key: HoldKey) =>
       Promise.resolve(rows.filter((r) => r.key.linkId === key.linkId && r.key.direction === key.direction)),
     add: (_m: unknown, key: HoldKey, _job: unknown, changes: HeldChange[], heldAt: Date) => {

@@ -2,6 +2,7 @@ export * from './column-compression';
 export * from './data-source';
 export * from './database-outage';
 export * from './database-unavailable';
+export * from './entity-rows';
 export * from './group-commit';
 export * from './migrate-cli';
 export * from './persistence.module';

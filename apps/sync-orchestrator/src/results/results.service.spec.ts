@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Envelope, SyncJobCompleted } from '@practice-sync/contracts';
 import { BooksJobCompletedEvent, createEnvelope, SyncJobCompletedEvent } from '@practice-sync/contracts';
+import { EntityRows } from '@practice-sync/persistence';
 import { Registry } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 
@@ -71,24 +72,16 @@ function jobRow(): SyncJobEntity {
 }
 
 /** Reads like the database would: the same committed rows on every try (a rolled-back try changed nothing). */
-const manager = {
-  findOne: async (entity: unknown) => (entity === SyncRunEntity ? runRow() : jobRow()),
+jest.mock('../runs/run-announcer', () => ({
+  ...jest.requireActual<object>('../runs/run-announcer'),
   // The run locked with its job joined (ResultsService reads both in one statement).
-  createQueryBuilder: () => {
-    const qb = {
-      leftJoinAndMapOne: () => qb,
-      where: () => qb,
-      setLock: () => qb,
-      getOne: async () => Object.assign(runRow(), { resultJob: jobRow() }),
-    };
-    return qb;
-  },
-  update: async (_entity: unknown, _id: unknown, patch: Record<string, unknown>) => {
-    updates.push(patch);
-    return { affected: 1 };
-  },
-  query: async () => [],
-} as unknown as EntityManager;
+  lockRunWithJob: async () => ({ run: runRow(), job: jobRow() }),
+}));
+// Job and run patches go through EntityRows (plain SQL; its own spec runs it on PostgreSQL): recorded here.
+jest.spyOn(EntityRows, 'of').mockReturnValue({
+  update: async (_m: unknown, _id: unknown, patch: Record<string, unknown>) => void updates.push(patch),
+} as unknown as EntityRows<never>);
+const manager = { query: async () => [] } as unknown as EntityManager;
 /** Every job/run patch written, newest last. */
 const updates: Record<string, unknown>[] = [];
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Envelope } from '@practice-sync/contracts';
 import { BooksJobCompletedEvent, SyncJobCompletedEvent } from '@practice-sync/contracts';
 import type { HandlerContext } from '@practice-sync/messaging';
+import { EntityRows } from '@practice-sync/persistence';
 import type { EntityManager } from 'typeorm';
 
 import type { Clock } from '../common/clock';
@@ -13,12 +14,12 @@ import { backoffMs, spentAttempts } from '../dispatch/dispatch-policy';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
 import type { JobCategory } from '../runs/job-kind';
 import { jobPortalOf } from '../runs/job-kind';
-import { saveRunAndAnnounce } from '../runs/run-announcer';
+import { lockRunWithJob, saveRunAndAnnounce } from '../runs/run-announcer';
 import { RunProgressLog } from '../runs/run-progress-log';
 import { moveJob } from '../runs/run-totals';
 import { totalsColumns, totalsOf } from '../runs/run-totals';
 import { SyncJobEntity } from '../runs/sync-job.entity';
-import { SyncRunEntity } from '../runs/sync-run.entity';
+import type { SyncRunEntity } from '../runs/sync-run.entity';
 import type { JobResult, ResultDecision } from './result-decision';
 import { booksCountsPatch, decideResult, fromBooksResult } from './result-decision';
 
@@ -87,23 +88,7 @@ export class ResultsService {
 
     // Lock the run: every change to a run's totals (fan-out pages, dispatch, results from any partition) goes
     // through this row lock, so concurrent handlers never lose an update. The job is read in the same statement.
-    const found = await manager
-      .createQueryBuilder(SyncRunEntity, 'r')
-      .leftJoinAndMapOne(
-        'r.resultJob',
-        SyncJobEntity,
-        'j',
-        'j.id = :jobId AND j.runId = r.id AND j.firmId = r.firmId',
-        {
-          jobId: incoming.jobId,
-        },
-      )
-      .where('r.id = :runId AND r.firmId = :firmId', { runId: incoming.runId, firmId: envelope.firmId })
-      .setLock('pessimistic_write', undefined, ['r'])
-      .getOne();
-    const run = found ? (found as SyncRunEntity & { resultJob?: SyncJobEntity }) : null;
-    const job = run?.resultJob ?? null;
-    if (run) delete run.resultJob;
+    const { run, job } = await lockRunWithJob(manager, incoming.runId, envelope.firmId, incoming.jobId);
     if (!run || !job) {
       this.logger.warn(log, 'result for an unknown job ignored');
       return;
@@ -149,7 +134,7 @@ export class ResultsService {
       );
       return;
     }
-    await manager.update(SyncJobEntity, job.id, {
+    await EntityRows.of(manager, SyncJobEntity).update(manager, job.id, {
       ...decision.patch,
       ...extra,
       deadlineAt: null,
@@ -185,7 +170,7 @@ export class ResultsService {
     causationId: string,
     extra: Partial<SyncJobEntity>,
   ): Promise<void> {
-    await manager.update(SyncJobEntity, jobId, {
+    await EntityRows.of(manager, SyncJobEntity).update(manager, jobId, {
       ...decision.patch,
       ...extra,
       deadlineAt: null,

@@ -1,0 +1,91 @@
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+
+interface ColumnShape {
+  property: string;
+  column: string;
+  /** json/jsonb: written as JSON text (node-postgres would send a JS array as a PostgreSQL array). */
+  json: boolean;
+}
+
+const JSON_TYPES = new Set(['json', 'jsonb']);
+const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * An entity's rows through plain SQL, for hot paths where TypeORM's query builder and hydration cost more
+ * than the statement: the column list, the row → entity mapping and a patch's UPDATE, built once from
+ * TypeORM's own metadata (so a column added to the entity is read and written here too, and the schema-drift
+ * specs keep entity and migrations equal). Plain columns only, one-column primary key, no transformers:
+ * `of` refuses an entity with anything else rather than map it wrongly.
+ */
+export class EntityRows<E extends ObjectLiteral> {
+  private static readonly cache = new WeakMap<EntityMetadata, EntityRows<ObjectLiteral>>();
+
+  /** The table, quoted (with its schema when the data source names one). */
+  readonly table: string;
+  private readonly columns: ColumnShape[];
+  private readonly byProperty: Map<string, ColumnShape>;
+  private readonly primary: ColumnShape;
+
+  private constructor(private readonly metadata: EntityMetadata) {
+    const unsupported = metadata.columns.filter(
+      (c) => c.transformer !== undefined || c.embeddedMetadata !== undefined || c.isVirtual,
+    );
+    if (unsupported.length > 0 || metadata.primaryColumns.length !== 1) {
+      throw new Error(
+        `EntityRows: ${metadata.name} has ${unsupported.length ? `columns it cannot map (${unsupported.map((c) => c.propertyName).join(', ')})` : 'a composite primary key'}; use TypeORM's repository for it`,
+      );
+    }
+    this.table = metadata.tablePath.split('.').map(quote).join('.');
+    this.columns = metadata.columns.map((c) => ({
+      property: c.propertyName,
+      column: c.databaseName,
+      json: JSON_TYPES.has(String(c.type)),
+    }));
+    this.byProperty = new Map(this.columns.map((c) => [c.property, c]));
+    this.primary = this.byProperty.get(metadata.primaryColumns[0].propertyName) as ColumnShape;
+  }
+
+  static of<E extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<E>): EntityRows<E> {
+    const metadata = manager.connection.getMetadata(target);
+    let rows = EntityRows.cache.get(metadata);
+    if (!rows) {
+      rows = new EntityRows(metadata);
+      EntityRows.cache.set(metadata, rows);
+    }
+    return rows as unknown as EntityRows<E>;
+  }
+
+  /** `alias."column" AS "<prefix>column", …` for every column: one SELECT can read several entities. */
+  selectList(alias: string, prefix = ''): string {
+    return this.columns.map((c) => `${alias}.${quote(c.column)} AS ${quote(prefix + c.column)}`).join(', ');
+  }
+
+  /** The entity from a row read with `selectList`; null when its key is null (a LEFT JOIN that found none). */
+  fromRow(row: Record<string, unknown>, prefix = ''): E | null {
+    if (row[prefix + this.primary.column] == null) return null;
+    const entity = this.metadata.create() as E;
+    for (const c of this.columns) (entity as Record<string, unknown>)[c.property] = row[prefix + c.column];
+    return entity;
+  }
+
+  /**
+   * `UPDATE … SET` the patch's defined properties (undefined ones are left alone, as TypeORM's `update`
+   * does) of the row with this key, in the caller's transaction. An unknown property is an error.
+   */
+  async update(manager: EntityManager, id: string, patch: Partial<E>): Promise<void> {
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    for (const [property, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      const c = this.byProperty.get(property);
+      if (!c) throw new Error(`EntityRows: ${this.metadata.name} has no column for property "${property}"`);
+      params.push(c.json && value !== null ? JSON.stringify(value) : value);
+      sets.push(`${quote(c.column)} = $${params.length}`);
+    }
+    if (sets.length === 0) return;
+    await manager.query(
+      `UPDATE ${this.table} SET ${sets.join(', ')} WHERE ${quote(this.primary.column)} = $1`,
+      params,
+    );
+  }
+}

@@ -148,6 +148,27 @@ describe('EntityRows (real PostgreSQL)', () => {
     expect(await ds.getRepository(ParcelEntity).findOneByOrFail({ id: other.id })).toEqual(other);
   });
 
+  it('reads one row, or only the properties asked for (with the key), or null; and refuses a WHERE matching two', async () => {
+    const p = parcel();
+    await ds.getRepository(ParcelEntity).insert(p);
+    const rows = EntityRows.of(ds.manager, ParcelEntity);
+    expect(await rows.one(ds.manager, 't.id = $1 AND t.firm_id = $2', [p.id, 'firm-1'])).toEqual(p);
+    expect(await rows.one(ds.manager, 't.id = $1 AND t.firm_id = $2', [p.id, 'firm-2'])).toBeNull();
+    const some = await rows.one(ds.manager, 't.id = $1', [p.id], { properties: ['itemCount', 'parts'] });
+    expect(some).toEqual(Object.assign(new ParcelEntity(), { id: p.id, itemCount: 3, parts: p.parts }));
+    expect([some?.tags, some?.meta, some?.sentAt, some?.firmId]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    const locked = await ds.transaction((m) => rows.one(m, 't.id = $1', [p.id], { suffix: 'FOR UPDATE' }));
+    expect(locked?.id).toBe(p.id);
+    await expect(rows.one(ds.manager, "t.firm_id = 'firm-1'", [])).rejects.toThrow(
+      /ParcelEntity: \d+ rows match/,
+    );
+  });
+
   it('refuses a property that is not a column, naming it', async () => {
     const rows = EntityRows.of(ds.manager, ParcelEntity);
     await expect(

@@ -55,17 +55,51 @@ export class EntityRows<E extends ObjectLiteral> {
     return rows as unknown as EntityRows<E>;
   }
 
-  /** `alias."column" AS "<prefix>column", …` for every column: one SELECT can read several entities. */
-  selectList(alias: string, prefix = ''): string {
-    return this.columns.map((c) => `${alias}.${quote(c.column)} AS ${quote(prefix + c.column)}`).join(', ');
+  /**
+   * `alias."column" AS "<prefix>column", …` for every column, or for `properties` only: one SELECT can read
+   * several entities, or the few columns a hot read needs.
+   */
+  selectList(alias: string, prefix = '', properties?: readonly (keyof E & string)[]): string {
+    const columns = properties ? properties.map((p) => this.column(p)) : this.columns;
+    return columns.map((c) => `${alias}.${quote(c.column)} AS ${quote(prefix + c.column)}`).join(', ');
   }
 
-  /** The entity from a row read with `selectList`; null when its key is null (a LEFT JOIN that found none). */
+  /**
+   * The entity from a row read with `selectList`; null when its key is null (a LEFT JOIN that found none).
+   * Columns the row does not carry are left unset.
+   */
   fromRow(row: Record<string, unknown>, prefix = ''): E | null {
     if (row[prefix + this.primary.column] == null) return null;
     const entity = this.metadata.create() as E;
-    for (const c of this.columns) (entity as Record<string, unknown>)[c.property] = row[prefix + c.column];
+    for (const c of this.columns) {
+      const key = prefix + c.column;
+      if (key in row) (entity as Record<string, unknown>)[c.property] = row[key];
+    }
     return entity;
+  }
+
+  /**
+   * The one row `where` picks (a condition on the table's alias `t`, with `$n` parameters), or null. `suffix`
+   * follows the WHERE (`FOR UPDATE`, say); `properties` limits the columns read (the key is always read).
+   * More than one matching row is an error.
+   */
+  async one(
+    manager: EntityManager,
+    where: string,
+    params: readonly unknown[],
+    options: { suffix?: string; properties?: readonly (keyof E & string)[] } = {},
+  ): Promise<E | null> {
+    const properties = options.properties && [
+      ...new Set([this.primary.property as keyof E & string, ...options.properties]),
+    ];
+    const rows = (await manager.query(
+      `SELECT ${this.selectList('t', '', properties)} FROM ${this.table} t WHERE ${where}${options.suffix ? ` ${options.suffix}` : ''}`,
+      [...params],
+    )) as Record<string, unknown>[];
+    if (rows.length > 1) {
+      throw new Error(`EntityRows: ${this.metadata.name}: ${rows.length} rows match "${where}"`);
+    }
+    return rows.length === 1 ? this.fromRow(rows[0]) : null;
   }
 
   /**
@@ -77,8 +111,7 @@ export class EntityRows<E extends ObjectLiteral> {
     const params: unknown[] = [id];
     for (const [property, value] of Object.entries(patch)) {
       if (value === undefined) continue;
-      const c = this.byProperty.get(property);
-      if (!c) throw new Error(`EntityRows: ${this.metadata.name} has no column for property "${property}"`);
+      const c = this.column(property);
       params.push(c.json && value !== null ? JSON.stringify(value) : value);
       sets.push(`${quote(c.column)} = $${params.length}`);
     }
@@ -87,5 +120,11 @@ export class EntityRows<E extends ObjectLiteral> {
       `UPDATE ${this.table} SET ${sets.join(', ')} WHERE ${quote(this.primary.column)} = $1`,
       params,
     );
+  }
+
+  private column(property: string): ColumnShape {
+    const c = this.byProperty.get(property);
+    if (!c) throw new Error(`EntityRows: ${this.metadata.name} has no column for property "${property}"`);
+    return c;
   }
 }

@@ -71,13 +71,23 @@ export async function saveRunAndAnnounce(
 }
 
 /** Locks a run row for the rest of the caller's transaction (every totals change goes through this lock). */
-export async function lockRun(manager: EntityManager, runId: string): Promise<SyncRunEntity | null> {
-  const runs = EntityRows.of(manager, SyncRunEntity);
-  const rows = (await manager.query(
-    `SELECT ${runs.selectList('r')} FROM ${runs.table} r WHERE r.id = $1 FOR UPDATE`,
-    [runId],
-  )) as Record<string, unknown>[];
-  return rows.length > 0 ? runs.fromRow(rows[0]) : null;
+export function lockRun(manager: EntityManager, runId: string): Promise<SyncRunEntity | null> {
+  return EntityRows.of(manager, SyncRunEntity).one(manager, 't.id = $1', [runId], { suffix: 'FOR UPDATE' });
+}
+
+/**
+ * A firm's run (null: not this firm's, or gone), or only `properties` of it, read without TypeORM's find
+ * machinery: a firm polls it.
+ */
+export function readRun(
+  manager: EntityManager,
+  firmId: string,
+  runId: string,
+  properties?: readonly (keyof SyncRunEntity & string)[],
+): Promise<SyncRunEntity | null> {
+  return EntityRows.of(manager, SyncRunEntity).one(manager, 't.id = $1 AND t.firm_id = $2', [runId, firmId], {
+    properties,
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { BooksCategories, expandCategories } from '@practice-sync/contracts';
 import { NotFoundProblem } from '@practice-sync/problems';
 import type { CreateSyncRunRequestDto } from '@practice-sync/validation';
-import type { FindOptionsSelectByString, FindOptionsWhere } from 'typeorm';
+import type { FindOptionsWhere } from 'typeorm';
 import { DataSource, In, LessThan, MoreThan } from 'typeorm';
 
 import type { ClientDirectory } from '../client-master/client-master.client';
@@ -16,6 +16,7 @@ import { FanOutWorker } from '../fan-out/fan-out.worker';
 import { OrchestratorMetrics } from '../metrics/orchestrator.metrics';
 import type { NewRun } from '../runs/new-run';
 import { insertRun, insertRunOnce, runByIdempotencyKey } from '../runs/new-run';
+import { readRun } from '../runs/run-announcer';
 import type { ClientSelection, LinkSelection } from '../runs/run-scope';
 import { SyncJobEntity } from '../runs/sync-job.entity';
 import { SyncRunEntity } from '../runs/sync-run.entity';
@@ -40,7 +41,7 @@ import type {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What `toSyncRunDto` reads of a run. */
-const RUN_READ_COLUMNS: FindOptionsSelectByString<SyncRunEntity> = [
+const RUN_READ_COLUMNS: (keyof SyncRunEntity & string)[] = [
   'id',
   'status',
   'subjectKind',
@@ -163,10 +164,7 @@ export class SyncRunsService {
    */
   async get(firmId: string, runId: string): Promise<SyncRunResponseDto> {
     const run = UUID.test(runId)
-      ? await this.dataSource.manager.findOne(SyncRunEntity, {
-          select: RUN_READ_COLUMNS,
-          where: { id: runId, firmId },
-        })
+      ? await readRun(this.dataSource.manager, firmId, runId, RUN_READ_COLUMNS)
       : null;
     if (!run) throw new NotFoundProblem(`sync run ${runId} does not exist in this firm`, 'Not Found');
     return toSyncRunDto(run);
@@ -270,9 +268,7 @@ export class SyncRunsService {
   }
 
   async findRun(firmId: string, runId: string): Promise<SyncRunEntity> {
-    const run = UUID.test(runId)
-      ? await this.dataSource.manager.findOne(SyncRunEntity, { where: { id: runId, firmId } })
-      : null;
+    const run = UUID.test(runId) ? await readRun(this.dataSource.manager, firmId, runId) : null;
     if (!run) throw new NotFoundProblem(`sync run ${runId} does not exist in this firm`, 'Not Found');
     return run;
   }

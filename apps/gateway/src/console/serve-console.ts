@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { static as serveStatic } from 'express';
 
 /**
@@ -17,24 +17,38 @@ export function serveConsole(app: NestExpressApplication, dir: string | undefine
   if (!existsSync(join(root, 'index.html'))) {
     throw new Error(`CONSOLE_DIR ${root} has no index.html; build the console (npx vite build apps/console)`);
   }
-  app.use(
-    serveStatic(root, {
-      index: 'index.html',
-      fallthrough: true,
-      setHeaders: (res: Response, path: string) => {
-        // Hashed asset names change with their content; index.html must be fetched fresh to find them.
-        res.setHeader(
-          'Cache-Control',
-          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-        );
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-        res.setHeader('X-Frame-Options', 'DENY');
-        res.setHeader(
-          'Content-Security-Policy',
-          "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-        );
-      },
-    }),
-  );
+  app.use(consoleFiles(root));
   return true;
+}
+
+/**
+ * The console's files under `root`: only requests for `/` or under one of its top-level entries (read once: a
+ * build does not change while the gateway runs) reach the file system. Every other request, the API's above
+ * all, goes straight on: handed to express.static, each would cost a failed `stat` and the error object it
+ * makes (a seventh of the gateway's CPU on `GET /v1/sync-runs/{id}`, `npm run bench -- gateway`).
+ */
+export function consoleFiles(root: string): RequestHandler {
+  const entries = new Set(readdirSync(root));
+  const files = serveStatic(root, {
+    index: 'index.html',
+    fallthrough: true,
+    setHeaders: (res: Response, path: string) => {
+      // Hashed asset names change with their content; index.html must be fetched fresh to find them.
+      res.setHeader(
+        'Cache-Control',
+        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('X-Frame-Options', 'DENY');
+      res.setHeader(
+        'Content-Security-Policy',
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+      );
+    },
+  });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const first = req.path.split('/', 2)[1] ?? '';
+    if (first === '' || entries.has(first)) files(req, res, next);
+    else next();
+  };
 }

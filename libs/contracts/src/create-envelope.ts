@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 
+import { compiledSafeParse } from './compiled-parse';
 import type { Envelope } from './envelope';
 import type { EventContract } from './event-contract';
 
@@ -11,9 +12,14 @@ export interface EnvelopeContext {
   now?: Date;
 }
 
-/** Builds a validated envelope for a contract; throws if `data` does not match the schema. */
+/**
+ * Builds a validated envelope for a contract; throws zod's error if `data` does not match the schema. The
+ * envelope holds `data` itself when it is valid as it is (`compiledSafeParse`): do not change it afterwards.
+ */
 export function createEnvelope<T>(contract: EventContract<T>, data: T, ctx: EnvelopeContext): Envelope<T> {
-  const parsed = contract.schema.parse(data);
+  const result = compiledSafeParse(contract.schema)(data);
+  if (!result.success) throw result.error;
+  const parsed = result.data;
   return {
     id: uuidv7(),
     type: contract.type,

@@ -58,6 +58,7 @@ export const ALL_EVENTS = [
   BooksLinkChangedEvent,
 ] as const;
 export * from './asyncapi/build-asyncapi';
+export * from './compiled-parse';
 export * from './events/client-lifecycle/client-lifecycle.event';
 export * from './events/client-notice-detected/client-notice-detected.event';
 export * from './events/client-notice-updated/client-notice-updated.event';

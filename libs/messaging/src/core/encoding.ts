@@ -1,5 +1,5 @@
 import type { Envelope } from '@practice-sync/contracts';
-import { EnvelopeSchema } from '@practice-sync/contracts';
+import { compiledSafeParse, EnvelopeSchema } from '@practice-sync/contracts';
 import { traceHeaders } from '@practice-sync/observability';
 
 import type { AnyContract, OutgoingEvent } from './types';
@@ -52,7 +52,10 @@ export type DecodeFailure = {
 };
 export type DecodeResult = { ok: true; envelope: Envelope<unknown> } | DecodeFailure;
 
-/** Parses and validates a message against the envelope and the contract for its type and version. */
+/**
+ * Parses and validates a message against the envelope and the contract for its type and version (through the
+ * contracts' compiled validators, with zod's errors for what they refuse).
+ */
 export function decodeMessage(value: Buffer | null, contracts: readonly AnyContract[]): DecodeResult {
   if (!value) return { ok: false, reason: 'decode_error', error: 'empty message value' };
   let json: unknown;
@@ -61,7 +64,7 @@ export function decodeMessage(value: Buffer | null, contracts: readonly AnyContr
   } catch (e) {
     return { ok: false, reason: 'decode_error', error: `not JSON: ${(e as Error).message}` };
   }
-  const env = EnvelopeSchema.safeParse(json);
+  const env = compiledSafeParse(EnvelopeSchema)(json);
   if (!env.success)
     return { ok: false, reason: 'validation_error', error: `envelope: ${describe(env.error)}` };
   const contract = contracts.find((c) => c.type === env.data.type && c.version === env.data.version);
@@ -72,7 +75,7 @@ export function decodeMessage(value: Buffer | null, contracts: readonly AnyContr
       error: `no contract for ${env.data.type}@v${env.data.version}`,
     };
   }
-  const data = contract.schema.safeParse(env.data.data);
+  const data = compiledSafeParse(contract.schema)(env.data.data);
   if (!data.success) return { ok: false, reason: 'validation_error', error: `data: ${describe(data.error)}` };
   return { ok: true, envelope: { ...env.data, data: data.data } };
 }

@@ -63,7 +63,7 @@ function gstFetchers(baseUrl: string, transport: PortalTransport) {
   });
   const metrics = new ConnectorMetrics(new Registry(), 'gst');
   const http = new PortalHttpClient({ baseUrl, requestTimeoutMs: 30_000, breaker, metrics, transport });
-  const access = { get: async () => null } as unknown as AccessStore;
+  const access = { get: async () => null, getForJob: async () => null } as unknown as AccessStore;
   const sessions = new GstSessionService(http, access, metrics, {
     authVersion: 'v1.0',
     encryption: true,

@@ -196,3 +196,114 @@ describe('compiledSafeParse', () => {
     expect(compiledSafeParse(schema)({ n: Number.NaN, f: 1 }).success).toBe(false);
   });
 });
+
+/** For owned input: zod's answer too, made in the input itself (objects' key order aside). */
+function expectOwnedSameAsZod(schema: z.ZodTypeAny, input: unknown): void {
+  const zod = schema.safeParse(structuredClone(input));
+  const owned = structuredClone(input);
+  const compiled = compiledSafeParse(schema, { owned: true })(owned);
+  expect(compiled.success).toBe(zod.success);
+  if (zod.success && compiled.success) {
+    expect(compiled.data).toEqual(zod.data);
+    // Compiled, the answer is the input itself; left to zod, it is zod's copy.
+    if (isCompiled(schema, { owned: true })) expect(compiled.data).toBe(owned);
+  }
+  if (!zod.success && !compiled.success) expect(compiled.error.issues).toEqual(zod.error.issues);
+}
+
+describe('compiledSafeParse for owned input (a portal answer)', () => {
+  // The constructs the connectors' portal schemas use, each of which zod changes the data for.
+  const item = z.object({ rt: z.number().optional(), txval: z.number().optional() }).passthrough();
+  const invoice = z.object({
+    inum: z.string().min(1),
+    val: z.coerce.number().optional(),
+    status: z.union([z.string(), z.number()]).transform(String),
+    items: z.array(item).default([]),
+    note: z.string().trim().nullable().optional(),
+  });
+  const answer = z
+    .object({
+      fc: z.coerce.number().int().positive().optional(),
+      supplier: z.object({ ctin: z.string().min(1), inv: z.array(invoice).default([]) }).passthrough(),
+    })
+    .passthrough();
+
+  function sample(): Record<string, unknown> {
+    return {
+      fc: '2',
+      extra: { kept: true },
+      supplier: {
+        ctin: '27AAACB1234C1Z5',
+        trdnm: 'passed through',
+        inv: [
+          { inum: 'INV-1', val: '1180.5', status: 1, items: [{ rt: 18, txval: 1000, extra: 'x' }], drop: 1 },
+          { inum: 'INV-2', status: 'Y', note: '  padded  ' },
+        ],
+      },
+    };
+  }
+
+  it('compiles a schema with defaults, coercions, transforms and unions only for owned input', () => {
+    expect(isCompiled(answer)).toBe(false);
+    expect(isCompiled(answer, { owned: true })).toBe(true);
+  });
+
+  it('makes zod’s changes in the input: strips, defaults, coerces, transforms', () => {
+    const input = sample();
+    const result = compiledSafeParse(answer, { owned: true })(input);
+    expect(result.success && result.data).toBe(input);
+    expect(input).toEqual(answer.parse(sample()));
+    const inv = (input['supplier'] as { inv: Record<string, unknown>[] }).inv;
+    expect(inv[0]).not.toHaveProperty('drop');
+    expect(inv[0]['val']).toBe(1180.5);
+    expect(inv[0]['status']).toBe('1');
+    expect(inv[1]['items']).toEqual([]);
+    expect(inv[1]['note']).toBe('padded');
+    expect(input['fc']).toBe(2);
+  });
+
+  const invoiceOf = (d: Record<string, unknown>, i: number) =>
+    (d['supplier'] as { inv: Record<string, unknown>[] }).inv[i];
+  it.each<[string, (d: Record<string, unknown>) => void]>([
+    ['as it is', () => undefined],
+    ['a file count that is not a number', (d) => (d['fc'] = 'many')],
+    ['a file count of zero', (d) => (d['fc'] = 0)],
+    ['an empty invoice number', (d) => (invoiceOf(d, 1)['inum'] = '')],
+    ['a status of the wrong type', (d) => (invoiceOf(d, 0)['status'] = true)],
+    ['items that are not a list', (d) => (invoiceOf(d, 0)['items'] = {})],
+    ['a rate that is text', (d) => ((invoiceOf(d, 0)['items'] as Record<string, unknown>[])[0]['rt'] = '18')],
+    ['a note of null', (d) => (invoiceOf(d, 1)['note'] = null)],
+    ['no supplier', (d) => delete d['supplier']],
+    ['no invoices (the default)', (d) => delete (d['supplier'] as Record<string, unknown>)['inv']],
+    ['not an object', (d) => Object.keys(d).forEach((k) => delete d[k])],
+  ])('gives zod’s answer for an answer with %s', (_what, mutate) => {
+    const input = sample();
+    mutate(input);
+    expectOwnedSameAsZod(answer, input);
+  });
+
+  it('writes no output into a refused input, so zod sees it as it came', () => {
+    // The length transform would fail zod's second look at its own output ("expected string, received number").
+    const schema = z.object({ name: z.string().transform((s) => s.length), n: z.number() });
+    const input = { name: 'abc', n: 'x' };
+    const result = compiledSafeParse(schema, { owned: true })(input);
+    expect(result.success).toBe(false);
+    expect(input.name).toBe('abc');
+    expect(!result.success && result.error.issues).toEqual(
+      schema.safeParse({ name: 'abc', n: 'x' }).error?.issues,
+    );
+  });
+
+  it('leaves a schema only zod can parse at its root to zod', () => {
+    const schema = z.array(z.object({ a: z.string() })).transform((v) => v.length);
+    expect(isCompiled(schema, { owned: true })).toBe(false);
+    expectOwnedSameAsZod(schema, [{ a: 'x' }]);
+  });
+
+  it('keeps the shared path as it was: the same schema stays uncompiled there and the input untouched', () => {
+    const input = sample();
+    const result = compiledSafeParse(answer)(input);
+    expect(result.success).toBe(true);
+    expect(input).toEqual(sample());
+  });
+});

@@ -1,5 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import Ajv from 'ajv';
+import type { DataValidationCxt } from 'ajv/dist/types';
 import type { z } from 'zod';
 
 /** What `safeParse` answers: the parsed data, or zod's error. */
@@ -17,13 +18,50 @@ type JsonSchema = Record<string, unknown>;
  */
 const leaves: AnySchema[] = [];
 
-const ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false, validateSchema: false });
-ajv.addKeyword({
-  keyword: 'zodLeaf',
-  schemaType: 'number',
-  errors: false,
-  validate: (index: number, data: unknown) => leaves[index].safeParse(data).success,
-});
+/**
+ * zod's outputs for `zodOutput` leaves (owned input) of the validation under way: written into the input only
+ * once the whole of it is valid, so a refused input reaches zod as it came, but for the keys zod strips anyway
+ * and the defaults zod inserts anyway.
+ */
+let outputs: { parent: Record<string | number, unknown>; key: string | number; value: unknown }[] = [];
+
+function addZodKeywords(instance: Ajv): Ajv {
+  instance.addKeyword({
+    keyword: 'zodLeaf',
+    schemaType: 'number',
+    errors: false,
+    validate: (index: number, data: unknown) => leaves[index].safeParse(data).success,
+  });
+  instance.addKeyword({
+    keyword: 'zodOutput',
+    schemaType: 'number',
+    errors: false,
+    modifying: true,
+    validate: (index: number, data: unknown, _schema?: unknown, cxt?: DataValidationCxt) => {
+      const result = leaves[index].safeParse(data);
+      if (!result.success) return false;
+      if (result.data !== data && cxt?.parentData !== undefined)
+        outputs.push({
+          parent: cxt.parentData as Record<string | number, unknown>,
+          key: cxt.parentDataProperty,
+          value: result.data,
+        });
+      return true;
+    },
+  });
+  return instance;
+}
+
+const options = { allErrors: false, strict: true, strictTypes: false, validateSchema: false } as const;
+const ajv = addZodKeywords(new Ajv(options));
+/**
+ * For owned input (see `compiledSafeParse`): keys a stripping object does not declare are removed from the input
+ * rather than refused (`additionalProperties: false` with `removeAdditional`), and a missing property with a
+ * zod default gets it (`useDefaults`), as zod would put them in its copy.
+ */
+const ajvOwned = addZodKeywords(
+  new Ajv({ ...options, strict: false, removeAdditional: true, useDefaults: true }),
+);
 
 /** zod string checks that change the value (zod's output differs from its input): never compiled. */
 const TRANSFORMING_CHECKS = new Set(['trim', 'toLowerCase', 'toUpperCase']);
@@ -36,8 +74,13 @@ const TRANSFORMING_CHECKS = new Set(['trim', 'toLowerCase', 'toUpperCase']);
  *   zod would strip goes to zod;
  * - a key is required unless its schema accepts `undefined` (zod's own `isOptional()`);
  * - strings and numbers with checks are handed to zod itself (`zodLeaf`).
+ *
+ * For owned input (`owned`), zod's changes are made in the input instead: keys a stripping object does not
+ * declare are removed, a missing property with a default gets it, and any other part (coercions, transforms,
+ * unions, refinements, …) is parsed by zod and its output put in the input's place (`zodOutput`), once the
+ * whole input is valid.
  */
-function toJsonSchema(schema: AnySchema): JsonSchema | null {
+function toJsonSchema(schema: AnySchema, owned: boolean): JsonSchema | null {
   const def = schema._def as { typeName: string } & Record<string, unknown>;
   switch (def.typeName) {
     case 'ZodString': {
@@ -64,11 +107,11 @@ function toJsonSchema(schema: AnySchema): JsonSchema | null {
       return ['string', 'number', 'boolean'].includes(typeof value) ? { const: value } : null;
     }
     case 'ZodNullable': {
-      const inner = toJsonSchema(def['innerType'] as AnySchema);
+      const inner = node(def['innerType'] as AnySchema, owned);
       return inner && { anyOf: [{ type: 'null' }, inner] };
     }
     case 'ZodArray': {
-      const items = toJsonSchema(def['type'] as AnySchema);
+      const items = node(def['type'] as AnySchema, owned);
       if (!items) return null;
       const out: JsonSchema = { type: 'array', items };
       const exact = def['exactLength'] as { value: number } | null;
@@ -82,7 +125,7 @@ function toJsonSchema(schema: AnySchema): JsonSchema | null {
     case 'ZodRecord': {
       const key = (def['keyType'] as AnySchema)._def as { typeName: string; checks?: unknown[] };
       if (key.typeName !== 'ZodString' || (key.checks?.length ?? 0) > 0) return null;
-      const values = toJsonSchema(def['valueType'] as AnySchema);
+      const values = node(def['valueType'] as AnySchema, owned);
       return values && { type: 'object', additionalProperties: values };
     }
     case 'ZodOptional':
@@ -100,7 +143,7 @@ function toJsonSchema(schema: AnySchema): JsonSchema | null {
           (value._def as { typeName: string }).typeName === 'ZodOptional'
             ? (value as z.ZodOptional<AnySchema>).unwrap()
             : value;
-        const property = toJsonSchema(inner);
+        const property = owned && isDefault(inner) ? withDefault(inner, owned) : node(inner, owned);
         if (!property) return null;
         properties[key] = property;
         if (!optional) required.push(key);
@@ -117,7 +160,36 @@ function toJsonSchema(schema: AnySchema): JsonSchema | null {
   }
 }
 
-const compiled = new WeakMap<AnySchema, { parse: SafeParse<unknown>; fast: boolean }>();
+/** A part of a schema: its JSON Schema, or (owned input) zod's own parse of it; null when neither applies. */
+function node(schema: AnySchema, owned: boolean): JsonSchema | null {
+  return toJsonSchema(schema, owned) ?? (owned ? { zodOutput: leaves.push(schema) - 1 } : null);
+}
+
+function isDefault(schema: AnySchema): boolean {
+  return (schema._def as { typeName: string }).typeName === 'ZodDefault';
+}
+
+/** An object property with a zod default: ajv puts the default in when the key is missing, then checks it. */
+function withDefault(schema: AnySchema, owned: boolean): JsonSchema | null {
+  const def = schema._def as { innerType: AnySchema; defaultValue: () => unknown };
+  const inner = node(def.innerType, owned);
+  return inner && { ...inner, default: def.defaultValue() };
+}
+
+type Compiled = { parse: SafeParse<unknown>; fast: boolean };
+
+/** Compiled parses by schema: for input the caller keeps (`shared`) and for input handed over (`owned`). */
+const compiled = { shared: new WeakMap<AnySchema, Compiled>(), owned: new WeakMap<AnySchema, Compiled>() };
+
+export interface CompiledParseOptions {
+  /**
+   * The input is the caller's to give away: JSON.parse's output (or a part of it) that nothing else reads
+   * afterwards. zod's answer is then made in the input itself (keys zod strips removed, defaults put in,
+   * coerced and transformed parts replaced by zod's output), so schemas with those parts compile too. The
+   * answer is the same as zod's, but for the order of keys in objects. Default false.
+   */
+  owned?: boolean;
+}
 
 /**
  * `schema.safeParse`, answered by a validator ajv compiles from the schema where that gives exactly zod's
@@ -125,35 +197,56 @@ const compiled = new WeakMap<AnySchema, { parse: SafeParse<unknown>; fast: boole
  * keys zod would strip) goes to zod, which gives the same data or the same error as before. A schema with a
  * part that cannot be compiled exactly (see `toJsonSchema`) is parsed by zod alone. The hot paths are the
  * messages every consumer decodes and every producer builds: zod walks each record of a records chunk, the
- * compiled validator checks it in a tenth of the time (bench/README, issue 26).
+ * compiled validator checks it in a tenth of the time (bench/README, issue 26); and (`owned`) the portals'
+ * answers the connectors decode.
  *
  * The data returned is the input itself: callers must not change it afterwards.
  */
-export function compiledSafeParse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>): SafeParse<T> {
-  return compiledOf(schema).parse as SafeParse<T>;
+export function compiledSafeParse<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  options: CompiledParseOptions = {},
+): SafeParse<T> {
+  return compiledOf(schema, options.owned ?? false).parse as SafeParse<T>;
 }
 
-/** Whether `schema` has a compiled fast path, or is parsed by zod alone. */
-export function isCompiled(schema: AnySchema): boolean {
-  return compiledOf(schema).fast;
+/** Whether `schema` has a compiled fast path (for owned input, with `owned`), or is parsed by zod alone. */
+export function isCompiled(schema: AnySchema, options: CompiledParseOptions = {}): boolean {
+  return compiledOf(schema, options.owned ?? false).fast;
 }
 
-function compiledOf(schema: AnySchema): { parse: SafeParse<unknown>; fast: boolean } {
-  let entry = compiled.get(schema);
+function compiledOf(schema: AnySchema, owned: boolean): Compiled {
+  const cache = owned ? compiled.owned : compiled.shared;
+  let entry = cache.get(schema);
   if (!entry) {
-    entry = compile(schema);
-    compiled.set(schema, entry);
+    entry = compile(schema, owned);
+    cache.set(schema, entry);
   }
   return entry;
 }
 
-function compile(schema: AnySchema): { parse: SafeParse<unknown>; fast: boolean } {
+function compile(schema: AnySchema, owned: boolean): Compiled {
   const zodParse: SafeParse<unknown> = (input) => schema.safeParse(input);
-  const json = toJsonSchema(schema);
+  // The root itself must be compiled: a root that only zod parses gains nothing.
+  const json = toJsonSchema(schema, owned);
   if (!json) return { parse: zodParse, fast: false };
-  const validate: ValidateFunction = ajv.compile(json);
+  if (!owned) {
+    const validate: ValidateFunction = ajv.compile(json);
+    return {
+      parse: (input) => (validate(input) ? { success: true, data: input } : zodParse(input)),
+      fast: true,
+    };
+  }
+  const validate: ValidateFunction = ajvOwned.compile(json);
   return {
-    parse: (input) => (validate(input) ? { success: true, data: input } : zodParse(input)),
+    parse: (input) => {
+      outputs = [];
+      const valid = validate(input);
+      const written = outputs;
+      outputs = [];
+      if (!valid) return zodParse(input);
+      for (const { parent, key, value } of written) parent[key] = value;
+      return { success: true, data: input };
+    },
     fast: true,
   };
 }

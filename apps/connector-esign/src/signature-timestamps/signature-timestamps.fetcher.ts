@@ -78,7 +78,7 @@ export class SignatureTimestampsFetcher implements PortalFetcher {
           account: job.firmId,
           onHttpError: refusedKey,
         },
-        (body) => parseShape(SigningRequestPageSchema, body, what),
+        (body) => parseShape(SigningRequestPageSchema, body, what, { owned: true }),
       );
       requests.push(...answer.items);
       if (answer.nextPage !== null && (answer.nextPage <= page || ++pages >= MAX_PAGES)) {

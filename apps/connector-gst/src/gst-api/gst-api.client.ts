@@ -175,7 +175,7 @@ export class GstApi {
       } catch (error) {
         throw new PortalError('invalid_response', `${what} could not be decrypted`, { cause: error });
       }
-      b2b.push(...parseShape(B2bFileSchema, json, what).b2b);
+      b2b.push(...parseShape(B2bFileSchema, json, what, { owned: true }).b2b);
     }
     return { b2b };
   }

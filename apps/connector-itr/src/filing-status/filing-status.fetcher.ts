@@ -7,10 +7,8 @@ import type { ItrApi } from '../itr-api/itr-api.client';
 import { normaliseFilingStatus } from './filing-status.normaliser';
 import { FilingStatusEntrySchema } from './filing-status.schema';
 
-export const FilingStatusListSchema = z
-  .array(FilingStatusEntrySchema)
-  .nullable()
-  .transform((v) => v ?? []);
+/** The list, or null for none (`?? []` at the call: a transform at the root would keep it off the compiled path). */
+export const FilingStatusListSchema = z.array(FilingStatusEntrySchema).nullable();
 
 /** The processing status of every return a PAN filed (optionally one assessment year). */
 export class FilingStatusFetcher implements PortalFetcher {
@@ -27,7 +25,11 @@ export class FilingStatusFetcher implements PortalFetcher {
       signal,
     );
     return {
-      records: normaliseFilingStatus(pan, assessmentYear, parseShape(FilingStatusListSchema, data, what)),
+      records: normaliseFilingStatus(
+        pan,
+        assessmentYear,
+        parseShape(FilingStatusListSchema, data, what, { owned: true }) ?? [],
+      ),
     };
   }
 }

@@ -24,8 +24,7 @@ const ProceedingsPageSchema = z
 
 const DemandListSchema = z
   .array(z.object({ din: z.union([z.string(), z.number()]).transform(String) }).passthrough())
-  .nullable()
-  .transform((v) => v ?? []);
+  .nullable();
 
 /**
  * e-proceedings (notices, their documents and closure orders; every page of ≤ 50) keyed
@@ -54,7 +53,7 @@ export class NoticesOrdersFetcher implements PortalFetcher {
         },
         signal,
       );
-      const answer = parseShape(ProceedingsPageSchema, data, what);
+      const answer = parseShape(ProceedingsPageSchema, data, what, { owned: true });
       for (const p of answer.proceedings) {
         if (assessmentYear && p['assessmentYear'] !== assessmentYear) continue;
         records.push(toRecord(`${pan}|proceeding|${p.proceedingReqId}`, { pan, kind: 'proceeding', ...p }));
@@ -65,15 +64,17 @@ export class NoticesOrdersFetcher implements PortalFetcher {
       page = next;
     }
     const what = 'outstanding demand';
-    const demands = parseShape(
-      DemandListSchema,
-      await this.api.call(
-        job,
-        { category: this.category, path: '/portal/v1/outstanding-demand', query: { pan }, what },
-        signal,
-      ),
-      what,
-    );
+    const demands =
+      parseShape(
+        DemandListSchema,
+        await this.api.call(
+          job,
+          { category: this.category, path: '/portal/v1/outstanding-demand', query: { pan }, what },
+          signal,
+        ),
+        what,
+        { owned: true },
+      ) ?? [];
     for (const d of demands) {
       if (
         assessmentYear &&

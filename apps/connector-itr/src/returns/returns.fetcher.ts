@@ -25,7 +25,7 @@ export class ReturnsFetcher implements PortalFetcher {
       signal,
     );
     const year = assessmentYear ? portalAssessmentYear(assessmentYear) : null;
-    const records = parseShape(FilingStatusListSchema, data, what)
+    const records = (parseShape(FilingStatusListSchema, data, what, { owned: true }) ?? [])
       .filter((e) => !year || e.assmentYear === year)
       .map((e) =>
         toRecord(`${pan}|${e.ackNum}`, {

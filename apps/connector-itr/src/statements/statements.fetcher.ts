@@ -123,6 +123,7 @@ export class StatementsFetcher implements PortalFetcher {
         signal,
       ),
       what,
+      { owned: true },
     );
     const deadline = Date.now() + this.options.waitMaxMs;
     while (state.status === 'queued') {
@@ -146,6 +147,7 @@ export class StatementsFetcher implements PortalFetcher {
           signal,
         ),
         what,
+        { owned: true },
       );
     }
     if (state.status === 'failed') {

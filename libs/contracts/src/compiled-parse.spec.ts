@@ -18,7 +18,8 @@ function expectSameAsZod(schema: z.ZodTypeAny, input: unknown): void {
 
 const id = '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 
-function recordsChunk(): Record<string, unknown> {
+/** The fields every job event starts with. */
+function jobFields(): Record<string, unknown> {
   return {
     jobId: id,
     runId: id,
@@ -26,6 +27,12 @@ function recordsChunk(): Record<string, unknown> {
     category: 'gst.gstr1_1a',
     subject: { kind: 'gstin', value: '27AAACB1234C1Z5' },
     period: '102026',
+  };
+}
+
+function recordsChunk(): Record<string, unknown> {
+  return {
+    ...jobFields(),
     attempt: 1,
     chunk: { index: 0, count: 1 },
     changes: [
@@ -47,12 +54,7 @@ function recordsChunk(): Record<string, unknown> {
 
 function jobCompleted(): Record<string, unknown> {
   return {
-    jobId: id,
-    runId: id,
-    clientId: id,
-    category: 'gst.gstr1_1a',
-    subject: { kind: 'gstin', value: '27AAACB1234C1Z5' },
-    period: '102026',
+    ...jobFields(),
     attempt: 2,
     outcome: 'failed',
     errorCode: 'portal_unavailable',

@@ -86,4 +86,29 @@ describe('PollingLoop', () => {
     await stopped;
     expect(sawStopping).toBe(true);
   });
+
+  it('waits the idle interval after an idle pass, the poll interval after a quiet one; a nudge wakes either', async () => {
+    const outcomes: ('idle' | false)[] = ['idle', false, 'idle', 'idle'];
+    let passes = 0;
+    const loop = new PollingLoop(
+      100,
+      async () => outcomes[passes++] ?? 'idle',
+      () => undefined,
+      0,
+      1000,
+    );
+    loop.start();
+    await tick(50);
+    expect(passes).toBe(1); // idle: asleep for 1 s, not 100 ms
+    await tick(300);
+    expect(passes).toBe(1);
+    loop.nudge(); // a run fanned out: at once
+    await tick(50);
+    expect(passes).toBe(2); // quiet (false): the next after 100 ms
+    await tick(150);
+    expect(passes).toBe(3);
+    await tick(300);
+    expect(passes).toBe(3); // idle again: 1 s
+    await loop.stop();
+  });
 });

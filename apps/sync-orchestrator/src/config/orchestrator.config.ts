@@ -20,6 +20,12 @@ export const OrchestratorEnvSchema = baseServiceEnv(3002).extend({
    * are served by one pass (one transaction, one batch of job messages) instead of a pass each. 0: every nudge.
    */
   DISPATCH_NUDGE_GAP_MS: z.coerce.number().int().min(0).max(10_000).default(100),
+  /**
+   * How often the dispatcher looks when no job is pending or running anywhere (an idle orchestrator): a new run
+   * wakes it at once, so this only bounds how soon it sees a run another orchestrator instance fanned out.
+   * Never below DISPATCH_POLL_MS.
+   */
+  DISPATCH_IDLE_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(2000),
   /** Dispatched-but-unfinished jobs one firm may have per portal family (so one firm cannot take a portal). */
   DISPATCH_FIRM_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(50),
   /** Dispatched-but-unfinished jobs per portal family across every firm (what the connectors are given). */

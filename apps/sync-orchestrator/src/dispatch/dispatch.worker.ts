@@ -11,7 +11,8 @@ import { DispatcherService } from './dispatcher.service';
  * Runs the dispatcher's pass every DISPATCH_POLL_MS, and when nudged (new jobs fanned out, a result freed a
  * slot): at once, or DISPATCH_NUDGE_GAP_MS after the previous pass began, so the results of a busy moment share
  * one pass. A pass that did something is followed by another straight away, so a backlog drains at the
- * speed the caps allow rather than one batch per poll.
+ * speed the caps allow rather than one batch per poll. A pass that finds nothing under way (`'idle'`) is followed
+ * by the next after DISPATCH_IDLE_POLL_MS, unless a nudge comes first.
  */
 @Injectable()
 export class DispatchWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -27,6 +28,7 @@ export class DispatchWorker implements OnApplicationBootstrap, BeforeApplication
       () => this.dispatcher.pass(),
       (e) => this.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatch pass failed'),
       config.DISPATCH_NUDGE_GAP_MS,
+      config.DISPATCH_IDLE_POLL_MS,
     );
   }
 

@@ -13,7 +13,7 @@ import { WaitersStep } from './waiters.step';
 
 /** The pass's steps replaced by counters: which of them each pass runs; the probe finds work for each. */
 function dispatcherWithCountedSteps(
-  work: HousekeepingWork = { lost: ['run-1'], waiting: ['run-2'], dueProgress: ['run-3'] },
+  work: HousekeepingWork = { lost: ['run-1'], waiting: ['run-2'], dueProgress: ['run-3'], open: true },
 ) {
   const config = loadOrchestratorConfig({ DISPATCH_POLL_MS: '250' });
   const registry = new Registry();
@@ -109,12 +109,49 @@ describe('DispatcherService.pass', () => {
   });
 
   it('sends nothing for the housekeeping steps when the probe finds nothing to do', async () => {
-    const { service, steps } = dispatcherWithCountedSteps({ lost: [], waiting: [], dueProgress: [] });
+    const { service, steps } = dispatcherWithCountedSteps({
+      lost: [],
+      waiting: [],
+      dueProgress: [],
+      open: true,
+    });
     await service.pass();
     expect(steps.probe).toHaveBeenCalledTimes(1);
     expect(steps.expire).not.toHaveBeenCalled();
     expect(steps.waiters).not.toHaveBeenCalled();
     expect(steps.flush).not.toHaveBeenCalled();
+    expect(steps.dispatch).toHaveBeenCalledTimes(1);
+  });
+
+  it('is idle, and sends nothing after the probe, when no job is open and nothing is held back', async () => {
+    const { service, steps } = dispatcherWithCountedSteps({
+      lost: [],
+      waiting: [],
+      dueProgress: [],
+      open: false,
+    });
+    expect(await service.pass()).toBe('idle');
+    expect(steps.probe).toHaveBeenCalledTimes(1);
+    expect(steps.dispatch).not.toHaveBeenCalled();
+    // A nudge within DISPATCH_POLL_MS (a run fanned out since the probe) dispatches without asking again.
+    now += 10;
+    expect(await service.pass()).toBe(true);
+    expect(steps.probe).toHaveBeenCalledTimes(1);
+    expect(steps.dispatch).toHaveBeenCalledTimes(1);
+  });
+
+  it.each<[string, Partial<HousekeepingWork>]>([
+    ['a job is open', { open: true }],
+    ['progress is held back', { dueProgress: ['run-3'] }],
+  ])('is not idle when %s', async (_what, found) => {
+    const { service, steps } = dispatcherWithCountedSteps({
+      lost: [],
+      waiting: [],
+      dueProgress: [],
+      open: false,
+      ...found,
+    });
+    expect(await service.pass()).toBe(true);
     expect(steps.dispatch).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,10 +1,18 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/**
+ * How often the event-loop lag (`nodejs_eventloop_lag_*`) is sampled, in ms. prom-client's default, 10 ms, wakes
+ * an idle process 100 times a second: 0.41% of a core per process, about a fifth of what the services spend at
+ * rest (issue 26). At 50 ms it costs 0.09% and still catches every stall of 50 ms or more, and shorter ones in
+ * proportion to their length.
+ */
+export const EVENT_LOOP_SAMPLE_MS = 50;
+
 /** A Prometheus registry with Node default metrics and a constant `service` label on every series. */
 export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   return registry;
 }
 

@@ -36,6 +36,11 @@ function dispatcherWithCountedSteps(
   return { service, steps, registry };
 }
 
+/** A probe that found no housekeeping to do and no open job, but for `found`. */
+function nothingFound(found: Partial<HousekeepingWork> = {}): HousekeepingWork {
+  return { lost: [], waiting: [], dueProgress: [], open: false, ...found };
+}
+
 /** Observations of `sync_dispatch_pass_seconds`. */
 async function dispatchTimings(registry: Registry): Promise<number> {
   const metric = await registry.getSingleMetric('sync_dispatch_pass_seconds')?.get();
@@ -109,12 +114,7 @@ describe('DispatcherService.pass', () => {
   });
 
   it('sends nothing for the housekeeping steps when the probe finds nothing to do', async () => {
-    const { service, steps } = dispatcherWithCountedSteps({
-      lost: [],
-      waiting: [],
-      dueProgress: [],
-      open: true,
-    });
+    const { service, steps } = dispatcherWithCountedSteps(nothingFound({ open: true }));
     await service.pass();
     expect(steps.probe).toHaveBeenCalledTimes(1);
     expect(steps.expire).not.toHaveBeenCalled();
@@ -124,12 +124,7 @@ describe('DispatcherService.pass', () => {
   });
 
   it('is idle, and sends nothing after the probe, when no job is open and nothing is held back', async () => {
-    const { service, steps } = dispatcherWithCountedSteps({
-      lost: [],
-      waiting: [],
-      dueProgress: [],
-      open: false,
-    });
+    const { service, steps } = dispatcherWithCountedSteps(nothingFound());
     expect(await service.pass()).toBe('idle');
     expect(steps.probe).toHaveBeenCalledTimes(1);
     expect(steps.dispatch).not.toHaveBeenCalled();
@@ -144,13 +139,7 @@ describe('DispatcherService.pass', () => {
     ['a job is open', { open: true }],
     ['progress is held back', { dueProgress: ['run-3'] }],
   ])('is not idle when %s', async (_what, found) => {
-    const { service, steps } = dispatcherWithCountedSteps({
-      lost: [],
-      waiting: [],
-      dueProgress: [],
-      open: false,
-      ...found,
-    });
+    const { service, steps } = dispatcherWithCountedSteps(nothingFound(found));
     expect(await service.pass()).toBe(true);
     expect(steps.dispatch).toHaveBeenCalledTimes(1);
   });

@@ -129,6 +129,58 @@ describe('GroupCommit (real PostgreSQL)', () => {
     expect(await ids()).toEqual([1, 3]);
   });
 
+  describe('a group of one work', () => {
+    it('runs it without a savepoint: BEGIN, its statements, COMMIT', async () => {
+      const group = groupCommit();
+      const before = { ...statementCounts };
+      await group.submit((m) => insert(m, 1)); // an INSERT and a SELECT
+      expect(statementCounts.statements - before.statements).toBe(4);
+      expect(statementCounts.transactions - before.transactions).toBe(1);
+      expect(groups).toEqual([{ works: 1, failed: 0, committed: true }]);
+      expect(await ids()).toEqual([1]);
+    });
+
+    it('rolls the transaction back when it throws; its caller gets its error, and the next work commits', async () => {
+      const group = groupCommit();
+      const failed = group.submit(async (m) => {
+        await insert(m, 1);
+        throw new Error('the only work failed');
+      });
+      await expect(failed).rejects.toEqual(new Error('the only work failed'));
+      expect(groups).toEqual([{ works: 1, failed: 1, committed: false }]);
+      expect(await ids()).toEqual([]);
+      await group.submit((m) => insert(m, 2));
+      expect(await ids()).toEqual([2]);
+    });
+
+    it('refuses it, committing nothing, when it caught a failed statement and went on', async () => {
+      const group = groupCommit();
+      const swallowed = group.submit(async (m) => {
+        await insert(m, 1);
+        await m.query('INSERT INTO items (id) VALUES (1)').catch(() => undefined);
+        return 'done';
+      });
+      await expect(swallowed).rejects.toThrow(/a statement failed inside the transaction and its error was caught/);
+      expect(groups).toEqual([{ works: 1, failed: 1, committed: false }]);
+      expect(await ids()).toEqual([]);
+      // The connection went back to the pool usable: the next work on it commits.
+      await group.submit((m) => insert(m, 2));
+      expect(await ids()).toEqual([2]);
+    });
+
+    it('rejects its caller with the error when the COMMIT fails', async () => {
+      await ds.query('CREATE TABLE deferred (id int UNIQUE DEFERRABLE INITIALLY DEFERRED)');
+      const group = groupCommit();
+      const result = group.submit(async (m) => {
+        await insert(m, 1);
+        await m.query('INSERT INTO deferred VALUES (1), (1)'); // fails only at COMMIT
+      });
+      await expect(result).rejects.toThrow(/duplicate key/);
+      expect(groups).toEqual([{ works: 1, failed: 0, committed: false }]);
+      expect(await ids()).toEqual([]);
+    });
+  });
+
   it('rejects every caller of the group with the error when the COMMIT fails', async () => {
     await ds.query('CREATE TABLE deferred (id int UNIQUE DEFERRABLE INITIALLY DEFERRED)');
     const group = groupCommit();

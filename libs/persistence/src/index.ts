@@ -12,3 +12,4 @@ export * from './resilient-client';
 export * from './returned-rows';
 export * from './schema-drift';
 export * from './statement-counts';
+export * from './transaction-status';

@@ -1,14 +1,19 @@
 import type { DlqHeaderName, DlqReason, Envelope } from '@practice-sync/contracts';
 import { dlqTopicOf } from '@practice-sync/contracts';
 import { contextFromHeaders, inSpan, SpanKind, tracingEnabled } from '@practice-sync/observability';
-import { GroupCommit, isDatabaseUnavailable, outageRetryDelayMs } from '@practice-sync/persistence';
+import {
+  assertTransactionUsable,
+  followTransactionStatus,
+  GroupCommit,
+  isDatabaseUnavailable,
+  outageRetryDelayMs,
+} from '@practice-sync/persistence';
 import type { EachBatchPayload, EachMessagePayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import type { Counter, Histogram } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import { decodeMessage } from './encoding';
 import type { MessagingLogger } from './logger';
-import { assertTransactionUsable, followTransactionStatus } from './transaction-status';
 import type { ConsumerSpec } from './types';
 
 /**

@@ -16,6 +16,7 @@ export class PollingLoop {
   private stopped = true;
   private nudged = false;
   private wake: (() => void) | null = null;
+  private readonly idleIntervalMs: number;
 
   constructor(
     private readonly intervalMs: number,
@@ -27,8 +28,10 @@ export class PollingLoop {
      */
     private readonly nudgeGapMs = 0,
     /** The wait after an `'idle'` pass (at least `intervalMs`). */
-    private readonly idleIntervalMs = intervalMs,
-  ) {}
+    idleIntervalMs = intervalMs,
+  ) {
+    this.idleIntervalMs = Math.max(intervalMs, idleIntervalMs);
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -62,9 +65,7 @@ export class PollingLoop {
       if (this.stopped) break;
       const busy = outcome === true;
       if (!busy && !this.nudged)
-        await this.sleep(
-          outcome === 'idle' ? Math.max(this.intervalMs, this.idleIntervalMs) : this.intervalMs,
-        );
+        await this.sleep(outcome === 'idle' ? this.idleIntervalMs : this.intervalMs);
       // Woken by a nudge (now or just before): let the gap pass, gathering any further nudges into this one.
       if (!busy && this.nudged && this.nudgeGapMs > 0)
         await this.sleep(started + this.nudgeGapMs - Date.now(), false);

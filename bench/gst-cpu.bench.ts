@@ -4,8 +4,9 @@
  * and a scratch PostgreSQL database. Jobs of the five GST categories are published like the orchestrator does
  * (one per GSTIN and category, GST period 10/2026): a warm-up round first (its own GSTINs), then the measured
  * round; the figure is the connector process's CPU seconds (/proc, 10 ms ticks) from publish to the last
- * result, per job. The note carries a digest of every record the measured round published (natural key, hash
- * and data, sorted), so a change to the connector's per-record work can show that its output is the same.
+ * result, per job, beside the CPU of the PostgreSQL backends it connected (what its statements cost the
+ * database). The note carries a digest of every record the measured round published (natural key, hash and
+ * data, sorted), so a change to the connector's per-record work can show that its output is the same.
  *
  * `BENCH_GST_SUBJECTS` (40) GSTINs in the measured round, or `BENCH_GST_JOBS` jobs (rounded up to whole
  * GSTINs); `BENCH_GST_WARMUP` (8) before it. Peak RSS is connector-gst's VmHWM at the end (start-up and warm-up
@@ -27,9 +28,10 @@ import {
   startConnectorProcess,
   startSandboxProcess,
 } from '@practice-sync/testing';
+import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 
-import { cpuSecondsOf } from './lib/cpu';
+import { cpuSecondsOf, postgresCpuByApplication, postgresCpuDelta } from './lib/cpu';
 import { gstinFor, panFor } from './lib/identities';
 import { peakRssMb } from './lib/pipeline';
 import { BENCH_WORLD, ZERO_LATENCY_ENV } from './lib/zero-latency';
@@ -53,6 +55,8 @@ interface Round {
   jobs: number;
   seconds: number;
   cpu: number;
+  /** CPU seconds of the PostgreSQL backends connector-gst connected (its scratch database's). */
+  postgresCpu: number;
   records: number;
   failed: number;
   digest: string;
@@ -63,6 +67,7 @@ async function round(
   probe: Probe,
   connector: ConnectorProcess,
   sandbox: SandboxProcess,
+  db: Client,
   firmId: string,
   from: number,
   count: number,
@@ -85,6 +90,7 @@ async function round(
   }
   const callsBefore = await sandbox.requests('gst');
   const cpuBefore = cpuSecondsOf(connector.pid);
+  const postgresBefore = await postgresCpuByApplication(db);
   const started = process.hrtime.bigint();
   await probe.publishJobs('gst', firmId, jobs);
   const results = await probe.waitForResults(
@@ -93,11 +99,13 @@ async function round(
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = cpuSecondsOf(connector.pid) - cpuBefore;
+  const postgres = postgresCpuDelta(postgresBefore, await postgresCpuByApplication(db));
   const ids = new Set(jobs.map((j) => j.jobId));
   return {
     jobs: jobs.length,
     seconds,
     cpu,
+    postgresCpu: postgres['connector-gst'] ?? NaN,
     records: results.reduce((n, r) => n + r.counts.added + r.counts.updated + r.counts.removed, 0),
     failed: results.filter((r) => r.outcome === 'failed').length,
     digest: recordsDigest(probe.records.filter((e) => ids.has(e.data.jobId))),
@@ -151,6 +159,8 @@ export async function run() {
   const prefix = `${tag}.`;
   const probe = await KafkaProbe.start(brokers, prefix, 'bench');
   let connector: ConnectorProcess | undefined;
+  // The bench's own connection to the scratch database: reads pg_stat_activity for the backends' pids.
+  const pg = new Client({ connectionString: db.url, application_name: 'bench' });
   try {
     execFileSync(process.execPath, ['-r', '@swc-node/register', 'apps/connector-gst/src/migrate.ts'], {
       cwd: ROOT,
@@ -173,9 +183,10 @@ export async function run() {
         ? { HEAP_PROBE_DIR: heapDir, HEAP_PROBE_SNAPSHOT: process.env['BENCH_GST_HEAP_SNAPSHOT'] ?? 'false' }
         : {}),
     });
+    await pg.connect();
     const firmId = uuidv7();
-    await round(probe, connector, sandbox, firmId, 100_000, warmup);
-    const r = await round(probe, connector, sandbox, firmId, 0, subjects);
+    await round(probe, connector, sandbox, pg, firmId, 100_000, warmup);
+    const r = await round(probe, connector, sandbox, pg, firmId, 0, subjects);
     const peakMb = peakRssMb(connector.pid);
     if (profileDir) {
       process.kill(connector.pid, 'SIGUSR2');
@@ -197,6 +208,12 @@ export async function run() {
         note: 'the same ÷ 2: half of the pipeline’s jobs (5 of 10 categories) are GST jobs',
       },
       {
+        name: 'connector-gst PostgreSQL CPU per job',
+        value: Math.round((10_000 * r.postgresCpu) / r.jobs) / 10,
+        unit: 'ms',
+        note: `the PostgreSQL backends connector-gst connected, during the measured round (${r.postgresCpu} CPU s; /proc, backends found in pg_stat_activity at its start and end)`,
+      },
+      {
         name: 'connector-gst peak RSS',
         value: peakMb,
         unit: 'MB',
@@ -214,6 +231,7 @@ export async function run() {
         : []),
     ];
   } finally {
+    await pg.end().catch(() => undefined);
     await connector?.stop();
     await probe.stop();
     await sandbox.stop();

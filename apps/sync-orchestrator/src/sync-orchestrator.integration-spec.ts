@@ -11,6 +11,7 @@ import { FakeClientMaster, FakeConnector } from '../test/fake-peers';
 import type { OrchestratorUnderTest } from '../test/orchestrator-harness';
 import { startOrchestrator } from '../test/orchestrator-harness';
 import { FanOutService } from './fan-out/fan-out.service';
+import { FanOutWorker } from './fan-out/fan-out.worker';
 
 interface Run {
   id: string;
@@ -140,7 +141,10 @@ describe('sync-orchestrator', () => {
     // longer than any fixed window to send the first one). Each failed attempt must be re-dispatched.
     const failing = new Set<string>();
     const asked = new Set<string>();
+    const mine = new Set(clients.map((c) => c.id));
     connector.answer = (job) => {
+      // Only this run's requests count: a job of an earlier test still in flight must not use up the outage.
+      if (!mine.has(job.clientId)) return { outcome: 'succeeded' };
       const request = `${job.jobId}#${job.attempt}`;
       if (!asked.has(request) && asked.add(request).size <= 15) failing.add(request);
       return failing.has(request)
@@ -189,6 +193,45 @@ describe('sync-orchestrator', () => {
       { timeoutMs: 30_000, description: 'the dead owner’s fan-out to be resumed' },
     );
     expect((await finished(firmId, run.id)).totals).toMatchObject({ jobs: 3, succeeded: 3 });
+  });
+
+  it('leases an unfinished fan-out to one claimer at a time, with its identity and a 30 s lease', async () => {
+    const firmId = uuidv7();
+    clientMaster.clients.set(firmId, makeClients(2));
+    const run = await startRun(firmId, { all: true });
+    expect((await finished(firmId, run.id)).status).toBe('completed');
+    const db = app.get(DataSource);
+    const fanOut = app.get(FanOutService);
+    const worker = app.get(FanOutWorker);
+    // This instance's own loop must not take the run first: claims come from the test alone.
+    await worker.beforeApplicationShutdown();
+    try {
+      await db.query(
+        `UPDATE sync_runs SET status = 'running', finished_at = NULL, fan_out_done_at = NULL,
+                fan_out_lease_until = NULL, fan_out_owner = NULL
+          WHERE id = $1`,
+        [run.id],
+      );
+      const claims = await Promise.all([fanOut.claimNext(), fanOut.claimNext(), fanOut.claimNext()]);
+      expect(claims.filter((id) => id === run.id)).toHaveLength(1);
+      const [lease] = (await db.query(
+        `SELECT fan_out_owner AS owner, extract(epoch FROM fan_out_lease_until - now())::float8 AS seconds
+           FROM sync_runs WHERE id = $1`,
+        [run.id],
+      )) as { owner: string | null; seconds: number }[];
+      expect(lease.owner).toBe(app.get(KafkaMessaging).liveness.id);
+      expect(lease.seconds).toBeGreaterThan(20);
+      expect(lease.seconds).toBeLessThanOrEqual(30);
+      // Leased by a live instance: nobody claims it again until the lease runs out.
+      expect(await fanOut.claimNext()).not.toBe(run.id);
+    } finally {
+      // Hand the run back: the loop resumes its fan-out, which finds every job planned already.
+      await db.query(`UPDATE sync_runs SET fan_out_lease_until = NULL, fan_out_owner = NULL WHERE id = $1`, [
+        run.id,
+      ]);
+      worker.onApplicationBootstrap();
+    }
+    expect((await finished(firmId, run.id)).totals).toMatchObject({ jobs: 2, succeeded: 2 });
   });
 
   it('gives up after JOB_MAX_ATTEMPTS and records the failure with its code', async () => {

@@ -4,6 +4,7 @@ import type { BooksCategory } from '@practice-sync/contracts';
 import { isBooksCategory, isCategory } from '@practice-sync/contracts';
 import { enqueueEvents, KafkaMessaging, LIVE_PROCESS_IDS_SQL } from '@practice-sync/messaging';
 import { contextFromTraceparent, inSpan } from '@practice-sync/observability';
+import { returnedRows } from '@practice-sync/persistence';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
@@ -72,21 +73,22 @@ export class FanOutService {
    */
   async claimNext(): Promise<string | null> {
     const owner = this.messaging.liveness.id ?? (await this.messaging.liveness.start().catch(() => null));
-    return this.dataSource.transaction(async (manager) => {
-      const rows: { id: string }[] = await manager.query(
-        `SELECT id FROM sync_runs
-          WHERE fan_out_done_at IS NULL AND status IN ('queued', 'running')
-            AND (fan_out_lease_until IS NULL OR fan_out_lease_until < now()
-                 OR (fan_out_owner IS NOT NULL AND fan_out_owner NOT IN (${LIVE_PROCESS_IDS_SQL})))
-          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      );
-      if (rows.length === 0) return null;
-      await manager.update(SyncRunEntity, rows[0].id, {
-        fanOutLeaseUntil: () => LEASE_SQL,
-        fanOutOwner: owner,
-      });
-      return rows[0].id;
-    });
+    // One statement, committed on its own: the run is locked (skipping any another instance is claiming) and
+    // leased by the same UPDATE. The fan-out worker polls this every FAN_OUT_POLL_MS, mostly finding nothing.
+    const rows = returnedRows<{ id: string }>(
+      await this.dataSource.query(
+        `UPDATE sync_runs SET fan_out_lease_until = ${LEASE_SQL}, fan_out_owner = $1
+          WHERE id = (
+            SELECT id FROM sync_runs
+             WHERE fan_out_done_at IS NULL AND status IN ('queued', 'running')
+               AND (fan_out_lease_until IS NULL OR fan_out_lease_until < now()
+                    OR (fan_out_owner IS NOT NULL AND fan_out_owner NOT IN (${LIVE_PROCESS_IDS_SQL})))
+             ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+          RETURNING id`,
+        [owner],
+      ),
+    );
+    return rows[0]?.id ?? null;
   }
 
   /** Fans out a leased run page by page; on a client-master failure records it and backs off. */

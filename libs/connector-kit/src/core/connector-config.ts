@@ -53,6 +53,12 @@ export function connectorEnv(defaultPort: number, defaultBaseUrl: string) {
     /** A job whose process stops heartbeating is claimed again after this long. */
     JOB_LEASE_MS: positiveInt(60_000),
     JOB_POLL_INTERVAL_MS: positiveInt(1000),
+    /**
+     * While no job is known to wait, the poll claims at most this often (it still looks for dead workers' jobs
+     * every JOB_POLL_INTERVAL_MS). A job recorded by this replica, or taken back from a dead worker, is claimed at
+     * once; one recorded by another replica whose workers are all busy, or whose lease ran out, within this long.
+     */
+    JOB_IDLE_CLAIM_MS: positiveInt(5000),
     NODE_ENV: z.string().default('development'),
     /** Keyring for portal secrets at rest: `id:base64(32 bytes)[,id:…]`; every key decrypts. */
     CREDENTIALS_KEYS: z
@@ -127,6 +133,8 @@ export interface ConnectorSettings {
   breaker: BreakerOptions;
   leaseMs: number;
   pollIntervalMs: number;
+  /** While no job is known to wait, claims at most this often (`WorkerPoolOptions.idleClaimIntervalMs`). */
+  idleClaimIntervalMs?: number;
   logLevel: string;
   /** How long jobs wait for a portal whose breaker is open before they fail (default 5 min). */
   outageWaitMs?: number;
@@ -180,6 +188,7 @@ export function connectorSettingsFrom(env: ConnectorEnv): ConnectorSettings {
     outageWaitMs: env.PORTAL_OUTAGE_WAIT_MS,
     leaseMs: env.JOB_LEASE_MS,
     pollIntervalMs: env.JOB_POLL_INTERVAL_MS,
+    idleClaimIntervalMs: env.JOB_IDLE_CLAIM_MS,
     logLevel: env.LOG_LEVEL,
     credentials: {
       keys,

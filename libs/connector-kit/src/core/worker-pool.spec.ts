@@ -215,6 +215,91 @@ describe('WorkerPool claims', () => {
   });
 });
 
+describe('WorkerPool at rest', () => {
+  /** A pool polling every 5 ms whose store counts claims and sweeps; `dead` is handed back by the next sweep. */
+  function idlePool(idleClaimIntervalMs: number | undefined) {
+    const counts = { claims: 0, sweeps: 0 };
+    const table: ClaimedJob[] = [];
+    const dead: string[] = [];
+    const ran: string[] = [];
+    const store: WorkerPoolOptions['store'] = {
+      releaseDead: () => {
+        counts.sweeps += 1;
+        const released = dead.splice(0);
+        for (const rowId of released) table.push({ rowId } as ClaimedJob);
+        return Promise.resolve(released);
+      },
+      claim: (limit) => {
+        counts.claims += 1;
+        return Promise.resolve(table.splice(0, limit));
+      },
+      heartbeat: () => Promise.resolve(),
+      release: () => Promise.resolve(),
+    };
+    const pool = new WorkerPool({
+      store,
+      run: (claimed) => {
+        ran.push(claimed.rowId);
+        return Promise.resolve();
+      },
+      logger: pino({ level: 'silent' }),
+      concurrency: 2,
+      pollIntervalMs: 5,
+      heartbeatIntervalMs: 60_000,
+      deadWorkerSweepMs: 5,
+      ...(idleClaimIntervalMs === undefined ? {} : { idleClaimIntervalMs }),
+    });
+    return { pool, counts, table, dead, ran };
+  }
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const until = async (done: () => boolean) => {
+    for (let i = 0; i < 400 && !done(); i++) await sleep(5);
+  };
+
+  it('claims once while nothing waits, yet sweeps every poll', async () => {
+    const { pool, counts } = idlePool(60_000);
+    pool.start();
+    await until(() => counts.sweeps >= 10);
+    await pool.stop();
+    expect(counts.sweeps).toBeGreaterThanOrEqual(10);
+    expect(counts.claims).toBe(1); // the claim at start, which found the table empty
+  });
+
+  it('claims every poll without an idle interval (the default)', async () => {
+    const { pool, counts } = idlePool(undefined);
+    pool.start();
+    await until(() => counts.sweeps >= 10);
+    await pool.stop();
+    expect(counts.claims).toBeGreaterThanOrEqual(5);
+  });
+
+  it("claims at once a recorded job, and a dead worker's jobs the sweep took back", async () => {
+    const { pool, counts, table, dead, ran } = idlePool(60_000);
+    pool.start();
+    await until(() => counts.sweeps >= 3);
+    table.push({ rowId: 'recorded' } as ClaimedJob);
+    pool.wake();
+    await until(() => ran.includes('recorded'));
+    dead.push('of-a-dead-worker');
+    await until(() => ran.includes('of-a-dead-worker'));
+    await pool.stop();
+    expect(ran).toEqual(['recorded', 'of-a-dead-worker']);
+  });
+
+  it('claims a job nobody announced (another replica recorded it) at the next idle claim', async () => {
+    const { pool, counts, table, ran } = idlePool(50);
+    pool.start();
+    await until(() => counts.sweeps >= 40);
+    // Every 50 ms, not every 5 ms poll.
+    expect(counts.claims).toBeGreaterThanOrEqual(2);
+    expect(counts.claims).toBeLessThan(counts.sweeps / 3);
+    table.push({ rowId: 'from-another-replica' } as ClaimedJob);
+    await until(() => ran.length > 0);
+    await pool.stop();
+    expect(ran).toEqual(['from-another-replica']);
+  });
+});
+
 describe('WorkerPool reading ahead for a claim', () => {
   async function runAll(onClaimed: WorkerPoolOptions['onClaimed']) {
     const { store, calls } = fakeStore(['1', '2', '3']);

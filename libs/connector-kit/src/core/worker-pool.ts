@@ -22,6 +22,13 @@ export interface WorkerPoolOptions {
    */
   deadWorkerSweepMs?: number;
   /**
+   * While no job is known to wait (the last claim found fewer than it asked for, and since then no job was
+   * recorded and none taken back from a dead worker), the poll claims at most this often (default
+   * `pollIntervalMs`): only jobs another replica recorded, or whose lease ran out, can then be in the table.
+   * An idle connector otherwise sends a claim every poll, all day.
+   */
+  idleClaimIntervalMs?: number;
+  /**
    * How many of the `free` slots may be claimed now (default: all). `PortalOutage.allowance`: none while the
    * portal's breaker is open, one probe job while it is half-open.
    */
@@ -40,7 +47,8 @@ export interface WorkerPoolOptions {
 
 /**
  * A bounded pool that claims jobs from `connector_jobs` and runs them. It is woken when the intake records a
- * job and polls every `pollIntervalMs` besides. Jobs held by a worker known to be dead (its liveness session is
+ * job and polls every `pollIntervalMs` besides (claiming at most every `idleClaimIntervalMs` while no job is known
+ * to wait). Jobs held by a worker known to be dead (its liveness session is
  * gone: `JobStore.releaseDead`) are taken over at the next sweep; held jobs are heartbeated, so a worker that lives
  * but stopped heartbeating loses its jobs when their lease runs out.
  */
@@ -61,6 +69,7 @@ export class WorkerPool {
   private loopDone: Promise<void> | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private lastSweep = Number.NEGATIVE_INFINITY;
+  private lastClaim = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: WorkerPoolOptions) {
     // Every running job listens for the shutdown (and stops listening when it ends): without this, more than ten
@@ -126,8 +135,10 @@ export class WorkerPool {
     if (now - this.lastSweep < (this.options.deadWorkerSweepMs ?? this.options.pollIntervalMs)) return;
     this.lastSweep = now;
     const released = await this.options.store.releaseDead();
-    if (released.length)
+    if (released.length) {
+      this.backlog = true; // claimed by this pass's fill, not at the next idle claim
       this.options.logger.info({ jobs: released.length }, 'took over the jobs of a worker that died');
+    }
   }
 
   /**
@@ -142,6 +153,9 @@ export class WorkerPool {
       const slots = concurrency - this.inFlight.size;
       const free = this.admitted(slots);
       if (free <= 0 || this.queued.length > 0) return;
+      const idleClaimMs = this.options.idleClaimIntervalMs ?? this.options.pollIntervalMs;
+      if (!this.backlog && performance.now() - this.lastClaim < idleClaimMs) return;
+      this.lastClaim = performance.now();
       const wakes = this.wakes;
       // No prefetch while admission is narrowed (the portal down or probed): held jobs could not start.
       const limit = free < slots ? free : free + prefetch;

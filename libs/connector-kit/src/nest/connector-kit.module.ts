@@ -416,6 +416,7 @@ export class ConnectorKitModule {
               logger,
               concurrency: settings.concurrency,
               pollIntervalMs: settings.pollIntervalMs,
+              idleClaimIntervalMs: settings.idleClaimIntervalMs,
               heartbeatIntervalMs: Math.max(1000, Math.floor(settings.leaseMs / 3)),
               // While the portal is down its jobs stay queued: none claimed, one probe job once half-open.
               admit: (free, inFlight) => outage.allowance(free, inFlight),

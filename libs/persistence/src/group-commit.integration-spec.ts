@@ -160,7 +160,9 @@ describe('GroupCommit (real PostgreSQL)', () => {
         await m.query('INSERT INTO items (id) VALUES (1)').catch(() => undefined);
         return 'done';
       });
-      await expect(swallowed).rejects.toThrow(/a statement failed inside the transaction and its error was caught/);
+      await expect(swallowed).rejects.toThrow(
+        /a statement failed inside the transaction and its error was caught/,
+      );
       expect(groups).toEqual([{ works: 1, failed: 1, committed: false }]);
       expect(await ids()).toEqual([]);
       // The connection went back to the pool usable: the next work on it commits.

@@ -64,8 +64,7 @@ export class PollingLoop {
       }
       if (this.stopped) break;
       const busy = outcome === true;
-      if (!busy && !this.nudged)
-        await this.sleep(outcome === 'idle' ? this.idleIntervalMs : this.intervalMs);
+      if (!busy && !this.nudged) await this.sleep(outcome === 'idle' ? this.idleIntervalMs : this.intervalMs);
       // Woken by a nudge (now or just before): let the gap pass, gathering any further nudges into this one.
       if (!busy && this.nudged && this.nudgeGapMs > 0)
         await this.sleep(started + this.nudgeGapMs - Date.now(), false);

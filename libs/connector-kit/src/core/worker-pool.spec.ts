@@ -6,6 +6,35 @@ import type { ClaimedJob } from './job-store';
 import type { WorkerPoolOptions } from './worker-pool';
 import { WorkerPool } from './worker-pool';
 
+/**
+ * A pool on `store` running `run`, with what every pool of this spec shares: silent logs, two slots, and no
+ * poll, heartbeat or dead-worker sweep due during a test unless `options` says so.
+ */
+function testPool(
+  store: WorkerPoolOptions['store'],
+  run: WorkerPoolOptions['run'],
+  options: Partial<WorkerPoolOptions> = {},
+): WorkerPool {
+  return new WorkerPool({
+    store,
+    run,
+    logger: pino({ level: 'silent' }),
+    concurrency: 2,
+    pollIntervalMs: 60_000,
+    heartbeatIntervalMs: 60_000,
+    deadWorkerSweepMs: 60_000,
+    ...options,
+  });
+}
+
+/** A job body that notes the job's row id and ends at once. */
+function noting(ran: string[]): WorkerPoolOptions['run'] {
+  return (claimed) => {
+    ran.push(claimed.rowId);
+    return Promise.resolve();
+  };
+}
+
 /** A store that records the order of calls; `releaseDead` hands back what a dead worker held. */
 function fakeStore(deadHeld: string[]) {
   const calls: string[] = [];
@@ -32,18 +61,7 @@ describe('WorkerPool and dead workers', () => {
   it('takes back what a dead worker held before its first claim, then sweeps at most every interval', async () => {
     const { store, calls } = fakeStore(['7']);
     const ran: string[] = [];
-    const pool = new WorkerPool({
-      store,
-      run: (claimed) => {
-        ran.push(claimed.rowId);
-        return Promise.resolve();
-      },
-      logger: pino({ level: 'silent' }),
-      concurrency: 2,
-      pollIntervalMs: 60_000,
-      heartbeatIntervalMs: 60_000,
-      deadWorkerSweepMs: 60_000,
-    });
+    const pool = testPool(store, noting(ran));
     pool.start();
     // A job recorded wakes the pool for another claim; the sweep is not due again within its interval.
     for (let i = 0; i < 50 && ran.length < 1; i++) await new Promise((r) => setImmediate(r));
@@ -81,16 +99,8 @@ describe('WorkerPool while the portal is down', () => {
     const { store, limits } = queueStore(['1', '2', '3']);
     let allowed = 0;
     const ran: string[] = [];
-    const pool = new WorkerPool({
-      store,
-      run: (claimed) => {
-        ran.push(claimed.rowId);
-        return Promise.resolve();
-      },
-      logger: pino({ level: 'silent' }),
+    const pool = testPool(store, noting(ran), {
       concurrency: 4,
-      pollIntervalMs: 60_000,
-      heartbeatIntervalMs: 60_000,
       admit: (free) => Math.min(free, allowed),
     });
     pool.start();
@@ -109,20 +119,19 @@ describe('WorkerPool while the portal is down', () => {
   it('claims no prefetch while `admit` narrows the free slots (a half-open breaker’s one probe)', async () => {
     const { store, limits } = queueStore(['1', '2', '3']);
     const ran: string[] = [];
-    const pool = new WorkerPool({
+    const pool = testPool(
       store,
-      run: (claimed) => {
+      (claimed) => {
         ran.push(claimed.rowId);
         return new Promise<void>(() => undefined);
       },
-      logger: pino({ level: 'silent' }),
-      concurrency: 4,
-      prefetch: 2,
-      stopGraceMs: 0,
-      pollIntervalMs: 60_000,
-      heartbeatIntervalMs: 60_000,
-      admit: (free, inFlight) => Math.min(free, 1 - inFlight),
-    });
+      {
+        concurrency: 4,
+        prefetch: 2,
+        stopGraceMs: 0,
+        admit: (free, inFlight) => Math.min(free, 1 - inFlight),
+      },
+    );
     pool.start();
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     await pool.stop();
@@ -133,20 +142,14 @@ describe('WorkerPool while the portal is down', () => {
 
 describe('WorkerPool claims', () => {
   function pool(store: WorkerPoolOptions['store'], ran: string[], finish: Map<string, () => void>) {
-    return new WorkerPool({
+    return testPool(
       store,
-      run: (claimed) => {
+      (claimed) => {
         ran.push(claimed.rowId);
         return new Promise<void>((resolve) => finish.set(claimed.rowId, resolve));
       },
-      logger: pino({ level: 'silent' }),
-      concurrency: 4,
-      prefetch: 2,
-      stopGraceMs: 0,
-      pollIntervalMs: 60_000,
-      heartbeatIntervalMs: 60_000,
-      deadWorkerSweepMs: 60_000,
-    });
+      { concurrency: 4, prefetch: 2, stopGraceMs: 0 },
+    );
   }
   const settle = async () => {
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
@@ -236,16 +239,8 @@ describe('WorkerPool at rest', () => {
       heartbeat: () => Promise.resolve(),
       release: () => Promise.resolve(),
     };
-    const pool = new WorkerPool({
-      store,
-      run: (claimed) => {
-        ran.push(claimed.rowId);
-        return Promise.resolve();
-      },
-      logger: pino({ level: 'silent' }),
-      concurrency: 2,
+    const pool = testPool(store, noting(ran), {
       pollIntervalMs: 5,
-      heartbeatIntervalMs: 60_000,
       deadWorkerSweepMs: 5,
       ...(idleClaimIntervalMs === undefined ? {} : { idleClaimIntervalMs }),
     });
@@ -306,21 +301,21 @@ describe('WorkerPool reading ahead for a claim', () => {
     const events: string[] = [];
     const warned: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => warned.push(line) });
-    const pool = new WorkerPool({
+    const pool = testPool(
       store,
-      run: (claimed) => {
+      (claimed) => {
         events.push(`run ${claimed.rowId}`);
         return Promise.resolve();
       },
-      onClaimed: (claimed) => {
-        events.push(`claimed ${claimed.map((c) => c.rowId).join(',')}`);
-        return onClaimed ? onClaimed(claimed) : Promise.resolve();
+      {
+        onClaimed: (claimed) => {
+          events.push(`claimed ${claimed.map((c) => c.rowId).join(',')}`);
+          return onClaimed ? onClaimed(claimed) : Promise.resolve();
+        },
+        logger,
+        concurrency: 4,
       },
-      logger,
-      concurrency: 4,
-      pollIntervalMs: 60_000,
-      heartbeatIntervalMs: 60_000,
-    });
+    );
     pool.start();
     for (let i = 0; i < 50 && events.filter((e) => e.startsWith('run')).length < 3; i++)
       await new Promise((r) => setImmediate(r));
@@ -345,17 +340,14 @@ describe('WorkerPool and its shutdown signal', () => {
   it('lets every running job listen for the shutdown without Node warning of a listener leak', async () => {
     const { store } = fakeStore(Array.from({ length: 16 }, (_, i) => String(i)));
     const signals: AbortSignal[] = [];
-    const pool = new WorkerPool({
+    const pool = testPool(
       store,
-      run: (_claimed, shutdown) => {
+      (_claimed, shutdown) => {
         signals.push(shutdown);
         return Promise.resolve();
       },
-      logger: pino({ level: 'silent' }),
-      concurrency: 16,
-      pollIntervalMs: 60_000,
-      heartbeatIntervalMs: 60_000,
-    });
+      { concurrency: 16 },
+    );
     pool.start();
     for (let i = 0; i < 100 && signals.length < 16; i++) await new Promise((r) => setImmediate(r));
     await pool.stop();

@@ -121,6 +121,15 @@ describe('sync-orchestrator', () => {
     return res.body;
   }
 
+  /** A firm with `n` new clients and a run over all of them, completed: a finished fan-out to reopen. */
+  async function completedRun(n: number): Promise<{ firmId: string; run: Run }> {
+    const firmId = uuidv7();
+    clientMaster.clients.set(firmId, makeClients(n));
+    const run = await startRun(firmId, { all: true });
+    expect((await finished(firmId, run.id)).status).toBe('completed');
+    return { firmId, run };
+  }
+
   async function jobsOf(firmId: string, runId: string): Promise<Job[]> {
     const all: Job[] = [];
     let cursor: string | null = null;
@@ -164,10 +173,7 @@ describe('sync-orchestrator', () => {
   });
 
   it('takes over a fan-out lease at once when its owner is dead, never while it lives', async () => {
-    const firmId = uuidv7();
-    clientMaster.clients.set(firmId, makeClients(3));
-    const run = await startRun(firmId, { all: true });
-    expect((await finished(firmId, run.id)).status).toBe('completed');
+    const { firmId, run } = await completedRun(3);
     const db = app.get(DataSource);
     const reopen = (owner: string) =>
       db.query(
@@ -196,10 +202,7 @@ describe('sync-orchestrator', () => {
   });
 
   it('leases an unfinished fan-out to one claimer at a time, with its identity and a 30 s lease', async () => {
-    const firmId = uuidv7();
-    clientMaster.clients.set(firmId, makeClients(2));
-    const run = await startRun(firmId, { all: true });
-    expect((await finished(firmId, run.id)).status).toBe('completed');
+    const { firmId, run } = await completedRun(2);
     const db = app.get(DataSource);
     const fanOut = app.get(FanOutService);
     const worker = app.get(FanOutWorker);

@@ -41,7 +41,7 @@ export interface GroupCommitOptions<P = never> {
 export interface GroupOutcome {
   /** Works run in the transaction. */
   works: number;
-  /** Of those, works that threw and were rolled back to their savepoint. */
+  /** Of those, works that threw and were rolled back (to their savepoint; a lone work, with the transaction). */
   failed: number;
   /**
    * Whether the transaction committed (false: BEGIN, a savepoint statement or the COMMIT failed, or the group's

@@ -47,10 +47,10 @@ export interface WorkerPoolOptions {
 
 /**
  * A bounded pool that claims jobs from `connector_jobs` and runs them. It is woken when the intake records a
- * job and polls every `pollIntervalMs` besides (claiming at most every `idleClaimIntervalMs` while no job is known
- * to wait). Jobs held by a worker known to be dead (its liveness session is
- * gone: `JobStore.releaseDead`) are taken over at the next sweep; held jobs are heartbeated, so a worker that lives
- * but stopped heartbeating loses its jobs when their lease runs out.
+ * job and polls every `pollIntervalMs` besides (claiming at most every `idleClaimIntervalMs` while no job is
+ * known to wait). Jobs held by a worker known to be dead (its liveness session is gone: `JobStore.releaseDead`)
+ * are taken over at the next sweep; held jobs are heartbeated, so a worker that lives but stopped heartbeating
+ * loses its jobs when their lease runs out.
  */
 export class WorkerPool {
   private readonly inFlight = new Map<string, Promise<void>>();

@@ -197,6 +197,32 @@ describe('compiledSafeParse', () => {
     expectSameAsZod(schema, { n: 1, f: Number.POSITIVE_INFINITY });
     expect(compiledSafeParse(schema)({ n: Number.NaN, f: 1 }).success).toBe(false);
   });
+
+  it('checks a plain number itself, and leaves what it refuses (±Infinity, NaN) to zod', () => {
+    const plain = z.number();
+    const schema = z.object({ n: plain, items: z.array(z.object({ rt: plain }).passthrough()) });
+    const parse = jest.spyOn(plain, '_parse');
+    for (const owned of [false, true]) {
+      // Compiling asks zod whether each key is optional; checking input must not ask it anything.
+      expect(isCompiled(schema, { owned })).toBe(true);
+      parse.mockClear();
+      const valid = { n: -0, items: [{ rt: 18 }, { rt: 0.5 }] };
+      expect(compiledSafeParse(schema, { owned })(valid)).toEqual({ success: true, data: valid });
+      expect(parse).not.toHaveBeenCalled();
+      for (const n of [Number.NaN, '1']) {
+        expectSameAsZod(schema, { n, items: [] });
+        expectOwnedSameAsZod(schema, { n, items: [] });
+      }
+      // zod accepts ±Infinity for a plain number: the validator refuses it, and zod's answer (its copy) is given.
+      for (const n of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        expectSameAsZod(schema, { n, items: [] });
+        const answer = compiledSafeParse(schema, { owned })({ n, items: [] });
+        expect(answer).toEqual({ success: true, data: { n, items: [] } });
+      }
+      expect(parse).toHaveBeenCalled();
+    }
+    parse.mockRestore();
+  });
 });
 
 /** For owned input: zod's answer too, made in the input itself (objects' key order aside). */

@@ -52,7 +52,14 @@ function addZodKeywords(instance: Ajv): Ajv {
   return instance;
 }
 
-const options = { allErrors: false, strict: true, strictTypes: false, validateSchema: false } as const;
+/** `strictNumbers`: a JSON Schema number excludes NaN and ±Infinity, as a plain `z.number()` leaf relies on. */
+const options = {
+  allErrors: false,
+  strict: true,
+  strictNumbers: true,
+  strictTypes: false,
+  validateSchema: false,
+} as const;
 const ajv = addZodKeywords(new Ajv(options));
 /**
  * For owned input (see `compiledSafeParse`): keys a stripping object does not declare are removed from the input
@@ -73,7 +80,8 @@ const TRANSFORMING_CHECKS = new Set(['trim', 'toLowerCase', 'toUpperCase']);
  * - objects refuse unknown keys (`additionalProperties: false`) unless zod passes them through, so an input
  *   zod would strip goes to zod;
  * - a key is required unless its schema accepts `undefined` (zod's own `isOptional()`);
- * - strings and numbers with checks are handed to zod itself (`zodLeaf`).
+ * - strings and numbers with checks are handed to zod itself (`zodLeaf`); a number without checks is checked
+ *   as a finite JSON Schema number.
  *
  * For owned input (`owned`), zod's changes are made in the input instead: keys a stripping object does not
  * declare are removed, a missing property with a default gets it, and any other part (coercions, transforms,
@@ -89,10 +97,13 @@ function toJsonSchema(schema: AnySchema, owned: boolean): JsonSchema | null {
       if (def['coerce']) return null;
       return checks.length === 0 ? { type: 'string' } : { type: 'string', zodLeaf: leaves.push(schema) - 1 };
     }
-    case 'ZodNumber':
-      // zod refuses NaN, which is a JSON Schema number: zod judges every number.
+    case 'ZodNumber': {
       if (def['coerce']) return null;
-      return { type: 'number', zodLeaf: leaves.push(schema) - 1 };
+      // A number without checks is any finite number to both: zod refuses NaN (and accepts ±Infinity, which
+      // ajv's strictNumbers refuses, sending such input to zod). Every number with a check is zod's to judge.
+      const checks = def['checks'] as unknown[];
+      return checks.length === 0 ? { type: 'number' } : { type: 'number', zodLeaf: leaves.push(schema) - 1 };
+    }
     case 'ZodBoolean':
       return def['coerce'] ? null : { type: 'boolean' };
     case 'ZodNull':

@@ -47,7 +47,8 @@ export const OrchestratorEnvSchema = baseServiceEnv(3002).extend({
   /**
    * Branch sync: a books job is dispatched only with its link's books servers and rules read from client-master
    * within this long; an older read (a job queued behind the caps or in back-off) is re-read first, so a rule
-   * the server side rejected meanwhile moves nothing (the job ends skipped saying so).
+   * the server side rejected meanwhile moves nothing (the job ends skipped saying so). The refresh looks every
+   * quarter of this (never more often than FAN_OUT_POLL_MS) and re-reads a job at half of it.
    */
   BOOKS_LINK_MAX_AGE_MS: z.coerce.number().int().min(100).max(86_400_000).default(30_000),
   /** At most one `progress` event per run per interval (results in between are coalesced). */

@@ -7,8 +7,20 @@ import { ORCHESTRATOR_CONFIG } from '../config/orchestrator.config';
 import { LinkRefreshService } from './link-refresh.service';
 
 /**
+ * How often the link refresh looks: a quarter of BOOKS_LINK_MAX_AGE_MS (7.5 s by default), never more often than
+ * FAN_OUT_POLL_MS. A job is refreshed once its snapshot is half that age, so it is re-read by three quarters of
+ * it at the latest, before dispatch would refuse it; looking more often finds nothing more, and an idle
+ * orchestrator asked PostgreSQL every second.
+ */
+export function linkRefreshIntervalMs(
+  config: Pick<OrchestratorConfig, 'FAN_OUT_POLL_MS' | 'BOOKS_LINK_MAX_AGE_MS'>,
+): number {
+  return Math.max(config.FAN_OUT_POLL_MS, Math.floor(config.BOOKS_LINK_MAX_AGE_MS / 4));
+}
+
+/**
  * Re-reads the links of pending books jobs whose snapshot is getting old (LinkRefreshService), every
- * FAN_OUT_POLL_MS, in its own loop: its client-master calls never hold the dispatcher or the fan-out.
+ * `linkRefreshIntervalMs`, in its own loop: its client-master calls never hold the dispatcher or the fan-out.
  */
 @Injectable()
 export class LinkRefreshWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -20,7 +32,7 @@ export class LinkRefreshWorker implements OnApplicationBootstrap, BeforeApplicat
     @Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig,
   ) {
     this.loop = new PollingLoop(
-      config.FAN_OUT_POLL_MS,
+      linkRefreshIntervalMs(config),
       // A full batch may have left more behind: go again at once.
       async () => (await this.refresh.run()) >= 500,
       (e) =>

@@ -8,10 +8,14 @@
  * database). The note carries a digest of every record the measured round published (natural key, hash and
  * data, sorted), so a change to the connector's per-record work can show that its output is the same.
  *
+ * Then the re-sync round (unless `BENCH_GST_RESYNC=false`): the measured round's jobs again, new job and run ids,
+ * same clients, GSTINs and period, as a firm's next daily sync. The portal world is fixed, so every record is as
+ * the connector stored it: the figure is what a no-change job costs (fetch, hash, compare, no records message).
+ *
  * `BENCH_GST_SUBJECTS` (40) GSTINs in the measured round, or `BENCH_GST_JOBS` jobs (rounded up to whole
  * GSTINs); `BENCH_GST_WARMUP` (8) before it. Peak RSS is connector-gst's VmHWM at the end (start-up and warm-up
  * included). `BENCH_CPU_PROFILE=<dir>`: a V8 CPU profile of connector-gst (`lib/cpu-profile.js`), see Profiling.
- * `BENCH_GST_HEAP=<dir>`: `lib/heap-probe.js` samples its memory into <dir>, and after the measured round the
+ * `BENCH_GST_HEAP=<dir>`: `lib/heap-probe.js` samples its memory into <dir>, and after the last round the
  * bench has it run a full GC and gives its heap then (`BENCH_GST_HEAP_SNAPSHOT=true`: a heap snapshot too).
  * `BENCH_GST_NODE_OPTIONS`: more NODE_OPTIONS for connector-gst (e.g. V8 heap flags to compare).
  */
@@ -58,11 +62,16 @@ interface Round {
   /** CPU seconds of the PostgreSQL backends connector-gst connected (its scratch database's). */
   postgresCpu: number;
   records: number;
+  /** Records the portal returned as they were last time (the results' `counts.unchanged`). */
+  unchanged: number;
   failed: number;
   digest: string;
 }
 
-/** One job per GSTIN (clients `from`…`from + count - 1` of bench/lib/identities) and GST category. */
+/**
+ * One job per GSTIN (clients `from`…`from + count - 1` of bench/lib/identities) and GST category, as `clientIds`
+ * name them (a client given no id gets one, kept there for a later round of the same clients).
+ */
 async function round(
   probe: Probe,
   connector: ConnectorProcess,
@@ -71,10 +80,12 @@ async function round(
   firmId: string,
   from: number,
   count: number,
+  clientIds = new Map<number, string>(),
 ): Promise<Round & { calls: number }> {
   const jobs: SyncJobRequested[] = [];
   for (let n = from; n < from + count; n++) {
-    const clientId = uuidv7();
+    const clientId = clientIds.get(n) ?? uuidv7();
+    clientIds.set(n, clientId);
     const runId = uuidv7();
     for (const category of GST_CATEGORIES) {
       jobs.push({
@@ -107,6 +118,7 @@ async function round(
     cpu,
     postgresCpu: postgres['connector-gst'] ?? NaN,
     records: results.reduce((n, r) => n + r.counts.added + r.counts.updated + r.counts.removed, 0),
+    unchanged: results.reduce((n, r) => n + r.counts.unchanged, 0),
     failed: results.filter((r) => r.outcome === 'failed').length,
     digest: recordsDigest(probe.records.filter((e) => ids.has(e.data.jobId))),
     calls: (await sandbox.requests('gst')) - callsBefore,
@@ -139,6 +151,7 @@ export async function run() {
     ? Math.ceil(intFromEnv('BENCH_GST_JOBS', 200) / GST_CATEGORIES.length)
     : intFromEnv('BENCH_GST_SUBJECTS', 40);
   const warmup = intFromEnv('BENCH_GST_WARMUP', 8);
+  const resync = process.env['BENCH_GST_RESYNC'] !== 'false';
   const profileDir = process.env['BENCH_CPU_PROFILE'];
   const heapDir = process.env['BENCH_GST_HEAP'];
   const nodeOptions = [
@@ -186,7 +199,9 @@ export async function run() {
     await pg.connect();
     const firmId = uuidv7();
     await round(probe, connector, sandbox, pg, firmId, 100_000, warmup);
-    const r = await round(probe, connector, sandbox, pg, firmId, 0, subjects);
+    const clients = new Map<number, string>();
+    const r = await round(probe, connector, sandbox, pg, firmId, 0, subjects, clients);
+    const again = resync ? await round(probe, connector, sandbox, pg, firmId, 0, subjects, clients) : null;
     const peakMb = peakRssMb(connector.pid);
     if (profileDir) {
       process.kill(connector.pid, 'SIGUSR2');
@@ -213,11 +228,27 @@ export async function run() {
         unit: 'ms',
         note: `the PostgreSQL backends connector-gst connected, during the measured round (${r.postgresCpu} CPU s; /proc, backends found in pg_stat_activity at its start and end)`,
       },
+      ...(again
+        ? [
+            {
+              name: 'connector-gst CPU per job, re-sync (nothing changed)',
+              value: Math.round((10_000 * again.cpu) / again.jobs) / 10,
+              unit: 'ms',
+              note: `the measured round's ${again.jobs} jobs again (same clients, GSTINs and period; new job ids): ${again.unchanged} records unchanged, ${again.records} added, updated or removed, ${again.failed} failed; ${again.cpu.toFixed(2)} CPU s in ${again.seconds.toFixed(1)} s, ${again.calls} portal calls`,
+            },
+            {
+              name: 'connector-gst PostgreSQL CPU per job, re-sync',
+              value: Math.round((10_000 * again.postgresCpu) / again.jobs) / 10,
+              unit: 'ms',
+              note: `its backends during the re-sync round (${again.postgresCpu} CPU s)`,
+            },
+          ]
+        : []),
       {
         name: 'connector-gst peak RSS',
         value: peakMb,
         unit: 'MB',
-        note: `VmHWM at the end (start-up, ${warmup * 5} warm-up and ${r.jobs} measured jobs)${nodeOptions.length ? `; NODE_OPTIONS ${nodeOptions.join(' ')}` : ''}`,
+        note: `VmHWM at the end (start-up, ${warmup * 5} warm-up and ${r.jobs} measured jobs${again ? `, ${again.jobs} re-sync jobs` : ''})${nodeOptions.length ? `; NODE_OPTIONS ${nodeOptions.join(' ')}` : ''}`,
       },
       ...(afterGc
         ? [
@@ -225,7 +256,7 @@ export async function run() {
               name: 'connector-gst heap used after a full GC',
               value: mb(afterGc.heapUsed),
               unit: 'MB',
-              note: `after the measured round: rss ${mb(afterGc.rss)} MB, heap total ${mb(afterGc.heapTotal)} MB, external ${mb(afterGc.external)} MB (array buffers ${mb(afterGc.arrayBuffers)} MB); peak during the run: heap used ${mb(afterGc.peak.heapUsed)} MB, heap total ${mb(afterGc.peak.heapTotal)} MB, external ${mb(afterGc.peak.external)} MB (${heapDir})`,
+              note: `after the last round: rss ${mb(afterGc.rss)} MB, heap total ${mb(afterGc.heapTotal)} MB, external ${mb(afterGc.external)} MB (array buffers ${mb(afterGc.arrayBuffers)} MB); peak during the run: heap used ${mb(afterGc.peak.heapUsed)} MB, heap total ${mb(afterGc.peak.heapTotal)} MB, external ${mb(afterGc.peak.external)} MB (${heapDir})`,
             },
           ]
         : []),

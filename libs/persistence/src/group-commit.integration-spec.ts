@@ -60,11 +60,13 @@ describe('GroupCommit (real PostgreSQL)', () => {
     await ds.destroy();
   });
 
-  it('commits works submitted together in one transaction, counted as one', async () => {
+  it('commits works submitted together in one transaction, counted as one, with no statement between them', async () => {
     const group = groupCommit();
-    const before = statementCounts.transactions;
+    const before = { ...statementCounts };
     const txids = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((id) => group.submit((m) => insert(m, id))));
-    expect(statementCounts.transactions - before).toBe(1);
+    expect(statementCounts.transactions - before.transactions).toBe(1);
+    // BEGIN, the works' 16 statements (an INSERT and a SELECT each), COMMIT: no savepoints.
+    expect(statementCounts.statements - before.statements).toBe(18);
     expect(new Set(txids).size).toBe(1);
     expect(groups).toEqual([{ works: 8, failed: 0, committed: true }]);
     expect(await ids()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -88,32 +90,48 @@ describe('GroupCommit (real PostgreSQL)', () => {
     expect(groups.map((g) => g.works)).toEqual([1, 3]);
   });
 
-  it('rolls back only the work that threw; the others commit and only its caller gets its error', async () => {
+  it('fails only the work that threw: the works before it run again in the next transaction and commit', async () => {
     const group = groupCommit();
+    const runs = new Map<number, number>();
+    const counted = async (m: EntityManager, id: number) => {
+      runs.set(id, (runs.get(id) ?? 0) + 1);
+      return insert(m, id);
+    };
     const before = statementCounts.transactions;
     const results = await settle([
-      group.submit((m) => insert(m, 1)),
+      group.submit((m) => counted(m, 1)),
       group.submit(async (m) => {
-        await insert(m, 2);
+        await counted(m, 2);
         throw new Error('work 2 failed');
       }),
-      // A statement error aborts a PostgreSQL transaction: its savepoint keeps it to this work.
+      // A statement error aborts the PostgreSQL transaction: the works before it go again, without it.
       group.submit(async (m) => {
-        await insert(m, 3);
+        await counted(m, 3);
         return insert(m, 1); // duplicate key
       }),
-      group.submit((m) => insert(m, 4)),
+      group.submit((m) => counted(m, 4)),
     ]);
+    const transactions = statementCounts.transactions - before;
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('work 2 failed'));
     expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/duplicate key/);
-    // ROLLBACK TO SAVEPOINT ends no transaction: one, for the group's COMMIT.
-    expect(statementCounts.transactions - before).toBe(1);
     expect(await ids()).toEqual([1, 4]);
-    expect(groups).toEqual([{ works: 4, failed: 2, committed: true }]);
+    // [1, 2✗] rolled back; [1, 3✗] rolled back; [1, 4] committed. A failing work ran once; work 1 three times.
+    expect(groups).toEqual([
+      { works: 2, failed: 1, committed: false, redone: 1 },
+      { works: 2, failed: 1, committed: false, redone: 1 },
+      { works: 2, failed: 0, committed: true },
+    ]);
+    expect(Object.fromEntries(runs)).toEqual({ 1: 3, 2: 1, 3: 1, 4: 1 });
+    // The committed work's result is that of the run that committed.
+    const txids = results
+      .filter((r) => r.status === 'fulfilled')
+      .map((r) => (r as PromiseFulfilledResult<string>).value);
+    expect(new Set(txids).size).toBe(1);
+    expect(transactions).toBe(3);
   });
 
-  it('rolls back a work that caught a failed statement and went on, and commits the others', async () => {
+  it('fails a work that caught a failed statement and went on, and commits the others', async () => {
     const group = groupCommit();
     const results = await settle([
       group.submit((m) => insert(m, 1)),
@@ -125,12 +143,38 @@ describe('GroupCommit (real PostgreSQL)', () => {
       group.submit((m) => insert(m, 3)),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/current transaction is aborted/);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(
+      /a statement failed inside the transaction and its error was caught/,
+    );
     expect(await ids()).toEqual([1, 3]);
+    expect(groups).toEqual([
+      { works: 2, failed: 1, committed: false, redone: 1 },
+      { works: 2, failed: 0, committed: true },
+    ]);
+  });
+
+  it('fails the first work alone without running anything again', async () => {
+    const group = groupCommit();
+    let runs = 0;
+    const results = await settle([
+      group.submit(async (m) => {
+        runs++;
+        await insert(m, 1);
+        throw new Error('work 1 failed');
+      }),
+      group.submit((m) => insert(m, 2)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    expect(runs).toBe(1);
+    expect(groups).toEqual([
+      { works: 1, failed: 1, committed: false },
+      { works: 1, failed: 0, committed: true },
+    ]);
+    expect(await ids()).toEqual([2]);
   });
 
   describe('a group of one work', () => {
-    it('runs it without a savepoint: BEGIN, its statements, COMMIT', async () => {
+    it('runs it as its own: BEGIN, its statements, COMMIT', async () => {
       const group = groupCommit();
       const before = { ...statementCounts };
       await group.submit((m) => insert(m, 1)); // an INSERT and a SELECT

@@ -3,8 +3,9 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { assertTransactionUsable, followTransactionStatus } from './transaction-status';
 
 /**
- * A unit of work run inside a group transaction, on its manager, inside a savepoint of its own (or, alone in its
- * transaction, without one).
+ * A unit of work run inside a group transaction, on its manager. It may run more than once: when a later work
+ * of its transaction fails, the transaction is rolled back and it runs again in the next one. So it must keep
+ * nothing of a run that was rolled back (state outside the transaction is set from what its last run did).
  */
 export type GroupWork<T> = (manager: EntityManager) => Promise<T>;
 
@@ -25,7 +26,7 @@ export interface GroupCommitOptions<P = never> {
    */
   lingerMs?: number;
   /**
-   * Runs first in each group transaction, before any work and outside their savepoints, with the inputs its
+   * Runs first in each group transaction, before any work, with the inputs its
    * works were submitted with (`submit(work, input)`), in order: to take row locks the works share in one fixed
    * order for the whole transaction (works that each sort their own locks still take them in the order the
    * works run, which can deadlock with another transaction). If it throws, every work of the group gets the
@@ -41,13 +42,15 @@ export interface GroupCommitOptions<P = never> {
 export interface GroupOutcome {
   /** Works run in the transaction. */
   works: number;
-  /** Of those, works that threw and were rolled back (to their savepoint; a lone work, with the transaction). */
+  /** Of those, works that threw (at most one: the transaction is rolled back at the first). */
   failed: number;
   /**
-   * Whether the transaction committed (false: BEGIN, a savepoint statement or the COMMIT failed, or the group's
-   * only work threw and the transaction was rolled back).
+   * Whether the transaction committed (false: BEGIN or the COMMIT failed, or a work threw and the transaction was
+   * rolled back).
    */
   committed: boolean;
+  /** Works that ran before the one that threw, rolled back with it and run again in the next transaction. */
+  redone?: number;
 }
 
 interface Entry<P> {
@@ -57,39 +60,29 @@ interface Entry<P> {
   reject: (error: unknown) => void;
 }
 
-/** The name TypeORM gives the savepoint of a transaction nested one deep (`typeorm_<depth>`). */
-const WORK_SAVEPOINT = 'typeorm_1';
-
 const DEFAULT_MAX_WORKS = 64;
 const DEFAULT_MAX_TRANSACTION_MS = 200;
-
-/** The group's transaction cannot go on (a savepoint statement failed): every caller gets `cause`. */
-class GroupBroken extends Error {
-  constructor(readonly reason: unknown) {
-    super('the group transaction broke');
-  }
-}
 
 /**
  * Group commit: concurrent callers share one transaction instead of committing one each. `submit` queues a
  * work; while a group transaction runs, new works queue up and go together into the next one. The works of a
  * group run one after another on the transaction's connection (a connection runs one statement at a time),
- * each inside its own savepoint (TypeORM's nested transaction), and a work's promise settles only once the
- * transaction has committed:
- * - a work that throws is rolled back to its savepoint (its writes, and any statement error that would abort
- *   the whole transaction, are undone) and only its caller gets its error; the others commit;
- * - when BEGIN, a savepoint statement or the COMMIT fails, every caller whose work ran in the group gets that
- *   error (works not reached yet go into the next transaction), and the connection is rolled back or dropped. Callers retry as they would a transaction of their own (a database
- *   outage is seen by each, e.g. `isDatabaseUnavailable`).
+ * with no statement between them, and a work's promise settles only once the transaction has committed:
+ * - a work that throws, or that caught a failed statement's error and went on (the connection's transaction
+ *   status is followed, so this costs no statement; PostgreSQL would answer the COMMIT with a silent ROLLBACK),
+ *   has the transaction rolled back. Its caller gets its error; the works that ran before it are redone first
+ *   in the next transaction, and the works not reached yet go there too. A work never gets another's error.
+ * - when BEGIN or the COMMIT fails, or the connection is lost, every caller whose work ran in the transaction
+ *   gets that error (works not reached yet go into the next transaction), and the connection is rolled back or
+ *   dropped. Callers retry as they would a transaction of their own (a database outage is seen by each, e.g.
+ *   `isDatabaseUnavailable`).
  *
- * A group of one work (half the groups at low load) runs it without a savepoint: the transaction is the work's
- * own, and is rolled back if it throws. A work that caught a failed statement's error and went on is refused as
- * in a group (the connection's transaction status is followed, so this costs no statement), rather than
- * committed: PostgreSQL would answer that COMMIT with a silent ROLLBACK.
+ * This is what savepoints would give (each work's writes undone alone), without their two statements per work
+ * in every transaction: a failing work costs the works before it a second run instead (issue 26).
  *
- * Transaction hooks run as for nested transactions: `afterTransactionCommit` fires once for the group's COMMIT
- * (the outbox hands every committed work's rows to its relay there); a rolled-back work's outbox rows are gone
- * from the table, so the relay, which publishes only rows it deletes from it, never sends them.
+ * Transaction hooks run as for a transaction of one's own: `afterTransactionCommit` fires once for the group's
+ * COMMIT (the outbox hands every committed work's rows to its relay there); a rolled-back transaction's outbox
+ * rows are gone from the table and were never handed to the relay.
  *
  * A work must not run statements on the manager after it settled, nor start work on it concurrently.
  */
@@ -165,14 +158,13 @@ export class GroupCommit<P = never> {
     }
   }
 
-  /** One transaction for `group`; returns the works the duration cap left for the next one. */
+  /**
+   * One transaction for `group`; returns the works to run in the next one, first: those the duration cap left,
+   * and those rolled back with a work that threw.
+   */
   private async runGroup(group: Entry<P>[]): Promise<Entry<P>[]> {
     const runner = this.dataSource.createQueryRunner();
     const begun = this.now();
-    const committed: { entry: Entry<P>; value: unknown }[] = [];
-    let failed = 0;
-    let next = 0;
-    let current: { entry: Entry<P>; error?: unknown } | null = null;
     try {
       await runner.startTransaction();
       const { prepare } = this.options;
@@ -184,98 +176,55 @@ export class GroupCommit<P = never> {
       this.options.onGroup?.({ works: 0, failed: 0, committed: false });
       return [];
     }
-    if (group.length === 1) {
-      await this.runAlone(runner, group[0] as Entry<P>);
-      return [];
-    }
+    const ran: { entry: Entry<P>; value: unknown }[] = [];
+    let next = 0;
+    followTransactionStatus(runner.manager);
     try {
       for (; next < group.length; next++) {
         if (next > 0 && this.now() - begun >= this.maxTransactionMs) break;
         const entry = group[next] as Entry<P>;
-        current = { entry };
-        const outcome = await this.runInSavepoint(runner, entry.work, current);
-        current = null;
-        if (outcome.ok) committed.push({ entry, value: outcome.value });
-        else {
-          failed++;
-          entry.reject(outcome.error);
-        }
+        const value = await entry.work(runner.manager);
+        await assertTransactionUsable(runner.manager);
+        ran.push({ entry, value });
       }
-      await runner.commitTransaction();
     } catch (error) {
-      const cause = error instanceof GroupBroken ? error.reason : error;
-      await this.abandon(runner, cause);
-      // The work being run when the group broke gets its own error if it threw one.
-      if (current) current.entry.reject(current.error ?? cause);
-      for (const { entry } of committed) entry.reject(cause);
+      // The work at `next` threw: its caller gets its error. If the transaction could be rolled back, the
+      // works that ran before it go again first in the next transaction; if not (the connection is lost), the
+      // outage is theirs to see too.
+      const rolledBack = await this.abandon(runner, error);
+      (group[next] as Entry<P>).reject(error);
+      if (!rolledBack) for (const { entry } of ran) entry.reject(error);
       this.options.onGroup?.({
-        works: committed.length + failed + (current ? 1 : 0),
-        failed,
+        works: ran.length + 1,
+        failed: 1,
         committed: false,
+        ...(rolledBack && ran.length > 0 ? { redone: ran.length } : {}),
       });
-      // Works the group had not reached go into the next transaction: a caller gets an error only from a
-      // transaction its work ran in (or whose BEGIN failed).
-      return group.slice(current ? next + 1 : next);
+      const later = group.slice(next + 1);
+      return rolledBack ? [...ran.map((r) => r.entry), ...later] : later;
     }
-    await runner.release();
-    this.options.onGroup?.({ works: committed.length + failed, failed, committed: true });
-    for (const { entry, value } of committed) entry.resolve(value);
-    return group.slice(next);
-  }
-
-  /** The group's only work, in the transaction without a savepoint: SAVEPOINT and RELEASE would undo nothing. */
-  private async runAlone(runner: QueryRunner, entry: Entry<P>): Promise<void> {
-    let value: unknown;
-    let stage: 'work' | 'commit' = 'work';
     try {
-      followTransactionStatus(runner.manager);
-      value = await entry.work(runner.manager);
-      await assertTransactionUsable(runner.manager);
-      stage = 'commit';
       await runner.commitTransaction();
     } catch (error) {
       await this.abandon(runner, error);
-      entry.reject(error);
-      this.options.onGroup?.({ works: 1, failed: stage === 'work' ? 1 : 0, committed: false });
-      return;
+      for (const { entry } of ran) entry.reject(error);
+      this.options.onGroup?.({ works: ran.length, failed: 0, committed: false });
+      return group.slice(next);
     }
     await runner.release();
-    this.options.onGroup?.({ works: 1, failed: 0, committed: true });
-    entry.resolve(value);
+    this.options.onGroup?.({ works: ran.length, failed: 0, committed: true });
+    for (const { entry, value } of ran) entry.resolve(value);
+    return group.slice(next);
   }
 
-  private async runInSavepoint(
-    runner: QueryRunner,
-    work: GroupWork<unknown>,
-    current: { error?: unknown },
-  ): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
-    await broken(runner.startTransaction()); // SAVEPOINT typeorm_1
-    let value: unknown;
-    try {
-      value = await work(runner.manager);
-    } catch (error) {
-      current.error = error;
-      await broken(runner.rollbackTransaction()); // ROLLBACK TO SAVEPOINT typeorm_1
-      return { ok: false, error };
-    }
-    try {
-      await runner.commitTransaction(); // RELEASE SAVEPOINT typeorm_1
-    } catch (error) {
-      // The work caught a failed statement's error and went on: the transaction is aborted and the release
-      // refused. The savepoint is still there (TypeORM counted it released): undo the work alone.
-      current.error = error;
-      await broken(runner.query(`ROLLBACK TO SAVEPOINT ${WORK_SAVEPOINT}`));
-      return { ok: false, error };
-    }
-    return { ok: true, value };
-  }
-
-  /** Ends a broken or failed group's transaction; a connection that cannot roll back is not reused. */
-  private async abandon(runner: QueryRunner, cause: unknown): Promise<void> {
+  /**
+   * Ends a failed transaction; a connection that cannot roll back is not reused. Returns whether the
+   * transaction was rolled back (false: the connection is lost).
+   */
+  private async abandon(runner: QueryRunner, cause: unknown): Promise<boolean> {
     let reusable = true;
     if (runner.isTransactionActive) {
       try {
-        // Plain ROLLBACK ends the transaction at any savepoint depth (TypeORM's would roll back one level).
         await runner.query('ROLLBACK');
       } catch {
         reusable = false;
@@ -286,9 +235,9 @@ export class GroupCommit<P = never> {
     if (!reusable && release)
       await release.call(runner, cause instanceof Error ? cause : new Error(String(cause)));
     else await runner.release();
+    return reusable;
   }
 }
-
 function later(ms: number, run: () => void): { cancel: () => void } {
   const timer = setTimeout(run, ms);
   return { cancel: () => clearTimeout(timer) };
@@ -297,12 +246,4 @@ function later(ms: number, run: () => void): { cancel: () => void } {
 function soon(run: () => void): { cancel: () => void } {
   const immediate = setImmediate(run);
   return { cancel: () => clearImmediate(immediate) };
-}
-
-async function broken<T>(statement: Promise<T>): Promise<T> {
-  try {
-    return await statement;
-  } catch (error) {
-    throw new GroupBroken(error);
-  }
 }

@@ -35,8 +35,8 @@ import { untilAborted } from './until-aborted';
 export interface JobRunnerOptions {
   dataSource: DataSource;
   /**
-   * Where the finishing transactions go: jobs finishing together share one transaction, each in its own
-   * savepoint (one per connector process; see `GroupCommit`). Without it each job commits its own.
+   * Where the finishing transactions go: jobs finishing together share one transaction (one per connector
+   * process; see `GroupCommit`). Without it each job commits its own.
    */
   groupCommit?: Pick<GroupCommit, 'submit'>;
   store: JobStore;
@@ -224,7 +224,7 @@ export class JobRunner {
   }
 
   /**
-   * One transaction (or one savepoint of the group commit's, shared with the jobs finishing alongside): snapshot
+   * One transaction (or a share of the group commit's, with the jobs finishing alongside): snapshot
    * compare + write, job done (fenced: only while this claim owns the job), result into the outbox. A lost lease
    * rolls all of this job's writes back: its result is the new owner's to report.
    */
@@ -341,8 +341,9 @@ export class JobRunner {
   }
 
   /**
-   * A finishing transaction: the job's own, or its savepoint in the group commit's next transaction. Either way
-   * a throw (LeaseLost) undoes this job's writes alone, and a failed COMMIT reaches this job's caller.
+   * A finishing transaction: the job's own, or its share of the group commit's next transaction. Either way a
+   * throw (LeaseLost) fails this job alone (the jobs that finished before it in the group are written again in
+   * the next transaction: the work is safe to repeat, see below), and a failed COMMIT reaches this job's caller.
    */
   private transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const { groupCommit, dataSource } = this.options;

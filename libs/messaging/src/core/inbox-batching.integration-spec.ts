@@ -24,7 +24,7 @@ type Thing = { thingId: string; value: number };
  * schema, topics and groups, and publishes its events before it starts consuming, so they arrive as one batch.
  */
 // Each case with partitions taken one at a time, and concurrently: then a partition's groups go through the
-// group commit (a savepoint each in a shared transaction), and every failure path must behave the same.
+// group commit (a shared transaction), and every failure path must behave the same.
 describe.each([1, 2])(
   'KafkaMessaging consumer batching (real Kafka + PostgreSQL), concurrency %i',
   (concurrency) => {

@@ -82,7 +82,8 @@ export class InboxConsumer {
   private halted = false;
   /**
    * With partitions consumed concurrently (`concurrency` > 1): the groups of messages of the partitions taken
-   * together share one transaction, each in its own savepoint (issue 26). Null: one transaction per group.
+   * together share one transaction (issue 26; a group that fails fails alone, see `GroupCommit`). Null: one
+   * transaction per group.
    */
   private readonly shared: GroupCommit<Envelope<unknown>[]> | null;
 
@@ -237,6 +238,10 @@ export class InboxConsumer {
     let failedAt: number | null = null;
     const envelopes = items.map((item) => item.envelope);
     const work = async (manager: EntityManager) => {
+      // A shared transaction runs the work again when a later group of it failed: only the last run counts.
+      applied.length = 0;
+      hooks.length = 0;
+      failedAt = null;
       // From the group's start in its transaction (a shared one may have waited for the one before).
       const started = Date.now();
       followTransactionStatus(manager);
@@ -265,8 +270,9 @@ export class InboxConsumer {
       await assertTransactionUsable(manager);
     };
     try {
-      // Shared: this group alone rolls back to its savepoint when it fails; a failed COMMIT fails every group
-      // of the transaction, and each is redone one by one as when its own commit failed.
+      // Shared: when this group fails, the transaction is rolled back, this group gets its error (and goes the
+      // one-by-one way) and the groups that ran before it are applied again in the next transaction; a failed
+      // COMMIT fails every group of the transaction, and each is redone one by one as when its own commit failed.
       if (this.shared) await this.shared.submit(work, envelopes);
       else await this.deps.dataSource.transaction(work);
     } catch (e) {

@@ -172,7 +172,7 @@ export class KafkaMessaging {
       ? histogram(
           registry,
           'messaging_batch_size',
-          "Messages applied per consumer group of messages (one partition's, in a transaction or, with concurrency > 1, a savepoint of one shared by the partitions)",
+          "Messages applied per consumer group of messages (one partition's, in a transaction or, with concurrency > 1, in one shared by the partitions)",
           ['group'],
           [1, 2, 5, 10, 20, 50, 100, 200, 500],
         )

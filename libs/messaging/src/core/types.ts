@@ -76,8 +76,8 @@ export interface ConsumerSpec {
   maxAttempts?: number;
   /**
    * Partitions processed in parallel (default 1). Above 1 (with `batchSize` > 1) the groups of the partitions
-   * taken together share one transaction, each in its own savepoint (group commit): a failing group rolls back
-   * alone; a failed commit redoes every group of it one message per transaction. Each partition awaits its own
+   * taken together share one transaction (group commit): a failing group fails alone (the transaction is rolled
+   * back and the groups before it are applied again in the next); a failed commit redoes every group of it one message per transaction. Each partition awaits its own
    * group's commit before its next, so its messages stay in order.
    */
   concurrency?: number;

@@ -169,6 +169,41 @@ describe('EntityRows (real PostgreSQL)', () => {
     );
   });
 
+  it('updates rows of two tables in one statement, each with only its patch', async () => {
+    const p = parcel();
+    const other = parcel();
+    await ds.getRepository(ParcelEntity).insert([p, other]);
+    const note = Object.assign(new NoteEntity(), { id: uuidv7(), parcelId: p.id, body: 'before' });
+    await ds.getRepository(NoteEntity).insert(note);
+    const parcels = EntityRows.of(ds.manager, ParcelEntity);
+    const notes = EntityRows.of(ds.manager, NoteEntity);
+    const sent: string[] = [];
+    await ds.transaction(async (m) => {
+      const query = m.query.bind(m);
+      m.query = ((sql: string, params?: unknown[]) => {
+        sent.push(sql);
+        return query(sql, params);
+      }) as typeof m.query;
+      await EntityRows.updateTogether(m, [
+        notes.patch(note.id, { body: 'after' }),
+        parcels.patch(other.id, {}), // nothing to write: left out
+        parcels.patch(p.id, { itemCount: 7, parts: [{ name: 'x' }] }),
+      ]);
+    });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^WITH u0 AS \(UPDATE .*parcel_notes.*\) UPDATE .*parcels/);
+    expect(await ds.getRepository(NoteEntity).findOneByOrFail({ id: note.id })).toEqual({
+      ...note,
+      body: 'after',
+    });
+    expect(await ds.getRepository(ParcelEntity).findOneByOrFail({ id: p.id })).toEqual({
+      ...p,
+      itemCount: 7,
+      parts: [{ name: 'x' }],
+    });
+    expect(await ds.getRepository(ParcelEntity).findOneByOrFail({ id: other.id })).toEqual(other);
+  });
+
   it('refuses a property that is not a column, naming it', async () => {
     const rows = EntityRows.of(ds.manager, ParcelEntity);
     await expect(

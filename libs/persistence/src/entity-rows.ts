@@ -10,6 +10,13 @@ interface ColumnShape {
 const JSON_TYPES = new Set(['json', 'jsonb']);
 const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
+/** One row's update: `EntityRows.of(…).patch(id, patch)`. */
+export interface RowPatch {
+  rows: EntityRows<ObjectLiteral>;
+  id: string;
+  patch: Partial<ObjectLiteral>;
+}
+
 /**
  * An entity's rows through plain SQL, for hot paths where TypeORM's query builder and hydration cost more
  * than the statement: the column list, the row → entity mapping and a patch's UPDATE, built once from
@@ -107,19 +114,40 @@ export class EntityRows<E extends ObjectLiteral> {
    * does) of the row with this key, in the caller's transaction. An unknown property is an error.
    */
   async update(manager: EntityManager, id: string, patch: Partial<E>): Promise<void> {
-    const sets: string[] = [];
-    const params: unknown[] = [id];
-    for (const [property, value] of Object.entries(patch)) {
-      if (value === undefined) continue;
-      const c = this.column(property);
-      params.push(c.json && value !== null ? JSON.stringify(value) : value);
-      sets.push(`${quote(c.column)} = $${params.length}`);
+    await EntityRows.updateTogether(manager, [this.patch(id, patch)]);
+  }
+
+  /** A row's patch, for `updateTogether`. */
+  patch(id: string, patch: Partial<E>): RowPatch {
+    return { rows: this as unknown as EntityRows<ObjectLiteral>, id, patch };
+  }
+
+  /**
+   * Several rows' patches (of one table or several) in ONE statement: the first ones as data-modifying CTEs,
+   * which PostgreSQL runs exactly once each, the last as the statement itself. One round trip instead of one
+   * per row, on hot paths that write a few rows together (a job and its run). Empty patches are skipped.
+   */
+  static async updateTogether(manager: EntityManager, patches: readonly RowPatch[]): Promise<void> {
+    const params: unknown[] = [];
+    const updates: string[] = [];
+    for (const { rows, id, patch } of patches) {
+      const sets: string[] = [];
+      for (const [property, value] of Object.entries(patch)) {
+        if (value === undefined) continue;
+        const c = rows.column(property);
+        params.push(c.json && value !== null ? JSON.stringify(value) : value);
+        sets.push(`${quote(c.column)} = $${params.length}`);
+      }
+      if (sets.length === 0) continue;
+      params.push(id);
+      updates.push(
+        `UPDATE ${rows.table} SET ${sets.join(', ')} WHERE ${quote(rows.primary.column)} = $${params.length}`,
+      );
     }
-    if (sets.length === 0) return;
-    await manager.query(
-      `UPDATE ${this.table} SET ${sets.join(', ')} WHERE ${quote(this.primary.column)} = $1`,
-      params,
-    );
+    if (updates.length === 0) return;
+    const last = updates.pop() as string;
+    const ctes = updates.map((u, i) => `u${i} AS (${u})`);
+    await manager.query(ctes.length ? `WITH ${ctes.join(', ')} ${last}` : last, params);
   }
 
   private column(property: string): ColumnShape {

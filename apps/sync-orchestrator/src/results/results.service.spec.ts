@@ -77,10 +77,14 @@ jest.mock('../runs/run-announcer', () => ({
   // The run locked with its job joined (ResultsService reads both in one statement).
   lockRunWithJob: async () => ({ run: runRow(), job: jobRow() }),
 }));
-// Job and run patches go through EntityRows (plain SQL; its own spec runs it on PostgreSQL): recorded here.
+// Job and run patches go through EntityRows (plain SQL; its own spec runs it on PostgreSQL): recorded here, in
+// the order written (a result's job and run go in one statement, the job first).
 jest.spyOn(EntityRows, 'of').mockReturnValue({
-  update: async (_m: unknown, _id: unknown, patch: Record<string, unknown>) => void updates.push(patch),
+  patch: (id: string, patch: Record<string, unknown>) => ({ id, patch }),
 } as unknown as EntityRows<never>);
+jest.spyOn(EntityRows, 'updateTogether').mockImplementation(async (_m, patches) => {
+  for (const { patch } of patches) updates.push(patch);
+});
 const manager = { query: async () => [] } as unknown as EntityManager;
 /** Every job/run patch written, newest last. */
 const updates: Record<string, unknown>[] = [];

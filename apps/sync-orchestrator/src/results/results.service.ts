@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Envelope } from '@practice-sync/contracts';
 import { BooksJobCompletedEvent, SyncJobCompletedEvent } from '@practice-sync/contracts';
 import type { HandlerContext } from '@practice-sync/messaging';
-import { EntityRows } from '@practice-sync/persistence';
 import type { EntityManager } from 'typeorm';
 
 import type { Clock } from '../common/clock';
@@ -134,15 +133,13 @@ export class ResultsService {
       );
       return;
     }
-    await EntityRows.of(manager, SyncJobEntity).update(manager, job.id, {
-      ...decision.patch,
-      ...extra,
-      deadlineAt: null,
-      updatedAt: now,
-    });
     const before = totalsOf(run);
     Object.assign(run, totalsColumns(moveJob(before, decision.from, decision.to)));
-    const terminal = await saveRunAndAnnounce(manager, run, this.announceOptions(now, envelope.id));
+    // The job's row and the run's totals, in one statement.
+    const terminal = await saveRunAndAnnounce(manager, run, {
+      ...this.announceOptions(now, envelope.id),
+      job: { id: job.id, patch: { ...decision.patch, ...extra, deadlineAt: null, updatedAt: now } },
+    });
     ctx.afterCommit(() => {
       this.progressLog.moved(run, before, totalsOf(run));
       this.metrics.jobCompleted(portal, incoming.category, result.outcome);
@@ -170,15 +167,20 @@ export class ResultsService {
     causationId: string,
     extra: Partial<SyncJobEntity>,
   ): Promise<void> {
-    await EntityRows.of(manager, SyncJobEntity).update(manager, jobId, {
-      ...decision.patch,
-      ...extra,
-      deadlineAt: null,
-      nextAttemptAt: new Date(now.getTime() + delayMs),
-      updatedAt: now,
-    });
     Object.assign(run, totalsColumns(moveJob(totalsOf(run), decision.from, 'pending')));
-    await saveRunAndAnnounce(manager, run, this.announceOptions(now, causationId));
+    await saveRunAndAnnounce(manager, run, {
+      ...this.announceOptions(now, causationId),
+      job: {
+        id: jobId,
+        patch: {
+          ...decision.patch,
+          ...extra,
+          deadlineAt: null,
+          nextAttemptAt: new Date(now.getTime() + delayMs),
+          updatedAt: now,
+        },
+      },
+    });
   }
 
   private retryPolicy() {

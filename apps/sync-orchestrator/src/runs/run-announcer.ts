@@ -16,6 +16,11 @@ export interface SaveRunOptions {
   progressIntervalMs: number;
   /** A lifecycle change to announce whatever the totals say (`started`, `cancelled` request, …). */
   change?: SyncRunChanged['change'];
+  /**
+   * The job whose change moved the totals (a result), written in the same statement as the run: one round trip
+   * for both rows.
+   */
+  job?: { id: string; patch: Partial<SyncJobEntity> };
 }
 
 /**
@@ -52,7 +57,7 @@ export async function saveRunAndAnnounce(
     run.progressDirty = true;
   }
   run.updatedAt = opts.now;
-  await EntityRows.of(manager, SyncRunEntity).update(manager, run.id, {
+  const runPatch = EntityRows.of(manager, SyncRunEntity).patch(run.id, {
     ...totalsColumns(totals),
     status: run.status,
     startedAt: run.startedAt,
@@ -66,6 +71,8 @@ export async function saveRunAndAnnounce(
     progressDirty: run.progressDirty,
     updatedAt: opts.now,
   });
+  const job = opts.job ? [EntityRows.of(manager, SyncJobEntity).patch(opts.job.id, opts.job.patch)] : [];
+  await EntityRows.updateTogether(manager, [...job, runPatch]);
   if (due) await enqueueEvents(manager, [runChangedEvent(run, change, opts.causationId)]);
   return terminal;
 }

@@ -98,11 +98,8 @@ describe('snapshot store (real PostgreSQL)', () => {
       return copy;
     });
     expect(same.previous).toEqual(new Map([...records, ['A', 'tampered']]));
-    expect(same.sent).toEqual([
-      'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))',
-      'SELECT records FROM',
-      'UPDATE snapshots SET',
-    ]);
+    // The lock and the read in one statement; an unchanged snapshot's save writes only the job and time.
+    expect(same.sent).toEqual(['SELECT load_snapshot_locked($1, $2,', 'UPDATE snapshots SET']);
     const unchanged = await row(k);
     expect(unchanged).toMatchObject({
       combined_hash: combinedHash(records),
@@ -130,6 +127,33 @@ describe('snapshot store (real PostgreSQL)', () => {
     ]);
     await finish(k, () => swapped);
     expect((await row(k)).records).toEqual(Object.fromEntries(swapped));
+  });
+
+  it('makes a second finish of the same key wait for the first, and then read what it committed', async () => {
+    const k = key();
+    await finish(k, () => new Map(records));
+    const changed = new Map([...records, ['C', 'c1']]);
+    let saveFirst: () => void = () => undefined;
+    const firstMayCommit = new Promise<void>((r) => (saveFirst = r));
+    let firstLoaded: () => void = () => undefined;
+    const loadedByFirst = new Promise<void>((r) => (firstLoaded = r));
+    const first = ds.transaction(async (manager) => {
+      await loadSnapshot(manager, k);
+      firstLoaded();
+      await firstMayCommit;
+      await saveSnapshot(manager, k, changed, uuidv7(), new Date());
+    });
+    await loadedByFirst;
+    let secondSaw: Map<string, string> | null | undefined;
+    const second = ds.transaction(async (manager) => {
+      secondSaw = await loadSnapshot(manager, k);
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(secondSaw).toBeUndefined(); // waiting for the first's lock
+    saveFirst();
+    await Promise.all([first, second]);
+    // Not the snapshot as of the second's statement start: the one the first committed while it waited.
+    expect(secondSaw).toEqual(changed);
   });
 
   it('keeps the snapshots of other keys apart, and saves without a load in the transaction', async () => {

@@ -28,20 +28,22 @@ const loaded = new WeakMap<EntityManager, Map<string, ReadonlyMap<string, string
 
 /**
  * Loads the last complete snapshot (natural key → hash), or null if there is none. Takes a transaction-scoped
- * advisory lock on the key first, so two attempts finishing at once are compared one after the other.
+ * advisory lock on the key first, so two attempts finishing at once are compared one after the other: one
+ * statement, `load_snapshot_locked` (migration 1796800000000), whose read sees what the lock's last holder
+ * committed.
  */
 export async function loadSnapshot(
   manager: EntityManager,
   key: SnapshotKey,
 ): Promise<Map<string, string> | null> {
   const id = params(key).join('|');
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [id]);
-  const rows: { records: Record<string, string> }[] = await manager.query(
-    `SELECT records FROM snapshots WHERE ${WHERE}`,
-    params(key),
+  const rows: { records: Record<string, string> | null }[] = await manager.query(
+    `SELECT load_snapshot_locked($1, $2, $3, $4, $5, $6, $7) AS records`,
+    [id, ...params(key)],
   );
-  if (!rows.length) return null;
-  const snapshot = new Map(Object.entries(rows[0].records));
+  const records = rows[0]?.records;
+  if (!records) return null;
+  const snapshot = new Map(Object.entries(records));
   let byKey = loaded.get(manager);
   if (!byKey) loaded.set(manager, (byKey = new Map()));
   // A copy: the caller may change the map it is given.

@@ -67,6 +67,7 @@ import { AddConnectorJobPayload1765000000000 } from './1765000000000-AddConnecto
 import { AddConnectorJobTraceParent1765100000000 } from './1765100000000-AddConnectorJobTraceParent';
 import { SnapshotRecordsLz41796700000001 } from './1796700000001-SnapshotRecordsLz4';
 import { ConnectorJobsOpenByFirm1796700000002 } from './1796700000002-ConnectorJobsOpenByFirm';
+import { LoadSnapshotLocked1796800000000 } from './1796800000000-LoadSnapshotLocked';
 
 export const ConnectorKitMigrations = [
   CreateConnectorTables1763769700000,
@@ -75,4 +76,5 @@ export const ConnectorKitMigrations = [
   AddConnectorJobTraceParent1765100000000,
   SnapshotRecordsLz41796700000001,
   ConnectorJobsOpenByFirm1796700000002,
+  LoadSnapshotLocked1796800000000,
 ];

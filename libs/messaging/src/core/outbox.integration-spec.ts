@@ -3,7 +3,7 @@ import { createServiceDataSource, GroupCommit } from '@practice-sync/persistence
 import { spawn } from 'child_process';
 import * as path from 'path';
 import { Registry } from 'prom-client';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 import {
   collect,
@@ -307,6 +307,47 @@ describe('transactional outbox (real Kafka + PostgreSQL)', () => {
       await peer.stop();
       await seen.stop();
       await peerDs.destroy();
+      await ownDs.destroy();
+    }
+  });
+
+  it("inserts a transaction's events in one statement just before its COMMIT, a savepoint's at its start and end", async () => {
+    const { ds: ownDs } = await freshDataSource(databaseUrl);
+    try {
+      const inserts: string[] = [];
+      const inTable = async (manager: EntityManager) =>
+        ((await manager.query('SELECT count(*)::int AS n FROM outbox')) as { n: number }[])[0].n;
+      await ownDs.transaction(async (manager) => {
+        const query = manager.query.bind(manager);
+        manager.query = ((sql: string, params?: unknown[]) => {
+          if (sql.startsWith('INSERT INTO outbox')) inserts.push(sql);
+          return query(sql, params);
+        }) as typeof manager.query;
+        await enqueueEvents(manager, [{ contract: ThingHappened, envelope: thing('one', 1) }]);
+        await enqueueEvents(manager, [
+          { contract: ThingHappened, envelope: thing('one', 2) },
+          { contract: ThingHappened, envelope: thing('one', 3) },
+        ]);
+        expect(await inTable(manager)).toBe(0); // not written yet
+        expect(inserts).toHaveLength(0);
+        // A savepoint: what was enqueued before it is written first; its own rows go when it ends, or are
+        // dropped with its rollback.
+        await manager
+          .transaction(async (inner) => {
+            expect(await inTable(inner)).toBe(3);
+            await enqueueEvents(inner, [{ contract: ThingHappened, envelope: thing('undone', 4) }]);
+            throw new Error('the inner step failed');
+          })
+          .catch(() => undefined);
+        await enqueueEvents(manager, [{ contract: ThingHappened, envelope: thing('one', 5) }]);
+      });
+      // The three events before the savepoint in one INSERT, the last one at COMMIT; the undone one never.
+      expect(inserts).toHaveLength(2);
+      const rows = (await ownDs.query(`SELECT payload FROM outbox ORDER BY seq`)) as { payload: string }[];
+      expect(rows.map((r) => (JSON.parse(r.payload) as { data: { value: number } }).data.value)).toEqual([
+        1, 2, 3, 5,
+      ]);
+    } finally {
       await ownDs.destroy();
     }
   });

@@ -55,15 +55,68 @@ const sinks = new WeakMap<DataSource, OutboxSink>();
 /** Data sources with the commit subscriber installed: one each, however often their relay restarts. */
 const subscribed = new WeakSet<DataSource>();
 
+type EncodedRow = ReturnType<typeof encodeEvent> & { id: string };
+
+/** Rows enqueued in a transaction and not yet inserted (on its query runner's `data`). */
+const PENDING = 'practiceSyncOutboxPending';
+/** Data sources with the subscriber that inserts pending rows before each commit. */
+const flushing = new WeakSet<DataSource>();
+
 /**
  * Writes events to the service's outbox table inside the caller's transaction: they are published if and only
  * if the transaction commits. When it commits, the rows are handed to the relay as written (`handOffOnCommit`),
  * so the relay publishes them at once without reading them back; a row no relay was handed (the process died
  * first, or the transaction wrote more than the relay keeps in memory) is found by the relay's poll. Use this
  * for every event that announces a state change.
+ *
+ * In a transaction TypeORM runs (`dataSource.transaction`, a query runner's `startTransaction`, a group commit)
+ * the rows are inserted just before its COMMIT, every event of the transaction in one statement (issue 26: a
+ * group transaction of several jobs or messages wrote one INSERT each): so they are not in the table before
+ * then, and a failed insert fails the commit. Before a nested transaction (savepoint) starts or ends, the rows
+ * pending are inserted; a rollback drops those written since. Outside a transaction each call inserts at once.
  */
 export async function enqueueEvents(manager: EntityManager, events: OutgoingEvent[]): Promise<void> {
-  const encoded = events.map((e) => ({ id: e.envelope.id, ...encodeEvent(e) }));
+  const encoded: EncodedRow[] = events.map((e) => ({ id: e.envelope.id, ...encodeEvent(e) }));
+  if (encoded.length === 0) return;
+  const runner = manager.queryRunner;
+  if (runner?.isTransactionActive) {
+    flushBeforeCommit(manager.connection);
+    runner.data ??= {};
+    const data = runner.data as Record<string, unknown>;
+    const pending = (data[PENDING] as EncodedRow[] | undefined) ?? [];
+    data[PENDING] = pending;
+    for (const row of encoded) pending.push(row);
+    return;
+  }
+  await insertRows(manager, encoded);
+}
+
+/** Inserts the rows of a transaction still pending (before its commit, or a savepoint's start or end). */
+async function flushPending(runner: QueryRunner): Promise<void> {
+  const data = runner.data as Record<string, unknown> | undefined;
+  const pending = data?.[PENDING] as EncodedRow[] | undefined;
+  if (!data || !pending || pending.length === 0) return;
+  delete data[PENDING];
+  await insertRows(runner.manager, pending);
+}
+
+function flushBeforeCommit(dataSource: DataSource): void {
+  if (flushing.has(dataSource)) return;
+  flushing.add(dataSource);
+  const subscriber: EntitySubscriberInterface = {
+    beforeTransactionCommit: ({ queryRunner }) => flushPending(queryRunner),
+    // A savepoint begins: the rows written before it are the outer transaction's, not undone by its rollback.
+    beforeTransactionStart: ({ queryRunner }) =>
+      queryRunner.isTransactionActive ? flushPending(queryRunner) : undefined,
+    beforeTransactionRollback({ queryRunner }): void {
+      const data = queryRunner.data as Record<string, unknown> | undefined;
+      if (data) delete data[PENDING];
+    },
+  };
+  dataSource.subscribers.push(subscriber);
+}
+
+async function insertRows(manager: EntityManager, encoded: EncodedRow[]): Promise<void> {
   const written: OutboxRow[] = [];
   for (let i = 0; i < encoded.length; i += ROWS_PER_INSERT) {
     const chunk = encoded.slice(i, i + ROWS_PER_INSERT);

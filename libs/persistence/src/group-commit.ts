@@ -71,7 +71,7 @@ const DEFAULT_MAX_TRANSACTION_MS = 200;
  * - a work that throws, or that caught a failed statement's error and went on (the connection's transaction
  *   status is followed, so this costs no statement; PostgreSQL would answer the COMMIT with a silent ROLLBACK),
  *   has the transaction rolled back. Its caller gets its error; the works that ran before it are redone first
- *   in the next transaction, and the works not reached yet go there too. A work never gets another's error.
+ *   in the next transaction, and the works not reached yet go there too: no other caller gets its error.
  * - when BEGIN or the COMMIT fails, or the connection is lost, every caller whose work ran in the transaction
  *   gets that error (works not reached yet go into the next transaction), and the connection is rolled back or
  *   dropped. Callers retry as they would a transaction of their own (a database outage is seen by each, e.g.

@@ -111,6 +111,8 @@ describe('ServiceHttpClient over two real instances, one killed', () => {
     await kill(a);
     const c = client(); // its turn starts at a, which nothing has marked dead yet
     await expect(c.request({ method: 'POST', path: '/create', body: {} })).resolves.toEqual({ at: 'b' });
+    // b logs a call on its stdout before it answers, but the pipe and the socket are read in either order.
+    await until(() => b.seen.length >= 1, 'b to log the POST');
     expect(b.seen.map((s) => `${s.method} ${s.url}`)).toEqual(['POST /create']);
   }, 60_000);
 
